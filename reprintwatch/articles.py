@@ -1,0 +1,156 @@
+"""The article record and the JSONL contract shared by licensed and suspect inputs.
+
+One JSON object a line: ``id`` (required, unique), ``content`` (required), ``title``, ``outlet``, ``url``,
+``published_at`` (ISO 8601). Bad lines are reported with ``file:line`` and skipped (or raise, when strict).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Iterator, Union
+
+from .encoding import decode_bytes, detect_encoding
+from .errors import BadInput
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    content: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published_at: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_published_at(value, where: str) -> str | None:
+    """Validate an ISO 8601 date or datetime and return it as given (normalised to ISO form)."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise BadInput(where, f"published_at must be an ISO 8601 string, got {type(value).__name__}")
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            return _dt.date.fromisoformat(text).isoformat()
+        return _dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise BadInput(where, f"published_at is not ISO 8601: {value!r}") from None
+
+
+def check_content(content: str, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
+    """Reject content that cannot be an article: empty, binary, or larger than ``max_bytes``."""
+    if not content or not content.strip():
+        raise BadInput(where, "content is empty")
+    size = len(content.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise BadInput(where, f"content is {size:,} bytes, over the limit of {max_bytes:,} (REPRINTWATCH_MAX_ARTICLE_BYTES)")
+    if looks_binary(content):
+        raise BadInput(where, "content looks binary (NUL or control bytes), not text")
+    return content
+
+
+def looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if "\x00" in sample:
+        return True
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad > max(8, len(sample) // 50)
+
+
+def article_from_obj(obj, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    if not isinstance(obj, dict):
+        raise BadInput(where, f"expected a JSON object, got {type(obj).__name__}")
+    art_id = obj.get("id")
+    if art_id is None or (isinstance(art_id, str) and not art_id.strip()):
+        raise BadInput(where, "missing required field 'id'")
+    if not isinstance(art_id, (str, int)) or isinstance(art_id, bool):
+        raise BadInput(where, "field 'id' must be a string or an integer")
+    if "content" not in obj or obj["content"] is None:
+        raise BadInput(where, "missing required field 'content'")
+    content = obj["content"]
+    if not isinstance(content, str):
+        raise BadInput(where, "field 'content' must be a string")
+    check_content(content, where, max_bytes)
+    for name in ("title", "outlet", "url"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise BadInput(where, f"field {name!r} must be a string")
+    return Article(
+        id=str(art_id),
+        content=content,
+        title=obj.get("title") or "",
+        outlet=obj.get("outlet") or "",
+        url=obj.get("url") or "",
+        published_at=parse_published_at(obj.get("published_at"), where),
+    )
+
+
+ReadItem = Union[Article, BadInput]
+
+
+def read_jsonl(
+    path: Union[str, Path],
+    encoding: str = "auto",
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    stream: IO[bytes] | None = None,
+    progress=None,
+) -> Iterator[ReadItem]:
+    """Yield an :class:`Article` or a :class:`BadInput` for every non-blank line, in order.
+
+    ``encoding`` is ``auto`` (UTF-8, else GB18030, which covers GBK) or a codec name. A line longer than
+    ``max_bytes`` is skipped without being held in memory whole. ``progress`` is called with the number of
+    bytes consumed after each line.
+    """
+    name = str(path)
+    own = stream is None
+    fh = open(path, "rb") if own else stream
+    try:
+        if encoding == "auto":
+            head = fh.peek(65536)[:65536] if hasattr(fh, "peek") else b""
+            encoding = detect_encoding(head)
+        seen_ids: set[str] = set()
+        lineno = 0
+        while True:
+            raw = fh.readline(max_bytes + 1)
+            if not raw:
+                break
+            lineno += 1
+            where = f"{name}:{lineno}"
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                consumed = len(raw)
+                while True:
+                    rest = fh.readline(1 << 20)
+                    consumed += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                if progress:
+                    progress(consumed)
+                yield BadInput(where, f"line is over {max_bytes:,} bytes (REPRINTWATCH_MAX_ARTICLE_BYTES); skipped")
+                continue
+            if progress:
+                progress(len(raw))
+            if not raw.strip():
+                continue
+            try:
+                text = decode_bytes(raw, encoding, where)
+                try:
+                    obj = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise BadInput(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+                article = article_from_obj(obj, where, max_bytes)
+                if article.id in seen_ids:
+                    raise BadInput(where, f"duplicate id {article.id!r} in this file")
+                seen_ids.add(article.id)
+                yield article
+            except BadInput as bad:
+                yield bad
+    finally:
+        if own:
+            fh.close()

@@ -1,0 +1,69 @@
+"""One place for configuration: command-line flags > ``REPRINTWATCH_*`` environment variables > defaults.
+
+Every setting has an environment variable named ``REPRINTWATCH_<FIELD>`` in upper case, e.g.
+``REPRINTWATCH_DB``, ``REPRINTWATCH_BACKEND``, ``REPRINTWATCH_ES_URL``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "REPRINTWATCH_"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("reprintwatch", appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / "licensed.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # the licensed index
+    backend: str = "sqlite"  # sqlite | elasticsearch
+    db: Path = field(default_factory=default_db_path)
+    es_url: str = "http://127.0.0.1:9200"
+    es_index: str = "reprintwatch"
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    es_ca_certs: str | None = None
+    es_shards: int = 1
+    es_replicas: int = 0
+    # inputs
+    max_article_bytes: int = 5 * 1024 * 1024
+    batch_size: int = 500
+    # the findings / evidence store used by ingestion and reports
+    store: Path = field(default_factory=lambda: default_data_dir() / "store.db")
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then ``REPRINTWATCH_*`` variables, then ``overrides`` whose value is not None."""
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw not in (None, ""):
+                values[f.name] = _coerce(f, raw)
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = _coerce(next(f for f in fields(cls) if f.name == name), value)
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(f: dataclasses.Field, value):
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    if "Path" in kind:
+        return Path(value).expanduser()
+    if kind == "int":
+        return int(value)
+    return value

@@ -1,0 +1,70 @@
+"""Patterns for text that is not the article: credits, datelines, bylines, editor lines, and the
+follow-us / QR-code / disclaimer furniture of WeChat and self-media pages.
+
+The patterns run on NFKC-folded, simplified, lower-cased text (so ``：`` is ``:`` and ``（`` is ``(``).
+Each returns ``(kind, start, end)``; :func:`find_boilerplate` merges them into non-overlapping spans.
+Credits, 原标题, datelines and bylines are removed from the fingerprint (copiers strip or rewrite them)
+but are kept by the normaliser for attribution checks.
+"""
+from __future__ import annotations
+
+import re
+
+# A "clause" ends at sentence punctuation or a line break; the bounded repetitions keep a pattern from
+# eating a paragraph when the punctuation it expects is missing.
+_END = r"[。!?！？\n]"
+_NOT_END = r"[^。!?！？\n]"
+_NAME = r"[^\s,，。;；!！?？|)\]】》]"
+
+PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        # credits
+        ("source", rf"(?:文章|本文|信息|新闻|稿件)?(?:来源|稿源|出处)\s*[:丨|]\s*{_NAME}{{1,40}}"),
+        ("source", rf"(?:本文|文章)?(?:转载|转自|转载自|摘自|选自)\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
+        ("source", rf"本文(?:来自|来源于|首发于|原载于)\s*(?:微信)?(?:公众号)?\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
+        ("original_title", rf"原标题\s*[:丨|]?\s*[^\n\s]{{1,60}}"),
+        # datelines: 新华社北京1月2日电 / 中新网上海3月4日讯 / 本报讯, optionally with (记者 …)
+        (
+            "dateline",
+            r"(?:(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,8}(?:社|网|报|台))"
+            r"[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日(?:电|讯|消息)|新华社电|中新社电|本报讯)"
+            r"(?:\s*\((?:记者|通讯员)[^)]{1,40}\))?",
+        ),
+        ("byline", r"\((?:记者|通讯员|实习生|实习记者|本报记者)[^)\n]{1,40}\)"),
+        ("byline", r"(?:^|\n)\s*(?:新华社|本报|中新社)?(?:记者|通讯员)\s*[\u4e00-\u9fff·]{2,4}(?:[、,\s]+[\u4e00-\u9fff·]{2,4}){0,4}\s*(?=\n|$)"),
+        ("editor", rf"(?:责任编辑|责编|编辑|校对|审核|审校|排版|美编|监制|主编|策划|统筹|作者)\s*[:丨|]\s*{_NAME}{{1,20}}"),
+        # WeChat / self-media furniture
+        ("boilerplate", rf"点击(?:上方|下方|标题下|文末)?{_NOT_END}{{0,12}}关注{_NOT_END}{{0,20}}"),
+        ("boilerplate", rf"(?:长按|扫描|扫码|识别){_NOT_END}{{0,12}}二维码{_NOT_END}{{0,20}}"),
+        ("boilerplate", rf"关注(?:我们|本号|公众号){_NOT_END}{{0,24}}"),
+        ("boilerplate", rf"(?:本文|文章|图片|部分内容){_NOT_END}{{0,30}}(?:侵权|版权问题){_NOT_END}{{0,30}}(?:删除|删|处理){_NOT_END}{{0,10}}"),
+        ("boilerplate", rf"版权归(?:原作者|原作|作者)(?:所有){_NOT_END}{{0,40}}"),
+        ("boilerplate", rf"(?:转载请注明出处|未经(?:授权|许可)(?:不得|禁止|严禁)转载){_NOT_END}{{0,20}}"),
+        ("boilerplate", rf"(?:喜欢(?:就|请)?|记得)?(?:点个?|给个|顺手点?)\s*(?:在看|赞)(?:和|、|\+)?(?:在看|转发|分享)?{_NOT_END}{{0,16}}"),
+        ("boilerplate", rf"(?:分享|转发)(?:到|给)?(?:朋友圈|好友|更多人){_NOT_END}{{0,16}}"),
+        ("boilerplate", r"(?:阅读原文|往期(?:精彩)?(?:回顾|推荐)|推荐阅读)"),
+        ("boilerplate", rf"免责声明\s*[:丨|]?{_NOT_END}{{0,120}}"),
+        ("boilerplate", rf"更多(?:精彩|新闻|资讯)?(?:内容|资讯)?,?请?(?:关注|下载){_NOT_END}{{0,24}}"),
+    )
+)
+
+
+def find_boilerplate(text: str) -> list[tuple[str, int, int]]:
+    """Non-overlapping ``(kind, start, end)`` spans of boilerplate in folded text, in text order.
+
+    Where two patterns overlap, the earlier-starting (then longer) span wins.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            if match.end() > match.start():
+                spans.append((match.start(), match.end(), kind))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[str, int, int]] = []
+    last_end = -1
+    for start, end, kind in spans:
+        if start >= last_end:
+            merged.append((kind, start, end))
+            last_end = end
+    return merged

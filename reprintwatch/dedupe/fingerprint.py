@@ -1,0 +1,263 @@
+"""Fingerprints: word shingles → MinHash (datasketch) → LSH band keys, at two levels.
+
+* **article level** — one MinHash of all shingles, cut into ``bands × rows`` chosen for
+  ``article_threshold``: finds whole reprints, also re-titled, reshuffled or lightly rewritten ones;
+* **window level** — MinHashes of content-defined windows of about ``window_chunk × window_span``
+  shingles: finds a few copied paragraphs inside a long page, a news flash, each source of a stitched
+  copy. Window boundaries depend on the shingles themselves (a boundary after each shingle whose hash
+  is ``0 mod window_chunk``), so the same paragraph yields the same windows wherever it is pasted.
+
+The parameters are a :class:`FingerprintParams`; every index stores them and refuses to open with others.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+from .lsh import optimal_bands
+from .normalize import NormalizedText, Removed, normalize
+from .segment import segment, token_lengths, tokenizer_version
+
+__all__ = ["FingerprintParams", "Signature", "Fingerprint", "fingerprint", "band_keys", "minhash"]
+
+_U64 = np.uint64
+
+
+@dataclass(frozen=True)
+class FingerprintParams:
+    """Everything that decides a fingerprint. Changing any field needs a re-index."""
+
+    tokenizer: str = dataclasses.field(default_factory=tokenizer_version)
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    article_threshold: float = 0.5
+    article_bands: int = 0  # 0: derived from article_threshold and num_perm
+    article_rows: int = 0
+    window_chunk: int = 8
+    window_span: int = 3
+    window_max_chunk: int = 32
+    window_bands: int = 4
+    window_rows: int = 4
+    version: int = 1
+
+    def __post_init__(self):
+        if not self.article_bands or not self.article_rows:
+            bands, rows = optimal_bands(self.article_threshold, self.num_perm)
+            object.__setattr__(self, "article_bands", bands)
+            object.__setattr__(self, "article_rows", rows)
+        if self.article_bands * self.article_rows > self.num_perm:
+            raise ValueError("article_bands × article_rows exceeds num_perm")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FingerprintParams":
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def differences(self, other: "FingerprintParams") -> dict:
+        mine, theirs = self.to_dict(), other.to_dict()
+        return {k: (mine[k], theirs.get(k)) for k in mine if mine[k] != theirs.get(k)}
+
+
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """What an index keeps per article to verify a match without re-segmenting it.
+
+    ``token_lens[i]`` is the normalised length of token ``i``; ``token_spans[i]`` its ``[start, end)`` in the
+    original text; ``shingles[j]`` the 32-bit hash of tokens ``j .. j+shingle_size-1``.
+    """
+
+    token_lens: np.ndarray
+    token_spans: np.ndarray
+    shingles: np.ndarray
+
+    @property
+    def n_chars(self) -> int:
+        return int(self.token_lens.sum())
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        starts = self.token_spans[:, 0] if len(self.token_spans) else np.zeros(0, np.int32)
+        ends = self.token_spans[:, 1] if len(self.token_spans) else np.zeros(0, np.int32)
+        np.savez(
+            buf,
+            lens=self.token_lens.astype(np.uint16),
+            # deltas compress to ~1 byte a token
+            start_deltas=np.diff(starts, prepend=0).astype(np.int32),
+            widths=(ends - starts).astype(np.int32),
+            shingles=self.shingles.astype(np.uint32),
+        )
+        return b"RWS1" + zlib.compress(buf.getvalue(), 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "Signature":
+        if blob[:4] != b"RWS1":
+            raise ValueError("not a reprintwatch signature (or an unknown version)")
+        data = np.load(io.BytesIO(zlib.decompress(blob[4:])))
+        starts = np.cumsum(data["start_deltas"]).astype(np.int32)
+        spans = np.stack([starts, starts + data["widths"]], axis=1).astype(np.int32)
+        return cls(data["lens"].astype(np.int32), spans.reshape(-1, 2), data["shingles"].astype(np.uint32))
+
+
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    signature: Signature
+    keys: np.ndarray  # int64 band keys, article and window level, unique
+    normalized: NormalizedText
+
+    @property
+    def removed(self) -> tuple[Removed, ...]:
+        return self.normalized.removed
+
+
+# --- hashing -------------------------------------------------------------------------------------------
+
+_token_hash_cache: dict[str, int] = {}
+
+
+def _token_hash(token: str) -> int:
+    h = _token_hash_cache.get(token)
+    if h is None:
+        h = zlib.crc32(token.encode("utf-8"))
+        if len(_token_hash_cache) < 2_000_000:
+            _token_hash_cache[token] = h
+    return h
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)
+
+
+def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
+    """32-bit hashes of each run of ``size`` consecutive tokens (one shingle if there are fewer)."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint32)
+    th = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
+    k = min(size, len(th))
+    n = len(th) - k + 1
+    acc = np.full(n, _U64(k), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            acc = acc + th[i : i + n] * _MULTIPLIERS[i % len(_MULTIPLIERS)]
+        return (_fmix64(acc) >> _U64(32)).astype(np.uint32)
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+
+
+def _permuted(shingles: np.ndarray, num_perm: int, seed: int, scheme: str) -> np.ndarray:
+    """``(len(shingles), num_perm)`` matrix of permuted hash values: datasketch's ``affine32`` scheme
+    (MurmurHash3 finalizer, then ``a*h + b mod 2**32``), vectorised over all shingles at once."""
+    if scheme != "affine32":
+        raise ValueError(f"unsupported MinHash scheme {scheme!r} (reprintwatch uses affine32)")
+    a, b = _permutations(num_perm, seed, scheme)
+    with np.errstate(over="ignore"):
+        return _fmix32(shingles.astype(np.uint32))[:, None] * a[None, :] + b[None, :]
+
+
+def minhash(shingles: np.ndarray, params: FingerprintParams) -> MinHash:
+    """The article-level datasketch ``MinHash`` of a shingle array."""
+    a, b = _permutations(params.num_perm, params.seed, params.scheme)
+    if len(shingles):
+        values = _permuted(shingles, params.num_perm, params.seed, params.scheme).min(axis=0)
+    else:
+        values = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    return MinHash(seed=params.seed, hashvalues=values, permutations=(a, b), scheme=params.scheme)
+
+
+def _band_keys(values: np.ndarray, bands: int, rows: int, level: int) -> np.ndarray:
+    """Band keys of a ``(n, >= bands*rows)`` matrix of MinHash values: one int64 per (row, band)."""
+    n = values.shape[0]
+    cube = values[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        acc = np.full((n, bands), _U64(level), dtype=np.uint64) * _U64(0x9E3779B97F4A7C15)
+        acc = acc + np.arange(bands, dtype=np.uint64)[None, :] * _U64(0xD6E8FEB86659FD93)
+        for r in range(rows):
+            acc = _fmix64(acc ^ (cube[:, :, r] * _MULTIPLIERS[r % len(_MULTIPLIERS)]))
+    return acc.reshape(-1).view(np.int64)
+
+
+def window_starts(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
+    """Start index of each content-defined chunk (the first chunk starts at 0)."""
+    n = len(shingles)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    anchors = np.flatnonzero((shingles >> np.uint32(8)) % np.uint32(params.window_chunk) == 0) + 1
+    anchors = anchors[anchors < n]
+    bounds = np.concatenate(([0], anchors, [n]))
+    starts: list[int] = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if hi > lo:
+            starts.extend(range(int(lo), int(hi), params.window_max_chunk))
+    return np.asarray(starts, dtype=np.int64)
+
+
+def band_keys(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
+    """All LSH band keys (article and window level) of a shingle array, unique, as int64."""
+    if len(shingles) == 0:
+        return np.zeros(0, dtype=np.int64)
+    n_window_perm = params.window_bands * params.window_rows
+    total_perm = max(params.num_perm, n_window_perm)
+    permuted = _permuted(shingles, total_perm, params.seed, params.scheme)
+    article = permuted[:, : params.num_perm].min(axis=0, keepdims=True)
+    keys = [_band_keys(article, params.article_bands, params.article_rows, level=1)]
+
+    starts = window_starts(shingles, params)
+    chunk_min = np.minimum.reduceat(permuted[:, :n_window_perm], starts, axis=0)
+    span = min(params.window_span, len(chunk_min))
+    windows = chunk_min[: len(chunk_min) - span + 1].copy()
+    for offset in range(1, span):
+        np.minimum(windows, chunk_min[offset : len(chunk_min) - span + 1 + offset], out=windows)
+    keys.append(_band_keys(windows, params.window_bands, params.window_rows, level=2))
+    return np.unique(np.concatenate(keys))
+
+
+def signature_of(normalized: NormalizedText, params: FingerprintParams) -> Signature:
+    tokens = segment(normalized.text)
+    lens = token_lengths(tokens)
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    if len(tokens):
+        spans = np.stack([normalized.offsets[starts], normalized.offsets[ends - 1] + 1], axis=1).astype(np.int32)
+    else:
+        spans = np.zeros((0, 2), dtype=np.int32)
+    return Signature(lens, spans, shingle_hashes(tokens, params.shingle_size))
+
+
+def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
+    """Normalise, segment, shingle and band ``text``. Pure and deterministic."""
+    normalized = normalize(text)
+    signature = signature_of(normalized, params)
+    return Fingerprint(signature, band_keys(signature.shingles, params), normalized)

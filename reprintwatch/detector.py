@@ -1,0 +1,116 @@
+"""The detection pipeline as a library: fingerprint licensed articles into an index, check suspects.
+
+>>> from reprintwatch import Article, Detector, SQLiteIndex
+>>> detector = Detector(SQLiteIndex("licensed.db"))
+>>> detector.add([Article(id="a1", content="……", outlet="江南日报")])
+>>> result = detector.check(Article(id="s1", content="……"))
+>>> [m.to_dict() for m in result.matches]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .articles import Article
+from .dedupe.fingerprint import Fingerprint, fingerprint
+from .dedupe.normalize import Removed
+from .dedupe.verify import DEFAULT_THRESHOLDS, NO_MATCH, VERDICTS, Thresholds, Verification, verify
+from .index.base import AddResult, IndexedArticle, LicensedIndex
+
+_VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
+
+
+@dataclass(frozen=True)
+class Match:
+    licensed: Article
+    verification: Verification
+    shared_keys: int = 0
+
+    @property
+    def verdict(self) -> str:
+        return self.verification.verdict
+
+    def to_dict(self) -> dict:
+        v = self.verification
+        return {
+            "licensed_id": self.licensed.id,
+            "outlet": self.licensed.outlet,
+            "title": self.licensed.title,
+            "url": self.licensed.url,
+            "verdict": v.verdict,
+            "similarity": v.similarity,
+            "licensed_coverage": v.licensed_coverage,
+            "suspect_coverage": v.suspect_coverage,
+            "passages": [p.to_dict() for p in v.passages],
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    article: Article
+    matches: list[Match]
+    removed: tuple[Removed, ...] = field(default_factory=tuple)
+    candidates: int = 0
+
+    @property
+    def reprints(self) -> list[Match]:
+        return [m for m in self.matches if m.verdict != NO_MATCH]
+
+    def to_dict(self, include_all: bool = False) -> dict:
+        matches = self.matches if include_all else self.reprints
+        return {"id": self.article.id, "matches": [m.to_dict() for m in matches]}
+
+
+class Detector:
+    """Index licensed articles and check suspects against them, with any :class:`LicensedIndex`."""
+
+    def __init__(self, index: LicensedIndex, thresholds: Thresholds = DEFAULT_THRESHOLDS, max_candidates: int = 50):
+        self.index = index
+        self.params = index.params
+        self.thresholds = thresholds
+        self.max_candidates = max_candidates
+
+    def fingerprint(self, text: str) -> Fingerprint:
+        return fingerprint(text, self.params)
+
+    def prepare(self, article: Article) -> IndexedArticle:
+        fp = self.fingerprint(article.content)
+        return IndexedArticle(article, fp.signature, fp.keys)
+
+    def add(self, articles: Iterable[Article], batch_size: int = 500) -> AddResult:
+        """Fingerprint and store ``articles``; one transaction (or bulk request) per batch."""
+        total = AddResult()
+        batch: list[IndexedArticle] = []
+        for article in articles:
+            batch.append(self.prepare(article))
+            if len(batch) >= batch_size:
+                total += self.index.add(batch)
+                batch = []
+        if batch:
+            total += self.index.add(batch)
+        return total
+
+    def check(self, article: Article | str) -> CheckResult:
+        if isinstance(article, str):
+            article = Article(id="-", content=article)
+        fp = self.fingerprint(article.content)
+        candidates = self.index.candidates(fp.keys, self.max_candidates)
+        shared = dict(candidates)
+        matches = []
+        for record in self.index.get([c for c, _ in candidates]):
+            verification = verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
+            if verification.passages or verification.similarity > 0:
+                matches.append(Match(record.article, verification, shared.get(record.article.id, 0)))
+        matches.sort(
+            key=lambda m: (
+                _VERDICT_RANK[m.verdict],
+                -m.verification.licensed_coverage,
+                -m.verification.similarity,
+                m.licensed.id,
+            )
+        )
+        return CheckResult(article, matches, fp.removed, len(candidates))
+
+    def scan(self, articles: Iterable[Article]) -> Iterator[CheckResult]:
+        for article in articles:
+            yield self.check(article)

@@ -1,0 +1,221 @@
+"""The embedded licensed index: one SQLite file (WAL), no server.
+
+Tables: ``meta`` (schema version, fingerprint parameters), ``articles`` (metadata, text, content hash,
+signature blob) and ``bands`` (band key → article, ``WITHOUT ROWID`` so a lookup is one B-tree probe).
+Band keys are not stored per article: they are a pure function of the stored signature, recomputed
+when an article is replaced or deleted.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..articles import Article
+from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..errors import LicensedIndexError
+from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    outlet TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    published_at TEXT,
+    content_hash TEXT NOT NULL,
+    content TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL,
+    article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+"""
+
+_MAX_VARS = 900  # stay under SQLITE_MAX_VARIABLE_NUMBER of old builds
+
+
+class SQLiteIndex(LicensedIndex):
+    backend_name = "sqlite"
+
+    def __init__(self, path, params: FingerprintParams | None = None, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise LicensedIndexError(
+                f"no licensed index at {self.path}; create one with `reprintwatch index add FILE.jsonl` "
+                "(or point --db / REPRINTWATCH_DB at an existing one)"
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise LicensedIndexError(f"cannot open licensed index {self.path}: {exc}") from None
+        self.params = self._check_meta(params or FingerprintParams())
+
+    # --- metadata ---------------------------------------------------------------------------------------
+    def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
+        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        if not meta:
+            with self._transaction():
+                self.conn.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)",
+                    [("schema_version", str(SCHEMA_VERSION)), ("fingerprint", json.dumps(params.to_dict()))],
+                )
+            return params
+        if int(meta.get("schema_version", 0)) != SCHEMA_VERSION:
+            raise LicensedIndexError(
+                f"{self.path} has index schema version {meta.get('schema_version')}, this reprintwatch "
+                f"uses {SCHEMA_VERSION}; re-create it with `reprintwatch index add`"
+            )
+        stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
+        diff = stored.differences(params)
+        if diff:
+            details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
+            raise LicensedIndexError(
+                f"{self.path} was built with other fingerprint parameters ({details}); its signatures "
+                "cannot be compared with new ones. Re-index into a new --db."
+            )
+        return stored
+
+    def _transaction(self):
+        conn = self.conn
+
+        class _Tx:
+            def __enter__(self_inner):
+                conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_inner, exc_type, *_):
+                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
+
+    # --- writes -----------------------------------------------------------------------------------------
+    def add(self, items: Sequence[IndexedArticle]) -> AddResult:
+        result = AddResult()
+        if not items:
+            return result
+        with self._transaction():
+            for item in items:
+                art = item.article
+                digest = item.content_hash
+                row = self.conn.execute(
+                    "SELECT rowid, content_hash, signature FROM articles WHERE id = ?", (art.id,)
+                ).fetchone()
+                if row is not None and row[1] == digest:
+                    result.unchanged += 1
+                    continue
+                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content,
+                          item.signature.to_bytes())
+                if row is None:
+                    cur = self.conn.execute(
+                        "INSERT INTO articles(id, outlet, title, url, published_at, content_hash, content,"
+                        " signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (art.id, *values),
+                    )
+                    rowid = cur.lastrowid
+                    result.added += 1
+                else:
+                    rowid = row[0]
+                    self._delete_bands(rowid, Signature.from_bytes(row[2]))
+                    self.conn.execute(
+                        "UPDATE articles SET outlet=?, title=?, url=?, published_at=?, content_hash=?, content=?,"
+                        " signature=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE rowid=?",
+                        (*values, rowid),
+                    )
+                    result.updated += 1
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)",
+                    ((int(k), rowid) for k in item.keys),
+                )
+        return result
+
+    def _delete_bands(self, rowid: int, signature: Signature) -> None:
+        keys = band_keys(signature.shingles, self.params)
+        self.conn.executemany("DELETE FROM bands WHERE key = ? AND article = ?", ((int(k), rowid) for k in keys))
+
+    def delete(self, ids: Iterable[str]) -> list[str]:
+        deleted: list[str] = []
+        with self._transaction():
+            for art_id in ids:
+                row = self.conn.execute("SELECT rowid, signature FROM articles WHERE id = ?", (art_id,)).fetchone()
+                if row is None:
+                    continue
+                self._delete_bands(row[0], Signature.from_bytes(row[1]))
+                self.conn.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+                deleted.append(art_id)
+        return deleted
+
+    # --- reads ------------------------------------------------------------------------------------------
+    def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
+        if len(keys) == 0:
+            return []
+        counts: dict[int, int] = {}
+        key_list = [int(k) for k in keys]
+        for i in range(0, len(key_list), _MAX_VARS):
+            chunk = key_list[i : i + _MAX_VARS]
+            sql = f"SELECT article, count(*) FROM bands WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY article"
+            for rowid, n in self.conn.execute(sql, chunk):
+                counts[rowid] = counts.get(rowid, 0) + n
+        if not counts:
+            return []
+        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        names = dict(
+            self.conn.execute(
+                f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(best))})", [r for r, _ in best]
+            )
+        )
+        return [(names[rowid], n) for rowid, n in best if rowid in names]
+
+    def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
+        found: dict[str, IndexedArticle] = {}
+        id_list = list(ids)
+        for i in range(0, len(id_list), _MAX_VARS):
+            chunk = id_list[i : i + _MAX_VARS]
+            rows = self.conn.execute(
+                "SELECT id, content, title, outlet, url, published_at, signature FROM articles"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for art_id, content, title, outlet, url, published_at, blob in rows:
+                article = Article(art_id, content, title, outlet, url, published_at)
+                found[art_id] = IndexedArticle(article, Signature.from_bytes(blob), np.zeros(0, np.int64))
+        return [found[i] for i in id_list if i in found]
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+    def stats(self) -> IndexStats:
+        articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        bands = self.conn.execute("SELECT count(*) FROM bands").fetchone()[0]
+        outlets = dict(
+            self.conn.execute("SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet")
+        )
+        page_size = self.conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        return IndexStats(
+            backend=self.backend_name,
+            location=str(self.path),
+            articles=articles,
+            band_keys=bands,
+            outlets=outlets,
+            size_bytes=page_size * pages,
+            params=self.params.to_dict(),
+        )
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
