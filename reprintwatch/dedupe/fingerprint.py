@@ -12,10 +12,10 @@ The parameters are a :class:`FingerprintParams`; every index stores them and ref
 from __future__ import annotations
 
 import dataclasses
-import io
+import struct
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -27,6 +27,7 @@ from .segment import segment, token_lengths, tokenizer_version
 __all__ = ["FingerprintParams", "Signature", "Fingerprint", "fingerprint", "band_keys", "minhash"]
 
 _U64 = np.uint64
+_MAGIC = b"RWS2"
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ class FingerprintParams:
     article_threshold: float = 0.5
     article_bands: int = 0  # 0: derived from article_threshold and num_perm
     article_rows: int = 0
-    window_chunk: int = 8
-    window_span: int = 3
+    window_chunk: int = 6
+    window_span: int = 2
     window_max_chunk: int = 32
     window_bands: int = 4
     window_rows: int = 4
@@ -85,28 +86,39 @@ class Signature:
     def n_chars(self) -> int:
         return int(self.token_lens.sum())
 
+    @cached_property
+    def unique_shingles(self) -> np.ndarray:
+        return np.unique(self.shingles)
+
     def to_bytes(self) -> bytes:
-        buf = io.BytesIO()
-        starts = self.token_spans[:, 0] if len(self.token_spans) else np.zeros(0, np.int32)
-        ends = self.token_spans[:, 1] if len(self.token_spans) else np.zeros(0, np.int32)
-        np.savez(
-            buf,
-            lens=self.token_lens.astype(np.uint16),
-            # deltas compress to ~1 byte a token
-            start_deltas=np.diff(starts, prepend=0).astype(np.int32),
-            widths=(ends - starts).astype(np.int32),
-            shingles=self.shingles.astype(np.uint32),
-        )
-        return b"RWS1" + zlib.compress(buf.getvalue(), 6)
+        """Compact form: counts, then token lengths, start deltas, widths and shingles, zlib-compressed."""
+        starts = self.token_spans[:, 0].astype(np.int64)
+        widths = (self.token_spans[:, 1] - self.token_spans[:, 0]).astype(np.int32)
+        payload = b"".join((
+            struct.pack("<II", len(self.token_lens), len(self.shingles)),
+            self.token_lens.astype(np.uint16).tobytes(),
+            np.diff(starts, prepend=0).astype(np.int32).tobytes(),
+            widths.tobytes(),
+            self.shingles.astype(np.uint32).tobytes(),
+        ))
+        return _MAGIC + zlib.compress(payload, 6)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "Signature":
-        if blob[:4] != b"RWS1":
+        if blob[:4] != _MAGIC:
             raise ValueError("not a reprintwatch signature (or an unknown version)")
-        data = np.load(io.BytesIO(zlib.decompress(blob[4:])))
-        starts = np.cumsum(data["start_deltas"]).astype(np.int32)
-        spans = np.stack([starts, starts + data["widths"]], axis=1).astype(np.int32)
-        return cls(data["lens"].astype(np.int32), spans.reshape(-1, 2), data["shingles"].astype(np.uint32))
+        payload = zlib.decompress(blob[4:])
+        n_tokens, n_shingles = struct.unpack_from("<II", payload)
+        offset = 8
+        lens = np.frombuffer(payload, np.uint16, n_tokens, offset).astype(np.int32)
+        offset += 2 * n_tokens
+        starts = np.cumsum(np.frombuffer(payload, np.int32, n_tokens, offset), dtype=np.int64).astype(np.int32)
+        offset += 4 * n_tokens
+        widths = np.frombuffer(payload, np.int32, n_tokens, offset)
+        offset += 4 * n_tokens
+        shingles = np.frombuffer(payload, np.uint32, n_shingles, offset).copy()
+        spans = np.stack([starts, starts + widths], axis=1).astype(np.int32).reshape(-1, 2)
+        return cls(lens, spans, shingles)
 
 
 @dataclass(frozen=True, eq=False)

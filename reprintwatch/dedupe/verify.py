@@ -42,6 +42,8 @@ class Thresholds:
     max_gap: int = 6
     # a shingle repeated more often than this in the licensed text is not used to align
     max_repeats: int = 4
+    # runs of fewer shared shingles are common phrases: not used to build passages
+    min_run: int = 2
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -53,7 +55,7 @@ class Passage:
     suspect_end: int
     licensed_start: int
     licensed_end: int
-    chars: int  # normalised characters in the licensed side
+    chars: int  # normalised characters of the licensed side inside shared shingles
 
     def to_dict(self) -> dict:
         return {
@@ -90,53 +92,82 @@ class Verification:
         ]
 
 
-def _runs(suspect: np.ndarray, licensed: np.ndarray, max_repeats: int) -> list[tuple[int, int, int, int]]:
-    """Maximal diagonal runs ``(s0, s1, l0, l1)`` (inclusive shingle indices) of equal shingles."""
-    order = np.argsort(licensed, kind="stable")
-    sorted_l = licensed[order]
-    lo = np.searchsorted(sorted_l, suspect, side="left")
-    hi = np.searchsorted(sorted_l, suspect, side="right")
-    counts = np.minimum(hi - lo, max_repeats)
-    matched = np.flatnonzero(counts > 0)
-    if len(matched) == 0:
-        return []
-    reps = counts[matched]
-    s_idx = np.repeat(matched, reps)
-    first = np.repeat(lo[matched], reps)
+def _runs(suspect: np.ndarray, licensed: np.ndarray, shared: np.ndarray, max_repeats: int,
+          min_run: int) -> list[tuple[int, int, int, int]]:
+    """Diagonal runs ``(s0, s1, l0, l1)`` (inclusive shingle indices) of at least ``min_run`` equal
+    shingles; ``shared`` is the sorted array of shingle values the two sides have in common."""
+    def positions(values: np.ndarray) -> np.ndarray:
+        at = np.minimum(np.searchsorted(shared, values), len(shared) - 1)
+        return np.flatnonzero(shared[at] == values)
+
+    s_pos, l_pos = positions(suspect), positions(licensed)
+    l_vals = licensed[l_pos]
+    order = np.argsort(l_vals, kind="stable")
+    sorted_l, l_pos = l_vals[order], l_pos[order]
+    s_vals = suspect[s_pos]
+    lo = np.searchsorted(sorted_l, s_vals, side="left")
+    hi = np.searchsorted(sorted_l, s_vals, side="right")
+    reps = np.minimum(hi - lo, max_repeats)
+    s_idx = np.repeat(s_pos, reps)
     within = np.arange(len(s_idx)) - np.repeat(np.cumsum(reps) - reps, reps)
-    l_idx = order[first + within]
+    l_idx = l_pos[np.repeat(lo, reps) + within]
     diag = l_idx - s_idx
     sort = np.lexsort((s_idx, diag))
     s_idx, l_idx, diag = s_idx[sort], l_idx[sort], diag[sort]
     breaks = np.flatnonzero((np.diff(diag) != 0) | (np.diff(s_idx) != 1)) + 1
     starts = np.concatenate(([0], breaks))
     ends = np.concatenate((breaks, [len(s_idx)])) - 1
-    return sorted(
-        zip(s_idx[starts].tolist(), s_idx[ends].tolist(), l_idx[starts].tolist(), l_idx[ends].tolist())
-    )
+    long_enough = (s_idx[ends] - s_idx[starts] + 1) >= min_run
+    starts, ends = starts[long_enough], ends[long_enough]
+    return list(zip(s_idx[starts].tolist(), s_idx[ends].tolist(), l_idx[starts].tolist(), l_idx[ends].tolist()))
 
 
-def _chain(runs, max_gap: int) -> list[list[int]]:
-    """Join runs, in suspect order, that continue each other within ``max_gap`` on both sides."""
+def _chain(runs, max_gap: int) -> list[list]:
+    """Join runs, in suspect order, that continue each other within ``max_gap`` on both sides.
+
+    Each passage is ``[s0, s1, l0, l1, runs]``: its extent in shingle indices and the runs it is made of.
+    """
     passages: list[list[int]] = []
-    for s0, s1, l0, l1 in runs:
-        if passages:
-            p = passages[-1]
-            if s1 <= p[1] and p[2] <= l0 and l1 <= p[3]:
-                continue  # inside the current passage already
-            if 0 <= s0 - p[1] - 1 <= max_gap and -max_gap <= l0 - p[3] - 1 <= max_gap and l1 > p[3]:
-                p[1], p[3] = max(p[1], s1), max(p[3], l1)
-                continue
-        passages.append([s0, s1, l0, l1])
-    return passages
+    # longest run first among runs starting together, so a repeated phrase does not pre-empt the copy
+    for s0, s1, l0, l1 in sorted(runs, key=lambda r: (r[0], r[0] - r[1])):
+        recent = passages[-8:]
+        if any(p[0] <= s0 and s1 <= p[1] for p in recent):
+            continue  # this part of the suspect is explained already
+        for p in reversed(recent):
+            if -max_gap <= s0 - p[1] - 1 <= max_gap and -max_gap <= l0 - p[3] - 1 <= max_gap and l1 > p[3]:
+                p[1], p[3] = max(p[1], s1), l1
+                p[4].append((s0, s1, l0, l1))
+                break
+        else:
+            passages.append([s0, s1, l0, l1, [(s0, s1, l0, l1)]])
+    # drop echoes: a passage whose suspect side lies inside a longer passage
+    kept: list[list[int]] = []
+    for p in sorted(passages, key=lambda p: p[0] - p[1]):
+        if not any(q[0] <= p[0] and p[1] <= q[1] for q in kept):
+            kept.append(p)
+    return sorted(kept)
 
 
-def _covered(ranges: list[tuple[int, int]], token_lens: np.ndarray) -> int:
+def _covered(ranges, token_lens: np.ndarray) -> int:
     """Normalised characters in the union of inclusive token ranges."""
     mask = np.zeros(len(token_lens), dtype=bool)
     for t0, t1 in ranges:
         mask[t0 : t1 + 1] = True
     return int(token_lens[mask].sum())
+
+
+def _min_shared_shingles(licensed: Signature, t: Thresholds) -> int:
+    """A lower bound on the shared shingles any reprint verdict needs.
+
+    The smallest copy that counts has ``min(partial_min_chars, max(short_article_min_chars,
+    short_article_coverage * licensed length))`` characters; a shingle adds at most one token, and tokens
+    average under two characters (``MAX_CHARS_PER_SHINGLE`` = 4 leaves a wide margin).
+    """
+    need = min(t.partial_min_chars, max(t.short_article_min_chars, t.short_article_coverage * licensed.n_chars))
+    return max(1, int(need // MAX_CHARS_PER_SHINGLE))
+
+
+MAX_CHARS_PER_SHINGLE = 4
 
 
 def verify(
@@ -146,40 +177,47 @@ def verify(
     none = Verification(NO_MATCH, 0.0, 0.0, 0.0, 0, 0)
     if len(s_sh) == 0 or len(l_sh) == 0:
         return none
-    u_s, u_l = np.unique(s_sh), np.unique(l_sh)
-    shared = np.intersect1d(u_s, u_l, assume_unique=True).size
+    u_s, u_l = suspect.unique_shingles, licensed.unique_shingles
+    shared_values = np.intersect1d(u_s, u_l, assume_unique=True)
+    shared = shared_values.size
     if shared == 0:
         return none
     similarity = shared / (len(u_s) + len(u_l) - shared)
+    if shared < _min_shared_shingles(licensed, thresholds):
+        # too little in common for any verdict: skip the alignment
+        return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
 
     k_s = min(shingle_size, len(suspect.token_lens))
     k_l = min(shingle_size, len(licensed.token_lens))
     passages: list[Passage] = []
-    s_ranges: list[tuple[int, int]] = []
-    l_ranges: list[tuple[int, int]] = []
-    for s0, s1, l0, l1 in _chain(_runs(s_sh, l_sh, thresholds.max_repeats), thresholds.max_gap):
-        st0, st1 = s0, min(s1 + k_s - 1, len(suspect.token_lens) - 1)
-        lt0, lt1 = l0, min(l1 + k_l - 1, len(licensed.token_lens) - 1)
-        chars = int(licensed.token_lens[lt0 : lt1 + 1].sum())
+    # copied text = tokens inside shared shingles; the words a gap bridges (swapped, inserted) do not count
+    s_matched: list[tuple[int, int]] = []
+    l_matched: list[tuple[int, int]] = []
+    runs = _runs(s_sh, l_sh, shared_values, thresholds.max_repeats, thresholds.min_run)
+    for s0, s1, l0, l1, members in _chain(runs, thresholds.max_gap):
+        l_tokens = [(a, min(b + k_l - 1, len(licensed.token_lens) - 1)) for _, _, a, b in members]
+        chars = _covered(l_tokens, licensed.token_lens)
         if chars < thresholds.min_passage_chars:
             continue
+        st1 = min(s1 + k_s - 1, len(suspect.token_lens) - 1)
+        lt1 = min(l1 + k_l - 1, len(licensed.token_lens) - 1)
         passages.append(
             Passage(
-                suspect_start=int(suspect.token_spans[st0, 0]),
+                suspect_start=int(suspect.token_spans[s0, 0]),
                 suspect_end=int(suspect.token_spans[st1, 1]),
-                licensed_start=int(licensed.token_spans[lt0, 0]),
+                licensed_start=int(licensed.token_spans[l0, 0]),
                 licensed_end=int(licensed.token_spans[lt1, 1]),
                 chars=chars,
             )
         )
-        s_ranges.append((st0, st1))
-        l_ranges.append((lt0, lt1))
+        l_matched.extend(l_tokens)
+        s_matched.extend((a, min(b + k_s - 1, len(suspect.token_lens) - 1)) for a, b, _, _ in members)
     if not passages:
-        return Verification(NO_MATCH, similarity, 0.0, 0.0, 0, 0)
+        return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
 
-    copied = _covered(l_ranges, licensed.token_lens)
+    copied = _covered(l_matched, licensed.token_lens)
     licensed_coverage = copied / max(1, licensed.n_chars)
-    suspect_coverage = _covered(s_ranges, suspect.token_lens) / max(1, suspect.n_chars)
+    suspect_coverage = _covered(s_matched, suspect.token_lens) / max(1, suspect.n_chars)
     longest = max(p.chars for p in passages)
     t = thresholds
     if licensed_coverage >= t.full_coverage and copied >= t.short_article_min_chars:

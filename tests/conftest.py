@@ -1,0 +1,28 @@
+"""Shared fixtures. Elasticsearch fixtures live in fixtures_es.py."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+# the Elasticsearch fixtures (real node) are a plugin module beside this file
+pytest_plugins = ["fixtures_es"] if (Path(__file__).parent / "fixtures_es.py").exists() else []
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_RAW = REPO.parent / "shared" / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def xinhua_articles():
+    """Real Xinhua wire stories from ../shared (research-only; never copied into the repo)."""
+    path = SHARED_RAW / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not found (the shared research data sits beside the repository)")
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+@pytest.fixture
+def sample_paths():
+    return REPO / "data" / "licensed.jsonl", REPO / "data" / "suspects.jsonl"

@@ -1,0 +1,76 @@
+"""Normalisation: what a copier changes must not change the normalised text, and offsets map back."""
+import pytest
+
+from reprintwatch.dedupe import normalize
+
+ORIGINAL = "江南日报讯 全市首条无人驾驶公交线路今天开通，首批投入12辆新能源车。"
+
+
+def test_plain_text_keeps_letters_and_digits_only():
+    assert normalize("你好，世界！ABC 123。").text == "你好世界abc123"
+
+
+def test_full_width_digits_and_letters_are_folded():
+    assert normalize("２０２６年ＡＢＣ").text == normalize("2026年abc").text == "2026年abc"
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "全\u200b市首条无\u200d人驾驶公交线路今天开通\ufeff，首批投入１２辆新能源车。",  # zero-width characters
+        "全市首条🚌无人驾驶公交线路今天开通🎉，首批投入12辆新能源车✨。",  # emoji
+        "全·市·首·条无人驾驶公交线路今天开通，首批投入12辆新能源车。",  # sprinkled dots
+        "全丨市丨首丨条无人驾驶公交线路今天开通，首批投入12辆新能源车。",  # 丨 separators
+        "全市首條無人駕駛公交線路今天開通，首批投入12輛新能源車。",  # traditional characters
+        "全市  首条 无人驾驶\n公交线路今天开通，首批投入12辆新能源车。",  # whitespace
+    ],
+)
+def test_disguises_normalise_to_the_same_text(disguised):
+    plain = "全市首条无人驾驶公交线路今天开通，首批投入12辆新能源车。"
+    assert normalize(disguised).text == normalize(plain).text
+
+
+def test_offsets_point_into_the_original_text():
+    text = "点击上方蓝字关注我们\n全\u200b市·首条线路今天開通。"
+    norm = normalize(text)
+    start = norm.text.index("首条")
+    o_start, o_end = norm.original_span(start, start + 2)
+    assert text[o_start:o_end] == "首条"
+    o_start, o_end = norm.original_span(norm.text.index("开通"), norm.text.index("开通") + 2)
+    assert text[o_start:o_end] == "開通"
+
+
+def test_wechat_boilerplate_is_removed_and_kept_aside():
+    text = (
+        "点击上方蓝字关注我们！\n" + ORIGINAL + "\n本文转载自网络，如有侵权请联系删除。\n"
+        "长按识别二维码关注\n喜欢就点个在看吧\n责任编辑：王小二"
+    )
+    norm = normalize(text)
+    assert "关注" not in norm.text and "二维码" not in norm.text and "侵权" not in norm.text
+    assert "在看" not in norm.text and "王小二" not in norm.text
+    assert "无人驾驶公交线路" in norm.text
+    kinds = {r.kind for r in norm.removed}
+    assert {"boilerplate", "editor"} <= kinds
+    for removed in norm.removed:
+        assert text[removed.start:removed.end] == removed.text
+
+
+def test_credits_and_datelines_are_kept_for_attribution():
+    text = "新华社北京11月2日电（记者 李华）今年前三季度，全国快递业务量同比增长两成。\n来源：新华社\n原标题：快递业务量持续增长"
+    norm = normalize(text)
+    by_kind = {r.kind: r.text for r in norm.removed}
+    assert by_kind["dateline"].startswith("新华社北京11月2日电")
+    assert "李华" in by_kind["dateline"]
+    assert by_kind["source"] == "来源：新华社"
+    assert by_kind["original_title"].startswith("原标题：快递业务量")
+    assert norm.text.startswith("今年前三季度")
+
+
+def test_ordinary_sentences_that_mention_reporters_are_not_removed():
+    text = "记者在现场看到，工作人员正在调试设备。该公司报告称发电量增长。"
+    assert normalize(text).text == "记者在现场看到工作人员正在调试设备该公司报告称发电量增长"
+
+
+def test_empty_and_symbol_only_text():
+    assert normalize("").text == ""
+    assert normalize("🎉🎉！！——").text == ""

@@ -1,0 +1,94 @@
+"""The embedded index: idempotent adds, updates, deletes, stats, and parameters checked on open."""
+import sqlite3
+
+import pytest
+
+from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexError, SQLiteIndex
+
+from texts import FLASH, METRO, RIVER
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "licensed.db"
+
+
+def articles():
+    return [
+        Article("metro", METRO, "地铁九号线开通", "江南日报", "https://example.com/metro", "2026-11-20T09:00:00+08:00"),
+        Article("river", RIVER, "清溪河水质提升", "华夏通讯社", "https://example.com/river"),
+        Article("flash", FLASH, "台风蓝色预警", "东海晚报"),
+    ]
+
+
+def test_add_is_idempotent_by_id(db):
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        first = detector.add(articles())
+        again = detector.add(articles())
+        assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+        assert idx.stats().articles == 3
+
+
+def test_re_adding_a_changed_article_replaces_it(db):
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        detector.add(articles())
+        bands_before = idx.stats().band_keys
+        result = detector.add([Article("metro", RIVER, "改稿", "江南日报")])
+        assert (result.added, result.updated) == (0, 1)
+        assert idx.get(["metro"])[0].article.title == "改稿"
+        # the old text's band keys are gone: the metro text no longer finds "metro"
+        assert [m.licensed.id for m in detector.check(METRO).reprints] == []
+        assert idx.stats().band_keys < bands_before
+
+
+def test_delete_removes_article_and_its_band_keys(db):
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        detector.add(articles())
+        assert idx.delete(["river", "nope"]) == ["river"]
+        assert [a.article.id for a in idx.get(["metro", "river", "flash"])] == ["metro", "flash"]
+        assert detector.check(RIVER).reprints == []
+        keys_left = sqlite3.connect(db).execute("SELECT count(*) FROM bands").fetchone()[0]
+        assert keys_left == idx.stats().band_keys > 0
+
+
+def test_check_finds_the_source_after_reopening(db):
+    with SQLiteIndex(db) as idx:
+        Detector(idx).add(articles())
+    with SQLiteIndex(db, create=False) as idx:
+        result = Detector(idx).check("转载：" + RIVER)
+        assert [m.licensed.id for m in result.reprints] == ["river"]
+        assert result.reprints[0].licensed.outlet == "华夏通讯社"
+
+
+def test_stats_count_outlets(db):
+    with SQLiteIndex(db) as idx:
+        Detector(idx).add(articles())
+        stats = idx.stats()
+    assert stats.outlets == {"东海晚报": 1, "华夏通讯社": 1, "江南日报": 1}
+    assert stats.size_bytes > 0 and stats.params["num_perm"] == 128
+
+
+def test_opening_with_other_fingerprint_parameters_is_refused(db):
+    SQLiteIndex(db).close()
+    with pytest.raises(LicensedIndexError, match="shingle_size"):
+        SQLiteIndex(db, params=FingerprintParams(shingle_size=2))
+
+
+def test_missing_index_is_a_clear_error(db):
+    with pytest.raises(LicensedIndexError, match="no licensed index"):
+        SQLiteIndex(db, create=False)
+
+
+def test_a_failed_batch_leaves_nothing_half_written(db):
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        good = detector.prepare(articles()[0])
+        broken = detector.prepare(articles()[1])
+        object.__setattr__(broken, "keys", ["not-a-number"])  # makes the band insert fail mid-batch
+        with pytest.raises(Exception):
+            idx.add([good, broken])
+        assert idx.stats().articles == 0 and idx.stats().band_keys == 0

@@ -1,0 +1,73 @@
+"""Verification decides: full copies, partial copies, stitched copies — and not quotes or boilerplate."""
+import pytest
+
+from reprintwatch.dedupe import FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, FingerprintParams, fingerprint, verify
+
+from texts import FLASH, METRO, RIVER, UNRELATED
+
+PARAMS = FingerprintParams()
+
+
+def check(suspect: str, licensed: str):
+    s, l = fingerprint(suspect, PARAMS), fingerprint(licensed, PARAMS)
+    return verify(s.signature, l.signature, PARAMS.shingle_size)
+
+
+def test_identical_text_is_a_full_reprint():
+    v = check(METRO, METRO)
+    assert v.verdict == FULL_REPRINT
+    assert v.similarity == 1.0 and v.licensed_coverage == 1.0 and v.suspect_coverage == 1.0
+
+
+def test_disguised_copy_is_a_full_reprint_with_passages_in_original_offsets():
+    disguised = "点击上方蓝字关注我们！\n" + METRO.replace("江南日报讯 ", "").replace("地铁", "地鐵") + "\n喜欢就点个在看吧"
+    v = check(disguised, METRO)
+    assert v.verdict == FULL_REPRINT
+    assert v.licensed_coverage > 0.9
+    longest = max(v.passages, key=lambda p: p.chars)
+    assert disguised[longest.suspect_start:longest.suspect_end].replace("鐵", "铁") == \
+        METRO[longest.licensed_start:longest.licensed_end]
+
+
+def test_reordered_paragraphs_are_still_a_full_reprint():
+    paragraphs = METRO.split("\n")
+    v = check("\n".join(reversed(paragraphs)), METRO)
+    assert v.verdict == FULL_REPRINT
+    assert len(v.passages) >= len(paragraphs) - 1
+
+
+def test_two_paragraphs_inside_another_page_are_a_partial_reprint():
+    excerpt = "\n".join(METRO.split("\n")[2:4])
+    page = UNRELATED + "\n" + excerpt + "\n" + RIVER.split("\n")[0][:20]
+    v = check(page, METRO)
+    assert v.verdict == PARTIAL_REPRINT
+    assert 0.3 < v.licensed_coverage < 0.6
+    p = max(v.passages, key=lambda p: p.chars)
+    assert page[p.suspect_start:p.suspect_end] in METRO
+    assert METRO[p.licensed_start:p.licensed_end] == page[p.suspect_start:p.suspect_end]
+
+
+def test_a_news_flash_copied_inside_a_digest_is_found():
+    digest = "今日快讯\n1. " + UNRELATED[:60] + "\n2. " + FLASH + "\n3. 本周末全市公园免费开放。"
+    assert check(digest, FLASH).verdict == FULL_REPRINT
+
+
+def test_one_quoted_sentence_is_not_a_reprint():
+    quote = "“九号线是本市第一条采用全自动运行系统的线路”"
+    commentary = UNRELATED + "有报道说，" + quote + "，这让人想起了很多往事。" + UNRELATED[::-1]
+    assert check(commentary, METRO).verdict == NO_MATCH
+
+
+def test_shared_boilerplate_is_not_a_reprint():
+    furniture = "点击上方蓝字关注我们！本文转载自网络，如有侵权请联系删除。长按识别二维码关注。喜欢就点个在看吧。"
+    assert check(furniture + UNRELATED, furniture + METRO).verdict == NO_MATCH
+
+
+def test_unrelated_texts_do_not_match():
+    v = check(UNRELATED, METRO)
+    assert v.verdict == NO_MATCH and not v.passages
+
+
+@pytest.mark.parametrize("text", ["", "🎉🎉"])
+def test_empty_input_is_no_match(text):
+    assert check(text, METRO).verdict == NO_MATCH
