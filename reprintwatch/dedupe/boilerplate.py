@@ -16,37 +16,57 @@ _END = r"[。!?！？\n]"
 _NOT_END = r"[^。!?！？\n]"
 _NAME = r"[^\s,，。;；!！?？|)\]】》]"
 
-PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (kind, re.compile(pattern))
-    for kind, pattern in (
-        # credits
-        ("source", rf"(?:文章|本文|信息|新闻|稿件)?(?:来源|稿源|出处)\s*[:丨|]\s*{_NAME}{{1,40}}"),
-        ("source", rf"(?:本文|文章)?(?:转载|转自|转载自|摘自|选自)\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
-        ("source", rf"本文(?:来自|来源于|首发于|原载于)\s*(?:微信)?(?:公众号)?\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
-        ("original_title", rf"原标题\s*[:丨|]?\s*[^\n\s]{{1,60}}"),
-        # datelines: 新华社北京1月2日电 / 中新网上海3月4日讯 / 本报讯, optionally with (记者 …)
-        (
-            "dateline",
-            r"(?:(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,8}(?:社|网|报|台))"
-            r"[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日(?:电|讯|消息)|新华社电|中新社电|本报讯)"
-            r"(?:\s*\((?:记者|通讯员)[^)]{1,40}\))?",
-        ),
-        ("byline", r"\((?:记者|通讯员|实习生|实习记者|本报记者)[^)\n]{1,40}\)"),
-        ("byline", r"(?:^|\n)\s*(?:新华社|本报|中新社)?(?:记者|通讯员)\s*[\u4e00-\u9fff·]{2,4}(?:[、,\s]+[\u4e00-\u9fff·]{2,4}){0,4}\s*(?=\n|$)"),
-        ("editor", rf"(?:责任编辑|责编|编辑|校对|审核|审校|排版|美编|监制|主编|策划|统筹|作者)\s*[:丨|]\s*{_NAME}{{1,20}}"),
-        # WeChat / self-media furniture
-        ("boilerplate", rf"点击(?:上方|下方|标题下|文末)?{_NOT_END}{{0,12}}关注{_NOT_END}{{0,20}}"),
-        ("boilerplate", rf"(?:长按|扫描|扫码|识别){_NOT_END}{{0,12}}二维码{_NOT_END}{{0,20}}"),
-        ("boilerplate", rf"关注(?:我们|本号|公众号){_NOT_END}{{0,24}}"),
-        ("boilerplate", rf"(?:本文|文章|图片|部分内容){_NOT_END}{{0,30}}(?:侵权|版权问题){_NOT_END}{{0,30}}(?:删除|删|处理){_NOT_END}{{0,10}}"),
-        ("boilerplate", rf"版权归(?:原作者|原作|作者)(?:所有){_NOT_END}{{0,40}}"),
-        ("boilerplate", rf"(?:转载请注明出处|未经(?:授权|许可)(?:不得|禁止|严禁)转载){_NOT_END}{{0,20}}"),
-        ("boilerplate", rf"(?:喜欢(?:就|请)?|记得)?(?:点个?|给个|顺手点?)\s*(?:在看|赞)(?:和|、|\+)?(?:在看|转发|分享)?{_NOT_END}{{0,16}}"),
-        ("boilerplate", rf"(?:分享|转发)(?:到|给)?(?:朋友圈|好友|更多人){_NOT_END}{{0,16}}"),
-        ("boilerplate", r"(?:阅读原文|往期(?:精彩)?(?:回顾|推荐)|推荐阅读)"),
-        ("boilerplate", rf"免责声明\s*[:丨|]?{_NOT_END}{{0,120}}"),
-        ("boilerplate", rf"更多(?:精彩|新闻|资讯)?(?:内容|资讯)?,?请?(?:关注|下载){_NOT_END}{{0,24}}"),
-    )
+# (kind, triggers, pattern): every match contains one of the trigger strings, so a text without any of
+# them skips the regex (most articles carry none of this furniture).
+_RAW_PATTERNS = (
+    # credits
+    ("source", ("来源", "稿源", "出处"), rf"(?:文章|本文|信息|新闻|稿件)?(?:来源|稿源|出处)\s*[:丨|]\s*{_NAME}{{1,40}}"),
+    ("source", ("转载", "转自", "摘自", "选自"), rf"(?:本文|文章)?(?:转载|转自|转载自|摘自|选自)\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
+    ("source", ("本文",), rf"本文(?:来自|来源于|首发于|原载于)\s*(?:微信)?(?:公众号)?\s*[:丨|]?\s*[\"“《]?{_NAME}{{1,30}}"),
+    ("original_title", ("原标题",), rf"原标题\s*[:丨|]?\s*[^\n\s]{{1,60}}"),
+    # datelines: 新华社北京1月2日电 / 中新网上海3月4日讯 / 本报讯, optionally with (记者 …)
+    (
+        "dateline",
+        ("日电", "日讯", "日消息", "社电", "本报讯"),
+        r"(?:(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,8}(?:社|网|报|台))"
+        r"[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日(?:电|讯|消息)|新华社电|中新社电|本报讯)"
+        r"(?:\s*\((?:记者|通讯员)[^)]{1,40}\))?",
+    ),
+    ("byline", ("记者", "通讯员", "实习生"), r"\((?:记者|通讯员|实习生|实习记者|本报记者)[^)\n]{1,40}\)"),
+    (
+        "byline",
+        ("记者", "通讯员"),
+        r"(?:^|\n)\s*(?:新华社|本报|中新社)?(?:记者|通讯员)\s*[\u4e00-\u9fff·]{2,4}(?:[、,\s]+[\u4e00-\u9fff·]{2,4}){0,4}\s*(?=\n|$)",
+    ),
+    (
+        "editor",
+        ("编辑", "责编", "校对", "审核", "审校", "排版", "美编", "监制", "主编", "策划", "统筹", "作者"),
+        rf"(?:责任编辑|责编|编辑|校对|审核|审校|排版|美编|监制|主编|策划|统筹|作者)\s*[:丨|]\s*{_NAME}{{1,20}}",
+    ),
+    # WeChat / self-media furniture
+    ("boilerplate", ("点击",), rf"点击(?:上方|下方|标题下|文末)?{_NOT_END}{{0,12}}关注{_NOT_END}{{0,20}}"),
+    ("boilerplate", ("二维码",), rf"(?:长按|扫描|扫码|识别){_NOT_END}{{0,12}}二维码{_NOT_END}{{0,20}}"),
+    ("boilerplate", ("关注",), rf"关注(?:我们|本号|公众号){_NOT_END}{{0,24}}"),
+    (
+        "boilerplate",
+        ("侵权", "版权问题"),
+        rf"(?:本文|文章|图片|部分内容){_NOT_END}{{0,30}}(?:侵权|版权问题){_NOT_END}{{0,30}}(?:删除|删|处理){_NOT_END}{{0,10}}",
+    ),
+    ("boilerplate", ("版权归",), rf"版权归(?:原作者|原作|作者)(?:所有){_NOT_END}{{0,40}}"),
+    ("boilerplate", ("转载",), rf"(?:转载请注明出处|未经(?:授权|许可)(?:不得|禁止|严禁)转载){_NOT_END}{{0,20}}"),
+    (
+        "boilerplate",
+        ("在看", "赞"),
+        rf"(?:喜欢(?:就|请)?|记得)?(?:点个?|给个|顺手点?)\s*(?:在看|赞)(?:和|、|\+)?(?:在看|转发|分享)?{_NOT_END}{{0,16}}",
+    ),
+    ("boilerplate", ("朋友圈", "好友", "更多人"), rf"(?:分享|转发)(?:到|给)?(?:朋友圈|好友|更多人){_NOT_END}{{0,16}}"),
+    ("boilerplate", ("阅读原文", "往期", "推荐阅读"), r"(?:阅读原文|往期(?:精彩)?(?:回顾|推荐)|推荐阅读)"),
+    ("boilerplate", ("免责声明",), rf"免责声明\s*[:丨|]?{_NOT_END}{{0,120}}"),
+    ("boilerplate", ("更多",), rf"更多(?:精彩|新闻|资讯)?(?:内容|资讯)?,?请?(?:关注|下载){_NOT_END}{{0,24}}"),
+)
+
+PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = tuple(
+    (kind, triggers, re.compile(pattern)) for kind, triggers, pattern in _RAW_PATTERNS
 )
 
 
@@ -56,7 +76,9 @@ def find_boilerplate(text: str) -> list[tuple[str, int, int]]:
     Where two patterns overlap, the earlier-starting (then longer) span wins.
     """
     spans: list[tuple[int, int, str]] = []
-    for kind, pattern in PATTERNS:
+    for kind, triggers, pattern in PATTERNS:
+        if not any(t in text for t in triggers):
+            continue
         for match in pattern.finditer(text):
             if match.end() > match.start():
                 spans.append((match.start(), match.end(), kind))

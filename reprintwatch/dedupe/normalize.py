@@ -12,7 +12,6 @@ passage found later can be shown in the text a user sees.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,13 +25,14 @@ __all__ = ["NormalizedText", "Removed", "normalize"]
 # Characters removed before anything else: zero-width and other format characters, variation selectors,
 # soft hyphen, and decoration ideographs/dots that copiers sprinkle between characters. Emoji and
 # punctuation go later with everything that is not a letter or a digit.
-_INVISIBLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
 _DECORATION = "丨丶丿乀乁·•・‧∙⋅"
-_DROP_RE = re.compile(f"[{_INVISIBLE}{_DECORATION}]+")
-
+_PLANES = 0x10000  # tables cover the BMP; the rarer astral characters are looked at one by one
 
 @dataclass(frozen=True)
 class Removed:
@@ -67,14 +67,52 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@dataclass(frozen=True, eq=False)
+class _Tables:
+    alnum: np.ndarray  # bool: a letter or digit (str.isalnum), never "_"
+    drop: np.ndarray  # bool: invisible or decoration
+    fold: np.ndarray  # uint32: the single character NFKC folds to (itself when unchanged)
+    expands: np.ndarray  # bool: NFKC gives several characters, some of them letters or digits (㈱, ½)
+
+
 @lru_cache(maxsize=1)
-def _alnum_table() -> np.ndarray:
-    """``table[cp]`` is True when code point ``cp`` is a letter or digit (``str.isalnum``), not ``_``."""
-    # Planes 0-2 cover all scripts that matter here; astral code points beyond are treated as non-text.
-    table = np.fromiter((chr(cp).isalnum() for cp in range(0x30000)), dtype=bool, count=0x30000)
+def _tables() -> _Tables:
+    alnum = np.zeros(_PLANES, dtype=bool)
+    fold = np.arange(_PLANES, dtype=np.uint32)
+    expands = np.zeros(_PLANES, dtype=bool)
+    for cp in range(_PLANES):
+        ch = chr(cp)
+        alnum[cp] = ch.isalnum()
+        if not unicodedata.is_normalized("NFKC", ch):
+            fold[cp], expands[cp] = _fold_one(ch)
+    drop = np.zeros(_PLANES, dtype=bool)
+    for lo, hi in _INVISIBLE_RANGES:
+        if lo < _PLANES:
+            drop[lo : min(hi, _PLANES - 1) + 1] = True
     for ch in _DECORATION:
-        table[ord(ch)] = False
-    return table
+        drop[ord(ch)] = True
+        alnum[ord(ch)] = False
+    return _Tables(alnum, drop, fold, expands)
+
+
+def _fold_one(ch: str) -> tuple[int, bool]:
+    """(the code point ``ch`` folds to, whether it needs expanding to several characters)."""
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1:
+        return ord(folded), False
+    if any(c.isalnum() for c in folded):
+        return ord(ch), True
+    return (ord(folded[0]) if folded else ord(ch)), False  # e.g. … → ...: punctuation, dropped later anyway
+
+
+def _is_alnum(cps: np.ndarray) -> np.ndarray:
+    alnum = _tables().alnum
+    out = np.zeros(len(cps), dtype=bool)
+    low = cps < _PLANES
+    out[low] = alnum[cps[low]]
+    for i in np.flatnonzero(~low).tolist():
+        out[i] = chr(cps[i]).isalnum()
+    return out
 
 
 def _codepoints(text: str) -> np.ndarray:
@@ -86,35 +124,38 @@ def _from_codepoints(cps: np.ndarray) -> str:
 
 
 def _fold(text: str) -> tuple[str, np.ndarray]:
-    """Drop invisible/decoration characters and NFKC-fold; return the folded text and its offset map."""
+    """Drop invisible/decoration characters and NFKC-fold (character by character); return the folded
+    text and the original index of each of its characters."""
+    t = _tables()
+    cps = _codepoints(text)
+    low = cps < _PLANES
+    safe = np.where(low, cps, 0)
+    keep = np.where(low, ~t.drop[safe], True)
+    folded = np.where(low, t.fold[safe], cps)
+    expands = low & t.expands[safe]
+    for i in np.flatnonzero(~low).tolist():
+        cp = int(cps[i])
+        if any(lo <= cp <= hi for lo, hi in _INVISIBLE_RANGES):
+            keep[i] = False
+        else:
+            folded[i], expands[i] = _fold_one(chr(cp))
+    expands &= keep
+    if not expands.any():
+        idx = np.flatnonzero(keep)
+        return _from_codepoints(folded[idx]), idx.astype(np.int32)
     pieces: list[str] = []
     offsets: list[np.ndarray] = []
-    pos = 0
-    spans = [(m.start(), m.end()) for m in _DROP_RE.finditer(text)] + [(len(text), len(text))]
-    for drop_start, drop_end in spans:
-        if drop_start > pos:
-            run = text[pos:drop_start]
-            if unicodedata.is_normalized("NFKC", run):
-                pieces.append(run)
-                offsets.append(np.arange(pos, drop_start, dtype=np.int32))
-            else:
-                folded, offs = _fold_slow(run, pos)
-                pieces.append(folded)
-                offsets.append(offs)
-        pos = drop_end
-    if not pieces:
-        return "", np.zeros(0, dtype=np.int32)
+    prev = 0
+    for pos in np.flatnonzero(expands).tolist() + [len(cps)]:
+        idx = np.flatnonzero(keep[prev:pos]) + prev
+        pieces.append(_from_codepoints(folded[idx]))
+        offsets.append(idx.astype(np.int32))
+        if pos < len(cps):
+            expansion = unicodedata.normalize("NFKC", text[pos])
+            pieces.append(expansion)
+            offsets.append(np.full(len(expansion), pos, dtype=np.int32))
+        prev = pos + 1
     return "".join(pieces), np.concatenate(offsets)
-
-
-def _fold_slow(run: str, base: int) -> tuple[str, np.ndarray]:
-    out: list[str] = []
-    offs: list[int] = []
-    for i, ch in enumerate(run):
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded)
-        offs.extend([base + i] * len(folded))
-    return "".join(out), np.asarray(offs, dtype=np.int32)
 
 
 def _convert_same_length(text: str, convert) -> str:
@@ -133,10 +174,7 @@ def normalize(text: str) -> NormalizedText:
 
     removed_spans = find_boilerplate(folded)
     cps = _codepoints(folded)
-    table = _alnum_table()
-    keep = np.zeros(len(cps), dtype=bool)
-    inside = cps < len(table)
-    keep[inside] = table[cps[inside]]
+    keep = _is_alnum(cps)
     removed: list[Removed] = []
     for kind, start, end in removed_spans:
         keep[start:end] = False

@@ -19,6 +19,13 @@ from ..dedupe.fingerprint import FingerprintParams, Signature
 SCHEMA_VERSION = 1
 
 
+def max_key_frequency(articles: int) -> int:
+    """Band keys found in more articles than this are boilerplate that survived normalisation (a site's
+    standard footer, a recurring disclaimer) and are ignored by ``candidates``: they would make every
+    article that carries them a candidate of every other. Genuine reprint families stay far below it."""
+    return max(100, articles // 100)
+
+
 def content_hash(article: Article) -> str:
     """SHA-256 over everything stored for an article, so re-adding an unchanged article is a no-op."""
     h = hashlib.sha256()
@@ -97,7 +104,9 @@ class LicensedIndex(ABC):
 
     @abstractmethod
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
-        """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id)."""
+        """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id).
+
+        Keys held by more than :func:`max_key_frequency` articles are not counted."""
 
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:

@@ -17,7 +17,7 @@ import numpy as np
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex
+from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, max_key_frequency
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +63,7 @@ class SQLiteIndex(LicensedIndex):
         except (sqlite3.DatabaseError, OSError) as exc:
             raise LicensedIndexError(f"cannot open licensed index {self.path}: {exc}") from None
         self.params = self._check_meta(params or FingerprintParams())
+        self._count: int | None = None
 
     # --- metadata ---------------------------------------------------------------------------------------
     def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
@@ -103,6 +104,7 @@ class SQLiteIndex(LicensedIndex):
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
+        self._count = None
         result = AddResult()
         if not items:
             return result
@@ -146,6 +148,7 @@ class SQLiteIndex(LicensedIndex):
         self.conn.executemany("DELETE FROM bands WHERE key = ? AND article = ?", ((int(k), rowid) for k in keys))
 
     def delete(self, ids: Iterable[str]) -> list[str]:
+        self._count = None
         deleted: list[str] = []
         with self._transaction():
             for art_id in ids:
@@ -161,11 +164,19 @@ class SQLiteIndex(LicensedIndex):
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
         if len(keys) == 0:
             return []
+        max_df = max_key_frequency(self._article_count())
         counts: dict[int, int] = {}
-        key_list = [int(k) for k in keys]
+        key_list = keys.tolist()
         for i in range(0, len(key_list), _MAX_VARS):
             chunk = key_list[i : i + _MAX_VARS]
-            sql = f"SELECT article, count(*) FROM bands WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY article"
+            marks = ",".join("?" * len(chunk))
+            hot = {k for (k,) in self.conn.execute(
+                f"SELECT key FROM bands WHERE key IN ({marks}) GROUP BY key HAVING count(*) > ?", (*chunk, max_df)
+            )}
+            if hot:
+                chunk = [k for k in chunk if k not in hot]
+                marks = ",".join("?" * len(chunk))
+            sql = f"SELECT article, count(*) FROM bands WHERE key IN ({marks}) GROUP BY article"
             for rowid, n in self.conn.execute(sql, chunk):
                 counts[rowid] = counts.get(rowid, 0) + n
         if not counts:
@@ -177,6 +188,11 @@ class SQLiteIndex(LicensedIndex):
             )
         )
         return [(names[rowid], n) for rowid, n in best if rowid in names]
+
+    def _article_count(self) -> int:
+        if self._count is None:
+            self._count = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self._count
 
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         found: dict[str, IndexedArticle] = {}
