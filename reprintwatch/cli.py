@@ -69,8 +69,10 @@ def _progress(path: str, enabled: bool | None, label: str):
 @click.option("--es-password", envvar="REPRINTWATCH_ES_PASSWORD", help="Elasticsearch basic-auth password.")
 @click.option("--es-ca-certs", envvar="REPRINTWATCH_ES_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
               help="CA certificate bundle for a TLS cluster.")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_STORE",
+              help="Findings and evidence store of ingest and reports (env REPRINTWATCH_STORE).")
 @click.pass_context
-def cli(ctx, db, backend, es_url, es_index, es_api_key, es_username, es_password, es_ca_certs):
+def cli(ctx, db, backend, es_url, es_index, es_api_key, es_username, es_password, es_ca_certs, store):
     """Find unauthorised reprints of licensed news articles.
 
     Index the licensed articles once, then check suspect articles against them:
@@ -80,11 +82,17 @@ def cli(ctx, db, backend, es_url, es_index, es_api_key, es_username, es_password
         reprintwatch check data/suspect_wechat.html
         reprintwatch scan data/suspects.jsonl --format jsonl
 
+    Watch sources continuously and report what was found:
+
+    \b
+        reprintwatch ingest run --sources data/sources.example.toml --once
+        reprintwatch report daily --format html -o report.html
+
     Every option can also be set with a REPRINTWATCH_* environment variable; flags win.
     """
     ctx.obj = Settings.load(
         db=db, backend=backend, es_url=es_url, es_index=es_index, es_api_key=es_api_key,
-        es_username=es_username, es_password=es_password, es_ca_certs=es_ca_certs,
+        es_username=es_username, es_password=es_password, es_ca_certs=es_ca_certs, store=store,
     )
 
 
@@ -227,11 +235,11 @@ def _load_check_input(source: str, encoding: str, settings: Settings):
     from .inputs import read_article
 
     if _is_url(source):
-        try:
-            from .ingest import fetch_article
-        except ImportError:
-            raise BadInput(source, "fetching URLs needs the ingest module, which is not available") from None
-        article, _evidence = fetch_article(source, settings)
+        from .ingest import fetch_article
+        from .store import Store
+
+        with Store(settings.store) as store:  # the fetched page is kept as evidence
+            article, _evidence = fetch_article(source, settings, store)
         return article
     if source != "-" and "://" in source:
         raise BadInput(source, "only http(s) URLs can be checked")
@@ -325,25 +333,16 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
     )
 
 
-def _register_optional_commands() -> None:
-    """Commands of the ingestion and reporting packages, when present."""
-    import importlib
+def _register_commands() -> None:
+    """The ingestion and reporting commands live beside their packages."""
+    from .ingest.cli import findings, ingest
+    from .report.cli import coverage, evidence, licence, report
 
-    for module, names in (
-        ("reprintwatch.ingest.cli", ("ingest", "findings")),
-        ("reprintwatch.report.cli", ("licence", "report", "coverage", "evidence")),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(mod, name, None)
-            if isinstance(command, click.Command):
-                cli.add_command(command)
+    for command in (ingest, findings, licence, report, coverage, evidence):
+        cli.add_command(command)
 
 
-_register_optional_commands()
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry point

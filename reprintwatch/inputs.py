@@ -9,42 +9,23 @@ from .articles import Article, article_from_obj, check_content
 from .encoding import decode_bytes, detect_encoding
 from .errors import BadInput
 
-_BLOCK_TAGS = ("p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
-def html_to_article(html: str, art_id: str, where: str | None = None) -> Article:
-    """Title and body text of a page; WeChat pages (``#js_content``) use the article body only.
+def html_to_article(html: str, art_id: str, where: str) -> Article:
+    """The article in a saved page, extracted by the same code as fetched pages (``ingest.extract``)."""
+    from .ingest.extract import extract_page
 
-    Scripts, styles and comments are dropped; block elements become line breaks so paragraphs survive.
-    """
-    import lxml.html
-    from lxml import etree
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as exc:
-        raise BadInput(where or art_id, f"cannot parse HTML: {exc}") from None
-    for bad in root.xpath("//script|//style|//noscript|//template|//comment()"):
-        bad.drop_tree() if hasattr(bad, "drop_tree") else bad.getparent().remove(bad)
-    title = ""
-    og = root.xpath("//meta[@property='og:title']/@content")
-    heading = root.xpath("//*[@id='activity-name']")
-    if og:
-        title = og[0].strip()
-    elif heading:
-        title = heading[0].text_content().strip()
-    elif root.find(".//title") is not None:
-        title = (root.find(".//title").text_content() or "").strip()
-    body = root.xpath("//*[@id='js_content']") or root.xpath("//article") or root.xpath("//body") or [root]
-    node = body[0]
-    for br in node.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for el in node.iter(*_BLOCK_TAGS):
-        el.tail = "\n" + (el.tail or "")
-    text = "\n".join(line.strip() for line in node.text_content().splitlines())
-    text = re.sub(r"\n{2,}", "\n", text).strip()
-    return Article(id=art_id, content=check_content(text, where or art_id), title=title)
+    page = extract_page(html, "")
+    if page.status != "ok":
+        raise BadInput(where, page.reason or f"page status {page.status}")
+    return Article(
+        id=art_id,
+        content=check_content(page.content, where),
+        title=page.title,
+        outlet=page.account,
+        published_at=page.published_at,
+    )
 
 
 def _decode_document(raw: bytes, where: str, encoding: str) -> str:

@@ -161,3 +161,26 @@ def test_index_stats_and_delete(indexed, runner):
     result = runner.invoke(cli, ["index", "delete", "metro", "ghost"])
     assert "Deleted 1 article." in result.output and "Not in the index: ghost" in result.output
     assert json.loads(runner.invoke(cli, ["index", "stats", "--json"]).output)["articles"] == 2
+
+
+def test_check_a_url_fetches_the_page_and_keeps_evidence(indexed, runner, httpserver, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(indexed / "store.db"))
+    body = "".join(f"<p>{p}</p>" for p in METRO.split("\n"))
+    page = (f'<html><head><meta property="og:title" content="地铁来了"></head><body>'
+            f'<h1 id="activity-name">地铁来了</h1><a id="js_name">城事早知道</a>'
+            f'<div id="js_content"><p>点击上方蓝字关注我们</p>{body}</div></body></html>')
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/s/abc").respond_with_data(page.encode("utf-8"), content_type="text/html; charset=utf-8")
+    result = runner.invoke(cli, ["check", httpserver.url_for("/s/abc"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["matches"][0]["licensed_id"] == "metro"
+    rows = sqlite3.connect(indexed / "store.db").execute("SELECT url, status, sha256 FROM evidence").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [(httpserver.url_for("/s/abc"), 200)] and len(rows[0][2]) == 64
+
+
+def test_check_an_unreachable_url_names_it(indexed, runner, monkeypatch):
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(indexed / "store.db"))
+    result = runner.invoke(cli, ["check", "http://127.0.0.1:9/gone"])
+    assert result.exit_code == 1 and "http://127.0.0.1:9/gone" in result.output and "Traceback" not in result.output

@@ -1,0 +1,184 @@
+"""Ingest throughput: pages/s through fetch (a local HTTP server) + extraction + check + store, and the
+share of time spent in each stage.
+
+    /tmp/venv/bin/python bench/bench_ingest.py                 # 300 pages, ~1 minute on a busy 2-core box
+    /tmp/venv/bin/python bench/bench_ingest.py --pages 1000 --workers 4
+
+Licensed articles: the real Xinhua sample from ../shared/data/raw (research-only, read in place, never
+copied), else the two test fixtures. Pages are served from memory by a threaded ``http.server`` on
+127.0.0.1: a third are WeChat-style pages copying a licensed article, a third generic news pages copying
+one, a third generic pages with articles that are not in the index.
+
+Two measurements, after a warm-up page:
+1. *pipeline* — the real :class:`Runner` (``ingest run --once`` code path) with N fetch threads;
+2. *stages* — as many other pages, one at a time, each stage timed on its own (fetch, decode+extract,
+   check, store) into a fresh store.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from reprintwatch.articles import Article  # noqa: E402
+from reprintwatch.detector import Detector  # noqa: E402
+from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
+from reprintwatch.ingest.extract import extract_page  # noqa: E402
+from reprintwatch.ingest.fetch import Fetcher, FetchPolicy  # noqa: E402
+from reprintwatch.ingest.runner import Runner  # noqa: E402
+from reprintwatch.ingest.sources import Source  # noqa: E402
+from reprintwatch.store import Store  # noqa: E402
+
+XINHUA = REPO.parent / "shared" / "data" / "raw" / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"
+FIXTURE = REPO / "tests" / "fixtures" / "ingest" / "licensed.jsonl"
+
+
+def load_articles() -> tuple[list[Article], str]:
+    if XINHUA.exists():
+        rows = [json.loads(line) for line in XINHUA.read_text(encoding="utf-8").splitlines() if line.strip()]
+        arts = [Article(id=r["id"], content=r["text"].strip(), title=r.get("headline", ""), outlet="新华社")
+                for r in rows if len(r.get("text", "").strip()) > 200]
+        return arts, f"{XINHUA.relative_to(REPO.parent)} ({len(arts)} articles)"
+    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Article(**r) for r in rows], f"{FIXTURE.relative_to(REPO)} (fixtures only: ../shared/data/raw absent)"
+
+
+def wechat_page(a: Article, i: int) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in a.content.split("\n") if p.strip())
+    return (f'<html><head><meta charset="utf-8"><meta property="og:title" content="{html.escape(a.title)}"></head><body>'
+            f'<h1 id="activity-name">{html.escape(a.title)}</h1><a id="js_name">转载号{i % 17}</a>'
+            f'<div id="js_content"><section><p>点击上方蓝字关注我们</p></section>{body}</div>'
+            f'<script>var ct = "{1795136400 + i}"; var nickname = htmlDecode("转载号{i % 17}");</script></body></html>')
+
+
+def news_page(a: Article, i: int) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in a.content.split("\n") if p.strip())
+    return (f'<html><head><meta charset="utf-8"><title>{html.escape(a.title)} - 资讯网</title>'
+            f'<meta name="author" content="编辑{i}"><link rel="canonical" href="https://copy.example/{i}.html"></head>'
+            f'<body><nav><a href="/">首页</a> | <a href="/news">新闻</a></nav><article><h1>{html.escape(a.title)}</h1>'
+            f'{body}</article><footer>版权所有 转载请注明出处</footer></body></html>')
+
+
+class Pages(BaseHTTPRequestHandler):
+    pages: dict[str, bytes] = {}
+
+    def do_GET(self):  # noqa: N802 - http.server API
+        body = self.pages.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    logging.getLogger("reprintwatch.ingest").setLevel(logging.ERROR)
+
+    articles, origin = load_articles()
+    split = max(1, int(len(articles) * 0.7))
+    licensed, unlicensed = articles[:split], articles[split:] or articles[:1]
+    pages = {}
+    for i in range(2 * args.pages):  # two distinct sets: one for each measurement (no warm caches)
+        kind = i % 3
+        if kind == 0:
+            pages[f"/p/{i}"] = wechat_page(licensed[i % len(licensed)], i)
+        elif kind == 1:
+            pages[f"/p/{i}"] = news_page(licensed[i % len(licensed)], i)
+        else:
+            pages[f"/p/{i}"] = news_page(unlicensed[i % len(unlicensed)], i)
+    Pages.pages = {k: v.encode("utf-8") for k, v in pages.items()}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    all_urls = [base + path for path in pages]
+    urls, stage_urls = all_urls[:args.pages], all_urls[args.pages:]
+    policy = FetchPolicy(delay=0, robots=False, concurrency=args.workers, retries=0)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        index = SQLiteIndex(tmp / "licensed.db")
+        detector = Detector(index)
+        t = time.perf_counter()
+        detector.add(licensed)
+        index_s = time.perf_counter() - t
+        extract_page(news_page(licensed[0], 0), base)  # warm-up: trafilatura and jieba imports / dictionaries
+        detector.check(licensed[0])
+
+        # 1. the real runner, concurrent fetches
+        with Store(tmp / "pipeline" / "store.db") as store:
+            source = Source("bench", "pages", policy, urls=tuple(urls))
+            runner = Runner(store, detector, [source], Fetcher(policy), workers=args.workers)
+            start = time.perf_counter()
+            counters = runner.run_once()
+            pipeline_s = time.perf_counter() - start
+            pipeline_findings = store.counts()["findings"]
+        # 2. stages, one page at a time
+        fetcher = Fetcher(policy)
+        spent = {"fetch": 0.0, "extract": 0.0, "check": 0.0, "store": 0.0}
+        findings = 0
+        with Store(tmp / "stages" / "store.db") as store:
+            start = time.perf_counter()
+            for n, url in enumerate(stage_urls):
+                t0 = time.perf_counter()
+                result = fetcher.fetch(url)
+                t1 = time.perf_counter()
+                extracted = extract_page(result.text(), result.final_url)
+                t2 = time.perf_counter()
+                matches = detector.check(Article(id=url, content=extracted.content, title=extracted.title)).reprints
+                t3 = time.perf_counter()
+                with store.transaction():
+                    ev = store.record_page(url, result.body, result.final_url, result.status, result.fetched_at,
+                                           result.content_type, result.headers)
+                    sid = store.record_suspect(url=url, platform=extracted.platform, content_hash=str(n), version=1,
+                                               content=extracted.content, evidence_id=ev)
+                    findings += len(store.record_findings(sid, matches))
+                t4 = time.perf_counter()
+                for stage, secs in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                    spent[stage] += secs
+            sequential_s = time.perf_counter() - start
+
+        index.close()
+    server.shutdown()
+
+    total = sum(spent.values())
+    n = len(urls)
+    print(f"licensed index: {len(licensed)} articles from {origin}, built in {index_s:.1f} s")
+    print(f"pages: {n} per run (a third each: WeChat copies, news copies, unrelated news), "
+          f"mean {sum(map(len, Pages.pages.values())) / len(Pages.pages) / 1024:.1f} KiB")
+    print()
+    print(f"{'stage':<10}{'total s':>10}{'ms/page':>10}{'share':>8}")
+    for stage, secs in spent.items():
+        print(f"{stage:<10}{secs:>10.2f}{secs / n * 1000:>10.1f}{secs / total:>8.0%}")
+    print(f"{'all':<10}{total:>10.2f}{total / n * 1000:>10.1f}{1:>8.0%}")
+    print()
+    print(f"{'run':<34}{'pages/s':>10}{'findings':>10}")
+    print(f"{'stages, sequential':<34}{n / sequential_s:>10.1f}{findings:>10}")
+    print(f"{f'Runner (ingest run), {args.workers} workers':<34}{n / pipeline_s:>10.1f}{pipeline_findings:>10}")
+    if counters.new != n:
+        print(f"warning: the runner recorded {counters.new} new pages of {n}: {counters.line()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""``reprintwatch ingest run`` and ``reprintwatch findings list``: thin click layers over the ingest library.
+
+The root ``reprintwatch`` group stores a :class:`~reprintwatch.config.Settings` in ``ctx.obj``; these
+commands read it (and build ``Settings.load()`` themselves when run without the root group).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Settings
+from ..errors import ReprintwatchError
+
+VERDICT_CHOICES = ("full_reprint", "partial_reprint")
+
+
+def _settings(store: Path | None = None) -> Settings:
+    ctx = click.get_current_context()
+    root = ctx.find_root().obj
+    settings = root if isinstance(root, Settings) else Settings.load()
+    return settings.replace(store=store) if store else settings
+
+
+def _handle_errors(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ReprintwatchError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _duration(ctx, param, value):
+    if value is None:
+        return None
+    from .sources import parse_duration
+
+    try:
+        return parse_duration(value, param.name)
+    except ReprintwatchError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_store_option = click.option(
+    "--store", type=click.Path(dir_okay=False, path_type=Path),
+    help="Findings/evidence store (env REPRINTWATCH_STORE; default in the user data dir).",
+)
+
+
+@click.group()
+def ingest():
+    """Watch sources (feeds, WeChat and news pages, local files) and record reprints."""
+
+
+@ingest.command("run")
+@click.option("--sources", "sources_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The sources file (TOML); see data/sources.example.toml.")
+@click.option("--once", "mode", flag_value="once", default=True, help="One pass over every source, then exit (default).")
+@click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
+@click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
+@_store_option
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log records on stderr as text (warnings and errors) or JSON lines (everything).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Status line on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
+@_handle_errors
+def ingest_run(sources_file, mode, interval, workers, store, log_format, log_file, progress, verbose):
+    """Fetch, extract and check every source; record evidence, suspects and findings.
+
+    Safe to stop at any moment (Ctrl-C / SIGTERM finishes the page in hand; even kill -9 loses nothing):
+    the next run resumes where this one stopped. Unchanged pages are not recorded twice.
+
+    \b
+        reprintwatch ingest run --sources data/sources.example.toml --once
+        reprintwatch ingest run --sources sources.toml --follow --interval 10m --log-file ingest.log
+    """
+    from ..detector import Detector
+    from ..index import open_index
+    from ..store import Store
+    from .fetch import Fetcher
+    from .runner import Runner, StatusLine, configure_logging
+    from .sources import load_sources
+
+    settings = _settings(store)
+    configure_logging(log_format, log_file, verbose)
+    sources = load_sources(sources_file)
+    index = open_index(settings)  # fails early (exit 3) when there is no licensed index
+    try:
+        with Store(settings.store) as db:
+            runner = Runner(db, Detector(index), sources, Fetcher(), workers=workers,
+                            status=StatusLine(enabled=progress), max_article_bytes=settings.max_article_bytes)
+            restore = runner.install_signal_handlers()
+            try:
+                if mode == "follow":
+                    runner.follow(interval)
+                else:
+                    runner.run_once()
+            finally:
+                restore()
+                runner.status.done(runner.counters)
+            if runner.stop_requested.is_set():
+                click.echo("Stopped; the next run resumes from the store.", err=True)
+    finally:
+        index.close()
+
+
+@click.group()
+def findings():
+    """Query the reprints found by ingestion."""
+
+
+FINDING_COLUMNS = (
+    "id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
+    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "suspect_title",
+    "suspect_url", "suspect_published_at", "suspect_version", "evidence_id",
+)
+
+
+@findings.command("list")
+@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
+@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
+@click.option("--outlet", help="Only findings against this licensed outlet.")
+@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@_store_option
+@_handle_errors
+def findings_list(since, until, outlet, verdict, fmt, store):
+    """List findings (suspect → licensed article), oldest first.
+
+    \b
+        reprintwatch findings list --since 2026-11-01 --outlet 江南日报
+        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
+    """
+    from ..store import Store, StoreError
+
+    settings = _settings(store)
+    if not Path(settings.store).exists():
+        raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
+    with Store(settings.store) as db:
+        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_safe(row.get(k)) for k in FINDING_COLUMNS})
+        click.echo(buf.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("No findings.", err=True)
+        return
+    for row in rows:
+        click.echo(
+            f"#{row['id']}  {row['created_at']}  {row['verdict']:<15} sim {row['similarity']:.2f}  "
+            f"covers {row['licensed_coverage']:.0%} of {row['licensed_outlet'] or '?'} {row['licensed_id']}"
+        )
+        who = row["account"] or row["site"]
+        click.echo(f"      {row['platform']}:{who}  {_one_line(row['suspect_title'])}  {row['suspect_url']}")
+    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())[:80]
+
+
+def _csv_safe(value):
+    """Neutralise spreadsheet formulas in page-derived text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_DB", help="Licensed index.")
+@click.option("--backend", envvar="REPRINTWATCH_BACKEND", help="sqlite | elasticsearch.")
+@click.option("--es-url", envvar="REPRINTWATCH_ES_URL", help="Elasticsearch URL.")
+@click.pass_context
+def standalone(ctx, db, backend, es_url):
+    """The ingest commands on their own (``python -m reprintwatch.ingest``)."""
+    ctx.obj = Settings.load(db=db, backend=backend, es_url=es_url)
+
+
+standalone.add_command(ingest)
+standalone.add_command(findings)

@@ -1,0 +1,481 @@
+"""The ingest loop: sources → fetch (threads) → extract → check → store, one transaction per page.
+
+Continuity: feed entries are first queued in ``pending`` (in the same transaction that records the feed);
+each page is then recorded with its evidence, suspect version, findings, ``seen`` checkpoint and its removal
+from ``pending`` in one transaction. A process killed at any moment therefore restarts with every page
+either fully recorded or still to do; nothing is lost or doubled. An unchanged page (same bytes, or same
+extracted content) is not recorded again; a changed one becomes the next version of its URL.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Callable
+
+from ..articles import Article, check_content
+from ..detector import Detector
+from ..errors import BadInput
+from ..store import Store, sha256_hex, utc_now
+from .extract import Extracted, extract_page
+from .feeds import parse_feed
+from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult, decode_page
+from .local import LocalItem, iter_local
+from .sources import Source
+
+log = logging.getLogger("reprintwatch.ingest")
+
+
+def event(name: str, level: int = logging.INFO, **fields) -> None:
+    """A structured log record: ``event`` plus fields (rendered as JSON lines or ``key=value`` text)."""
+    log.log(level, name, extra={"event": name, "fields": fields})
+
+
+@dataclass
+class Counters:
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    findings: int = 0
+    queued: int = 0
+
+    def line(self) -> str:
+        return (f"ingest: {self.fetched} fetched, {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.removed} removed, {self.errors} errors, {self.skipped} skipped, {self.findings} findings, "
+                f"{self.queued} queued")
+
+
+@dataclass
+class Outcome:
+    """What happened to one page (returned by :meth:`Runner.record`)."""
+
+    url: str
+    result: str  # new | changed | unchanged | removed | error | skipped
+    suspect_id: int | None = None
+    evidence_id: int | None = None
+    findings: int = 0
+    reason: str = ""
+
+
+class StatusLine:
+    """A one-line progress display on stderr: rewritten in place on a terminal, periodic lines otherwise."""
+
+    def __init__(self, stream=None, enabled: bool = True, every: float = 10.0):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.every = every
+        self._last = time.monotonic()
+
+    def update(self, counters: Counters, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.tty:
+            if force or now - self._last > 0.2:
+                self.stream.write("\r\x1b[K" + counters.line())
+                self.stream.flush()
+                self._last = now
+        elif force or now - self._last > self.every:
+            self.stream.write(counters.line() + "\n")
+            self.stream.flush()
+            self._last = now
+
+    def done(self, counters: Counters) -> None:
+        if not self.enabled:
+            return
+        self.stream.write(("\r\x1b[K" if self.tty else "") + counters.line() + "\n")
+        self.stream.flush()
+
+
+def content_hash(status: str, title: str, content: str, reason: str = "") -> str:
+    h = hashlib.sha256()
+    for part in (status, title, content, reason):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def safe_extract(page: str, url: str) -> Extracted:
+    try:
+        return extract_page(page, url)
+    except Exception as exc:  # hostile markup must give an 'error' outcome, never stop the run
+        log.exception("extract_failed", extra={"event": "extract_failed", "fields": {"url": url}})
+        return Extracted("web", "error", reason=f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def site_of(url: str) -> str:
+    return (urllib.parse.urlsplit(url).hostname or "").lower()
+
+
+class Runner:
+    def __init__(
+        self,
+        store: Store,
+        detector: Detector,
+        sources: list[Source],
+        fetcher: Fetcher | None = None,
+        workers: int = 4,
+        status: StatusLine | None = None,
+        max_article_bytes: int = 5 * 1024 * 1024,
+    ):
+        self.store = store
+        self.detector = detector
+        self.sources = {s.name: s for s in sources}
+        self.order = list(sources)
+        self.fetcher = fetcher or Fetcher()
+        self.workers = max(1, workers)
+        self.status = status or StatusLine(enabled=False)
+        self.max_article_bytes = max_article_bytes
+        self.counters = Counters()
+        self.stop_requested = threading.Event()
+
+    # --- control ---------------------------------------------------------------------------------------
+    def request_stop(self, *_args) -> None:
+        if self.stop_requested.is_set():
+            raise KeyboardInterrupt  # second signal: stop now (the store is consistent at any moment)
+        self.stop_requested.set()
+        event("stop_requested", reason="signal")
+
+    def install_signal_handlers(self) -> Callable[[], None]:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+        previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        return lambda: [signal.signal(sig, handler) for sig, handler in previous.items()]
+
+    def follow(self, interval: float, cycles: int | None = None) -> Counters:
+        """Run cycles every ``interval`` seconds until stopped (or ``cycles`` cycles)."""
+        done = 0
+        while not self.stop_requested.is_set():
+            started = time.monotonic()
+            self.run_once()
+            done += 1
+            if cycles is not None and done >= cycles:
+                break
+            event("cycle_done", cycle=done, **self.counters.__dict__)
+            self.status.update(self.counters, force=True)
+            self.stop_requested.wait(max(0.0, interval - (time.monotonic() - started)))
+        return self.counters
+
+    def run_once(self) -> Counters:
+        """One pass: refresh every source, then drain the queue (including work left by a killed run)."""
+        leftover = len(self.store.pending())
+        if leftover:
+            event("resume", pending=leftover)
+        for source in self.order:
+            if self.stop_requested.is_set():
+                break
+            try:
+                if source.type == "feed":
+                    self.refresh_feed(source)
+                elif source.type == "pages":
+                    self.queue_pages(source)
+                else:
+                    self.ingest_local(source)
+            except BadInput as bad:
+                self.counters.errors += 1
+                event("source_error", logging.ERROR, source=source.name, where=bad.where, reason=bad.reason)
+        self.drain()
+        if not self.stop_requested.is_set():
+            self.store.set_checkpoint("last_run_completed", utc_now())
+        return self.counters
+
+    # --- sources ---------------------------------------------------------------------------------------
+    def refresh_feed(self, source: Source) -> None:
+        seen = self.store.get_seen(source.url) or {}
+        try:
+            result = self.fetcher.fetch(source.url, seen.get("etag"), seen.get("last_modified"), source.policy)
+        except FetchError as exc:
+            self.counters.errors += 1
+            event("feed_error", logging.ERROR, source=source.name, url=source.url, kind=exc.kind, reason=exc.reason)
+            self.store.mark_seen(source.url, source.name, status="error", error=exc.reason)
+            return
+        self.counters.fetched += 1
+        if result.not_modified:
+            event("feed_not_modified", source=source.name, url=source.url)
+            self.store.mark_seen(source.url, source.name, status="ok", error="")
+            return
+        body_sha = sha256_hex(result.body)
+        try:
+            entries = parse_feed(result.body, source.url, base_url=result.final_url)
+        except BadInput as bad:
+            self.counters.errors += 1
+            event("feed_rejected", logging.ERROR, source=source.name, url=source.url, reason=bad.reason)
+            with self.store.transaction():
+                evidence_id = self.store.record_page(source.url, result.body, result.final_url, result.status,
+                                                     result.fetched_at, result.content_type, result.headers)
+                self.store.mark_seen(source.url, source.name, status="error", error=bad.reason,
+                                     body_sha256=body_sha, etag=result.etag, last_modified=result.last_modified)
+            event("evidence_kept", url=source.url, evidence_id=evidence_id)
+            return
+        now = time.time()
+        todo = []
+        for entry in entries:
+            known = self.store.get_seen(entry.url)
+            if known and known["status"] != "error" and not self._due(known, source, now):
+                continue
+            todo.append((entry.url, {"title": entry.title, "published_at": entry.published_at, "author": entry.author}))
+        with self.store.transaction():  # the queue and the feed's checkpoint move together
+            added = self.store.enqueue(source.name, todo, via=source.url)
+            if seen.get("body_sha256") != body_sha:
+                self.store.record_page(source.url, result.body, result.final_url, result.status,
+                                       result.fetched_at, result.content_type, result.headers)
+            self.store.mark_seen(source.url, source.name, status="ok", error="", body_sha256=body_sha,
+                                 etag=result.etag, last_modified=result.last_modified)
+        self.counters.queued += added
+        event("feed_refreshed", source=source.name, url=source.url, entries=len(entries), queued=added)
+
+    @staticmethod
+    def _due(known: dict, source: Source, now: float) -> bool:
+        if not source.recheck:
+            return False
+        try:
+            import datetime as _dt
+
+            last = _dt.datetime.fromisoformat(known["last_checked"].replace("Z", "+00:00")).timestamp()
+        except (ValueError, AttributeError):
+            return True
+        return now - last >= source.recheck
+
+    def queue_pages(self, source: Source) -> None:
+        added = self.store.enqueue(source.name, [(url, {}) for url in source.urls], via="pages")
+        self.counters.queued += added
+
+    def ingest_local(self, source: Source) -> None:
+        for item in iter_local(source.path, max(source.policy.max_bytes, self.max_article_bytes)):
+            if self.stop_requested.is_set():
+                return
+            self.record_local(source, item)
+            self.status.update(self.counters)
+
+    # --- the queue -------------------------------------------------------------------------------------
+    def drain(self) -> None:
+        """Fetch queued URLs concurrently (the fetcher enforces per-host limits); record them in order."""
+        queue = self.store.pending()
+        if not queue:
+            return
+        with cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
+            waiting: dict[cf.Future, dict] = {}
+            items = iter(queue)
+            exhausted = False
+            while True:
+                while not exhausted and not self.stop_requested.is_set() and len(waiting) < self.workers * 2:
+                    item = next(items, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    source = self.sources.get(item["source"])
+                    if source is None:  # the source was removed from the file; keep the entry for later
+                        event("pending_orphan", logging.WARNING, url=item["url"], source=item["source"])
+                        continue
+                    seen = self.store.get_seen(item["url"]) or {}
+                    waiting[pool.submit(self._fetch, item["url"], seen, source.policy)] = item
+                if not waiting:
+                    break
+                finished, _ = cf.wait(list(waiting), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    item = waiting.pop(future)
+                    fetched, error = future.result()
+                    self.record_fetched(self.sources[item["source"]], item["url"], fetched, error, item.get("hint") or {})
+                    self.status.update(self.counters)
+
+    def _fetch(self, url: str, seen: dict, policy: FetchPolicy):
+        try:
+            return self.fetcher.fetch(url, seen.get("etag"), seen.get("last_modified"), policy), None
+        except FetchError as exc:
+            return None, exc
+        except Exception as exc:  # a bug or an odd server must not stop the run; the page is recorded as an error
+            log.exception("fetch_failed", extra={"event": "fetch_failed", "fields": {"url": url}})
+            return None, FetchError(url, "internal", f"{type(exc).__name__}: {exc}")
+
+    # --- recording -------------------------------------------------------------------------------------
+    def record_fetched(self, source: Source, url: str, result: FetchResult | None, error: FetchError | None,
+                       hint: dict | None = None) -> Outcome:
+        hint = hint or {}
+        platform = "feed" if source.type == "feed" else "web"
+        seen = self.store.get_seen(url) or {}
+        if error is not None and error.kind == "robots":
+            self.counters.skipped += 1
+            with self.store.transaction():
+                self.store.mark_seen(url, source.name, status="skipped", error=error.reason)
+                self.store.dequeue(url)
+            event("skipped", url=url, source=source.name, reason=error.reason)
+            return Outcome(url, "skipped", reason=error.reason)
+        if result is not None:
+            self.counters.fetched += 1
+            if result.not_modified:
+                return self._unchanged(source, url, seen, result, "not modified (304)")
+            if seen.get("body_sha256") == sha256_hex(result.body) and seen.get("status") != "error":
+                return self._unchanged(source, url, seen, result, "same bytes")
+            extracted = safe_extract(result.text(), result.final_url)
+            response = result
+        else:
+            response = error.result
+            if response is not None:
+                self.counters.fetched += 1
+            label = f"{error.kind} {error.status}" if error.status else error.kind
+            extracted = Extracted("web", "error", reason=f"{label}: {error.reason}")
+        if extracted.platform == "wechat":
+            platform = "wechat"
+        return self._record(source, url, platform, extracted, response, seen, hint)
+
+    def record_local(self, source: Source, item: LocalItem) -> Outcome:
+        seen = self.store.get_seen(item.url) or {}
+        if item.kind == "bad":
+            extracted = Extracted("local", "error", reason=item.bad.reason)
+            event("bad_input", logging.WARNING, source=source.name, where=item.bad.where, reason=item.bad.reason)
+            return self._record(source, item.url, "local", extracted, None, seen, {})
+        if seen.get("body_sha256") == sha256_hex(item.body) and seen.get("status") != "error":
+            self.counters.unchanged += 1
+            self.store.mark_seen(item.url, source.name)
+            return Outcome(item.url, "unchanged")
+        if item.kind == "article":
+            a = item.article
+            extracted = Extracted("local", "ok", content=a.content, title=a.title, published_at=a.published_at,
+                                  account=a.outlet, canonical_url=a.url)
+        elif item.kind == "text":
+            text = decode_page(item.body, item.content_type).strip()
+            extracted = Extracted("local", "ok" if text else "error", content=text, title=item.title,
+                                  reason="" if text else "empty file")
+        elif item.status is not None and item.status >= 400:
+            extracted = Extracted("local", "error", reason=f"HTTP {item.status} in the archive")
+        else:
+            extracted = safe_extract(decode_page(item.body, item.content_type), item.final_url or item.url)
+        response = FetchResult(item.url, item.final_url or item.url, item.status or 0, {"content-type": item.content_type},
+                               item.body, item.fetched_at or utc_now())
+        return self._record(source, item.url, "wechat" if extracted.platform == "wechat" else "local",
+                            extracted, response, seen, {}, local=True)
+
+    def _unchanged(self, source: Source, url: str, seen: dict, result: FetchResult, why: str) -> Outcome:
+        self.counters.unchanged += 1
+        with self.store.transaction():
+            fields = {"status": seen.get("status") or "ok"}
+            if result.etag:
+                fields["etag"] = result.etag
+            if result.last_modified:
+                fields["last_modified"] = result.last_modified
+            self.store.mark_seen(url, source.name, **fields)
+            self.store.dequeue(url)
+        event("unchanged", url=url, source=source.name, why=why)
+        return Outcome(url, "unchanged", reason=why)
+
+    def _record(self, source: Source, url: str, platform: str, extracted: Extracted, response: FetchResult | None,
+                seen: dict, hint: dict, local: bool = False) -> Outcome:
+        status = extracted.status
+        title = extracted.title or hint.get("title") or ""
+        matches = []
+        error = extracted.reason if status != "ok" else ""
+        if status == "ok":
+            try:
+                check_content(extracted.content, url, self.max_article_bytes)
+                article = Article(
+                    id=url, content=extracted.content, title=title,
+                    outlet=extracted.account or site_of(response.final_url if response else url),
+                    url=extracted.canonical_url or url, published_at=extracted.published_at or hint.get("published_at"),
+                )
+                matches = self.detector.check(article).reprints
+            except BadInput as bad:
+                status, error = "error", bad.reason
+        digest = content_hash(status, title if status != "error" else "", extracted.content if status == "ok" else "",
+                              error if status == "removed" else (error.split(":")[0] if status == "error" else ""))
+        body_sha = sha256_hex(response.body) if response is not None else None
+        if seen.get("content_hash") == digest:
+            self.counters.unchanged += 1
+            with self.store.transaction():
+                fields = {"body_sha256": body_sha} if body_sha else {}
+                if response is not None and response.etag:
+                    fields["etag"] = response.etag
+                if response is not None and response.last_modified:
+                    fields["last_modified"] = response.last_modified
+                self.store.mark_seen(url, source.name, **fields)
+                self.store.dequeue(url)
+            event("unchanged", url=url, source=source.name, why="same content", status=status)
+            return Outcome(url, "unchanged")
+        version = int(seen.get("version") or 0) + 1
+        now = utc_now()
+        final_url = response.final_url if response is not None else url
+        with self.store.transaction():
+            evidence_id = None
+            if response is not None and (response.body or response.status):
+                evidence_id = self.store.record_page(url, response.body, final_url, response.status or None,
+                                                     response.fetched_at, response.content_type, response.headers)
+            suspect_id = self.store.record_suspect(
+                url=url, platform=platform, content_hash=digest, version=version, status=status, source=source.name,
+                site=site_of(final_url), account=extracted.account, canonical_url=extracted.canonical_url,
+                title=title, author=extracted.author or hint.get("author") or "",
+                published_at=extracted.published_at or hint.get("published_at"),
+                content=extracted.content if status == "ok" else "", original_flag=extracted.original_flag,
+                source_link=extracted.source_link, evidence_id=evidence_id, checked_at=now, error=error,
+            )
+            finding_ids = self.store.record_findings(suspect_id, matches, created_at=now) if matches else []
+            fields = dict(source=source.name, content_hash=digest, version=version, status=status, error=error,
+                          last_changed=now)
+            if body_sha:
+                fields["body_sha256"] = body_sha
+            if response is not None and not local:
+                fields["etag"] = response.etag
+                fields["last_modified"] = response.last_modified
+            self.store.mark_seen(url, **fields)
+            self.store.dequeue(url)
+        kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error"}[status]
+        counter = "errors" if kind == "error" else kind
+        setattr(self.counters, counter, getattr(self.counters, counter) + 1)
+        self.counters.findings += len(finding_ids)
+        event(
+            "recorded", logging.WARNING if status == "error" else logging.INFO,
+            url=url, source=source.name, result=kind, platform=platform, version=version, status=status,
+            suspect_id=suspect_id, evidence_id=evidence_id, findings=len(finding_ids), reason=error,
+            verdicts=[m.verdict for m in matches],
+        )
+        return Outcome(url, kind, suspect_id, evidence_id, len(finding_ids), error)
+
+
+# --- logging --------------------------------------------------------------------------------------------
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "event": getattr(record, "event", record.getMessage()),
+        }
+        data.update(getattr(record, "fields", {}) or {})
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "fields", {}) or {}
+        parts = [f"{k}={v}" for k, v in fields.items() if v not in (None, "", [])]
+        return f"{record.levelname.lower()}: {getattr(record, 'event', record.getMessage())} " + " ".join(parts)
+
+
+def configure_logging(log_format: str = "text", log_file=None, verbose: bool = False) -> None:
+    """JSON lines to ``log_file`` (always JSON), and to stderr in ``log_format`` (warnings+ unless verbose)."""
+    logger = logging.getLogger("reprintwatch.ingest")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    stderr.setLevel(logging.INFO if (verbose or log_format == "json") else logging.WARNING)
+    logger.addHandler(stderr)
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(JsonFormatter())
+        handler.setLevel(logging.INFO)
+        logger.addHandler(handler)

@@ -1,0 +1,107 @@
+"""Reports as CSV (one row a finding) and JSON (the report's data); HTML is in ``html.py``."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from .daily import Report
+
+FORMATS = ("html", "csv", "json", "text")
+
+CSV_FIELDS = (
+    "group", "finding_id", "status", "authorised", "licence_id", "licence_reason", "attribution",
+    "credited_outlets", "stripped", "first_publication", "platform", "reprinter", "suspect_url", "suspect_title",
+    "suspect_published_at", "licensed_id", "licensed_outlet", "licensed_title", "licensed_url",
+    "licensed_published_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "passages",
+    "evidence_sha256", "created_at",
+)
+
+
+def _csv_safe(value) -> str:
+    """Text for a spreadsheet cell: a leading = + - @ would be read as a formula, so prefix a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for group in report.groups:
+        for a in group.assessments:
+            d = a.to_dict()
+            row = {
+                **d,
+                "group": group.label,
+                "licence_id": d["licence"]["id"] if d["licence"] else "",
+                "attribution": a.attribution.status,
+                "credited_outlets": "|".join(a.attribution.credited_outlets),
+                "stripped": "|".join(a.attribution.stripped),
+                "passages": len(d["passages"] or []),
+                "similarity": f"{a.finding.get('similarity', 0):.3f}",
+                "licensed_coverage": f"{a.finding.get('licensed_coverage', 0):.3f}",
+                "suspect_coverage": f"{a.finding.get('suspect_coverage', 0):.3f}",
+                "authorised": "true" if a.authorised else "false",
+            }
+            writer.writerow([_csv_safe(row.get(name)) for name in CSV_FIELDS])
+    return out.getvalue()
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+
+
+def _plain(line: str) -> str:
+    """One terminal line: page text may carry ANSI escapes or bidi overrides; they become spaces."""
+    return _CONTROL_RE.sub(" ", line)
+
+
+def render_text(report: Report) -> str:
+    """A terminal summary: counts, then one line per finding under its group."""
+    s = report.summary
+    lines = [
+        report.title,
+        f"{s['findings']} findings: {s['unauthorised']} unauthorised, {s['authorised']} authorised, "
+        f"{s['published_first']} published before the licensed article; {s['unauthorised_but_credited']} "
+        f"unauthorised copies credit a source; {s['stripped_dateline_or_byline']} stripped a dateline or byline.",
+    ]
+    if "articles_reprinted" in s:
+        indexed = f" of {s['articles_in_index']} in the licensed index" if "articles_in_index" in s else ""
+        lines.append(f"{s['articles_reprinted']} article(s) reprinted{indexed}.")
+    for group in report.groups:
+        c = group.counts
+        lines.append("")
+        lines.append(f"{group.label}  ({c['findings']} finding(s), {c['unauthorised']} unauthorised)")
+        for a in group.assessments:
+            f = a.finding
+            who = a.reprinter.label() if report.kind == "coverage" else f"{f.get('licensed_outlet')} {f.get('licensed_id')}"
+            lines.append(
+                f"  #{f.get('finding_id')} {a.status:<15} {f.get('verdict'):<15} {who}  "
+                f"sim {float(f.get('similarity') or 0):.2f} cov {float(f.get('licensed_coverage') or 0):.0%}"
+            )
+            lines.append(f"      licence: {a.decision.reason}")
+            lines.append(f"      attribution: {a.attribution.summary()}")
+            if a.status == "published_first":
+                lines.append(f"      first publication: {a.first_publication_note}")
+    if not report.groups:
+        lines.append("No findings.")
+    return "\n".join(_plain(line) for line in lines) + "\n"
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(report)
+    if fmt == "csv":
+        return render_csv(report)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "text":
+        return render_text(report)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,442 @@
+"""The embedded findings / evidence store: one SQLite file (WAL) plus gzip evidence files beside it.
+
+Tables (names and columns are a contract shared with the reports code; add columns, never rename):
+
+- ``evidence``: one row per kept HTTP response (or local file): URL, final URL, status, fetch time, SHA-256
+  and the path of the raw bytes, gzipped, under ``<store dir>/evidence/<sha256[:2]>/<sha256>.gz``;
+- ``suspects``: one row per version of an extracted article (``UNIQUE(url, version)``);
+- ``findings``: suspect → licensed article matches (verdict, scores, passages in original offsets);
+- ``seen``: the ingest checkpoint per URL (validators, last content hash, version, last outcome);
+- ``pending``: feed entries discovered but not processed yet (survives a crash);
+- ``checkpoints``: small key/value state (e.g. the last completed run).
+
+Every page is recorded in one transaction (evidence row, suspect, findings, ``seen`` and ``pending``), so a
+process killed at any moment leaves the store either before or after the page, never half-way.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import BadInput, ReprintwatchError
+
+STORE_SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    fetched_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content_type TEXT,
+    headers_json TEXT,
+    body_path TEXT NOT NULL,
+    body_size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evidence_url ON evidence(url);
+CREATE TABLE IF NOT EXISTS suspects (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL DEFAULT '',
+    platform TEXT NOT NULL,
+    site TEXT NOT NULL DEFAULT '',
+    account TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published_at TEXT,
+    content TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    original_flag INTEGER NOT NULL DEFAULT 0,
+    source_link TEXT NOT NULL DEFAULT '',
+    evidence_id INTEGER REFERENCES evidence(id),
+    checked_at TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    UNIQUE(url, version)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY,
+    suspect_id INTEGER NOT NULL REFERENCES suspects(id),
+    licensed_id TEXT NOT NULL,
+    licensed_outlet TEXT NOT NULL DEFAULT '',
+    licensed_title TEXT NOT NULL DEFAULT '',
+    licensed_url TEXT NOT NULL DEFAULT '',
+    licensed_published_at TEXT,
+    verdict TEXT NOT NULL,
+    similarity REAL,
+    licensed_coverage REAL,
+    suspect_coverage REAL,
+    passages_json TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    UNIQUE(suspect_id, licensed_id)
+);
+CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
+CREATE INDEX IF NOT EXISTS findings_outlet ON findings(licensed_outlet);
+CREATE TABLE IF NOT EXISTS seen (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL DEFAULT '',
+    etag TEXT,
+    last_modified TEXT,
+    body_sha256 TEXT,
+    content_hash TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL,
+    last_checked TEXT NOT NULL,
+    last_changed TEXT
+);
+CREATE TABLE IF NOT EXISTS pending (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    via TEXT NOT NULL DEFAULT '',
+    hint_json TEXT NOT NULL DEFAULT '{}',
+    queued_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+"""
+
+_FINDING_FIELDS = """
+    f.id AS id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
+    f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
+    f.passages_json, f.created_at,
+    s.source, s.platform, s.site, s.account, s.url AS suspect_url, s.canonical_url, s.title AS suspect_title,
+    s.author AS suspect_author, s.published_at AS suspect_published_at, s.version AS suspect_version,
+    s.status AS suspect_status, s.original_flag, s.source_link, s.evidence_id, s.checked_at
+"""
+
+
+class StoreError(ReprintwatchError):
+    exit_code = 3
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def to_utc_bound(value: str | None, end: bool, where: str = "date") -> str | None:
+    """``--since/--until`` values (a date or an ISO datetime) as a comparable UTC string.
+
+    A bare date as ``until`` means the whole of that day (UTC).
+    """
+    if value in (None, ""):
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            day = _dt.date.fromisoformat(text)
+            moment = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
+            if end:
+                moment += _dt.timedelta(days=1)
+        else:
+            moment = _dt.datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=_dt.timezone.utc)
+            if end:
+                moment += _dt.timedelta(seconds=1)
+    except ValueError:
+        raise BadInput(where, f"not an ISO 8601 date or datetime: {value!r}") from None
+    return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    """The store at ``path``; evidence files live in ``<path's directory>/evidence/``."""
+
+    def __init__(self, path):
+        self.path = Path(path).expanduser()
+        self.evidence_dir = self.path.parent / "evidence"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(_SCHEMA)
+            self._check_version()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        self._depth = 0
+
+    def _check_version(self) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(STORE_SCHEMA_VERSION),))
+        elif int(row[0]) != STORE_SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has store schema {row[0]}, this reprintwatch uses {STORE_SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    # --- evidence ------------------------------------------------------------------------------------
+    def evidence_path(self, sha256: str) -> Path:
+        return self.evidence_dir / sha256[:2] / f"{sha256}.gz"
+
+    def write_evidence_file(self, body: bytes) -> tuple[str, Path]:
+        """Keep ``body`` gzipped under its SHA-256 (written to a temporary file, then renamed: atomic)."""
+        digest = sha256_hex(body)
+        target = self.evidence_path(digest)
+        if target.exists():
+            return digest, target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
+        try:
+            with os.fdopen(fd, "wb") as raw:
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                    gz.write(body)
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        return digest, target
+
+    def record_page(
+        self,
+        url: str,
+        body: bytes,
+        final_url: str | None = None,
+        status: int | None = None,
+        fetched_at: str | None = None,
+        content_type: str = "",
+        headers: dict | None = None,
+    ) -> int:
+        """Keep one fetched page (or local file) as evidence; returns the evidence id."""
+        digest, target = self.write_evidence_file(body)
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO evidence(url, final_url, status, fetched_at, sha256, content_type, headers_json, body_path, body_size)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, final_url or url, status, fetched_at or utc_now(), digest, content_type or "",
+                 json.dumps(headers or {}, ensure_ascii=False, sort_keys=True),
+                 str(target.relative_to(self.path.parent)), len(body)),
+            )
+        return cur.lastrowid
+
+    def evidence(self, evidence_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM evidence WHERE id=?", (evidence_id,)).fetchone()
+        return dict(row) if row else None
+
+    def evidence_bytes(self, evidence_id: int) -> bytes:
+        """The raw bytes kept for ``evidence_id``, checked against their SHA-256."""
+        row = self.evidence(evidence_id)
+        if row is None:
+            raise BadInput(f"evidence {evidence_id}", "no such evidence in the store")
+        path = self.path.parent / row["body_path"]
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise BadInput(str(path), f"cannot read evidence file: {exc}") from None
+        if sha256_hex(data) != row["sha256"]:
+            raise BadInput(str(path), "evidence file does not match its recorded SHA-256")
+        return data
+
+    # --- suspects and findings -----------------------------------------------------------------------
+    def record_suspect(
+        self,
+        url: str,
+        platform: str,
+        content_hash: str,
+        version: int,
+        status: str = "ok",
+        source: str = "",
+        site: str = "",
+        account: str = "",
+        canonical_url: str = "",
+        title: str = "",
+        author: str = "",
+        published_at: str | None = None,
+        content: str = "",
+        original_flag: bool = False,
+        source_link: str = "",
+        evidence_id: int | None = None,
+        checked_at: str | None = None,
+        error: str = "",
+    ) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO suspects(source, platform, site, account, url, canonical_url, title, author, published_at,"
+                " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (source, platform, site, account, url, canonical_url, title, author, published_at, content,
+                 content_hash, version, status, int(bool(original_flag)), source_link, evidence_id,
+                 checked_at or utc_now(), error),
+            )
+        return cur.lastrowid
+
+    def record_findings(self, suspect_id: int, matches: Iterable, created_at: str | None = None) -> list[int]:
+        """Record reprint matches (``Match`` objects or ``Match.to_dict()`` dicts) for a suspect.
+
+        Matches with verdict ``none`` are skipped. Returns the new finding ids.
+        """
+        created_at = created_at or utc_now()
+        ids = []
+        with self.transaction():
+            for match in matches:
+                licensed_published_at = None
+                if hasattr(match, "to_dict"):
+                    licensed_published_at = match.licensed.published_at
+                    match = match.to_dict()
+                else:
+                    licensed_published_at = match.get("published_at")
+                if match.get("verdict") in (None, "none"):
+                    continue
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO findings(suspect_id, licensed_id, licensed_outlet, licensed_title, licensed_url,"
+                    " licensed_published_at, verdict, similarity, licensed_coverage, suspect_coverage, passages_json, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (suspect_id, match["licensed_id"], match.get("outlet") or "", match.get("title") or "",
+                     match.get("url") or "", licensed_published_at, match["verdict"], match.get("similarity"),
+                     match.get("licensed_coverage"), match.get("suspect_coverage"),
+                     json.dumps(match.get("passages") or [], ensure_ascii=False), created_at),
+                )
+                if cur.rowcount:
+                    ids.append(cur.lastrowid)
+        return ids
+
+    def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None) -> list[dict]:
+        """Findings joined with their suspect, oldest first. ``since``/``until`` bound ``created_at``."""
+        where, args = [], []
+        lo = to_utc_bound(since, end=False, where="--since")
+        hi = to_utc_bound(until, end=True, where="--until")
+        if lo:
+            where.append("f.created_at >= ?")
+            args.append(lo)
+        if hi:
+            where.append("f.created_at < ?")
+            args.append(hi)
+        if outlet:
+            where.append("f.licensed_outlet = ?")
+            args.append(outlet)
+        if verdict:
+            where.append("f.verdict = ?")
+            args.append(verdict)
+        sql = f"SELECT {_FINDING_FIELDS} FROM findings f JOIN suspects s ON s.id = f.suspect_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY f.created_at, f.id"
+        return [_finding_dict(row) for row in self.conn.execute(sql, args)]
+
+    def get_finding(self, finding_id: int) -> dict | None:
+        row = self.conn.execute(
+            f"SELECT {_FINDING_FIELDS} FROM findings f JOIN suspects s ON s.id = f.suspect_id WHERE f.id=?", (finding_id,)
+        ).fetchone()
+        return _finding_dict(row) if row else None
+
+    def get_suspect(self, suspect_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM suspects WHERE id=?", (suspect_id,)).fetchone()
+        return dict(row) if row else None
+
+    # --- continuity ----------------------------------------------------------------------------------
+    def get_seen(self, url: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM seen WHERE url=?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def mark_seen(self, url: str, source: str, **fields) -> None:
+        now = utc_now()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO seen(url, source, first_seen, last_checked) VALUES (?, ?, ?, ?) ON CONFLICT(url) DO NOTHING",
+                (url, source, now, now),
+            )
+            fields = {**fields, "last_checked": fields.get("last_checked") or now}
+            sets = ", ".join(f"{name}=?" for name in fields)
+            self.conn.execute(f"UPDATE seen SET {sets} WHERE url=?", (*fields.values(), url))
+
+    def enqueue(self, source: str, items: Iterable[tuple[str, dict]], via: str = "") -> int:
+        """Queue URLs for processing (already queued ones are left as they are). Returns how many were new."""
+        now = utc_now()
+        added = 0
+        with self.transaction():
+            for url, hint in items:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO pending(url, source, via, hint_json, queued_at) VALUES (?, ?, ?, ?, ?)",
+                    (url, source, via, json.dumps(hint or {}, ensure_ascii=False), now),
+                )
+                added += cur.rowcount
+        return added
+
+    def pending(self, source: str | None = None) -> list[dict]:
+        sql, args = "SELECT * FROM pending", ()
+        if source is not None:
+            sql, args = sql + " WHERE source=?", (source,)
+        rows = self.conn.execute(sql + " ORDER BY queued_at, rowid", args).fetchall()
+        return [{**dict(r), "hint": json.loads(r["hint_json"] or "{}")} for r in rows]
+
+    def dequeue(self, url: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM pending WHERE url=?", (url,))
+
+    def get_checkpoint(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM checkpoints WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_checkpoint(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO checkpoints(key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at",
+                (key, value, utc_now()),
+            )
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("evidence", "suspects", "findings", "seen", "pending"):
+            out[table] = self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return out
+
+
+def _finding_dict(row: sqlite3.Row) -> dict:
+    data = dict(row)
+    data["passages"] = json.loads(data.pop("passages_json") or "[]")
+    data["original_flag"] = bool(data.get("original_flag"))
+    return data

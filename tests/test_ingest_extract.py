@@ -1,0 +1,111 @@
+"""Extraction of WeChat and generic pages, and feed parsing (pure functions over fixture bytes)."""
+import pytest
+
+from reprintwatch.errors import BadInput
+from reprintwatch.ingest.extract import extract_page, parse_date
+from reprintwatch.ingest.feeds import check_feed_bytes, parse_feed
+from reprintwatch.ingest.fetch import decode_page
+
+from ingest_site import FIXTURES
+
+
+def page(name, content_type="text/html"):
+    return decode_page((FIXTURES / name).read_bytes(), content_type)
+
+
+def test_wechat_article_fields():
+    e = extract_page(page("wechat_reprint.html"), "https://mp.weixin.qq.com/s/LibRaRyRePrInT01")
+    assert (e.platform, e.status) == ("wechat", "ok")
+    assert e.title == "刚刚，新图书馆开馆了！首日一万二千人打卡"
+    assert e.account == "东湖城事通" and e.author == "城事小编"
+    assert e.published_at == "2026-11-20T09:00:00+08:00"  # from `ct` (Unix seconds), in China time
+    assert e.original_flag is True
+    assert e.source_link == "https://donghu.example.net/2026/11/20/library.html"
+    assert e.canonical_url == "http://mp.weixin.qq.com/s/LibRaRyRePrInT01"
+    paragraphs = e.content.split("\n")
+    assert paragraphs[1].startswith("11月19日上午，位于东湖区滨江大道") and len(paragraphs) == 6
+    assert "var nickname" not in e.content and "阅读原文" not in e.content
+
+
+def test_wechat_page_recognised_by_structure_on_any_host():
+    e = extract_page(page("wechat_reprint.html"), "http://127.0.0.1:8000/mp/s/x")
+    assert e.platform == "wechat" and e.account == "东湖城事通"
+
+
+@pytest.mark.parametrize("name, notice", [
+    ("wechat_removed.html", "该内容已被发布者删除"),
+    ("wechat_infringing.html", "此内容被投诉且经审核涉嫌侵权，无法查看"),
+])
+def test_removed_wechat_pages(name, notice):
+    e = extract_page(page(name), "https://mp.weixin.qq.com/s/gone")
+    assert (e.platform, e.status, e.reason) == ("wechat", "removed", notice)
+    assert e.content == ""
+
+
+def test_article_quoting_a_removal_notice_is_not_removed():
+    html = page("wechat_reprint.html").replace("喜欢就点个“在看”吧", "有读者反映原文显示“该内容已被发布者删除”")
+    e = extract_page(html, "https://mp.weixin.qq.com/s/x")
+    assert e.status == "ok"
+
+
+def test_generic_gbk_news_page():
+    e = extract_page(page("news_gbk.html"), "http://daoxiang.example.com/sannong/2026/1119/rice.html?from=rss")
+    assert (e.platform, e.status) == ("web", "ok")
+    assert e.title == "西岭晚稻丰收 亩产提高六十公斤"
+    assert e.author == "稻香资讯网编辑部"
+    assert e.published_at == "2026-11-19T09:20:00+08:00"
+    assert e.canonical_url == "http://daoxiang.example.com/sannong/2026/1119/rice.html"
+    assert e.content.startswith("连日来，西岭县石门镇") and "版权所有" not in e.content and "首页" not in e.content
+
+
+def test_generic_page_metadata():
+    e = extract_page(page("unrelated.html"), "https://nangang.example.org/life/autumn-games.html")
+    assert e.status == "ok" and e.author == "钱小满" and e.published_at == "2026-11-21T10:15:00+08:00"
+    assert "南港街道在滨海公园" in e.content
+
+
+@pytest.mark.parametrize("html", [page("malformed.html"), "", "   ", "<html><body></body></html>", "\x00\x01\x02" * 100])
+def test_unusable_pages_give_an_error_outcome_not_an_exception(html):
+    e = extract_page(html, "http://example.org/bad")
+    assert e.status == "error" and e.reason
+
+
+def test_parse_date_forms():
+    assert parse_date("2026年11月19日 09:20") == "2026-11-19T09:20:00+08:00"
+    assert parse_date("2026-11-19") == "2026-11-19"
+    assert parse_date("2026-11-19T01:20:00Z") == "2026-11-19T01:20:00+00:00"
+    assert parse_date("1795136400") == "2026-11-20T09:00:00+08:00"
+    assert parse_date("yesterday") is None and parse_date("2026-13-45") is None
+
+
+def test_rss_and_atom_feeds():
+    base = b"http://feeds.test"
+    rss = parse_feed((FIXTURES / "rss.xml").read_bytes().replace(b"{{BASE}}", base), "rss.xml")
+    assert [e.url for e in rss] == [
+        "http://feeds.test/news/2026/rice.html", "http://feeds.test/mp/s/LibRaRyRePrInT01",
+        "http://feeds.test/news/2026/autumn-games.html", "http://feeds.test/news/2026/broken.html",
+    ]  # the file:// entry is dropped
+    assert rss[0].title == "西岭晚稻丰收 亩产提高六十公斤" and rss[0].published_at == "2026-11-19T01:20:00+00:00"
+    atom = parse_feed((FIXTURES / "atom.xml").read_bytes().replace(b"{{BASE}}", base), "atom.xml")
+    assert len(atom) == 5 and atom[0].url == "http://feeds.test/mp/s/ReMoVeD02"
+
+
+def test_xml_bomb_is_refused_before_parsing():
+    with pytest.raises(BadInput, match="DTD or entities") as err:
+        parse_feed((FIXTURES / "bomb.xml").read_bytes(), "bomb.xml")
+    assert err.value.where == "bomb.xml"
+
+
+@pytest.mark.parametrize("body", [
+    b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://evil.example/x.dtd"><rss version="2.0"><channel/></rss>',
+    b'<?xml version="1.0"?><rss><!ENTITY x SYSTEM "file:///etc/passwd"><channel><title>&x;</title></channel></rss>',
+    '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>'.encode("utf-16"),
+])
+def test_external_entities_and_dtds_are_refused(body):
+    with pytest.raises(BadInput):
+        check_feed_bytes(body, "feed")
+
+
+def test_not_a_feed():
+    with pytest.raises(BadInput, match="not"):
+        parse_feed(b"<html><body>hello</body></html>", "page.html")
