@@ -7,7 +7,6 @@ Elasticsearch down).
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from pathlib import Path
 
@@ -15,36 +14,15 @@ import click
 
 from . import __version__
 from .articles import read_jsonl
+from .cliutils import current_settings, handle_errors
 from .config import Settings
 from .detector import Detector
-from .errors import BadInput, ReprintwatchError
+from .errors import BadInput
 from .index import BACKENDS, open_index
 from .output import FORMATS, ResultWriter, render_text
 
 EXIT_BAD_INPUT = 1
 EXIT_INDEX = 3
-
-
-def _handle_errors(func):
-    """Turn library errors into a one-line message and the documented exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ReprintwatchError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def _settings() -> Settings:
-    ctx = click.get_current_context()
-    return ctx.find_root().obj or Settings.load()
 
 
 def _progress(path: str, enabled: bool | None, label: str):
@@ -54,6 +32,21 @@ def _progress(path: str, enabled: bool | None, label: str):
         return contextlib.nullcontext(None)
     size = Path(path).stat().st_size
     return click.progressbar(length=size, label=label, file=sys.stderr, show_eta=True, show_percent=True)
+
+
+def _read_articles(name: str, encoding: str, strict: bool, settings: Settings, bar, skipped: list):
+    """Articles of a JSONL file (``-``: stdin); bad lines are reported and appended to ``skipped``, or
+    raised with ``strict``."""
+    stream = sys.stdin.buffer if name == "-" else None
+    for item in read_jsonl(name, encoding, settings.max_article_bytes, stream=stream,
+                           progress=bar.update if bar else None):
+        if isinstance(item, BadInput):
+            if strict:
+                raise item
+            skipped.append(item)
+            click.echo(f"skipped {item}", err=True)
+            continue
+        yield item
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -109,7 +102,7 @@ def index():
 @click.option("--strict", is_flag=True, help="Stop at the first bad line instead of skipping it.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per transaction (default 500).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-@_handle_errors
+@handle_errors
 def index_add(files, encoding, strict, batch_size, progress):
     """Add licensed articles from JSONL FILES (one article a line; `-` for stdin).
 
@@ -121,36 +114,24 @@ def index_add(files, encoding, strict, batch_size, progress):
         reprintwatch index add data/licensed.jsonl
         Indexed 12 articles from data/licensed.jsonl: 12 new, 0 updated, 0 unchanged.
     """
-    settings = _settings()
+    settings = current_settings()
     batch_size = batch_size or settings.batch_size
     with open_index(settings, create=True) as idx:
         detector = Detector(idx)
         for name in files:
-            bad = 0
-            stream = sys.stdin.buffer if name == "-" else None
+            skipped: list[BadInput] = []
             with _progress(name, progress, f"indexing {name}") as bar:
-                def good_articles():
-                    nonlocal bad
-                    for item in read_jsonl(name, encoding, settings.max_article_bytes, stream=stream,
-                                           progress=bar.update if bar else None):
-                        if isinstance(item, BadInput):
-                            if strict:
-                                raise item
-                            bad += 1
-                            click.echo(f"skipped {item}", err=True)
-                            continue
-                        yield item
-
-                result = detector.add(good_articles(), batch_size=batch_size)
+                articles = _read_articles(name, encoding, strict, settings, bar, skipped)
+                result = detector.add(articles, batch_size=batch_size)
             click.echo(
                 f"Indexed {result.total} articles from {name}: {result.added} new, {result.updated} updated, "
-                f"{result.unchanged} unchanged" + (f"; {bad} bad lines skipped." if bad else ".")
+                f"{result.unchanged} unchanged" + (f"; {len(skipped)} bad lines skipped." if skipped else ".")
             )
 
 
 @index.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@_handle_errors
+@handle_errors
 def index_stats(as_json):
     """Show what the licensed index holds.
 
@@ -160,7 +141,7 @@ def index_stats(as_json):
     """
     import json
 
-    with open_index(_settings()) as idx:
+    with open_index(current_settings()) as idx:
         stats = idx.stats()
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
@@ -183,14 +164,14 @@ def index_stats(as_json):
 
 @index.command("delete")
 @click.argument("ids", nargs=-1, required=True)
-@_handle_errors
+@handle_errors
 def index_delete(ids):
     """Remove licensed articles by ID.
 
     \b
         reprintwatch index delete jn-2026-0003 jn-2026-0004
     """
-    with open_index(_settings()) as idx:
+    with open_index(current_settings()) as idx:
         deleted = idx.delete(ids)
     missing = [i for i in ids if i not in set(deleted)]
     click.echo(f"Deleted {len(deleted)} article{'s' if len(deleted) != 1 else ''}.")
@@ -199,7 +180,7 @@ def index_delete(ids):
 
 
 @index.command("migrate")
-@_handle_errors
+@handle_errors
 def index_migrate():
     """Upgrade an Elasticsearch index built by an older reprintwatch to the current layout.
 
@@ -210,7 +191,7 @@ def index_migrate():
     \b
         reprintwatch --backend elasticsearch --es-index reprintwatch index migrate
     """
-    settings = _settings()
+    settings = current_settings()
     if settings.backend != "elasticsearch":
         raise click.UsageError("index migrate is for --backend elasticsearch")
     from .index.elasticsearch import ElasticsearchIndex
@@ -259,7 +240,7 @@ def _load_check_input(source: str, encoding: str, settings: Settings):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "include_all", is_flag=True, help="Also list candidates that are not reprints.")
 @click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto or a codec name.")
-@_handle_errors
+@handle_errors
 def check(source, fmt, include_all, encoding):
     """Check one article against the licensed index.
 
@@ -273,7 +254,7 @@ def check(source, fmt, include_all, encoding):
     """
     import json
 
-    settings = _settings()
+    settings = current_settings()
     with open_index(settings) as idx:
         article = _load_check_input(source, encoding, settings)
         result = Detector(idx).check(article)
@@ -295,7 +276,7 @@ def check(source, fmt, include_all, encoding):
 @click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto or a codec name.")
 @click.option("--strict", is_flag=True, help="Fail at the first bad line instead of skipping it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-@_handle_errors
+@handle_errors
 def scan(file, fmt, output, include_all, encoding, strict, progress):
     """Check every article of a JSONL FILE against the licensed index.
 
@@ -307,28 +288,20 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
         reprintwatch scan data/suspects.jsonl --format jsonl -o results.jsonl
         reprintwatch scan data/suspects.jsonl --format csv > results.csv
     """
-    settings = _settings()
-    stream = sys.stdin.buffer if file == "-" else None
-    checked = found = bad = 0
+    settings = current_settings()
+    checked = found = 0
+    skipped: list[BadInput] = []
     with open_index(settings) as idx, click.open_file(output, "w", encoding="utf-8") as out:
         detector = Detector(idx)
         writer = ResultWriter(out, fmt, include_all)
         with _progress(file, progress, f"scanning {file}") as bar:
-            for item in read_jsonl(file, encoding, settings.max_article_bytes, stream=stream,
-                                   progress=bar.update if bar else None):
-                if isinstance(item, BadInput):
-                    if strict:
-                        raise item
-                    bad += 1
-                    click.echo(f"skipped {item}", err=True)
-                    continue
-                result = detector.check(item)
+            for result in detector.scan(_read_articles(file, encoding, strict, settings, bar, skipped)):
                 writer.write(result)
                 checked += 1
                 found += bool(result.reprints)
         writer.close()
     click.echo(
-        f"Scanned {checked} articles: {found} with reprints" + (f"; {bad} bad lines skipped." if bad else "."),
+        f"Scanned {checked} articles: {found} with reprints" + (f"; {len(skipped)} bad lines skipped." if skipped else "."),
         err=True,
     )
 

@@ -6,40 +6,17 @@ commands read it (and build ``Settings.load()`` themselves when run without the 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from ..cliutils import current_settings, handle_errors
 from ..config import Settings
 from ..errors import ReprintwatchError
 
 VERDICT_CHOICES = ("full_reprint", "partial_reprint")
-
-
-def _settings(store: Path | None = None) -> Settings:
-    ctx = click.get_current_context()
-    root = ctx.find_root().obj
-    settings = root if isinstance(root, Settings) else Settings.load()
-    return settings.replace(store=store) if store else settings
-
-
-def _handle_errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ReprintwatchError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-    return wrapper
 
 
 def _duration(ctx, param, value):
@@ -77,7 +54,7 @@ def ingest():
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Status line on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
-@_handle_errors
+@handle_errors
 def ingest_run(sources_file, mode, interval, workers, store, log_format, log_file, progress, verbose):
     """Fetch, extract and check every source; record evidence, suspects and findings.
 
@@ -95,7 +72,7 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
     from .runner import Runner, StatusLine, configure_logging
     from .sources import load_sources
 
-    settings = _settings(store)
+    settings = current_settings(store)
     configure_logging(log_format, log_file, verbose)
     sources = load_sources(sources_file)
     index = open_index(settings)  # fails early (exit 3) when there is no licensed index
@@ -137,7 +114,7 @@ FINDING_COLUMNS = (
 @click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @_store_option
-@_handle_errors
+@handle_errors
 def findings_list(since, until, outlet, verdict, fmt, store):
     """List findings (suspect → licensed article), oldest first.
 
@@ -147,7 +124,7 @@ def findings_list(since, until, outlet, verdict, fmt, store):
     """
     from ..store import Store, StoreError
 
-    settings = _settings(store)
+    settings = current_settings(store)
     if not Path(settings.store).exists():
         raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
     with Store(settings.store) as db:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import functools
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from ..cliutils import current_settings, handle_errors
 from ..config import Settings
 from ..errors import ReprintwatchError
 from .licences import KINDS, SCOPES, LicenceRegistry, make_licence
@@ -22,24 +22,9 @@ from .render import FORMATS, render
 EXIT_VERIFY_FAILED = 1
 
 
-def _handle_errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ReprintwatchError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
-
-
 def _settings() -> Settings:
     """Global settings from the root group, with this command's ``--store`` (if given) on top."""
-    ctx = click.get_current_context()
-    settings = ctx.find_root().obj or Settings.load()
-    store = ctx.params.get("store")
-    return settings.replace(store=store) if store else settings
+    return current_settings(click.get_current_context().params.get("store"))
 
 
 def _store_option(func):
@@ -106,7 +91,7 @@ def licence():
               help="may_reprint: verbatim only; may_edit: may also excerpt or rework.")
 @click.option("--note", default="", help="Free text, e.g. the contract number.")
 @_store_option
-@_handle_errors
+@handle_errors
 def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note, store):
     """Add a licence for one reprinter (exactly one of --site, --wechat, --app)."""
     given = [(kind, value) for kind, value in zip(KINDS, (site, wechat, app)) if value]
@@ -123,7 +108,7 @@ def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note,
 @click.option("--outlet", help="Only licences for this outlet.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @_store_option
-@_handle_errors
+@handle_errors
 def licence_list(outlet, fmt, store):
     """List licences."""
     with LicenceRegistry(_settings().store) as registry:
@@ -152,7 +137,7 @@ def licence_list(outlet, fmt, store):
 @licence.command("remove")
 @click.argument("ids", nargs=-1, required=True, type=int)
 @_store_option
-@_handle_errors
+@handle_errors
 def licence_remove(ids, store):
     """Remove licences by id."""
     with LicenceRegistry(_settings().store) as registry:
@@ -166,7 +151,7 @@ def licence_remove(ids, store):
 @licence.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_store_option
-@_handle_errors
+@handle_errors
 def licence_import(file, store):
     """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
 
@@ -196,7 +181,7 @@ def report():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @_store_option
-@_handle_errors
+@handle_errors
 def report_daily(day, fmt, output, store):
     """Findings of one day, judged against the licences and grouped by who copied."""
     from .daily import daily_report
@@ -213,7 +198,7 @@ def report_daily(day, fmt, output, store):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @_store_option
-@_handle_errors
+@handle_errors
 def coverage(outlet, since, fmt, output, store):
     """Where one outlet's articles were reprinted, and whether that was authorised."""
     from .coverage import coverage_report
@@ -236,7 +221,7 @@ def evidence():
 @click.argument("finding_id")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
 @_store_option
-@_handle_errors
+@handle_errors
 def evidence_export(finding_id, output, store):
     """Write FINDING_ID's evidence (page bytes, texts, metadata, hashes) to a zip; print the manifest hash."""
     from .evidence import export_bundle
@@ -251,7 +236,7 @@ def evidence_export(finding_id, output, store):
 @evidence.command("verify")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--expect", metavar="SHA256", help="The manifest hash printed at export; proves it is the same bundle.")
-@_handle_errors
+@handle_errors
 def evidence_verify(bundle, expect):
     """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not."""
     from .evidence import verify_bundle
