@@ -8,13 +8,16 @@
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .articles import Article
 from .dedupe.fingerprint import Fingerprint, fingerprint
-from .dedupe.normalize import Removed
-from .dedupe.verify import DEFAULT_THRESHOLDS, NO_MATCH, VERDICTS, Thresholds, Verification, verify
+from .dedupe.normalize import Removed, normalize
+from .dedupe.verify import (
+    DEFAULT_THRESHOLDS, NO_MATCH, VERDICTS, Thresholds, Verification, extend_passages, verify,
+)
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
@@ -113,6 +116,9 @@ class Detector:
         matches = []
         for record in self.index.get([c for c, _ in candidates]):
             verification = verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
+            if verification.is_reprint:
+                passages = extend_passages(verification.passages, fp.normalized, normalize(record.article.content))
+                verification = dataclasses.replace(verification, passages=passages)
             if verification.passages or verification.similarity > 0:
                 matches.append(Match(record.article, verification, shared.get(record.article.id, 0)))
         matches.sort(

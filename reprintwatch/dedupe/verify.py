@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .fingerprint import Signature
+from .normalize import NormalizedText
 
 FULL_REPRINT = "full_reprint"
 PARTIAL_REPRINT = "partial_reprint"
@@ -27,8 +28,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, NO_MATCH)
 
 @dataclass(frozen=True)
 class Thresholds:
-    # full reprint: most of the licensed article is there
+    # full reprint: passages span most of the licensed article (swapped words included) …
     full_coverage: float = 0.6
+    # … and most of that is word for word (licensed_coverage counts only exactly shared text)
+    full_min_copied: float = 0.4
     # partial reprint: at least this much copied text (normalised characters, i.e. without punctuation)
     partial_min_chars: int = 80
     # … in at least one passage this long (a copy, not scattered shared phrases)
@@ -193,6 +196,7 @@ def verify(
     # copied text = tokens inside shared shingles; the words a gap bridges (swapped, inserted) do not count
     s_matched: list[tuple[int, int]] = []
     l_matched: list[tuple[int, int]] = []
+    l_spanned: list[tuple[int, int]] = []
     runs = _runs(s_sh, l_sh, shared_values, thresholds.max_repeats, thresholds.min_run)
     for s0, s1, l0, l1, members in _chain(runs, thresholds.max_gap):
         l_tokens = [(a, min(b + k_l - 1, len(licensed.token_lens) - 1)) for _, _, a, b in members]
@@ -211,6 +215,7 @@ def verify(
             )
         )
         l_matched.extend(l_tokens)
+        l_spanned.append((l0, lt1))
         s_matched.extend((a, min(b + k_s - 1, len(suspect.token_lens) - 1)) for a, b, _, _ in members)
     if not passages:
         return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
@@ -220,7 +225,12 @@ def verify(
     suspect_coverage = _covered(s_matched, suspect.token_lens) / max(1, suspect.n_chars)
     longest = max(p.chars for p in passages)
     t = thresholds
-    if licensed_coverage >= t.full_coverage and copied >= t.short_article_min_chars:
+    extent = _covered(l_spanned, licensed.token_lens) / max(1, licensed.n_chars)
+    if (
+        extent >= t.full_coverage
+        and licensed_coverage >= t.full_min_copied
+        and copied >= t.short_article_min_chars
+    ):
         verdict = FULL_REPRINT
     elif copied >= t.partial_min_chars and longest >= t.partial_min_longest:
         verdict = PARTIAL_REPRINT
@@ -237,6 +247,31 @@ def verify(
         longest_passage_chars=longest,
         passages=tuple(sorted(passages, key=lambda p: p.suspect_start)),
     )
+
+
+def extend_passages(passages: tuple[Passage, ...], suspect: NormalizedText, licensed: NormalizedText) -> tuple[Passage, ...]:
+    """Grow each passage character by character while the normalised texts agree on both sides.
+
+    Passages are built from whole tokens, and jieba may cut the first or last word of a copied stretch
+    differently in the two texts (``5号线`` after a full stop, ``号线`` after another digit): this puts the
+    missing characters back so a passage shows everything that was copied.
+    """
+    s_text, l_text = suspect.text, licensed.text
+    out = []
+    for p in passages:
+        si = int(np.searchsorted(suspect.offsets, p.suspect_start))
+        li = int(np.searchsorted(licensed.offsets, p.licensed_start))
+        se = int(np.searchsorted(suspect.offsets, p.suspect_end))
+        le = int(np.searchsorted(licensed.offsets, p.licensed_end))
+        while si > 0 and li > 0 and s_text[si - 1] == l_text[li - 1]:
+            si, li = si - 1, li - 1
+        while se < len(s_text) and le < len(l_text) and s_text[se] == l_text[le]:
+            se, le = se + 1, le + 1
+        s_start, s_end = suspect.original_span(si, se)
+        l_start, l_end = licensed.original_span(li, le)
+        out.append(Passage(min(s_start, p.suspect_start), max(s_end, p.suspect_end),
+                           min(l_start, p.licensed_start), max(l_end, p.licensed_end), p.chars))
+    return tuple(out)
 
 
 def thresholds_dict(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
