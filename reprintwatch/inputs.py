@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from .articles import Article, article_from_obj, check_content
 from .encoding import decode_bytes, detect_encoding
 from .errors import BadInput
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
 def html_to_article(html: str, art_id: str, where: str) -> Article:
@@ -28,15 +25,11 @@ def html_to_article(html: str, art_id: str, where: str) -> Article:
     )
 
 
-def _decode_document(raw: bytes, where: str, encoding: str) -> str:
-    if encoding == "auto":
-        declared = _META_CHARSET.search(raw[:4096])
-        encoding = detect_encoding(raw)
-        if declared and encoding not in ("utf-8", "utf-8-sig"):
-            encoding = declared.group(1).decode("ascii").lower()
-            if encoding in ("gbk", "gb2312"):
-                encoding = "gb18030"
-    return decode_bytes(raw, encoding, where)
+def _looks_like_html(name: str, raw: bytes) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        return True
+    return suffix == "" and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower().startswith((b"<!doctype", b"<html"))
 
 
 def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int = 5 * 1024 * 1024) -> Article:
@@ -47,8 +40,14 @@ def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int =
         raise BadInput(name, "input is empty")
     if b"\x00" in raw[:8192]:
         raise BadInput(name, "input looks binary (NUL bytes), not text")
-    text = _decode_document(raw, name, encoding)
     art_id = "-" if name == "-" else Path(name).stem
+    if _looks_like_html(name, raw):
+        if encoding == "auto":  # meta charset, BOM, then detection: the same decoding as fetched pages
+            from .ingest.fetch import decode_page
+
+            return html_to_article(decode_page(raw), art_id, name)
+        return html_to_article(decode_bytes(raw, encoding, name), art_id, name)
+    text = decode_bytes(raw, detect_encoding(raw) if encoding == "auto" else encoding, name)
     suffix = Path(name).suffix.lower()
     stripped = text.lstrip("\ufeff \t\r\n")
     if suffix == ".json" or (suffix == "" and stripped.startswith("{")):
@@ -59,6 +58,4 @@ def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int =
         if isinstance(obj, dict) and "id" not in obj:
             obj = {**obj, "id": art_id}
         return article_from_obj(obj, name, max_bytes)
-    if suffix in (".html", ".htm", ".xhtml") or (suffix == "" and stripped[:15].lower().startswith(("<!doctype", "<html"))):
-        return html_to_article(text, art_id, name)
     return Article(id=art_id, content=check_content(text, name, max_bytes))

@@ -184,3 +184,20 @@ def test_check_an_unreachable_url_names_it(indexed, runner, monkeypatch):
     monkeypatch.setenv("REPRINTWATCH_STORE", str(indexed / "store.db"))
     result = runner.invoke(cli, ["check", "http://127.0.0.1:9/gone"])
     assert result.exit_code == 1 and "http://127.0.0.1:9/gone" in result.output and "Traceback" not in result.output
+
+
+def test_check_a_gbk_html_page_declared_in_meta(indexed, runner):
+    page = indexed / "gbk.html"
+    body = "".join(f"<p>{p}</p>" for p in RIVER.split("\n"))
+    page.write_bytes(f'<html><head><meta charset="gbk"></head><body>{body}</body></html>'.encode("gbk"))
+    data = json.loads(runner.invoke(cli, ["check", str(page), "--format", "json"]).output)
+    assert data["matches"][0]["licensed_id"] == "river"
+
+
+def test_check_refuses_empty_and_binary_input(indexed, runner):
+    empty, binary = indexed / "empty.txt", indexed / "blob.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    assert "input is empty" in runner.invoke(cli, ["check", str(empty)]).output
+    result = runner.invoke(cli, ["check", str(binary)])
+    assert result.exit_code == 1 and "binary" in result.output
