@@ -1,0 +1,708 @@
+"""The licensed index on Elasticsearch: for many licensed articles and many checkers at once.
+
+Layout: one concrete index ``<name>-v<MAPPING_VERSION>`` behind the alias ``<name>`` (``--es-index``), so a
+new layout can be built beside the old one and swapped in atomically (:meth:`ElasticsearchIndex.migrate`).
+The mapping is explicit and strict. Each licensed article is one document (``_id`` = article id):
+
+* metadata (``id``, ``outlet``, ``url``, ``published_at``, ``content_hash`` as ``keyword``; ``title`` as text);
+* ``content`` — kept for display and evidence, not indexed (candidate search never looks at words);
+* ``signature`` — ``Signature.to_bytes()`` as ``binary`` (stored, not indexed): what the verifier needs;
+* ``bands`` — the LSH band keys (article and window level) as ``keyword`` terms, indexed but left out of
+  ``_source`` and without doc values: they are a pure function of the signature, recomputed when needed;
+* ``band_count`` — how many keys the article has (for stats).
+
+The index ``_meta`` holds the mapping version and the :class:`FingerprintParams`; opening with other
+parameters is an error, as for SQLite. Candidate search is one ``bool`` query of ``constant_score`` term
+clauses, so a document's score is exactly the number of band keys it shares with the suspect. The verdict
+comes from the one verifier (``reprintwatch.dedupe.verify``) in the detector, as for every backend.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from elasticsearch import (
+    ApiError,
+    AuthenticationException,
+    AuthorizationException,
+    ConnectionError as ESConnectionError,
+    Elasticsearch,
+    NotFoundError,
+    SSLError,
+    TransportError,
+    UnsupportedProductError,
+    helpers,
+)
+from elasticsearch.exceptions import ElasticsearchWarning
+
+from ..articles import Article
+from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..errors import LicensedIndexError
+from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, content_hash, max_key_frequency
+
+# A local development node runs without security; its warning header says so on every response.
+warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
+
+#: Version of the document layout below. Bump it when the mapping changes; older indexes are then refused
+#: with a pointer to ``reprintwatch index migrate``, which rebuilds them from the stored signatures.
+MAPPING_VERSION = 1
+
+#: Clauses in one candidate query. Elasticsearch 8 derives its clause limit from the heap (≥ 1024 at any
+#: heap we support); a suspect brings ~50–300 keys, a very long page more. Queries over more keys are split.
+MAX_CLAUSES = 1000
+
+_MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
+_RETRY_STATUS = (429, 502, 503, 504)
+
+MAPPINGS = {
+    "dynamic": "strict",
+    "_source": {"excludes": ["bands"]},
+    "properties": {
+        "id": {"type": "keyword"},
+        "outlet": {"type": "keyword"},
+        "title": {"type": "text"},
+        "url": {"type": "keyword", "index": False},
+        "published_at": {"type": "keyword"},
+        "content_hash": {"type": "keyword", "index": False},
+        "content": {"type": "text", "index": False},
+        "signature": {"type": "binary"},
+        "bands": {"type": "keyword", "doc_values": False, "norms": False},
+        "band_count": {"type": "integer"},
+    },
+}
+
+_DOC_FIELDS = ["id", "outlet", "title", "url", "published_at", "content", "signature"]
+
+
+def safe_url(url: str) -> str:
+    """``url`` without user:password, for messages."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def doc_id(article_id: str) -> str:
+    """The ``_id`` of an article: its id, or a digest of it when it is longer than Elasticsearch allows."""
+    if len(article_id.encode("utf-8", "surrogatepass")) <= _MAX_ID_BYTES:
+        return article_id
+    return "sha256:" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def to_document(item: IndexedArticle) -> dict:
+    art = item.article
+    keys = np.unique(np.asarray(item.keys, dtype=np.int64))
+    return {
+        "id": art.id,
+        "outlet": art.outlet,
+        "title": art.title,
+        "url": art.url,
+        "published_at": art.published_at,
+        "content_hash": content_hash(art),
+        "content": art.content,
+        "signature": base64.b64encode(item.signature.to_bytes()).decode("ascii"),
+        "bands": [str(int(k)) for k in keys],
+        "band_count": int(len(keys)),
+    }
+
+
+def from_document(source: dict) -> IndexedArticle:
+    article = Article(
+        source["id"], source.get("content") or "", source.get("title") or "", source.get("outlet") or "",
+        source.get("url") or "", source.get("published_at"),
+    )
+    signature = Signature.from_bytes(base64.b64decode(source["signature"]))
+    return IndexedArticle(article, signature, np.zeros(0, np.int64))
+
+
+def _meta(params: FingerprintParams) -> dict:
+    return {"reprintwatch": {"mapping_version": MAPPING_VERSION, "fingerprint": params.to_dict()}}
+
+
+def make_client(
+    url: str,
+    api_key: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    ca_certs: str | None = None,
+    request_timeout: float = 30,
+) -> Elasticsearch:
+    kwargs: dict = {
+        "request_timeout": request_timeout,
+        "max_retries": 2,
+        "retry_on_timeout": True,
+        "retry_on_status": _RETRY_STATUS,
+    }
+    if api_key:
+        kwargs["api_key"] = api_key
+    elif username:
+        kwargs["basic_auth"] = (username, password or "")
+    if ca_certs:
+        kwargs["ca_certs"] = ca_certs
+    try:
+        return Elasticsearch(url, **kwargs)
+    except (ValueError, TypeError) as exc:
+        raise LicensedIndexError(f"bad Elasticsearch URL or options {safe_url(url)!r}: {exc}") from None
+
+
+def explain(exc: Exception, url: str, doing: str) -> LicensedIndexError:
+    """A user-facing error for a client exception: what failed, where, and what to do."""
+    where = safe_url(url)
+    if isinstance(exc, LicensedIndexError):
+        return exc
+    if isinstance(exc, SSLError):
+        return LicensedIndexError(
+            f"TLS failed talking to Elasticsearch at {where} while trying to {doing}: {exc.message}; "
+            "pass the cluster's CA certificate with --es-ca-certs (REPRINTWATCH_ES_CA_CERTS)"
+        )
+    if isinstance(exc, ESConnectionError):
+        return LicensedIndexError(
+            f"cannot reach Elasticsearch at {where} (while trying to {doing}): {exc.message}. Is it running? "
+            "Start the local node with `scripts/elasticsearch.sh start`, or point --es-url / REPRINTWATCH_ES_URL "
+            "at your cluster"
+        )
+    if isinstance(exc, AuthenticationException):
+        return LicensedIndexError(
+            f"Elasticsearch at {where} rejected the credentials (HTTP 401) while trying to {doing}; check "
+            "--es-api-key (REPRINTWATCH_ES_API_KEY) or --es-username/--es-password "
+            "(REPRINTWATCH_ES_USERNAME/REPRINTWATCH_ES_PASSWORD)"
+        )
+    if isinstance(exc, AuthorizationException):
+        return LicensedIndexError(
+            f"Elasticsearch at {where} refused to let these credentials {doing} (HTTP 403): {_reason(exc)}; "
+            "the user or API key needs read/write/manage privileges on the index"
+        )
+    if isinstance(exc, UnsupportedProductError):
+        return LicensedIndexError(f"{where} does not answer like Elasticsearch (while trying to {doing})")
+    if isinstance(exc, ApiError):
+        return LicensedIndexError(
+            f"Elasticsearch at {where} failed to {doing}: HTTP {exc.meta.status} {_reason(exc)}"
+        )
+    if isinstance(exc, TransportError):
+        return LicensedIndexError(f"Elasticsearch at {where} failed to {doing}: {exc.message}")
+    return LicensedIndexError(f"Elasticsearch at {where} failed to {doing}: {exc}")
+
+
+def _reason(exc: ApiError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    err = body.get("error")
+    if isinstance(err, dict):
+        return f"{err.get('type', '')}: {err.get('reason', '')}".strip(": ")
+    return str(err or exc.message)
+
+
+def _error_types(exc: ApiError) -> set[str]:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("type"), str):
+                found.add(node["type"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(body.get("error"))
+    return found
+
+
+@dataclass
+class MigrateResult:
+    alias: str
+    old_index: str | None
+    new_index: str
+    documents: int
+    migrated: bool
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class ElasticsearchIndex(LicensedIndex):
+    backend_name = "elasticsearch"
+
+    def __init__(
+        self,
+        client: Elasticsearch,
+        name: str = "reprintwatch",
+        params: FingerprintParams | None = None,
+        create: bool = False,
+        url: str = "",
+        shards: int = 1,
+        replicas: int = 0,
+        write_retries: int = 5,
+        backoff: float = 0.5,
+        chunk_size: int = 500,
+    ):
+        self.es = client
+        self.name = name
+        self.url = safe_url(url or _client_url(client))
+        self.shards = shards
+        self.replicas = replicas
+        self.write_retries = write_retries
+        self.backoff = backoff
+        self.chunk_size = chunk_size
+        self.max_clauses = MAX_CLAUSES
+        self._count: int | None = None
+        requested = params or FingerprintParams()
+        try:
+            self.index_name, meta = self._resolve(create, requested)
+        except Exception as exc:
+            raise explain(exc, self.url, f"open index {name!r}") from None
+        self.params = self._check_meta(meta, requested)
+
+    @classmethod
+    def from_settings(cls, settings, params: FingerprintParams | None = None, create: bool = False,
+                      **kwargs) -> "ElasticsearchIndex":
+        client = make_client(
+            settings.es_url, settings.es_api_key, settings.es_username, settings.es_password, settings.es_ca_certs
+        )
+        try:
+            return cls(client, settings.es_index, params=params, create=create, url=settings.es_url,
+                       shards=settings.es_shards, replicas=settings.es_replicas, **kwargs)
+        except BaseException:
+            client.close()
+            raise
+
+    # --- opening ----------------------------------------------------------------------------------------
+    def _resolve(self, create: bool, params: FingerprintParams) -> tuple[str, dict]:
+        """``(concrete index, its _meta)`` behind ``self.name``; creates both when allowed."""
+        try:
+            found = self.es.indices.get(index=self.name)
+        except NotFoundError:
+            if not create:
+                raise LicensedIndexError(
+                    f"no licensed index {self.name!r} at Elasticsearch {self.url}; create it with "
+                    f"`reprintwatch --backend elasticsearch --es-url {self.url} --es-index {self.name} "
+                    "index add FILE.jsonl` (or point --es-index / REPRINTWATCH_ES_INDEX at an existing one)"
+                ) from None
+            return self._create(params)
+        if len(found) != 1:
+            raise LicensedIndexError(
+                f"{self.name!r} at {self.url} points at {len(found)} indices ({', '.join(sorted(found))}); "
+                "it must name exactly one"
+            )
+        (concrete, info), = found.items()
+        return concrete, (info.get("mappings") or {}).get("_meta") or {}
+
+    def _create(self, params: FingerprintParams) -> tuple[str, dict]:
+        concrete = f"{self.name}-v{MAPPING_VERSION}"
+        body_mappings = dict(MAPPINGS, _meta=_meta(params))
+        try:
+            self.es.indices.create(
+                index=concrete,
+                mappings=body_mappings,
+                settings={"number_of_shards": self.shards, "number_of_replicas": self.replicas},
+                aliases={self.name: {"is_write_index": True}},
+            )
+        except ApiError as exc:
+            if "resource_already_exists_exception" not in _error_types(exc):
+                raise
+            # another writer created it first, or a leftover without alias: use what is there
+            found = self.es.indices.get(index=concrete)
+            if self.name not in found[concrete].get("aliases", {}):
+                raise LicensedIndexError(
+                    f"index {concrete!r} exists at {self.url} but the alias {self.name!r} does not point at it "
+                    "(left over by an interrupted run?); delete that index, or add the alias to it if it holds "
+                    "what you want"
+                ) from None
+            return concrete, found[concrete]["mappings"].get("_meta") or {}
+        return concrete, body_mappings["_meta"]
+
+    def _check_meta(self, meta: dict, params: FingerprintParams) -> FingerprintParams:
+        ours = meta.get("reprintwatch")
+        if not isinstance(ours, dict):
+            raise LicensedIndexError(
+                f"index {self.name!r} at {self.url} is not a reprintwatch licensed index (no _meta.reprintwatch); "
+                "choose another --es-index"
+            )
+        version = ours.get("mapping_version")
+        if version != MAPPING_VERSION:
+            if isinstance(version, int) and version < MAPPING_VERSION:
+                raise LicensedIndexError(
+                    f"index {self.name!r} at {self.url} has mapping version {version}, this reprintwatch uses "
+                    f"{MAPPING_VERSION}; upgrade it with `reprintwatch --backend elasticsearch --es-url {self.url} "
+                    f"--es-index {self.name} index migrate`"
+                )
+            raise LicensedIndexError(
+                f"index {self.name!r} at {self.url} has mapping version {version!r}, newer than this reprintwatch "
+                f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
+            )
+        stored = FingerprintParams.from_dict(ours.get("fingerprint") or {})
+        diff = stored.differences(params)
+        if diff:
+            details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
+            raise LicensedIndexError(
+                f"index {self.name!r} at {self.url} was built with other fingerprint parameters ({details}); its "
+                "signatures cannot be compared with new ones. Re-index into a new --es-index."
+            )
+        return stored
+
+    # --- writes -----------------------------------------------------------------------------------------
+    def add(self, items: Sequence[IndexedArticle]) -> AddResult:
+        self._count = None
+        result = AddResult()
+        if not items:
+            return result
+        latest: dict[str, IndexedArticle] = {}
+        for item in items:  # the last copy of an id in a batch wins, as in SQLite
+            latest.pop(item.article.id, None)
+            latest[item.article.id] = item
+        stored: list[str] = []
+        try:
+            existing = self._retrying(lambda: self._existing_hashes(list(latest)))
+            # count like SQLite, which applies a batch in order; write only the last version of each id
+            current = dict(existing)
+            for item in items:
+                digest = item.content_hash
+                before = current.get(item.article.id)
+                if before == digest:
+                    result.unchanged += 1
+                elif before is None:
+                    result.added += 1
+                else:
+                    result.updated += 1
+                current[item.article.id] = digest
+            todo = {i: item for i, item in latest.items() if existing.get(i) != item.content_hash}
+            if todo:
+                self._bulk_index(todo, stored)
+                self._retrying(lambda: self.es.indices.refresh(index=self.name))
+        except (ESConnectionError, TransportError, ApiError) as exc:
+            went_away = not isinstance(exc, ApiError) or exc.meta.status in _RETRY_STATUS
+            raise LicensedIndexError(
+                f"{explain(exc, self.url, f'write to index {self.name!r}')} — {len(stored)} of {len(latest)} "
+                "articles of this batch were stored (and all earlier batches). No article is half-written: rerun "
+                f"the same command{' once Elasticsearch is back' if went_away else ''}; articles already stored "
+                "are skipped."
+            ) from None
+        return result
+
+    def _retrying(self, call):
+        """``call()``, retried with exponential back-off while the node is unreachable or overloaded."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except (ESConnectionError, TransportError, ApiError) as exc:
+                retryable = (
+                    exc.meta.status in _RETRY_STATUS if isinstance(exc, ApiError) else True
+                ) and not isinstance(exc, SSLError)
+                if not retryable or attempt >= self.write_retries:
+                    raise
+                time.sleep(min(30.0, self.backoff * 2**attempt))
+                attempt += 1
+
+    def _existing_hashes(self, ids: list[str]) -> dict[str, str]:
+        hashes: dict[str, str] = {}
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            by_doc = {doc_id(i): i for i in chunk}
+            resp = self.es.mget(index=self.name, ids=list(by_doc), source_includes=["content_hash"])
+            for doc in resp["docs"]:
+                if doc.get("found"):
+                    hashes[by_doc[doc["_id"]]] = doc["_source"].get("content_hash", "")
+        return hashes
+
+    def _bulk_index(self, todo: dict[str, IndexedArticle], stored: list[str]) -> None:
+        """Index whole documents with ``streaming_bulk`` (per-document retries on 429/5xx inside it); when
+        the node is unreachable, retry what is not yet acknowledged with back-off. Acknowledged ids are
+        appended to ``stored``. Client errors are raised; refused documents become a LicensedIndexError."""
+        pending = dict(todo)
+        by_doc = {doc_id(i): i for i in todo}
+
+        def one_pass() -> None:
+            failures: list[tuple[str, str]] = []
+            actions = (
+                {"_op_type": "index", "_index": self.name, "_id": doc_id(art_id), "_source": to_document(item)}
+                for art_id, item in list(pending.items())
+            )
+            for ok, info in helpers.streaming_bulk(
+                self.es, actions, chunk_size=self.chunk_size, max_chunk_bytes=50 * 1024 * 1024,
+                raise_on_error=False, raise_on_exception=True, max_retries=self.write_retries,
+                initial_backoff=self.backoff, max_backoff=30, retry_on_status=_RETRY_STATUS,
+            ):
+                item = info.get("index", {})
+                art_id = by_doc.get(item.get("_id"))
+                if ok and art_id in pending:
+                    del pending[art_id]
+                    stored.append(art_id)
+                elif not ok:
+                    failures.append((art_id or str(item.get("_id")), _item_error(item)))
+            if failures:
+                shown = "; ".join(f"{i}: {why}" for i, why in failures[:3])
+                raise LicensedIndexError(
+                    f"Elasticsearch at {self.url} refused {len(failures)} article(s) for index {self.name!r}: {shown}"
+                )
+
+        self._retrying(one_pass)
+
+    def delete(self, ids: Iterable[str]) -> list[str]:
+        self._count = None
+        id_list = list(dict.fromkeys(ids))
+        if not id_list:
+            return []
+        by_doc = {doc_id(i): i for i in id_list}
+        deleted: list[str] = []
+        try:
+            for ok, info in helpers.streaming_bulk(
+                self.es,
+                ({"_op_type": "delete", "_index": self.name, "_id": d} for d in by_doc),
+                chunk_size=self.chunk_size, raise_on_error=False, max_retries=self.write_retries,
+                initial_backoff=self.backoff, retry_on_status=_RETRY_STATUS, ignore_status=(404,),
+            ):
+                item = info.get("delete", {})
+                if ok and item.get("result") == "deleted":
+                    deleted.append(by_doc[item["_id"]])
+            self._refresh()
+        except Exception as exc:
+            raise explain(exc, self.url, f"delete from index {self.name!r}") from None
+        order = {i: n for n, i in enumerate(id_list)}
+        return sorted(deleted, key=order.__getitem__)
+
+    def _refresh(self) -> None:
+        try:
+            self.es.indices.refresh(index=self.name)
+        except Exception as exc:
+            raise explain(exc, self.url, f"refresh index {self.name!r}") from None
+
+    # --- reads ------------------------------------------------------------------------------------------
+    def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
+        terms = [str(int(k)) for k in np.unique(np.asarray(keys, dtype=np.int64))]
+        if not terms or limit <= 0:
+            return []
+        try:
+            hot = self._hot_terms(terms)
+            return self._candidates([t for t in terms if t not in hot], limit) if len(hot) < len(terms) else []
+        except Exception as exc:
+            raise explain(exc, self.url, f"search index {self.name!r}") from None
+
+    def _hot_terms(self, terms: list[str]) -> set[str]:
+        """Band keys held by more than :func:`max_key_frequency` articles (ignored, as in SQLite)."""
+        if self._count is None:
+            self._count = int(self.es.count(index=self.name)["count"])
+        max_df = max_key_frequency(self._count)
+        if self._count <= max_df:
+            return set()
+        # a filters aggregation counts each term's documents from the index (bands keep no doc values)
+        resp = self.es.search(
+            index=self.name, size=0, query={"terms": {"bands": terms}},
+            aggs={"df": {"filters": {"filters": {t: {"term": {"bands": t}} for t in terms}}}},
+        )
+        buckets = resp["aggregations"]["df"]["buckets"]
+        return {t for t, bucket in buckets.items() if bucket["doc_count"] > max_df}
+
+    def _candidates(self, terms: list[str], limit: int) -> list[tuple[str, int]]:
+        while True:
+            chunks = [terms[i : i + self.max_clauses] for i in range(0, len(terms), self.max_clauses)]
+            try:
+                if len(chunks) == 1:
+                    return self._count_query(chunks[0], limit)
+                # Split query: the union of each part's best, then exact counts for that union.
+                union: set[str] = set()
+                for chunk in chunks:
+                    union.update(i for i, _ in self._count_query(chunk, limit))
+                if not union:
+                    return []
+                totals: dict[str, int] = dict.fromkeys(union, 0)
+                for chunk in chunks:
+                    for art_id, n in self._count_query(chunk, len(union), only=sorted(union)):
+                        totals[art_id] += n
+                best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+                return [(i, n) for i, n in best[:limit] if n > 0]
+            except ApiError as exc:
+                if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc) and self.max_clauses > 64:
+                    self.max_clauses //= 2
+                    continue
+                raise
+
+    def _count_query(self, terms: list[str], limit: int, only: list[str] | None = None) -> list[tuple[str, int]]:
+        query: dict = {
+            "bool": {"should": [{"constant_score": {"filter": {"term": {"bands": t}}, "boost": 1.0}} for t in terms]}
+        }
+        if only is not None:
+            query["bool"]["filter"] = [{"terms": {"id": only}}]
+            query["bool"]["minimum_should_match"] = 1
+        resp = self.es.search(
+            index=self.name, query=query, size=min(limit, 10_000), source=False, track_total_hits=False,
+            sort=[{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
+        )
+        return [(hit["sort"][1], int(round(hit["sort"][0]))) for hit in resp["hits"]["hits"]]
+
+    def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
+        id_list = list(ids)
+        found: dict[str, IndexedArticle] = {}
+        try:
+            for start in range(0, len(id_list), 500):
+                chunk = list(dict.fromkeys(doc_id(i) for i in id_list[start : start + 500]))
+                resp = self.es.mget(index=self.name, ids=chunk, source_includes=_DOC_FIELDS)
+                for doc in resp["docs"]:
+                    if doc.get("found"):
+                        record = from_document(doc["_source"])
+                        found[record.article.id] = record
+        except Exception as exc:
+            raise explain(exc, self.url, f"read index {self.name!r}") from None
+        return [found[i] for i in id_list if i in found]
+
+    def ids(self) -> list[str]:
+        """All article ids (by id). For tests and tools; scrolls the whole index."""
+        try:
+            return sorted(hit["_source"]["id"] for hit in helpers.scan(
+                self.es, index=self.name, query={"query": {"match_all": {}}, "_source": ["id"]}))
+        except Exception as exc:
+            raise explain(exc, self.url, f"read index {self.name!r}") from None
+
+    def stats(self) -> IndexStats:
+        try:
+            resp = self.es.search(
+                index=self.name, size=0, track_total_hits=True,
+                aggs={
+                    "outlets": {"terms": {"field": "outlet", "size": 10_000,
+                                          "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+                    "bands": {"sum": {"field": "band_count"}},
+                },
+            )
+            store = self.es.indices.stats(index=self.name, metric="store")
+        except Exception as exc:
+            raise explain(exc, self.url, f"read statistics of index {self.name!r}") from None
+        return IndexStats(
+            backend=self.backend_name,
+            location=f"{self.url} {self.name} ({self.index_name})",
+            articles=resp["hits"]["total"]["value"],
+            band_keys=int(resp["aggregations"]["bands"]["value"] or 0),
+            outlets={b["key"]: b["doc_count"] for b in resp["aggregations"]["outlets"]["buckets"]},
+            size_bytes=store["_all"]["total"]["store"]["size_in_bytes"],
+            params=self.params.to_dict(),
+        )
+
+    def close(self) -> None:
+        try:
+            self.es.close()
+        except Exception:
+            pass
+
+    # --- migration --------------------------------------------------------------------------------------
+    @classmethod
+    def migrate(cls, settings, params: FingerprintParams | None = None, client: Elasticsearch | None = None,
+                chunk_size: int = 500) -> MigrateResult:
+        """Rebuild the index behind ``settings.es_index`` in the current layout and swap the alias to it.
+
+        Every document is rebuilt from what every layout stores (metadata, content, signature); band keys
+        are recomputed from the signature with the index's own fingerprint parameters, so checks return the
+        same matches afterwards. The old concrete index is kept (delete it when satisfied) unless it had
+        the alias's own name, in which case the swap replaces it. Safe to rerun after an interruption."""
+        url = settings.es_url
+        es = client or make_client(
+            url, settings.es_api_key, settings.es_username, settings.es_password, settings.es_ca_certs
+        )
+        name = settings.es_index
+        try:
+            return cls._migrate(es, name, url, params, settings, chunk_size)
+        except LicensedIndexError:
+            raise
+        except Exception as exc:
+            raise explain(exc, url, f"migrate index {name!r}") from None
+        finally:
+            if client is None:
+                es.close()
+
+    @classmethod
+    def _migrate(cls, es, name, url, params, settings, chunk_size) -> MigrateResult:
+        where = safe_url(url)
+        try:
+            found = es.indices.get(index=name)
+        except NotFoundError:
+            raise LicensedIndexError(f"no index {name!r} at {where} to migrate") from None
+        if len(found) != 1:
+            raise LicensedIndexError(f"{name!r} at {where} points at {len(found)} indices; it must name one")
+        (old, info), = found.items()
+        ours = ((info.get("mappings") or {}).get("_meta") or {}).get("reprintwatch")
+        if not isinstance(ours, dict) or "fingerprint" not in ours:
+            raise LicensedIndexError(f"index {name!r} at {where} is not a reprintwatch licensed index")
+        version = ours.get("mapping_version")
+        stored = FingerprintParams.from_dict(ours["fingerprint"])
+        if params is not None and stored.differences(params):
+            raise LicensedIndexError(
+                f"index {name!r} at {where} was built with other fingerprint parameters; migrate keeps them "
+                "(it re-uses the stored signatures). Re-index into a new --es-index to change them."
+            )
+        new = f"{name}-v{MAPPING_VERSION}"
+        if version == MAPPING_VERSION:
+            count = es.count(index=name)["count"]
+            return MigrateResult(name, old, old, count, migrated=False)
+        if not isinstance(version, int) or version > MAPPING_VERSION:
+            raise LicensedIndexError(
+                f"index {name!r} at {where} has mapping version {version!r}, newer than this reprintwatch "
+                f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
+            )
+        if es.indices.exists(index=new):
+            # a previous, interrupted migration: its target is not behind the alias (checked above), rebuild it
+            es.indices.delete(index=new)
+        es.indices.create(
+            index=new,
+            mappings=dict(MAPPINGS, _meta=_meta(stored)),
+            settings={"number_of_shards": settings.es_shards, "number_of_replicas": settings.es_replicas,
+                      "refresh_interval": "-1"},
+        )
+
+        def actions():
+            for hit in helpers.scan(es, index=old, size=chunk_size,
+                                    query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}}):
+                src = hit["_source"]
+                record = from_document(src)
+                keys = band_keys(record.signature.shingles, stored)
+                item = IndexedArticle(record.article, record.signature, keys)
+                yield {"_op_type": "index", "_index": new, "_id": doc_id(record.article.id),
+                       "_source": to_document(item)}
+
+        failures = []
+        for ok, item in helpers.streaming_bulk(es, actions(), chunk_size=chunk_size, raise_on_error=False,
+                                                max_retries=5, retry_on_status=_RETRY_STATUS):
+            if not ok:
+                failures.append(item)
+        if failures:
+            raise LicensedIndexError(
+                f"migrating {name!r} at {where}: {len(failures)} documents could not be written "
+                f"(first: {_item_error(next(iter(failures[0].values())))}); the alias still points at {old!r}"
+            )
+        es.indices.put_settings(index=new, settings={"refresh_interval": None})
+        es.indices.refresh(index=new)
+        before, after = es.count(index=old)["count"], es.count(index=new)["count"]
+        if before != after:
+            raise LicensedIndexError(
+                f"migrating {name!r} at {where}: {before} documents in {old!r} but {after} in {new!r}; "
+                "was something writing meanwhile? The alias still points at the old index; rerun migrate."
+            )
+        if old == name:  # a plain index with the alias's name: replace it in the same atomic step
+            swap = [{"add": {"index": new, "alias": name, "is_write_index": True}}, {"remove_index": {"index": old}}]
+        else:
+            swap = [{"remove": {"index": old, "alias": name}},
+                    {"add": {"index": new, "alias": name, "is_write_index": True}}]
+        es.indices.update_aliases(actions=swap)
+        return MigrateResult(name, old, new, after, migrated=True)
+
+
+def _item_error(item: dict) -> str:
+    err = item.get("error")
+    if isinstance(err, dict):
+        return f"{err.get('type', '')}: {err.get('reason', '')}"
+    return str(err or item.get("status", "unknown error"))
+
+
+def _client_url(client: Elasticsearch) -> str:
+    try:
+        node = client.transport.node_pool.all()[0]
+        return node.base_url
+    except Exception:
+        return "<elasticsearch>"

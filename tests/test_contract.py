@@ -1,0 +1,303 @@
+"""One contract for every licensed-index backend: the same tests run against SQLite and a real
+Elasticsearch node (see fixtures_es.py for where the node comes from), and both must give the same
+check and scan output for the same data."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexError, SQLiteIndex
+from reprintwatch.cli import cli
+from reprintwatch.index.elasticsearch import ElasticsearchIndex
+
+from texts import FLASH, METRO, RIVER, UNRELATED
+
+COPIED = "\n".join(RIVER.split("\n")[2:4])
+
+
+def licensed():
+    return [
+        Article("metro", METRO, "地铁九号线开通", "江南日报", "https://example.com/metro", "2026-11-20T09:00:00+08:00"),
+        Article("river", RIVER, "清溪河水质提升", "华夏通讯社", "https://example.com/river"),
+        Article("flash", FLASH, "台风蓝色预警", "东海晚报"),
+    ]
+
+
+def partial_copy() -> str:
+    """The last two licensed paragraphs (half the article) pasted into unrelated text."""
+    return UNRELATED + "\n" + COPIED + "\n" + UNRELATED
+
+
+class Backend:
+    """Opens the index under test; the same calls for both backends."""
+
+    def __init__(self, name, tmp_path, es_settings=None):
+        self.name = name
+        self.db = tmp_path / "licensed.db"
+        self.es_settings = es_settings
+
+    def open(self, params=None, create=True):
+        if self.name == "sqlite":
+            return SQLiteIndex(self.db, params=params, create=create)
+        return ElasticsearchIndex.from_settings(self.es_settings, params=params, create=create)
+
+    def cli_args(self):
+        if self.name == "sqlite":
+            return ["--backend", "sqlite", "--db", str(self.db)]
+        s = self.es_settings
+        return ["--backend", "elasticsearch", "--es-url", s.es_url, "--es-index", s.es_index]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def backend(request, tmp_path):
+    if request.param == "elasticsearch":
+        return Backend("elasticsearch", tmp_path, request.getfixturevalue("es_settings"))
+    return Backend("sqlite", tmp_path)
+
+
+@pytest.fixture
+def index(backend):
+    with backend.open() as idx:
+        yield idx
+
+
+# --- writes -------------------------------------------------------------------------------------------------
+
+def test_add_is_idempotent_by_id(index):
+    detector = Detector(index)
+    first = detector.add(licensed())
+    again = detector.add(licensed())
+    assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    assert index.stats().articles == 3
+
+
+def test_duplicate_ids_in_one_batch_count_like_sequential_adds(index):
+    batch = [Article("x", METRO), Article("x", METRO), Article("x", RIVER, "改")]
+    result = Detector(index).add(batch)
+    assert (result.added, result.updated, result.unchanged) == (1, 1, 1)
+    assert index.stats().articles == 1
+    assert index.get(["x"])[0].article.content == RIVER
+
+
+def test_changed_article_replaces_the_old_one(index):
+    detector = Detector(index)
+    detector.add(licensed())
+    bands_before = index.stats().band_keys
+    result = detector.add([Article("metro", RIVER, "改稿", "江南日报")])
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 0)
+    assert index.get(["metro"])[0].article.title == "改稿"
+    # the old text's band keys are gone: the metro text no longer finds "metro"
+    assert [m.licensed.id for m in detector.check(METRO).reprints] == []
+    assert index.stats().band_keys < bands_before
+    assert index.stats().articles == 3
+
+
+def test_delete_removes_article_and_its_band_keys(index):
+    detector = Detector(index)
+    detector.add(licensed())
+    bands_all = index.stats().band_keys
+    assert index.delete(["river", "nope"]) == ["river"]
+    assert [a.article.id for a in index.get(["metro", "river", "flash"])] == ["metro", "flash"]
+    assert detector.check(RIVER).reprints == []
+    assert 0 < index.stats().band_keys < bands_all
+    assert index.delete(["river"]) == []
+
+
+def test_a_very_long_id_round_trips(index):
+    long_id = "路径/" * 300  # 1,800 bytes: longer than an Elasticsearch _id may be
+    detector = Detector(index)
+    detector.add([Article(long_id, FLASH, "长编号")])
+    assert [r.article.id for r in index.get([long_id])] == [long_id]
+    assert [m.licensed.id for m in detector.check(FLASH).reprints] == [long_id]
+    assert index.delete([long_id]) == [long_id]
+    assert index.stats().articles == 0
+
+
+# --- reads --------------------------------------------------------------------------------------------------
+
+def test_get_keeps_the_order_asked_and_leaves_out_missing_ids(index):
+    Detector(index).add(licensed())
+    records = index.get(["flash", "nope", "metro", "river"])
+    assert [r.article.id for r in records] == ["flash", "metro", "river"]
+    metro = records[1].article
+    assert (metro.title, metro.outlet, metro.url, metro.published_at) == (
+        "地铁九号线开通", "江南日报", "https://example.com/metro", "2026-11-20T09:00:00+08:00")
+    assert metro.content == METRO
+    assert len(records[1].signature.shingles) > 0
+
+
+def test_candidates_rank_the_source_first_with_all_its_keys(index):
+    detector = Detector(index)
+    detector.add(licensed())
+    keys = detector.fingerprint(METRO).keys
+    found = index.candidates(keys, 10)
+    assert found[0] == ("metro", len(keys))
+    assert all(n < len(keys) for _, n in found[1:])
+    assert index.candidates(keys[:0], 10) == []
+
+
+def test_check_finds_a_full_copy_after_reopening(backend):
+    with backend.open() as idx:
+        Detector(idx).add(licensed())
+    with backend.open(create=False) as idx:
+        result = Detector(idx).check("转载：" + RIVER)
+    assert [m.licensed.id for m in result.reprints] == ["river"]
+    match = result.reprints[0]
+    assert match.verdict == "full_reprint"
+    assert match.licensed.outlet == "华夏通讯社"
+
+
+def test_check_finds_a_partial_copy_with_passages(index):
+    detector = Detector(index)
+    detector.add(licensed())
+    suspect = partial_copy()
+    result = detector.check(suspect)
+    assert [m.licensed.id for m in result.reprints] == ["river"]
+    match = result.reprints[0]
+    assert match.verdict == "partial_reprint"
+    passages = match.verification.passages
+    assert passages
+    # the passages point into the pasted paragraphs in both texts (original offsets)
+    in_suspect = suspect.index(COPIED), suspect.index(COPIED) + len(COPIED)
+    in_licensed = RIVER.index(COPIED), RIVER.index(COPIED) + len(COPIED)
+    for p in passages:
+        assert in_suspect[0] <= p.suspect_start < p.suspect_end <= in_suspect[1]
+        assert in_licensed[0] <= p.licensed_start < p.licensed_end <= in_licensed[1]
+        assert suspect[p.suspect_start : p.suspect_end] == RIVER[p.licensed_start : p.licensed_end]
+    assert sum(p.suspect_end - p.suspect_start for p in passages) > 0.8 * len(COPIED)
+
+
+def test_unrelated_text_matches_nothing(index):
+    detector = Detector(index)
+    detector.add(licensed())
+    assert detector.check(UNRELATED).reprints == []
+
+
+def test_stats(index):
+    Detector(index).add(licensed())
+    stats = index.stats()
+    assert stats.backend == index.backend_name
+    assert stats.articles == 3
+    assert stats.outlets == {"东海晚报": 1, "华夏通讯社": 1, "江南日报": 1}
+    assert stats.band_keys > 3
+    assert stats.size_bytes > 0
+    assert stats.params == index.params.to_dict()
+
+
+# --- opening ------------------------------------------------------------------------------------------------
+
+def test_opening_with_other_fingerprint_parameters_is_refused(backend):
+    backend.open().close()
+    with pytest.raises(LicensedIndexError, match="shingle_size"):
+        backend.open(params=FingerprintParams(shingle_size=2))
+
+
+def test_a_missing_index_is_not_created_without_being_asked(backend):
+    with pytest.raises(LicensedIndexError, match="index add"):
+        backend.open(create=False)
+
+
+def test_cli_index_add_skips_bad_lines_and_checks_right_after(backend, tmp_path):
+    path = tmp_path / "licensed.jsonl"
+    lines = [json.dumps(a.to_dict(), ensure_ascii=False) for a in licensed()]
+    lines.insert(1, '{"id": "broken", "content": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    added = runner.invoke(cli, [*backend.cli_args(), "index", "add", str(path)])
+    assert added.exit_code == 0, added.output
+    assert "3 new" in added.output and f"{path}:2" in added.output
+    suspect = tmp_path / "suspect.txt"
+    suspect.write_text("转载：" + METRO, encoding="utf-8")
+    checked = runner.invoke(cli, [*backend.cli_args(), "check", str(suspect), "--format", "json"])
+    assert checked.exit_code == 0, checked.output
+    assert [m["licensed_id"] for m in json.loads(checked.output)["matches"]] == ["metro"]
+
+
+# --- both backends, same answers ------------------------------------------------------------------------------
+
+def suspects():
+    return [
+        Article("s-full", "转载：" + RIVER, "转载"),
+        Article("s-partial", partial_copy(), "拼贴"),
+        Article("s-two", FLASH + "\n" + METRO[:200], "两篇"),
+        Article("s-none", UNRELATED, "无关"),
+    ]
+
+
+@pytest.mark.elasticsearch
+def test_both_backends_give_the_same_check_output(tmp_path, es_settings):
+    results = {}
+    for name in ("sqlite", "elasticsearch"):
+        with Backend(name, tmp_path, es_settings).open() as idx:
+            detector = Detector(idx)
+            detector.add(licensed())
+            results[name] = [detector.check(s).to_dict(include_all=True) for s in suspects()]
+    assert results["sqlite"] == results["elasticsearch"]
+    verdicts = {r["id"]: [m["verdict"] for m in r["matches"] if m["verdict"] != "none"] for r in results["sqlite"]}
+    assert verdicts["s-full"] == ["full_reprint"]
+    assert verdicts["s-partial"] == ["partial_reprint"]
+    assert len(verdicts["s-two"]) == 2
+    assert verdicts["s-none"] == []
+
+
+@pytest.mark.elasticsearch
+def test_both_backends_give_the_same_scan_output(tmp_path, es_settings, xinhua_articles):
+    """Real wire stories: 150 licensed, suspects = copies, excerpts and unseen stories; scan via the CLI."""
+    stories = [a for a in xinhua_articles if len(a["text"]) > 200][:200]
+    licensed_path = tmp_path / "licensed.jsonl"
+    with licensed_path.open("w", encoding="utf-8") as fh:
+        for a in stories[:150]:
+            fh.write(json.dumps({"id": a["id"], "content": a["text"], "title": a["headline"],
+                                 "outlet": a.get("outlet") or "新华社"}, ensure_ascii=False) + "\n")
+    suspects_path = tmp_path / "suspects.jsonl"
+    with suspects_path.open("w", encoding="utf-8") as fh:
+        for n, a in enumerate(stories[:40]):
+            text = a["text"] if n % 2 else UNRELATED + a["text"][len(a["text"]) // 3 :]
+            fh.write(json.dumps({"id": f"s{n}", "content": "转自网络：" + text}, ensure_ascii=False) + "\n")
+        for n, a in enumerate(stories[150:190]):  # never licensed
+            fh.write(json.dumps({"id": f"u{n}", "content": a["text"]}, ensure_ascii=False) + "\n")
+    runner = CliRunner()
+    outputs = {}
+    for name in ("sqlite", "elasticsearch"):
+        args = Backend(name, tmp_path, es_settings).cli_args()
+        added = runner.invoke(cli, [*args, "index", "add", str(licensed_path)])
+        assert added.exit_code == 0, added.output
+        scanned = runner.invoke(cli, [*args, "scan", str(suspects_path), "--format", "jsonl", "--all"])
+        assert scanned.exit_code == 0, scanned.output
+        outputs[name] = [json.loads(line) for line in scanned.stdout.splitlines() if line.strip()]
+    assert outputs["sqlite"] == outputs["elasticsearch"]
+    found = {r["id"] for r in outputs["sqlite"] if any(m["verdict"] != "none" for m in r["matches"])}
+    assert {f"s{n}" for n in range(40)} <= found
+
+
+@pytest.mark.elasticsearch
+def test_a_split_candidate_query_counts_like_one_query(es_settings):
+    """Suspects with more band keys than one query may carry are split; the counts must not change."""
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        detector.add(licensed())
+        keys = detector.fingerprint(METRO + FLASH + RIVER).keys
+        whole = idx.candidates(keys, 10)
+        idx.max_clauses = max(1, len(keys) // 5)
+        assert idx.candidates(keys, 10) == whole
+        assert {i for i, _ in whole} == {"metro", "river", "flash"}
+
+
+def test_band_keys_shared_by_too_many_articles_are_ignored(index):
+    # a site footer that normalisation does not know: in every one of 120 articles
+    footer = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
+    sentences = [s + "。" for s in (METRO + RIVER + FLASH).replace("\n", "").split("。") if s]
+    articles = [
+        Article(f"a{i:03d}", "".join(sentences[(i * 7 + j) % len(sentences)] for j in range(6)) + footer)
+        for i in range(120)
+    ]
+    detector = Detector(index)
+    detector.add(articles)
+    # without the rule every article would share all the footer's window keys (several windows × 4 bands)
+    shared = index.candidates(detector.fingerprint(UNRELATED + footer).keys, 200)
+    assert max((n for _, n in shared), default=0) < index.params.window_bands
+    assert detector.check(UNRELATED + footer).reprints == []
+    assert detector.check(articles[5].content).reprints[0].licensed.id == "a005"
