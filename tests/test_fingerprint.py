@@ -63,7 +63,10 @@ def test_lsh_parameters_follow_the_threshold():
     assert bands * rows <= 128
     assert collision_probability(0.8, bands, rows) > 0.99
     assert collision_probability(0.2, bands, rows) < 0.05
-    assert (PARAMS.article_bands, PARAMS.article_rows) == (bands, rows)
+    assert FingerprintParams(article_threshold=0.5).article_bands == bands
+    low = optimal_bands(PARAMS.article_threshold, 128)
+    assert (PARAMS.article_bands, PARAMS.article_rows) == low
+    assert collision_probability(0.3, *low) > collision_probability(0.3, bands, rows)
 
 
 def test_params_round_trip_and_report_differences():

@@ -1,7 +1,7 @@
 """Verification decides: full copies, partial copies, stitched copies — and not quotes or boilerplate."""
 import pytest
 
-from reprintwatch.dedupe import FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, FingerprintParams, fingerprint, verify
+from reprintwatch.dedupe import FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, FingerprintParams, Thresholds, fingerprint, verify
 
 from texts import FLASH, METRO, RIVER, UNRELATED
 
@@ -71,3 +71,12 @@ def test_unrelated_texts_do_not_match():
 @pytest.mark.parametrize("text", ["", "🎉🎉"])
 def test_empty_input_is_no_match(text):
     assert check(text, METRO).verdict == NO_MATCH
+
+
+def test_a_partial_reprint_needs_one_exactly_copied_stretch():
+    excerpt = "\n".join(METRO.split("\n")[i] for i in (1, 3))  # under half of the article
+    page = UNRELATED + "\n" + excerpt
+    s, l = fingerprint(page, PARAMS), fingerprint(METRO, PARAMS)
+    assert verify(s.signature, l.signature, 3).verdict == PARTIAL_REPRINT
+    strict = Thresholds(partial_min_exact_chars=10_000)
+    assert verify(s.signature, l.signature, 3, strict).verdict == NO_MATCH

@@ -39,7 +39,7 @@ class FingerprintParams:
     num_perm: int = 128
     seed: int = 1
     scheme: str = "affine32"
-    article_threshold: float = 0.5
+    article_threshold: float = 0.3
     article_bands: int = 0  # 0: derived from article_threshold and num_perm
     article_rows: int = 0
     window_chunk: int = 6

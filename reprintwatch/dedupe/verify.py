@@ -34,8 +34,11 @@ class Thresholds:
     full_min_copied: float = 0.4
     # partial reprint: at least this much copied text (normalised characters, i.e. without punctuation)
     partial_min_chars: int = 80
-    # … in at least one passage this long (a copy, not scattered shared phrases)
+    # … in at least one passage this long (a copy, not scattered shared phrases) …
     partial_min_longest: int = 30
+    # … holding a stretch this long copied exactly: a news template (the same phrases around other
+    # figures) chains into long passages across its gaps, but never shares 20 characters in a row
+    partial_min_exact_chars: int = 20
     # a short licensed article (a news flash) counts when this share of it is copied
     short_article_coverage: float = 0.5
     short_article_min_chars: int = 30
@@ -197,10 +200,12 @@ def verify(
     s_matched: list[tuple[int, int]] = []
     l_matched: list[tuple[int, int]] = []
     l_spanned: list[tuple[int, int]] = []
+    longest_exact = 0
     runs = _runs(s_sh, l_sh, shared_values, thresholds.max_repeats, thresholds.min_run)
     for s0, s1, l0, l1, members in _chain(runs, thresholds.max_gap):
         l_tokens = [(a, min(b + k_l - 1, len(licensed.token_lens) - 1)) for _, _, a, b in members]
         chars = _covered(l_tokens, licensed.token_lens)
+        exact = max(int(licensed.token_lens[a : b + 1].sum()) for a, b in l_tokens)
         if chars < thresholds.min_passage_chars:
             continue
         st1 = min(s1 + k_s - 1, len(suspect.token_lens) - 1)
@@ -216,6 +221,7 @@ def verify(
         )
         l_matched.extend(l_tokens)
         l_spanned.append((l0, lt1))
+        longest_exact = max(longest_exact, exact)
         s_matched.extend((a, min(b + k_s - 1, len(suspect.token_lens) - 1)) for a, b, _, _ in members)
     if not passages:
         return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
@@ -232,7 +238,11 @@ def verify(
         and copied >= t.short_article_min_chars
     ):
         verdict = FULL_REPRINT
-    elif copied >= t.partial_min_chars and longest >= t.partial_min_longest:
+    elif (
+        copied >= t.partial_min_chars
+        and longest >= t.partial_min_longest
+        and longest_exact >= t.partial_min_exact_chars
+    ):
         verdict = PARTIAL_REPRINT
     elif licensed_coverage >= t.short_article_coverage and copied >= t.short_article_min_chars:
         verdict = PARTIAL_REPRINT
