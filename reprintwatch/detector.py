@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from .articles import Article
 from .dedupe.fingerprint import Fingerprint, fingerprint
 from .dedupe.normalize import Removed, normalize
+from .dedupe.score import score
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, NO_MATCH, VERDICTS, Thresholds, Verification, extend_passages, verify,
 )
@@ -32,6 +33,13 @@ class Match:
     @property
     def verdict(self) -> str:
         return self.verification.verdict
+
+    @property
+    def score(self) -> float:
+        """Calibrated probability that the pair shares copied text (``dedupe/score.py``, fitted on the
+        benchmark's disguised copies). It ranks; the verdict applies the policy (a quoted sentence is copied
+        text, and may score high, but is not a reprint)."""
+        return score(self.verification)
 
     def to_dict(self) -> dict:
         v = self.verification

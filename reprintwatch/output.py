@@ -36,7 +36,7 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
             f"  {rank}. {v.verdict:<15} {lic.id}  {lic.outlet}  {lic.title}".rstrip()
         )
         lines.append(
-            f"     similarity {v.similarity:.2f} · licensed coverage {v.licensed_coverage:.0%} · "
+            f"     score {m.score:.2f} · similarity {v.similarity:.2f} · licensed coverage {v.licensed_coverage:.0%} · "
             f"suspect coverage {v.suspect_coverage:.0%} · {v.copied_chars} characters copied in "
             f"{len(v.passages)} passage{'s' if len(v.passages) != 1 else ''}"
         )

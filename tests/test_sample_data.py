@@ -49,3 +49,11 @@ def test_passages_start_where_the_copied_text_starts(results):
     suspect, result = results["sus-partial-embedded"]
     starts = [suspect.content[p.suspect_start:p.suspect_end][:5] for p in result.reprints[0].verification.passages]
     assert "5号线也是" in starts
+
+
+def test_calibrated_score_ranks_reprints_above_rejected_candidates(results):
+    reprints = [m.score for _, r in results.values() for m in r.reprints]
+    rejected = [m.score for _, r in results.values() for m in r.matches if not m.verification.is_reprint]
+    assert reprints and rejected
+    assert min(reprints) > max(rejected)
+    assert min(reprints) > 0.9

@@ -1,0 +1,317 @@
+"""Speed benchmark: jieba alone vs reprintwatch fingerprinting, index build, scan, query latency, memory —
+side by side with a plain datasketch ``MinHashLSH`` baseline, all in one process on the same texts.
+
+    /tmp/venv/bin/python bench/speed.py --sizes 10000            # ~10 minutes on a busy 2-core machine
+    /tmp/venv/bin/python bench/speed.py --sizes 10000,100000     # the 100k step adds mutated copies
+    /tmp/venv/bin/python bench/speed.py --quick                  # a smoke run (2,000 licensed)
+
+Licensed articles are the cleaned real corpus (``bench/disguise.py``); beyond its ~12,500 articles the set is
+grown with mutated copies (sentences dropped, words swapped). The scanned/queried texts are the quality
+benchmark's disguised copies and negatives, so queries hit real matches as well as nothing.
+Everything runs single-threaded (one core).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import disguise as D  # noqa: E402
+from reprintwatch.articles import Article  # noqa: E402
+from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint, verify  # noqa: E402
+from reprintwatch.index.base import IndexedArticle  # noqa: E402
+from reprintwatch.detector import Detector  # noqa: E402
+from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def pct(values, q) -> float:
+    return float(np.percentile(np.asarray(values), q)) if len(values) else float("nan")
+
+
+def licensed_stream(docs: list[D.Doc], size: int):
+    """``size`` licensed articles: the real ones first, then ``(original id, copy number)`` for mutated copies."""
+    for i in range(size):
+        doc = docs[i % len(docs)]
+        if i < len(docs):
+            yield Article(doc.id, doc.text, doc.title, doc.outlet)
+        else:
+            yield (doc, i // len(docs))
+
+
+def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> Signature:
+    """A near-copy at the signature level, so 100,000 licensed articles can be indexed without segmenting
+    88,000 synthetic texts: drop ~15 % of the tokens in sentence-sized blocks and give ~5 % of the shingles
+    new values (swapped words). Token lengths/spans stay consistent with the shingles."""
+    n = len(sig.token_lens)
+    keep = np.ones(n, dtype=bool)
+    dropped = 0
+    while n > 40 and dropped < 0.15 * n:
+        start = rng.randrange(0, n - 10)
+        width = rng.randint(8, 30)
+        keep[start : start + width] = False
+        dropped = int((~keep).sum())
+    idx = np.flatnonzero(keep)
+    lens, spans = sig.token_lens[idx], sig.token_spans[idx]
+    # a shingle keeps its value when its tokens are still consecutive; boundary shingles get new values
+    m = max(0, len(idx) - shingle_size + 1)
+    first, last = idx[:m], idx[shingle_size - 1 : shingle_size - 1 + m]
+    intact = (last == first + shingle_size - 1) & (first < len(sig.shingles))
+    gen = np.random.default_rng(rng.getrandbits(64))
+    fresh = gen.integers(0, 2**32, size=m, dtype=np.uint64).astype(np.uint32)
+    shingles = np.where(intact, sig.shingles[np.minimum(first, max(0, len(sig.shingles) - 1))], fresh)
+    shingles = shingles.astype(np.uint32)
+    swap = gen.random(m) < 0.05  # swapped words
+    shingles[swap] = gen.integers(0, 2**32, size=int(swap.sum()), dtype=np.uint64).astype(np.uint32)
+    return Signature(lens, spans, shingles)
+
+
+def ds_minhash(shingles, num_perm=128):
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm)
+    m.update_batch([int(s).to_bytes(4, "little") for s in shingles])
+    return m
+
+
+def run(args) -> dict:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    params = FingerprintParams()
+    rng = random.Random(args.seed)
+    out: dict = {"params": params.to_dict(), "core_digest": D.core_digest(), "cpu_count": os.cpu_count(),
+                 "sizes": {}}
+
+    t0 = time.perf_counter()
+    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed)
+    # the quality licensed set first (so copies find their sources at every size), then the rest shuffled
+    first = {d.id for d in licensed}
+    rest = [d for d in docs if d.id not in first]
+    rng.shuffle(rest)
+    docs = list(licensed) + rest
+    if args.real:
+        docs = docs[: args.real]
+    texts = [c.text for c in cases]
+    chars = sum(len(t) for t in texts)
+    out["setup_seconds"] = time.perf_counter() - t0
+    out["scan_texts"] = {"n": len(texts), "mean_chars": chars / len(texts)}
+    log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
+    log(f"setup {out['setup_seconds']:.0f}s; {len(texts)} scan texts, {len(docs)} real articles")
+
+    # (a) jieba alone, (b) reprintwatch fingerprinting — same texts, same process
+    t0, c0 = time.perf_counter(), time.process_time()
+    for t in texts:
+        jieba.lcut(t)
+    jieba_s, jieba_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
+    fps = [fingerprint(t, params) for t in texts]
+    fp_s, fp_cpu = time.perf_counter() - t0, time.process_time() - c0
+    out["jieba_articles_per_s"] = len(texts) / jieba_s
+    out["jieba_articles_per_cpu_s"] = len(texts) / jieba_cpu
+    out["jieba_chars_per_s"] = chars / jieba_s
+    out["fingerprint_articles_per_s"] = len(texts) / fp_s
+    out["fingerprint_articles_per_cpu_s"] = len(texts) / fp_cpu
+    log(f"jieba {out['jieba_articles_per_s']:.0f}/s ({out['jieba_articles_per_cpu_s']:.0f}/cpu-s) · fingerprint "
+        f"{out['fingerprint_articles_per_s']:.0f}/s ({out['fingerprint_articles_per_cpu_s']:.0f}/cpu-s)")
+    baseline_queries = [ds_minhash(fp.signature.shingles) for fp in fps] if args.baseline else []
+
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with tempfile.TemporaryDirectory(prefix="rw-speed-", dir=args.tmpdir) as tmp:
+        db = Path(tmp) / "licensed.db"
+        index = SQLiteIndex(db, params)
+        detector = Detector(index)
+        if args.baseline:
+            from datasketch import MinHashLSH
+
+            lsh = MinHashLSH(threshold=0.5, num_perm=128)
+        stream = licensed_stream(docs, sizes[-1])
+        n_real = 0
+        added = 0
+        prep_s = store_s = base_s = 0.0
+        index_cpu = 0.0
+        for size in sizes:
+            # (c) index build: fingerprint (prepare) and store, timed apart; baseline MinHashLSH from the same shingles
+            batch = []
+            c_start = time.process_time()
+            base_before = base_s
+            stage_start, prep_before, store_before, real_before = added, prep_s, store_s, n_real
+            while added < size:
+                article = next(stream)
+                t0 = time.perf_counter()
+                if isinstance(article, Article):
+                    item = detector.prepare(article)
+                    n_real += 1
+                else:
+                    doc, copy_no = article
+                    original = index.get([doc.id])[0]
+                    sig = mutate_signature(rng, original.signature, params.shingle_size)
+                    article = Article(f"{doc.id}~m{copy_no}", doc.text, doc.title, doc.outlet)
+                    item = IndexedArticle(article, sig, band_keys(sig.shingles, params))
+                prep_s += time.perf_counter() - t0
+                if args.baseline:
+                    t0 = time.perf_counter()
+                    lsh.insert(article.id, ds_minhash(item.signature.shingles))
+                    base_s += time.perf_counter() - t0
+                batch.append(item)
+                added += 1
+                if len(batch) == 500 or added == size:
+                    t0 = time.perf_counter()
+                    index.add(batch)
+                    store_s += time.perf_counter() - t0
+                    batch = []
+                    if added % 5000 == 0:
+                        log(f"  {added} indexed ({added / (prep_s + store_s):.0f}/s)")
+            # CPU time of this stage, minus the baseline's share (wall-timed: it is pure CPU)
+            index_cpu += time.process_time() - c_start - (base_s - base_before)
+            stage_cpu = time.process_time() - c_start - (base_s - base_before)
+            stage_n = added - stage_start
+            row: dict = {
+                "index_articles_per_s": added / (prep_s + store_s),
+                "index_articles_per_cpu_s": added / index_cpu,
+                "stage": {"articles": stage_n, "real": n_real - real_before, "mutated": stage_n - (n_real - real_before),
+                          "articles_per_cpu_s": stage_n / stage_cpu,
+                          "prepare_s": prep_s - prep_before, "store_s": store_s - store_before,
+                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before)},
+                "index_fingerprint_s": prep_s,
+                "index_store_s": store_s,
+            }
+            stats = index.stats()
+            row["index_bytes"] = stats.size_bytes
+            row["index_bytes_per_article"] = stats.size_bytes / added
+            row["band_keys_per_article"] = stats.band_keys / added
+            wal = Path(str(db) + "-wal")
+            row["db_file_bytes"] = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+            # (d) scan: check() on the texts (fingerprint + candidates + verify)
+            t0, c0 = time.perf_counter(), time.process_time()
+            n_reprints = 0
+            for t in texts:
+                n_reprints += bool(detector.check(t).reprints)
+            scan_s, scan_cpu = time.perf_counter() - t0, time.process_time() - c0
+            row["scan_articles_per_s"] = len(texts) / scan_s
+            row["scan_articles_per_cpu_s"] = len(texts) / scan_cpu
+            row["scan_vs_jieba"] = row["scan_articles_per_s"] / out["jieba_articles_per_s"]
+            row["scan_vs_jieba_cpu"] = row["scan_articles_per_cpu_s"] / out["jieba_articles_per_cpu_s"]
+            row["scan_with_reprint"] = n_reprints
+
+            # (e) query latency after segmentation: candidates + get + verify on a precomputed fingerprint
+            lat, ncand, parts = [], [], np.zeros(3)
+            for fp in fps[: args.queries]:
+                t0 = time.perf_counter()
+                cands = index.candidates(fp.keys, detector.max_candidates)
+                t1 = time.perf_counter()
+                records = index.get([c for c, _ in cands])
+                t2 = time.perf_counter()
+                for rec in records:
+                    verify(fp.signature, rec.signature, params.shingle_size, detector.thresholds)
+                t3 = time.perf_counter()
+                lat.append((t3 - t0) * 1000)
+                parts += (t1 - t0, t2 - t1, t3 - t2)
+                ncand.append(len(cands))
+            lat_a, ncand_a = np.asarray(lat), np.asarray(ncand)
+            slow = lat_a >= np.percentile(lat_a, 99)
+            row.update(latency_ms_p50=pct(lat, 50), latency_ms_p99=pct(lat, 99), latency_ms_max=max(lat),
+                       candidates_p50=pct(ncand, 50), candidates_p99=pct(ncand, 99),
+                       candidates_mean=float(ncand_a.mean()),
+                       candidates_of_slowest_1pct=float(ncand_a[slow].mean()),
+                       latency_share={"candidates": parts[0] / parts.sum(), "get": parts[1] / parts.sum(),
+                                      "verify": parts[2] / parts.sum()})
+
+            if args.baseline:
+                blat, bn = [], []
+                for m in baseline_queries[: args.queries]:
+                    t0 = time.perf_counter()
+                    res = lsh.query(m)
+                    blat.append((time.perf_counter() - t0) * 1000)
+                    bn.append(len(res))
+                row["baseline"] = {
+                    "build_articles_per_s_from_shingles": added / base_s,
+                    "build_s": base_s,
+                    "query_ms_p50": pct(blat, 50), "query_ms_p99": pct(blat, 99),
+                    "candidates_p50": pct(bn, 50), "candidates_p99": pct(bn, 99),
+                }
+            row["peak_rss_mb"] = peak_rss_mb()
+            row["rss_mb"] = current_rss_mb()
+            out["sizes"][str(size)] = row
+            log(f"size {size}: {json.dumps(row)}")
+        index.close()
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def print_report(res: dict) -> None:
+    print(f"core {res['core_digest']} · cores {res['cpu_count']} · scan texts {res['scan_texts']['n']} (mean {res['scan_texts']['mean_chars']:.0f} chars)")
+    print("articles/s by wall clock, and (in brackets) per CPU-second of this process — the fair figure on a shared machine")
+    print(f"(a) jieba.lcut only          {res['jieba_articles_per_s']:7.1f} ({res['jieba_articles_per_cpu_s']:.1f}) articles/s")
+    print(f"(b) reprintwatch fingerprint {res['fingerprint_articles_per_s']:7.1f} ({res['fingerprint_articles_per_cpu_s']:.1f})")
+    head = (f"{'licensed':>9} {'index/s':>14} {'scan/s':>14} {'scan/jieba':>11} {'p50 ms':>7} {'p99 ms':>7} {'cand p99':>8} "
+            f"{'B/article':>9} {'keys/art':>8} {'peak RSS':>9}")
+    print(head)
+    for size, r in res["sizes"].items():
+        print(f"{int(size):9d} {r['index_articles_per_s']:6.1f} ({r['index_articles_per_cpu_s']:5.1f}) "
+              f"{r['scan_articles_per_s']:6.1f} ({r['scan_articles_per_cpu_s']:5.1f}) "
+              f"{r['scan_vs_jieba']:4.2f} ({r['scan_vs_jieba_cpu']:4.2f}) "
+              f"{r['latency_ms_p50']:7.2f} {r['latency_ms_p99']:7.2f} {r['candidates_p99']:8.0f} "
+              f"{r['index_bytes_per_article']:9.0f} {r['band_keys_per_article']:8.1f} {r['peak_rss_mb']:8.0f}M")
+        share = r["latency_share"]
+        print(f"{'':9} latency split: candidates {share['candidates']:.0%} · get {share['get']:.0%} · verify "
+              f"{share['verify']:.0%}; mean candidates {r['candidates_mean']:.1f}, "
+              f"{r['candidates_of_slowest_1pct']:.0f} for the slowest 1 %")
+    if any("baseline" in r for r in res["sizes"].values()):
+        print("datasketch MinHashLSH(threshold 0.5, num_perm 128) on the same shingles:")
+        for size, r in res["sizes"].items():
+            b = r["baseline"]
+            print(f"{int(size):9d} build {b['build_articles_per_s_from_shingles']:7.1f} articles/s (from shingles) · "
+                  f"query p50 {b['query_ms_p50']:.3f} ms p99 {b['query_ms_p99']:.3f} ms · candidates p99 {b['candidates_p99']:.0f}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000", help="licensed set sizes, comma-separated (e.g. 10000,100000)")
+    ap.add_argument("--quick", action="store_true", help="2,000 licensed, fewer texts: a smoke run")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-disguise", type=int, default=60, help="disguised copies per disguise among the scan texts")
+    ap.add_argument("--negatives", type=int, default=460, help="negatives among the scan texts")
+    ap.add_argument("--queries", type=int, default=1000, help="queries timed for latency")
+    ap.add_argument("--real", type=int, default=0, help="use only this many real articles (the rest mutated copies)")
+    ap.add_argument("--tmpdir", default=None, help="where the temporary index goes")
+    ap.add_argument("--no-baseline", dest="baseline", action="store_false")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.sizes, args.per_disguise, args.negatives, args.queries = "2000", 15, 100, 200
+    if not (D.RAW_DIR / "sina-news-2018").exists():
+        print(f"raw data not found at {D.RAW_DIR} (set REPRINTWATCH_RAW_DATA)", file=sys.stderr)
+        return 2
+    res = run(args)
+    if args.json:
+        json.dump(res, sys.stdout, indent=1)
+        print()
+    else:
+        print_report(res)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
