@@ -201,3 +201,15 @@ def test_check_refuses_empty_and_binary_input(indexed, runner):
     assert "input is empty" in runner.invoke(cli, ["check", str(empty)]).output
     result = runner.invoke(cli, ["check", str(binary)])
     assert result.exit_code == 1 and "binary" in result.output
+
+
+def test_a_50_mb_article_is_skipped_and_the_run_goes_on(env, runner):
+    path = env / "huge.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"id": "huge", "content": "' + "新闻" * (25 * 1024 * 1024 // 3 * 2) + '"}\n')
+        fh.write(json.dumps({"id": "ok", "content": METRO}, ensure_ascii=False) + "\n")
+    assert path.stat().st_size > 50_000_000
+    result = runner.invoke(cli, ["index", "add", str(path)])
+    assert result.exit_code == 0
+    assert "huge.jsonl:1: line is over 5,242,880 bytes" in result.output
+    assert "1 new" in result.output and "1 bad lines skipped" in result.output
