@@ -23,6 +23,19 @@ def xinhua_articles():
         return [json.loads(line) for line in fh]
 
 
+@pytest.fixture(scope="module")
+def server():
+    """A real HTTP server on 127.0.0.1 serving the ingestion fixtures (see ingest_site.py)."""
+    from ingest_site import make_server
+
+    s = make_server()
+    yield s
+    s.stop()
+
+
 @pytest.fixture
-def sample_paths():
-    return REPO / "data" / "licensed.jsonl", REPO / "data" / "suspects.jsonl"
+def site(server):
+    from ingest_site import build_site
+
+    server.clear()
+    return build_site(server)

@@ -183,6 +183,18 @@ def build_sample(directory: Path, copies=COPIES, licences=LICENCES) -> Sample:
     return Sample(settings, finding_ids, [lic.id for lic in added])
 
 
+def cli_runner(sample: Sample, monkeypatch):
+    """``run(*args)``: the reprintwatch command against the sample's store and licensed index."""
+    from click.testing import CliRunner
+
+    from reprintwatch.cli import cli
+
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(sample.settings.store))
+    monkeypatch.setenv("REPRINTWATCH_DB", str(sample.settings.db))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "sample")
     sample = build_sample(target)

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from report_sample import COPIES, build_sample, page_html
+from report_sample import COPIES, build_sample, cli_runner, page_html
 from reprintwatch.report.evidence import MANIFEST, MANIFEST_HASH, verify_bundle
 from reprintwatch.store import Store
 
@@ -22,12 +22,7 @@ def sample(tmp_path_factory):
 
 @pytest.fixture
 def run(sample, monkeypatch):
-    from reprintwatch.cli import cli
-
-    monkeypatch.setenv("REPRINTWATCH_STORE", str(sample.settings.store))
-    monkeypatch.setenv("REPRINTWATCH_DB", str(sample.settings.db))
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+    return cli_runner(sample, monkeypatch)
 
 
 def export(run, sample, tmp_path, key="s6-hostile"):

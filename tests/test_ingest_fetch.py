@@ -6,22 +6,8 @@ from reprintwatch.ingest.fetch import (
     USER_AGENT, FetchError, Fetcher, FetchPolicy, HostLimiter, decode_page, detect_charset,
 )
 
-from ingest_site import build_site, make_server
 
 FAST = FetchPolicy(delay=0, backoff=0.01, retries=2, connect_timeout=2, read_timeout=1.0, max_bytes=1_000_000)
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = make_server()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def site(server):
-    server.clear()
-    return build_site(server)
 
 
 def test_user_agent_and_final_url_after_redirect(site):

@@ -15,20 +15,7 @@ from reprintwatch.config import Settings
 from reprintwatch.ingest import fetch_article
 from reprintwatch.store import Store
 
-from ingest_site import FIXTURES, REPO, build_licensed_index, build_site, example_sources, make_server
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = make_server()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def site(server):
-    server.clear()
-    return build_site(server)
+from ingest_site import FIXTURES, REPO, build_licensed_index, example_sources
 
 
 @pytest.fixture

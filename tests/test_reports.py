@@ -8,9 +8,8 @@ import json
 
 import lxml.html
 import pytest
-from click.testing import CliRunner
 
-from report_sample import COPIES, EXPECTED, REPORT_DAY, build_sample
+from report_sample import COPIES, EXPECTED, REPORT_DAY, build_sample, cli_runner
 from reprintwatch.index import SQLiteIndex
 from reprintwatch.report import FindingsStore, LicenceRegistry, coverage_report, daily_report, render
 from reprintwatch.report.assess import first_publication
@@ -32,12 +31,7 @@ def daily(sample):
 
 @pytest.fixture
 def run(sample, monkeypatch):
-    from reprintwatch.cli import cli
-
-    monkeypatch.setenv("REPRINTWATCH_STORE", str(sample.settings.store))
-    monkeypatch.setenv("REPRINTWATCH_DB", str(sample.settings.db))
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+    return cli_runner(sample, monkeypatch)
 
 
 def by_key(report, sample):
