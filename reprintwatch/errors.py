@@ -18,11 +18,7 @@ class BadInput(ReprintwatchError):
         super().__init__(f"{where}: {reason}")
 
 
-class IndexError_(ReprintwatchError):
+class LicensedIndexError(ReprintwatchError):
     """The licensed index cannot be opened or used (missing, wrong parameters, backend down)."""
 
     exit_code = 3
-
-
-# A friendlier public name; ``IndexError`` itself is a builtin we must not shadow.
-LicensedIndexError = IndexError_

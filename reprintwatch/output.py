@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from typing import Iterable, TextIO
 
@@ -91,11 +90,3 @@ class ResultWriter:
             self.out.write("\n]\n")
         self.out.flush()
 
-
-def render(results: Iterable[CheckResult], fmt: str, include_all: bool = False) -> str:
-    buf = io.StringIO()
-    writer = ResultWriter(buf, fmt, include_all)
-    for r in results:
-        writer.write(r)
-    writer.close()
-    return buf.getvalue()

@@ -13,7 +13,7 @@ synonym, an inserted word) of at most ``max_gap`` shingles. The verdict threshol
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -283,6 +283,3 @@ def extend_passages(passages: tuple[Passage, ...], suspect: NormalizedText, lice
                            min(l_start, p.licensed_start), max(l_end, p.licensed_end), p.chars))
     return tuple(out)
 
-
-def thresholds_dict(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
-    return asdict(thresholds)

@@ -15,8 +15,23 @@ import numpy as np
 
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature
+from ..errors import LicensedIndexError
 
 SCHEMA_VERSION = 1
+
+
+def check_fingerprint_params(
+    stored: FingerprintParams, requested: FingerprintParams, where: str, remedy: str
+) -> FingerprintParams:
+    """``stored`` if it equals ``requested``; otherwise a :class:`LicensedIndexError` listing the differences."""
+    diff = stored.differences(requested)
+    if diff:
+        details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
+        raise LicensedIndexError(
+            f"{where} was built with other fingerprint parameters ({details}); its signatures "
+            f"cannot be compared with new ones. {remedy}"
+        )
+    return stored
 
 
 def max_key_frequency(articles: int) -> int:

@@ -44,7 +44,7 @@ from elasticsearch.exceptions import ElasticsearchWarning
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, content_hash, max_key_frequency
+from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency
 
 # A local development node runs without security; its warning header says so on every response.
 warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
@@ -341,14 +341,9 @@ class ElasticsearchIndex(LicensedIndex):
                 f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
             )
         stored = FingerprintParams.from_dict(ours.get("fingerprint") or {})
-        diff = stored.differences(params)
-        if diff:
-            details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
-            raise LicensedIndexError(
-                f"index {self.name!r} at {self.url} was built with other fingerprint parameters ({details}); its "
-                "signatures cannot be compared with new ones. Re-index into a new --es-index."
-            )
-        return stored
+        return check_fingerprint_params(
+            stored, params, f"index {self.name!r} at {self.url}", "Re-index into a new --es-index."
+        )
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:

@@ -17,7 +17,7 @@ import numpy as np
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, max_key_frequency
+from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,14 +81,7 @@ class SQLiteIndex(LicensedIndex):
                 f"uses {SCHEMA_VERSION}; re-create it with `reprintwatch index add`"
             )
         stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
-        diff = stored.differences(params)
-        if diff:
-            details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
-            raise LicensedIndexError(
-                f"{self.path} was built with other fingerprint parameters ({details}); its signatures "
-                "cannot be compared with new ones. Re-index into a new --db."
-            )
-        return stored
+        return check_fingerprint_params(stored, params, str(self.path), "Re-index into a new --db.")
 
     def _transaction(self):
         conn = self.conn
@@ -208,9 +201,6 @@ class SQLiteIndex(LicensedIndex):
                 article = Article(art_id, content, title, outlet, url, published_at)
                 found[art_id] = IndexedArticle(article, Signature.from_bytes(blob), np.zeros(0, np.int64))
         return [found[i] for i in id_list if i in found]
-
-    def ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
 
     def stats(self) -> IndexStats:
         articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
