@@ -309,9 +309,10 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
 def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages."""
     from .ingest.cli import findings, ingest
+    from .complaint.cli import complaint, holder, recheck_command
     from .report.cli import coverage, evidence, licence, report
 
-    for command in (ingest, findings, licence, report, coverage, evidence):
+    for command in (ingest, findings, licence, report, coverage, evidence, holder, complaint, recheck_command):
         cli.add_command(command)
 
 

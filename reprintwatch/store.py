@@ -8,7 +8,11 @@ Tables (names and columns are a contract shared with the reports code; add colum
 - ``findings``: suspect → licensed article matches (verdict, scores, passages in original offsets);
 - ``seen``: the ingest checkpoint per URL (validators, last content hash, version, last outcome);
 - ``pending``: feed entries discovered but not processed yet (survives a crash);
-- ``checkpoints``: small key/value state (e.g. the last completed run).
+- ``checkpoints``: small key/value state (e.g. the last completed run);
+- ``rights_holders``: who complains for an outlet (legal name, address, contact, proof-of-rights references);
+- ``complaints``: complaints filed against findings (when, where, reference);
+- ``finding_status``: what re-checks saw of a finding's copy; consecutive checks with the same state extend
+  one row (``checked_at`` first seen in that state, ``last_checked_at`` last).
 
 Every page is recorded in one transaction (evidence row, suspect, findings, ``seen`` and ``pending``), so a
 process killed at any moment leaves the store either before or after the page, never half-way.
@@ -107,6 +111,41 @@ CREATE TABLE IF NOT EXISTS pending (
     queued_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rights_holders (
+    id INTEGER PRIMARY KEY,
+    outlet TEXT NOT NULL UNIQUE,
+    legal_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    proofs_json TEXT NOT NULL DEFAULT '[]',
+    agent TEXT NOT NULL DEFAULT '',
+    power_of_attorney TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS complaints (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    filed_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    reference TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS complaints_finding ON complaints(finding_id);
+CREATE TABLE IF NOT EXISTS finding_status (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    state TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    last_checked_at TEXT NOT NULL,
+    url TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '',
+    http_status INTEGER,
+    evidence_id INTEGER REFERENCES evidence(id)
+);
+CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, id);
 """
 
 _FINDING_FIELDS = """
@@ -428,11 +467,113 @@ class Store:
                 (key, value, utc_now()),
             )
 
+    # --- complaints and takedowns -------------------------------------------------------------------
+    def put_holder(self, holder: dict, replace: bool = False) -> dict:
+        """Insert (or with ``replace``, overwrite) the rights holder of ``holder["outlet"]``."""
+        now = utc_now()
+        values = (holder["legal_name"], holder["address"], holder["contact"],
+                  json.dumps(list(holder.get("proofs") or []), ensure_ascii=False), holder.get("agent") or "",
+                  holder.get("power_of_attorney") or "", holder.get("note") or "")
+        with self.transaction():
+            if self.get_holder(holder["outlet"]) is not None:
+                if not replace:
+                    raise BadInput(f"holder {holder['outlet']}", "already recorded; use `holder edit` to change it")
+                self.conn.execute(
+                    "UPDATE rights_holders SET legal_name=?, address=?, contact=?, proofs_json=?, agent=?,"
+                    " power_of_attorney=?, note=?, updated_at=? WHERE outlet=?", (*values, now, holder["outlet"]))
+            else:
+                self.conn.execute(
+                    "INSERT INTO rights_holders(outlet, legal_name, address, contact, proofs_json, agent,"
+                    " power_of_attorney, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (holder["outlet"], *values, now, now))
+        return self.get_holder(holder["outlet"])
+
+    def get_holder(self, outlet: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM rights_holders WHERE outlet=?", (outlet,)).fetchone()
+        return _holder_dict(row) if row else None
+
+    def list_holders(self) -> list[dict]:
+        return [_holder_dict(r) for r in self.conn.execute("SELECT * FROM rights_holders ORDER BY outlet")]
+
+    def add_complaint(self, finding_ids: Iterable[int], filed_at: str, channel: str, reference: str = "",
+                      note: str = "") -> list[int]:
+        """Record one complaint against each finding (all or none). Unknown finding ids are bad input."""
+        ids = []
+        with self.transaction():
+            for fid in finding_ids:
+                if self.conn.execute("SELECT 1 FROM findings WHERE id=?", (fid,)).fetchone() is None:
+                    raise BadInput(f"finding {fid}", "no such finding in the store")
+                cur = self.conn.execute(
+                    "INSERT INTO complaints(finding_id, filed_at, channel, reference, note, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (fid, filed_at, channel, reference, note, utc_now()))
+                ids.append(cur.lastrowid)
+        return ids
+
+    def complaints_for(self, finding_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
+        """Complaints by finding id, oldest first (every finding's when ``finding_ids`` is None)."""
+        rows = self.conn.execute("SELECT * FROM complaints ORDER BY filed_at, id").fetchall()
+        wanted = None if finding_ids is None else set(finding_ids)
+        out: dict[int, list[dict]] = {}
+        for r in rows:
+            if wanted is None or r["finding_id"] in wanted:
+                out.setdefault(r["finding_id"], []).append(dict(r))
+        return out
+
+    def record_status(self, finding_id: int, state: str, checked_at: str, detail: str = "",
+                      http_status: int | None = None, evidence_id: int | None = None, url: str = "") -> bool:
+        """Record what a re-check saw. Returns True when the state changed (a new history row), False when
+        it only extends the latest row's ``last_checked_at``."""
+        with self.transaction():
+            latest = self.conn.execute(
+                "SELECT id, state FROM finding_status WHERE finding_id=? ORDER BY id DESC LIMIT 1", (finding_id,)
+            ).fetchone()
+            if latest is not None and latest["state"] == state:
+                self.conn.execute("UPDATE finding_status SET last_checked_at=? WHERE id=?", (checked_at, latest["id"]))
+                return False
+            self.conn.execute(
+                "INSERT INTO finding_status(finding_id, state, checked_at, last_checked_at, url, detail, http_status,"
+                " evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (finding_id, state, checked_at, checked_at, url, detail, http_status, evidence_id))
+            return True
+
+    def status_history(self, finding_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
+        """Re-check history by finding id, oldest first, with each row's evidence SHA-256."""
+        rows = self.conn.execute(
+            "SELECT st.*, e.sha256 AS evidence_sha256 FROM finding_status st"
+            " LEFT JOIN evidence e ON e.id = st.evidence_id ORDER BY st.finding_id, st.id").fetchall()
+        wanted = None if finding_ids is None else set(finding_ids)
+        out: dict[int, list[dict]] = {}
+        for r in rows:
+            if wanted is None or r["finding_id"] in wanted:
+                out.setdefault(r["finding_id"], []).append(dict(r))
+        return out
+
+    def latest_states(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
+        return {fid: rows[-1]["state"] for fid, rows in self.status_history(finding_ids).items()}
+
+    def last_checked(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
+        return {fid: rows[-1]["last_checked_at"] for fid, rows in self.status_history(finding_ids).items()}
+
+    def first_seen(self, urls: Iterable[str]) -> dict[str, str]:
+        """When ingestion first saw each URL (from ``seen``)."""
+        out = {}
+        for url in set(u for u in urls if u):
+            row = self.conn.execute("SELECT first_seen FROM seen WHERE url=?", (url,)).fetchone()
+            if row is not None:
+                out[url] = row[0]
+        return out
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("evidence", "suspects", "findings", "seen", "pending"):
             out[table] = self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         return out
+
+
+def _holder_dict(row: sqlite3.Row) -> dict:
+    data = dict(row)
+    data["proofs"] = json.loads(data.pop("proofs_json") or "[]")
+    return data
 
 
 def _finding_dict(row: sqlite3.Row) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -33,6 +34,9 @@ BUNDLE_FORMAT = "reprintwatch-evidence/1"
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
 MAX_BUNDLE_FILES = 32
+# a complaint dossier (reprintwatch.complaint) holds one nested evidence bundle per finding under evidence/
+MAX_DOSSIER_FILES = 1024
+NESTED_PREFIX = "evidence/"
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024  # uncompressed, all files together
 _FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -172,13 +176,16 @@ def _safe_name(name: str) -> bool:
     return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name and not name.endswith("/")
 
 
-def verify_bundle(path, expect: str | None = None) -> VerifyResult:
-    """Re-hash every file of a bundle against its manifest (and the manifest against ``expect``)."""
+def verify_bundle(path, expect: str | None = None, _nested: bytes | None = None) -> VerifyResult:
+    """Re-hash every file of a bundle against its manifest (and the manifest against ``expect``).
+
+    A complaint dossier's nested bundles (``evidence/*.zip``) are verified too, one level deep.
+    """
     path = Path(path)
     result = VerifyResult(path, None)
     problems = result.problems
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(_nested) if _nested is not None else path)
     except FileNotFoundError:
         raise BadInput(str(path), "no such file") from None
     except (zipfile.BadZipFile, OSError) as exc:
@@ -186,8 +193,10 @@ def verify_bundle(path, expect: str | None = None) -> VerifyResult:
     with zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
-        if len(infos) > MAX_BUNDLE_FILES:
-            raise BadInput(str(path), f"{len(infos)} entries; an evidence bundle has at most {MAX_BUNDLE_FILES}")
+        dossier = _nested is None and any(n.startswith(NESTED_PREFIX) for n in names)
+        limit = MAX_DOSSIER_FILES if dossier else MAX_BUNDLE_FILES
+        if len(infos) > limit:
+            raise BadInput(str(path), f"{len(infos)} entries; an evidence bundle has at most {limit}")
         if sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
             raise BadInput(str(path), f"more than {MAX_BUNDLE_BYTES:,} bytes uncompressed; not an evidence bundle")
         for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -247,6 +256,13 @@ def verify_bundle(path, expect: str | None = None) -> VerifyResult:
                 problems.append(f"{name}: SHA-256 is {actual}, manifest says {entry.get('sha256')}")
             elif len(data) != entry.get("size"):
                 problems.append(f"{name}: {len(data)} bytes, manifest says {entry.get('size')}")
+            elif dossier and name.startswith(NESTED_PREFIX) and name.endswith(".zip"):
+                try:
+                    inner = verify_bundle(path / name, _nested=data)
+                except BadInput as exc:
+                    problems.append(f"{name}: {exc.reason}")
+                else:
+                    problems.extend(f"{name}: {p}" for p in inner.problems)
         for extra in sorted(set(names) - set(listed) - {MANIFEST, MANIFEST_HASH}):
             problems.append(f"{extra}: in the bundle but not in the manifest")
         page = manifest.get("page")

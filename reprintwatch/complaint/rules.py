@@ -1,0 +1,150 @@
+"""The rules a complaint has to respect, as pure functions: which findings may go into a dossier (not
+authorised, not published first, inside the two-year limit) and what a re-check of a URL means.
+
+* **Two-year limit.** 《著作权行政投诉指南》: a complaint must come within two years of the infringement;
+  for a continuing infringement the two years run from when it ended. A copy still online has not ended,
+  so the clock runs from the *last day the copy was seen online* (China time): a copy last seen on
+  2024-03-01 may be complained about up to and including 2026-03-01.
+* **Re-check states.** A fetched page is classified by the ingest module's own removal-notice
+  recognition (:func:`reprintwatch.ingest.extract.extract_page`); this module only maps the notice it
+  found to who removed the copy.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..report.assess import AUTHORISED, CHINA_TIME, PUBLISHED_FIRST, parse_when
+
+LIMIT_YEARS = 2
+
+# --- why a finding stays out of a dossier -----------------------------------------------------------------
+EXCLUDED_AUTHORISED = "authorised"
+EXCLUDED_PUBLISHED_FIRST = "published_first"
+EXCLUDED_TIME_BARRED = "time_barred"
+
+# --- re-check states --------------------------------------------------------------------------------------
+ONLINE = "online"  # the copy is there, unchanged
+CHANGED = "changed"  # the page is there but its text changed
+REMOVED_BY_AUTHOR = "removed_by_author"  # 该内容已被发布者删除, 此帐号已自主注销
+REMOVED_AFTER_COMPLAINT = "removed_after_complaint"  # 此内容被投诉且经审核涉嫌侵权，无法查看
+REMOVED_BY_PLATFORM = "removed_by_platform"  # 此内容因违规无法查看, 此帐号已被屏蔽
+REMOVED = "removed"  # HTTP 404/410, or another notice that names no one
+UNREACHABLE = "unreachable"  # time-out, connection error, 5xx, robots.txt: we could not tell
+STATES = (ONLINE, CHANGED, REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED, UNREACHABLE)
+REMOVED_STATES = frozenset({REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED})
+ONLINE_STATES = frozenset({ONLINE, CHANGED})
+
+STATE_LABELS_ZH = {
+    ONLINE: "仍在线",
+    CHANGED: "在线（内容已改动）",
+    REMOVED_BY_AUTHOR: "已被发布者删除",
+    REMOVED_AFTER_COMPLAINT: "因投诉被平台删除",
+    REMOVED_BY_PLATFORM: "被平台处理（违规/屏蔽）",
+    REMOVED: "已删除（页面不存在）",
+    UNREACHABLE: "无法访问",
+}
+
+# Which notice means what. Substrings, so the variants aggregators mirror (with or without 此内容…) match.
+_NOTICE_STATES = (
+    ("被投诉", REMOVED_AFTER_COMPLAINT),
+    ("侵权", REMOVED_AFTER_COMPLAINT),
+    ("发布者删除", REMOVED_BY_AUTHOR),
+    ("自主注销", REMOVED_BY_AUTHOR),
+    ("违规", REMOVED_BY_PLATFORM),
+    ("屏蔽", REMOVED_BY_PLATFORM),
+)
+
+
+def china_day(value) -> _dt.date | None:
+    """The calendar day in China (UTC+8) of an ISO date/datetime; a naive time is China time already."""
+    when = parse_when(value)
+    if when is None:
+        return None
+    if isinstance(when, _dt.datetime):
+        return when.astimezone(CHINA_TIME).date()
+    return when
+
+
+def add_years(day: _dt.date, years: int) -> _dt.date:
+    """Same month and day ``years`` later; 29 February becomes 28 February (the month's last day)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def limitation_deadline(last_seen) -> _dt.date | None:
+    """The last day a complaint may be filed for a copy last seen online at ``last_seen``."""
+    day = china_day(last_seen)
+    return add_years(day, LIMIT_YEARS) if day else None
+
+
+def time_barred(last_seen, today: _dt.date) -> bool:
+    deadline = limitation_deadline(last_seen)
+    return deadline is not None and today > deadline
+
+
+def exclusion(status: str, last_seen, today: _dt.date) -> str | None:
+    """Why a finding with assessment ``status`` stays out of a complaint, or None when it goes in.
+
+    Authorised first (a licence settles it), then published first, then the two-year limit.
+    """
+    if status == AUTHORISED:
+        return EXCLUDED_AUTHORISED
+    if status == PUBLISHED_FIRST:
+        return EXCLUDED_PUBLISHED_FIRST
+    if time_barred(last_seen, today):
+        return EXCLUDED_TIME_BARRED
+    return None
+
+
+def notice_state(notice: str) -> str:
+    """The removal state a platform notice (as recognised by ingest) stands for."""
+    for needle, state in _NOTICE_STATES:
+        if needle in (notice or ""):
+            return state
+    return REMOVED
+
+
+def classify(
+    *,
+    http_status: int | None,
+    error_kind: str | None,
+    extracted_status: str | None,
+    notice: str = "",
+    content_hash: str | None = None,
+    recorded_hash: str | None = None,
+) -> str:
+    """One re-check → one state.
+
+    ``http_status``/``error_kind`` come from the fetcher (``error_kind`` set when it raised), the rest
+    from the extractor (``extracted_status`` ``ok|removed|error``, ``notice`` its reason) and the content
+    hash compared with the one recorded when the copy was found.
+    """
+    if error_kind is not None:
+        if http_status in (404, 410):
+            return REMOVED
+        return UNREACHABLE
+    if extracted_status == "removed":
+        return notice_state(notice)
+    if extracted_status == "ok" and content_hash and content_hash == recorded_hash:
+        return ONLINE
+    return CHANGED
+
+
+def passages_still_there(passages, old_text: str, new_text: str, min_chars: int = 12) -> tuple[int, int]:
+    """How many of the copied passages (their text in the old copy) still appear in the new text.
+
+    Passages shorter than ``min_chars`` are not counted (too short to say anything)."""
+    total = kept = 0
+    for p in passages or ():
+        try:
+            piece = old_text[int(p["suspect_start"]) : int(p["suspect_end"])]
+        except (KeyError, TypeError, ValueError):
+            continue
+        piece = "".join(piece.split())
+        if len(piece) < min_chars:
+            continue
+        total += 1
+        kept += piece in "".join((new_text or "").split())
+    return kept, total

@@ -1,0 +1,175 @@
+"""Takedown figures for the reports: complaint status, days to removal (median) per platform and per
+reprinter, and repeat infringers. Pure: rows in, plain data out; the reports call
+:func:`takedown_summary` and show it with :func:`render_takedown_text` / :func:`render_takedown_html`.
+
+A removal is *observed* when a re-check finds the copy gone, so every "days to removal" is an upper
+bound: the copy went down at some point between the previous check and that one.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import statistics
+from collections import defaultdict
+from typing import Iterable
+
+from .rules import REMOVED_AFTER_COMPLAINT, REMOVED_STATES, STATE_LABELS_ZH, UNREACHABLE
+
+DAY = 86400.0
+
+
+def _moment(value) -> _dt.datetime | None:
+    if not value:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            moment = _dt.datetime.fromisoformat(text + "T00:00:00+08:00")  # a bare date is a China day
+        else:
+            moment = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+
+
+def days_between(start, end) -> float | None:
+    a, b = _moment(start), _moment(end)
+    if a is None or b is None or b < a:
+        return None
+    return (b - a).total_seconds() / DAY
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def tracking_row(finding, reprinter: str, first_seen, state, removed_at, complaints) -> dict:
+    """One infringing finding as the summary wants it. ``removed_at``: when the current removal was first
+    observed (None when online); ``complaints``: dicts with ``filed_at``."""
+    filed = sorted(c.get("filed_at") for c in complaints or () if c.get("filed_at"))
+    return {
+        "finding_id": finding.get("finding_id"),
+        "platform": finding.get("platform") or "unknown",
+        "reprinter": reprinter,
+        "licensed_id": finding.get("licensed_id"),
+        "first_seen": first_seen,
+        "state": state,
+        "removed_at": removed_at if state in REMOVED_STATES else None,
+        "first_complaint": filed[0] if filed else None,
+    }
+
+
+def _block(rows: list[dict]) -> dict:
+    removed = [r for r in rows if r["state"] in REMOVED_STATES]
+    after_complaint = [days_between(r["first_complaint"], r["removed_at"]) for r in removed if r["first_complaint"]]
+    after_seen = [days_between(r["first_seen"], r["removed_at"]) for r in removed]
+    return {
+        "findings": len(rows),
+        "complained": sum(1 for r in rows if r["first_complaint"]),
+        "removed": len(removed),
+        "removed_after_complaint_notice": sum(1 for r in removed if r["state"] == REMOVED_AFTER_COMPLAINT),
+        "still_online": sum(1 for r in rows if r["state"] not in REMOVED_STATES and r["state"] != UNREACHABLE),
+        "unreachable": sum(1 for r in rows if r["state"] == UNREACHABLE),
+        "never_rechecked": sum(1 for r in rows if r["state"] is None),
+        "median_days_complaint_to_removal": _median([d for d in after_complaint if d is not None]),
+        "median_days_seen_to_removal": _median([d for d in after_seen if d is not None]),
+    }
+
+
+def takedown_summary(rows: Iterable[dict]) -> dict:
+    """Rows from :func:`tracking_row` (infringing findings only) → counts, medians, repeat infringers."""
+    rows = list(rows)
+    by_platform: dict[str, list] = defaultdict(list)
+    by_reprinter: dict[str, list] = defaultdict(list)
+    for r in rows:
+        by_platform[r["platform"]].append(r)
+        by_reprinter[r["reprinter"]].append(r)
+    repeat = []
+    for name, group in by_reprinter.items():
+        works = {r["licensed_id"] for r in group}
+        complaints = sorted(r["first_complaint"] for r in group if r["first_complaint"])
+        after = [r for r in group if complaints and (_moment(r["first_seen"]) or _moment("9999-12-31")) > _moment(complaints[0])]
+        if len(works) >= 2 or after:
+            repeat.append({
+                "reprinter": name,
+                "platform": group[0]["platform"],
+                "works": len(works),
+                "findings": len(group),
+                "copied_after_a_complaint": len(after),
+                "removed": sum(1 for r in group if r["state"] in REMOVED_STATES),
+            })
+    repeat.sort(key=lambda x: (-x["copied_after_a_complaint"], -x["works"], x["reprinter"]))
+    return {
+        **_block(rows),
+        "by_platform": [{"platform": k, **_block(v)} for k, v in sorted(by_platform.items())],
+        "by_reprinter": sorted(
+            ({"reprinter": k, "platform": v[0]["platform"], **_block(v)} for k, v in by_reprinter.items()),
+            key=lambda x: (-x["findings"], x["reprinter"]),
+        ),
+        "repeat_infringers": repeat,
+        "states": {s: sum(1 for r in rows if r["state"] == s) for s in STATE_LABELS_ZH},
+    }
+
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def render_takedown_text(s: dict) -> list[str]:
+    """Lines for the text reports (the caller strips control characters, as for every line)."""
+    lines = [
+        "",
+        f"Takedowns: {s['findings']} infringing finding(s), {s['complained']} complained about, {s['removed']} removed "
+        f"({s['removed_after_complaint_notice']} with a complaint notice), {s['still_online']} still online, "
+        f"{s['unreachable']} unreachable, {s['never_rechecked']} never re-checked; median days to removal: "
+        f"{_days(s['median_days_complaint_to_removal'])} after a complaint, {_days(s['median_days_seen_to_removal'])} "
+        "after first seen.",
+    ]
+    for b in s["by_platform"]:
+        lines.append(
+            f"  {b['platform']}: {b['findings']} infringing, {b['complained']} complained, {b['removed']} removed, "
+            f"median days {_days(b['median_days_complaint_to_removal'])} after complaint"
+        )
+    for b in s["by_reprinter"]:
+        lines.append(
+            f"  {b['reprinter']}: {b['findings']} infringing, {b['complained']} complained, {b['removed']} removed, "
+            f"median days {_days(b['median_days_complaint_to_removal'])} after complaint"
+        )
+    for r in s["repeat_infringers"]:
+        lines.append(
+            f"  repeat infringer: {r['reprinter']} ({r['works']} articles, {r['copied_after_a_complaint']} copied "
+            "after a complaint)"
+        )
+    return lines
+
+
+def render_takedown_html(s: dict, esc) -> str:
+    """An HTML section (``esc`` is the report's escaper; reprinter names come from pages)."""
+    def table(title: str, key: str, blocks: list[dict]) -> str:
+        head = (f"<tr><th>{title}</th><th class='n'>infringing</th><th class='n'>complained</th>"
+                "<th class='n'>removed</th><th class='n'>still online</th>"
+                "<th class='n'>median days, complaint → removal</th><th class='n'>median days, seen → removal</th></tr>")
+        body = "".join(
+            f"<tr><td>{esc(b[key])}</td><td class='n'>{b['findings']}</td><td class='n'>{b['complained']}</td>"
+            f"<td class='n'>{b['removed']}</td><td class='n'>{b['still_online']}</td>"
+            f"<td class='n'>{_days(b['median_days_complaint_to_removal'])}</td>"
+            f"<td class='n'>{_days(b['median_days_seen_to_removal'])}</td></tr>"
+            for b in blocks
+        )
+        return f"<table class='groups takedown'>{head}{body}</table>"
+
+    repeat = "".join(
+        f"<li>{esc(r['reprinter'])}: {r['works']} articles, {r['findings']} finding(s), "
+        f"{r['copied_after_a_complaint']} copied after a complaint, {r['removed']} removed</li>"
+        for r in s["repeat_infringers"]
+    ) or "<li>none</li>"
+    return (
+        "<section id='takedowns'><h2>Complaints and takedowns</h2>"
+        f"<p>{s['findings']} infringing finding(s): {s['complained']} complained about, {s['removed']} removed "
+        f"({s['removed_after_complaint_notice']} with a platform's complaint notice), {s['still_online']} still online, "
+        f"{s['unreachable']} unreachable, {s['never_rechecked']} never re-checked. Median days to removal: "
+        f"<b>{_days(s['median_days_complaint_to_removal'])}</b> after a complaint, "
+        f"{_days(s['median_days_seen_to_removal'])} after first seen (observed at re-check: an upper bound).</p>"
+        + table("Platform", "platform", s["by_platform"])
+        + "<h3>By reprinter</h3>" + table("Reprinter", "reprinter", s["by_reprinter"])
+        + f"<h3>Repeat infringers</h3><ul class='repeat'>{repeat}</ul></section>"
+    )
