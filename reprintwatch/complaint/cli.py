@@ -23,7 +23,16 @@ def _settings():
 
 
 @contextlib.contextmanager
-def _open_store(must_exist: bool = True):
+def _holder_store():
+    """The store alone (holders may be recorded before any finding)."""
+    from ..store import Store
+
+    with Store(_settings().store) as st:
+        yield st
+
+
+@contextlib.contextmanager
+def _open_store():
     """The findings store (records, evidence, holders, complaints, status history) and its licences."""
     from ..report.findings import FindingsStore
     from ..report.licences import LicenceRegistry
@@ -110,7 +119,7 @@ def holder_add(outlet, legal_name, address, contact, agent, power_of_attorney, n
     """
     h = make_holder(where="holder add", outlet=outlet, legal_name=legal_name, address=address, contact=contact,
                     agent=agent, power_of_attorney=power_of_attorney, note=note, proofs=list(proofs))
-    with _open_store() as (st, _, _settings_):
+    with _holder_store() as st:
         st.put_holder(h.to_dict())
     _echo(f"Added rights holder {h.describe()}")
     for gap in h.missing():
@@ -131,7 +140,7 @@ def holder_edit(outlet, legal_name, address, contact, agent, power_of_attorney, 
     Example:
       reprintwatch holder edit 江南日报 --contact "法务部 010-87654321" --proof contracts/jn-2027.pdf
     """
-    with _open_store() as (st, _, _settings_):
+    with _holder_store() as st:
         current = st.get_holder(outlet)
         if current is None:
             raise BadInput(f"holder {outlet}", "no rights holder on file for this outlet; use `holder add`")
@@ -157,7 +166,7 @@ def holder_list(fmt, store):
     Example:
       reprintwatch holder list --format json
     """
-    with _open_store() as (st, _, _settings_):
+    with _holder_store() as st:
         found = st.list_holders()
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))

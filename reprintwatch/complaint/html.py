@@ -106,7 +106,7 @@ def render_dossier_html(d: dict) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body><main>",
         f"<h1>{esc(title)}</h1>",

@@ -56,3 +56,24 @@ def removed_at(t: Tracking) -> str | None:
             break
         first = h.get("checked_at")
     return first
+
+
+def takedown_rows(store, licences, findings: Sequence) -> list[dict]:
+    """The infringing findings among ``findings`` as rows for :func:`~reprintwatch.complaint.takedown.takedown_summary`."""
+    from ..report.assess import UNAUTHORISED, assess
+    from .takedown import tracking_row
+
+    infringing = [(f, a) for f, a in ((f, assess(f, licences)) for f in findings) if a.status == UNAUTHORISED]
+    tracking = load_tracking(store, [f for f, _ in infringing])
+    rows = []
+    for f, a in infringing:
+        t = tracking[f.get("finding_id")]
+        rows.append(tracking_row(f, a.reprinter.label(), t.first_seen, t.state, removed_at(t), t.complaints))
+    return rows
+
+
+def takedown_for(store, licences, findings: Sequence) -> dict:
+    """Complaint status, days to removal and repeat infringers for ``findings`` (the reports' section)."""
+    from .takedown import takedown_summary
+
+    return takedown_summary(takedown_rows(store, licences, findings))

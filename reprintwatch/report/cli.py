@@ -189,6 +189,7 @@ def report_daily(day, fmt, output, store):
     settings = _settings()
     with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
         rep = daily_report(store, registry.list(), index, day)
+        _add_takedowns(rep, store, registry.list(), until=(day + _dt.timedelta(days=1)).isoformat() if day else None)
     _write(render(rep, fmt), output)
 
 
@@ -206,7 +207,28 @@ def coverage(outlet, since, fmt, output, store):
     settings = _settings()
     with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
         rep = coverage_report(store, registry.list(), outlet, index, since)
+        _add_takedowns(rep, store, registry.list(), findings=[a.finding for a in rep.assessments])
     _write(render(rep, fmt), output)
+
+
+def _add_takedowns(rep, store, licences, findings=None, until=None) -> None:
+    """Complaint status and time to removal (reprintwatch.complaint) for the report's scope: every finding
+    made up to the report's day (daily), or the report's findings (coverage)."""
+    from ..complaint.tracking import takedown_for
+
+    if findings is None:
+        findings = store.list_findings(until=until)
+    rep.extra["takedown"] = takedown_for(_StoreView(store), licences, findings)
+
+
+class _StoreView:
+    """The findings store with the underlying store's methods (until the store consolidation lands)."""
+
+    def __init__(self, findings_store):
+        self._fs = findings_store
+
+    def __getattr__(self, name):
+        return getattr(self._fs, name) if hasattr(self._fs, name) else getattr(self._fs.store, name)
 
 
 # --- evidence ---------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ class Report:
                 }
                 for g in self.groups
             ],
+            **({"takedown": self.extra["takedown"]} if self.extra.get("takedown") else {}),
         }
 
 

@@ -303,6 +303,15 @@ def group_html(i: int, group: Group, kind: str) -> str:
     return f'<section class="group" id="g{i}"><h2>{head}</h2><div class="meta">{sub} · {counts}</div>{body}</section>'
 
 
+def _takedown_section(report: Report) -> str:
+    """Complaints and takedowns (reprintwatch.complaint), when the report carries them."""
+    if not report.extra.get("takedown"):
+        return ""
+    from ..complaint.takedown import render_takedown_html
+
+    return render_takedown_html(report.extra["takedown"], esc)
+
+
 def render_html(report: Report) -> str:
     summary = report.summary
     groups_heading = "Findings by reprinter" if report.kind == "daily" else "Reprints by article"
@@ -314,6 +323,7 @@ def render_html(report: Report) -> str:
         f"<h2>{groups_heading}</h2>"
         + (groups_table(report) if report.groups else '<p class="note">No findings.</p>')
         + "".join(group_html(i, g, report.kind) for i, g in enumerate(report.groups, 1))
+        + _takedown_section(report)
     )
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

@@ -90,6 +90,10 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
     if not report.groups:
         lines.append("No findings.")
+    if report.extra.get("takedown"):
+        from ..complaint.takedown import render_takedown_text
+
+        lines.extend(render_takedown_text(report.extra["takedown"]))
     return "\n".join(_plain(line) for line in lines) + "\n"
 
 
