@@ -143,7 +143,8 @@ CREATE TABLE IF NOT EXISTS finding_status (
     url TEXT NOT NULL DEFAULT '',
     detail TEXT NOT NULL DEFAULT '',
     http_status INTEGER,
-    evidence_id INTEGER REFERENCES evidence(id)
+    evidence_id INTEGER REFERENCES evidence(id),
+    last_run TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, id);
 """
@@ -520,20 +521,22 @@ class Store:
         return out
 
     def record_status(self, finding_id: int, state: str, checked_at: str, detail: str = "",
-                      http_status: int | None = None, evidence_id: int | None = None, url: str = "") -> bool:
-        """Record what a re-check saw. Returns True when the state changed (a new history row), False when
-        it only extends the latest row's ``last_checked_at``."""
+                      http_status: int | None = None, evidence_id: int | None = None, url: str = "",
+                      run: str = "") -> bool:
+        """Record what a re-check (of run ``run``) saw. Returns True when the state changed (a new history
+        row), False when it only extends the latest row's ``last_checked_at``."""
         with self.transaction():
             latest = self.conn.execute(
                 "SELECT id, state FROM finding_status WHERE finding_id=? ORDER BY id DESC LIMIT 1", (finding_id,)
             ).fetchone()
             if latest is not None and latest["state"] == state:
-                self.conn.execute("UPDATE finding_status SET last_checked_at=? WHERE id=?", (checked_at, latest["id"]))
+                self.conn.execute("UPDATE finding_status SET last_checked_at=?, last_run=? WHERE id=?",
+                                  (checked_at, run, latest["id"]))
                 return False
             self.conn.execute(
                 "INSERT INTO finding_status(finding_id, state, checked_at, last_checked_at, url, detail, http_status,"
-                " evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (finding_id, state, checked_at, checked_at, url, detail, http_status, evidence_id))
+                " evidence_id, last_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (finding_id, state, checked_at, checked_at, url, detail, http_status, evidence_id, run))
             return True
 
     def status_history(self, finding_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
@@ -551,8 +554,9 @@ class Store:
     def latest_states(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
         return {fid: rows[-1]["state"] for fid, rows in self.status_history(finding_ids).items()}
 
-    def last_checked(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
-        return {fid: rows[-1]["last_checked_at"] for fid, rows in self.status_history(finding_ids).items()}
+    def last_runs(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """The re-check run that last saw each finding."""
+        return {fid: rows[-1]["last_run"] for fid, rows in self.status_history(finding_ids).items()}
 
     def first_seen(self, urls: Iterable[str]) -> dict[str, str]:
         """When ingestion first saw each URL (from ``seen``)."""

@@ -73,13 +73,19 @@ def _passages(work) -> str:
     return "".join(out)
 
 
+def _fetched(cp: dict) -> str:
+    if not cp.get("fetched_url") or cp.get("fetched_url") == cp.get("url"):
+        return ""
+    return f"<dt>取证地址</dt><dd>{safe_link(cp.get('fetched_url'))}</dd>"
+
+
 def _work(i: int, w: dict) -> str:
     lic, cp, ev = w["licensed"], w["copy"], w["evidence"]
     return f"""
 <section class="work" id="finding-{esc(w['finding_id'])}">
 <h3>{i}. 《{esc(lic.get('title') or lic.get('id'))}》 → 《{esc(cp.get('title') or '无标题')}》</h3>
 <dl>
-<dt>侵权链接</dt><dd>{safe_link(cp.get('url'))}</dd>
+<dt>侵权链接</dt><dd>{safe_link(cp.get('url'))}</dd>{_fetched(cp)}
 <dt>原文</dt><dd>{safe_link(lic.get('url'))}（发布于 {esc(zh_time(lic.get('published_at')))}）</dd>
 <dt>转载发布时间</dt><dd>{esc(zh_time(cp.get('published_at')))}</dd>
 <dt>首次 / 最近发现</dt><dd>{esc(zh_time(cp.get('first_seen')))} / {esc(zh_time(cp.get('last_seen')))}</dd>

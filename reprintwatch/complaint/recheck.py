@@ -6,14 +6,16 @@ delay and concurrency, retries, size and time limits), and so is reading the pag
 notices). Every response is kept as evidence; each URL's outcome is written in one transaction with the
 evidence, so a run killed at any point loses at most the URL it was fetching.
 
-Resumable like ingestion: a run notes its start in the ``recheck`` checkpoint and its end when done; a
-run that finds the previous one unfinished skips the findings that one already re-checked.
+Resumable like ingestion: a run notes its id in the ``recheck`` checkpoint and its end when done, and every
+status it records carries the run id; a run that finds the previous one unfinished takes over its id and
+skips the findings that one already re-checked.
 
 "Open" findings are the infringing ones (``unauthorised`` after the licence and first-publication
 checks) whose copy is not known to be removed.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -101,19 +103,19 @@ def recheck(
     """Re-check the open findings (or ``finding_ids``); returns what happened. ``policies`` maps an ingest
     source's name to its fetch policy (the copy is fetched as politely as the source that found it)."""
     state = json.loads(store.get_checkpoint(CHECKPOINT) or "{}")
-    if state.get("started_at") and not state.get("finished_at") and not restart:
-        started = state["started_at"]  # resume the interrupted run
+    if state.get("run") and not state.get("finished_at") and not restart:
+        run = state["run"]  # resume the interrupted run
     else:
-        started = utc_now()
-        store.set_checkpoint(CHECKPOINT, json.dumps({"started_at": started, "finished_at": None}))
+        run = _dt.datetime.now(_dt.timezone.utc).isoformat()  # microseconds: two runs never share an id
+        store.set_checkpoint(CHECKPOINT, json.dumps({"run": run, "finished_at": None}))
     findings = open_findings(store, licences, finding_ids)
     by_url: dict[str, list] = defaultdict(list)
     for f in findings:
         by_url[f.get("url")].append(f)
     result = RecheckResult(urls=len(by_url))
-    last_checked = store.last_checked([f.get("finding_id") for f in findings])
+    last_runs = store.last_runs([f.get("finding_id") for f in findings])
     for url, group in by_url.items():
-        if all((last_checked.get(f.get("finding_id")) or "") >= started for f in group):
+        if all(last_runs.get(f.get("finding_id")) == run for f in group):
             result.resumed_skipped += 1
             continue
         outcome = check_url(fetcher, url, (policies or {}).get(group[0].get("source")))
@@ -137,7 +139,7 @@ def recheck(
                     kept = passages_still_there(f.get("passages"), f.get("content") or "", ex.content)
                 changed = store.record_status(
                     f.get("finding_id"), new_state, checked_at, detail=describe(new_state, outcome, kept),
-                    http_status=outcome["http_status"], evidence_id=evidence_id, url=url,
+                    http_status=outcome["http_status"], evidence_id=evidence_id, url=url, run=run,
                 )
                 result.states[new_state] += 1
                 if changed:
@@ -145,5 +147,5 @@ def recheck(
         result.checked += 1
         if progress:
             progress(f"{url}: {', '.join(sorted({c['state'] for c in result.changes if c['url'] == url})) or 'no change'}")
-    store.set_checkpoint(CHECKPOINT, json.dumps({"started_at": started, "finished_at": utc_now()}))
+    store.set_checkpoint(CHECKPOINT, json.dumps({"run": run, "finished_at": utc_now()}))
     return result

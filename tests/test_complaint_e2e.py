@@ -1,0 +1,145 @@
+"""From findings to takedown on the local test site (a real HTTP server): ingest → rights holders →
+dossier (opened in headless Chromium) → pages replaced by removal notices → recheck → the report shows
+status and time to removal. Also: an interrupted recheck is resumed."""
+import datetime as dt
+import json
+import zipfile
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from ingest_site import build_licensed_index, example_sources
+from reprintwatch.cli import cli
+from reprintwatch.complaint.recheck import recheck
+from reprintwatch.ingest.fetch import Fetcher, FetchPolicy
+from reprintwatch.store import Store
+
+COMPLAINT_NOTICE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title></title></head><body><div class='weui-msg'>"
+    "<h2 class='weui-msg__title'>此内容被投诉且经审核涉嫌侵权，无法查看</h2></div></body></html>"
+)
+AUTHOR_NOTICE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><div class='weui-msg'>"
+    "<h2 class='weui-msg__title'>该内容已被发布者删除</h2></div></body></html>"
+)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    db = build_licensed_index(tmp_path / "licensed.db")
+    monkeypatch.setenv("REPRINTWATCH_DB", str(db))
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(tmp_path / "store" / "store.db"))
+    return tmp_path
+
+
+def ingest(site, env):
+    r = run("ingest", "run", "--sources", str(example_sources(site, env)), "--once")
+    assert r.exit_code == 0, r.output
+    with Store(env / "store" / "store.db") as store:
+        return {f["suspect_url"].replace(site.base, ""): f["id"] for f in store.list_findings()}
+
+
+def test_findings_to_dossier_to_takedown(site, env, tmp_path):
+    from test_report_browser import dump_dom, find_chromium
+
+    found = ingest(site, env)
+    wechat, news = found["/mp/s/LibRaRyRePrInT01"], found["/news/2026/rice.html"]
+    for outlet, name in (("东湖晚报", "东湖晚报社"), ("西岭日报", "西岭日报社")):
+        r = run("holder", "add", "--outlet", outlet, "--name", name, "--address", "测试市测试路1号",
+                "--contact", "法务部 000-0000", "--proof", f"国作登字-2026-A-{outlet}")
+        assert r.exit_code == 0, r.output
+
+    # dossiers: one per respondent and outlet, verifiable, readable in a real browser
+    r = run("complaint", "build", "-o", str(tmp_path / "dossiers"))
+    assert r.exit_code == 0, r.output
+    zips = sorted((tmp_path / "dossiers").glob("*.zip"))
+    assert len(zips) == 2
+    for z in zips:
+        assert run("evidence", "verify", str(z)).exit_code == 0
+    wechat_zip = next(z for z in zips if json.loads(zipfile.ZipFile(z).read("dossier.json"))["outlet"] == "东湖晚报")
+    page = wechat_zip.with_suffix(".html")
+    dom = lxml.html.document_fromstring(dump_dom(find_chromium(), page, tmp_path / "profile"))
+    text = dom.text_content()
+    assert "著作权侵权投诉书" in text and "东湖晚报社" in text and "被投诉人：东湖城事通（微信公众号" in text
+    assert "http://mp.weixin.qq.com/s/LibRaRyRePrInT01" in text  # the page's own (canonical) link
+    assert site.base + "/mp/s/LibRaRyRePrInT01" in text  # where it was fetched from
+    assert not dom.xpath("//script") and dom.xpath("//mark")
+
+    # complaints filed three days ago; the copies still online at the first recheck
+    filed = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)).replace(microsecond=0).isoformat()
+    assert run("complaint", "record", str(wechat), str(news), "--filed-at", filed, "--channel", "微信公众平台侵权投诉",
+               "--reference", "WX-1").exit_code == 0
+    r = run("recheck", "--delay", "0")
+    assert r.exit_code == 0, r.output
+    assert f"#{wechat} online" in r.output and f"#{news} online" in r.output
+
+    # the platform takes the WeChat copy down after the complaint; the news page is gone (404)
+    site.add("/mp/s/LibRaRyRePrInT01", COMPLAINT_NOTICE, content_type="text/html; charset=utf-8")
+    del site.routes["/news/2026/rice.html"]
+    r = run("recheck", "--delay", "0")
+    assert r.exit_code == 0, r.output
+    assert f"#{wechat} removed_after_complaint" in r.output and f"#{news} removed" in r.output
+    status = {s["finding_id"]: s for s in json.loads(run("complaint", "status", "--format", "json").output)}
+    assert [h["state"] for h in status[wechat]["history"]] == ["online", "removed_after_complaint"]
+    assert status[wechat]["history"][1]["detail"] == "notice: 此内容被投诉且经审核涉嫌侵权，无法查看"
+    assert [h["state"] for h in status[news]["history"]] == ["online", "removed"]
+    assert status[news]["history"][1]["http_status"] == 404
+    with Store(env / "store" / "store.db") as store:  # the notice page itself is kept as evidence
+        evidence_id = status[wechat]["history"][1]["evidence_id"]
+        assert "被投诉且经审核涉嫌侵权".encode() in store.evidence_bytes(evidence_id)
+
+    # removed findings are no longer open: a third recheck fetches nothing
+    hits = dict(site.hits)
+    assert run("recheck", "--delay", "0").exit_code == 0
+    assert site.hits.get("/mp/s/LibRaRyRePrInT01") == hits.get("/mp/s/LibRaRyRePrInT01")
+
+    # the reports: status and time to removal, per platform and reprinter
+    report = json.loads(run("report", "daily", "--format", "json").output)
+    t = report["takedown"]
+    assert (t["findings"], t["complained"], t["removed"], t["removed_after_complaint_notice"]) == (2, 2, 2, 1)
+    assert 2.9 <= t["median_days_complaint_to_removal"] <= 3.1
+    assert {b["platform"] for b in t["by_platform"]} == {"wechat", "feed"}
+    text = run("report", "daily", "--format", "text").output
+    assert "Takedowns: 2 infringing finding(s), 2 complained about, 2 removed (1 with a complaint notice)" in text
+    html = run("coverage", "--outlet", "东湖晚报", "--format", "html").output
+    assert "Complaints and takedowns" in html and "微信公众号 东湖城事通" in html
+
+
+def test_an_interrupted_recheck_is_resumed(site, env):
+    found = ingest(site, env)
+    store_path = env / "store" / "store.db"
+
+    class Interrupting(Fetcher):
+        calls = 0
+
+        def fetch(self, url, *args, **kwargs):
+            if "robots.txt" not in url:
+                Interrupting.calls += 1
+                if Interrupting.calls == 2:
+                    raise KeyboardInterrupt
+            return super().fetch(url, *args, **kwargs)
+
+    with Store(store_path) as store:
+        from reprintwatch.report.findings import FindingsStore
+
+        with FindingsStore(store_path) as fs:
+            from reprintwatch.complaint.cli import _Stores
+
+            both = _Stores(fs)
+            with pytest.raises(KeyboardInterrupt):
+                recheck(both, [], Interrupting(FetchPolicy(delay=0)))
+            first = dict(site.hits)
+            result = recheck(both, [], Fetcher(FetchPolicy(delay=0)))
+    assert result.resumed_skipped == 1 and result.checked == 1
+    paths = {"/mp/s/LibRaRyRePrInT01", "/news/2026/rice.html"}
+    refetched = {p for p in paths if site.hits.get(p, 0) > first.get(p, 0)}
+    assert len(refetched) == 1  # only the URL the interrupted run had not finished
+    with Store(store_path) as store:
+        assert len(store.latest_states(list(found.values()))) == 2
+        # a new run starts afresh once the last one finished
+        assert json.loads(store.get_checkpoint("recheck"))["finished_at"]
