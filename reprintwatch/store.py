@@ -512,13 +512,7 @@ class Store:
 
     def complaints_for(self, finding_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
         """Complaints by finding id, oldest first (every finding's when ``finding_ids`` is None)."""
-        rows = self.conn.execute("SELECT * FROM complaints ORDER BY filed_at, id").fetchall()
-        wanted = None if finding_ids is None else set(finding_ids)
-        out: dict[int, list[dict]] = {}
-        for r in rows:
-            if wanted is None or r["finding_id"] in wanted:
-                out.setdefault(r["finding_id"], []).append(dict(r))
-        return out
+        return _by_finding(self.conn.execute("SELECT * FROM complaints ORDER BY filed_at, id"), finding_ids)
 
     def record_status(self, finding_id: int, state: str, checked_at: str, detail: str = "",
                       http_status: int | None = None, evidence_id: int | None = None, url: str = "",
@@ -541,15 +535,9 @@ class Store:
 
     def status_history(self, finding_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
         """Re-check history by finding id, oldest first, with each row's evidence SHA-256."""
-        rows = self.conn.execute(
+        return _by_finding(self.conn.execute(
             "SELECT st.*, e.sha256 AS evidence_sha256 FROM finding_status st"
-            " LEFT JOIN evidence e ON e.id = st.evidence_id ORDER BY st.finding_id, st.id").fetchall()
-        wanted = None if finding_ids is None else set(finding_ids)
-        out: dict[int, list[dict]] = {}
-        for r in rows:
-            if wanted is None or r["finding_id"] in wanted:
-                out.setdefault(r["finding_id"], []).append(dict(r))
-        return out
+            " LEFT JOIN evidence e ON e.id = st.evidence_id ORDER BY st.finding_id, st.id"), finding_ids)
 
     def latest_states(self, finding_ids: Iterable[int] | None = None) -> dict[int, str]:
         return {fid: rows[-1]["state"] for fid, rows in self.status_history(finding_ids).items()}
@@ -572,6 +560,16 @@ class Store:
         for table in ("evidence", "suspects", "findings", "seen", "pending"):
             out[table] = self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         return out
+
+
+def _by_finding(rows, finding_ids) -> dict[int, list[dict]]:
+    """Rows grouped by ``finding_id`` (in row order), keeping only ``finding_ids`` unless it is None."""
+    wanted = None if finding_ids is None else set(finding_ids)
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        if wanted is None or r["finding_id"] in wanted:
+            out.setdefault(r["finding_id"], []).append(dict(r))
+    return out
 
 
 def _holder_dict(row: sqlite3.Row) -> dict:

@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from ingest_site import build_licensed_index, example_sources
+from ingest_site import example_sources
+from test_ingest_run import env  # noqa: F401  (the licensed index and store of the ingest tests)
 from reprintwatch.cli import cli
 from reprintwatch.complaint.recheck import recheck
 from reprintwatch.ingest.fetch import Fetcher, FetchPolicy
@@ -27,14 +28,6 @@ AUTHOR_NOTICE = (
 
 def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    db = build_licensed_index(tmp_path / "licensed.db")
-    monkeypatch.setenv("REPRINTWATCH_DB", str(db))
-    monkeypatch.setenv("REPRINTWATCH_STORE", str(tmp_path / "store" / "store.db"))
-    return tmp_path
 
 
 def ingest(site, env):
@@ -128,9 +121,9 @@ def test_an_interrupted_recheck_is_resumed(site, env):
         from reprintwatch.report.findings import FindingsStore
 
         with FindingsStore(store_path) as fs:
-            from reprintwatch.complaint.cli import _Stores
+            from reprintwatch.report.takedown import StoreView
 
-            both = _Stores(fs)
+            both = StoreView(fs)
             with pytest.raises(KeyboardInterrupt):
                 recheck(both, [], Interrupting(FetchPolicy(delay=0)))
             first = dict(site.hits)

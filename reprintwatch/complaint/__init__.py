@@ -3,13 +3,13 @@ takedown figures the reports show.
 
 >>> from reprintwatch.complaint import build_dossiers, recheck, takedown_summary
 """
-from .dossier import Tracking, application_text, build_dossier
+from ..report.takedown import Tracking, takedown_summary
+from .dossier import application_text, build_dossier
 from .holders import RightsHolder, make_holder
 from .html import render_dossier_html
 from .package import build_dossiers
 from .recheck import recheck
 from .rules import classify, exclusion, limitation_deadline, notice_state
-from .takedown import takedown_summary
 
 __all__ = [
     "Tracking", "application_text", "build_dossier", "RightsHolder", "make_holder", "render_dossier_html",

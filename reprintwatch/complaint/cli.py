@@ -13,6 +13,7 @@ from ..cliutils import current_settings, handle_errors
 from ..errors import BadInput
 from ..report.cli import _licensed_index, _store_option
 from ..report.render import _plain
+from ..report.takedown import StoreView
 from .holders import make_holder
 
 EXIT_BAD_INPUT = 1
@@ -39,20 +40,7 @@ def _open_store():
 
     settings = _settings()
     with FindingsStore(settings.store) as fs, LicenceRegistry(settings.store) as registry:
-        yield _Stores(fs), registry.list(), settings
-
-
-class _Stores:
-    """Findings as the reports read them, with the store's own methods behind them (until the store
-    consolidation gives one object for both)."""
-
-    def __init__(self, findings_store):
-        self._fs = findings_store
-
-    def __getattr__(self, name):
-        if hasattr(self._fs, name):
-            return getattr(self._fs, name)
-        return getattr(self._fs.store, name)
+        yield StoreView(fs), registry.list(), settings
 
 
 def _echo(line: str, err: bool = False) -> None:

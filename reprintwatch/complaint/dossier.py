@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..report.assess import Assessment
 from ..report.attribution import CREDITED, CREDITED_OTHER
+from ..report.takedown import Tracking
 from .holders import RightsHolder
 from .rules import (
     EXCLUDED_AUTHORISED,
@@ -38,19 +38,6 @@ PLATFORM_ZH = {"wechat": "微信公众号", "web": "网站", "feed": "网站", "
 VERDICT_ZH = {"full_reprint": "全文转载", "partial_reprint": "部分转载（摘编）"}
 STRIPPED_ZH = {"dateline": "电头", "byline": "署名"}
 PENDING = "【待补充】"
-
-
-@dataclass
-class Tracking:
-    """What the store knows about a finding beyond the finding itself."""
-
-    first_seen: str | None = None  # first time ingestion saw the copy
-    last_seen: str | None = None  # last time the copy was seen online (ingest or re-check)
-    state: str | None = None  # latest re-check state (rules.STATES), None when never re-checked
-    state_at: str | None = None
-    history: list[dict] = field(default_factory=list)  # status rows, oldest first
-    complaints: list[dict] = field(default_factory=list)  # complaints recorded against the finding
-    evidence: dict | None = None  # the evidence row of the page the finding was made from
 
 
 def respondent_of(a: Assessment) -> str:

@@ -27,7 +27,7 @@ from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
 from .holders import make_holder
 from .html import render_dossier_html
-from .tracking import load_tracking
+from ..report.takedown import load_tracking
 
 DOSSIER_KIND = "complaint-dossier"
 

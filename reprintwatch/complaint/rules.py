@@ -22,27 +22,20 @@ EXCLUDED_AUTHORISED = "authorised"
 EXCLUDED_PUBLISHED_FIRST = "published_first"
 EXCLUDED_TIME_BARRED = "time_barred"
 
-# --- re-check states --------------------------------------------------------------------------------------
-ONLINE = "online"  # the copy is there, unchanged
-CHANGED = "changed"  # the page is there but its text changed
-REMOVED_BY_AUTHOR = "removed_by_author"  # 该内容已被发布者删除, 此帐号已自主注销
-REMOVED_AFTER_COMPLAINT = "removed_after_complaint"  # 此内容被投诉且经审核涉嫌侵权，无法查看
-REMOVED_BY_PLATFORM = "removed_by_platform"  # 此内容因违规无法查看, 此帐号已被屏蔽
-REMOVED = "removed"  # HTTP 404/410, or another notice that names no one
-UNREACHABLE = "unreachable"  # time-out, connection error, 5xx, robots.txt: we could not tell
-STATES = (ONLINE, CHANGED, REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED, UNREACHABLE)
-REMOVED_STATES = frozenset({REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED})
-ONLINE_STATES = frozenset({ONLINE, CHANGED})
-
-STATE_LABELS_ZH = {
-    ONLINE: "仍在线",
-    CHANGED: "在线（内容已改动）",
-    REMOVED_BY_AUTHOR: "已被发布者删除",
-    REMOVED_AFTER_COMPLAINT: "因投诉被平台删除",
-    REMOVED_BY_PLATFORM: "被平台处理（违规/屏蔽）",
-    REMOVED: "已删除（页面不存在）",
-    UNREACHABLE: "无法访问",
-}
+# --- re-check states: defined with the takedown figures the reports show ---------------------------------
+from ..report.takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
+    CHANGED,
+    ONLINE,
+    ONLINE_STATES,
+    REMOVED,
+    REMOVED_AFTER_COMPLAINT,
+    REMOVED_BY_AUTHOR,
+    REMOVED_BY_PLATFORM,
+    REMOVED_STATES,
+    STATE_LABELS_ZH,
+    STATES,
+    UNREACHABLE,
+)
 
 # Which notice means what. Substrings, so the variants aggregators mirror (with or without 此内容…) match.
 _NOTICE_STATES = (

@@ -214,21 +214,11 @@ def coverage(outlet, since, fmt, output, store):
 def _add_takedowns(rep, store, licences, findings=None, until=None) -> None:
     """Complaint status and time to removal (reprintwatch.complaint) for the report's scope: every finding
     made up to the report's day (daily), or the report's findings (coverage)."""
-    from ..complaint.tracking import takedown_for
+    from .takedown import StoreView, takedown_for
 
     if findings is None:
         findings = store.list_findings(until=until)
-    rep.extra["takedown"] = takedown_for(_StoreView(store), licences, findings)
-
-
-class _StoreView:
-    """The findings store with the underlying store's methods (until the store consolidation lands)."""
-
-    def __init__(self, findings_store):
-        self._fs = findings_store
-
-    def __getattr__(self, name):
-        return getattr(self._fs, name) if hasattr(self._fs, name) else getattr(self._fs.store, name)
+    rep.extra["takedown"] = takedown_for(StoreView(store), licences, findings)
 
 
 # --- evidence ---------------------------------------------------------------------------------------------

@@ -304,10 +304,10 @@ def group_html(i: int, group: Group, kind: str) -> str:
 
 
 def _takedown_section(report: Report) -> str:
-    """Complaints and takedowns (reprintwatch.complaint), when the report carries them."""
+    """Complaints and takedowns (``report.takedown``), when the report carries them."""
     if not report.extra.get("takedown"):
         return ""
-    from ..complaint.takedown import render_takedown_html
+    from .takedown import render_takedown_html
 
     return render_takedown_html(report.extra["takedown"], esc)
 

@@ -91,7 +91,7 @@ def render_text(report: Report) -> str:
     if not report.groups:
         lines.append("No findings.")
     if report.extra.get("takedown"):
-        from ..complaint.takedown import render_takedown_text
+        from .takedown import render_takedown_text
 
         lines.extend(render_takedown_text(report.extra["takedown"]))
     return "\n".join(_plain(line) for line in lines) + "\n"

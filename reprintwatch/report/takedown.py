@@ -1,6 +1,9 @@
-"""Takedown figures for the reports: complaint status, days to removal (median) per platform and per
-reprinter, and repeat infringers. Pure: rows in, plain data out; the reports call
-:func:`takedown_summary` and show it with :func:`render_takedown_text` / :func:`render_takedown_html`.
+"""Takedowns for the reports: what became of each infringing copy (the re-check states and history kept by
+``reprintwatch recheck``, the complaints recorded against findings), and the figures the daily and coverage
+reports show: complaint status, days to removal (median) per platform and per reprinter, repeat infringers.
+
+:func:`takedown_for` reads the store; :func:`takedown_summary` is pure (rows in, plain data out);
+:func:`render_takedown_text` / :func:`render_takedown_html` give the report section.
 
 A removal is *observed* when a re-check finds the copy gone, so every "days to removal" is an upper
 bound: the copy went down at some point between the previous check and that one.
@@ -12,9 +15,93 @@ import statistics
 from collections import defaultdict
 from typing import Iterable
 
-from .rules import REMOVED_AFTER_COMPLAINT, REMOVED_STATES, STATE_LABELS_ZH, UNREACHABLE
+from dataclasses import dataclass, field
+from typing import Sequence
 
 DAY = 86400.0
+
+# --- re-check states (what ``recheck`` records in the store's ``finding_status``) ----------------------------
+ONLINE = "online"  # the copy is there, unchanged
+CHANGED = "changed"  # the page is there but its text changed
+REMOVED_BY_AUTHOR = "removed_by_author"  # 该内容已被发布者删除, 此帐号已自主注销
+REMOVED_AFTER_COMPLAINT = "removed_after_complaint"  # 此内容被投诉且经审核涉嫌侵权，无法查看
+REMOVED_BY_PLATFORM = "removed_by_platform"  # 此内容因违规无法查看, 此帐号已被屏蔽
+REMOVED = "removed"  # HTTP 404/410, or another notice that names no one
+UNREACHABLE = "unreachable"  # time-out, connection error, 5xx, robots.txt: we could not tell
+STATES = (ONLINE, CHANGED, REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED, UNREACHABLE)
+REMOVED_STATES = frozenset({REMOVED_BY_AUTHOR, REMOVED_AFTER_COMPLAINT, REMOVED_BY_PLATFORM, REMOVED})
+ONLINE_STATES = frozenset({ONLINE, CHANGED})
+
+STATE_LABELS_ZH = {
+    ONLINE: "仍在线",
+    CHANGED: "在线（内容已改动）",
+    REMOVED_BY_AUTHOR: "已被发布者删除",
+    REMOVED_AFTER_COMPLAINT: "因投诉被平台删除",
+    REMOVED_BY_PLATFORM: "被平台处理（违规/屏蔽）",
+    REMOVED: "已删除（页面不存在）",
+    UNREACHABLE: "无法访问",
+}
+
+
+@dataclass
+class Tracking:
+    """What the store knows about a finding beyond the finding itself."""
+
+    first_seen: str | None = None  # first time ingestion saw the copy
+    last_seen: str | None = None  # last time the copy was seen online (ingest or re-check)
+    state: str | None = None  # latest re-check state (STATES), None when never re-checked
+    state_at: str | None = None
+    history: list[dict] = field(default_factory=list)  # status rows, oldest first
+    complaints: list[dict] = field(default_factory=list)  # complaints recorded against the finding
+    evidence: dict | None = None  # the evidence row of the page the finding was made from
+
+
+def _later(a, b):
+    return max((x for x in (a, b) if x), default=None)
+
+
+def _earlier(a, b):
+    return min((x for x in (a, b) if x), default=None)
+
+
+def load_tracking(store, findings: Sequence) -> dict:
+    """``finding_id`` → :class:`Tracking` for ``findings`` (records or dicts from the store)."""
+    ids = [f.get("finding_id") for f in findings]
+    history = store.status_history(ids)
+    complaints = store.complaints_for(ids)
+    first_seen = store.first_seen([f.get("url") for f in findings])
+    out = {}
+    for f in findings:
+        fid = f.get("finding_id")
+        rows = [{**h, "state_zh": STATE_LABELS_ZH.get(h["state"], h["state"])} for h in history.get(fid, [])]
+        last_seen = f.get("checked_at")
+        for h in rows:
+            if h["state"] in ONLINE_STATES:
+                last_seen = _later(last_seen, h.get("last_checked_at") or h.get("checked_at"))
+        latest = rows[-1] if rows else None
+        evidence = store.evidence(f.get("evidence_id")) if f.get("evidence_id") else None
+        out[fid] = Tracking(
+            first_seen=_earlier(first_seen.get(f.get("url")), f.get("checked_at")),
+            last_seen=last_seen,
+            state=latest["state"] if latest else None,
+            state_at=latest.get("checked_at") if latest else None,
+            history=rows,
+            complaints=complaints.get(fid, []),
+            evidence={k: v for k, v in (evidence or {}).items() if k != "body_path"} or None,
+        )
+    return out
+
+
+def removed_at(t: Tracking) -> str | None:
+    """When the current removal was first observed (None when the copy is not removed)."""
+    if t.state not in REMOVED_STATES:
+        return None
+    first = None
+    for h in reversed(t.history):  # removed by the author, then a 404: the removal began at the first
+        if h["state"] not in REMOVED_STATES:
+            break
+        first = h.get("checked_at")
+    return first
 
 
 def _moment(value) -> _dt.datetime | None:
@@ -173,3 +260,32 @@ def render_takedown_html(s: dict, esc) -> str:
         + "<h3>By reprinter</h3>" + table("Reprinter", "reprinter", s["by_reprinter"])
         + f"<h3>Repeat infringers</h3><ul class='repeat'>{repeat}</ul></section>"
     )
+
+
+def takedown_rows(store, licences, findings: Sequence) -> list[dict]:
+    """The infringing findings among ``findings`` as rows for :func:`takedown_summary`."""
+    from .assess import UNAUTHORISED, assess
+
+    infringing = [(f, a) for f, a in ((f, assess(f, licences)) for f in findings) if a.status == UNAUTHORISED]
+    tracking = load_tracking(store, [f for f, _ in infringing])
+    rows = []
+    for f, a in infringing:
+        t = tracking[f.get("finding_id")]
+        rows.append(tracking_row(f, a.reprinter.label(), t.first_seen, t.state, removed_at(t), t.complaints))
+    return rows
+
+
+def takedown_for(store, licences, findings: Sequence) -> dict:
+    """Complaint status, days to removal and repeat infringers for ``findings`` (the reports' section)."""
+    return takedown_summary(takedown_rows(store, licences, findings))
+
+
+class StoreView:
+    """The reports' findings store with the underlying store's methods behind it (status history,
+    complaints, holders) — one object until the store consolidation gives one store for both."""
+
+    def __init__(self, findings_store):
+        self._fs = findings_store
+
+    def __getattr__(self, name):
+        return getattr(self._fs, name) if hasattr(self._fs, name) else getattr(self._fs.store, name)
