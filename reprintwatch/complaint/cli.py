@@ -308,8 +308,7 @@ def recheck_command(finding_ids, sources, delay, restart, store):
         policies = {s.name: FetchPolicy(**{**s.policy.__dict__, **override}) for s in load_sources(sources)}
     default = FetchPolicy(**{**FetchPolicy().__dict__, **override})
     with _open_store() as (st, licences, _settings_):
-        result = recheck(st, licences, Fetcher(default), finding_ids or None, restart,
-                         progress=lambda line: _echo(line, err=True), policies=policies)
+        result = recheck(st, licences, Fetcher(default), finding_ids or None, restart, policies=policies)
     for change in result.changes:
         _echo(f"#{change['finding_id']} {change['state']}  {change['url']}")
     _echo(result.line(), err=True)

@@ -194,7 +194,7 @@ def application_sections(d: dict) -> list[dict]:
         head.append(f"代理人：{h['agent']}（授权委托书：{h.get('power_of_attorney') or PENDING}）")
     head += [
         "",
-        f"被投诉人：{r['name']}（{r['platform_zh']}" + (f"，{r['site']}" if r.get("site") and r["site"] != r["name"] else "") + "）",
+        f"被投诉人：{r['name']}（{r['platform_zh']}" + (f"，{r['site']}" if r.get("site") and r["site"] != r["name"] and r["platform"] != "wechat" else "") + "）",
         "被投诉人地址：不详（请平台或著作权行政管理部门依法核实被投诉人的真实身份和联系地址）",
         "",
         f"投诉日期：{zh_date(d['date'])}",

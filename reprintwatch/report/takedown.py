@@ -173,8 +173,13 @@ def takedown_summary(rows: Iterable[dict]) -> dict:
     repeat = []
     for name, group in by_reprinter.items():
         works = {r["licensed_id"] for r in group}
-        complaints = sorted(r["first_complaint"] for r in group if r["first_complaint"])
-        after = [r for r in group if complaints and (_moment(r["first_seen"]) or _moment("9999-12-31")) > _moment(complaints[0])]
+        # copied again after a complaint about another of its copies: first seen after that complaint was filed
+        after = [
+            r for r in group
+            if _moment(r["first_seen"]) and any(
+                o is not r and o["first_complaint"] and _moment(o["first_complaint"]) < _moment(r["first_seen"])
+                for o in group)
+        ]
         if len(works) >= 2 or after:
             repeat.append({
                 "reprinter": name,
