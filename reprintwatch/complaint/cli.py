@@ -187,9 +187,10 @@ def complaint():
               "The two-year limit is counted back from it.")
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the dossiers (one zip and one HTML page per respondent and outlet).")
+@click.option("--pdf", is_flag=True, help="Also print each page to PDF with headless Chromium (needs chromium).")
 @_store_option
 @handle_errors
-def complaint_build(reprinter, outlet, finding_ids, day, out_dir, store):
+def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, store):
     """Build complaint dossiers (HTML + JSON + evidence bundles in one zip) from the findings.
 
     Authorised findings, copies published before the licensed article and copies last seen online over
@@ -197,7 +198,7 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, store):
 
     \b
     Example:
-      reprintwatch complaint build --outlet 江南日报 -o dossiers/
+      reprintwatch complaint build --outlet 江南日报 -o dossiers/ --pdf
       reprintwatch evidence verify dossiers/complaint-….zip
     """
     from .package import build_dossiers
@@ -209,7 +210,7 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, store):
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
     with _open_store() as (st, licences, settings), _licensed_index(settings) as index:
-        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today)
+        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf)
     for r in results:
         if r.path is None:
             _echo(f"{r.respondent} / {r.outlet}: nothing to complain about ({len(r.excluded)} finding(s) left out)")

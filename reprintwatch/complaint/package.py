@@ -67,8 +67,10 @@ def build_dossiers(
     outlet: str | None = None,
     finding_ids: Sequence[int] | None = None,
     today: _dt.date | None = None,
+    pdf: bool = False,
 ) -> list[DossierResult]:
-    """Build every dossier the filters select into ``out_dir``; returns one result per (respondent, outlet)."""
+    """Build every dossier the filters select into ``out_dir``; returns one result per (respondent, outlet).
+    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it)."""
     today = today or china_today()
     if finding_ids:
         findings = []
@@ -110,11 +112,11 @@ def build_dossiers(
         if not dossier["works"]:
             results.append(DossierResult(who, group_outlet, None, None, None, 0, dossier["excluded"]))
             continue
-        results.append(_write(store, licences, index, dossier, out_dir, file_stem(who, group_outlet)))
+        results.append(_write(store, licences, index, dossier, out_dir, file_stem(who, group_outlet), pdf))
     return results
 
 
-def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str) -> DossierResult:
+def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str, pdf: bool = False) -> DossierResult:
     files: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="dossier-", dir=str(out_dir)) as tmp:
         for work in dossier["works"]:
@@ -122,7 +124,13 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str) -> D
             exported = export_bundle(store, work["finding_id"], Path(tmp) / Path(name).name, licences, index)
             files[name] = exported.path.read_bytes()
             work["evidence"]["bundle_manifest_sha256"] = exported.manifest_sha256
-    html = render_dossier_html(dossier)
+        html = render_dossier_html(dossier)
+        if pdf:
+            from .pdf import print_to_pdf
+
+            page = Path(tmp) / "dossier.html"
+            page.write_text(html, encoding="utf-8")
+            files["dossier.pdf"] = print_to_pdf(page, Path(tmp) / "dossier.pdf").read_bytes()
     files["dossier.html"] = html.encode("utf-8")
     files["dossier.json"] = _json_bytes(dossier)
     files["application.txt"] = (application_text(dossier) + "\n").encode("utf-8")
@@ -146,5 +154,7 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str) -> D
     tmp_html = html_path.with_name(html_path.name + ".tmp")
     tmp_html.write_text(html, encoding="utf-8")
     tmp_html.replace(html_path)
+    if "dossier.pdf" in files:
+        out_dir.joinpath(f"{stem}.pdf").write_bytes(files["dossier.pdf"])
     return DossierResult(dossier["respondent"]["name"], dossier["outlet"], path, html_path, digest,
                          len(dossier["works"]), dossier["excluded"])
