@@ -139,3 +139,25 @@ def test_an_interrupted_recheck_is_resumed(site, env):
         assert len(store.latest_states(list(found.values()))) == 2
         # a new run starts afresh once the last one finished
         assert json.loads(store.get_checkpoint("recheck"))["finished_at"]
+
+
+def test_recheck_sees_a_changed_page_and_an_unreachable_one(site, env):
+    from ingest_site import FIXTURES
+
+    from reprintwatch.report.findings import FindingsStore
+    from reprintwatch.report.takedown import StoreView
+
+    found = ingest(site, env)
+    site.add("/news/2026/rice.html", (FIXTURES / "unrelated.html").read_bytes(), content_type="text/html; charset=utf-8")
+    site.add("/mp/s/LibRaRyRePrInT01", "<html><body>busy</body></html>", status=503)
+    with FindingsStore(env / "store" / "store.db") as fs:
+        store = StoreView(fs)
+        result = recheck(store, [], Fetcher(FetchPolicy(delay=0, retries=0)))
+        history = store.status_history()
+    assert dict(result.states) == {"changed": 1, "unreachable": 1}
+    (changed,) = history[found["/news/2026/rice.html"]]
+    assert changed["state"] == "changed" and changed["http_status"] == 200
+    assert changed["detail"].startswith("page changed; 0 of ") and changed["detail"].endswith("copied passages still there")
+    (unreachable,) = history[found["/mp/s/LibRaRyRePrInT01"]]
+    assert unreachable["state"] == "unreachable" and unreachable["http_status"] == 503
+    assert unreachable["evidence_id"]  # the error page is kept too

@@ -22,7 +22,7 @@ from typing import Sequence
 from .. import __version__
 from ..errors import BadInput
 from ..report.assess import CHINA_TIME, assess_all
-from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, export_bundle, write_zip
+from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
 from .holders import make_holder
@@ -30,6 +30,7 @@ from .html import render_dossier_html
 from ..report.takedown import load_tracking
 
 DOSSIER_KIND = "complaint-dossier"
+MAX_WORKS = MAX_DOSSIER_FILES - 8  # nested bundles, plus the page, PDF, JSON, text and manifest files
 
 
 @dataclass
@@ -112,6 +113,9 @@ def build_dossiers(
         if not dossier["works"]:
             results.append(DossierResult(who, group_outlet, None, None, None, 0, dossier["excluded"]))
             continue
+        if len(dossier["works"]) > MAX_WORKS:
+            raise BadInput(f"{who} / {group_outlet}", f"{len(dossier['works'])} infringing findings; a dossier holds at "
+                           f"most {MAX_WORKS} (split it with --finding)")
         results.append(_write(store, licences, index, dossier, out_dir, file_stem(who, group_outlet), pdf))
     return results
 
