@@ -95,12 +95,36 @@ def _clip(text: str, n: int = _SNIPPET) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _original(text: str, norm, i: int, j: int) -> str:
-    """The original text behind normalised characters ``[i, j)``."""
+_NUMBER_CHARS = set("0123456789.,，%％０１２３４５６７８９．")
+
+
+def _original(text: str, norm, i: int, j: int, whole_numbers: bool = False) -> str:
+    """The original text behind normalised characters ``[i, j)``; with ``whole_numbers``, widened to
+    the whole figure around it (28.5 → 29.5, not 8 → 9)."""
     if j <= i:
         return ""
     a, b = norm.original_span(i, j)
+    if whole_numbers:
+        while a > 0 and text[a - 1] in _NUMBER_CHARS and (text[a - 1].isdigit() or text[a - 2 : a - 1].isdigit()):
+            a -= 1
+        while b < len(text) and text[b] in _NUMBER_CHARS and (text[b].isdigit() or text[b + 1 : b + 2].isdigit()):
+            b += 1
     return text[a:b]
+
+
+def _without_credits(norm, text: str):
+    """``norm`` with the characters of credits (source lines, datelines, bylines, 原标题…) left out:
+    a copy adding 来源：… or dropping a dateline is an attribution matter (reported there), not an edit."""
+    from .attribution import find_credits
+
+    spans = [(c.start, c.end) for c in find_credits(text) if c.kind != "url" and c.start >= 0]
+    if not spans or not len(norm.offsets):
+        return norm
+    keep = np.ones(len(norm.offsets), dtype=bool)
+    for a, b in spans:
+        keep &= ~((norm.offsets >= a) & (norm.offsets < b))
+    idx = np.flatnonzero(keep)
+    return type(norm)("".join(norm.text[i] for i in idx), norm.offsets[idx], norm.removed)
 
 
 def _region(norm, passages: Sequence[dict], key: str) -> tuple[int, int]:
@@ -112,6 +136,27 @@ def _region(norm, passages: Sequence[dict], key: str) -> tuple[int, int]:
     lo = int(np.searchsorted(norm.offsets, min(starts), side="left"))
     hi = int(np.searchsorted(norm.offsets, max(ends), side="left"))
     return lo, max(lo, hi)
+
+
+def _changes(opcodes, gap: int = 2):
+    """Non-equal opcodes, with changes that only a ``gap``-character match separates merged into one
+    (便捷 → 方便 is one changed word, not "added 方" and "cut 捷")."""
+    merged: list[list] = []
+    pending_gap = None
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "equal":
+            pending_gap = (i2 - i1) if merged else None
+            continue
+        if merged and pending_gap is not None and pending_gap <= gap:
+            merged[-1][2], merged[-1][4] = i2, j2
+        else:
+            merged.append([op, i1, i2, j1, j2])
+        pending_gap = None
+    out = []
+    for _, i1, i2, j1, j2 in merged:
+        op = "insert" if i1 == i2 else "delete" if j1 == j2 else "replace"
+        out.append((op, i1, i2, j1, j2))
+    return out
 
 
 def compare(
@@ -130,8 +175,8 @@ def compare(
     elif title_note:
         notes.append(title_note)
 
-    lic = normalize(licensed_text or "")
-    cop = normalize(copy_text or "")
+    lic = _without_credits(normalize(licensed_text or ""), licensed_text or "")
+    cop = _without_credits(normalize(copy_text or ""), copy_text or "")
     lo, hi = _region(cop, passages, "suspect")
     a, b = lic.text, cop.text[lo:hi]
     if len(a) > MAX_DIFF_CHARS or len(b) > MAX_DIFF_CHARS:
@@ -142,12 +187,10 @@ def compare(
         return Edits(bool(title_changed) or not same, tuple(differences), bool(title_changed), compared=True,
                      notes=tuple(notes))
     cut = changed = added = 0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        old = _clip(_original(licensed_text, lic, i1, i2))
-        new = _clip(_original(copy_text, cop, lo + j1, lo + j2))
+    for op, i1, i2, j1, j2 in _changes(SequenceMatcher(None, a, b, autojunk=False).get_opcodes()):
+        digits = any(ch.isdigit() for ch in a[i1:i2] + b[j1:j2])
+        old = _clip(_original(licensed_text, lic, i1, i2, digits))
+        new = _clip(_original(copy_text, cop, lo + j1, lo + j2, digits))
         if op == "delete":
             cut += i2 - i1
             where = "at the start" if i1 == 0 else "at the end" if i2 == len(a) else "in the middle"
@@ -157,7 +200,6 @@ def compare(
             differences.append(f"added {j2 - j1} characters: 「{new}」")
         else:
             changed += max(i2 - i1, j2 - j1)
-            digits = any(ch.isdigit() for ch in a[i1:i2] + b[j1:j2])
             differences.append(f"{'figure' if digits else 'words'} changed: 「{old}」 → 「{new}」")
     edited = bool(title_changed) or bool(cut or changed or added)
     return Edits(edited, tuple(differences), bool(title_changed), cut, changed, added, True, tuple(notes))
