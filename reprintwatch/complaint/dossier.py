@@ -68,17 +68,20 @@ def zh_time(value) -> str:
 
 def licence_reason_zh(reason: str, respondent: str, outlet: str) -> str:
     """The licence decision's reason (English, from ``report.licences.decide``) in the dossier's Chinese."""
-    m = re.match(r"licence #(\d+) ended (\S+), before the reprint \((\S+)\)", reason or "")
+    m = re.match(r"licence #(\d+) ended (\S+); the copy was (published|first seen) (\S+)", reason or "")
     if m:
-        return f"双方曾有的转载许可（第{m[1]}号）已于{m[2]}到期，转载发生于{m[3]}，不在许可期内"
-    m = re.match(r"licence #(\d+) starts (\S+), after the reprint \((\S+)\)", reason or "")
+        when = "发布" if m[3] == "published" else "首次被发现"
+        return f"双方曾有的转载许可（第{m[1]}号）已于{m[2]}到期，该转载于{m[4]}{when}，不在许可期内"
+    m = re.match(r"licence #(\d+) starts (\S+); the copy was (published|first seen) (\S+)", reason or "")
     if m:
-        return f"转载许可（第{m[1]}号）自{m[2]}起生效，转载发生于{m[3]}，早于许可期"
+        when = "发布" if m[3] == "published" else "首次被发现"
+        return f"转载许可（第{m[1]}号）自{m[2]}起生效，该转载于{m[4]}{when}，早于许可期"
     m = re.match(r"licence #(\d+) allows verbatim reprints only", reason or "")
     if m:
         return f"转载许可（第{m[1]}号）仅允许原文转载，该转载经过删改，超出许可范围"
-    if (reason or "").startswith("the reprint date is unknown"):
-        return "转载日期不明，不在任何许可的有效期内"
+    m = re.match(r"licence #(\d+) has dates, and the copy's publish time and first-seen time are unknown", reason or "")
+    if m:
+        return f"转载时间不明，无法认定在许可（第{m[1]}号）期内"
     return f"投诉人未许可{respondent}转载{outlet}的作品"
 
 
@@ -150,7 +153,9 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
             "url": f.get("licensed_url"), "published_at": f.get("licensed_published_at"),
         },
         "copy": {
-            "url": f.get("canonical_url") or f.get("url"), "fetched_url": f.get("url"), "title": f.get("title"),
+            # who served the copy is the address fetched (after redirects); the page's canonical is a claim
+            "url": a.reprinter.url or f.get("final_url") or f.get("url"),
+            "claimed_url": f.get("canonical_url") or None, "title": f.get("title"),
             "published_at": f.get("published_at"), "platform": f.get("platform"), "site": f.get("site"),
             "account": f.get("account"), "first_seen": t.first_seen, "last_seen": t.last_seen,
             "state": t.state, "state_zh": STATE_LABELS_ZH.get(t.state, "未复查"), "state_at": t.state_at,
@@ -263,7 +268,7 @@ def build_dossier(
             reason, reason_zh = exclusion_reason(code, a, last_seen)
             f = a.finding
             excluded.append({
-                "finding_id": f.get("finding_id"), "url": f.get("canonical_url") or f.get("url"),
+                "finding_id": f.get("finding_id"), "url": a.reprinter.url or f.get("final_url") or f.get("url"),
                 "title": f.get("title"), "licensed_id": f.get("licensed_id"), "licensed_title": f.get("licensed_title"),
                 "reason_code": code, "reason": reason, "reason_zh": reason_zh,
             })

@@ -74,9 +74,9 @@ def _passages(work) -> str:
 
 
 def _fetched(cp: dict) -> str:
-    if not cp.get("fetched_url") or cp.get("fetched_url") == cp.get("url"):
+    if not cp.get("claimed_url") or cp.get("claimed_url") == cp.get("url"):
         return ""
-    return f"<dt>取证地址</dt><dd>{safe_link(cp.get('fetched_url'))}</dd>"
+    return f"<dt>页面自称链接</dt><dd>{safe_link(cp.get('claimed_url'))}</dd>"
 
 
 def _work(i: int, w: dict) -> str:

@@ -4,7 +4,9 @@ authorised, not published first, inside the two-year limit) and what a re-check 
 * **Two-year limit.** 《著作权行政投诉指南》: a complaint must come within two years of the infringement;
   for a continuing infringement the two years run from when it ended. A copy still online has not ended,
   so the clock runs from the *last day the copy was seen online* (China time): a copy last seen on
-  2024-03-01 may be complained about up to and including 2026-03-01.
+  2024-03-01 may be complained about up to and including 2026-03-01. Dates and years are counted with
+  triage's :mod:`reprintwatch.report.timeline`; triage's own ``complaint_deadline`` (shown with findings)
+  counts from the copy's publication, the earlier, conservative date for a copy taken down at once.
 * **Re-check states.** A fetched page is classified by the ingest module's own removal-notice
   recognition (:func:`reprintwatch.ingest.extract.extract_page`); this module only maps the notice it
   found to who removed the copy.
@@ -13,9 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..report.assess import AUTHORISED, CHINA_TIME, PUBLISHED_FIRST, parse_when
-
-LIMIT_YEARS = 2
+from ..report.assess import AUTHORISED, PUBLISHED_FIRST
+from ..report.timeline import CHINA_TIME, COMPLAINT_LIMIT_YEARS, add_years, local_date
 
 # --- why a finding stays out of a dossier -----------------------------------------------------------------
 EXCLUDED_AUTHORISED = "authorised"
@@ -49,27 +50,14 @@ _NOTICE_STATES = (
 
 
 def china_day(value) -> _dt.date | None:
-    """The calendar day in China (UTC+8) of an ISO date/datetime; a naive time is China time already."""
-    when = parse_when(value)
-    if when is None:
-        return None
-    if isinstance(when, _dt.datetime):
-        return when.astimezone(CHINA_TIME).date()
-    return when
-
-
-def add_years(day: _dt.date, years: int) -> _dt.date:
-    """Same month and day ``years`` later; 29 February becomes 28 February (the month's last day)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    """The calendar day in China (UTC+8) of an ISO date/datetime (triage's one notion of time)."""
+    return local_date(value, CHINA_TIME)
 
 
 def limitation_deadline(last_seen) -> _dt.date | None:
     """The last day a complaint may be filed for a copy last seen online at ``last_seen``."""
     day = china_day(last_seen)
-    return add_years(day, LIMIT_YEARS) if day else None
+    return add_years(day, COMPLAINT_LIMIT_YEARS) if day else None
 
 
 def time_barred(last_seen, today: _dt.date) -> bool:
