@@ -77,7 +77,7 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     # the platform takes the WeChat copy down after the complaint; the news page is gone (404)
     site.add("/mp/s/LibRaRyRePrInT01", COMPLAINT_NOTICE, content_type="text/html; charset=utf-8")
     del site.routes["/news/2026/rice.html"]
-    r = run("recheck", "--delay", "0")
+    r = run("recheck", "--sources", str(env / "sources.toml"))  # each copy fetched as its source says (no delay here)
     assert r.exit_code == 0, r.output
     assert f"#{wechat} removed_after_complaint" in r.output and f"#{news} removed" in r.output
     status = {s["finding_id"]: s for s in json.loads(run("complaint", "status", "--format", "json").output)}
