@@ -111,7 +111,7 @@ def test_application_text_is_filled_from_the_findings(run, sample, holders, tmp_
     with zipfile.ZipFile(path) as zf:
         text = zf.read("application.txt").decode("utf-8")
     for expected in ("投诉人：新华通讯社", "北京市宣武门西大街57号", "被投诉人：江南观察（微信公众号", "投诉日期：2026年11月29日",
-                     "权属证明：licences/xinhua-2026.pdf", "共2篇", "全文转载", "转载时注明了来源“新华社”，但注明出处不能代替许可",
+                     "权属证明：licences/xinhua-2026.pdf", "作品1篇，共2处", "全文转载", "转载时注明了来源“新华社”，但注明出处不能代替许可",
                      "未注明来源", "https://mp.weixin.qq.com/s?__biz=MzA5NjE2NzQxMA==&mid=2650001&idx=1",
                      "2026年10月31日", "2026年11月2日", "在两年投诉时效之内"):
         assert expected in text, expected

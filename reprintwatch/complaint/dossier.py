@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..report.assess import Assessment
 from ..report.attribution import CREDITED, CREDITED_OTHER
-from ..report.takedown import Tracking
+from ..report.takedown import Tracking, instant
 from .holders import RightsHolder
 from .rules import (
     EXCLUDED_AUTHORISED,
@@ -186,8 +186,9 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
 
 
 def _span(values) -> tuple[str | None, str | None]:
-    days = sorted(v for v in values if v)
-    return (days[0], days[-1]) if days else (None, None)
+    """The earliest and latest of ISO times written in different zones (compared as instants)."""
+    known = sorted((instant(v), v) for v in values if instant(v) is not None)
+    return (known[0][1], known[-1][1]) if known else (None, None)
 
 
 def application_sections(d: dict) -> list[dict]:
@@ -212,7 +213,8 @@ def application_sections(d: dict) -> list[dict]:
     first, last = d["summary"]["first_seen"], d["summary"]["last_seen"]
     facts = [
         f"经监测，被投诉人在{r['platform_zh']}“{r['name']}”上，于{zh_date(first)}至{zh_date(last)}期间，"
-        f"未经投诉人许可，转载投诉人享有著作权的作品共{len(works)}篇，具体如下："
+        f"未经投诉人许可，转载投诉人享有著作权的作品{len({w['licensed']['id'] for w in works})}篇，"
+        f"共{len(works)}处，具体如下："
     ]
     for i, w in enumerate(works, 1):
         lic, cp, ev = w["licensed"], w["copy"], w["evidence"]

@@ -104,7 +104,8 @@ def removed_at(t: Tracking) -> str | None:
     return first
 
 
-def _moment(value) -> _dt.datetime | None:
+def instant(value) -> _dt.datetime | None:
+    """An ISO date or datetime as an aware datetime (a bare date is China midnight; naive is China time)."""
     if not value:
         return None
     text = str(value).strip().replace("Z", "+00:00")
@@ -119,7 +120,7 @@ def _moment(value) -> _dt.datetime | None:
 
 
 def days_between(start, end) -> float | None:
-    a, b = _moment(start), _moment(end)
+    a, b = instant(start), instant(end)
     if a is None or b is None or b < a:
         return None
     return (b - a).total_seconds() / DAY
@@ -176,8 +177,8 @@ def takedown_summary(rows: Iterable[dict]) -> dict:
         # copied again after a complaint about another of its copies: first seen after that complaint was filed
         after = [
             r for r in group
-            if _moment(r["first_seen"]) and any(
-                o is not r and o["first_complaint"] and _moment(o["first_complaint"]) < _moment(r["first_seen"])
+            if instant(r["first_seen"]) and any(
+                o is not r and o["first_complaint"] and instant(o["first_complaint"]) < instant(r["first_seen"])
                 for o in group)
         ]
         if len(works) >= 2 or after:
