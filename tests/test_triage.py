@@ -458,7 +458,7 @@ def triage_store(request, tmp_path):
         from reprintwatch.index.elasticsearch import ElasticsearchIndex
 
         s = request.getfixturevalue("es_settings")
-        index = ElasticsearchIndex.from_settings(s)
+        index = ElasticsearchIndex.from_settings(s, create=True)
         args = ["--backend", "elasticsearch", "--es-url", s.es_url, "--es-index", s.es_index]
     ids = {}
     with index:
