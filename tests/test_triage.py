@@ -339,6 +339,8 @@ def test_compare_only_between_the_aligned_passages():
         ("江南日报11月1日讯 " + BODY, CREDITED, "江南日报", "dateline"),
         ("原标题：江南新区地铁三号线开通运营\n" + BODY, UNCREDITED, None, "original_title"),
         ("据媒体报道，" + BODY, UNCREDITED, None, "report"),  # names no outlet
+        ("据市发改部门消息，" + BODY, UNCREDITED, None, None),  # a source of information, not a publication
+        ("海风新闻网江南11月9日讯 " + BODY, CREDITED_OTHER, "海风新闻网", "dateline"),  # the longest outlet suffix
         ("转载请注明出处\n" + BODY, UNCREDITED, None, None),  # an instruction, not a credit
     ],
 )
