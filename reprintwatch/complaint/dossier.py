@@ -172,6 +172,8 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
                    "summary_zh": credit_zh(a, outlet), "credited_outlets": list(a.attribution.credited_outlets),
                    "stripped": list(a.attribution.stripped)},
         "first_publication": a.first_publication_note,
+        # two years from the last day the copy was seen online (a continuing infringement ends when it goes)
+        "complaint_deadline": str(limitation_deadline(t.last_seen or f.get("checked_at")) or "") or None,
         "evidence": {
             "sha256": f.get("evidence_sha256") or evidence.get("sha256"),
             "fetched_at": evidence.get("fetched_at"),
