@@ -161,3 +161,23 @@ def test_recheck_sees_a_changed_page_and_an_unreachable_one(site, env):
     (unreachable,) = history[found["/mp/s/LibRaRyRePrInT01"]]
     assert unreachable["state"] == "unreachable" and unreachable["http_status"] == 503
     assert unreachable["evidence_id"]  # the error page is kept too
+
+
+def test_recheck_never_fetches_what_is_not_on_the_web(tmp_path):
+    import dataclasses
+
+    from report_sample import COPIES, build_sample
+    from reprintwatch.report.findings import FindingsStore
+    from reprintwatch.report.takedown import StoreView
+
+    local = [dataclasses.replace(c, url=f"file:///archive/{c.key}.html") for c in COPIES if c.key == "s1-stripped"]
+    sample = build_sample(tmp_path / "s", copies=local)
+
+    class NoNetwork(Fetcher):
+        def fetch(self, url, *args, **kwargs):
+            raise AssertionError(f"fetched {url}")
+
+    with FindingsStore(sample.settings.store) as fs:
+        result = recheck(StoreView(fs), [], NoNetwork(FetchPolicy(delay=0)))
+    assert (result.urls, result.checked, result.not_web) == (1, 0, 1)
+    assert "1 not on the web" in result.line()

@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 from ..ingest.fetch import FetchError, Fetcher
 from ..ingest.runner import safe_extract
@@ -35,12 +36,15 @@ class RecheckResult:
     urls: int = 0
     checked: int = 0
     resumed_skipped: int = 0
+    not_web: int = 0  # local files, archive records: nothing to fetch
     states: dict = field(default_factory=lambda: defaultdict(int))
     changes: list[dict] = field(default_factory=list)  # findings whose state changed in this run
 
     def line(self) -> str:
         states = ", ".join(f"{n} {s}" for s, n in sorted(self.states.items())) or "nothing checked"
         skipped = f"; {self.resumed_skipped} already checked by the interrupted run" if self.resumed_skipped else ""
+        if self.not_web:
+            skipped += f"; {self.not_web} not on the web (local files), not checked"
         return f"recheck: {self.checked} of {self.urls} URL(s) checked: {states}; {len(self.changes)} state change(s){skipped}"
 
 
@@ -115,6 +119,9 @@ def recheck(
     result = RecheckResult(urls=len(by_url))
     last_runs = store.last_runs([f.get("finding_id") for f in findings])
     for url, group in by_url.items():
+        if urlsplit(url or "").scheme.lower() not in ("http", "https"):
+            result.not_web += 1
+            continue
         if all(last_runs.get(f.get("finding_id")) == run for f in group):
             result.resumed_skipped += 1
             continue
