@@ -213,7 +213,7 @@ def _is_url(source: str) -> bool:
 
 
 def _load_check_input(source: str, encoding: str, settings: Settings):
-    from .inputs import read_article
+    from .ingest.page import read_article
 
     if _is_url(source):
         from .ingest import fetch_article

@@ -3,7 +3,6 @@ other news / self-media pages with trafilatura. Pure functions: text in, :class:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import html as _html
 import json
 import re
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
+
+from ..dates import CHINA_TZ, to_iso
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
 # The notices WeChat shows in place of an article that is gone.
@@ -25,7 +26,6 @@ REMOVED_NOTICES = (
     "此帐号已被屏蔽, 内容无法查看",
     "此帐号已自主注销，内容无法查看",
 )
-CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8))
 _BLOCK_TAGS = {"p", "section", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "pre", "figure"}
 
 
@@ -38,10 +38,14 @@ class Extracted:
     author: str = ""
     account: str = ""
     published_at: str | None = None
-    canonical_url: str = ""
+    canonical_url: str = ""  # what the page claims to be (canonical / og:url): evidence only, never identity
     original_flag: bool = False
     source_link: str = ""
     reason: str = ""  # why status is 'removed' or 'error'
+    url: str = ""  # where the page was read from (the fetched final URL); "" for a saved page
+    outlet: str = ""  # the site's name as the page states it (og:site_name, publisher), for saved pages
+    biz: str = ""  # WeChat account id (__biz), only ever from a real WeChat page
+    fetch_error: str = ""  # the fetch outcome (dns, refused, tls, timeout, robots, http …) when there was no page
 
 
 def is_wechat(url: str, page: str) -> bool:
@@ -144,44 +148,6 @@ def _unescape_js(value: str) -> str:
     return value.replace("\\/", "/").replace('\\"', '"').replace("\\'", "'")
 
 
-def epoch_to_iso(value: str) -> str | None:
-    """WeChat's ``ct`` is Unix seconds; report it in China time, as the page shows it."""
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        return None
-    if seconds <= 0 or seconds > 10_000_000_000:
-        return None
-    return _dt.datetime.fromtimestamp(seconds, CHINA_TZ).isoformat()
-
-
-def parse_date(value: str) -> str | None:
-    """A date or datetime in the usual Chinese page forms, as ISO 8601 (naive times are China time)."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit() and len(text) >= 9:
-        return epoch_to_iso(text)
-    text = re.sub(r"(\d{4})年(\d{1,2})月(\d{1,2})日", r"\1-\2-\3", text)
-    m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
-    if not m:
-        return None
-    y, mo, d, hh, mm, ss, tz = m.groups()
-    try:
-        if hh is None:
-            return _dt.date(int(y), int(mo), int(d)).isoformat()
-        tzinfo = CHINA_TZ
-        if tz == "Z":
-            tzinfo = _dt.timezone.utc
-        elif tz:
-            sign = 1 if tz[0] == "+" else -1
-            digits = tz[1:].replace(":", "")
-            tzinfo = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-        return _dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=tzinfo).isoformat()
-    except ValueError:
-        return None
-
-
 def _removed_notice(tree) -> str:
     text = _clean_inline(tree.text_content()) if tree is not None else ""
     for notice in REMOVED_NOTICES:
@@ -197,8 +163,8 @@ def extract_wechat(page: str, url: str, tree) -> Extracted:
     title = title or _script_var(page, "msg_title")
     account = _text(next(iter(tree.xpath('//*[@id="js_name"]')), None)) or _script_var(page, "nickname", "profile_nickname")
     author = _meta(tree, "author") or _text(next(iter(tree.xpath('//*[@id="js_author_name"]')), None))
-    published = epoch_to_iso(_script_var(page, "ct", "create_time")) or parse_date(_script_var(page, "publish_time"))
-    published = published or parse_date(_text(next(iter(tree.xpath('//*[@id="publish_time"]')), None)))
+    published = to_iso(_script_var(page, "ct", "create_time")) or to_iso(_script_var(page, "publish_time"))
+    published = published or to_iso(_text(next(iter(tree.xpath('//*[@id="publish_time"]')), None)))
     canonical = _meta(tree, "og:url") or _script_var(page, "msg_link")
     if not content:
         notice = _removed_notice(tree)
@@ -237,14 +203,14 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
     title = (_meta(tree, "og:title") or _text(next(iter(tree.xpath("//h1")), None))
              or _text(next(iter(tree.xpath("//title")), None)))
     author = _meta(tree, "author", "article:author", "byline")
-    published = parse_date(_meta(tree, "article:published_time", "pubdate", "publishdate", "datePublished", "og:release_date"))
+    published = to_iso(_meta(tree, "article:published_time", "pubdate", "publishdate", "datePublished", "og:release_date"))
     content = ""
     if doc is not None:
         data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
         content = (data.get("text") or "").strip()
         title = title or (data.get("title") or "")
         author = author or (data.get("author") or "")
-        published = published or parse_date(data.get("date") or "")
+        published = published or to_iso(data.get("date") or "")
     if not content:
         return Extracted("web", "error", title=title, canonical_url=canonical, reason="no main text found on the page")
     first, _, rest = content.partition("\n")
