@@ -24,8 +24,9 @@ def test_wechat_article_fields():
     assert e.source_link == "https://donghu.example.net/2026/11/20/library.html"
     assert e.canonical_url == "http://mp.weixin.qq.com/s/LibRaRyRePrInT01"
     paragraphs = e.content.split("\n")
-    assert paragraphs[1].startswith("11月19日上午，位于东湖区滨江大道") and len(paragraphs) == 6
+    assert paragraphs[0].startswith("11月19日上午，位于东湖区滨江大道") and len(paragraphs) == 4
     assert "var nickname" not in e.content and "阅读原文" not in e.content
+    assert "点击上方蓝字关注我们" not in e.content and "在看" not in e.content  # WeChat's lead and trailer lines
 
 
 def test_wechat_page_recognised_by_structure_on_any_host():

@@ -25,7 +25,7 @@ from .extract import Extracted
 from .feeds import parse_feed
 from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
 from .local import LocalItem, iter_local
-from .page import fetch_failed, safe_extract, site_of, to_article
+from .page import extract_bytes, fetch_failed, site_of, to_article
 from .sources import Source
 
 log = logging.getLogger("reprintwatch.ingest")
@@ -43,6 +43,7 @@ class Counters:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    too_short: int = 0  # pages read fine whose body is too short to be an article (picture posts …)
     errors: int = 0
     skipped: int = 0
     findings: int = 0
@@ -67,7 +68,7 @@ class Outcome:
     """What happened to one page (returned by :meth:`Runner.record`)."""
 
     url: str
-    result: str  # new | changed | unchanged | removed | error | skipped
+    result: str  # new | changed | unchanged | removed | too_short | error | skipped
     suspect_id: int | None = None
     evidence_id: int | None = None
     findings: int = 0
@@ -288,7 +289,7 @@ class Runner:
                 return self._unchanged(source, url, seen, result, "not modified (304)")
             if seen.get("body_sha256") == sha256_hex(result.body) and seen.get("status") != "error":
                 return self._unchanged(source, url, seen, result, "same bytes")
-            extracted = safe_extract(result.text(), result.final_url)
+            extracted = extract_bytes(result.body, result.content_type, result.final_url)
             response = result
         else:
             response = error.result
@@ -321,7 +322,7 @@ class Runner:
         elif item.status is not None and item.status >= 400:
             extracted = Extracted("local", "error", reason=f"HTTP {item.status} in the archive")
         else:
-            extracted = safe_extract(decode_page(item.body, item.content_type), item.final_url or item.url)
+            extracted = extract_bytes(item.body, item.content_type, item.final_url or item.url)
         response = FetchResult(item.url, item.final_url or item.url, item.status or 0, {"content-type": item.content_type},
                                item.body, item.fetched_at or utc_now())
         return self._record(source, item.url, "wechat" if extracted.platform == "wechat" else "local",
@@ -396,7 +397,8 @@ class Runner:
                 fields["last_modified"] = response.last_modified
             self.store.mark_seen(url, **fields)
             self.store.dequeue(url)
-        kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error"}[status]
+        kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error",
+                "too_short": "too_short"}[status]
         counter = "errors" if kind == "error" else kind
         setattr(self.counters, counter, getattr(self.counters, counter) + 1)
         self.counters.findings += len(finding_ids)
