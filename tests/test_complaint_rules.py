@@ -5,18 +5,21 @@ import pytest
 
 from reprintwatch.complaint import rules
 from reprintwatch.report.takedown import days_between, takedown_summary
-from reprintwatch.ingest.extract import REMOVED_NOTICES, extract_page
+from reprintwatch.ingest.extract import extract_page
+from reprintwatch.ingest.notices import NOTICES
 
 
 def test_every_ingest_removal_notice_maps_to_a_removal_state():
-    states = {n: rules.notice_state(n) for n in REMOVED_NOTICES}
+    states = {phrase: rules.notice_state(kind, phrase) for kind, phrase in NOTICES}
     assert states["此内容被投诉且经审核涉嫌侵权，无法查看"] == rules.REMOVED_AFTER_COMPLAINT
     assert states["被投诉且经审核涉嫌侵权，无法查看"] == rules.REMOVED_AFTER_COMPLAINT
     assert states["该内容已被发布者删除"] == rules.REMOVED_BY_AUTHOR
     assert states["此帐号已自主注销，内容无法查看"] == rules.REMOVED_BY_AUTHOR
     assert states["此内容因违规无法查看"] == rules.REMOVED_BY_PLATFORM
     assert states["此帐号已被屏蔽, 内容无法查看"] == rules.REMOVED_BY_PLATFORM
+    assert states["该账号已冻结"] == rules.REMOVED_BY_PLATFORM
     assert states["该公众号已迁移"] == rules.REMOVED
+    assert states["链接已过期"] == rules.REMOVED
     assert set(states.values()) <= rules.REMOVED_STATES
 
 
@@ -28,7 +31,8 @@ def test_a_notice_page_read_by_the_ingest_extractor_classifies(notice, state):
     page = f"<html><body><div class='weui-msg'><h2 class='weui-msg__title'>{notice}</h2></div></body></html>"
     ex = extract_page(page, "https://mp.weixin.qq.com/s/abc")
     assert ex.status == "removed"
-    got = rules.classify(http_status=200, error_kind=None, extracted_status=ex.status, notice=ex.reason)
+    got = rules.classify(http_status=200, error_kind=None, extracted_status=ex.status, notice_kind=ex.notice,
+                         notice=ex.reason)
     assert got == state
 
 
@@ -42,6 +46,7 @@ def test_classify_fetch_outcomes():
     assert c(http_status=200, error_kind=None, extracted_status="ok", content_hash="a", recorded_hash="a") == rules.ONLINE
     assert c(http_status=200, error_kind=None, extracted_status="ok", content_hash="a", recorded_hash="b") == rules.CHANGED
     assert c(http_status=200, error_kind=None, extracted_status="error") == rules.CHANGED
+    assert c(http_status=200, error_kind=None, extracted_status="too_short") == rules.CHANGED
 
 
 def test_two_year_limit_counts_from_the_last_day_seen_online_in_china():

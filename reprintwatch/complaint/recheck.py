@@ -1,10 +1,11 @@
 """``recheck``: fetch the URLs of open findings again and record what became of each copy.
 
-Fetching is ingestion's (:class:`reprintwatch.ingest.fetch.Fetcher`: http(s) only, robots.txt, per-host
-delay and concurrency, retries, size and time limits), and so is reading the page
-(:func:`reprintwatch.ingest.runner.safe_extract`, which recognises WeChat's and aggregators' removal
-notices). Every response is kept as evidence; each URL's outcome is written in one transaction with the
-evidence, so a run killed at any point loses at most the URL it was fetching.
+Fetching and reading a page are ingestion's one page path (:func:`reprintwatch.ingest.page.fetch_page`:
+the :class:`~reprintwatch.ingest.fetch.Fetcher` — http(s) only, robots.txt, per-host delay and
+concurrency, retries, size and time limits — then the extractor, which recognises WeChat's and
+aggregators' removal notices, :mod:`reprintwatch.ingest.notices`). Every response is kept as evidence
+(a 404 body too); each URL's states are then written in one transaction, so a run killed at any point
+loses at most the URL it was fetching.
 
 Resumable like ingestion: a run notes its id in the ``recheck`` checkpoint and its end when done, and every
 status it records carries the run id; a run that finds the previous one unfinished takes over its id and
@@ -22,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from ..ingest.fetch import FetchError, Fetcher
-from ..ingest.runner import safe_extract
+from ..ingest.fetch import Fetcher
+from ..ingest.page import fetch_page
 from ..report.assess import UNAUTHORISED, assess
 from ..store import sha256_hex, utc_now
 from .rules import CHANGED, REMOVED_STATES, classify, passages_still_there
@@ -60,39 +61,18 @@ def open_findings(store, licences, finding_ids: Sequence[int] | None = None) -> 
     return [f for f in findings if latest.get(f.get("finding_id")) not in REMOVED_STATES]
 
 
-def check_url(fetcher: Fetcher, url: str, policy=None) -> dict:
-    """Fetch and read one URL: the response (or failure) and the extracted page. No store access."""
-    try:
-        result = fetcher.fetch(url, policy=policy)
-        error = None
-    except FetchError as exc:
-        result, error = exc.result, exc
-    outcome = {
-        "url": url,
-        "http_status": result.status if result is not None else (error.status if error else None),
-        "error_kind": error.kind if error else None,
-        "error": error.reason if error else "",
-        "response": result,
-        "extracted": None,
-    }
-    if error is None and result is not None:
-        outcome["extracted"] = safe_extract(result.text(), result.final_url)
-    return outcome
-
-
-def describe(state: str, outcome: dict, kept: tuple[int, int] | None) -> str:
-    ex = outcome["extracted"]
-    if outcome["error_kind"]:
-        return f"{outcome['error_kind']}: {outcome['error']}"
-    if ex is not None and ex.status == "removed":
+def describe(state: str, ex, http_status, kept: tuple[int, int] | None) -> str:
+    if ex.fetch_error:
+        return ex.reason
+    if ex.status == "removed":
         return f"notice: {ex.reason}"
     if state == CHANGED:
-        if ex is not None and ex.status != "ok":
+        if ex.status != "ok":
             return f"page changed: {ex.reason}"
         if kept:
             return f"page changed; {kept[0]} of {kept[1]} copied passages still there"
         return "page changed"
-    return f"HTTP {outcome['http_status']}"
+    return f"HTTP {http_status}"
 
 
 def recheck(
@@ -105,7 +85,12 @@ def recheck(
     policies: dict | None = None,
 ) -> RecheckResult:
     """Re-check the open findings (or ``finding_ids``); returns what happened. ``policies`` maps an ingest
-    source's name to its fetch policy (the copy is fetched as politely as the source that found it)."""
+    source's name to its fetch policy (the copy is fetched as politely as the source that found it; the
+    per-host delay and concurrency are shared by all)."""
+    fetchers = {}
+    for name, policy in (policies or {}).items():
+        fetchers[name] = Fetcher(policy)
+        fetchers[name].limiter = fetcher.limiter  # one politeness budget per host, whatever the source
     state = json.loads(store.get_checkpoint(CHECKPOINT) or "{}")
     if state.get("run") and not state.get("finished_at") and not restart:
         run = state["run"]  # resume the interrupted run
@@ -125,28 +110,24 @@ def recheck(
         if all(last_runs.get(f.get("finding_id")) == run for f in group):
             result.resumed_skipped += 1
             continue
-        outcome = check_url(fetcher, url, (policies or {}).get(group[0].get("source")))
-        response, ex = outcome["response"], outcome["extracted"]
+        response, ex, evidence_id = fetch_page(url, fetchers.get(group[0].get("source"), fetcher), store)
+        http_status = response.status if response is not None else None
         checked_at = response.fetched_at if response is not None else utc_now()
         with store.transaction():
-            evidence_id = None
-            if response is not None:
-                evidence_id = store.record_page(url, response.body, response.final_url, response.status,
-                                                response.fetched_at, response.content_type, response.headers)
             for f in group:
                 # the text as extracted now against the text the finding was made from (same extractor)
-                digest = sha256_hex(ex.content.encode("utf-8", "surrogatepass")) if ex is not None and ex.status == "ok" else None
+                digest = sha256_hex(ex.content.encode("utf-8", "surrogatepass")) if ex.status == "ok" else None
                 new_state = classify(
-                    http_status=outcome["http_status"], error_kind=outcome["error_kind"],
-                    extracted_status=ex.status if ex is not None else None, notice=ex.reason if ex is not None else "",
-                    content_hash=digest, recorded_hash=sha256_hex((f.get("content") or "").encode("utf-8", "surrogatepass")),
+                    http_status=http_status, error_kind=ex.fetch_error or None, extracted_status=ex.status,
+                    notice_kind=ex.notice, notice=ex.reason, content_hash=digest,
+                    recorded_hash=sha256_hex((f.get("content") or "").encode("utf-8", "surrogatepass")),
                 )
                 kept = None
-                if new_state == CHANGED and ex is not None and ex.status == "ok":
+                if new_state == CHANGED and ex.status == "ok":
                     kept = passages_still_there(f.get("passages"), f.get("content") or "", ex.content)
                 changed = store.record_status(
-                    f.get("finding_id"), new_state, checked_at, detail=describe(new_state, outcome, kept),
-                    http_status=outcome["http_status"], evidence_id=evidence_id, url=url, run=run,
+                    f.get("finding_id"), new_state, checked_at, detail=describe(new_state, ex, http_status, kept),
+                    http_status=http_status, evidence_id=evidence_id, url=url, run=run,
                 )
                 result.states[new_state] += 1
                 if changed:

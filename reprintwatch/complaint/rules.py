@@ -38,15 +38,17 @@ from ..report.takedown import (  # noqa: E402  (re-exported: the complaint packa
     UNREACHABLE,
 )
 
-# Which notice means what. Substrings, so the variants aggregators mirror (with or without 此内容…) match.
-_NOTICE_STATES = (
-    ("被投诉", REMOVED_AFTER_COMPLAINT),
-    ("侵权", REMOVED_AFTER_COMPLAINT),
-    ("发布者删除", REMOVED_BY_AUTHOR),
-    ("自主注销", REMOVED_BY_AUTHOR),
-    ("违规", REMOVED_BY_PLATFORM),
-    ("屏蔽", REMOVED_BY_PLATFORM),
-)
+# Which kind of notice (``reprintwatch.ingest.notices``: deleted, violation, complaint, expired, account,
+# unavailable) means who removed the copy. "account" notices differ: an account closed by its owner is the
+# author's doing, a blocked or frozen one the platform's, a moved one says nothing.
+_KIND_STATES = {
+    "complaint": REMOVED_AFTER_COMPLAINT,
+    "deleted": REMOVED_BY_AUTHOR,
+    "violation": REMOVED_BY_PLATFORM,
+    "expired": REMOVED,
+    "unavailable": REMOVED,
+}
+_ACCOUNT_PHRASES = (("自主注销", REMOVED_BY_AUTHOR), ("屏蔽", REMOVED_BY_PLATFORM), ("冻结", REMOVED_BY_PLATFORM))
 
 
 def china_day(value) -> _dt.date | None:
@@ -79,12 +81,11 @@ def exclusion(status: str, last_seen, today: _dt.date) -> str | None:
     return None
 
 
-def notice_state(notice: str) -> str:
-    """The removal state a platform notice (as recognised by ingest) stands for."""
-    for needle, state in _NOTICE_STATES:
-        if needle in (notice or ""):
-            return state
-    return REMOVED
+def notice_state(kind: str, text: str = "") -> str:
+    """The removal state a platform notice (kind and wording, as ingest recognised it) stands for."""
+    if kind == "account":
+        return next((state for phrase, state in _ACCOUNT_PHRASES if phrase in (text or "")), REMOVED)
+    return _KIND_STATES.get(kind, REMOVED)
 
 
 def classify(
@@ -92,22 +93,23 @@ def classify(
     http_status: int | None,
     error_kind: str | None,
     extracted_status: str | None,
+    notice_kind: str = "",
     notice: str = "",
     content_hash: str | None = None,
     recorded_hash: str | None = None,
 ) -> str:
     """One re-check → one state.
 
-    ``http_status``/``error_kind`` come from the fetcher (``error_kind`` set when it raised), the rest
-    from the extractor (``extracted_status`` ``ok|removed|error``, ``notice`` its reason) and the content
-    hash compared with the one recorded when the copy was found.
+    ``http_status``/``error_kind`` come from the fetch (``error_kind`` set when it failed), the rest from
+    the extractor (``extracted_status`` ``ok|removed|too_short|error``, ``notice_kind``/``notice`` the
+    removal notice it recognised) and the text's hash compared with the one the finding was made from.
     """
     if error_kind is not None:
         if http_status in (404, 410):
             return REMOVED
         return UNREACHABLE
     if extracted_status == "removed":
-        return notice_state(notice)
+        return notice_state(notice_kind, notice)
     if extracted_status == "ok" and content_hash and content_hash == recorded_hash:
         return ONLINE
     return CHANGED
