@@ -91,3 +91,16 @@ def test_takedown_summary_medians_and_repeat_infringers():
     assert [r["reprinter"] for r in s["repeat_infringers"]] == ["A"]
     assert s["repeat_infringers"][0]["copied_after_a_complaint"] == 1  # finding 2 was first seen after #1's complaint
     assert days_between("2026-11-01", "2026-11-02") == 1.0
+
+
+def test_a_copy_published_before_the_complaint_is_not_copied_again_after_it():
+    base = dict(platform="web", reprinter="C", state=rules.ONLINE, removed_at=None)
+    rows = [
+        dict(base, finding_id=1, licensed_id="x", first_seen="2026-11-01", first_complaint="2026-11-03"),
+        # found after the complaint, but published before it: not a repeat after a complaint
+        dict(base, finding_id=2, licensed_id="x", first_seen="2026-11-10", published_at="2026-11-02T08:00:00+08:00",
+             first_complaint=None),
+    ]
+    assert takedown_summary(rows)["repeat_infringers"] == []
+    rows[1]["published_at"] = "2026-11-04T08:00:00+08:00"
+    assert takedown_summary(rows)["repeat_infringers"][0]["copied_after_a_complaint"] == 1

@@ -140,10 +140,15 @@ def tracking_row(finding, reprinter: str, first_seen, state, removed_at, complai
         "reprinter": reprinter,
         "licensed_id": finding.get("licensed_id"),
         "first_seen": first_seen,
+        "published_at": finding.get("published_at"),
         "state": state,
         "removed_at": removed_at if state in REMOVED_STATES else None,
         "first_complaint": filed[0] if filed else None,
     }
+
+
+def _copied_at(row: dict) -> _dt.datetime | None:
+    return instant(row.get("published_at")) or instant(row.get("first_seen"))
 
 
 def _block(rows: list[dict]) -> dict:
@@ -174,11 +179,12 @@ def takedown_summary(rows: Iterable[dict]) -> dict:
     repeat = []
     for name, group in by_reprinter.items():
         works = {r["licensed_id"] for r in group}
-        # copied again after a complaint about another of its copies: first seen after that complaint was filed
+        # copied again after a complaint about another of its copies: published (first seen, when the publish
+        # time is unknown) after that complaint was filed
         after = [
             r for r in group
-            if instant(r["first_seen"]) and any(
-                o is not r and o["first_complaint"] and instant(o["first_complaint"]) < instant(r["first_seen"])
+            if _copied_at(r) and any(
+                o is not r and instant(o["first_complaint"]) and instant(o["first_complaint"]) < _copied_at(r)
                 for o in group)
         ]
         if len(works) >= 2 or after:
