@@ -264,6 +264,10 @@ def build_dossier(
     generated_at: str,
 ) -> dict:
     """The dossier (plain data) for ``respondent``'s copies of ``outlet``'s articles. Pure."""
+    sample = items[0][0].finding if items else {}
+    platform = sample.get("platform") or ""
+    # the name the complaint uses: a WeChat account's own name, else the reprinter as the reports label it
+    name = (sample.get("account") if platform == "wechat" else "") or respondent
     works, excluded = [], []
     for a, t in sorted(items, key=lambda it: (str(it[0].finding.get("created_at")), str(it[0].finding.get("finding_id")))):
         last_seen = t.last_seen or a.finding.get("checked_at") or a.finding.get("created_at")
@@ -277,11 +281,9 @@ def build_dossier(
                 "reason_code": code, "reason": reason, "reason_zh": reason_zh,
             })
             continue
-        works.append(_work(a, t, respondent, outlet))
+        works.append(_work(a, t, name, outlet))
     first, _ = _span(w["copy"]["first_seen"] for w in works)
     _, last = _span(w["copy"]["last_seen"] for w in works)
-    sample = items[0][0].finding if items else {}
-    platform = sample.get("platform") or ""
     dossier = {
         "format": DOSSIER_FORMAT,
         "generated_at": generated_at,
@@ -290,7 +292,7 @@ def build_dossier(
         "complainant": holder.to_dict(),
         "respondent": {
             "key": respondent,
-            "name": (sample.get("account") if platform == "wechat" else "") or respondent,
+            "name": name,
             "platform": platform,
             "platform_zh": PLATFORM_ZH.get(platform, platform or "网络平台"),
             "site": sample.get("site") or "",
