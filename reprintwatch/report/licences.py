@@ -19,14 +19,11 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..errors import BadInput, ReprintwatchError
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
-
-if TYPE_CHECKING:
-    from .verbatim import Edits
 
 KINDS = ("site", "wechat", "app")
 SCOPES = ("may_reprint", "may_edit")
@@ -372,13 +369,13 @@ def decide(
     day,
     verdict: str,
     similarity: float,
-    edits: "Edits | None" = None,
+    edits=None,
 ) -> Decision:
     """Is this reprint covered? Picks the first licence (by id) that covers it; otherwise explains the
     nearest miss (wrong dates, or a verbatim-only licence for an edited copy).
 
     ``day`` is a :class:`~reprintwatch.report.timeline.When` (or a date/ISO string, read as the publish
-    time). ``edits`` is the verbatim comparison (:func:`reprintwatch.report.verbatim.compare`); without it
+    time). ``edits`` is the verbatim comparison (an ``Edits`` from ``verbatim.compare``); without it
     a copy counts as verbatim only when its verdict is ``full_reprint`` and its shingles are identical.
     """
     when = _as_when(day)
