@@ -152,3 +152,24 @@ def test_listing_source_needs_a_link_pattern(tmp_path):
         sources(tmp_path, '[[source]]\nname = "ch"\ntype = "listing"\nurl = "http://x/c"\n')
     with pytest.raises(BadInput, match="regular expression"):
         sources(tmp_path, '[[source]]\nname = "ch"\ntype = "listing"\nurl = "http://x/c"\nlinks = "("\n')
+
+
+def test_wechat_accounts_through_an_rss_bridge(site, tmp_path, index):
+    """The docs/ingest.md example: a wewe-rss-shaped Atom feed whose entries link to WeChat articles."""
+    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>东湖城事通</title><id>MP_WXS_3941000001</id>
+<updated>2026-11-20T09:00:00+08:00</updated>
+<entry><title>刚刚，新图书馆开馆了！首日一万二千人打卡</title><id>LibRaRyRePrInT01</id>
+<link href="{site.base}/mp/s/LibRaRyRePrInT01"/><updated>2026-11-20T09:00:00+08:00</updated></entry>
+<entry><title>一篇已删除的文章</title><id>ReMoVeD02</id>
+<link href="{site.base}/mp/s/ReMoVeD02"/><updated>2026-11-19T09:00:00+08:00</updated></entry>
+</feed>"""
+    site.add("/feeds/MP_WXS_3941000001.atom", atom, content_type="application/atom+xml")
+    src = sources(tmp_path, f'[[source]]\nname = "wechat-donghu-chengshi"\ntype = "feed"\n'
+                            f'url = "{site.base}/feeds/MP_WXS_3941000001.atom?limit=30"\ndelay = "0s"\n')
+    with Store(tmp_path / "store.db") as store:
+        counters = Runner(store, Detector(index), src).run_once()
+        got = {u.rsplit("/", 1)[-1]: (p, a, s) for u, p, a, s in
+               store.conn.execute("SELECT url, platform, account, status FROM suspects")}
+        assert got == {"LibRaRyRePrInT01": ("wechat", "东湖城事通", "ok"), "ReMoVeD02": ("wechat", "", "removed")}
+        assert counters.findings >= 1
