@@ -6,7 +6,9 @@ one verifier (``reprintwatch.dedupe.verify``) does, for every backend alike.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -20,10 +22,28 @@ from ..errors import LicensedIndexError
 SCHEMA_VERSION = 1
 
 
+def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
+    """The :class:`FingerprintParams` an index stored (a dict, or its JSON text); damaged or incomplete
+    metadata is a :class:`LicensedIndexError`, never silently replaced by defaults."""
+    try:
+        data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+        known = {f.name for f in dataclasses.fields(FingerprintParams)}
+        if not isinstance(data, dict) or not known <= data.keys():
+            missing = sorted(known - data.keys()) if isinstance(data, dict) else []
+            raise ValueError(f"missing {', '.join(missing)}" if missing else f"not an object: {raw!r:.60}")
+        return FingerprintParams.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise LicensedIndexError(
+            f"{where}: its stored fingerprint parameters are damaged ({exc}); re-create the index"
+        ) from None
+
+
 def check_fingerprint_params(
-    stored: FingerprintParams, requested: FingerprintParams, where: str, remedy: str
+    stored, requested: FingerprintParams, where: str, remedy: str
 ) -> FingerprintParams:
-    """``stored`` if it equals ``requested``; otherwise a :class:`LicensedIndexError` listing the differences."""
+    """``stored`` (as kept by the index: see :func:`stored_fingerprint_params`) if it equals ``requested``;
+    otherwise a :class:`LicensedIndexError` listing the differences."""
+    stored = stored_fingerprint_params(stored, where) if not isinstance(stored, FingerprintParams) else stored
     diff = stored.differences(requested)
     if diff:
         details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())

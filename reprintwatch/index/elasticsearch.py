@@ -44,7 +44,7 @@ from elasticsearch.exceptions import ElasticsearchWarning
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency
+from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, stored_fingerprint_params, max_key_frequency
 
 # A local development node runs without security; its warning header says so on every response.
 warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
@@ -340,9 +340,8 @@ class ElasticsearchIndex(LicensedIndex):
                 f"index {self.name!r} at {self.url} has mapping version {version!r}, newer than this reprintwatch "
                 f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
             )
-        stored = FingerprintParams.from_dict(ours.get("fingerprint") or {})
         return check_fingerprint_params(
-            stored, params, f"index {self.name!r} at {self.url}", "Re-index into a new --es-index."
+            ours.get("fingerprint"), params, f"index {self.name!r} at {self.url}", "Re-index into a new --es-index."
         )
 
     # --- writes -----------------------------------------------------------------------------------------
@@ -626,7 +625,7 @@ class ElasticsearchIndex(LicensedIndex):
         if not isinstance(ours, dict) or "fingerprint" not in ours:
             raise LicensedIndexError(f"index {name!r} at {where} is not a reprintwatch licensed index")
         version = ours.get("mapping_version")
-        stored = FingerprintParams.from_dict(ours["fingerprint"])
+        stored = stored_fingerprint_params(ours["fingerprint"], f"index {name!r} at {where}")
         if params is not None and stored.differences(params):
             raise LicensedIndexError(
                 f"index {name!r} at {where} was built with other fingerprint parameters; migrate keeps them "

@@ -5,7 +5,6 @@ commands read it (and build ``Settings.load()`` themselves when run without the 
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -101,9 +100,9 @@ def findings():
 
 
 FINDING_COLUMNS = (
-    "id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
-    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "suspect_title",
-    "suspect_url", "suspect_published_at", "suspect_version", "evidence_id",
+    "finding_id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
+    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "title",
+    "url", "published_at", "version", "evidence_id",
 )
 
 
@@ -122,23 +121,21 @@ def findings_list(since, until, outlet, verdict, fmt, store):
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
         reprintwatch findings list --verdict full_reprint --format csv > findings.csv
     """
-    from ..store import Store, StoreError
+    from ..output import CsvWriter, one_line
+    from ..store import Store
 
     settings = current_settings(store)
-    if not Path(settings.store).exists():
-        raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
-    with Store(settings.store) as db:
+    with Store(settings.store, create=False) as db:
         rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
     if fmt == "json":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json.dumps(row.to_dict(content=False), ensure_ascii=False))
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
+        writer = CsvWriter(buf, FINDING_COLUMNS)
         for row in rows:
-            writer.writerow({k: _csv_safe(row.get(k)) for k in FINDING_COLUMNS})
+            writer.write(row)
         click.echo(buf.getvalue(), nl=False)
         return
     if not rows:
@@ -146,23 +143,12 @@ def findings_list(since, until, outlet, verdict, fmt, store):
         return
     for row in rows:
         click.echo(
-            f"#{row['id']}  {row['created_at']}  {row['verdict']:<15} sim {row['similarity']:.2f}  "
-            f"covers {row['licensed_coverage']:.0%} of {row['licensed_outlet'] or '?'} {row['licensed_id']}"
+            f"#{row.finding_id}  {row.created_at}  {row.verdict:<15} sim {row.similarity:.2f}  "
+            f"covers {row.licensed_coverage:.0%} of {one_line(row.licensed_outlet) or '?'} {one_line(row.licensed_id)}"
         )
-        who = row["account"] or row["site"]
-        click.echo(f"      {row['platform']}:{who}  {_one_line(row['suspect_title'])}  {row['suspect_url']}")
+        who = one_line(row.account or row.site)
+        click.echo(f"      {row.platform}:{who}  {one_line(row.title, 80)}  {one_line(row.url)}")
     click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())[:80]
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in page-derived text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -402,10 +402,11 @@ class Runner:
                 self.store.dequeue(url)
             event("unchanged", url=url, source=source.name, why="same content", status=status)
             return Outcome(url, "unchanged")
-        version = int(seen.get("version") or 0) + 1
         now = utc_now()
         final_url = response.final_url if response is not None else url
         with self.store.transaction():
+            # numbered inside the write transaction: another run recording this URL cannot take it too
+            version = self.store.next_version(url)
             evidence_id = None
             if response is not None and (response.body or response.status):
                 evidence_id = self.store.record_page(url, response.body, final_url, response.status or None,

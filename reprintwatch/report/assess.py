@@ -136,7 +136,7 @@ def first_publication(suspect_at, licensed_at) -> tuple[str, str]:
 
 
 def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None = None) -> Assessment:
-    """Judge one finding (a dict from :class:`~reprintwatch.report.findings.FindingsStore`). Pure."""
+    """Judge one finding (a :class:`~reprintwatch.store.Finding`). Pure."""
     reprinter = Reprinter.from_row(finding)
     outlet = finding.get("licensed_outlet") or (licensed.outlet if licensed else "")
     day = reprint_date(finding.get("published_at"), finding.get("checked_at"), finding.get("created_at"))

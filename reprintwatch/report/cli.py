@@ -16,7 +16,8 @@ import click
 from ..cliutils import current_settings, handle_errors
 from ..config import Settings
 from ..errors import ReprintwatchError
-from .licences import KINDS, SCOPES, LicenceRegistry, make_licence
+from ..store import Store
+from .licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
@@ -44,21 +45,12 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@contextlib.contextmanager
 def _licensed_index(settings: Settings):
-    """The licensed index for side-by-side texts, or None (with a warning) when it cannot be opened."""
+    """The licensed index. Reports need its texts (a stripped dateline or byline is found by comparing
+    them): without it a report would silently under-count, so an unavailable index fails (exit 3)."""
     from ..index import open_index
 
-    try:
-        index = open_index(settings)
-    except ReprintwatchError as exc:
-        click.echo(f"Warning: licensed index unavailable ({exc}); licensed texts are left out.", err=True)
-        yield None
-        return
-    try:
-        yield index
-    finally:
-        index.close()
+    return open_index(settings)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -99,8 +91,8 @@ def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note,
         raise click.UsageError("give exactly one of --site, --wechat or --app")
     kind, reprinter = given[0]
     lic = make_licence(kind, reprinter, outlet, valid_from, valid_until, scope, note, where="licence add")
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.add(lic)
+    with Store(_settings().store) as db:
+        added = db.add_licences([lic])[0]
     click.echo(f"Added licence {added.describe()}")
 
 
@@ -111,8 +103,13 @@ def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note,
 @handle_errors
 def licence_list(outlet, fmt, store):
     """List licences."""
-    with LicenceRegistry(_settings().store) as registry:
-        found = registry.list(outlet=outlet)
+    from .licences import select
+
+    path = _settings().store
+    found = []
+    if Path(path).exists():  # listing never creates a store
+        with Store(path, create=False) as db:
+            found = select(db.licences(), outlet=outlet)
     if fmt == "json":
         click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -140,8 +137,8 @@ def licence_list(outlet, fmt, store):
 @handle_errors
 def licence_remove(ids, store):
     """Remove licences by id."""
-    with LicenceRegistry(_settings().store) as registry:
-        removed = registry.remove(ids)
+    with Store(_settings().store, create=False) as db:
+        removed = db.remove_licences(ids)
     missing = [i for i in ids if i not in removed]
     click.echo(f"Removed {len(removed)} licence(s)" + (f"; not found: {', '.join(map(str, missing))}" if missing else ""))
     if missing:
@@ -157,18 +154,19 @@ def licence_import(file, store):
 
     The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
     """
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.import_csv(file)
+    from .licences import read_csv_file
+
+    licences = read_csv_file(file)
+    with Store(_settings().store) as db:
+        added = db.add_licences(licences)
     click.echo(f"Imported {len(added)} licence(s) from {file}")
 
 
 # --- reports ----------------------------------------------------------------------------------------------
 
 
-def _open_store(settings: Settings):
-    from .findings import FindingsStore
-
-    return FindingsStore(settings.store)
+def _open_store(settings: Settings) -> Store:
+    return Store(settings.store, create=False)
 
 
 @click.group("report")
@@ -187,8 +185,8 @@ def report_daily(day, fmt, output, store):
     from .daily import daily_report
 
     settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = daily_report(store, registry.list(), index, day)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = daily_report(store, store.licences(), index, day)
     _write(render(rep, fmt), output)
 
 
@@ -204,8 +202,8 @@ def coverage(outlet, since, fmt, output, store):
     from .coverage import coverage_report
 
     settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = coverage_report(store, registry.list(), outlet, index, since)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = coverage_report(store, store.licences(), outlet, index, since)
     _write(render(rep, fmt), output)
 
 
@@ -227,8 +225,8 @@ def evidence_export(finding_id, output, store):
     from .evidence import export_bundle
 
     settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        result = export_bundle(store, finding_id, output, registry.list(), index)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
 
