@@ -44,7 +44,7 @@ from elasticsearch.exceptions import ElasticsearchWarning
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, stored_fingerprint_params, max_key_frequency
+from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, stored_fingerprint_params, max_key_frequency, top_candidates
 
 # A local development node runs without security; its warning header says so on every response.
 warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
@@ -513,8 +513,7 @@ class ElasticsearchIndex(LicensedIndex):
                 for chunk in chunks:
                     for art_id, n in self._count_query(chunk, len(union), only=sorted(union)):
                         totals[art_id] += n
-                best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-                return [(i, n) for i, n in best[:limit] if n > 0]
+                return top_candidates({i: n for i, n in totals.items() if n > 0}, limit)
             except ApiError as exc:
                 if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc) and self.max_clauses > 64:
                     self.max_clauses //= 2

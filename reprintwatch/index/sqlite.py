@@ -17,7 +17,7 @@ from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency
+from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,15 +144,14 @@ class SQLiteIndex(LicensedIndex):
             sql = f"SELECT article, count(*) FROM bands WHERE key IN ({marks}) GROUP BY article"
             for rowid, n in self.conn.execute(sql, chunk):
                 counts[rowid] = counts.get(rowid, 0) + n
-        if not counts:
-            return []
-        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        names = dict(
-            self.conn.execute(
-                f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(best))})", [r for r, _ in best]
-            )
-        )
-        return [(names[rowid], n) for rowid, n in best if rowid in names]
+        return top_candidates(counts, limit, self._names)
+
+    def _names(self, rowids: list[int]) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for i in range(0, len(rowids), _MAX_VARS):
+            chunk = rowids[i : i + _MAX_VARS]
+            names.update(self.conn.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
+        return names
 
     def _article_count(self) -> int:
         if self._count is None:
