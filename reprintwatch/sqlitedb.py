@@ -17,7 +17,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 # Seconds a writer waits for another process's write lock before giving up. A whole ingest page or an
 # index batch of 500 articles commits in well under a second; a minute covers a busy machine.
@@ -31,11 +31,14 @@ class Database:
     """The SQLite file at ``path`` holding ``kind`` (a key of :data:`MARKER_TABLES`).
 
     ``schema`` is ``CREATE ... IF NOT EXISTS`` statements; ``meta`` the rows ``meta`` starts with (besides
-    ``kind`` and ``schema_version``). Errors are raised as ``error`` (an exception class taking a message).
+    ``kind`` and ``schema_version``). ``upgrades[n]`` brings a file of schema version ``n`` to ``n + 1``
+    (inside the opening transaction). Errors are raised as ``error`` (an exception class taking a message).
     """
 
     def __init__(self, path, kind: str, schema: str, schema_version: int, error: type[Exception],
-                 meta: dict[str, str] | None = None, create: bool = True, remedy: str = ""):
+                 meta: dict[str, str] | None = None, create: bool = True, remedy: str = "",
+                 upgrades: dict[int, Callable[[sqlite3.Connection], None]] | None = None):
+        self._upgrades = upgrades or {}
         self.path = Path(path).expanduser()
         self.kind = kind
         self._error = error
@@ -50,7 +53,7 @@ class Database:
             raise error(f"cannot open the {kind} {self.path}: {exc}") from None
         self.conn.row_factory = sqlite3.Row
         try:
-            self._refuse_other_kinds()
+            self._refuse_other_kinds(set(_table_names(schema)))
             self._set_wal()
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -63,15 +66,16 @@ class Database:
             raise
 
     # --- opening ------------------------------------------------------------------------------------
-    def _refuse_other_kinds(self) -> None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    def _refuse_other_kinds(self, own_tables: set[str]) -> None:
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
         stored_kind = None
         if "meta" in tables:
             row = self.conn.execute("SELECT value FROM meta WHERE key='kind'").fetchone()
             stored_kind = row[0] if row else None
         if stored_kind is None:
             stored_kind = next((k for k, t in MARKER_TABLES.items() if t in tables), None)
-        if stored_kind is None and tables - {"meta"}:
+        if stored_kind is None and not tables - {"meta"} <= own_tables:
             raise self._error(f"{self.path} is an SQLite database of another program, not a reprintwatch "
                               f"{self.kind}; refusing to change it")
         if stored_kind not in (None, self.kind):
@@ -96,9 +100,17 @@ class Database:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "meta" in tables and set(_table_names(schema)) <= tables:
             meta = {k: v for k, v in self.conn.execute("SELECT key, value FROM meta")}
-            if wanted.keys() <= meta.keys():  # complete already: opening writes nothing
+            if wanted.keys() <= meta.keys() and meta["schema_version"] == str(version):  # complete already: opening writes nothing
                 return self._checked(meta, version)
         with self.transaction():
+            self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            stored = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if stored is not None and stored[0].isdigit():
+                for step in range(int(stored[0]), version):  # an older file: upgrade it in place
+                    if step not in self._upgrades:
+                        break
+                    self._upgrades[step](self.conn)
+                    self.conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(step + 1),))
             for statement in schema.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)

@@ -36,7 +36,17 @@ from typing import Iterable, Sequence
 from .errors import BadInput, ReprintwatchError
 from .sqlitedb import Database
 
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
+
+
+def _add_licence_timezone(conn) -> None:
+    """Version 1 → 2: licences got a time zone for their dates."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(licences)")}
+    if columns and "timezone" not in columns:
+        conn.execute("ALTER TABLE licences ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
+
+
+_UPGRADES = {1: _add_licence_timezone}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -124,7 +134,8 @@ CREATE TABLE IF NOT EXISTS licences (
     valid_until TEXT,
     scope TEXT NOT NULL CHECK (scope IN ('may_reprint', 'may_edit')),
     note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    timezone TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS licences_outlet ON licences (outlet);
 """
@@ -137,8 +148,10 @@ SELECT f.id AS finding_id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.lic
     f.passages_json AS passages, f.created_at,
     s.source, s.platform, s.site, s.account, s.url, s.canonical_url, s.title, s.author, s.published_at,
     s.version, s.status, s.content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
-    e.sha256 AS evidence_sha256
+    e.sha256 AS evidence_sha256, COALESCE(e.final_url, s.url) AS final_url,
+    COALESCE(seen.first_seen, s.checked_at) AS first_seen
 FROM findings f JOIN suspects s ON s.id = f.suspect_id LEFT JOIN evidence e ON e.id = s.evidence_id
+    LEFT JOIN seen ON seen.url = s.url
 """
 
 
@@ -179,6 +192,8 @@ class Finding(Mapping):
     evidence_id: int | None
     checked_at: str
     evidence_sha256: str | None
+    final_url: str  # who served the copy: the fetched URL after redirects (the canonical is only a claim)
+    first_seen: str  # when ingestion first saw the URL
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Finding":
@@ -230,12 +245,15 @@ class Licence:
     scope: str = "may_reprint"
     note: str = ""
     created_at: str | None = None
+    timezone: str = ""  # "" = China time (UTC+8); else an offset (+09:00) or an IANA name
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def describe(self) -> str:
         dates = f"{self.valid_from or '…'} – {self.valid_until or '…'}"
+        if self.valid_from or self.valid_until:
+            dates += f" {self.timezone or 'China time'}"
         return f"#{self.id} {self.reprinter_kind}:{self.reprinter} ← {self.outlet} ({self.scope}, {dates})"
 
 
@@ -288,6 +306,7 @@ class Store:
         self.path = Path(path).expanduser()
         self.evidence_dir = self.path.parent / "evidence"
         self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                           upgrades=_UPGRADES,
                            remedy="run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
         self.conn = self.db.conn
         self.transaction = self.db.transaction
@@ -531,9 +550,9 @@ class Store:
             for lic in licences:
                 cur = self.conn.execute(
                     "INSERT INTO licences (reprinter_kind, reprinter, outlet, valid_from, valid_until, scope, note,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (lic.reprinter_kind, lic.reprinter, lic.outlet, lic.valid_from, lic.valid_until, lic.scope,
-                     lic.note, now),
+                     lic.note, now, lic.timezone or ""),
                 )
                 added.append(Licence(**{**lic.to_dict(), "id": cur.lastrowid, "created_at": now}))
         return added
