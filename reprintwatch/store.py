@@ -39,14 +39,18 @@ from .sqlitedb import Database
 STORE_SCHEMA_VERSION = 2
 
 
-def _add_licence_timezone(conn) -> None:
-    """Version 1 → 2: licences got a time zone for their dates."""
+def _upgrade_1(conn) -> None:
+    """Version 1 → 2: licences got a time zone for their dates; findings keep their triage."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(licences)")}
     if columns and "timezone" not in columns:
         conn.execute("ALTER TABLE licences ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    for name in ("triage_json", "triaged_at"):
+        if columns and name not in columns:
+            conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
 
 
-_UPGRADES = {1: _add_licence_timezone}
+_UPGRADES = {1: _upgrade_1}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +103,8 @@ CREATE TABLE IF NOT EXISTS findings (
     suspect_coverage REAL,
     passages_json TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL,
+    triage_json TEXT,
+    triaged_at TEXT,
     UNIQUE(suspect_id, licensed_id)
 );
 CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
@@ -145,7 +151,7 @@ CREATE INDEX IF NOT EXISTS licences_outlet ON licences (outlet);
 _FINDING_SELECT = """
 SELECT f.id AS finding_id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
-    f.passages_json AS passages, f.created_at,
+    f.passages_json AS passages, f.created_at, f.triage_json AS triage, f.triaged_at,
     s.source, s.platform, s.site, s.account, s.url, s.canonical_url, s.title, s.author, s.published_at,
     s.version, s.status, s.content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
     e.sha256 AS evidence_sha256, COALESCE(e.final_url, s.url) AS final_url,
@@ -175,6 +181,8 @@ class Finding(Mapping):
     suspect_coverage: float
     passages: list
     created_at: str
+    triage: dict | None  # the triage kept with the finding (``report.assess.Assessment.triage``), if any
+    triaged_at: str | None
     source: str
     platform: str
     site: str
@@ -203,6 +211,11 @@ class Finding(Mapping):
         except ValueError:
             passages = []
         data["passages"] = [p for p in passages if isinstance(p, dict)] if isinstance(passages, list) else []
+        try:
+            triage = json.loads(data["triage"] or "null")
+        except ValueError:
+            triage = None
+        data["triage"] = triage if isinstance(triage, dict) else None
         for name in ("similarity", "licensed_coverage", "suspect_coverage"):
             data[name] = float(data[name] or 0.0)
         data["original_flag"] = bool(data["original_flag"])
@@ -476,6 +489,19 @@ class Store:
                 args.append(value)
         sql = _FINDING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY f.created_at, f.id"
         return [Finding.from_row(row) for row in self.conn.execute(sql, args)]
+
+    def record_triage(self, triages: Iterable[tuple[int, dict]], at: str | None = None) -> int:
+        """Keep each finding's triage (``reprintwatch.report.assess.Assessment.triage``) with it, in one
+        transaction; returns how many findings were updated."""
+        at = at or utc_now()
+        n = 0
+        with self.transaction():
+            for finding_id, triage in triages:
+                n += self.conn.execute(
+                    "UPDATE findings SET triage_json=?, triaged_at=? WHERE id=?",
+                    (json.dumps(triage, ensure_ascii=False, sort_keys=True), at, int(finding_id)),
+                ).rowcount
+        return n
 
     def get_finding(self, finding_id) -> Finding | None:
         try:

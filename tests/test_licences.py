@@ -222,7 +222,7 @@ def test_cli_licence_add_list_remove_import(run, tmp_path):
     csv_path = tmp_path / "l.csv"
     csv_path.write_text(CSV_GOOD, encoding="utf-8")
     r = run("licence", "import", str(csv_path))
-    assert r.exit_code == 0 and "Imported 3 licence(s)" in r.output
+    assert r.exit_code == 0 and "Imported 3 licences" in r.output
     r = run("licence", "list", "--format", "json")
     import json
 

@@ -1,22 +1,13 @@
-"""``reprintwatch ingest run`` and ``reprintwatch findings list``: thin click layers over the ingest library.
-
-The root ``reprintwatch`` group stores a :class:`~reprintwatch.config.Settings` in ``ctx.obj``; these
-commands read it (and build ``Settings.load()`` themselves when run without the root group).
-"""
+"""``reprintwatch ingest run``: a thin click layer over the ingest library (settings from the global
+options, :mod:`reprintwatch.cliutils`)."""
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
-from ..config import Settings
+from ..cliutils import InputFile, current_settings, handle_errors
 from ..errors import ReprintwatchError
-
-VERDICT_CHOICES = ("full_reprint", "partial_reprint")
-
 
 def _duration(ctx, param, value):
     if value is None:
@@ -29,55 +20,52 @@ def _duration(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-_store_option = click.option(
-    "--store", type=click.Path(dir_okay=False, path_type=Path),
-    help="Findings/evidence store (env REPRINTWATCH_STORE; default in the user data dir).",
-)
-
-
 @click.group()
 def ingest():
-    """Watch sources (feeds, WeChat and news pages, local files) and record reprints."""
+    """Watch sources (feeds, WeChat and news pages, local files) and record reprints.
+
+    \b
+        reprintwatch ingest run --sources sources.toml --once
+    """
 
 
 @ingest.command("run")
-@click.option("--sources", "sources_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The sources file (TOML); see data/sources.example.toml.")
+@click.option("--sources", "sources_file", required=True, type=InputFile(dash=False),
+              help="The sources file (TOML); see data/sources.example.toml in the repository.")
 @click.option("--once", "mode", flag_value="once", default=True, help="One pass over every source, then exit (default).")
 @click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
 @click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
-@_store_option
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log records on stderr as text (warnings and errors) or JSON lines (everything).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Status line on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
 @handle_errors
-def ingest_run(sources_file, mode, interval, workers, store, log_format, log_file, progress, verbose):
+def ingest_run(sources_file, mode, interval, workers, log_format, log_file, progress, verbose):
     """Fetch, extract and check every source; record evidence, suspects and findings.
 
     Safe to stop at any moment (Ctrl-C / SIGTERM finishes the page in hand; even kill -9 loses nothing):
     the next run resumes where this one stopped. Unchanged pages are not recorded twice.
 
     \b
-        reprintwatch ingest run --sources data/sources.example.toml --once
+        reprintwatch ingest run --sources sources.toml --once
         reprintwatch ingest run --sources sources.toml --follow --interval 10m --log-file ingest.log
     """
-    from ..detector import Detector
+    from ..cli import detector_for
     from ..index import open_index
     from ..store import Store
     from .fetch import Fetcher
     from .runner import Runner, StatusLine, configure_logging
     from .sources import load_sources
 
-    settings = current_settings(store)
+    settings = current_settings()
     configure_logging(log_format, log_file, verbose)
-    sources = load_sources(sources_file)
+    sources = load_sources(Path(sources_file))
     index = open_index(settings)  # fails early (exit 3) when there is no licensed index
     try:
         with Store(settings.store) as db:
-            runner = Runner(db, Detector(index), sources, Fetcher(), workers=workers,
+            runner = Runner(db, detector_for(index, settings), sources, Fetcher(), workers=workers,
                             status=StatusLine(enabled=progress), max_article_bytes=settings.max_article_bytes)
             restore = runner.install_signal_handlers()
             try:
@@ -90,76 +78,15 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
                 runner.status.done(runner.counters)
             if runner.stop_requested.is_set():
                 click.echo("Stopped; the next run resumes from the store.", err=True)
+            _triage_new(db, index)
     finally:
         index.close()
 
 
-@click.group()
-def findings():
-    """Query the reprints found by ingestion."""
+def _triage_new(db, index) -> None:
+    """Keep a triage with every finding that has none yet (``findings list`` refreshes them all)."""
+    from ..report.assess import triage_findings
 
-
-FINDING_COLUMNS = (
-    "finding_id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
-    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "title",
-    "url", "published_at", "version", "evidence_id",
-)
-
-
-@findings.command("list")
-@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
-@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
-@click.option("--outlet", help="Only findings against this licensed outlet.")
-@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-@_store_option
-@handle_errors
-def findings_list(since, until, outlet, verdict, fmt, store):
-    """List findings (suspect → licensed article), oldest first.
-
-    \b
-        reprintwatch findings list --since 2026-11-01 --outlet 江南日报
-        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
-    """
-    from ..output import CsvWriter, one_line
-    from ..store import Store
-
-    settings = current_settings(store)
-    with Store(settings.store, create=False) as db:
-        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row.to_dict(content=False), ensure_ascii=False))
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = CsvWriter(buf, FINDING_COLUMNS)
-        for row in rows:
-            writer.write(row)
-        click.echo(buf.getvalue(), nl=False)
-        return
-    if not rows:
-        click.echo("No findings.", err=True)
-        return
-    for row in rows:
-        click.echo(
-            f"#{row.finding_id}  {row.created_at}  {row.verdict:<15} sim {row.similarity:.2f}  "
-            f"covers {row.licensed_coverage:.0%} of {one_line(row.licensed_outlet) or '?'} {one_line(row.licensed_id)}"
-        )
-        who = one_line(row.account or row.site)
-        click.echo(f"      {row.platform}:{who}  {one_line(row.title, 80)}  {one_line(row.url)}")
-    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_DB", help="Licensed index.")
-@click.option("--backend", envvar="REPRINTWATCH_BACKEND", help="sqlite | elasticsearch.")
-@click.option("--es-url", envvar="REPRINTWATCH_ES_URL", help="Elasticsearch URL.")
-@click.pass_context
-def standalone(ctx, db, backend, es_url):
-    """The ingest commands on their own (``python -m reprintwatch.ingest``)."""
-    ctx.obj = Settings.load(db=db, backend=backend, es_url=es_url)
-
-
-standalone.add_command(ingest)
-standalone.add_command(findings)
+    todo = [f.finding_id for f in db.list_findings() if f.triage is None]
+    if todo:
+        triage_findings(db, db.licences(), index, todo)
