@@ -230,7 +230,7 @@ def _is_url(source: str) -> bool:
 
 
 def _load_check_input(source: str, encoding: str, settings: Settings):
-    from .inputs import read_article
+    from .ingest.page import read_article
 
     if _is_url(source):
         from .ingest import fetch_article
@@ -333,10 +333,10 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
 def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages; every command then gets the
     global options."""
-    from .ingest.cli import ingest
+    from .ingest.cli import extract, ingest
     from .report.cli import coverage_alias, evidence, findings, licence, report
 
-    for command in (ingest, findings, licence, report, evidence):
+    for command in (ingest, findings, extract, licence, report, evidence):
         cli.add_command(command)
     cli.add_command(coverage_alias, "coverage")
     add_global_options(cli)
