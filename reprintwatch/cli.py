@@ -14,11 +14,10 @@ import click
 from . import __version__
 from .articles import read_jsonl
 from .cliutils import (
-    InputFile, add_global_options, check_encoding, current_settings, global_options, handle_errors, load_settings,
-    open_output,
+    InputFile, add_global_options, check_encoding, current_settings, detector_for, global_options, handle_errors,
+    load_settings, open_output,
 )
 from .config import Settings
-from .detector import Detector
 from .errors import BadInput
 from .index import open_index
 from .output import FORMATS, ResultWriter, render_text
@@ -35,11 +34,6 @@ def _progress(path: str, enabled: bool | None, label: str):
 
 def plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def detector_for(index, settings: Settings) -> Detector:
-    """The detector with the configured candidate settings (``Settings.max_candidates`` …)."""
-    return Detector(index, max_candidates=settings.max_candidates, min_shared_keys=settings.min_shared_keys)
 
 
 def _fail_if_all_bad(name: str, good: int, skipped: list) -> None:
@@ -264,7 +258,8 @@ def check(source, fmt, include_all, encoding):
 
     SOURCE is a .txt file, an .html page (WeChat pages use their article body), a .json
     file with one article, an http(s) URL, or `-` for stdin. Matches are ranked best first,
-    with the copied passages as character offsets into both texts.
+    with the copied passages as character offsets into both texts. "score" is the calibrated
+    probability (0-1) that the two texts share copied text; it ranks, the verdict decides.
 
     \b
         reprintwatch check suspect_wechat.html

@@ -81,6 +81,13 @@ def current_settings() -> Settings:
     return load_settings(ctx.find_root().obj if ctx else None)
 
 
+def detector_for(index, settings: Settings):
+    """The detector with the configured candidate settings (``Settings.max_candidates`` …)."""
+    from .detector import Detector
+
+    return Detector(index, max_candidates=settings.max_candidates, min_shared_keys=settings.min_shared_keys)
+
+
 def handle_errors(func):
     """Library errors as one line and the documented exit code (never a traceback); a closed pipe
     (``reprintwatch ... | head``) ends the command quietly."""

@@ -11,7 +11,8 @@ from ingest_site import REPO
 def test_jieba_cache_of_another_user_in_tmp_does_not_break_commands(tmp_path):
     shared_tmp = tmp_path / "tmp"
     (shared_tmp / "jieba.cache").mkdir(parents=True)  # stands for a cache file we may not replace
-    env = {**os.environ, "TMPDIR": str(shared_tmp), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, "TMPDIR": str(shared_tmp), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "REPRINTWATCH_SEGMENTER": "jieba"}
     r = subprocess.run([sys.executable, "-c", "from reprintwatch.dedupe.segment import segment; "
                         "print('|'.join(segment('新华社消息')))"], cwd=REPO, env=env, capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "新华社|消息"
@@ -326,3 +327,18 @@ def test_es_a_bug_is_not_reported_as_elasticsearch_failing(es_settings, monkeypa
         monkeypatch.setattr(index, "_count_query", broken)
         with pytest.raises(KeyError, match="a bug in our code"):
             index.candidates(__import__("numpy").arange(5, dtype="int64"), 10)
+
+
+def test_report_links_the_fetched_url_not_the_pages_own_og_url(tmp_path):
+    from reprintwatch.report import daily_report, render
+
+    with Store(tmp_path / "store.db") as store:
+        evidence = store.record_page("https://copy.example/p/1", b"<html></html>", final_url="https://copy.example/p/2")
+        sid = store.record_suspect(url="https://copy.example/p/1", platform="web", content_hash="h", title="转载",
+                                   canonical_url="javascript:alert(document.cookie)", content=METRO,
+                                   evidence_id=evidence, checked_at="2026-11-02T01:00:00Z")
+        store.record_findings(sid, [{"licensed_id": "metro", "verdict": "full_reprint", "outlet": "江南日报",
+                                     "similarity": 1.0, "licensed_coverage": 1.0, "suspect_coverage": 1.0}],
+                              created_at="2026-11-02T01:00:00Z")
+        page = render(daily_report(store, [], None, __import__("datetime").date(2026, 11, 2)), "html")
+    assert 'href="https://copy.example/p/2"' in page and 'href="javascript:' not in page

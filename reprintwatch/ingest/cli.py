@@ -60,7 +60,7 @@ def ingest_run(sources_file, mode, interval, workers, log_format, log_file, prog
         reprintwatch ingest run --sources sources.toml --once
         reprintwatch ingest run --sources sources.toml --follow --interval 10m --log-file ingest.log
     """
-    from ..cli import detector_for
+    from ..cliutils import detector_for
     from ..index import open_index
     from ..store import Store
     from .fetch import Fetcher, FetchPolicy
