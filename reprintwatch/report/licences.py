@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
+from ..encoding import decode_bytes, detect_encoding
 from ..errors import BadInput
 from ..store import Licence
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
@@ -480,20 +481,13 @@ def parse_csv(text: str, name: str = "licences.csv") -> list[Licence]:
 
 
 def read_csv_file(path) -> list[Licence]:
-    """Licences from a CSV file (UTF-8, else GB18030), validated by :func:`parse_csv`."""
+    """Licences from a CSV file (the one charset module: UTF-8, else GB18030), validated by :func:`parse_csv`."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise BadInput(str(path), f"cannot read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise BadInput(str(path), "not UTF-8 or GB18030 text") from None
-    return parse_csv(text, str(path))
+    return parse_csv(decode_bytes(raw, detect_encoding(raw), str(path)), str(path))
 
 
 def select(licences: Iterable[Licence], outlet: str | None = None, reprinter: str | None = None) -> list[Licence]:
