@@ -58,7 +58,7 @@ def main(directory: Path, screenshot: Path | None) -> None:
         from reprintwatch.store import Store
 
         with Store(directory / "store.db") as store:  # ingestion fetches in parallel: ids vary from run to run
-            ids = {f["suspect_url"].rsplit("/", 1)[-1]: str(f["id"]) for f in store.list_findings()}
+            ids = {f["url"].rsplit("/", 1)[-1]: str(f["finding_id"]) for f in store.list_findings()}
         run("complaint", "record", ids["LibRaRyRePrInT01"], "--filed-at", "2026-11-24T10:00",
             "--channel", "微信公众平台侵权投诉", "--reference", "WX-TS-20261124-0042")
         run("complaint", "record", ids["rice.html"], "--filed-at", "2026-11-26", "--channel", "网站版权投诉邮箱")

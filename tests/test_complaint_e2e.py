@@ -34,7 +34,7 @@ def ingest(site, env):
     r = run("ingest", "run", "--sources", str(example_sources(site, env)), "--once")
     assert r.exit_code == 0, r.output
     with Store(env / "store" / "store.db") as store:
-        return {f["suspect_url"].replace(site.base, ""): f["id"] for f in store.list_findings()}
+        return {f["url"].replace(site.base, ""): f["finding_id"] for f in store.list_findings()}
 
 
 def test_findings_to_dossier_to_takedown(site, env, tmp_path):
@@ -121,16 +121,10 @@ def test_an_interrupted_recheck_is_resumed(site, env):
             return super().fetch(url, *args, **kwargs)
 
     with Store(store_path) as store:
-        from reprintwatch.report.findings import FindingsStore
-
-        with FindingsStore(store_path) as fs:
-            from reprintwatch.report.takedown import StoreView
-
-            both = StoreView(fs)
-            with pytest.raises(KeyboardInterrupt):
-                recheck(both, [], Interrupting(FetchPolicy(delay=0)))
-            first = dict(site.hits)
-            result = recheck(both, [], Fetcher(FetchPolicy(delay=0)))
+        with pytest.raises(KeyboardInterrupt):
+            recheck(store, [], Interrupting(FetchPolicy(delay=0)))
+        first = dict(site.hits)
+        result = recheck(store, [], Fetcher(FetchPolicy(delay=0)))
     assert result.resumed_skipped == 1 and result.checked == 1
     paths = {"/mp/s/LibRaRyRePrInT01", "/news/2026/rice.html"}
     refetched = {p for p in paths if site.hits.get(p, 0) > first.get(p, 0)}
@@ -144,14 +138,10 @@ def test_an_interrupted_recheck_is_resumed(site, env):
 def test_recheck_sees_a_changed_page_and_an_unreachable_one(site, env):
     from ingest_site import FIXTURES
 
-    from reprintwatch.report.findings import FindingsStore
-    from reprintwatch.report.takedown import StoreView
-
     found = ingest(site, env)
     site.add("/news/2026/rice.html", (FIXTURES / "unrelated.html").read_bytes(), content_type="text/html; charset=utf-8")
     site.add("/mp/s/LibRaRyRePrInT01", "<html><body>busy</body></html>", status=503)
-    with FindingsStore(env / "store" / "store.db") as fs:
-        store = StoreView(fs)
+    with Store(env / "store" / "store.db") as store:
         result = recheck(store, [], Fetcher(FetchPolicy(delay=0, retries=0)))
         history = store.status_history()
     assert dict(result.states) == {"changed": 1, "unreachable": 1}
@@ -167,9 +157,6 @@ def test_recheck_never_fetches_what_is_not_on_the_web(tmp_path):
     import dataclasses
 
     from report_sample import COPIES, build_sample
-    from reprintwatch.report.findings import FindingsStore
-    from reprintwatch.report.takedown import StoreView
-
     local = [dataclasses.replace(c, url=f"file:///archive/{c.key}.html") for c in COPIES if c.key == "s1-stripped"]
     sample = build_sample(tmp_path / "s", copies=local)
 
@@ -177,7 +164,7 @@ def test_recheck_never_fetches_what_is_not_on_the_web(tmp_path):
         def fetch(self, url, *args, **kwargs):
             raise AssertionError(f"fetched {url}")
 
-    with FindingsStore(sample.settings.store) as fs:
-        result = recheck(StoreView(fs), [], NoNetwork(FetchPolicy(delay=0)))
+    with Store(sample.settings.store) as store:
+        result = recheck(store, [], NoNetwork(FetchPolicy(delay=0)))
     assert (result.urls, result.checked, result.not_web) == (1, 0, 1)
     assert "1 not on the web" in result.line()

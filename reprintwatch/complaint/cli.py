@@ -11,40 +11,31 @@ import click
 
 from ..cliutils import current_settings, handle_errors
 from ..errors import BadInput
-from ..report.cli import _licensed_index, _store_option
-from ..report.render import _plain
-from ..report.takedown import StoreView
+from ..output import terminal_safe
+from ..report.cli import _licensed_index
+from ..store import Store
 from .holders import make_holder
 
 EXIT_BAD_INPUT = 1
 
 
-def _settings():
-    return current_settings(click.get_current_context().params.get("store"))
-
-
 @contextlib.contextmanager
 def _holder_store():
-    """The store alone (holders may be recorded before any finding)."""
-    from ..store import Store
-
-    with Store(_settings().store) as st:
+    """The store (holders may be recorded before any finding: it is created if need be)."""
+    with Store(current_settings().store) as st:
         yield st
 
 
 @contextlib.contextmanager
 def _open_store():
-    """The findings store (records, evidence, holders, complaints, status history) and its licences."""
-    from ..report.findings import FindingsStore
-    from ..report.licences import LicenceRegistry
-
-    settings = _settings()
-    with FindingsStore(settings.store) as fs, LicenceRegistry(settings.store) as registry:
-        yield StoreView(fs), registry.list(), settings
+    """The findings store (records, evidence, licences, holders, complaints, status history)."""
+    settings = current_settings()
+    with Store(settings.store, create=False) as st:
+        yield st, st.licences(), settings
 
 
 def _echo(line: str, err: bool = False) -> None:
-    click.echo(_plain(line), err=err)
+    click.echo(terminal_safe(line, newlines=False), err=err)
 
 
 def _when(value: str | None, name: str) -> str:
@@ -95,9 +86,8 @@ def _holder_options(required: bool):
 @click.option("--outlet", required=True, help="The outlet, exactly as in the licensed index.")
 @_holder_options(required=True)
 @click.option("--proof", "proofs", multiple=True, help="A proof-of-rights reference (registration number, contract file); repeatable.")
-@_store_option
 @handle_errors
-def holder_add(outlet, legal_name, address, contact, agent, power_of_attorney, note, proofs, store):
+def holder_add(outlet, legal_name, address, contact, agent, power_of_attorney, note, proofs):
     """Record the rights holder of OUTLET.
 
     \b
@@ -119,9 +109,8 @@ def holder_add(outlet, legal_name, address, contact, agent, power_of_attorney, n
 @_holder_options(required=False)
 @click.option("--proof", "proofs", multiple=True, help="Add a proof-of-rights reference; repeatable.")
 @click.option("--clear-proofs", is_flag=True, help="Remove the recorded proofs first.")
-@_store_option
 @handle_errors
-def holder_edit(outlet, legal_name, address, contact, agent, power_of_attorney, note, proofs, clear_proofs, store):
+def holder_edit(outlet, legal_name, address, contact, agent, power_of_attorney, note, proofs, clear_proofs):
     """Change fields of OUTLET's rights holder (only those given).
 
     \b
@@ -145,9 +134,8 @@ def holder_edit(outlet, legal_name, address, contact, agent, power_of_attorney, 
 
 @holder.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_store_option
 @handle_errors
-def holder_list(fmt, store):
+def holder_list(fmt):
     """List rights holders.
 
     \b
@@ -188,9 +176,8 @@ def complaint():
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the dossiers (one zip and one HTML page per respondent and outlet).")
 @click.option("--pdf", is_flag=True, help="Also print each page to PDF with headless Chromium (needs chromium).")
-@_store_option
 @handle_errors
-def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, store):
+def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
     """Build complaint dossiers (HTML + JSON + evidence bundles in one zip) from the findings.
 
     Authorised findings, copies published before the licensed article and copies last seen online over
@@ -226,9 +213,8 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, store):
 @click.option("--channel", required=True, help="Where: e.g. 微信公众平台侵权投诉, 国家版权局, the aggregator's copyright desk.")
 @click.option("--reference", default="", help="The complaint's reference number.")
 @click.option("--note", default="", help="Free text.")
-@_store_option
 @handle_errors
-def complaint_record(finding_ids, filed_at, channel, reference, note, store):
+def complaint_record(finding_ids, filed_at, channel, reference, note):
     """Record a complaint filed against FINDING_IDS.
 
     \b
@@ -247,9 +233,8 @@ def complaint_record(finding_ids, filed_at, channel, reference, note, store):
 @complaint.command("status")
 @click.argument("finding_ids", nargs=-1, type=int)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_store_option
 @handle_errors
-def complaint_status(finding_ids, fmt, store):
+def complaint_status(finding_ids, fmt):
     """Each finding's complaints and re-check history (all findings with either, or FINDING_IDS).
 
     \b
@@ -283,9 +268,8 @@ def complaint_status(finding_ids, fmt, store):
               help="A sources file whose [defaults] set how politely to fetch (delay, robots, time-outs).")
 @click.option("--delay", type=float, help="Seconds between two requests to one host (overrides --sources).")
 @click.option("--restart", is_flag=True, help="Start a new run even if the last one was interrupted.")
-@_store_option
 @handle_errors
-def recheck_command(finding_ids, sources, delay, restart, store):
+def recheck_command(finding_ids, sources, delay, restart):
     """Fetch the copies of open (infringing, not yet removed) findings again and record what became of them:
     online, changed, removed by the author, removed after a complaint, removed, unreachable.
 

@@ -291,13 +291,3 @@ def takedown_for(store, licences, findings: Sequence) -> dict:
     """Complaint status, days to removal and repeat infringers for ``findings`` (the reports' section)."""
     return takedown_summary(takedown_rows(store, licences, findings))
 
-
-class StoreView:
-    """The reports' findings store with the underlying store's methods behind it (status history,
-    complaints, holders) — one object until the store consolidation gives one store for both."""
-
-    def __init__(self, findings_store):
-        self._fs = findings_store
-
-    def __getattr__(self, name):
-        return getattr(self._fs, name) if hasattr(self._fs, name) else getattr(self._fs.store, name)
