@@ -231,3 +231,15 @@ def test_extract_text_output_is_terminal_safe():
     page = CORPUS["news-banner-h1-text-time"].page.replace("晚稻示范片亩产创新高</h2>", "晚稻示范片\x1b]8;;evil\x07亩产\u202e创新高</h2>")
     out = CliRunner().invoke(cli, ["extract", "-"], input=page).output
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+@pytest.mark.parametrize("tag, title", [
+    ('<meta property="og:title" content="他说"不"之后的三年" />', '他说"不"之后的三年'),
+    ('<meta content="他说"不"之后" property="og:title">', '他说"不"之后'),
+    ("<meta property='og:title' content='一个标题'/>", "一个标题"),
+    ('<meta property="og:title" content="' + 'a="b" ' * 16000 + ' x>', ""),  # hostile: given up, not hung on
+])
+def test_broken_og_title_attributes_are_read_as_written(tag, title):
+    from reprintwatch.ingest.extract import _raw_og_title
+
+    assert _raw_og_title(tag) == title
