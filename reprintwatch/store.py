@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS suspects (
     platform TEXT NOT NULL,
     site TEXT NOT NULL DEFAULT '',
     account TEXT NOT NULL DEFAULT '',
+    biz TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL,
     canonical_url TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
@@ -115,7 +116,7 @@ _FINDING_FIELDS = """
     f.id AS id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
     f.passages_json, f.created_at, f.triage_json, f.triaged_at,
-    s.source, s.platform, s.site, s.account, s.url AS suspect_url, s.canonical_url, s.title AS suspect_title,
+    s.source, s.platform, s.site, s.account, s.biz, s.url AS suspect_url, s.canonical_url, s.title AS suspect_title,
     s.author AS suspect_author, s.published_at AS suspect_published_at, s.version AS suspect_version,
     s.status AS suspect_status, s.original_flag, s.source_link, s.evidence_id, s.checked_at
 """
@@ -179,11 +180,14 @@ class Store:
         self._depth = 0
 
     def _add_missing_columns(self) -> None:
-        """Columns added since schema 1 (add, never rename): the triage kept with each finding."""
+        """Columns added since schema 1 (add, never rename): the triage kept with each finding; the WeChat
+        account ID (``__biz``) read from a WeChat page."""
         have = {row[1] for row in self.conn.execute("PRAGMA table_info(findings)")}
         for name in ("triage_json", "triaged_at"):
             if name not in have:
                 self.conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
+        if "biz" not in {row[1] for row in self.conn.execute("PRAGMA table_info(suspects)")}:
+            self.conn.execute("ALTER TABLE suspects ADD COLUMN biz TEXT NOT NULL DEFAULT ''")
 
     def _check_version(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -302,6 +306,7 @@ class Store:
         site: str = "",
         account: str = "",
         canonical_url: str = "",
+        biz: str = "",
         title: str = "",
         author: str = "",
         published_at: str | None = None,
@@ -315,11 +320,11 @@ class Store:
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO suspects(source, platform, site, account, url, canonical_url, title, author, published_at,"
-                " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error, biz)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source, platform, site, account, url, canonical_url, title, author, published_at, content,
                  content_hash, version, status, int(bool(original_flag)), source_link, evidence_id,
-                 checked_at or utc_now(), error),
+                 checked_at or utc_now(), error, biz or ""),
             )
         return cur.lastrowid
 
