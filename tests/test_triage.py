@@ -533,3 +533,13 @@ def test_findings_list_carries_the_triage_on_both_backends(triage_store):
     assert table[ids["late-by-china-time"]]["licence_reason"].startswith("licence #1 ended 2026-11-20")
     assert table[ids["canonical-spoof"]]["fetched_url"] == "https://copycat.example/p/9"
     assert table[ids["canonical-spoof"]]["claimed_url"] == "https://www.jiangnan-daily.com/2026/11/01/1.html"
+
+
+def test_html_shows_contradiction_and_differences_escaped():
+    from reprintwatch.report.html import triage_extra_html
+
+    first = judge(url="https://copycat.example/a", content="来源：江南日报\n" + BODY, published_at="2026-10-30")
+    assert '<dt>Contradiction</dt><dd class="bad">published first by its date' in triage_extra_html(first)
+    hostile = judge(content=LICENSED_TEXT.replace("便捷换乘", "<script>alert(1)</script>"))
+    html = triage_extra_html(hostile)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<dt>Differences</dt>" in html
