@@ -5,7 +5,6 @@ commands read it (and build ``Settings.load()`` themselves when run without the 
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -15,8 +14,8 @@ import click
 from ..cliutils import current_settings, handle_errors
 from ..config import Settings
 from ..errors import ReprintwatchError
+from ..report.cli import filter_options
 
-VERDICT_CHOICES = ("full_reprint", "partial_reprint")
 
 
 def _duration(ctx, param, value):
@@ -100,69 +99,53 @@ def findings():
     """Query the reprints found by ingestion."""
 
 
-FINDING_COLUMNS = (
-    "id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
-    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "suspect_title",
-    "suspect_url", "suspect_published_at", "suspect_version", "evidence_id",
-)
-
-
 @findings.command("list")
-@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
-@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
-@click.option("--outlet", help="Only findings against this licensed outlet.")
-@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@filter_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
 @_store_option
 @handle_errors
-def findings_list(since, until, outlet, verdict, fmt, store):
-    """List findings (suspect → licensed article), oldest first.
+def findings_list(fmt, excel, store, **filters):
+    """List findings (suspect → licensed article) with their licence status, oldest first.
 
     \b
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
-        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
+        reprintwatch findings list --unauthorised --platform wechat --top 5
+        reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
     """
-    from ..store import Store, StoreError
+    from ..report.cli import _licensed_index, _open_store, make_filter
+    from ..report.daily import select
+    from ..report.licences import LicenceRegistry
+    from ..report.render import _plain, write_csv
 
+    flt = make_filter(**filters)
     settings = current_settings(store)
-    if not Path(settings.store).exists():
-        raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
-    with Store(settings.store) as db:
-        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
+    with _open_store(settings) as db, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
+        assessments = select(db, registry.list(), index, flt)
     if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+        for a in assessments:
+            click.echo(json.dumps(a.to_dict(), ensure_ascii=False, default=str))
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_safe(row.get(k)) for k in FINDING_COLUMNS})
+        write_csv(buf, ((a, a.reprinter.label()) for a in assessments), excel=excel)
         click.echo(buf.getvalue(), nl=False)
         return
-    if not rows:
+    if not assessments:
         click.echo("No findings.", err=True)
         return
-    for row in rows:
-        click.echo(
-            f"#{row['id']}  {row['created_at']}  {row['verdict']:<15} sim {row['similarity']:.2f}  "
+    for a in assessments:
+        row = a.finding
+        click.echo(_plain(
+            f"#{row['finding_id']}  {row['created_at']}  {a.status:<15} {row['verdict']:<15} sim {row['similarity']:.2f}  "
             f"covers {row['licensed_coverage']:.0%} of {row['licensed_outlet'] or '?'} {row['licensed_id']}"
-        )
-        who = row["account"] or row["site"]
-        click.echo(f"      {row['platform']}:{who}  {_one_line(row['suspect_title'])}  {row['suspect_url']}")
-    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
+        ))
+        click.echo(_plain(f"      {row['platform']}:{a.reprinter.label()}  {_one_line(row.get('title'))}  {row.get('url')}"))
+    click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())[:80]
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in page-derived text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

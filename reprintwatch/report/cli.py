@@ -171,6 +171,71 @@ def _open_store(settings: Settings):
     return FindingsStore(settings.store)
 
 
+def filter_options(outlet: bool = True, dates: str = "found"):
+    """The filter options ``report daily``, ``coverage`` and ``findings list`` share (one :class:`Filter`).
+
+    ``dates``: what ``--since/--until`` bound — the day a finding was made (``found``) or the licensed
+    article's publish day (``article``)."""
+    from .assess import STATUSES
+    from .filters import VERDICTS
+
+    day_what = "found" if dates == "found" else "published (the licensed article)"
+    options = [
+        click.option("--reprinter", multiple=True, metavar="NAME",
+                     help="Only copies by this reprinter: WeChat account, site or domain (repeatable)."),
+        click.option("--platform", multiple=True, metavar="NAME",
+                     help="Only this platform, read from the copy's URL: wechat, web, feed, toutiao… (repeatable)."),
+        click.option("--verdict", multiple=True, type=click.Choice(VERDICTS), help="Only this verdict (repeatable)."),
+        click.option("--status", multiple=True, type=click.Choice(STATUSES),
+                     help="Only this licence status (repeatable)."),
+        click.option("--authorised/--unauthorised", "authorised", default=None,
+                     help="Only copies a licence covers / does not cover."),
+        click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
+        click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
+        click.option("--top", type=click.IntRange(1), metavar="N",
+                     help="Only the N reprinters (coverage: articles) with most unauthorised copies."),
+    ]
+    if outlet:
+        options.insert(0, click.option("--outlet", "outlets", multiple=True, metavar="NAME",
+                                       help="Only findings against this licensed outlet (repeatable)."))
+
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), authorised=None, since=None,
+                until=None, top=None, dates="found"):
+    from .filters import Filter
+
+    return Filter(outlet=outlets, reprinter=reprinter, platform=platform, verdict=verdict, status=status,
+                  authorised=authorised, since=since, until=until, top=top, date_field=dates)
+
+
+_FILTER_KEYS = ("outlets", "reprinter", "platform", "verdict", "status", "authorised", "since", "until", "top")
+
+
+def _pop_filter(kwargs: dict, dates: str = "found"):
+    return make_filter(**{k: kwargs.pop(k) for k in _FILTER_KEYS if k in kwargs}, dates=dates)
+
+
+def _emit(rep, fmt: str, output: Path | None, excel: bool) -> None:
+    if fmt == "html" and output is not None:
+        from .html import write_html
+
+        written = write_html(rep, output)
+        extra = f" and {len(written) - 1:,} finding page(s) in {written[1].parent}" if len(written) > 1 else ""
+        click.echo(f"Wrote {output}{extra}", err=True)
+        return
+    _write(render(rep, fmt, excel=excel), output)
+
+
+_excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+
+
 @click.group("report")
 def report():
     """Reports on findings."""
@@ -178,35 +243,53 @@ def report():
 
 @report.command("daily")
 @click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
+@filter_options()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
+@_excel_option
 @_store_option
 @handle_errors
-def report_daily(day, fmt, output, store):
-    """Findings of one day, judged against the licences and grouped by who copied."""
+def report_daily(day, fmt, output, excel, store, **filters):
+    """Findings of one day (or --since/--until), judged against the licences, summarised, grouped by who copied.
+
+    \b
+        reprintwatch report daily --date 2026-11-27 -o daily.html
+        reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
+        reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
+    """
     from .daily import daily_report
 
+    flt = _pop_filter(filters)
     settings = _settings()
     with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = daily_report(store, registry.list(), index, day)
-    _write(render(rep, fmt), output)
+        rep = daily_report(store, registry.list(), index, day, flt=flt)
+    _emit(rep, fmt, output, excel)
 
 
 @click.command("coverage")
 @click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")
-@click.option("--since", callback=_date, metavar="DATE", help="Only articles published on or after this day.")
+@filter_options(outlet=False, dates="article")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
+@_excel_option
 @_store_option
 @handle_errors
-def coverage(outlet, since, fmt, output, store):
-    """Where one outlet's articles were reprinted, and whether that was authorised."""
+def coverage(outlet, fmt, output, excel, store, **filters):
+    """Where one outlet's articles were reprinted (most-copied first), and whether that was authorised.
+
+    \b
+        reprintwatch coverage --outlet 江南日报 --since 2026-11-01 -o coverage.html
+        reprintwatch coverage --outlet 江南日报 --unauthorised --top 10 --format text
+    """
     from .coverage import coverage_report
 
+    flt = _pop_filter(filters, dates="article")
     settings = _settings()
     with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = coverage_report(store, registry.list(), outlet, index, since)
-    _write(render(rep, fmt), output)
+        rep = coverage_report(store, registry.list(), outlet, index, flt=flt)
+    _emit(rep, fmt, output, excel)
 
 
 # --- evidence ---------------------------------------------------------------------------------------------

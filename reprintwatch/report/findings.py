@@ -64,6 +64,12 @@ class FindingsStore:
         hi = to_utc_bound(until, end=False, where="until") if until else None
         return [self._complete(r) for r in rows if hi is None or r["created_at"] < hi]
 
+    def list_rows(self, since=None, until=None) -> list[dict]:
+        """Finding rows (no texts, no evidence) created in ``[since, until)``: for charts and counts."""
+        hi = to_utc_bound(until, end=False, where="until") if until else None
+        rows = self.store.list_findings(since=since)
+        return [{_RENAMES.get(k, k): v for k, v in r.items()} for r in rows if hi is None or r["created_at"] < hi]
+
     def get_finding(self, finding_id) -> dict | None:
         try:
             key = int(finding_id)

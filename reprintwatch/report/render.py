@@ -25,27 +25,42 @@ def _csv_safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def render_csv(report: Report) -> str:
-    out = io.StringIO()
+BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV without it as GBK: the UTF-8 text comes out garbled
+
+
+def csv_row(a, group: str = "") -> list[str]:
+    """One finding with its triage, as CSV cells (formula-safe)."""
+    d = a.to_dict()
+    row = {
+        **d,
+        "group": group,
+        "licence_id": d["licence"]["id"] if d["licence"] else "",
+        "attribution": a.attribution.status,
+        "credited_outlets": "|".join(a.attribution.credited_outlets),
+        "stripped": "|".join(a.attribution.stripped),
+        "passages": len(d["passages"] or []),
+        "similarity": f"{float(a.finding.get('similarity') or 0):.3f}",
+        "licensed_coverage": f"{float(a.finding.get('licensed_coverage') or 0):.3f}",
+        "suspect_coverage": f"{float(a.finding.get('suspect_coverage') or 0):.3f}",
+        "authorised": "true" if a.authorised else "false",
+    }
+    return [_csv_safe(row.get(name)) for name in CSV_FIELDS]
+
+
+def write_csv(out, rows, excel: bool = False) -> None:
+    """Write a header and ``(assessment, group)`` rows to the text stream ``out``; ``excel`` starts with a
+    UTF-8 byte-order mark."""
+    if excel:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
-    for group in report.groups:
-        for a in group.assessments:
-            d = a.to_dict()
-            row = {
-                **d,
-                "group": group.label,
-                "licence_id": d["licence"]["id"] if d["licence"] else "",
-                "attribution": a.attribution.status,
-                "credited_outlets": "|".join(a.attribution.credited_outlets),
-                "stripped": "|".join(a.attribution.stripped),
-                "passages": len(d["passages"] or []),
-                "similarity": f"{a.finding.get('similarity', 0):.3f}",
-                "licensed_coverage": f"{a.finding.get('licensed_coverage', 0):.3f}",
-                "suspect_coverage": f"{a.finding.get('suspect_coverage', 0):.3f}",
-                "authorised": "true" if a.authorised else "false",
-            }
-            writer.writerow([_csv_safe(row.get(name)) for name in CSV_FIELDS])
+    for a, group in rows:
+        writer.writerow(csv_row(a, group))
+
+
+def render_csv(report: Report, excel: bool = False) -> str:
+    out = io.StringIO()
+    write_csv(out, ((a, g.label) for g in report.groups for a in g.assessments), excel)
     return out.getvalue()
 
 
@@ -93,13 +108,15 @@ def render_text(report: Report) -> str:
     return "\n".join(_plain(line) for line in lines) + "\n"
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, excel: bool = False) -> str:
+    """The report as one string (HTML: side-by-side texts inline up to ``html.INLINE_LIMIT`` findings,
+    else left out — :func:`reprintwatch.report.html.write_html` writes a page per finding)."""
     if fmt == "html":
         from .html import render_html
 
         return render_html(report)
     if fmt == "csv":
-        return render_csv(report)
+        return render_csv(report, excel)
     if fmt == "json":
         return render_json(report)
     if fmt == "text":
