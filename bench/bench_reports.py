@@ -6,14 +6,16 @@
 Findings are synthetic but made of real detector output: the repository's sample suspects
 (``data/suspects.jsonl``, texts written for this project) are checked against ``data/licensed.jsonl``
 once, and each real match is recorded again for many made-up reprinters (300 at 10k: two thirds WeChat
-accounts on mp.weixin.qq.com recorded as a JSONL ``local`` source, a few copying a lot), 80 % of them on
-the report day and the rest over the 13 days before, with three licences so some copies are authorised.
+accounts on mp.weixin.qq.com recorded as a JSONL ``local`` source, a few copying a lot): N on the report
+day and N/4 more over the 13 days before, with three licences so some copies are authorised.
 
 For each size: the time to build the daily report (read the store, assess every finding against the
 licences and the licensed index, summarise), to render the HTML (index page + one page a finding), the
 index page's bytes, and — unless ``--no-browser`` — the time headless Chromium takes from navigation to
 the load event and to first contentful paint, read over the DevTools protocol (``--remote-debugging-pipe``:
 no extra package), with an empty page measured in the same run as the baseline. Medians of ``--repeat``.
+``--before SIZE…`` also renders those sizes with the HTML layer as it was before issue 13 (commit
+746fbcd: every finding expanded in one page) and opens that once, for the ratio.
 """
 from __future__ import annotations
 
@@ -85,10 +87,10 @@ def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DA
     who = reprinters(max(30, n * 3 // 100), rng)
     weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(who))]  # a few reprinters copy a lot
     with Store(settings.store) as store, store.transaction():
-        for i in range(n):
+        for i in range(n + n // 4):
             row, match = tmpl[i % len(tmpl)]
             r = rng.choices(who, weights)[0]
-            when = day if rng.random() < 0.8 else day - dt.timedelta(days=rng.randint(1, 13))
+            when = day if i < n else day - dt.timedelta(days=rng.randint(1, 13))
             created = f"{when.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
             url = r["url"].format(mid=i)
             suspect = store.record_suspect(
@@ -122,10 +124,15 @@ class Browser:
     def __init__(self, chromium: str, profile: Path, width: int = 1280, height: int = 900):
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        # the child reads commands on fd 3 and writes replies on fd 4
+        # the child reads commands on fd 3 and writes replies on fd 4 (moved out of the way first, in case
+        # the pipes themselves got fds 3 or 4; dup2 leaves the copies inheritable)
         def child_fds():
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
+            import fcntl
+
+            r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
 
         self.proc = subprocess.Popen(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -133,7 +140,7 @@ class Browser:
              f"--user-data-dir={profile}", f"--window-size={width},{height}", "--remote-debugging-pipe",
              "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=child_fds, pass_fds=(to_child_r, from_child_w),
+            preexec_fn=child_fds, close_fds=False,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -249,11 +256,35 @@ def build_and_render(settings: Settings, out: Path) -> dict:
     }
 
 
+BEFORE_COMMIT = "746fbcd"
+
+
+def render_before(settings: Settings, out: Path) -> dict:
+    """The report page as the HTML layer before issue 13 rendered it (one page, everything expanded)."""
+    import types
+
+    from reprintwatch.report import FindingsStore, LicenceRegistry, daily_report
+
+    src = subprocess.run(["git", "-C", str(REPO), "show", f"{BEFORE_COMMIT}:reprintwatch/report/html.py"],
+                         capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("reprintwatch.report._html_before")
+    module.__package__ = "reprintwatch.report"
+    exec(compile(src, f"{BEFORE_COMMIT}:html.py", "exec"), module.__dict__)
+    with FindingsStore(settings.store) as store, LicenceRegistry(settings.store) as reg, \
+            SQLiteIndex(settings.db, create=False) as index:
+        report = daily_report(store, reg.list(), index, REPORT_DAY)
+    t = time.perf_counter()
+    out.write_text(module.render_html(report), encoding="utf-8")
+    return {"render_s": time.perf_counter() - t, "bytes": out.stat().st_size}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--before", type=int, nargs="*", default=[], metavar="SIZE",
+                        help="Also open these sizes as rendered before issue 13 (slow: one big page).")
     parser.add_argument("--keep", type=Path, help="Build the stores and pages here (kept) instead of a temp dir.")
     args = parser.parse_args(argv)
     chromium = None if args.no_browser else find_chromium()
@@ -286,6 +317,11 @@ def main(argv=None) -> int:
                 row["fcp_ms"] = statistics.median(x["fcp"] or 0 for x in loads)
                 row["rows"] = loads[-1]["rows"]
                 row["blank_ms"] = blank
+            if n in args.before:
+                before = render_before(settings, work / f"n{n}" / "before.html")
+                row["before_bytes"] = before["bytes"]
+                if browser:
+                    row["before_load_ms"] = browser.open((work / f"n{n}" / "before.html").as_uri())["load"]
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False))
         if browser:
@@ -294,13 +330,16 @@ def main(argv=None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print()
-    print("| findings on the day | build (s) | render (s) | index page | finding pages | Chromium load (ms) | first paint (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| findings on the day | build (s) | render (s) | report page | finding pages | Chromium load (ms) | first paint (ms) | before: page, load |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         load = f"{r['load_ms']:.0f}" if "load_ms" in r else "–"
-        fcp = f"{r['fcp_ms']:.0f}" if "fcp_ms" in r else "–"
+        fcp = f"{r['fcp_ms']:.0f}" if r.get("fcp_ms") else "–"
+        before = "–"
+        if "before_bytes" in r:
+            before = f"{r['before_bytes'] / 1e6:.1f} MB, " + (f"{r['before_load_ms']:,.0f} ms" if "before_load_ms" in r else "–")
         print(f"| {r['findings']:,} | {r['build_s']:.2f} | {r['render_s']:.2f} | {r['index_bytes'] / 1e6:.2f} MB | "
-              f"{r['finding_pages']:,} (largest {r['largest_finding_page_bytes'] / 1e3:.0f} kB) | {load} | {fcp} |")
+              f"{r['finding_pages']:,} (largest {r['largest_finding_page_bytes'] / 1e3:.0f} kB) | {load} | {fcp} | {before} |")
     return 0
 
 

@@ -309,9 +309,9 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
 def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages."""
     from .ingest.cli import findings, ingest
-    from .report.cli import coverage, evidence, licence, report
+    from .report.cli import coverage, evidence, licence, report, serve
 
-    for command in (ingest, findings, licence, report, coverage, evidence):
+    for command in (ingest, findings, licence, report, coverage, evidence, serve):
         cli.add_command(command)
 
 

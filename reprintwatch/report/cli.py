@@ -292,6 +292,42 @@ def coverage(outlet, fmt, output, excel, store, **filters):
     _emit(rep, fmt, output, excel)
 
 
+# --- serve ------------------------------------------------------------------------------------------------
+
+
+@click.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port). Only 127.0.0.1 is ever bound.")
+@click.option("--page-size", type=click.IntRange(10, 5000), default=200, show_default=True, help="Findings a page.")
+@_store_option
+@handle_errors
+def serve(port, page_size, store):
+    """A read-only web view of the findings store on http://127.0.0.1:PORT/: browse, filter and sort findings,
+    open one side by side, download CSV/JSON, see an outlet's coverage.
+
+    \b
+        reprintwatch serve --store /srv/reprintwatch/store.db --port 8765
+        # then open http://127.0.0.1:8765/?outlet=江南日报&authorised=no
+    """
+    from ..index import open_index
+    from .serve import serve as run_server
+
+    settings = _settings()
+
+    def licensed_index(s):
+        try:
+            return open_index(s)
+        except ReprintwatchError as exc:
+            click.echo(f"Warning: licensed index unavailable ({exc}); licensed texts are left out.", err=True)
+            return None
+
+    try:
+        run_server(settings, port, page_size, open_index=licensed_index,
+                   ready=lambda url: click.echo(f"Serving {url} (read-only; Ctrl-C to stop)", err=True))
+    except OSError as exc:
+        raise ReprintwatchError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+
+
 # --- evidence ---------------------------------------------------------------------------------------------
 
 

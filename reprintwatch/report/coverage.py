@@ -28,10 +28,26 @@ def coverage_report(
     """Where ``outlet``'s articles went: one group a licensed article, most-copied first. ``since`` and
     ``flt.since``/``flt.until`` are the licensed article's publish days; ``flt.top`` keeps the N articles
     with most unauthorised copies."""
-    flt = replace(flt or Filter(), outlet=(outlet,), date_field="article")
-    if since:
-        flt = replace(flt, since=since)
+    flt = coverage_filter(outlet, flt, since)
     assessments = select(store, licences, index, flt, group_key=article_key, outlet=outlet)
+    indexed = None
+    if index is not None:
+        try:
+            indexed = index.stats().outlets.get(outlet)
+        except Exception:  # stats are a nicety; a backend that cannot give them does not stop the report
+            indexed = None
+    return build_coverage(assessments, outlet, flt, indexed, chart_days)
+
+
+def coverage_filter(outlet: str, flt: Filter | None = None, since: _dt.date | None = None) -> Filter:
+    """``flt`` for one outlet, its dates read as the licensed article's publish days."""
+    flt = replace(flt or Filter(), outlet=(outlet,), date_field="article")
+    return replace(flt, since=since) if since else flt
+
+
+def build_coverage(assessments, outlet: str, flt: Filter, indexed: int | None = None,
+                   chart_days: int = CHART_DAYS) -> Report:
+    """The coverage report from judged, filtered findings (what :func:`coverage_report` reads)."""
     groups: dict[str, Group] = {}
     for a in assessments:
         f = a.finding
@@ -58,12 +74,6 @@ def coverage_report(
     )
     days = sorted({finding_day(a.finding) for a in assessments} - {"unknown"})
     last = _dt.date.fromisoformat(days[-1]) if days else _dt.datetime.now(_dt.timezone.utc).date()
-    indexed = None
-    if index is not None:
-        try:
-            indexed = index.stats().outlets.get(outlet)
-        except Exception:  # stats are a nicety; a backend that cannot give them does not stop the report
-            indexed = None
     extra_summary = {"articles_reprinted": len(groups)}
     if indexed is not None:
         extra_summary["articles_in_index"] = indexed

@@ -70,6 +70,10 @@ class FindingsStore:
         rows = self.store.list_findings(since=since)
         return [{_RENAMES.get(k, k): v for k, v in r.items()} for r in rows if hi is None or r["created_at"] < hi]
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``)."""
+        return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def get_finding(self, finding_id) -> dict | None:
         try:
             key = int(finding_id)

@@ -60,10 +60,10 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 34px 0 12px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 0; }
 .meta { color: var(--muted); font-size: 13px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px; margin-top: 18px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
-.card b { display: block; font-size: 26px; line-height: 1.2; }
-.card span { color: var(--muted); font-size: 13px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(118px, 1fr)); gap: 8px; margin-top: 14px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; }
+.card b { display: block; font-size: 22px; line-height: 1.2; }
+.card span { color: var(--muted); font-size: 12px; line-height: 1.3; display: block; }
 .card.bad b { color: var(--bad); } .card.ok b { color: var(--ok); } .card.warn b { color: var(--warn); }
 .chart { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
 table.groups { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
@@ -91,7 +91,8 @@ a { color: #2456b3; }
 .headline { font-size: 17px; margin: 14px 0 0; padding: 10px 14px; background: #fff; border: 1px solid var(--line);
             border-left: 5px solid var(--bad); border-radius: 8px; }
 .headline.calm { border-left-color: var(--ok); }
-.tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 14px; margin-top: 6px; }
+.tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 6px 18px; margin-top: 6px; }
+.tables > div { min-width: 0; overflow-x: auto; }
 .tables h3 { font-size: 14px; margin: 10px 0 6px; color: var(--muted); }
 table.t { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); font-size: 13px; }
 table.t th, table.t td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
