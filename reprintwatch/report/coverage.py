@@ -68,10 +68,8 @@ def build_coverage(assessments, outlet: str, flt: Filter, indexed: int | None = 
     for g in groups.values():
         g.assessments.sort(key=lambda a: (STATUS_ORDER[a.status], a.reprinter.label(), str(a.finding.get("finding_id"))))
     # most-copied first (issue 13: sorted by date, a team could not see what was copied most)
-    ordered = sorted(
-        groups.values(),
-        key=lambda g: (-len(g.assessments), -g.counts[UNAUTHORISED], str(g.detail.get("licensed_published_at") or ""), g.key),
-    )
+    newest_first = sorted(groups.values(), key=lambda g: (str(g.detail.get("licensed_published_at") or ""), g.key), reverse=True)
+    ordered = sorted(newest_first, key=lambda g: (-len(g.assessments), -g.counts[UNAUTHORISED]))  # stable: ties stay newest first
     days = sorted({finding_day(a.finding) for a in assessments} - {"unknown"})
     last = _dt.date.fromisoformat(days[-1]) if days else _dt.datetime.now(_dt.timezone.utc).date()
     extra_summary = {"articles_reprinted": len(groups)}
@@ -93,7 +91,7 @@ def build_coverage(assessments, outlet: str, flt: Filter, indexed: int | None = 
         groups=ordered,
         chart=chart_data([a.finding for a in assessments], day_range(last, chart_days)),
         extra={"summary": extra_summary, "outlet": outlet},
-        filter=flt,
+        filter=replace(flt, outlet=()),  # what was asked beyond the outlet the title names
     )
     new = summarise(latest, history)["new"] if assessments else None
     if new is not None:

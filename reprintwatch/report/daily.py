@@ -243,7 +243,7 @@ def daily_report(
     """Findings created on ``day`` (default: today, UTC) — or, when ``flt`` has ``since``/``until``, on
     those days — from ``store`` (a FindingsStore), judged with ``licences`` and kept by ``flt``. Licensed
     texts come from ``index`` when given. The chart covers the ``chart_days`` days up to the last day."""
-    flt = flt or Filter()
+    flt = asked = flt or Filter()
     if flt.since or flt.until:
         first = flt.since or flt.until
         last = flt.until or day or _dt.datetime.now(_dt.timezone.utc).date()
@@ -269,6 +269,6 @@ def daily_report(
         assessments=assessments,
         groups=group_by_reprinter(assessments),
         chart=chart_data(chart_rows, day_range(last, max(chart_days, (last - first).days + 1))),
-        filter=flt,
+        filter=asked,
         history=history,
     )

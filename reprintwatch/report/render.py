@@ -79,12 +79,20 @@ def _plain(line: str) -> str:
 def render_text(report: Report) -> str:
     """A terminal summary: counts, then one line per finding under its group."""
     s = report.summary
-    lines = [
-        report.title,
+    lines = [report.title]
+    if report.filter.active:
+        lines.append(f"Filter: {report.filter.describe()}")
+    lines += [
         f"{s['findings']} findings: {s['unauthorised']} unauthorised, {s['authorised']} authorised, "
         f"{s['published_first']} published before the licensed article; {s['unauthorised_but_credited']} "
         f"unauthorised copies credit a source; {s['stripped_dateline_or_byline']} stripped a dateline or byline.",
     ]
+    if s["findings"] and report.kind == "daily":
+        top = s["top_reprinters"][0]
+        lines.append(
+            f"Most copies: {top['name']} ({top['platform']}) with {top['findings']}, {top['unauthorised']} unauthorised, "
+            f"{top['authorised']} authorised."
+        )
     if "articles_reprinted" in s:
         indexed = f" of {s['articles_in_index']} in the licensed index" if "articles_in_index" in s else ""
         lines.append(f"{s['articles_reprinted']} article(s) reprinted{indexed}.")
