@@ -34,7 +34,8 @@ N = 240  # findings on the report day (plus N/4 over the 13 days before)
 @pytest.mark.parametrize("url, stored, expected", [
     ("https://mp.weixin.qq.com/s?__biz=MzA5&mid=1", "local", "wechat"),  # a JSONL export
     ("http://mp.weixin.qq.com/s/AbCdEf", "web", "wechat"),  # a WARC record or a crawl
-    ("https://MP.WEIXIN.QQ.COM./s/x", "feed", "wechat"),
+    ("https://MP.WEIXIN.QQ.COM/s/x", "feed", "wechat"),
+    ("https://mp.weixin.qq.com.evil.example/s/x", "local", "web"),  # a look-alike host is not WeChat
     ("https://www.toutiao.com/article/1/", "local", "toutiao"),
     ("https://notweixin.qq.com.example/s", "local", "web"),
     ("https://news.example/a/1.html", "local", "web"),

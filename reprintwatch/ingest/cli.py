@@ -140,7 +140,8 @@ def findings_list(fmt, excel, store, **filters):
             f"#{row['finding_id']}  {row['created_at']}  {a.status:<15} {row['verdict']:<15} sim {row['similarity']:.2f}  "
             f"covers {row['licensed_coverage']:.0%} of {row['licensed_outlet'] or '?'} {row['licensed_id']}"
         ))
-        click.echo(_plain(f"      {row['platform']}:{a.reprinter.label()}  {_one_line(row.get('title'))}  {row.get('url')}"))
+        who = row.get("account") or row.get("site") or a.reprinter.label()
+        click.echo(_plain(f"      {row['platform']}:{who}  {_one_line(row.get('title'))}  {row.get('url')}"))
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 

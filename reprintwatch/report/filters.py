@@ -14,15 +14,15 @@ from typing import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..errors import BadInput
+from .licences import is_wechat_page
 
 VERDICTS = ("full_reprint", "partial_reprint")
 
 # Where a copy was published, from its URL's host: a WeChat article is WeChat whether it came from a
 # crawl, a feed, a JSONL export or a WARC (issue 13: 7,561 JSONL copies of mp.weixin.qq.com pages were
-# all charted as "local"). A host matches itself and its subdomains.
+# all charted as "local"). WeChat is what the licence check calls WeChat (licences.is_wechat_page: the
+# host exactly); the self-media hosts below match themselves and their subdomains.
 PLATFORM_HOSTS = {
-    "mp.weixin.qq.com": "wechat",
-    "weixin.qq.com": "wechat",
     "toutiao.com": "toutiao",
     "baijiahao.baidu.com": "baijiahao",
     "weibo.com": "weibo",
@@ -52,6 +52,8 @@ def platform_from_url(url: str | None, stored: str | None = None) -> str:
         return stored
     if parts.scheme.lower() not in ("http", "https") or not host:
         return stored
+    if is_wechat_page(str(url)):
+        return "wechat"
     labels = host.split(".")
     for i in range(len(labels) - 1):
         known = PLATFORM_HOSTS.get(".".join(labels[i:]))

@@ -284,10 +284,13 @@ def summary_cards(summary: dict) -> str:
         ("Published before the licensed article", summary["published_first"], "warn"),
         ("Full reprints", summary.get("full_reprint", 0), ""),
         ("Partial reprints", summary.get("partial_reprint", 0), ""),
-        ("Unauthorised but credited", summary["unauthorised_but_credited"], ""),
+        ("Unauthorised, credit the licensed outlet", summary["unauthorised_crediting_licensed_outlet"], ""),
+        ("Unauthorised, credit another outlet", summary["unauthorised_crediting_another_outlet"], ""),
         ("Stripped dateline / byline", summary["stripped_dateline_or_byline"], ""),
         ("Reprinters", summary["reprinters"], ""),
     ]
+    if summary.get("contradictions"):
+        cards.append(("Contradict their own date", summary["contradictions"], "warn"))
     new = summary.get("new") or {}
     if new.get("history"):
         cards.append(("New reprinters", new.get("new_reprinters", 0), ""))

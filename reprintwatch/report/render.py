@@ -6,16 +6,16 @@ import io
 import json
 import re
 
+from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from .daily import Report
 
 FORMATS = ("html", "csv", "json", "text")
 
-CSV_FIELDS = (
-    "group", "finding_id", "status", "authorised", "licence_id", "licence_reason", "attribution",
-    "credited_outlets", "stripped", "first_publication", "platform", "reprinter", "suspect_url", "suspect_title",
-    "suspect_published_at", "licensed_id", "licensed_outlet", "licensed_title", "licensed_url",
-    "licensed_published_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "passages",
-    "evidence_sha256", "created_at",
+# one row a finding: its triage (the columns ``Assessment.triage`` flattens), then the finding itself
+CSV_FIELDS = ("group", "finding_id") + TRIAGE_CSV_COLUMNS + (
+    "credited_outlets", "platform", "suspect_title", "suspect_published_at", "licensed_id", "licensed_outlet",
+    "licensed_title", "licensed_url", "licensed_published_at", "verdict", "similarity", "licensed_coverage",
+    "suspect_coverage", "passages", "evidence_sha256", "created_at",
 )
 
 
@@ -29,22 +29,20 @@ BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV without it as GBK: the UT
 
 
 def csv_row(a, group: str = "") -> list[str]:
-    """One finding with its triage, as CSV cells (formula-safe)."""
+    """One finding with its triage, as CSV cells (formula-safe; true/false for yes/no)."""
     d = a.to_dict()
     row = {
         **d,
+        **triage_csv_row(a.triage()),
         "group": group,
-        "licence_id": d["licence"]["id"] if d["licence"] else "",
-        "attribution": a.attribution.status,
         "credited_outlets": "|".join(a.attribution.credited_outlets),
-        "stripped": "|".join(a.attribution.stripped),
         "passages": len(d["passages"] or []),
         "similarity": f"{float(a.finding.get('similarity') or 0):.3f}",
         "licensed_coverage": f"{float(a.finding.get('licensed_coverage') or 0):.3f}",
         "suspect_coverage": f"{float(a.finding.get('suspect_coverage') or 0):.3f}",
-        "authorised": "true" if a.authorised else "false",
     }
-    return [_csv_safe(row.get(name)) for name in CSV_FIELDS]
+    return [_csv_safe(("true" if v else "false") if isinstance(v, bool) else v)
+            for v in (row.get(name) for name in CSV_FIELDS)]
 
 
 def write_csv(out, rows, excel: bool = False) -> None:
@@ -84,8 +82,11 @@ def render_text(report: Report) -> str:
         lines.append(f"Filter: {report.filter.describe()}")
     lines += [
         f"{s['findings']} findings: {s['unauthorised']} unauthorised, {s['authorised']} authorised, "
-        f"{s['published_first']} published before the licensed article; {s['unauthorised_but_credited']} "
-        f"unauthorised copies credit a source; {s['stripped_dateline_or_byline']} stripped a dateline or byline.",
+        f"{s['published_first']} published before the licensed article; of the unauthorised, "
+        f"{s['unauthorised_crediting_licensed_outlet']} credit the licensed outlet and "
+        f"{s['unauthorised_crediting_another_outlet']} credit another outlet; "
+        f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
+        + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
     if s["findings"] and report.kind == "daily":
         top = s["top_reprinters"][0]
@@ -109,8 +110,12 @@ def render_text(report: Report) -> str:
             )
             lines.append(f"      licence: {a.decision.reason}")
             lines.append(f"      attribution: {a.attribution.summary()}")
-            if a.status == "published_first":
+            if a.decision.differences and a.decision.edited:
+                lines.append("      edits: " + "; ".join(a.decision.differences[:4]))
+            if a.status == "published_first" or a.contradiction:
                 lines.append(f"      first publication: {a.first_publication_note}")
+            if a.contradiction:
+                lines.append(f"      CONTRADICTION: {a.contradiction}")
     if not report.groups:
         lines.append("No findings.")
     return "\n".join(_plain(line) for line in lines) + "\n"
