@@ -109,7 +109,10 @@ def test_summary_answers_who_copied_most_and_whether_allowed(day, team):
     assert [(r["name"], r["findings"]) for r in s["most_copied"]] == sorted(copied.items(), key=lambda kv: (-kv[1], -bad_of(day, kv[0]), kv[0]))[:10]
     page = lxml.html.document_fromstring(write_and_read(day, team))
     line = page.xpath("//p[contains(@class,'headline')]")[0].text_content()
-    assert line.startswith(f"{s['unauthorised']:,} of {N:,} findings are unauthorised") and top[0]["name"] in line
+    most = max(counts, key=lambda k: (counts[k], bad[k], [-ord(c) for c in k]))
+    assert s["most_copies"]["name"] == most and s["most_copies"]["findings"] == counts[most]
+    assert line.startswith(f"{s['unauthorised']:,} of {N:,} findings are unauthorised")
+    assert f"Most copies: {most} " in line
 
 
 def bad_of(report, licensed_id) -> int:

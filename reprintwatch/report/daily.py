@@ -175,6 +175,8 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         "by_outlet": _count_rows(assessments, lambda a: a.finding.get("licensed_outlet")),
         "by_platform_status": _count_rows(assessments, lambda a: a.finding.get("platform") or "unknown"),
         "top_reprinters": reprinters[:TOP_ROWS],
+        # who copied most, whatever the licences say (the headline; the table above ranks by unauthorised)
+        "most_copies": min(reprinters, key=lambda r: (-r["findings"], -r[UNAUTHORISED], r["name"])) if reprinters else None,
         "most_copied": articles[:TOP_ROWS],
         "repeat_infringers": repeat[:TOP_ROWS],
         "repeat_infringers_total": len(repeat),

@@ -262,17 +262,21 @@ def headline(report: Report) -> str:
     s = report.summary
     if not s["findings"]:
         return '<p class="headline calm">No findings.</p>'
-    top = s["top_reprinters"][0]
+    top = s["most_copies"]
     allowed = (
         "none of it licensed" if top[AUTHORISED] == 0
         else "all of it licensed" if top[AUTHORISED] == top["findings"]
         else f"{_n(top[AUTHORISED])} licensed"
     )
+    worst = s["top_reprinters"][0]
+    also = ""
+    if worst["name"] != top["name"] and worst[UNAUTHORISED] > top[UNAUTHORISED]:
+        also = f' Most unauthorised: <b>{esc(worst["name"])}</b> ({_n(worst[UNAUTHORISED])}).'
     calm = " calm" if s["unauthorised"] == 0 else ""
     return (
         f'<p class="headline{calm}"><b>{_n(s["unauthorised"])}</b> of {_n(s["findings"])} findings are unauthorised. '
         f'Most copies: <b>{esc(top["name"])}</b> ({esc(top["platform"])}) with {_n(top["findings"])} — '
-        f'{_n(top[UNAUTHORISED])} unauthorised, {allowed}.</p>'
+        f'{_n(top[UNAUTHORISED])} unauthorised, {allowed}.{also}</p>'
     )
 
 

@@ -89,7 +89,7 @@ def render_text(report: Report) -> str:
         + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
     if s["findings"] and report.kind == "daily":
-        top = s["top_reprinters"][0]
+        top = s["most_copies"]
         lines.append(
             f"Most copies: {top['name']} ({top['platform']}) with {top['findings']}, {top['unauthorised']} unauthorised, "
             f"{top['authorised']} authorised."
