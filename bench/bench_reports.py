@@ -76,7 +76,7 @@ def reprinters(n: int, rng: random.Random) -> list[dict]:
 
 def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DAY) -> Settings:
     """A licensed index of the sample articles and a findings store with ``n`` findings."""
-    from reprintwatch.report.licences import LicenceRegistry, make_licence
+    from reprintwatch.report.licences import make_licence
 
     directory.mkdir(parents=True, exist_ok=True)
     settings = Settings.load(environ={}, db=directory / "licensed.db", store=directory / "store.db")
@@ -99,8 +99,8 @@ def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DA
                 content=row["content"], checked_at=created,
             )
             store.record_findings(suspect, [match], created_at=created)
-    with LicenceRegistry(settings.store) as registry:
-        registry.add_many([
+    with Store(settings.store) as store:
+        store.add_licences([
             make_licence("wechat", who[0]["account"] or who[1]["account"], "*", "2026-01-01", "2026-12-31", "may_edit", "bench"),
             make_licence("site", "news002.example", "江南日报", "2026-01-01", "2026-12-31", "may_reprint", "bench"),
             make_licence("wechat", who[3]["account"] or who[4]["account"], "华夏通讯社", "2025-01-01", "2025-12-31", "may_edit", "expired"),
@@ -235,14 +235,16 @@ class Browser:
 # --------------------------------------------------------------------------- the benchmark
 
 
-def build_and_render(settings: Settings, out: Path) -> dict:
-    from reprintwatch.report import FindingsStore, LicenceRegistry, daily_report
+def build_and_render(settings: Settings, out: Path, with_index: bool = True) -> dict:
+    import contextlib
+
+    from reprintwatch.report import daily_report
     from reprintwatch.report.html import write_html
 
     t0 = time.perf_counter()
-    with FindingsStore(settings.store) as store, LicenceRegistry(settings.store) as reg, \
-            SQLiteIndex(settings.db, create=False) as index:
-        report = daily_report(store, reg.list(), index, REPORT_DAY)
+    opened = SQLiteIndex(settings.db, create=False) if with_index else contextlib.nullcontext()
+    with Store(settings.store, create=False) as store, opened as index:
+        report = daily_report(store, store.licences(), index, REPORT_DAY)
     t1 = time.perf_counter()
     if out.parent.exists():
         shutil.rmtree(out.parent)
@@ -268,16 +270,15 @@ def render_before(settings: Settings, out: Path) -> dict:
     """The report page as the HTML layer before issue 13 rendered it (one page, everything expanded)."""
     import types
 
-    from reprintwatch.report import FindingsStore, LicenceRegistry, daily_report
+    from reprintwatch.report import daily_report
 
     src = subprocess.run(["git", "-C", str(REPO), "show", f"{BEFORE_COMMIT}:reprintwatch/report/html.py"],
                          capture_output=True, text=True, check=True).stdout
     module = types.ModuleType("reprintwatch.report._html_before")
     module.__package__ = "reprintwatch.report"
     exec(compile(src, f"{BEFORE_COMMIT}:html.py", "exec"), module.__dict__)
-    with FindingsStore(settings.store) as store, LicenceRegistry(settings.store) as reg, \
-            SQLiteIndex(settings.db, create=False) as index:
-        report = daily_report(store, reg.list(), index, REPORT_DAY)
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+        report = daily_report(store, store.licences(), index, REPORT_DAY)
     t = time.perf_counter()
     out.write_text(module.render_html(report), encoding="utf-8")
     return {"render_s": time.perf_counter() - t, "bytes": out.stat().st_size}
@@ -290,6 +291,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--before", type=int, nargs="*", default=[], metavar="SIZE",
                         help="Also open these sizes as rendered before issue 13 (slow: one big page).")
+    parser.add_argument("--no-index-from", type=int, default=None, metavar="SIZE",
+                        help="From this size on, judge without the licensed index (no licensed texts: no verbatim "
+                             "comparison, no stripped-dateline check, no side-by-side licensed text).")
     parser.add_argument("--keep", type=Path, help="Build the stores and pages here (kept) instead of a temp dir.")
     args = parser.parse_args(argv)
     chromium = None if args.no_browser else find_chromium()
@@ -310,11 +314,14 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             settings = make_store(work / f"n{n}", n)
             made = time.perf_counter() - t
-            runs = [build_and_render(settings, work / f"n{n}" / "html" / "daily.html") for _ in range(args.repeat)]
+            with_index = args.no_index_from is None or n < args.no_index_from
+            repeat = args.repeat if n <= 1000 else 1  # judging is the slow part; one build above 1k
+            runs = [build_and_render(settings, work / f"n{n}" / "html" / "daily.html", with_index) for _ in range(repeat)]
             row = {k: runs[-1][k] for k in ("findings", "index_bytes", "finding_pages", "largest_finding_page_bytes", "total_bytes")}
             row["build_s"] = statistics.median(r["build_s"] for r in runs)
             row["render_s"] = statistics.median(r["render_s"] for r in runs)
             row["store_s"] = made
+            row["licensed_index"] = with_index
             if browser:
                 page = (work / f"n{n}" / "html" / "daily.html").as_uri()
                 loads = [browser.open(page) for _ in range(args.repeat)]
@@ -344,7 +351,8 @@ def main(argv=None) -> int:
         before = "–"
         if "before_bytes" in r:
             before = f"{r['before_bytes'] / 1e6:.1f} MB, " + (f"{r['before_ms']:,.0f} ms" if "before_ms" in r else "–")
-        print(f"| {r['findings']:,} | {r['build_s']:.2f} | {r['render_s']:.2f} | {r['index_bytes'] / 1e6:.2f} MB | "
+        note = "" if r["licensed_index"] else " (no licensed index)"
+        print(f"| {r['findings']:,}{note} | {r['build_s']:.2f} | {r['render_s']:.2f} | {r['index_bytes'] / 1e6:.2f} MB | "
               f"{r['finding_pages']:,} (largest {r['largest_finding_page_bytes'] / 1e3:.0f} kB) | {load} | {painted} | {before} |")
     return 0
 

@@ -20,15 +20,15 @@ sys.path.insert(0, str(REPO / "bench"))
 from bench_reports import REPORT_DAY, Browser, find_chromium, make_store  # noqa: E402
 from report_sample import REPORT_DAY as SAMPLE_DAY, build_sample  # noqa: E402
 from reprintwatch.index import SQLiteIndex  # noqa: E402
-from reprintwatch.report import FindingsStore, LicenceRegistry, daily_report  # noqa: E402
+from reprintwatch.report import daily_report  # noqa: E402
+from reprintwatch.store import Store  # noqa: E402
 from reprintwatch.report.html import write_html  # noqa: E402
 from reprintwatch.report.serve import make_server_for  # noqa: E402
 
 
 def report_page(settings, day, out: Path) -> Path:
-    with FindingsStore(settings.store) as store, LicenceRegistry(settings.store) as reg, \
-            SQLiteIndex(settings.db, create=False) as index:
-        report = daily_report(store, reg.list(), index, day)
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+        report = daily_report(store, store.licences(), index, day)
     write_html(report, out)
     return out
 

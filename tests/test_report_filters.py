@@ -16,7 +16,7 @@ import pytest
 
 from reprintwatch.errors import BadInput
 from reprintwatch.index import SQLiteIndex
-from reprintwatch.report import FindingsStore, LicenceRegistry, coverage_report, daily_report
+from reprintwatch.report import coverage_report, daily_report
 from reprintwatch.report.filters import Filter, platform_from_url
 from reprintwatch.report.html import INLINE_LIMIT, chart_svg, nice_step, write_html
 from reprintwatch.report.render import BOM, render_csv
@@ -80,9 +80,8 @@ def team(tmp_path_factory):
 
 
 def _daily(settings, **filters):
-    with FindingsStore(settings.store) as store, LicenceRegistry(settings.store) as reg, \
-            SQLiteIndex(settings.db, create=False) as index:
-        return daily_report(store, reg.list(), index, REPORT_DAY, flt=Filter(**filters))
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+        return daily_report(store, store.licences(), index, REPORT_DAY, flt=Filter(**filters))
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +166,12 @@ def test_filters(day, team):
 
 
 def test_coverage_most_copied_first_and_top(team):
-    with FindingsStore(team.store) as store, LicenceRegistry(team.store) as reg, \
-            SQLiteIndex(team.db, create=False) as index:
+    with Store(team.store, create=False) as store, SQLiteIndex(team.db, create=False) as index:
         outlet = "江南日报"
-        rep = coverage_report(store, reg.list(), outlet, index)
+        rep = coverage_report(store, store.licences(), outlet, index)
         sizes = [len(g.assessments) for g in rep.groups]
         assert sizes == sorted(sizes, reverse=True) and len(sizes) > 1
-        top = coverage_report(store, reg.list(), outlet, index, flt=Filter(top=1, authorised=False))
+        top = coverage_report(store, store.licences(), outlet, index, flt=Filter(top=1, authorised=False))
         assert len(top.groups) == 1 and all(not a.authorised for a in top.assessments)
 
 
@@ -211,7 +209,7 @@ def test_the_three_commands_share_the_filter(team, monkeypatch):
     list_ids = sorted(json.loads(line)["finding_id"] for line in listed.output.splitlines())
     assert daily_ids and daily_ids == list_ids
     assert daily["filter"]["authorised"] == "no"
-    cov = json.loads(run("coverage", "--outlet", "华夏通讯社", "--unauthorised", "--platform", "wechat", "--format", "json").output)
+    cov = json.loads(run("report", "coverage", "--outlet", "华夏通讯社", "--unauthorised", "--platform", "wechat", "--format", "json").output)
     cov_ids = {f["finding_id"] for g in cov["groups"] for f in g["findings"]}
     assert set(daily_ids) <= cov_ids
     # --top N

@@ -1,38 +1,28 @@
-"""Commands ``licence``, ``report``, ``coverage`` and ``evidence``: a thin layer over reprintwatch.report.
+"""Commands ``findings``, ``licence``, ``report`` and ``evidence``: a thin layer over reprintwatch.report
+and the store.
 
-The root group (``reprintwatch.cli``) puts a :class:`~reprintwatch.config.Settings` in ``ctx.obj``; the
-findings store and the licences are in ``Settings.store``, the licensed texts in the licensed index.
+The settings come from the global options (:mod:`reprintwatch.cliutils`); findings, evidence and
+licences are in the store (``Settings.store``), the licensed texts in the licensed index.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
+import io
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
+from ..cliutils import InputFile, current_settings, handle_errors, write_output
 from ..config import Settings
-from ..errors import ReprintwatchError
-from .licences import KINDS, SCOPES, LicenceRegistry, make_licence
+from ..errors import BadInput
+from ..output import CsvWriter, one_line
+from ..store import Store
+from .licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
-
-
-def _settings() -> Settings:
-    """Global settings from the root group, with this command's ``--store`` (if given) on top."""
-    return current_settings(click.get_current_context().params.get("store"))
-
-
-def _store_option(func):
-    """``--store FILE``, as on ``ingest run``: the findings/evidence store, where licences live too."""
-    return click.option(
-        "--store", type=click.Path(dir_okay=False, path_type=Path), expose_value=True,
-        help="Findings/evidence store (env REPRINTWATCH_STORE; default in the user data dir).",
-    )(func)
 
 
 def _date(ctx, param, value):
@@ -44,138 +34,28 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@contextlib.contextmanager
 def _licensed_index(settings: Settings):
-    """The licensed index for side-by-side texts, or None (with a warning) when it cannot be opened."""
+    """The licensed index. Reports need its texts (a stripped dateline or byline is found by comparing
+    them): without it a report would silently under-count, so an unavailable index fails (exit 3)."""
     from ..index import open_index
 
-    try:
-        index = open_index(settings)
-    except ReprintwatchError as exc:
-        click.echo(f"Warning: licensed index unavailable ({exc}); licensed texts are left out.", err=True)
-        yield None
-        return
-    try:
-        yield index
-    finally:
-        index.close()
+    return open_index(settings)
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
-    click.echo(f"Wrote {output}", err=True)
-
-
-# --- licence ----------------------------------------------------------------------------------------------
-
-
-@click.group("licence")
-def licence():
-    """Manage reprint licences: who may reprint which outlet's articles, when, and how."""
-
-
-@licence.command("add")
-@click.option("--site", "site", metavar="DOMAIN", help="A web site; covers its subdomains too.")
-@click.option("--wechat", "wechat", metavar="ACCOUNT", help="A WeChat account name or ID (__biz).")
-@click.option("--app", "app", metavar="NAME", help="An app (matched against the ingest source name).")
-@click.option("--outlet", required=True, help="Outlet whose articles may be reprinted (* for all).")
-@click.option("--from", "valid_from", metavar="DATE", help="First day the licence is valid (YYYY-MM-DD).")
-@click.option("--until", "valid_until", metavar="DATE", help="Last day the licence is valid (YYYY-MM-DD).")
-@click.option("--scope", type=click.Choice(SCOPES), default="may_reprint", show_default=True,
-              help="may_reprint: verbatim only; may_edit: may also excerpt or rework.")
-@click.option("--note", default="", help="Free text, e.g. the contract number.")
-@_store_option
-@handle_errors
-def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note, store):
-    """Add a licence for one reprinter (exactly one of --site, --wechat, --app)."""
-    given = [(kind, value) for kind, value in zip(KINDS, (site, wechat, app)) if value]
-    if len(given) != 1:
-        raise click.UsageError("give exactly one of --site, --wechat or --app")
-    kind, reprinter = given[0]
-    lic = make_licence(kind, reprinter, outlet, valid_from, valid_until, scope, note, where="licence add")
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.add(lic)
-    click.echo(f"Added licence {added.describe()}")
-
-
-@licence.command("list")
-@click.option("--outlet", help="Only licences for this outlet.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-@_store_option
-@handle_errors
-def licence_list(outlet, fmt, store):
-    """List licences."""
-    with LicenceRegistry(_settings().store) as registry:
-        found = registry.list(outlet=outlet)
-    if fmt == "json":
-        click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        import csv
-        import io
-
-        from .licences import CSV_COLUMNS
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(("id",) + CSV_COLUMNS)
-        for lic in found:
-            writer.writerow([lic.id] + [getattr(lic, c) or "" for c in CSV_COLUMNS])
-        click.echo(out.getvalue(), nl=False)
-    else:
-        if not found:
-            click.echo("No licences.")
-        for lic in found:
-            click.echo(lic.describe() + (f"  {lic.note}" if lic.note else ""))
-
-
-@licence.command("remove")
-@click.argument("ids", nargs=-1, required=True, type=int)
-@_store_option
-@handle_errors
-def licence_remove(ids, store):
-    """Remove licences by id."""
-    with LicenceRegistry(_settings().store) as registry:
-        removed = registry.remove(ids)
-    missing = [i for i in ids if i not in removed]
-    click.echo(f"Removed {len(removed)} licence(s)" + (f"; not found: {', '.join(map(str, missing))}" if missing else ""))
-    if missing:
-        sys.exit(1)
-
-
-@licence.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_store_option
-@handle_errors
-def licence_import(file, store):
-    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
-
-    The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
-    """
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.import_csv(file)
-    click.echo(f"Imported {len(added)} licence(s) from {file}")
-
-
-# --- reports ----------------------------------------------------------------------------------------------
-
-
-def _open_store(settings: Settings):
-    from .findings import FindingsStore
-
-    return FindingsStore(settings.store)
+def _report_format(fmt: str | None, output) -> str:
+    """HTML by default into a file or pipe; text on a terminal (an HTML page is no use there)."""
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if fmt is None:
+        return "text" if to_terminal else "html"
+    if fmt == "html" and to_terminal:
+        raise click.UsageError("an HTML report needs -o FILE (or a pipe); use --format text to read it here")
+    return fmt
 
 
 def filter_options(outlet: bool = True, dates: str = "found"):
-    """The filter options ``report daily``, ``coverage`` and ``findings list`` share (one :class:`Filter`).
-
-    ``dates``: what ``--since/--until`` bound — the day a finding was made (``found``) or the licensed
-    article's publish day (``article``)."""
+    """The filter options ``report daily``, ``report coverage`` and ``findings list`` share (one
+    :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
+    finding was made (``found``) or the licensed article's publish day (``article``)."""
     from .assess import STATUSES
     from .filters import VERDICTS
 
@@ -186,8 +66,7 @@ def filter_options(outlet: bool = True, dates: str = "found"):
         click.option("--platform", multiple=True, metavar="NAME",
                      help="Only this platform, read from the copy's URL: wechat, web, feed, toutiao… (repeatable)."),
         click.option("--verdict", multiple=True, type=click.Choice(VERDICTS), help="Only this verdict (repeatable)."),
-        click.option("--status", multiple=True, type=click.Choice(STATUSES),
-                     help="Only this licence status (repeatable)."),
+        click.option("--status", multiple=True, type=click.Choice(STATUSES), help="Only this licence status (repeatable)."),
         click.option("--authorised/--unauthorised", "authorised", default=None,
                      help="Only copies a licence covers / does not cover."),
         click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
@@ -215,81 +94,294 @@ def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), au
                   authorised=authorised, since=since, until=until, top=top, date_field=dates)
 
 
-_FILTER_KEYS = ("outlets", "reprinter", "platform", "verdict", "status", "authorised", "since", "until", "top")
-
-
-def _pop_filter(kwargs: dict, dates: str = "found"):
-    return make_filter(**{k: kwargs.pop(k) for k in _FILTER_KEYS if k in kwargs}, dates=dates)
-
-
-def _emit(rep, fmt: str, output: Path | None, excel: bool) -> None:
-    if fmt == "html" and output is not None:
+def _emit(rep, fmt: str, output, excel: bool) -> None:
+    """The report to ``output`` (HTML into a file: plus a page per finding for a big report) or stdout."""
+    if fmt == "html" and output not in (None, "-"):
         from .html import write_html
 
-        written = write_html(rep, output)
+        written = write_html(rep, Path(output))
         extra = f" and {len(written) - 1:,} finding page(s) in {written[1].parent}" if len(written) > 1 else ""
         click.echo(f"Wrote {output}{extra}", err=True)
         return
-    _write(render(rep, fmt, excel=excel), output)
+    write_output(render(rep, fmt, excel=excel), output)
 
 
 _excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
 
 
+# --- findings ---
+
+VERDICT_CHOICES = ("full_reprint", "partial_reprint")
+
+
+@click.group()
+def findings():
+    """Query the reprints found by ingestion.
+
+    \b
+        reprintwatch findings list --since 2026-11-01
+    """
+
+
+FINDING_COLUMNS = (
+    "finding_id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
+    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "title",
+    "url", "published_at", "version", "evidence_id",
+)
+
+
+@findings.command("list")
+@filter_options()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+@handle_errors
+def findings_list(fmt, excel, **filters):
+    """List findings (suspect → licensed article) with their triage, oldest first; the fresh triage is
+    kept in the store.
+
+    \b
+        reprintwatch findings list --since 2026-11-01 --outlet 江南日报
+        reprintwatch findings list --unauthorised --platform wechat --top 5
+        reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
+    """
+    from .daily import select
+    from .render import write_csv
+
+    flt = make_filter(**filters)
+    settings = current_settings()
+    with Store(settings.store, create=False) as db, _licensed_index(settings) as index:
+        assessments = select(db, db.licences(), index, flt)
+        triages = {a.finding["finding_id"]: a.triage() for a in assessments}
+        db.record_triage(triages.items())  # kept with each finding, for the reports and dossiers
+    if fmt == "json":
+        for a in assessments:
+            row = dict(a.finding)
+            row.pop("content", None)
+            click.echo(json.dumps({**row, "triage": triages[row["finding_id"]]}, ensure_ascii=False, default=str))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        write_csv(buf, ((a, a.reprinter.label()) for a in assessments), excel=excel)
+        click.echo(buf.getvalue(), nl=False)
+        return
+    if not assessments:
+        click.echo("No findings.", err=True)
+        return
+    for a in assessments:
+        row = a.finding
+        triage = triages[row["finding_id"]]
+        click.echo(
+            f"#{row['finding_id']}  {row['created_at']}  {a.status:<15} {row['verdict']:<15} sim {row['similarity']:.2f}  "
+            f"covers {row['licensed_coverage']:.0%} of {one_line(row['licensed_outlet']) or '?'} {one_line(row['licensed_id'])}"
+        )
+        who = one_line(row.get("account") or row.get("site") or a.reprinter.label())
+        click.echo(f"      {row['platform']}:{who}  {one_line(row.get('title'), 80)}  {one_line(row.get('url'))}")
+        click.echo(f"      {one_line(triage.get('status'))}: {one_line(triage.get('licence_reason'), 160)}")
+        click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
+        if triage.get("contradiction"):
+            click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+    click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
+
+
+# --- licence ----------------------------------------------------------------------------------------------
+
+
+@click.group("licence", context_settings={"help_option_names": ["-h", "--help"]})
+def licence():
+    """Manage reprint licences: who may reprint which outlet's articles, when, and how.
+
+    \b
+        reprintwatch licence add --site partner.example --outlet 新华社
+    """
+
+
+@licence.command("add")
+@click.option("--site", "site", metavar="DOMAIN", help="A web site; covers its subdomains too.")
+@click.option("--wechat", "wechat", metavar="ACCOUNT", help="A WeChat account name or ID (__biz).")
+@click.option("--app", "app", metavar="NAME", help="An app (matched against the ingest source name).")
+@click.option("--outlet", required=True, help="Outlet whose articles may be reprinted (* for all).")
+@click.option("--from", "valid_from", metavar="DATE", help="First day the licence is valid (YYYY-MM-DD).")
+@click.option("--until", "valid_until", metavar="DATE", help="Last day the licence is valid (YYYY-MM-DD).")
+@click.option("--scope", type=click.Choice(SCOPES), default="may_reprint", show_default=True,
+              help="may_reprint: verbatim only; may_edit: may also excerpt or rework.")
+@click.option("--note", default="", help="Free text, e.g. the contract number.")
+@handle_errors
+def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note):
+    """Add a licence for one reprinter (exactly one of --site, --wechat, --app).
+
+    \b
+        reprintwatch licence add --wechat 江南观察 --outlet 新华社 --from 2026-01-01 --until 2026-12-31
+        reprintwatch licence add --site partner.example --outlet '*' --scope may_edit
+    """
+    given = [(kind, value) for kind, value in zip(KINDS, (site, wechat, app)) if value]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --site, --wechat or --app")
+    kind, reprinter = given[0]
+    lic = make_licence(kind, reprinter, outlet, valid_from, valid_until, scope, note, where="licence add")
+    with Store(current_settings().store) as db:
+        added = db.add_licences([lic])[0]
+    click.echo(f"Added licence {one_line(added.describe())}")
+
+
+@licence.command("list")
+@click.option("--outlet", help="Only licences for this outlet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@handle_errors
+def licence_list(outlet, fmt):
+    """List licences (the store is not created when there is none).
+
+    \b
+        reprintwatch licence list --outlet 新华社
+        reprintwatch licence list --format csv > licences.csv
+    """
+    from .licences import select
+
+    path = current_settings().store
+    found = []
+    if Path(path).exists():  # listing never creates a store
+        with Store(path, create=False) as db:
+            found = select(db.licences(), outlet=outlet)
+    if fmt == "json":
+        click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        from .licences import CSV_COLUMNS
+
+        out = io.StringIO()
+        writer = CsvWriter(out, ("id",) + CSV_COLUMNS)
+        for lic in found:
+            writer.write(lic.to_dict())
+        click.echo(out.getvalue(), nl=False)
+    else:
+        if not found:
+            click.echo("No licences.")
+        for lic in found:
+            click.echo(one_line(lic.describe() + (f"  {lic.note}" if lic.note else "")))
+
+
+@licence.command("remove")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@handle_errors
+def licence_remove(ids):
+    """Remove licences by id (exit 1 if one of them is not there).
+
+    \b
+        reprintwatch licence remove 3 4
+    """
+    with Store(current_settings().store, create=False) as db:
+        removed = db.remove_licences(ids)
+    missing = [i for i in ids if i not in removed]
+    click.echo(f"Removed {len(removed)} licence{'' if len(removed) == 1 else 's'}" + (f"; not found: {', '.join(map(str, missing))}" if missing else ""))
+    if missing:
+        sys.exit(1)
+
+
+@licence.command("import")
+@click.argument("file", type=InputFile(dash=False))
+@handle_errors
+def licence_import(file):
+    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
+
+    The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
+
+    \b
+        reprintwatch licence import licences.csv
+    """
+    from .licences import read_csv_file
+
+    licences = read_csv_file(file)
+    with Store(current_settings().store) as db:
+        added = db.add_licences(licences)
+    click.echo(f"Imported {len(added)} licence{'' if len(added) == 1 else 's'} from {file}")
+
+
+# --- reports ----------------------------------------------------------------------------------------------
+
+
+def _open_store(settings: Settings) -> Store:
+    return Store(settings.store, create=False)
+
+
 @click.group("report")
 def report():
-    """Reports on findings."""
+    """Reports on findings: the daily report and one outlet's coverage.
+
+    \b
+        reprintwatch report daily -o report.html
+    """
 
 
 @report.command("daily")
 @click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
 @filter_options()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="html (default into a file or pipe), text (default on a terminal), csv or json.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
 @_excel_option
-@_store_option
 @handle_errors
-def report_daily(day, fmt, output, excel, store, **filters):
+def report_daily(day, fmt, output, excel, **filters):
     """Findings of one day (or --since/--until), judged against the licences, summarised, grouped by who copied.
 
+    Needs the licensed index (--db or Elasticsearch): without its texts stripped datelines and
+    bylines would go uncounted, so the report fails (exit 3) instead.
+
     \b
-        reprintwatch report daily --date 2026-11-27 -o daily.html
+        reprintwatch report daily --date 2026-11-02 -o report.html
         reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
         reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
     """
     from .daily import daily_report
 
-    flt = _pop_filter(filters)
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = daily_report(store, registry.list(), index, day, flt=flt)
+    flt = make_filter(**filters)
+    settings = current_settings()
+    fmt = _report_format(fmt, output)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = daily_report(store, store.licences(), index, day, flt=flt)
     _emit(rep, fmt, output, excel)
 
 
-@click.command("coverage")
-@click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")
-@filter_options(outlet=False, dates="article")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
-@_excel_option
-@_store_option
+def _coverage_params(func):
+    func = _excel_option(func)
+    func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write here instead of stdout (HTML: plus a page per finding for big reports).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS),
+                        help="html (default into a file or pipe), text (default on a terminal), csv or json.")(func)
+    func = filter_options(outlet=False, dates="article")(func)
+    return click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")(func)
+
+
+@report.command("coverage")
+@_coverage_params
 @handle_errors
-def coverage(outlet, fmt, output, excel, store, **filters):
+def coverage(outlet, fmt, output, excel, **filters):
     """Where one outlet's articles were reprinted (most-copied first), and whether that was authorised.
 
+    Needs the licensed index, as `report daily` does. --since/--until are the articles' publish days.
+
     \b
-        reprintwatch coverage --outlet 江南日报 --since 2026-11-01 -o coverage.html
-        reprintwatch coverage --outlet 江南日报 --unauthorised --top 10 --format text
+        reprintwatch report coverage --outlet 新华社 --since 2026-10-01 -o coverage.html
+        reprintwatch report coverage --outlet 新华社 --unauthorised --top 10 --format text
     """
     from .coverage import coverage_report
 
-    flt = _pop_filter(filters, dates="article")
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = coverage_report(store, registry.list(), outlet, index, flt=flt)
+    flt = make_filter(**filters, dates="article")
+    settings = current_settings()
+    fmt = _report_format(fmt, output)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = coverage_report(store, store.licences(), outlet, index, flt=flt)
     _emit(rep, fmt, output, excel)
+
+
+@click.command("coverage", hidden=True)
+@_coverage_params
+@click.pass_context
+def coverage_alias(ctx, **kwargs):
+    """The old spelling of `report coverage`.
+
+    \b
+        reprintwatch coverage --outlet 新华社 --format text
+    """
+    ctx.invoke(coverage, **kwargs)
 
 
 # --- serve ------------------------------------------------------------------------------------------------
@@ -299,33 +391,23 @@ def coverage(outlet, fmt, output, excel, store, **filters):
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port on 127.0.0.1 (0: any free port). Only 127.0.0.1 is ever bound.")
 @click.option("--page-size", type=click.IntRange(10, 5000), default=200, show_default=True, help="Findings a page.")
-@_store_option
 @handle_errors
-def serve(port, page_size, store):
+def serve(port, page_size):
     """A read-only web view of the findings store on http://127.0.0.1:PORT/: browse, filter and sort findings,
     open one side by side, download CSV/JSON, see an outlet's coverage.
 
     \b
-        reprintwatch serve --store /srv/reprintwatch/store.db --port 8765
+        reprintwatch --store /srv/reprintwatch/store.db serve --port 8765
         # then open http://127.0.0.1:8765/?outlet=江南日报&authorised=no
     """
-    from ..index import open_index
     from .serve import serve as run_server
 
-    settings = _settings()
-
-    def licensed_index(s):
-        try:
-            return open_index(s)
-        except ReprintwatchError as exc:
-            click.echo(f"Warning: licensed index unavailable ({exc}); licensed texts are left out.", err=True)
-            return None
-
+    settings = current_settings()
     try:
-        run_server(settings, port, page_size, open_index=licensed_index,
+        run_server(settings, port, page_size, open_index=_licensed_index,
                    ready=lambda url: click.echo(f"Serving {url} (read-only; Ctrl-C to stop)", err=True))
     except OSError as exc:
-        raise ReprintwatchError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        raise BadInput(f"127.0.0.1:{port}", f"cannot listen: {exc.strerror or exc}") from None
 
 
 # --- evidence ---------------------------------------------------------------------------------------------
@@ -333,21 +415,28 @@ def serve(port, page_size, store):
 
 @click.group("evidence")
 def evidence():
-    """Export and verify evidence bundles."""
+    """Export and verify evidence bundles.
+
+    \b
+        reprintwatch evidence export 17 -o finding-17.zip
+    """
 
 
 @evidence.command("export")
 @click.argument("finding_id")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
-@_store_option
 @handle_errors
-def evidence_export(finding_id, output, store):
-    """Write FINDING_ID's evidence (page bytes, texts, metadata, hashes) to a zip; print the manifest hash."""
+def evidence_export(finding_id, output):
+    """Write FINDING_ID's evidence (page bytes, texts, metadata, hashes) to a zip; print the manifest hash.
+
+    \b
+        reprintwatch evidence export 17 -o finding-17.zip
+    """
     from .evidence import export_bundle
 
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        result = export_bundle(store, finding_id, output, registry.list(), index)
+    settings = current_settings()
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
 
@@ -357,7 +446,11 @@ def evidence_export(finding_id, output, store):
 @click.option("--expect", metavar="SHA256", help="The manifest hash printed at export; proves it is the same bundle.")
 @handle_errors
 def evidence_verify(bundle, expect):
-    """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not."""
+    """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not.
+
+    \b
+        reprintwatch evidence verify finding-17.zip --expect 3f5c…
+    """
     from .evidence import verify_bundle
 
     result = verify_bundle(bundle, expect)

@@ -10,6 +10,7 @@ import datetime as _dt
 from dataclasses import replace
 from typing import Sequence
 
+from ..errors import LicensedIndexError
 from .assess import UNAUTHORISED
 from .daily import CHART_DAYS, STATUS_ORDER, Group, Report, chart_data, day_range, now_utc, select, summarise
 from .filters import Filter, article_key, finding_day
@@ -34,7 +35,7 @@ def coverage_report(
     if index is not None:
         try:
             indexed = index.stats().outlets.get(outlet)
-        except Exception:  # stats are a nicety; a backend that cannot give them does not stop the report
+        except LicensedIndexError:  # stats are a nicety; a backend that cannot give them does not stop the report
             indexed = None
     return build_coverage(assessments, outlet, flt, indexed, chart_days)
 

@@ -206,9 +206,8 @@ def select(store, licences: Sequence[Licence], index, flt: Filter, group_key: Ca
 
 
 def history_rows(store, since: str, until: str) -> list[dict]:
-    """Finding rows (no texts, not judged) found in ``[since, until)``: enough for charts and "new"."""
-    rows = store.list_rows(since=since, until=until)
-    return [with_platform(r) for r in rows]
+    """Findings (not judged) found in ``[since, until)``: for the chart and the "new" figures."""
+    return [with_platform(r) for r in store.list_findings(since=since, before=until)]
 
 
 def chart_data(findings: Sequence[dict], days: Sequence[str]) -> dict:
@@ -247,7 +246,7 @@ def daily_report(
     flt: Filter | None = None,
 ) -> Report:
     """Findings created on ``day`` (default: today, UTC) — or, when ``flt`` has ``since``/``until``, on
-    those days — from ``store`` (a FindingsStore), judged with ``licences`` and kept by ``flt``. Licensed
+    those days — from ``store`` (a :class:`~reprintwatch.store.Store`), judged with ``licences`` and kept by ``flt``. Licensed
     texts come from ``index`` when given. The chart covers the ``chart_days`` days up to the last day."""
     flt = asked = flt or Filter()
     if flt.since or flt.until:

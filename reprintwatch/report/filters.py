@@ -315,7 +315,7 @@ def store_bounds(flt: Filter) -> dict:
         if flt.since:
             out["since"] = flt.since.isoformat()
         if flt.until:
-            out["until"] = (flt.until + _dt.timedelta(days=1)).isoformat()
+            out["until"] = flt.until.isoformat()  # the store reads a bare date as the whole day
     if len(flt.outlet) == 1:
         out["outlet"] = flt.outlet[0]
     if len(flt.verdict) == 1:

@@ -1,11 +1,10 @@
 """Reports as CSV (one row a finding) and JSON (the report's data); HTML is in ``html.py``."""
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
 
+from ..output import BOM, CsvWriter, terminal_safe  # noqa: F401 - BOM is part of this module's face
 from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from .daily import Report
 
@@ -19,19 +18,10 @@ CSV_FIELDS = ("group", "finding_id") + TRIAGE_CSV_COLUMNS + (
 )
 
 
-def _csv_safe(value) -> str:
-    """Text for a spreadsheet cell: a leading = + - @ would be read as a formula, so prefix a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-BOM = "\ufeff"  # Excel on Chinese Windows reads a CSV without it as GBK: the UTF-8 text comes out garbled
-
-
-def csv_row(a, group: str = "") -> list[str]:
-    """One finding with its triage, as CSV cells (formula-safe; true/false for yes/no)."""
+def csv_row(a, group: str = "") -> dict:
+    """One finding with its triage, as a CSV row (the writer makes every cell formula-safe)."""
     d = a.to_dict()
-    row = {
+    return {
         **d,
         **triage_csv_row(a.triage()),
         "group": group,
@@ -41,19 +31,14 @@ def csv_row(a, group: str = "") -> list[str]:
         "licensed_coverage": f"{float(a.finding.get('licensed_coverage') or 0):.3f}",
         "suspect_coverage": f"{float(a.finding.get('suspect_coverage') or 0):.3f}",
     }
-    return [_csv_safe(("true" if v else "false") if isinstance(v, bool) else v)
-            for v in (row.get(name) for name in CSV_FIELDS)]
 
 
 def write_csv(out, rows, excel: bool = False) -> None:
-    """Write a header and ``(assessment, group)`` rows to the text stream ``out``; ``excel`` starts with a
-    UTF-8 byte-order mark."""
-    if excel:
-        out.write(BOM)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
+    """Write a header and ``(assessment, group)`` rows to the text stream ``out`` through the one CSV
+    writer (:class:`reprintwatch.output.CsvWriter`); ``excel`` starts with a UTF-8 byte-order mark."""
+    writer = CsvWriter(out, CSV_FIELDS, bom=excel)
     for a, group in rows:
-        writer.writerow(csv_row(a, group))
+        writer.write(csv_row(a, group))
 
 
 def render_csv(report: Report, excel: bool = False) -> str:
@@ -64,14 +49,6 @@ def render_csv(report: Report, excel: bool = False) -> str:
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
-
-
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
-
-
-def _plain(line: str) -> str:
-    """One terminal line: page text may carry ANSI escapes or bidi overrides; they become spaces."""
-    return _CONTROL_RE.sub(" ", line)
 
 
 def render_text(report: Report) -> str:
@@ -116,7 +93,7 @@ def render_text(report: Report) -> str:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
     if not report.groups:
         lines.append("No findings.")
-    return "\n".join(_plain(line) for line in lines) + "\n"
+    return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"
 
 
 def render(report: Report, fmt: str, excel: bool = False) -> str:

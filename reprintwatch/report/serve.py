@@ -63,10 +63,10 @@ class FindingsView:
     """The judged findings of the store, cached until the store changes (``PRAGMA data_version``)."""
 
     def __init__(self, settings: Settings, open_index: Callable | None = None):
-        from .findings import FindingsStore
+        from ..store import Store
 
         self.settings = settings
-        self.store = FindingsStore(settings.store)
+        self.store = Store(settings.store, create=False)
         self.index = open_index(settings) if open_index else None
         self._cache: dict = {}
         self._version = None
@@ -78,14 +78,11 @@ class FindingsView:
             self.index.close()
 
     def licences(self):
-        from .licences import LicenceRegistry
-
-        with LicenceRegistry(self.settings.store) as registry:
-            return registry.list()
+        return self.store.licences()
 
     def assessments(self, flt: Filter, outlet: str | None = None) -> list:
         """Findings kept by ``flt`` (without ``top``), judged; cached per store version and SQL bounds."""
-        version = self.store.data_version()
+        version = self.store.data_version()  # this view never writes: any change is someone else's
         if version != self._version:
             self._cache.clear()
             self._version = version
@@ -116,7 +113,7 @@ class FindingsView:
             return None
 
     def outlets(self) -> list[str]:
-        return sorted({str(r.get("licensed_outlet") or "") for r in self.store.list_rows()} - {""})
+        return self.store.outlets()
 
 
 def _query(environ) -> dict:
