@@ -88,15 +88,32 @@ def merge_runs(runs: Sequence[KeyRun]) -> KeyRun:
     return KeyRun(keys[order], owners[order])
 
 
+def _key_ranges(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo, hi)`` of each of the sorted ``q`` in ``keys``: one binary search, and a second one only for the
+    keys held by several owners (most have one, so a lookup in a large run costs half as many cache misses)."""
+    lo = np.searchsorted(keys, q, "left")
+    n = len(keys)
+    hit = lo < n
+    hit[hit] = keys[lo[hit]] == q[hit]
+    hi = lo + hit
+    multi = hit & (hi < n)
+    multi[multi] = keys[hi[multi]] == q[multi]
+    if multi.any():
+        hi[multi] = np.searchsorted(keys, q[multi], "right")
+    return lo, hi
+
+
 def shared_key_counts(runs: Sequence[KeyRun], keys: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray]:
     """``(owners, shared)``: every owner holding at least one of ``keys``, and how many of them it holds.
 
     Keys held by more than ``max_df`` owners (over all runs) are not counted: boilerplate that survived
     normalisation would make every article that carries it a candidate of every other."""
-    q = np.unique(np.asarray(keys, dtype=np.int64))
+    q = np.asarray(keys, dtype=np.int64)
+    if len(q) > 1 and not np.all(q[1:] > q[:-1]):  # fingerprint keys come sorted and unique
+        q = np.unique(q)
     if len(q) == 0 or not runs:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    bounds = [(np.searchsorted(r.keys, q, "left"), np.searchsorted(r.keys, q, "right")) for r in runs]
+    bounds = [_key_ranges(r.keys, q) for r in runs]
     df = np.sum([hi - lo for lo, hi in bounds], axis=0)
     cold = df <= max_df
     found = []

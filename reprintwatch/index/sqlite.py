@@ -89,6 +89,8 @@ class SQLiteIndex(LicensedIndex):
         self._runs: dict[int, KeyRun] = {}
         self._seen_version: int | None = None
         self._count = 0
+        self._rowids = np.zeros(0, np.int64)
+        self._names: list[str] = []
 
     # --- metadata ---------------------------------------------------------------------------------------
     def _check_schema(self) -> None:
@@ -246,14 +248,18 @@ class SQLiteIndex(LicensedIndex):
 
     # --- reads ------------------------------------------------------------------------------------------
     def _key_table(self) -> list[KeyRun]:
-        """The runs, loaded once per process and refreshed when the file changed (own or other writers)."""
+        """The runs and the row → id map, loaded once per process and refreshed when the file changed (own or
+        other writers: ``PRAGMA data_version``); runs already held are kept (a run never changes)."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._seen_version:
-            with self._transaction("DEFERRED"):  # one consistent snapshot of runs and count
+            with self._transaction("DEFERRED"):  # one consistent snapshot of runs and ids
                 present = [r for (r,) in self.conn.execute("SELECT run FROM key_runs")]
                 runs = {r: self._runs[r] if r in self._runs else self._load_run(r) for r in present}
-                self._count = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                rows = self.conn.execute("SELECT rowid, id FROM articles ORDER BY rowid").fetchall()
             self._runs = runs
+            self._rowids = np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows))
+            self._names = [i for _, i in rows]
+            self._count = len(rows)
             self._seen_version = version
         return list(self._runs.values())
 
@@ -262,24 +268,15 @@ class SQLiteIndex(LicensedIndex):
             return []
         runs = self._key_table()
         owners, shared = shared_key_counts(runs, keys, max_key_frequency(self._count))
-        if len(owners) == 0:
-            return []
-        # most shared first, ties by id: every owner tied with the last one kept needs its id
-        order = np.argsort(-shared, kind="stable")
-        cutoff = shared[order[min(limit, len(order)) - 1]]
-        pool = order[shared[order] >= cutoff]
-        names = self._ids(owners[pool].tolist())
-        best = sorted(((names[r], int(n)) for r, n in zip(owners[pool].tolist(), shared[pool]) if r in names),
-                      key=lambda kv: (-kv[1], kv[0]))
-        return best[:limit]
-
-    def _ids(self, rowids: list[int]) -> dict[int, str]:
-        names: dict[int, str] = {}
-        for i in range(0, len(rowids), _MAX_VARS):
-            chunk = rowids[i : i + _MAX_VARS]
-            names.update(self.conn.execute(
-                f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
-        return names
+        if len(owners) > limit:  # keep the best `limit` and everything tied with the last of them
+            keep = shared >= np.partition(shared, len(shared) - limit)[len(shared) - limit]
+            owners, shared = owners[keep], shared[keep]
+        # most shared first, ties by id (the row → id map is in memory: ids of hundreds of one-key
+        # candidates were an SQL query per check, ~40 % of a lookup at 10k articles)
+        pos = np.minimum(np.searchsorted(self._rowids, owners), max(0, len(self._rowids) - 1)).tolist()
+        best = sorted((-n, self._names[p]) for n, p, o in zip(shared.tolist(), pos, owners.tolist())
+                      if self._rowids[p] == o)
+        return [(name, -neg) for neg, name in best[:limit]]
 
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         found: dict[str, IndexedArticle] = {}
