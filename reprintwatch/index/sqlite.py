@@ -29,7 +29,8 @@ from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
 from ..dedupe.lsh import KeyRun, make_run, merge_runs, shared_key_counts
 from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency
+from ..sqlitedb import Database
+from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,22 +71,21 @@ class SQLiteIndex(LicensedIndex):
 
     def __init__(self, path, params: FingerprintParams | None = None, create: bool = True):
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise LicensedIndexError(
-                f"no licensed index at {self.path}; create one with `reprintwatch index add FILE.jsonl` "
-                "(or point --db / REPRINTWATCH_DB at an existing one)"
-            )
+        _refuse_schema_1(self.path)
+        self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError,
+                           meta={"fingerprint": json.dumps((params or FingerprintParams()).to_dict()),
+                                 # informational: both implementations give jieba's cuts (dedupe/segment.py)
+                                 "segmenter": segmenter()},
+                           create=create, remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
+                           "--db / REPRINTWATCH_DB at an existing one)")
+        self.conn = self.db.conn
+        self._transaction = self.db.transaction
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self._check_schema()
-            self.conn.executescript(_SCHEMA)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise LicensedIndexError(f"cannot open licensed index {self.path}: {exc}") from None
-        self.params = self._check_meta(params or FingerprintParams())
-        # the in-memory key table: run id → KeyRun, and the data_version it was checked at
+            self.params = self._check_meta(params or FingerprintParams())
+        except BaseException:
+            self.db.close()
+            raise
+        # the in-memory key table: run id → KeyRun, the row → id map, and the data_version they were read at
         self._runs: dict[int, KeyRun] = {}
         self._seen_version: int | None = None
         self._count = 0
@@ -93,43 +93,9 @@ class SQLiteIndex(LicensedIndex):
         self._names: list[str] = []
 
     # --- metadata ---------------------------------------------------------------------------------------
-    def _check_schema(self) -> None:
-        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-        if not has_meta:
-            return
-        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is not None and int(row[0]) != SCHEMA_VERSION:
-            how = (f"upgrade it in place with `reprintwatch --db {self.path} index migrate` (it re-uses the stored "
-                   "signatures), or re-create it with `reprintwatch index add`") if int(row[0]) == 1 else \
-                "re-create it with `reprintwatch index add`"
-            raise LicensedIndexError(
-                f"{self.path} has index schema version {row[0]}, this reprintwatch uses {SCHEMA_VERSION}; {how}"
-            )
-
     def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
-        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
-        if not meta:
-            with self._transaction():
-                self.conn.executemany(
-                    "INSERT INTO meta(key, value) VALUES (?, ?)",
-                    [("schema_version", str(SCHEMA_VERSION)), ("fingerprint", json.dumps(params.to_dict())),
-                     ("segmenter", segmenter())],  # informational: both give jieba's cuts (dedupe/segment.py)
-                )
-            return params
-        stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
-        return check_fingerprint_params(stored, params, str(self.path), "Re-index into a new --db.")
-
-    def _transaction(self, mode: str = "IMMEDIATE"):
-        conn = self.conn
-
-        class _Tx:
-            def __enter__(self_inner):
-                conn.execute(f"BEGIN {mode}")
-
-            def __exit__(self_inner, exc_type, *_):
-                conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-        return _Tx()
+        return check_fingerprint_params(self.db.meta.get("fingerprint"), params, str(self.path),
+                                        "Re-index into a new --db.")
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
@@ -242,8 +208,10 @@ class SQLiteIndex(LicensedIndex):
     def reopen(self) -> None:
         """In a forked worker: a connection of its own (SQLite connections must not cross a fork); the key
         table loaded by the parent is kept — shared copy-on-write, never written — and refreshed as usual."""
-        self._inherited = self.conn  # not closed: closing it here could drop the parent's locks
-        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self._inherited = self.db  # not closed: closing it here could drop the parent's locks
+        self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError, create=False)
+        self.conn = self.db.conn
+        self._transaction = self.db.transaction
         self._seen_version = None
 
     # --- reads ------------------------------------------------------------------------------------------
@@ -252,13 +220,16 @@ class SQLiteIndex(LicensedIndex):
         other writers: ``PRAGMA data_version``); runs already held are kept (a run never changes)."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._seen_version:
-            with self._transaction("DEFERRED"):  # one consistent snapshot of runs and ids
-                present = [r for (r,) in self.conn.execute("SELECT run FROM key_runs")]
+            self.conn.execute("BEGIN")  # a read transaction: one consistent snapshot of runs and ids
+            try:
+                present = [r[0] for r in self.conn.execute("SELECT run FROM key_runs")]
                 runs = {r: self._runs[r] if r in self._runs else self._load_run(r) for r in present}
                 rows = self.conn.execute("SELECT rowid, id FROM articles ORDER BY rowid").fetchall()
+            finally:
+                self.conn.execute("COMMIT")
             self._runs = runs
-            self._rowids = np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows))
-            self._names = [i for _, i in rows]
+            self._rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            self._names = [r[1] for r in rows]
             self._count = len(rows)
             self._seen_version = version
         return list(self._runs.values())
@@ -268,15 +239,13 @@ class SQLiteIndex(LicensedIndex):
             return []
         runs = self._key_table()
         owners, shared = shared_key_counts(runs, keys, max_key_frequency(self._count))
-        if len(owners) > limit:  # keep the best `limit` and everything tied with the last of them
-            keep = shared >= np.partition(shared, len(shared) - limit)[len(shared) - limit]
-            owners, shared = owners[keep], shared[keep]
-        # most shared first, ties by id (the row → id map is in memory: ids of hundreds of one-key
-        # candidates were an SQL query per check, ~40 % of a lookup at 10k articles)
-        pos = np.minimum(np.searchsorted(self._rowids, owners), max(0, len(self._rowids) - 1)).tolist()
-        best = sorted((-n, self._names[p]) for n, p, o in zip(shared.tolist(), pos, owners.tolist())
-                      if self._rowids[p] == o)
-        return [(name, -neg) for neg, name in best[:limit]]
+        return top_candidates(dict(zip(owners.tolist(), shared.tolist())), limit, self._ids)
+
+    def _ids(self, rowids: list[int]) -> dict[int, str]:
+        """Article ids of rows, from the in-memory map (an SQL query per check for the ids of hundreds of
+        one-key candidates was ~40 % of a lookup at 10k articles)."""
+        pos = np.minimum(np.searchsorted(self._rowids, rowids), max(0, len(self._rowids) - 1)).tolist()
+        return {r: self._names[p] for r, p in zip(rowids, pos) if self._rowids[p] == r}
 
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         found: dict[str, IndexedArticle] = {}
@@ -335,7 +304,8 @@ class SQLiteIndex(LicensedIndex):
             params = FingerprintParams.from_dict(json.loads(
                 conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
             done = 0
-            with index._transaction():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 conn.execute("DROP TABLE IF EXISTS bands")
                 conn.execute("ALTER TABLE articles ADD COLUMN run INTEGER NOT NULL DEFAULT -2")
                 for statement in _SCHEMA.split(";"):
@@ -355,6 +325,10 @@ class SQLiteIndex(LicensedIndex):
                     last = owners[-1]
                     done += len(rows)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
             return done
         except sqlite3.DatabaseError as exc:
             raise LicensedIndexError(f"cannot migrate licensed index {path}: {exc}") from None
@@ -362,7 +336,25 @@ class SQLiteIndex(LicensedIndex):
             conn.close()
 
     def close(self) -> None:
+        self.db.close()
+
+
+def _refuse_schema_1(path: Path) -> None:
+    """A schema-1 index (one row per band key) is refused with the way to upgrade it, before anything is
+    written to it (the shared opener would otherwise try to create schema 2's tables in it)."""
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # not readable as an index: the opener says what is wrong with it
+    if row is not None and row[0] == "1":
+        raise LicensedIndexError(
+            f"{path} has licensed index schema version 1, this reprintwatch uses {SCHEMA_VERSION}; upgrade it in "
+            f"place with `reprintwatch --db {path} index migrate` (it re-uses the stored signatures), or "
+            "re-create it with `reprintwatch index add`"
+        )
