@@ -46,13 +46,30 @@ def _articles(n, prefix="a"):
             for i in range(n)]
 
 
+def top_by_brute_force(index, keys):
+    """What ``candidates`` must answer, from the articles' own band keys recomputed from their signatures."""
+    from reprintwatch.dedupe.fingerprint import band_keys
+    from reprintwatch.index.base import max_key_frequency, top_candidates
+
+    rows = index.conn.execute("SELECT id FROM articles").fetchall()
+    records = index.get([r[0] for r in rows])
+    owned = {r.article.id: set(band_keys(r.signature.shingles, index.params).tolist()) for r in records}
+    df = {int(k): sum(int(k) in o for o in owned.values()) for k in keys}
+    cold = {k for k, n in df.items() if n <= max_key_frequency(len(owned))}
+    counts = {i: len(o & cold) for i, o in owned.items() if o & cold}
+    return top_candidates(counts, 100)
+
+
 def test_many_small_batches_keep_few_runs_and_answer_like_one_batch(tmp_path):
     arts = _articles(60)
     with SQLiteIndex(tmp_path / "one.db") as one, SQLiteIndex(tmp_path / "many.db") as many:
         Detector(one).add(arts)
         d = Detector(many)
+        probe_keys = d.fingerprint(METRO).keys
         for i in range(0, len(arts), 2):
             d.add(arts[i : i + 2])
+            # the same object reads between writes: merged runs must never be mistaken for ones it holds
+            assert many.candidates(probe_keys, 100) == top_by_brute_force(many, probe_keys)
         runs = many.conn.execute("SELECT count(*) FROM key_runs").fetchone()[0]
         assert runs < 4  # 30 batches, merged as they come
         assert one.stats().band_keys == many.stats().band_keys

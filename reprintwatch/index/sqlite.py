@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS articles_run ON articles(run);
 CREATE TABLE IF NOT EXISTS key_runs (
-    run INTEGER PRIMARY KEY,
+    run INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: readers cache runs by id
     entries INTEGER NOT NULL,
     keys BLOB NOT NULL,
     owners BLOB NOT NULL
