@@ -94,17 +94,20 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert run("recheck", "--delay", "0").exit_code == 0
     assert site.hits.get("/mp/s/LibRaRyRePrInT01") == hits.get("/mp/s/LibRaRyRePrInT01")
 
-    # the reports: status and time to removal, per platform and reprinter
-    report = json.loads(run("report", "daily", "--format", "json").output)
-    t = report["takedown"]
+    # the takedown figures (report.takedown): status and time to removal, per platform and reprinter
+    from reprintwatch.report.takedown import render_takedown_text, takedown_for
+
+    with Store(env / "store" / "store.db") as store:
+        t = takedown_for(store, store.licences(), store.list_findings())
     assert (t["findings"], t["complained"], t["removed"], t["removed_after_complaint_notice"]) == (2, 2, 2, 1)
     assert 2.9 <= t["median_days_complaint_to_removal"] <= 3.1
     assert {b["platform"] for b in t["by_platform"]} == {"wechat", "feed"}
-    text = run("report", "daily", "--format", "text").output
+    text = "\n".join(render_takedown_text(t))
     assert "Takedowns: 2 infringing finding(s), 2 complained about, 2 removed (1 with a complaint notice)" in text
-    html = run("coverage", "--outlet", "东湖晚报", "--format", "html").output
+    report = json.loads(run("report", "daily", "--format", "json").output)
+    assert report["takedown"]["removed"] == 2 and report["takedown"]["complained"] == 2
+    html = run("report", "coverage", "--outlet", "东湖晚报", "--format", "html").output
     assert "Complaints and takedowns" in html and "<td>wechat</td>" in html
-
 
 def test_an_interrupted_recheck_is_resumed(site, env):
     found = ingest(site, env)
