@@ -614,6 +614,15 @@ class Store:
                     removed.append(int(licence_id))
         return removed
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def outlets(self) -> list[str]:
+        """The licensed outlets that have findings."""
+        rows = self.conn.execute("SELECT DISTINCT licensed_outlet FROM findings WHERE licensed_outlet != ''")
+        return sorted(r[0] for r in rows)
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("evidence", "suspects", "findings", "seen", "pending", "licences"):
