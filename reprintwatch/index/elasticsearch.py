@@ -42,7 +42,7 @@ from elasticsearch import (
 from elasticsearch.exceptions import ElasticsearchWarning
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency
 
@@ -594,7 +594,7 @@ class ElasticsearchIndex(LicensedIndex):
         """Rebuild the index behind ``settings.es_index`` in the current layout and swap the alias to it.
 
         Every document is rebuilt from what every layout stores (metadata, content, signature); band keys
-        are recomputed from the signature with the index's own fingerprint parameters, so checks return the
+        are recomputed from the signature and text with the index's own fingerprint parameters, so checks return the
         same matches afterwards. The old concrete index is kept (delete it when satisfied) unless it had
         the alias's own name, in which case the swap replaces it. Safe to rerun after an interruption."""
         url = settings.es_url
@@ -656,7 +656,7 @@ class ElasticsearchIndex(LicensedIndex):
                                     query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}}):
                 src = hit["_source"]
                 record = from_document(src)
-                keys = band_keys(record.signature.shingles, stored)
+                keys = index_keys(record.article.content, record.signature, stored)
                 item = IndexedArticle(record.article, record.signature, keys)
                 yield {"_op_type": "index", "_index": new, "_id": doc_id(record.article.id),
                        "_source": to_document(item)}

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency
 
@@ -106,7 +106,7 @@ class SQLiteIndex(LicensedIndex):
                 art = item.article
                 digest = item.content_hash
                 row = self.conn.execute(
-                    "SELECT rowid, content_hash, signature FROM articles WHERE id = ?", (art.id,)
+                    "SELECT rowid, content_hash, signature, content FROM articles WHERE id = ?", (art.id,)
                 ).fetchone()
                 if row is not None and row[1] == digest:
                     result.unchanged += 1
@@ -123,7 +123,7 @@ class SQLiteIndex(LicensedIndex):
                     result.added += 1
                 else:
                     rowid = row[0]
-                    self._delete_bands(rowid, Signature.from_bytes(row[2]))
+                    self._delete_bands(rowid, row[3], Signature.from_bytes(row[2]))
                     self.conn.execute(
                         "UPDATE articles SET outlet=?, title=?, url=?, published_at=?, content_hash=?, content=?,"
                         " signature=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE rowid=?",
@@ -136,8 +136,8 @@ class SQLiteIndex(LicensedIndex):
                 )
         return result
 
-    def _delete_bands(self, rowid: int, signature: Signature) -> None:
-        keys = band_keys(signature.shingles, self.params)
+    def _delete_bands(self, rowid: int, content: str, signature: Signature) -> None:
+        keys = index_keys(content, signature, self.params)
         self.conn.executemany("DELETE FROM bands WHERE key = ? AND article = ?", ((int(k), rowid) for k in keys))
 
     def delete(self, ids: Iterable[str]) -> list[str]:
@@ -145,10 +145,11 @@ class SQLiteIndex(LicensedIndex):
         deleted: list[str] = []
         with self._transaction():
             for art_id in ids:
-                row = self.conn.execute("SELECT rowid, signature FROM articles WHERE id = ?", (art_id,)).fetchone()
+                row = self.conn.execute(
+                    "SELECT rowid, signature, content FROM articles WHERE id = ?", (art_id,)).fetchone()
                 if row is None:
                     continue
-                self._delete_bands(row[0], Signature.from_bytes(row[1]))
+                self._delete_bands(row[0], row[2], Signature.from_bytes(row[1]))
                 self.conn.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
                 deleted.append(art_id)
         return deleted
