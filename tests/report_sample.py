@@ -104,7 +104,8 @@ COPIES = [
          "来源：新华社\n" + L2_PARAS[1] + "\n" + L2_PARAS[2]
          + "\n小编说：大海里还有多少秘密等着我们去发现？欢迎在评论区留言。", "2026-11-02T05:00:00Z"),
     Copy("s5-earlier", "feed", "feeds.earlybird.example", "", "https://feeds.earlybird.example/item/55",
-         "百年骑楼街重新开街", "2026-10-29T20:00:00+08:00", L3_TEXT, "2026-11-02T06:00:00Z"),
+         "百年骑楼街重新开街", "2026-10-29T20:00:00+08:00", L3_TEXT.replace("本报讯（记者 周雨桐）", ""),
+         "2026-11-02T06:00:00Z"),  # no 江南晚报 dateline/byline: keeping them would contradict "first"
     Copy("s6-hostile", "web", "evil.example", "", "https://evil.example/p/1",
          HOSTILE_SCRIPT + "骑楼街开街了", "2026-11-01T21:00:00+08:00",
          "来源：人民网\n" + HOSTILE_SCRIPT + "\n" + L3_TEXT + "\n" + HOSTILE_IMG, "2026-11-02T07:00:00Z"),
@@ -123,7 +124,7 @@ EXPECTED = {
     "s2-credited": ("unauthorised", "credited", ()),
     "s3-licensed": ("authorised", "credited", ()),
     "s4-edited": ("unauthorised", "credited", ("dateline", "byline")),
-    "s5-earlier": ("published_first", "uncredited", ()),
+    "s5-earlier": ("published_first", "uncredited", ("dateline", "byline")),
     "s6-hostile": ("unauthorised", "credited_other", ()),
     "s7-expired": ("unauthorised", "credited", ()),
 }

@@ -150,7 +150,7 @@ def test_credit_outlet(kind, text, outlet):
 def test_credits_are_in_text_order_with_original_offsets():
     copy = "原标题：水库拦洪\n来源：新华社\n" + WIRE + "\n原文：http://www.xinhua.example/a.htm"
     credits = find_credits(copy)
-    assert [c.kind for c in credits] == ["original_title", "source", "dateline", "url"]
+    assert [c.kind for c in credits] == ["original_title", "source", "dateline", "byline", "url"]
     for c in credits:
         assert copy[c.start : c.end] == c.text
 

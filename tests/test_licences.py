@@ -53,8 +53,10 @@ def test_wechat_licence_matches_account_name_or_biz_id():
     other = Reprinter(platform="wechat", account="江南观察者", url="https://mp.weixin.qq.com/s?__biz=MzI4OTk5&mid=1")
     assert reprinter_matches(by_name, account) and reprinter_matches(by_id, account)
     assert not reprinter_matches(by_name, other) and not reprinter_matches(by_id, other)
-    # the ID is case-sensitive in WeChat but we compare folded; full-width input still matches
-    assert reprinter_matches(lic(kind="wechat", who="ＪＮ观察"), Reprinter(account="jn观察"))
+    # account names fold (full-width, case); only on a WeChat page
+    wechat = "https://mp.weixin.qq.com/s?__biz=MzI4OTk5&mid=1"
+    assert reprinter_matches(lic(kind="wechat", who="ＪＮ观察"), Reprinter(account="jn观察", url=wechat))
+    assert not reprinter_matches(lic(kind="wechat", who="ＪＮ观察"), Reprinter(account="jn观察"))
 
 
 def test_app_licence_matches_source_name():
@@ -88,7 +90,8 @@ def test_open_ended_licences_and_unknown_date():
 @pytest.mark.parametrize(
     "verdict, similarity, scope, authorised",
     [
-        ("full_reprint", 0.97, "may_reprint", True),  # verbatim copy
+        ("full_reprint", 1.0, "may_reprint", True),  # verbatim copy
+        ("full_reprint", 0.97, "may_reprint", False),  # without the licensed text: not provably verbatim
         ("full_reprint", 0.55, "may_reprint", False),  # reworked: an edit
         ("partial_reprint", 0.30, "may_reprint", False),  # an excerpt: an edit
         ("partial_reprint", 0.30, "may_edit", True),
@@ -216,7 +219,7 @@ def test_cli_licence_add_list_remove_import(run, tmp_path):
     r = run("licence", "add", "--site", "www.partner.example", "--outlet", "南方日报", "--from", "2026-01-01",
             "--until", "2026-12-31", "--scope", "may_edit", "--note", "NF-17")
     assert r.exit_code == 0, r.output
-    assert "#1 site:partner.example ← 南方日报 (may_edit, 2026-01-01 – 2026-12-31)" in r.output
+    assert "#1 site:partner.example ← 南方日报 (may_edit, 2026-01-01 – 2026-12-31 China time)" in r.output
     csv_path = tmp_path / "l.csv"
     csv_path.write_text(CSV_GOOD, encoding="utf-8")
     r = run("licence", "import", str(csv_path))

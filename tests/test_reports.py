@@ -57,7 +57,9 @@ def test_summary_counts_and_grouping(daily):
     s = daily.summary
     assert (s["findings"], s["unauthorised"], s["authorised"], s["published_first"]) == (7, 5, 1, 1)
     assert s["unauthorised_but_credited"] == 4  # s2, s4, s6, s7: a credit is not a licence
-    assert s["stripped_dateline_or_byline"] == 2
+    # …counted apart: s6 credits 人民网, not the licensed 江南晚报
+    assert (s["unauthorised_crediting_licensed_outlet"], s["unauthorised_crediting_another_outlet"]) == (3, 1)
+    assert s["stripped_dateline_or_byline"] == 3
     assert s["by_platform"] == {"feed": 1, "web": 4, "wechat": 2}
     groups = {g.label: g.counts for g in daily.groups}
     assert groups["www.partner-news.example"] == {"findings": 2, "unauthorised": 1, "authorised": 1, "published_first": 0}

@@ -90,3 +90,71 @@ def find_boilerplate(text: str) -> list[tuple[str, int, int]]:
             merged.append((kind, start, end))
             last_end = end
     return merged
+
+
+# --------------------------------------------------------------------------- credits, for attribution
+#
+# These patterns read *who* a copy credits. They are not used by :func:`find_boilerplate`, so they never
+# change what is fingerprinted (detection stays as measured by bench/quality.py). Like the patterns above
+# they run on folded text (NFKC, lower case, simplified: ``：`` is ``:``, ``（`` is ``(``, 來源 is 来源).
+# Group ``name`` is the credited outlet as written (spaces included: 江 南 日 报), ``form`` the phrase.
+
+# where a credited name stops: punctuation, a line end, the next field of a credit line, or a date
+_NAME_STOP = (
+    r"(?=\s*(?:$|\n|[,，。;；!！?？|丨)\]】》」』\"”]|:|作者|记者|编辑|责编|责任编辑|文/|图/|原标题|发布|时间|日期|"
+    r"\d{4}\s*[-年/.]|\s{2,}))"
+)
+_CREDIT_NAME = r"[\"“《「『]?\s*(?P<name>[^\n,，。;；!！?？|丨)\]】》」』\"”:]{1,40}?)\s*[\"”》」』]?" + _NAME_STOP
+_ACCOUNT_WORDS = r"(?:微信公众号|公众号|微信号|微信)?\s*[:丨|]?\s*"
+
+_RAW_CREDIT_PATTERNS = (
+    # 以下文章来源于江南日报 ,作者王某 (WeChat's repost card)
+    ("wechat_card", ("以下文章来源于",), r"(?P<form>以下文章来源于)\s*" + _CREDIT_NAME),
+    # 本文来自(微信公众号)江南日报 / 本文转载自… / 本文首发于…
+    ("source", ("本文", "文章"), r"(?P<form>(?:本文|文章)(?:来自|来源于|首发于|原载于|转载自|转自|摘自|选自))\s*"
+     + _ACCOUNT_WORDS + _CREDIT_NAME),
+    # 转载自(微信公众号)江南日报 / 转自… / 摘自…
+    ("repost", ("转载", "转自", "摘自", "选自"), r"(?<!本文)(?<!文章)(?P<form>转载自|转载于|转自|摘自|选自|转载)\s*[:丨|]?\s*"
+     + _ACCOUNT_WORDS + _CREDIT_NAME),
+    # 来源：江南日报 / 来源丨江南日报 / 稿源: …
+    ("source", ("来源", "稿源", "出处"), r"(?P<form>(?:本文|文章|信息|新闻|稿件|内容)?(?:来源|稿源|出处))\s*[:丨|]\s*"
+     + _ACCOUNT_WORDS + _CREDIT_NAME),
+    # at a line start the separator may be missing, or a decoration the folding drops (来源丨新华社)
+    ("source", ("来源",), r"^\s*(?P<form>(?:本文|文章)?来源)(?![于是自地])\s*" + _ACCOUNT_WORDS + _CREDIT_NAME),
+    # 据江南日报报道 / 据新华社消息
+    ("report", ("据",), r"(?P<form>据)\s*(?P<name>[^\n,，。;；!！?？:]{2,20}?)\s*(?:记者)?\s*(?:报道|报导|消息)"),
+    # 江南日报讯 / 江南日报11月20日讯 / 新华社南京11月2日电 / 本报讯  (at a line or sentence start)
+    ("dateline", ("讯", "电", "消息"),
+     r"(?:^|(?<=[\n\s。!?！？]))(?P<form>(?:(?P<name>新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|本报|本网|本台)\s*"
+     r"(?:(?:[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日)?(?:电|讯)|[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日消息)"
+     r"|(?P<name2>[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|报|社|网|台|新闻|客户端))\s*"
+     r"(?:(?:[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日)?讯|[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日(?:电|消息))))"),
+    # 原标题：… (names the licensed title, not an outlet)
+    ("original_title", ("原标题",), r"(?P<form>原标题)\s*[:丨|]?\s*(?P<title>[^\n]{1,60})"),
+    # bylines: (记者 王小明 李华) / a line "记者 孙立新" / right after a dateline
+    ("byline", ("记者", "通讯员", "实习生"), r"(?P<form>\((?:本报)?(?:记者|通讯员|实习生|实习记者)[^)\n]{1,40}\))"),
+    ("byline", ("记者", "通讯员", "实习生"),
+     r"(?:^|(?<=\n)|(?<=讯)|(?<=电))\s*(?P<form>(?:新华社|本报|中新社)?(?:记者|通讯员|实习生)\s*[\u4e00-\u9fff·]{2,4}"
+     r"(?:[、,\s]+[\u4e00-\u9fff·]{2,4}){0,4})\s*(?=\n|$)"),
+)
+
+CREDIT_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = tuple(
+    (kind, triggers, re.compile(pattern, re.MULTILINE)) for kind, triggers, pattern in _RAW_CREDIT_PATTERNS
+)
+
+
+def find_credit_spans(text: str) -> list[tuple[str, re.Match]]:
+    """``(kind, match)`` for every credit-like phrase in folded text, in text order, overlaps removed
+    (the earlier-starting, then longer, match wins)."""
+    found = []
+    for kind, triggers, pattern in CREDIT_PATTERNS:
+        if any(t in text for t in triggers):
+            found.extend((kind, m) for m in pattern.finditer(text) if m.end() > m.start())
+    found.sort(key=lambda km: (km[1].start(), -km[1].end()))
+    kept: list[tuple[str, re.Match]] = []
+    last_end = -1
+    for kind, m in found:
+        if m.start() >= last_end:
+            kept.append((kind, m))
+            last_end = m.end()
+    return kept

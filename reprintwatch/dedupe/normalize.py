@@ -20,7 +20,7 @@ import numpy as np
 
 from .boilerplate import find_boilerplate
 
-__all__ = ["NormalizedText", "Removed", "normalize"]
+__all__ = ["NormalizedText", "Removed", "fold_text", "normalize"]
 
 # Characters removed before anything else: zero-width and other format characters, variation selectors,
 # soft hyphen, and decoration ideographs/dots that copiers sprinkle between characters. Emoji and
@@ -166,11 +166,17 @@ def _convert_same_length(text: str, convert) -> str:
     return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
 
 
-def normalize(text: str) -> NormalizedText:
-    """Normalise ``text`` for fingerprinting. Pure: the same text always gives the same result."""
+def fold_text(text: str) -> tuple[str, np.ndarray]:
+    """``text`` as the boilerplate patterns see it — invisible and decoration characters dropped, NFKC,
+    lower case, simplified — and the original index of each of its characters (punctuation kept)."""
     folded, fold_offsets = _fold(text)
     folded = _convert_same_length(folded, str.lower)
-    folded = _convert_same_length(folded, _converter().convert)
+    return _convert_same_length(folded, _converter().convert), fold_offsets
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise ``text`` for fingerprinting. Pure: the same text always gives the same result."""
+    folded, fold_offsets = fold_text(text)
 
     removed_spans = find_boilerplate(folded)
     cps = _codepoints(folded)

@@ -7,9 +7,13 @@ Status of a finding:
 * ``unauthorised`` — no licence covers it (a credit does not change that; the attribution says whether
   the copy at least named the source);
 * ``published_first`` — the suspect was published *before* the licensed article: not an infringement on
-  the evidence we have; the licensed outlet may be the one that copied.
+  the evidence we have; the licensed outlet may be the one that copied. Not when the copy contradicts
+  that: a "first" copy that credits the licensed outlet or keeps its dateline/byline is flagged
+  (``contradiction``) and judged like any other copy.
 
-Times without a zone are read as China Standard Time (UTC+8), where the news is published.
+All times follow :mod:`reprintwatch.report.timeline`: China time (UTC+8) unless a licence names another
+zone, compared by local date; a copy without a publish time is judged by when it was first seen, and
+every reason says so.
 """
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ from typing import Iterable, Sequence
 
 from ..articles import Article
 from .attribution import Attribution, attribute
-from .licences import Decision, Licence, Reprinter, decide, reprint_date
+from .licences import Decision, Licence, Reprinter, decide, match_reprinter, outlet_matches
+from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
+from .verbatim import Edits, compare
 
 AUTHORISED = "authorised"
 UNAUTHORISED = "unauthorised"
@@ -30,8 +36,6 @@ SUSPECT_FIRST = "suspect_first"
 LICENSED_FIRST = "licensed_first"
 SAME_TIME = "same_time"
 UNKNOWN = "unknown"
-
-CHINA_TIME = _dt.timezone(_dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Assessment:
     first_publication_note: str
     reprinter: Reprinter
     licensed_text: str | None = None
+    when: When | None = None
+    edits: Edits | None = None
+    contradiction: str | None = None
 
     @property
     def authorised(self) -> bool:
@@ -52,6 +59,36 @@ class Assessment:
     @property
     def infringement(self) -> bool:
         return self.status == UNAUTHORISED
+
+    def triage(self) -> dict:
+        """The decisions a rights team acts on, with their reasons: what the store keeps with the finding
+        and what ``findings list`` shows (JSON nested, CSV flattened by :data:`TRIAGE_CSV_COLUMNS`)."""
+        deadline, deadline_note = complaint_deadline(
+            self.finding.get("published_at"), _first_seen(self.finding))
+        a = self.attribution
+        return {
+            "status": self.status,
+            "infringement": self.infringement,
+            "authorised": self.authorised,
+            "licence_id": self.decision.licence.id if self.decision.licence else None,
+            "licence_reason": self.decision.reason,
+            "edited": self.decision.edited,
+            "differences": list(self.decision.differences),
+            "copy_time": self.when.to_dict() if self.when else None,
+            "credit": a.status,
+            "credit_summary": a.summary(),
+            "credits_licensed_outlet": a.matches_licensed_outlet,
+            "other_outlets_credited": list(a.other_outlets),
+            "credits": [c.to_dict() for c in a.credits],
+            "stripped": list(a.stripped),
+            "kept": list(a.kept),
+            "first_publication": self.first_publication,
+            "first_publication_note": self.first_publication_note,
+            "contradiction": self.contradiction,
+            "reprinter": self.reprinter.to_dict(),
+            "complaint_deadline": deadline.isoformat() if deadline else None,
+            "complaint_deadline_note": deadline_note,
+        }
 
     def to_dict(self, include_texts: bool = False) -> dict:
         f = self.finding
@@ -63,15 +100,21 @@ class Assessment:
             "licence": self.decision.licence.to_dict() if self.decision.licence else None,
             "licence_reason": self.decision.reason,
             "edited": self.decision.edited,
+            "differences": list(self.decision.differences),
             "attribution": self.attribution.to_dict(),
             "first_publication": self.first_publication,
             "first_publication_note": self.first_publication_note,
+            "contradiction": self.contradiction,
+            "copy_time": self.when.to_dict() if self.when else None,
             "reprinter": self.reprinter.label(),
+            "reprinter_identity": self.reprinter.to_dict(),
             "platform": f.get("platform"),
             "site": f.get("site"),
             "account": f.get("account"),
             "suspect_id": f.get("suspect_id"),
-            "suspect_url": f.get("canonical_url") or f.get("url"),
+            # the address we fetched (after redirects), never the page's own canonical claim
+            "suspect_url": self.reprinter.url or f.get("url"),
+            "claimed_url": f.get("canonical_url") or None,
             "suspect_title": f.get("title"),
             "suspect_published_at": f.get("published_at"),
             "original_flag": f.get("original_flag"),
@@ -94,54 +137,123 @@ class Assessment:
         return out
 
 
+# triage fields flattened for CSV (``findings list --format csv``): key → value from :meth:`Assessment.triage`
+TRIAGE_CSV_COLUMNS = (
+    "status", "authorised", "licence_id", "licence_reason", "edited", "differences", "copy_time", "credit",
+    "credit_summary", "other_outlets_credited", "stripped", "kept", "first_publication",
+    "first_publication_note", "contradiction", "reprinter", "fetched_url", "claimed_url", "complaint_deadline",
+)
+
+
+def triage_csv_row(triage: dict) -> dict:
+    """One flat row of :data:`TRIAGE_CSV_COLUMNS` from :meth:`Assessment.triage` (lists joined by `` | ``)."""
+    who = triage.get("reprinter") or {}
+    when = triage.get("copy_time") or {}
+    return {
+        "status": triage.get("status"),
+        "authorised": triage.get("authorised"),
+        "licence_id": triage.get("licence_id"),
+        "licence_reason": triage.get("licence_reason"),
+        "edited": triage.get("edited"),
+        "differences": " | ".join(triage.get("differences") or []),
+        "copy_time": when.get("text"),
+        "credit": triage.get("credit"),
+        "credit_summary": triage.get("credit_summary"),
+        "other_outlets_credited": " | ".join(triage.get("other_outlets_credited") or []),
+        "stripped": " | ".join(triage.get("stripped") or []),
+        "kept": " | ".join(triage.get("kept") or []),
+        "first_publication": triage.get("first_publication"),
+        "first_publication_note": triage.get("first_publication_note"),
+        "contradiction": triage.get("contradiction") or "",
+        "reprinter": who.get("label"),
+        "fetched_url": who.get("url"),
+        "claimed_url": who.get("claimed_url") or "",
+        "complaint_deadline": triage.get("complaint_deadline"),
+    }
+
+
+def _first_seen(finding: dict):
+    """When we first saw the copy: the store's first-seen time, else when this version was checked."""
+    return finding.get("first_seen") or finding.get("checked_at") or finding.get("created_at")
+
+
 def parse_when(value) -> _dt.datetime | _dt.date | None:
-    """An ISO date stays a date; a datetime becomes zone-aware (naive → UTC+8). Unparseable → None."""
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        if len(text) == 10:
-            return _dt.date.fromisoformat(text)
-        moment = _dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TIME)
+    """An ISO date stays a date; a datetime becomes zone-aware (naive → China time). Unparseable → None."""
+    return parse_moment(value, CHINA_TIME)
 
 
-def first_publication(suspect_at, licensed_at) -> tuple[str, str]:
-    """Which came first, and a sentence saying so. Dates alone compare by day; same day is unknown."""
-    s, lic = parse_when(suspect_at), parse_when(licensed_at)
-    if s is None or lic is None:
-        missing = "the copy's" if s is None else "the licensed article's"
-        return UNKNOWN, f"cannot tell who published first: {missing} publish time is unknown"
+_NOT_INFRINGING = "not an infringement on this evidence — the licensed outlet may have copied it"
+
+
+def first_publication(suspect_at, licensed_at, first_seen=None) -> tuple[str, str]:
+    """Which came first, and a sentence saying so, in China time. Dates alone compare by local day (the
+    same day is unknown). Without the copy's publish time, its first-seen time can only show it existed
+    *before* the licensed article; a later first sighting says nothing."""
+    lic = parse_when(licensed_at)
+    if lic is None:
+        return UNKNOWN, "cannot tell who published first: the licensed article's publish time is unknown"
+    when = copy_time(suspect_at, first_seen)
+    if when is None:
+        return UNKNOWN, "cannot tell who published first: the copy's publish time is unknown"
+    s = when.moment
+    l_day = local_date(lic)
+    if when.estimated:
+        before = s < lic if isinstance(s, _dt.datetime) and isinstance(lic, _dt.datetime) else local_date(s) < l_day
+        if before:
+            return SUSPECT_FIRST, (f"the copy was {when.describe()}, before the licensed article was published "
+                                   f"({l_day}): {_NOT_INFRINGING}")
+        return UNKNOWN, f"cannot tell who published first: the copy's publish time is unknown ({when.describe()})"
     if isinstance(s, _dt.datetime) and isinstance(lic, _dt.datetime):
+        s_text = s.astimezone(CHINA_TIME).isoformat()
+        l_text = lic.astimezone(CHINA_TIME).isoformat()
         if s < lic:
-            return SUSPECT_FIRST, (
-                f"the copy was published {s.isoformat()}, before the licensed article ({lic.isoformat()}): "
-                "not an infringement on this evidence — the licensed outlet may have copied it"
-            )
+            return SUSPECT_FIRST, f"the copy was published {s_text}, before the licensed article ({l_text}): {_NOT_INFRINGING}"
         if s == lic:
             return SAME_TIME, "published at the same time as the licensed article"
         return LICENSED_FIRST, "published after the licensed article"
-    s_day = s.astimezone(CHINA_TIME).date() if isinstance(s, _dt.datetime) else s
-    l_day = lic.astimezone(CHINA_TIME).date() if isinstance(lic, _dt.datetime) else lic
+    s_day = local_date(s)
     if s_day < l_day:
-        return SUSPECT_FIRST, (
-            f"the copy was published {s_day}, before the licensed article ({l_day}): not an infringement on "
-            "this evidence — the licensed outlet may have copied it"
-        )
+        return SUSPECT_FIRST, f"the copy was published {s_day}, before the licensed article ({l_day}): {_NOT_INFRINGING}"
     if s_day > l_day:
         return LICENSED_FIRST, "published after the licensed article"
     return UNKNOWN, f"published the same day as the licensed article ({s_day}); no times to order them"
 
 
+def contradiction_of(order: str, attribution: Attribution, outlet: str) -> str | None:
+    """A copy said to be published first that names the licensed outlet as its source, or keeps the
+    licensed article's dateline/byline, contradicts its own date: flag it rather than clear it."""
+    if order != SUSPECT_FIRST:
+        return None
+    why = []
+    if attribution.matches_licensed_outlet:
+        where = "; ".join(c.describe() for c in attribution.licensed_credits[:2])
+        why.append(f"credits {outlet or 'the licensed outlet'}" + (f" ({where})" if where else ""))
+    if attribution.kept:
+        why.append("keeps its " + "; ".join(attribution.kept[:2]))
+    if not why:
+        return None
+    return ("published first by its date, yet it " + " and ".join(why)
+            + ": its publish time is doubtful, so it is not cleared")
+
+
+def _needs_verbatim(licences: Sequence[Licence], reprinter: Reprinter, outlet: str) -> bool:
+    return any(lic.scope == "may_reprint" and outlet_matches(lic, outlet) and match_reprinter(lic, reprinter)
+               for lic in licences)
+
+
 def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None = None) -> Assessment:
     """Judge one finding (a dict from :class:`~reprintwatch.report.findings.FindingsStore`). Pure."""
+    licences = list(licences)
     reprinter = Reprinter.from_row(finding)
     outlet = finding.get("licensed_outlet") or (licensed.outlet if licensed else "")
-    day = reprint_date(finding.get("published_at"), finding.get("checked_at"), finding.get("created_at"))
+    when = copy_time(finding.get("published_at"), _first_seen(finding))
+    edits = None
+    if licensed is not None and _needs_verbatim(licences, reprinter, outlet):
+        edits = compare(finding.get("licensed_title") or licensed.title, licensed.content,
+                        finding.get("title") or "", finding.get("content") or "", finding.get("passages") or ())
     decision = decide(
-        licences, reprinter, outlet, day, finding.get("verdict") or "", float(finding.get("similarity") or 0.0)
+        licences, reprinter, outlet, when, finding.get("verdict") or "", float(finding.get("similarity") or 0.0),
+        edits,
     )
     links = tuple(x for x in (finding.get("source_link"),) if x)
     attribution = attribute(
@@ -150,17 +262,20 @@ def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None 
         licensed_text=licensed.content if licensed else None,
         licensed_url=finding.get("licensed_url") or (licensed.url if licensed else None),
         links=links,
+        copy_title=finding.get("title") or "",
     )
     licensed_at = finding.get("licensed_published_at") or (licensed.published_at if licensed else None)
-    order, note = first_publication(finding.get("published_at"), licensed_at)
-    if order == SUSPECT_FIRST:
+    order, note = first_publication(finding.get("published_at"), licensed_at, _first_seen(finding))
+    contradiction = contradiction_of(order, attribution, outlet)
+    if order == SUSPECT_FIRST and not contradiction:
         status = PUBLISHED_FIRST
     elif decision.authorised:
         status = AUTHORISED
     else:
         status = UNAUTHORISED
     return Assessment(
-        finding, status, decision, attribution, order, note, reprinter, licensed.content if licensed else None
+        finding, status, decision, attribution, order, note, reprinter, licensed.content if licensed else None,
+        when, edits, contradiction,
     )
 
 

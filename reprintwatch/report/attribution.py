@@ -1,10 +1,13 @@
 """Attribution: does a copy credit where it came from? Pure functions over text.
 
-Credits are read from the spans the normaliser already sets aside (``normalize(text).removed``): source
-lines (来源：新华社, 转载自…, 本文来自…公众号), 原标题, datelines (新华社北京11月2日电) and bylines (记者 王小明),
-plus URLs in the text or the page's "阅读原文" link. :func:`attribute` says which outlets a copy credits,
-whether one of them is the licensed article's outlet, and whether the copy stripped the dateline or byline
-the licensed article carries.
+Credits are read with the credit patterns of :mod:`reprintwatch.dedupe.boilerplate` (``CREDIT_PATTERNS``,
+which do not change fingerprints) on the folded text (NFKC, simplified, decoration dropped), in the body
+*and* the title: 来源：…, 转载自(微信公众号)…, 以下文章来源于… (WeChat's repost card), 本文来自…, 据…报道,
+…讯（记者…） and other datelines, 原标题, bylines; plus URLs in the text or the page's "阅读原文" link.
+A credited name survives spacing (江 南 日 报), separators (来源丨), quotes and traditional characters.
+:func:`attribute` says which outlets a copy credits and where (title, body or link), whether one of them is
+the licensed article's outlet, and which of the licensed article's dateline/byline the copy kept or
+stripped.
 
 A credit is not a licence: a credited but unlicensed copy is still unauthorised (``assess`` decides that).
 """
@@ -24,17 +27,11 @@ CREDITED_OTHER = "credited_other"  # credits some outlet, not the licensed one
 UNCREDITED = "uncredited"  # no credit at all
 
 _URL_RE = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?:/[^\s\"'<>（）()【】，。；！？、]*)?")
-_CREDIT_PREFIX_RE = re.compile(
-    r"^(?:文章|本文|信息|新闻|稿件)?(?:来源|稿源|出处)\s*[:：丨|]?\s*"
-    r"|^(?:本文|文章)?(?:转载自|转载|转自|摘自|选自)\s*[:：丨|]?\s*"
-    r"|^本文(?:来自|来源于|首发于|原载于)\s*(?:微信)?(?:公众号)?\s*[:：丨|]?\s*"
-)
 _QUOTES = "\"'“”‘’《》「」『』【】[]"
-_KNOWN_AGENCIES = ("新华社", "中新社", "中新网", "人民网", "央视网", "新华网", "中国新闻网")
-_DATELINE_OUTLET_RE = re.compile(
-    "^(" + "|".join(_KNOWN_AGENCIES) + r"|[\u4e00-\u9fff]{1,7}?(?:社|网|报|台))"
-)
 _NAME_SUFFIXES = ("微信公众号", "官方微信", "公众号", "微信号", "客户端", "官方网站", "官网", "官方微博", "微博", "app")
+_NAME_PREFIXES = ("微信公众号", "公众号", "微信号", "微信")
+# words after 据 that name no outlet: 据媒体报道, 据网友消息
+_GENERIC_RE = re.compile(r"^(?:有关|相关|多家|当地|境外|国外|海外|外国|网络|社交)?(?:媒体|外媒|网友|网民|消息|报道|人士|知情人士|官方)$")
 
 # Names that belong to one news organisation: crediting any of them credits the group.
 OUTLET_GROUPS: tuple[frozenset[str], ...] = tuple(
@@ -50,14 +47,19 @@ OUTLET_GROUPS: tuple[frozenset[str], ...] = tuple(
 
 @dataclass(frozen=True)
 class Credit:
-    kind: str  # source | account | original_title | dateline | byline | url
+    kind: str  # source | repost | account | wechat_card | report | dateline | original_title | byline | url
     text: str  # as it appears in the copy
-    start: int
+    start: int  # offsets into the title or the body (see ``place``); -1 for a link
     end: int
-    outlet: str | None = None  # the outlet or account it names, if any
+    outlet: str | None = None  # the outlet or account it names (simplified, spaces removed), if any
+    place: str = "body"  # body | title | link
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end, "outlet": self.outlet}
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end, "outlet": self.outlet,
+                "place": self.place}
+
+    def describe(self) -> str:
+        return f"{self.place} 「{self.text}」"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,15 @@ class Attribution:
     original_url: str | None = None  # a URL in the copy pointing at the licensed article's site
     stripped: tuple[str, ...] = field(default_factory=tuple)  # "dateline", "byline" cut from the copy
     licensed_marks: tuple[str, ...] = field(default_factory=tuple)  # what the licensed text carries
+    kept: tuple[str, ...] = field(default_factory=tuple)  # the licensed dateline/byline the copy still has
+    other_outlets: tuple[str, ...] = field(default_factory=tuple)  # credited outlets that are not the licensed one
+
+    @property
+    def licensed_credits(self) -> tuple[Credit, ...]:
+        """The credits that name the licensed outlet (or link to its site)."""
+        return tuple(c for c in self.credits if c.kind != "url" and c.outlet in self.credited_outlets
+                     and c.outlet not in self.other_outlets) + tuple(
+            c for c in self.credits if c.kind == "url" and self.original_url and c.text == self.original_url)
 
     @property
     def stripped_flag(self) -> bool:
@@ -76,9 +87,15 @@ class Attribution:
 
     def summary(self) -> str:
         if self.status == CREDITED:
-            text = "credits " + "、".join(self.credited_outlets or ("the original URL",))
+            where = [c.describe() for c in self.licensed_credits][:3]
+            text = "credits the licensed outlet " + "、".join(
+                [o for o in self.credited_outlets if o not in self.other_outlets] or ["by its URL"])
+            text += f" ({'; '.join(where)})" if where else ""
+            if self.other_outlets:
+                text += "; also credits " + "、".join(self.other_outlets)
         elif self.status == CREDITED_OTHER:
-            text = "credits another outlet: " + "、".join(self.credited_outlets)
+            where = [c.describe() for c in self.credits if c.outlet in self.other_outlets][:3]
+            text = "credits another outlet: " + "、".join(self.other_outlets) + (f" ({'; '.join(where)})" if where else "")
         else:
             text = "no credit"
         if self.stripped:
@@ -94,6 +111,8 @@ class Attribution:
             "original_url": self.original_url,
             "stripped": list(self.stripped),
             "licensed_marks": list(self.licensed_marks),
+            "kept": list(self.kept),
+            "other_outlets": list(self.other_outlets),
             "credits": [c.to_dict() for c in self.credits],
         }
 
@@ -152,62 +171,84 @@ def _simplified(text: str) -> str:
     return _t2s().convert(_HIDDEN_RE.sub("", unicodedata.normalize("NFKC", text)))
 
 
+def _name(raw: str | None) -> str | None:
+    """A credited name as the pattern caught it → the outlet: quotes, account words and decoration gone;
+    spaced-out characters joined (江 南 日 报 → 江南日报), otherwise the first word (江南日报 王明 → 江南日报)."""
+    name = _strip_quotes(_HIDDEN_RE.sub("", raw or ""))
+    for prefix in _NAME_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix):].lstrip(" :|丨")
+            break
+    parts = name.split()
+    if len(parts) > 1:
+        name = "".join(parts) if all(len(p) <= 2 for p in parts) else parts[0]
+    name = _strip_quotes(name)
+    if not name or _NOT_AN_OUTLET_RE.search(name) or _GENERIC_RE.match(name) or name in ("本报", "本网", "本台"):
+        return None
+    return name
+
+
+def _scan(text: str, place: str) -> list[Credit]:
+    from ..dedupe.boilerplate import find_credit_spans
+    from ..dedupe.normalize import fold_text
+
+    if not text:
+        return []
+    folded, offsets = fold_text(text)
+    credits = []
+    for kind, m in find_credit_spans(folded):
+        groups = m.groupdict()
+        f_start = m.start("form") if groups.get("form") is not None else m.start()
+        f_end = m.end()
+        if f_end <= f_start:
+            continue
+        start, end = int(offsets[f_start]), int(offsets[f_end - 1]) + 1
+        raw = text[start:end]
+        stripped = raw.rstrip()
+        end -= len(raw) - len(stripped)
+        if kind in ("source", "repost") and ("公众号" in folded[f_start:f_end] or "微信" in folded[f_start:f_end]):
+            kind = "account"  # a WeChat account credited as the source
+        outlet = None
+        if kind not in ("original_title", "byline"):
+            outlet = _name(groups.get("name") or groups.get("name2"))
+        credits.append(Credit(kind, stripped, start, end, outlet, place))
+    return credits
+
+
 def credit_outlet(kind: str, text: str) -> str | None:
-    """The outlet/account a credit names: 来源：新华社 → 新华社; 新华社北京11月2日电 → 新华社.
-    Names come back NFKC-folded and in simplified characters (來源：新華社 → 新华社)."""
-    folded = _simplified(text).strip()
-    if kind in ("source", "account"):
-        rest = _CREDIT_PREFIX_RE.sub("", folded, count=1)
-        rest = re.split(r"[\s,，。;；|丨]", _strip_quotes(rest), maxsplit=1)[0]
-        rest = _strip_quotes(rest)
-        if not rest or _NOT_AN_OUTLET_RE.search(rest):
-            return None
-        return rest
-    if kind == "dateline":
-        if folded.startswith("本报"):
-            return None  # "this paper": names no outlet once copied elsewhere
-        m = _DATELINE_OUTLET_RE.match(folded)
-        return m.group(1) if m else None
+    """The outlet a credit phrase names: 来源：新华社 → 新华社; 新华社北京11月2日电 → 新华社; 來源：新華社 → 新华社.
+    ``kind`` is accepted for compatibility; the phrase itself says which form it is."""
+    for credit in _scan(text, "body"):
+        if credit.outlet:
+            return credit.outlet
     return None
 
 
 # --------------------------------------------------------------------------- credits in a text
 
 
-def find_credits(text: str, links: tuple[str, ...] = ()) -> list[Credit]:
-    """Every credit-like mark in ``text`` (original offsets), then URLs in the text and in ``links``."""
-    credits: list[Credit] = []
-    for removed in normalize(text).removed:
-        if removed.kind not in ("source", "original_title", "dateline", "byline"):
-            continue
-        kind = removed.kind
-        if kind == "source" and ("公众号" in removed.text or "微信" in removed.text):
-            kind = "account"
-        clean = removed.text.strip()
-        offset = removed.text.find(clean) if clean else 0
-        start = removed.start + max(offset, 0)
-        credits.append(Credit(kind, clean, start, start + len(clean), credit_outlet(kind, clean)))
-    for m in _URL_RE.finditer(text):
-        credits.append(Credit("url", m.group(0), m.start(), m.end(), host_of(m.group(0)) or None))
+def find_credits(text: str, links: tuple[str, ...] = (), title: str = "") -> list[Credit]:
+    """Every credit in ``title`` (place ``title``) and ``text`` (place ``body``), offsets into each, then
+    URLs in the text and in ``links`` (place ``link``, the page's 阅读原文/source link)."""
+    credits = _scan(title, "title") + _scan(text, "body")
+    for m in _URL_RE.finditer(text or ""):
+        credits.append(Credit("url", m.group(0), m.start(), m.end(), host_of(m.group(0)) or None, "body"))
     for link in links:
         if link and link.startswith(("http://", "https://")):
-            credits.append(Credit("url", link, -1, -1, host_of(link) or None))
+            credits.append(Credit("url", link, -1, -1, host_of(link) or None, "link"))
     return credits
 
 
-def _has_byline(credits: list[Credit]) -> bool:
-    return any(
-        c.kind == "byline" or (c.kind == "dateline" and re.search("记者|通讯员", _simplified(c.text))) for c in credits
-    )
-
-
 def marks(credits: list[Credit]) -> tuple[str, ...]:
-    found = []
-    if any(c.kind == "dateline" for c in credits):
-        found.append("dateline")
-    if _has_byline(credits):
-        found.append("byline")
-    return tuple(found)
+    """Which of dateline / byline a text carries."""
+    kinds = {c.kind for c in credits if c.place == "body"}
+    return tuple(m for m in ("dateline", "byline") if m in kinds)
+
+
+def _key(text: str) -> str:
+    from ..dedupe.normalize import fold_text
+
+    return "".join(ch for ch in fold_text(text or "")[0] if ch.isalnum())
 
 
 def attribute(
@@ -216,15 +257,17 @@ def attribute(
     licensed_text: str | None = None,
     licensed_url: str | None = None,
     links: tuple[str, ...] = (),
+    copy_title: str = "",
 ) -> Attribution:
-    """Credits in ``copy_text`` compared with the licensed article (its outlet, URL and own text).
+    """Credits in the copy (body and title) compared with the licensed article (outlet, URL, own text).
 
-    ``stripped`` lists the marks (dateline, byline) the licensed text has and the copy lacks; it is empty
-    when the licensed text is not given.
+    ``kept`` lists the licensed article's dateline/byline found in the copy; ``stripped`` the marks
+    (dateline, byline) the licensed text has and the copy lost. Both are empty without the licensed text.
     """
-    credits = find_credits(copy_text, links)
+    credits = find_credits(copy_text, links, copy_title)
     licensed_host = host_of(licensed_url or "")
     outlets: list[str] = []
+    other: list[str] = []
     matched = False
     original_url = None
     for c in credits:
@@ -239,6 +282,8 @@ def attribute(
             outlets.append(c.outlet)
         if licensed_outlet and same_outlet(c.outlet, licensed_outlet):
             matched = True
+        elif c.outlet not in other:
+            other.append(c.outlet)
     if matched:
         status = CREDITED
     elif outlets:
@@ -247,9 +292,17 @@ def attribute(
         status = UNCREDITED
     licensed_marks: tuple[str, ...] = ()
     stripped: tuple[str, ...] = ()
+    kept: list[str] = []
     if licensed_text is not None:
-        licensed_marks = marks(find_credits(licensed_text))
-        copy_marks = marks(credits)
-        stripped = tuple(m for m in licensed_marks if m not in copy_marks)
-    return Attribution(status, tuple(credits), tuple(outlets), matched, original_url, stripped, licensed_marks)
-
+        own = [c for c in find_credits(licensed_text) if c.kind in ("dateline", "byline")]
+        licensed_marks = marks(own)
+        copy_key = _key(copy_text)
+        kept_kinds = set()
+        for c in own:
+            key = _key(c.text)
+            if key and key in copy_key:
+                kept.append(f"{c.kind} 「{c.text}」")
+                kept_kinds.add(c.kind)
+        stripped = tuple(m for m in licensed_marks if m not in kept_kinds)
+    return Attribution(status, tuple(credits), tuple(outlets), matched, original_url, stripped, licensed_marks,
+                       tuple(kept), tuple(other))

@@ -57,6 +57,12 @@ class Report:
             "unauthorised_but_credited": sum(
                 1 for a in unauthorised if a.attribution.status in (CREDITED, CREDITED_OTHER)
             ),
+            # a copy crediting the licensed outlet and one crediting someone else are different cases
+            "unauthorised_crediting_licensed_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED),
+            "unauthorised_crediting_another_outlet": sum(
+                1 for a in unauthorised if a.attribution.status == CREDITED_OTHER
+            ),
+            "contradictions": sum(1 for a in self.assessments if a.contradiction),
             "stripped_dateline_or_byline": sum(1 for a in self.assessments if a.attribution.stripped),
             "full_reprint": verdicts.get("full_reprint", 0),
             "partial_reprint": verdicts.get("partial_reprint", 0),

@@ -55,6 +55,10 @@ class FindingsStore:
         item["passages"] = [p for p in (item.get("passages") or []) if isinstance(p, dict)]
         evidence = self.evidence_row(item.get("evidence_id"))
         item["evidence_sha256"] = evidence.get("sha256") if evidence else None
+        # who served the copy is the fetched URL after redirects (the page's canonical is only a claim)
+        item["final_url"] = (evidence.get("final_url") if evidence else None) or item.get("url")
+        seen = self.store.get_seen(item.get("url") or "") if item.get("url") else None
+        item["first_seen"] = (seen or {}).get("first_seen") or item.get("checked_at")
         return item
 
     def list_findings(self, since=None, until=None, outlet=None, verdict=None) -> list[dict]:

@@ -201,7 +201,8 @@ def summary_cards(summary: dict) -> str:
         ("Unauthorised", summary["unauthorised"], "bad"),
         ("Authorised", summary["authorised"], "ok"),
         ("Published before the licensed article", summary["published_first"], "warn"),
-        ("Unauthorised but credited", summary["unauthorised_but_credited"], ""),
+        ("Unauthorised, credit the licensed outlet", summary["unauthorised_crediting_licensed_outlet"], ""),
+        ("Unauthorised, credit another outlet", summary["unauthorised_crediting_another_outlet"], ""),
         ("Stripped dateline / byline", summary["stripped_dateline_or_byline"], ""),
         ("Reprinters", summary["reprinters"], ""),
     ]

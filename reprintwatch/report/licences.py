@@ -14,21 +14,28 @@ import csv
 import datetime as _dt
 import io
 import sqlite3
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Iterable, Sequence
+from urllib.parse import unquote, urlsplit
 
 from ..errors import BadInput, ReprintwatchError
+from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
+
+if TYPE_CHECKING:
+    from .verbatim import Edits
 
 KINDS = ("site", "wechat", "app")
 SCOPES = ("may_reprint", "may_edit")
 ANY_OUTLET = "*"
 
-# A full reprint whose shingle Jaccard similarity is below this was reworked (words changed, text added
-# or cut) — an edit, which a ``may_reprint`` licence does not allow. A partial reprint is always an edit.
-EDITED_BELOW_SIMILARITY = 0.8
+# Without the licensed text to compare (see ``verbatim.compare``), a copy is taken as verbatim only when
+# its shingle sets are identical: any changed word changes shingles. (The old 0.8 cut-off let a rewritten
+# headline plus four changed figures pass at 0.92.)
+VERBATIM_SIMILARITY = 0.9999
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS licences (
@@ -40,12 +47,13 @@ CREATE TABLE IF NOT EXISTS licences (
     valid_until TEXT,
     scope TEXT NOT NULL CHECK (scope IN ('may_reprint', 'may_edit')),
     note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    timezone TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS licences_outlet ON licences (outlet);
 """
 
-CSV_COLUMNS = ("reprinter_kind", "reprinter", "outlet", "valid_from", "valid_until", "scope", "note")
+CSV_COLUMNS = ("reprinter_kind", "reprinter", "outlet", "valid_from", "valid_until", "scope", "note", "timezone")
 
 
 @dataclass(frozen=True)
@@ -59,40 +67,86 @@ class Licence:
     scope: str = "may_reprint"
     note: str = ""
     created_at: str | None = None
+    timezone: str = ""  # "" = China time (UTC+8); else an offset (+09:00) or an IANA name
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def describe(self) -> str:
         dates = f"{self.valid_from or '…'} – {self.valid_until or '…'}"
+        if self.valid_from or self.valid_until:
+            dates += f" {self.timezone or 'China time'}"
         return f"#{self.id} {self.reprinter_kind}:{self.reprinter} ← {self.outlet} ({self.scope}, {dates})"
 
 
 @dataclass(frozen=True)
 class Reprinter:
-    """Who published a copy, as the findings store knows it."""
+    """Who published a copy, from what was *fetched*: the final URL after redirects, the host it is on,
+    and — only on a WeChat page (``mp.weixin.qq.com``) — the account's ``__biz`` ID and name.
+
+    ``claimed_url`` is the page's own ``<link rel=canonical>``/``og:url``: kept as evidence, never used to
+    decide who the reprinter is and never shown as the copy's address (a copier can claim any URL).
+    """
 
     platform: str = ""  # wechat | feed | web | local
-    site: str = ""  # domain
-    account: str = ""  # WeChat account name or ID
-    url: str = ""
+    site: str = ""  # host the copy was fetched from (used only when there is no URL)
+    account: str = ""  # WeChat account name (from a WeChat page), or an app/local source's outlet name
+    url: str = ""  # the fetched URL, after redirects
     source: str = ""  # the ingest source name (an app's export, a feed name…)
+    biz: str = ""  # WeChat __biz, exact; only from a WeChat page
+    claimed_url: str = ""  # the page's canonical/og:url: evidence only
 
     @classmethod
     def from_row(cls, row: dict) -> "Reprinter":
+        url = row.get("final_url") or row.get("url") or ""
+        wechat = is_wechat_page(url)
+        biz = (row.get("biz") or "").strip() if wechat else ""
         return cls(
             platform=row.get("platform") or "",
             site=row.get("site") or "",
-            account=row.get("account") or "",
-            url=row.get("canonical_url") or row.get("url") or "",
+            account=(row.get("account") or "") if (wechat or row.get("platform") != "wechat") else "",
+            url=url,
             source=row.get("source") or "",
+            biz=biz,
+            claimed_url=row.get("canonical_url") or "",
         )
 
+    @property
+    def host(self) -> str:
+        return host_of(self.url) or normalise_domain(self.site)
+
+    @property
+    def on_wechat(self) -> bool:
+        return is_wechat_page(self.url)
+
+    @property
+    def wechat_biz(self) -> str:
+        """The exact ``__biz``, only for a WeChat page (given by ingestion, else read from the URL)."""
+        if not self.on_wechat:
+            return ""
+        return self.biz or biz_of(self.url) or ""
+
     def label(self) -> str:
-        """What the reports group by: the WeChat account, else the site, else the source."""
-        if self.platform == "wechat" and self.account:
-            return f"微信公众号 {self.account}"
-        return self.account or self.site or host_of(self.url) or self.source or "(unknown)"
+        """What the reports group by: the WeChat account, else the fetched host as served, else the source."""
+        if self.on_wechat and (self.account or self.wechat_biz):
+            return f"微信公众号 {self.account or self.wechat_biz}"
+        try:
+            served = (urlsplit(self.url).hostname or "") if host_of(self.url) else ""
+        except ValueError:
+            served = ""
+        return served or self.site or self.account or self.source or "(unknown)"
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label(),
+            "platform": self.platform,
+            "host": self.host,
+            "url": self.url,
+            "wechat_biz": self.wechat_biz or None,
+            "wechat_account": self.account if self.on_wechat else None,
+            "claimed_url": self.claimed_url or None,
+            "claimed_host_differs": bool(self.claimed_url and host_of(self.claimed_url) != self.host),
+        }
 
 
 @dataclass(frozen=True)
@@ -100,7 +154,9 @@ class Decision:
     authorised: bool
     licence: Licence | None
     reason: str
-    edited: bool
+    edited: bool | None  # None: could not be measured
+    basis: str = ""  # the time the window was checked against: "published" | "first_seen" | "" (unknown)
+    differences: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -108,120 +164,251 @@ class Decision:
             "licence": self.licence.to_dict() if self.licence else None,
             "reason": self.reason,
             "edited": self.edited,
+            "time_basis": self.basis or None,
+            "differences": list(self.differences),
         }
 
 
 # --------------------------------------------------------------------------- pure matching
+
+WECHAT_HOST = "mp.weixin.qq.com"
+# Hosts where many unrelated publishers share one domain: a site licence never covers them.
+SHARED_HOSTS = frozenset({WECHAT_HOST, "weixin.qq.com"})
+# A WeChat __biz is base64 of the account's number: an exact, case-sensitive identifier.
+_ID_LIKE_RE = re.compile(r"^[A-Za-z0-9+/_-]{6,}={0,2}$")
 
 
 def fold(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip().casefold()
 
 
+def _idna(host: str) -> str:
+    labels = []
+    for label in host.split("."):
+        if label and not label.isascii():
+            try:
+                label = label.encode("idna").decode("ascii")
+            except UnicodeError:
+                return ""
+        labels.append(label)
+    return ".".join(labels)
+
+
 def normalise_domain(value: str) -> str:
-    """``https://WWW.Example.com:8080/x`` → ``example.com``; ``news.example.com`` stays itself."""
+    """``https://WWW.Example.com:8080/x`` → ``example.com``; ``news.example.com`` stays itself; full-width
+    dots fold, IDN labels become punycode, a trailing dot goes."""
     value = fold(value)
     if "://" in value:
-        value = urlsplit(value).hostname or ""
-    value = value.split("/", 1)[0].split(":", 1)[0].strip(".")
+        try:
+            value = urlsplit(value).hostname or ""
+        except ValueError:
+            return ""
+    value = value.split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
+    value = _idna(value)
     return value[4:] if value.startswith("www.") else value
 
 
 def host_of(url: str) -> str:
+    """The host of an http(s) URL, normalised; ``""`` for anything else (a copy's address must be a
+    web address to say who serves it)."""
+    if not url:
+        return ""
     try:
-        return normalise_domain(urlsplit(url).hostname or "") if url else ""
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https"):
+            return ""
+        return normalise_domain(parts.hostname or "")
     except ValueError:
         return ""
 
 
-def wechat_ids(reprinter: Reprinter) -> set[str]:
-    """The account name plus the ``__biz`` ID from an mp.weixin.qq.com URL, folded."""
-    ids = {fold(reprinter.account)} if reprinter.account else set()
-    if reprinter.url:
-        try:
-            biz = parse_qs(urlsplit(reprinter.url).query).get("__biz", [])
-        except ValueError:
-            biz = []
-        ids.update(fold(b) for b in biz if b)
-    return ids
+@lru_cache(maxsize=1)
+def _psl():
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def registrable_domain(host: str) -> str | None:
+    """``news.jiangnan-daily.com.cn`` → ``jiangnan-daily.com.cn``; ``None`` for a public suffix itself
+    (``com.cn``, ``github.io``), which no single publisher owns."""
+    host = normalise_domain(host)
+    return _psl().privatesuffix(host) if host else None
+
+
+def covers_host(licensed: str, host: str) -> bool:
+    """A site licence for ``licensed`` covers ``host`` when it is that host or a subdomain of it, label by
+    label: ``jiangnan-daily.com`` covers ``m.jiangnan-daily.com`` but not ``jiangnan-daily.com.evil.cn``
+    nor ``evil-jiangnan-daily.com``. A public suffix covers nothing."""
+    licensed, host = normalise_domain(licensed), normalise_domain(host)
+    if not licensed or not host or registrable_domain(licensed) is None:
+        return False
+    return host == licensed or host.endswith("." + licensed)
+
+
+def is_wechat_page(url: str) -> bool:
+    """An http(s) URL on ``mp.weixin.qq.com`` exactly (not a mirror, not a look-alike host)."""
+    try:
+        parts = urlsplit((url or "").strip())
+        return parts.scheme.lower() in ("http", "https") and (parts.hostname or "") == WECHAT_HOST
+    except ValueError:
+        return False
+
+
+def biz_of(url: str) -> str | None:
+    """The ``__biz`` of a WeChat page URL, exactly as written (percent-decoded, case kept); ``None`` on
+    any other host, or when the URL carries two different ``__biz`` values."""
+    if not is_wechat_page(url):
+        return None
+    values = set()
+    for part in urlsplit(url.strip()).query.split("&"):
+        name, _, value = part.partition("=")
+        if unquote(name) == "__biz" and value:
+            values.add(unquote(value).strip())
+    return values.pop() if len(values) == 1 else None
+
+
+def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
+    """How ``licence`` names this reprinter (a sentence), or ``None`` when it does not.
+
+    * site: the fetched host is the licensed domain or a subdomain of it (never a WeChat page);
+    * wechat: on a WeChat page only — the ``__biz`` equal exactly (case-sensitive), or the account name
+      (NFKC, case-folded; an ID-like value must match exactly);
+    * app: the ingest source, or the account/site of that name.
+    """
+    wanted = (licence.reprinter or "").strip()
+    if not wanted:
+        return None
+    if licence.reprinter_kind == "site":
+        host = reprinter.host
+        if host in SHARED_HOSTS:
+            return None
+        if covers_host(wanted, host):
+            return f"fetched from {host}" + ("" if host == normalise_domain(wanted) else f", a subdomain of {normalise_domain(wanted)}")
+        return None
+    if licence.reprinter_kind == "wechat":
+        if not reprinter.on_wechat:
+            return None
+        value = unicodedata.normalize("NFKC", wanted)
+        biz = reprinter.wechat_biz
+        if biz and value == biz:
+            return f"WeChat __biz {biz}"
+        account = unicodedata.normalize("NFKC", reprinter.account or "").strip()
+        if account:
+            if _ID_LIKE_RE.match(value) and value == account:
+                return f"WeChat account {account}"
+            if not _ID_LIKE_RE.match(value) and fold(value) == fold(account):
+                return f"WeChat account {account}"
+        return None
+    if licence.reprinter_kind == "app":
+        target = fold(wanted)
+        for name, value in (("source", reprinter.source), ("account", reprinter.account), ("site", reprinter.site)):
+            if value and fold(value) == target:
+                return f"app {value} ({name})"
+    return None
 
 
 def reprinter_matches(licence: Licence, reprinter: Reprinter) -> bool:
-    """A site licence covers the domain and its subdomains; a WeChat licence the account name or
-    ``__biz`` ID; an app licence the source, account or site of that name."""
-    wanted = fold(licence.reprinter)
-    if not wanted:
-        return False
-    if licence.reprinter_kind == "site":
-        wanted = normalise_domain(wanted)
-        for host in {normalise_domain(reprinter.site), host_of(reprinter.url)} - {""}:
-            if host == wanted or host.endswith("." + wanted):
-                return True
-        return False
-    if licence.reprinter_kind == "wechat":
-        return wanted in wechat_ids(reprinter)
-    if licence.reprinter_kind == "app":
-        return wanted in {fold(reprinter.source), fold(reprinter.account), fold(reprinter.site)}
-    return False
+    return match_reprinter(licence, reprinter) is not None
 
 
 def outlet_matches(licence: Licence, outlet: str) -> bool:
     return licence.outlet == ANY_OUTLET or fold(licence.outlet) == fold(outlet)
 
 
-def is_edited(verdict: str, similarity: float) -> bool:
-    return verdict != "full_reprint" or similarity < EDITED_BELOW_SIMILARITY
+def licence_zone(licence: Licence):
+    """The licence's time zone (China time unless it names one)."""
+    return parse_zone(getattr(licence, "timezone", "") or "")
 
 
-def reprint_date(*candidates: str | None) -> _dt.date | None:
-    """The first parseable ISO date/datetime among ``candidates`` (published_at, then checked_at…)."""
-    for value in candidates:
-        if value:
-            try:
-                return _dt.date.fromisoformat(str(value).strip()[:10])
-            except ValueError:
-                continue
-    return None
+def _as_when(day) -> When | None:
+    """Accept a :class:`When`, a date/datetime or an ISO string (read as a publish time)."""
+    if day is None or isinstance(day, When):
+        return day
+    moment = parse_moment(day)
+    return When(moment, PUBLISHED) if moment is not None else None
 
 
-def in_range(licence: Licence, day: _dt.date | None) -> str | None:
-    """``None`` when ``day`` is inside the licence's dates, else why not."""
-    if day is None:
+def in_range(licence: Licence, when) -> str | None:
+    """``None`` when the copy's time is inside the licence's dates (inclusive, by local date in the
+    licence's zone), else why not — naming which time was used."""
+    when = _as_when(when)
+    if when is None:
         if licence.valid_from or licence.valid_until:
-            return "the reprint date is unknown"
+            return f"licence #{licence.id} has dates, and the copy's publish time and first-seen time are unknown"
         return None
-    if licence.valid_from and day < _dt.date.fromisoformat(licence.valid_from):
-        return f"licence #{licence.id} starts {licence.valid_from}, after the reprint ({day})"
-    if licence.valid_until and day > _dt.date.fromisoformat(licence.valid_until):
-        return f"licence #{licence.id} ended {licence.valid_until}, before the reprint ({day})"
-    return None
+    tz = licence_zone(licence)
+    day = local_date(when.moment, tz)
+    side = in_window(day, licence.valid_from, licence.valid_until)
+    if side is None:
+        return None
+    what = ("published" if not when.estimated else "first seen") + f" {day}"
+    zone = "China time" if not getattr(licence, "timezone", "") else licence.timezone
+    if side == "before":
+        return f"licence #{licence.id} starts {licence.valid_from}; the copy was {what} ({zone}), before it"
+    text = f"licence #{licence.id} ended {licence.valid_until}; the copy was {what} ({zone}), after it"
+    if when.estimated:
+        text += " — its publish time is unknown, it may have been published while the licence ran"
+    return text
 
 
 def decide(
     licences: Iterable[Licence],
     reprinter: Reprinter,
     outlet: str,
-    day: _dt.date | None,
+    day,
     verdict: str,
     similarity: float,
+    edits: "Edits | None" = None,
 ) -> Decision:
     """Is this reprint covered? Picks the first licence (by id) that covers it; otherwise explains the
-    nearest miss (wrong dates, or a verbatim-only licence for an edited copy)."""
-    edited = is_edited(verdict, similarity)
+    nearest miss (wrong dates, or a verbatim-only licence for an edited copy).
+
+    ``day`` is a :class:`~reprintwatch.report.timeline.When` (or a date/ISO string, read as the publish
+    time). ``edits`` is the verbatim comparison (:func:`reprintwatch.report.verbatim.compare`); without it
+    a copy counts as verbatim only when its verdict is ``full_reprint`` and its shingles are identical.
+    """
+    when = _as_when(day)
+    if edits is not None:
+        edited: bool | None = edits.edited
+        differences = tuple(edits.differences)
+    else:
+        edited = verdict != "full_reprint" or similarity < VERBATIM_SIMILARITY
+        differences = () if not edited else (
+            ("partial reprint",) if verdict != "full_reprint" else (f"similarity {similarity:.3f} < 1 (licensed text unavailable to list the changes)",)
+        )
+    basis = "" if when is None else when.source
     near_miss: str | None = None
     for licence in sorted(licences, key=lambda lic: lic.id or 0):
-        if not (outlet_matches(licence, outlet) and reprinter_matches(licence, reprinter)):
+        if not outlet_matches(licence, outlet):
             continue
-        out_of_range = in_range(licence, day)
+        how = match_reprinter(licence, reprinter)
+        if how is None:
+            continue
+        out_of_range = in_range(licence, when)
         if out_of_range:
             near_miss = near_miss or out_of_range
             continue
         if edited and licence.scope != "may_edit":
-            near_miss = near_miss or f"licence #{licence.id} allows verbatim reprints only; this copy is edited"
+            near_miss = near_miss or (
+                f"licence #{licence.id} allows verbatim reprints only; this copy is edited: " + "; ".join(differences[:6])
+            )
             continue
-        return Decision(True, licence, f"covered by licence #{licence.id} ({licence.scope})", edited)
-    reason = near_miss or f"no licence for {reprinter.label()} to reprint {outlet or 'this outlet'}"
-    return Decision(False, None, reason, edited)
+        timing = "" if when is None else f", {when.describe()}"
+        dates = ""
+        if licence.valid_from or licence.valid_until:
+            dates = f" within {licence.valid_from or '…'} – {licence.valid_until or '…'}"
+        return Decision(True, licence, f"covered by licence #{licence.id} ({licence.scope}): {how}{timing}{dates}",
+                        edited, basis, differences)
+    reason = near_miss or _no_licence_reason(reprinter, outlet)
+    return Decision(False, None, reason, edited, basis, differences)
+
+
+def _no_licence_reason(reprinter: Reprinter, outlet: str) -> str:
+    text = f"no licence for {reprinter.label()} to reprint {outlet or 'this outlet'}"
+    if reprinter.claimed_url and host_of(reprinter.claimed_url) != reprinter.host:
+        text += f" (the page claims to be {reprinter.claimed_url}; a page's own claim is not who serves it)"
+    return text
 
 
 # --------------------------------------------------------------------------- validation
@@ -245,6 +432,7 @@ def make_licence(
     scope: str = "may_reprint",
     note: str = "",
     where: str = "licence",
+    timezone: str | None = "",
 ) -> Licence:
     """Validate fields and return a :class:`Licence` (without id). Raises :class:`BadInput`."""
     kind = fold(reprinter_kind or "")
@@ -254,9 +442,16 @@ def make_licence(
     if not reprinter:
         raise BadInput(where, "reprinter is empty")
     if kind == "site":
+        given = reprinter
         reprinter = normalise_domain(reprinter)
-        if not reprinter or " " in reprinter:
-            raise BadInput(where, f"not a domain: {reprinter!r}")
+        if not reprinter or " " in reprinter or "." not in reprinter:
+            raise BadInput(where, f"not a domain: {given!r}")
+        if registrable_domain(reprinter) is None:
+            raise BadInput(where, f"{reprinter} is a public suffix (shared by unrelated owners); name the licensee's own domain")
+        if reprinter in SHARED_HOSTS or WECHAT_HOST.endswith("." + reprinter):
+            raise BadInput(where, f"{reprinter} hosts every WeChat account; license the account with --wechat instead")
+    elif kind == "wechat":
+        reprinter = unicodedata.normalize("NFKC", reprinter)
     outlet = (outlet or "").strip()
     if not outlet:
         raise BadInput(where, "outlet is empty (use * for every outlet)")
@@ -267,7 +462,12 @@ def make_licence(
     end = _check_date(valid_until, where, "valid_until")
     if start and end and end < start:
         raise BadInput(where, f"valid_until {end} is before valid_from {start}")
-    return Licence(None, kind, reprinter, outlet, start, end, scope, (note or "").strip())
+    zone = (timezone or "").strip()
+    try:
+        parse_zone(zone)
+    except ValueError as exc:
+        raise BadInput(where, str(exc)) from None
+    return Licence(None, kind, reprinter, outlet, start, end, scope, (note or "").strip(), timezone=zone)
 
 
 def parse_csv(text: str, name: str = "licences.csv") -> list[Licence]:
@@ -313,6 +513,10 @@ class LicenceRegistry:
             self.conn = sqlite3.connect(str(self.path), timeout=30)
             self.conn.row_factory = sqlite3.Row
             self.conn.executescript(SCHEMA)
+            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(licences)")}
+            if "timezone" not in columns:  # a store made before licences had a time zone
+                with self.conn:
+                    self.conn.execute("ALTER TABLE licences ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
         except sqlite3.DatabaseError as exc:
             raise ReprintwatchError(f"{self.path}: cannot open the store as SQLite ({exc})") from None
 
@@ -340,9 +544,9 @@ class LicenceRegistry:
             for lic in licences:
                 cur = self.conn.execute(
                     "INSERT INTO licences (reprinter_kind, reprinter, outlet, valid_from, valid_until, scope, note,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (lic.reprinter_kind, lic.reprinter, lic.outlet, lic.valid_from, lic.valid_until, lic.scope,
-                     lic.note, now),
+                     lic.note, now, lic.timezone or ""),
                 )
                 added.append(Licence(**{**lic.to_dict(), "id": cur.lastrowid, "created_at": now}))
         return added

@@ -67,8 +67,11 @@ def render_text(report: Report) -> str:
     lines = [
         report.title,
         f"{s['findings']} findings: {s['unauthorised']} unauthorised, {s['authorised']} authorised, "
-        f"{s['published_first']} published before the licensed article; {s['unauthorised_but_credited']} "
-        f"unauthorised copies credit a source; {s['stripped_dateline_or_byline']} stripped a dateline or byline.",
+        f"{s['published_first']} published before the licensed article; of the unauthorised, "
+        f"{s['unauthorised_crediting_licensed_outlet']} credit the licensed outlet and "
+        f"{s['unauthorised_crediting_another_outlet']} credit another outlet; "
+        f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
+        + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
     if "articles_reprinted" in s:
         indexed = f" of {s['articles_in_index']} in the licensed index" if "articles_in_index" in s else ""
@@ -86,8 +89,12 @@ def render_text(report: Report) -> str:
             )
             lines.append(f"      licence: {a.decision.reason}")
             lines.append(f"      attribution: {a.attribution.summary()}")
-            if a.status == "published_first":
+            if a.decision.differences and a.decision.edited:
+                lines.append("      edits: " + "; ".join(a.decision.differences[:4]))
+            if a.status == "published_first" or a.contradiction:
                 lines.append(f"      first publication: {a.first_publication_note}")
+            if a.contradiction:
+                lines.append(f"      CONTRADICTION: {a.contradiction}")
     if not report.groups:
         lines.append("No findings.")
     return "\n".join(_plain(line) for line in lines) + "\n"
