@@ -154,3 +154,28 @@ def test_rewrite_keys_leave_the_index_with_their_article(tmp_path):
         assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5) == []
         index.delete(["port"])
         assert index.stats().band_keys == 0
+
+
+def test_cli_shows_a_rewrite_in_every_format(tmp_path):
+    from click.testing import CliRunner
+
+    from reprintwatch.cli import cli
+
+    licensed = tmp_path / "licensed.jsonl"
+    licensed.write_text(json.dumps({"id": "port", "content": PORT, "outlet": "江南日报"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    suspects = tmp_path / "suspects.jsonl"
+    suspects.write_text(json.dumps({"id": "s1", "content": PORT_REWRITE}, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = ["--db", str(tmp_path / "x.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*db, "index", "add", str(licensed)]).exit_code == 0
+    text = runner.invoke(cli, [*db, "scan", str(suspects)])
+    assert text.exit_code == 0 and "rewrite" in text.output and "shared facts in order" in text.output
+    jsonl = runner.invoke(cli, [*db, "scan", str(suspects), "--format", "jsonl"])
+    [match] = json.loads(jsonl.stdout)["matches"]
+    assert match["verdict"] == "rewrite" and match["rewrite"]["aligned_sentences"]
+    csv_out = runner.invoke(cli, [*db, "scan", str(suspects), "--format", "csv"])
+    assert csv_out.exit_code == 0
+    header, row = csv_out.stdout.splitlines()[:2]
+    assert header.endswith(",passages") and ",rewrite," in row
+    assert row.rsplit(",", 1)[1].count(";") == len(match["rewrite"]["aligned_sentences"]) - 1

@@ -16,7 +16,7 @@ from ..cliutils import current_settings, handle_errors
 from ..config import Settings
 from ..errors import ReprintwatchError
 
-VERDICT_CHOICES = ("full_reprint", "partial_reprint")
+VERDICT_CHOICES = ("full_reprint", "partial_reprint", "rewrite")
 
 
 def _duration(ctx, param, value):

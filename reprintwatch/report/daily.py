@@ -66,6 +66,7 @@ class Report:
             "stripped_dateline_or_byline": sum(1 for a in self.assessments if a.attribution.stripped),
             "full_reprint": verdicts.get("full_reprint", 0),
             "partial_reprint": verdicts.get("partial_reprint", 0),
+            "rewrite": verdicts.get("rewrite", 0),
             "reprinters": len({a.reprinter.label() for a in self.assessments}),
             "by_platform": dict(sorted(platforms.items())),
             **self.extra.get("summary", {}),
