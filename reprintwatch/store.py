@@ -81,6 +81,8 @@ CREATE TABLE IF NOT EXISTS findings (
     suspect_coverage REAL,
     passages_json TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL,
+    triage_json TEXT,
+    triaged_at TEXT,
     UNIQUE(suspect_id, licensed_id)
 );
 CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
@@ -112,7 +114,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NUL
 _FINDING_FIELDS = """
     f.id AS id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
-    f.passages_json, f.created_at,
+    f.passages_json, f.created_at, f.triage_json, f.triaged_at,
     s.source, s.platform, s.site, s.account, s.url AS suspect_url, s.canonical_url, s.title AS suspect_title,
     s.author AS suspect_author, s.published_at AS suspect_published_at, s.version AS suspect_version,
     s.status AS suspect_status, s.original_flag, s.source_link, s.evidence_id, s.checked_at
@@ -170,10 +172,18 @@ class Store:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(_SCHEMA)
+            self._add_missing_columns()
             self._check_version()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from None
         self._depth = 0
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since schema 1 (add, never rename): the triage kept with each finding."""
+        have = {row[1] for row in self.conn.execute("PRAGMA table_info(findings)")}
+        for name in ("triage_json", "triaged_at"):
+            if name not in have:
+                self.conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
 
     def _check_version(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -366,6 +376,19 @@ class Store:
         sql += " ORDER BY f.created_at, f.id"
         return [_finding_dict(row) for row in self.conn.execute(sql, args)]
 
+    def record_triage(self, triages: Iterable[tuple[int, dict]], at: str | None = None) -> int:
+        """Keep each finding's triage (``reprintwatch.report.assess.Assessment.triage``) with it, in one
+        transaction; returns how many findings were updated."""
+        at = at or utc_now()
+        n = 0
+        with self.transaction():
+            for finding_id, triage in triages:
+                n += self.conn.execute(
+                    "UPDATE findings SET triage_json=?, triaged_at=? WHERE id=?",
+                    (json.dumps(triage, ensure_ascii=False, sort_keys=True), at, int(finding_id)),
+                ).rowcount
+        return n
+
     def get_finding(self, finding_id: int) -> dict | None:
         row = self.conn.execute(
             f"SELECT {_FINDING_FIELDS} FROM findings f JOIN suspects s ON s.id = f.suspect_id WHERE f.id=?", (finding_id,)
@@ -438,5 +461,9 @@ class Store:
 def _finding_dict(row: sqlite3.Row) -> dict:
     data = dict(row)
     data["passages"] = json.loads(data.pop("passages_json") or "[]")
+    try:
+        data["triage"] = json.loads(data.pop("triage_json") or "null")
+    except ValueError:
+        data["triage"] = None
     data["original_flag"] = bool(data.get("original_flag"))
     return data

@@ -339,6 +339,8 @@ def test_compare_only_between_the_aligned_passages():
         ("江南日报11月1日讯 " + BODY, CREDITED, "江南日报", "dateline"),
         ("原标题：江南新区地铁三号线开通运营\n" + BODY, UNCREDITED, None, "original_title"),
         ("据媒体报道，" + BODY, UNCREDITED, None, "report"),  # names no outlet
+        ("据市发改部门消息，" + BODY, UNCREDITED, None, None),  # a source of information, not a publication
+        ("海风新闻网江南11月9日讯 " + BODY, CREDITED_OTHER, "海风新闻网", "dateline"),  # the longest outlet suffix
         ("转载请注明出处\n" + BODY, UNCREDITED, None, None),  # an instruction, not a credit
     ],
 )
@@ -400,3 +402,116 @@ def test_triage_dict_is_complete():
                       "credit", "credit_summary", "credits", "stripped", "kept", "first_publication",
                       "contradiction", "reprinter", "complaint_deadline"}
     assert (t["status"], t["licence_id"], t["complaint_deadline"]) == (AUTHORISED, 1, "2028-11-05")
+
+
+# --------------------------------------------------------------------------- end to end, both backends
+#
+# The licensed article in a real index (SQLite, or a real Elasticsearch node), crafted copies run through
+# the real detector and recorded in a real store, licences in the registry; `findings list` shows the
+# triage in JSON and CSV and keeps it in the store. Both backends must give the same decisions.
+
+LICENCES_E2E = [
+    dict(reprinter_kind="site", reprinter="jiangnan-daily.com", outlet=OUTLET, valid_from="2026-11-01",
+         valid_until="2026-11-20", scope="may_reprint"),
+    dict(reprinter_kind="wechat", reprinter=BIZ, outlet=OUTLET, scope="may_reprint"),
+    dict(reprinter_kind="site", reprinter="partner.example", outlet=OUTLET, scope="may_edit"),
+]
+EDITED = BODY.replace("28.5", "29.5").replace("21座", "23座").replace("35万", "40万").replace("42分钟", "45分钟")
+
+# key: (requested URL, final URL, canonical, platform, account, title, published_at, content) → (status, in reason)
+E2E = {
+    "licensee": (("https://m.jiangnan-daily.com/a/1", None, "", "web", "", TITLE, "2026-11-20T15:59:59Z",
+                  LICENSED_TEXT), (AUTHORISED, "covered by licence #1 (may_reprint): fetched from m.jiangnan-daily.com")),
+    "late-by-china-time": (("https://m.jiangnan-daily.com/a/2", None, "", "web", "", TITLE, "2026-11-20T17:00Z",
+                            LICENSED_TEXT), (UNAUTHORISED, "licence #1 ended 2026-11-20; the copy was published 2026-11-21")),
+    "canonical-spoof": (("https://copycat.example/p/9", None, "https://www.jiangnan-daily.com/2026/11/01/1.html", "web",
+                         "", TITLE, "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for copycat.example")),
+    "redirected": (("https://www.jiangnan-daily.com/s/7", "https://copycat.example/p/7", "", "web", "", TITLE,
+                    "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for copycat.example")),
+    "wechat-licensed": ((WECHAT_URL, None, "", "wechat", "江南日报", TITLE, "2026-11-05", LICENSED_TEXT),
+                        (AUTHORISED, f"covered by licence #2 (may_reprint): WeChat __biz {BIZ}")),
+    "wechat-mirror": ((f"https://wx-mirror.example/s?__biz={BIZ}&mid=1", None, WECHAT_URL, "wechat", "江南日报", TITLE,
+                       "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for wx-mirror.example")),
+    "wechat-biz-case": ((f"https://mp.weixin.qq.com/s?__biz={BIZ.lower()}&mid=9", None, "", "wechat", "江南日報", TITLE,
+                         "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for 微信公众号 江南日報")),
+    "edited": (("https://m.jiangnan-daily.com/a/3", None, "", "web", "", "重磅！地铁三号线通车了", "2026-11-05",
+                EDITED), (UNAUTHORISED, "licence #1 allows verbatim reprints only; this copy is edited: title changed")),
+    "may-edit": (("https://partner.example/a/3", None, "", "web", "", "重磅！地铁三号线通车了", "2026-11-05", EDITED),
+                 (AUTHORISED, "covered by licence #3 (may_edit)")),
+    "first-but-credits": (("https://copycat.example/p/1", None, "", "web", "", TITLE, "2026-10-30",
+                           "来源：江南日报\n" + BODY), (UNAUTHORISED, "no licence for copycat.example")),
+    "no-date": (("https://m.jiangnan-daily.com/a/4", None, "", "web", "", TITLE, None, LICENSED_TEXT),
+                (AUTHORISED, "first seen 2026-11-10 (publish time unknown) within 2026-11-01 – 2026-11-20")),
+}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def triage_store(request, tmp_path):
+    """(root CLI args naming the backend and store, {copy key: finding id})."""
+    from reprintwatch import Detector, SQLiteIndex
+    from reprintwatch.report.licences import LicenceRegistry
+    from reprintwatch.store import Store
+
+    store_path = tmp_path / "store.db"
+    if request.param == "sqlite":
+        index = SQLiteIndex(tmp_path / "licensed.db")
+        args = ["--backend", "sqlite", "--db", str(tmp_path / "licensed.db")]
+    else:
+        from reprintwatch.index.elasticsearch import ElasticsearchIndex
+
+        s = request.getfixturevalue("es_settings")
+        index = ElasticsearchIndex.from_settings(s, create=True)
+        args = ["--backend", "elasticsearch", "--es-url", s.es_url, "--es-index", s.es_index]
+    ids = {}
+    with index:
+        detector = Detector(index)
+        detector.add([LICENSED])
+        with Store(store_path) as store:
+            for n, (key, ((url, final, canonical, platform, account, title, published, content), _)) in enumerate(E2E.items()):
+                evidence = store.record_page(url, content.encode("utf-8"), final_url=final or url, status=200,
+                                             fetched_at="2026-11-10T02:00:00Z", content_type="text/plain")
+                suspect = store.record_suspect(url, platform, f"h{n}", 1, site=(final or url).split("/")[2],
+                                               account=account, canonical_url=canonical, title=title,
+                                               published_at=published, content=content, evidence_id=evidence,
+                                               checked_at="2026-11-10T02:00:00Z")
+                result = detector.check(Article(id=key, content=content, title=title))
+                found = store.record_findings(suspect, result.reprints[:1], created_at="2026-11-10T02:00:00Z")
+                assert found, f"{key} was not detected"
+                ids[key] = found[0]
+    with LicenceRegistry(store_path) as registry:
+        registry.add_many([make_licence(**lic) for lic in LICENCES_E2E])
+    return args + ["findings", "list", "--store", str(store_path)], ids, store_path
+
+
+def test_findings_list_carries_the_triage_on_both_backends(triage_store):
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+
+    from reprintwatch.cli import cli
+    from reprintwatch.store import Store
+
+    args, ids, store_path = triage_store
+    runner = CliRunner()
+    out = runner.invoke(cli, args[:-4] + ["findings", "list", "--format", "json"] + args[-2:], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    rows = {json.loads(line)["id"]: json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")}
+    for key, (_, (status, reason)) in E2E.items():
+        triage = rows[ids[key]]["triage"]
+        assert triage["status"] == status and reason in triage["licence_reason"], (key, triage["licence_reason"])
+    t = rows[ids["first-but-credits"]]["triage"]
+    assert t["first_publication"] == SUSPECT_FIRST and t["contradiction"].startswith("published first by its date, yet it credits 江南日报")
+    assert rows[ids["canonical-spoof"]]["triage"]["reprinter"]["url"] == "https://copycat.example/p/9"
+    assert rows[ids["edited"]]["triage"]["differences"][1] == "figure changed: 「28.5」 → 「29.5」"
+    assert rows[ids["no-date"]]["triage"]["copy_time"]["source"] == FIRST_SEEN
+    # the same triage is kept in the store, for the reports and dossiers
+    with Store(store_path) as store:
+        assert store.get_finding(ids["edited"])["triage"] == rows[ids["edited"]]["triage"]
+    out = runner.invoke(cli, args[:-4] + ["findings", "list", "--format", "csv"] + args[-2:], catch_exceptions=False)
+    table = {int(r["id"]): r for r in csv.DictReader(io.StringIO(out.stdout))}
+    assert table[ids["late-by-china-time"]]["status"] == UNAUTHORISED
+    assert table[ids["late-by-china-time"]]["licence_reason"].startswith("licence #1 ended 2026-11-20")
+    assert table[ids["canonical-spoof"]]["fetched_url"] == "https://copycat.example/p/9"
+    assert table[ids["canonical-spoof"]]["claimed_url"] == "https://www.jiangnan-daily.com/2026/11/01/1.html"

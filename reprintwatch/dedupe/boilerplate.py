@@ -121,13 +121,16 @@ _RAW_CREDIT_PATTERNS = (
      + _ACCOUNT_WORDS + _CREDIT_NAME),
     # at a line start the separator may be missing, or a decoration the folding drops (来源丨新华社)
     ("source", ("来源",), r"^\s*(?P<form>(?:本文|文章)?来源)(?![于是自地])\s*" + _ACCOUNT_WORDS + _CREDIT_NAME),
-    # 据江南日报报道 / 据新华社消息
-    ("report", ("据",), r"(?P<form>据)\s*(?P<name>[^\n,，。;；!！?？:]{2,20}?)\s*(?:记者)?\s*(?:报道|报导|消息)"),
+    # 据江南日报报道 / 据新华社消息 (据…消息 only from a name that looks like a news outlet: 据发改部门消息
+    # names a source of information, not a publication)
+    ("report", ("据",), r"(?P<form>据)\s*(?P<name>[^\n,，。;；!！?？:]{2,20}?)\s*(?:记者)?\s*(?:报道|报导)"),
+    ("report", ("据",), r"(?P<form>据)\s*(?P<name>[^\n,，。;；!！?？:]{0,16}?(?:日报|晚报|早报|时报|新闻|客户端|报|社|网|台))"
+     r"\s*(?:记者)?\s*消息"),
     # 江南日报讯 / 江南日报11月20日讯 / 新华社南京11月2日电 / 本报讯  (at a line or sentence start)
     ("dateline", ("讯", "电", "消息"),
      r"(?:^|(?<=[\n\s。!?！？]))(?P<form>(?:(?P<name>新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|本报|本网|本台)\s*"
      r"(?:(?:[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日)?(?:电|讯)|[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日消息)"
-     r"|(?P<name2>[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|报|社|网|台|新闻|客户端))\s*"
+     r"|(?P<name2>[\u4e00-\u9fff]{2,10}?(?:新闻网|新闻客户端|日报|晚报|早报|时报|新闻|客户端|报|社|网|台))\s*"
      r"(?:(?:[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日)?讯|[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日(?:电|消息))))"),
     # 原标题：… (names the licensed title, not an outlet)
     ("original_title", ("原标题",), r"(?P<form>原标题)\s*[:丨|]?\s*(?P<title>[^\n]{1,60})"),

@@ -91,8 +91,21 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
                 runner.status.done(runner.counters)
             if runner.stop_requested.is_set():
                 click.echo("Stopped; the next run resumes from the store.", err=True)
+            _triage_new(settings, db, index)
     finally:
         index.close()
+
+
+def _triage_new(settings: Settings, db, index) -> None:
+    """Keep a triage with every finding that has none yet (``findings list`` refreshes them all)."""
+    from ..report.assess import triage_findings
+    from ..report.findings import FindingsStore
+    from ..report.licences import LicenceRegistry
+
+    todo = [row["id"] for row in db.list_findings() if row.get("triage") is None]
+    if todo:
+        with FindingsStore(settings.store) as findings, LicenceRegistry(settings.store) as registry:
+            triage_findings(findings, registry.list(), index, todo)
 
 
 @click.group()
@@ -124,21 +137,29 @@ def findings_list(since, until, outlet, verdict, fmt, store):
     """
     from ..store import Store, StoreError
 
+    from ..report.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
+
     settings = current_settings(store)
     if not Path(settings.store).exists():
         raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
     with Store(settings.store) as db:
         rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
+    fresh = _triage(settings, [row["id"] for row in rows]) if rows else {}
+    for row in rows:
+        if fresh is not None and row["id"] in fresh:
+            row["triage"] = fresh[row["id"]]
     if fmt == "json":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=FINDING_COLUMNS, extrasaction="ignore")
+        columns = FINDING_COLUMNS + TRIAGE_CSV_COLUMNS
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _csv_safe(row.get(k)) for k in FINDING_COLUMNS})
+            flat = {**row, **triage_csv_row(row.get("triage") or {})}
+            writer.writerow({k: _csv_safe(flat.get(k)) for k in columns})
         click.echo(buf.getvalue(), nl=False)
         return
     if not rows:
@@ -151,11 +172,39 @@ def findings_list(since, until, outlet, verdict, fmt, store):
         )
         who = row["account"] or row["site"]
         click.echo(f"      {row['platform']}:{who}  {_one_line(row['suspect_title'])}  {row['suspect_url']}")
+        triage = row.get("triage")
+        if triage:
+            click.echo(f"      {triage['status']}: {_one_line(triage['licence_reason'])}")
+            click.echo(f"      credit: {_one_line(triage['credit_summary'])}")
+            if triage.get("contradiction"):
+                click.echo(f"      contradiction: {_one_line(triage['contradiction'])}")
     click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
 
 
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())[:80]
+def _one_line(text: str | None, limit: int = 160) -> str:
+    """One terminal line: whitespace and control characters (ANSI escapes from pages) collapsed."""
+    text = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+    return " ".join(text.split())[:limit]
+
+
+def _triage(settings: Settings, finding_ids) -> dict | None:
+    """Triage ``finding_ids`` against the current licences and keep it in the store; ``None`` (stored
+    triage shown) when the licensed index cannot be opened for the licensed texts."""
+    from ..index import open_index
+    from ..report.assess import triage_findings
+    from ..report.findings import FindingsStore
+    from ..report.licences import LicenceRegistry
+
+    try:
+        index = open_index(settings)
+    except ReprintwatchError as exc:
+        click.echo(f"Warning: licensed index unavailable ({exc}); showing the triage stored earlier.", err=True)
+        return None
+    try:
+        with FindingsStore(settings.store) as findings, LicenceRegistry(settings.store) as registry:
+            return triage_findings(findings, registry.list(), index, finding_ids)
+    finally:
+        index.close()
 
 
 def _csv_safe(value):

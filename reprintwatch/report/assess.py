@@ -294,3 +294,18 @@ def assess_all(findings: Sequence[dict], licences: Sequence[Licence], index=None
     check for a stripped dateline/byline)."""
     licensed = load_licensed(index, [f.get("licensed_id") for f in findings]) if index is not None else {}
     return [assess(f, licences, licensed.get(f.get("licensed_id"))) for f in findings]
+
+
+def triage_findings(findings_store, licences: Sequence[Licence], index, finding_ids: Sequence[int] | None = None) -> dict:
+    """Assess findings (all, or ``finding_ids``) against ``licences`` with the licensed texts from
+    ``index`` and keep each triage in the store with its finding. Returns ``{finding_id: triage dict}``.
+
+    ``findings_store`` is a :class:`~reprintwatch.report.findings.FindingsStore`."""
+    if finding_ids is None:
+        findings = findings_store.list_findings()
+    else:
+        findings = [f for f in (findings_store.get_finding(i) for i in finding_ids) if f is not None]
+    assessments = assess_all(findings, licences, index)
+    triages = {a.finding["finding_id"]: a.triage() for a in assessments}
+    findings_store.store.record_triage(triages.items())
+    return triages

@@ -130,6 +130,8 @@ class Reprinter:
         """What the reports group by: the WeChat account, else the fetched host as served, else the source."""
         if self.on_wechat and (self.account or self.wechat_biz):
             return f"微信公众号 {self.account or self.wechat_biz}"
+        if self.platform == "local" and (self.account or self.source):
+            return self.account or self.source  # records the user supplied name their publisher
         try:
             served = (urlsplit(self.url).hostname or "") if host_of(self.url) else ""
         except ValueError:
