@@ -105,7 +105,8 @@ def run(args) -> dict:
                  "sizes": {}}
 
     t0 = time.perf_counter()
-    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed)
+    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed,
+                                              rewrites=args.rewrites)
     # the quality licensed set first (so copies find their sources at every size), then the rest shuffled
     first = {d.id for d in licensed}
     rest = [d for d in docs if d.id not in first]
@@ -323,6 +324,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-disguise", type=int, default=60, help="disguised copies per disguise among the scan texts")
     ap.add_argument("--negatives", type=int, default=460, help="negatives among the scan texts")
+    ap.add_argument("--rewrites", type=int, default=10,
+                    help="洗稿 copies per level (30/40/50%%) and length among the scan texts (the rewrite path's work)")
     ap.add_argument("--queries", type=int, default=1000, help="queries timed for latency")
     ap.add_argument("--real", type=int, default=0, help="use only this many real articles (the rest mutated copies)")
     ap.add_argument("--tmpdir", default=None, help="where the temporary index goes")
@@ -330,7 +333,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.quick:
-        args.sizes, args.per_disguise, args.negatives, args.queries = "2000", 15, 100, 200
+        args.sizes, args.per_disguise, args.negatives, args.queries, args.rewrites = "2000", 15, 100, 200, 3
     if not (D.RAW_DIR / "sina-news-2018").exists():
         print(f"raw data not found at {D.RAW_DIR} (set REPRINTWATCH_RAW_DATA)", file=sys.stderr)
         return 2
