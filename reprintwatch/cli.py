@@ -182,18 +182,24 @@ def index_delete(ids):
 @index.command("migrate")
 @handle_errors
 def index_migrate():
-    """Upgrade an Elasticsearch index built by an older reprintwatch to the current layout.
+    """Upgrade an index built by an older reprintwatch to the current layout.
 
-    Builds a new index beside the old one from the stored signatures, then swaps the
-    alias (--es-index) to it in one step; checks keep working on the old index meanwhile.
-    Safe to rerun. (SQLite indexes need no migration.)
+    Elasticsearch: builds a new index beside the old one from the stored signatures and
+    texts, then swaps the alias (--es-index) to it in one step; checks keep working on the
+    old index meanwhile. Both backends: an index made before the rewrite (洗稿) sketch gets
+    its rewrite keys from the stored texts. Safe to rerun.
 
     \b
         reprintwatch --backend elasticsearch --es-index reprintwatch index migrate
+        reprintwatch --db licensed.db index migrate
     """
     settings = current_settings()
     if settings.backend != "elasticsearch":
-        raise click.UsageError("index migrate is for --backend elasticsearch")
+        from .index.sqlite import SQLiteIndex
+
+        n = SQLiteIndex.migrate(settings.db)
+        click.echo(f"Added rewrite keys to {n:,} articles in {settings.db}." if n else f"{settings.db} is up to date.")
+        return
     from .index.elasticsearch import ElasticsearchIndex
 
     result = ElasticsearchIndex.migrate(settings)

@@ -185,6 +185,25 @@ def test_check_finds_a_rewrite_through_its_fact_keys(index):
     assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5) == []
 
 
+def test_an_index_made_before_the_rewrite_sketch_is_refused_until_migrated(backend):
+    with backend.open(params=FingerprintParams(rewrite_sketch="none")) as idx:
+        detector = Detector(idx)
+        detector.add(licensed() + [PORT_ARTICLE])
+        assert detector.check(PORT_REWRITE).reprints == []  # no fact keys: the rewrite path finds nothing
+    with pytest.raises(LicensedIndexError, match=r"rewrite_sketch.*`reprintwatch index migrate`"):
+        backend.open()
+    runner = CliRunner()
+    migrated = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    with backend.open() as idx:
+        detector = Detector(idx)
+        [match] = detector.check(PORT_REWRITE).reprints
+        assert (match.licensed.id, match.verdict) == ("port", "rewrite")
+        assert detector.check(RIVER).reprints[0].verdict == "full_reprint"
+    again = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert again.exit_code == 0 and "up to date" in again.output
+
+
 def test_unrelated_text_matches_nothing(index):
     detector = Detector(index)
     detector.add(licensed())

@@ -141,7 +141,7 @@ def test_index_without_rewrite_sketch_is_refused(tmp_path):
     conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(old),))
     conn.commit()
     conn.close()
-    with pytest.raises(LicensedIndexError, match=r"rewrite_sketch: index 'none' vs now 'facts1'.*Re-index"):
+    with pytest.raises(LicensedIndexError, match=r"rewrite_sketch: index 'none' vs now 'facts1'.*index migrate.*re-index"):
         SQLiteIndex(db)
 
 

@@ -6,6 +6,7 @@ one verifier (``reprintwatch.dedupe.verify``) does, for every backend alike.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -27,11 +28,24 @@ def check_fingerprint_params(
     diff = stored.differences(requested)
     if diff:
         details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
+        if with_rewrite_sketch(stored) == requested:
+            remedy = ("It only lacks the rewrite (洗稿) keys, which `reprintwatch index migrate` adds from its "
+                      "stored texts; or: " + remedy[0].lower() + remedy[1:])
         raise LicensedIndexError(
             f"{where} was built with other fingerprint parameters ({details}); its signatures "
             f"cannot be compared with new ones. {remedy}"
         )
     return stored
+
+
+def with_rewrite_sketch(stored: FingerprintParams) -> FingerprintParams:
+    """The parameters an index made before the rewrite sketch gets from ``index migrate``: its own, plus
+    today's rewrite sketch (its keys come from the stored texts, so nothing else has to change)."""
+    if stored.rewrite_sketch != "none":
+        return stored
+    fresh = FingerprintParams()
+    return dataclasses.replace(stored, rewrite_sketch=fresh.rewrite_sketch, rewrite_rare_freq=fresh.rewrite_rare_freq,
+                               rewrite_common_char_freq=fresh.rewrite_common_char_freq)
 
 
 def max_key_frequency(articles: int) -> int:

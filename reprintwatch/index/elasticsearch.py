@@ -44,7 +44,10 @@ from elasticsearch.exceptions import ElasticsearchWarning
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency
+from .base import (
+    AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
+    with_rewrite_sketch,
+)
 
 # A local development node runs without security; its warning header says so on every response.
 warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
@@ -627,13 +630,17 @@ class ElasticsearchIndex(LicensedIndex):
             raise LicensedIndexError(f"index {name!r} at {where} is not a reprintwatch licensed index")
         version = ours.get("mapping_version")
         stored = FingerprintParams.from_dict(ours["fingerprint"])
-        if params is not None and stored.differences(params):
+        # an index made before the rewrite sketch gets it: its keys come from the stored texts
+        target = with_rewrite_sketch(stored)
+        if params is not None and target.differences(params):
             raise LicensedIndexError(
                 f"index {name!r} at {where} was built with other fingerprint parameters; migrate keeps them "
                 "(it re-uses the stored signatures). Re-index into a new --es-index to change them."
             )
-        new = f"{name}-v{MAPPING_VERSION}"
-        if version == MAPPING_VERSION:
+        new = f"{name}-v{MAPPING_VERSION}" if target == stored else f"{name}-v{MAPPING_VERSION}-{target.rewrite_sketch}"
+        if new == old:
+            new += "-2"
+        if version == MAPPING_VERSION and target == stored:
             count = es.count(index=name)["count"]
             return MigrateResult(name, old, old, count, migrated=False)
         if not isinstance(version, int) or version > MAPPING_VERSION:
@@ -646,7 +653,7 @@ class ElasticsearchIndex(LicensedIndex):
             es.indices.delete(index=new)
         es.indices.create(
             index=new,
-            mappings=dict(MAPPINGS, _meta=_meta(stored)),
+            mappings=dict(MAPPINGS, _meta=_meta(target)),
             settings={"number_of_shards": settings.es_shards, "number_of_replicas": settings.es_replicas,
                       "refresh_interval": "-1"},
         )
@@ -656,7 +663,7 @@ class ElasticsearchIndex(LicensedIndex):
                                     query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}}):
                 src = hit["_source"]
                 record = from_document(src)
-                keys = index_keys(record.article.content, record.signature, stored)
+                keys = index_keys(record.article.content, record.signature, target)
                 item = IndexedArticle(record.article, record.signature, keys)
                 yield {"_op_type": "index", "_index": new, "_id": doc_id(record.article.id),
                        "_source": to_document(item)}

@@ -15,9 +15,12 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
+from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys, index_keys
 from ..errors import LicensedIndexError
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency
+from .base import (
+    SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency,
+    with_rewrite_sketch,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,6 +97,38 @@ class SQLiteIndex(LicensedIndex):
                 conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
         return _Tx()
+
+    @classmethod
+    def migrate(cls, path) -> int:
+        """Bring an index made before the rewrite sketch up to date: add every article's rewrite (fact) keys,
+        computed from its stored text, and store the parameters with the sketch — one transaction.
+        Returns the number of articles given keys (0: nothing to do)."""
+        index = cls.__new__(cls)
+        index.path = Path(path)
+        if not index.path.exists():
+            raise LicensedIndexError(f"no licensed index at {index.path} to migrate")
+        index.conn = sqlite3.connect(str(index.path), timeout=30, isolation_level=None)
+        try:
+            meta = dict(index.conn.execute("SELECT key, value FROM meta"))
+            if "fingerprint" not in meta:
+                raise LicensedIndexError(f"{index.path} is not a reprintwatch licensed index")
+            stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
+            target = with_rewrite_sketch(stored)
+            if target == stored:
+                return 0
+            index.params = target
+            n = 0
+            with index._transaction():
+                for rowid, content, blob in index.conn.execute("SELECT rowid, content, signature FROM articles").fetchall():
+                    signature = Signature.from_bytes(blob)
+                    keys = np.setdiff1d(index_keys(content, signature, target), band_keys(signature.shingles, target))
+                    index.conn.executemany("INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)",
+                                           ((int(k), rowid) for k in keys))
+                    n += 1
+                index.conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(target.to_dict()),))
+            return n
+        finally:
+            index.close()
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
