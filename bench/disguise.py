@@ -205,7 +205,7 @@ def core_digest() -> str:
     root = Path(__file__).resolve().parents[1] / "reprintwatch"
     h = hashlib.sha256()
     for rel in ("dedupe/boilerplate.py", "dedupe/normalize.py", "dedupe/segment.py", "dedupe/fingerprint.py",
-                "dedupe/lsh.py", "dedupe/verify.py", "detector.py", "index/sqlite.py"):
+                "dedupe/lsh.py", "dedupe/verify.py", "dedupe/rewrite.py", "detector.py", "index/sqlite.py"):
         path = root / rel
         if path.exists():
             h.update(path.read_bytes())
