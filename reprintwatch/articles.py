@@ -5,12 +5,12 @@ One JSON object a line: ``id`` (required, unique), ``content`` (required), ``tit
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
 
+from .dates import to_iso
 from .encoding import decode_bytes, detect_encoding
 from .errors import BadInput
 
@@ -31,18 +31,18 @@ class Article:
 
 
 def parse_published_at(value, where: str) -> str | None:
-    """Validate an ISO 8601 date or datetime and return it as given (normalised to ISO form)."""
+    """A date or date-time (ISO 8601, or a form :mod:`reprintwatch.dates` reads) as ISO 8601.
+
+    A date stays a date; a time without a zone is China time (+08:00).
+    """
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         raise BadInput(where, f"published_at must be an ISO 8601 string, got {type(value).__name__}")
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        if len(text) == 10:
-            return _dt.date.fromisoformat(text).isoformat()
-        return _dt.datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        raise BadInput(where, f"published_at is not ISO 8601: {value!r}") from None
+    iso = to_iso(value)
+    if iso is None:
+        raise BadInput(where, f"published_at is not ISO 8601: {value!r}")
+    return iso
 
 
 def check_content(content: str, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> str:

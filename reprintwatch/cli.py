@@ -219,7 +219,7 @@ def _is_url(source: str) -> bool:
 
 
 def _load_check_input(source: str, encoding: str, settings: Settings):
-    from .inputs import read_article
+    from .ingest.page import read_article
 
     if _is_url(source):
         from .ingest import fetch_article
@@ -314,10 +314,10 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
 
 def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages."""
-    from .ingest.cli import findings, ingest
+    from .ingest.cli import extract, findings, ingest
     from .report.cli import coverage, evidence, licence, report
 
-    for command in (ingest, findings, licence, report, coverage, evidence):
+    for command in (ingest, findings, extract, licence, report, coverage, evidence):
         cli.add_command(command)
 
 

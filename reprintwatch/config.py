@@ -41,6 +41,20 @@ class Settings:
     batch_size: int = 500
     # the findings / evidence store used by ingestion and reports
     store: Path = field(default_factory=lambda: default_data_dir() / "store.db")
+    # polite fetching (ingest, check URL, extract URL); a sources file's [defaults] and each [[source]]
+    # override these per source (reprintwatch.ingest.sources)
+    user_agent: str = "reprintwatch/0.1 (+https://example.org/reprintwatch)"
+    fetch_delay: float = 1.0  # minimum seconds between two requests to one host
+    fetch_concurrency: int = 2  # simultaneous requests to one host
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0  # longest wait for any one read from the socket
+    fetch_deadline: float = 120.0  # total time for one fetch, body included (a drip-feeding server is cut off)
+    fetch_retries: int = 2  # urllib3 Retry: connection errors, read time-outs, 429/5xx (Retry-After respected)
+    fetch_backoff: float = 1.0
+    fetch_max_backoff: float = 60.0  # also the cap on a server's Retry-After
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_robots: bool = True
+    fetch_max_redirects: int = 5
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -66,4 +80,8 @@ def _coerce(f: dataclasses.Field, value):
         return Path(value).expanduser()
     if kind == "int":
         return int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "bool":
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
     return value

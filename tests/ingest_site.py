@@ -120,3 +120,14 @@ def make_server():
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     return server
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port nothing listens on (connections to it are refused)."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

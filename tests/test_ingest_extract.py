@@ -2,9 +2,10 @@
 import pytest
 
 from reprintwatch.errors import BadInput
-from reprintwatch.ingest.extract import extract_page, parse_date
+from reprintwatch.dates import to_iso as parse_date
+from reprintwatch.ingest.extract import extract_page
 from reprintwatch.ingest.feeds import check_feed_bytes, parse_feed
-from reprintwatch.ingest.fetch import decode_page
+from reprintwatch.encoding import decode_page
 
 from ingest_site import FIXTURES
 
@@ -23,8 +24,9 @@ def test_wechat_article_fields():
     assert e.source_link == "https://donghu.example.net/2026/11/20/library.html"
     assert e.canonical_url == "http://mp.weixin.qq.com/s/LibRaRyRePrInT01"
     paragraphs = e.content.split("\n")
-    assert paragraphs[1].startswith("11月19日上午，位于东湖区滨江大道") and len(paragraphs) == 6
+    assert paragraphs[0].startswith("11月19日上午，位于东湖区滨江大道") and len(paragraphs) == 4
     assert "var nickname" not in e.content and "阅读原文" not in e.content
+    assert "点击上方蓝字关注我们" not in e.content and "在看" not in e.content  # WeChat's lead and trailer lines
 
 
 def test_wechat_page_recognised_by_structure_on_any_host():
@@ -100,7 +102,11 @@ def test_xml_bomb_is_refused_before_parsing():
     b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://evil.example/x.dtd"><rss version="2.0"><channel/></rss>',
     b'<?xml version="1.0"?><rss><!ENTITY x SYSTEM "file:///etc/passwd"><channel><title>&x;</title></channel></rss>',
     '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>'.encode("utf-16"),
-])
+    '<?xml version="1.0" encoding="utf-16be"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>'.encode("utf-16-be"),
+    '<?xml version="1.0" encoding="utf-32"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>'.encode("utf-32"),
+    '<?xml version="1.0" encoding="utf-32be"?><!DOCTYPE x [<!ENTITY a "b">]><rss/>'.encode("utf-32-be"),
+    '<?xml version="1.0" encoding="utf-32le"?><!DOCTYPE x SYSTEM "http://x/y.dtd"><rss/>'.encode("utf-32-le"),
+], ids=["doctype-system", "entity", "utf-16", "utf-16be", "utf-32", "utf-32be", "utf-32le-no-bom"])
 def test_external_entities_and_dtds_are_refused(body):
     with pytest.raises(BadInput):
         check_feed_bytes(body, "feed")
@@ -109,3 +115,12 @@ def test_external_entities_and_dtds_are_refused(body):
 def test_not_a_feed():
     with pytest.raises(BadInput, match="not"):
         parse_feed(b"<html><body>hello</body></html>", "page.html")
+
+
+def test_feed_dates_keep_the_feed_zone_and_default_to_china_time():
+    rss = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
+    <item><title>a</title><link>http://example.org/a</link><pubDate>Thu, 19 Nov 2026 09:20:00 +0800</pubDate></item>
+    <item><title>b</title><link>http://example.org/b</link><pubDate>2026-11-19 09:20</pubDate></item>
+    </channel></rss>""".encode()
+    a, b = parse_feed(rss, "feed")
+    assert a.published_at == "2026-11-19T09:20:00+08:00" and b.published_at == "2026-11-19T09:20:00+08:00"

@@ -2,8 +2,11 @@
 import pytest
 from werkzeug.wrappers import Response
 
+from ingest_site import closed_port
+
+from reprintwatch.encoding import decode_page, detect_charset
 from reprintwatch.ingest.fetch import (
-    USER_AGENT, FetchError, Fetcher, FetchPolicy, HostLimiter, decode_page, detect_charset,
+    USER_AGENT, FetchError, Fetcher, FetchPolicy, HostLimiter,
 )
 
 
@@ -152,3 +155,126 @@ def test_per_host_concurrency_limit(site):
         t.join()
     assert site.hits and sum(v for k, v in site.hits.items() if k.startswith("/busy")) == 6
     assert 1 <= peak[0] <= 2
+
+
+# --- retries through urllib3's Retry; Retry-After in any form ------------------------------------------
+@pytest.mark.parametrize("retry_after", ["Wed, 21 Oct 2015 07:28:00 GMT", "soon, I promise", "1e9", "-5"])
+def test_retry_after_as_a_date_or_junk_is_retried_not_an_internal_error(site, retry_after):
+    calls = []
+
+    def busy_then_ok(request):
+        calls.append(1)
+        if len(calls) == 1:
+            return Response(b"busy", status=503, headers={"Retry-After": retry_after})
+        return Response(b"<html><body>ok</body></html>", content_type="text/html")
+
+    site.dynamic["/busy-date"] = busy_then_ok
+    result = Fetcher(FAST).fetch(site.base + "/busy-date")
+    assert result.status == 200 and len(calls) == 2
+
+
+def test_a_huge_retry_after_is_capped_by_max_backoff(site):
+    import time
+
+    site.dynamic["/busy-long"] = lambda request: Response(b"busy", status=429, headers={"Retry-After": "86400"})
+    policy = FetchPolicy(delay=0, retries=1, backoff=0, max_backoff=0.3, robots=False)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        Fetcher(policy).fetch(site.base + "/busy-long")
+    assert err.value.label == "http 429" and time.monotonic() - started < 3
+    assert site.hits["/busy-long"] == 2
+
+
+# --- a total deadline per fetch, against a real server that drips the body --------------------------
+def _drip_server(with_length: bool):
+    """A raw socket server: headers at once, then one byte every 0.1 s (Content-Length, or until close)."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve(conn):
+        try:
+            conn.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            head += b"Content-Length: 100000\r\n\r\n" if with_length else b"Connection: close\r\n\r\n"
+            conn.sendall(head)
+            for _ in range(100000):
+                if stop.is_set():
+                    break
+                conn.sendall(b"x")
+                time.sleep(0.1)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", lambda: (stop.set(), listener.close())
+
+
+@pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "until-close"])
+def test_a_drip_fed_body_is_cut_off_at_the_total_deadline(with_length):
+    import time
+
+    base, stop = _drip_server(with_length)
+    try:
+        policy = FetchPolicy(delay=0, retries=0, robots=False, read_timeout=1.0, deadline=1.5)
+        started = time.monotonic()
+        with pytest.raises(FetchError) as err:
+            Fetcher(policy).fetch(base + "/drip.html")
+        elapsed = time.monotonic() - started
+    finally:
+        stop()
+    assert err.value.kind == "timeout" and "deadline" in err.value.reason
+    assert 1.4 < elapsed < 2.5  # each byte arrives well within read_timeout; only the deadline stops it
+
+
+# --- outcomes named for what happened ------------------------------------------------------------------
+def test_dns_failure_is_named_not_blamed_on_robots():
+    # the reserved .invalid TLD never resolves (RFC 6761): the lookup fails locally, no network involved
+    with pytest.raises(FetchError) as err:
+        Fetcher(FAST).fetch("http://no-such-host.invalid/news/1.html")
+    assert err.value.kind == "dns" and "robots" not in err.value.kind
+    assert "no-such-host.invalid" in err.value.reason
+
+
+def test_connection_refused_is_named():
+    with pytest.raises(FetchError) as err:
+        Fetcher(FAST).fetch(f"http://127.0.0.1:{closed_port()}/page.html")
+    assert err.value.kind == "refused"
+
+
+def test_tls_error_is_named(site):
+    https = site.base.replace("http://", "https://")  # a plain-HTTP server does not speak TLS
+    with pytest.raises(FetchError) as err:
+        Fetcher(FAST).fetch(https + "/news/2026/autumn-games.html")
+    assert err.value.kind == "tls"
+
+
+def test_robots_refusal_is_named(site):
+    with pytest.raises(FetchError) as err:
+        Fetcher(FAST).fetch(site.base + "/private/secret.html")
+    assert err.value.kind == "robots" and err.value.label == "robots"
+
+
+def test_politeness_defaults_come_from_settings():
+    from reprintwatch.config import Settings
+
+    settings = Settings.load(environ={"REPRINTWATCH_FETCH_DELAY": "2.5", "REPRINTWATCH_FETCH_DEADLINE": "30",
+                                      "REPRINTWATCH_FETCH_ROBOTS": "false"})
+    policy = FetchPolicy.from_settings(settings)
+    assert (policy.delay, policy.deadline, policy.robots) == (2.5, 30.0, False)
+    assert FetchPolicy().delay == Settings().fetch_delay

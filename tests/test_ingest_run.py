@@ -15,7 +15,7 @@ from reprintwatch.config import Settings
 from reprintwatch.ingest import fetch_article
 from reprintwatch.store import Store
 
-from ingest_site import FIXTURES, REPO, build_licensed_index, example_sources
+from ingest_site import FIXTURES, REPO, build_licensed_index, closed_port, example_sources
 
 
 @pytest.fixture
@@ -310,3 +310,62 @@ def test_follow_stops_on_sigterm(site, env):
             proc.kill()
             proc.wait()
     assert proc.returncode == 0 and b"Stopped" in err
+
+
+# --- outcomes named for what happened; one summary line; exit 4 when every source failed ------------------
+def _dead_sources(env, extra: str = "") -> str:
+    path = env / "dead.toml"
+    path.write_text(f"""
+[defaults]
+delay = "0s"
+backoff = "0s"
+retries = 0
+
+[[source]]
+name = "nowhere"
+type = "pages"
+urls = ["http://no-such-host.invalid/a.html"]
+
+[[source]]
+name = "closed"
+type = "feed"
+url = "http://127.0.0.1:{closed_port()}/rss.xml"
+{extra}""", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("progress", ["--progress", "--no-progress"])
+def test_every_source_failing_exits_4_with_one_summary_line_and_named_outcomes(env, progress):
+    result = run(["ingest", "run", "--sources", _dead_sources(env), "--once", progress, "--log-format", "json"])
+    assert result.exit_code == 4, result.output
+    summaries = [line for line in result.stderr.splitlines() if line.startswith("ingest: ")]
+    assert len(summaries) == 1 and "2 errors" in summaries[0]
+    assert "every source failed (closed, nowhere)" in result.stderr
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    feed = [e for e in events if e["event"] == "feed_error"][0]
+    assert feed["kind"] == "refused"
+    store = env / "store" / "store.db"
+    (error,) = rows(store, "SELECT error FROM suspects WHERE url LIKE '%invalid%'")[0]
+    assert error.startswith("dns: ") and "disallowed" not in error
+
+
+def test_one_working_source_means_exit_0(site, env):
+    extra = f"""
+[[source]]
+name = "works"
+type = "pages"
+urls = ["{site.base}/news/2026/rice.html"]
+"""
+    result = run(["ingest", "run", "--sources", _dead_sources(env, extra), "--once", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert len([line for line in result.stderr.splitlines() if line.startswith("ingest: ")]) == 1
+
+
+def test_the_article_is_the_fetched_url_never_the_page_claim(site, env):
+    page = site.fixture("wechat_reprint.html").replace(
+        b"http://mp.weixin.qq.com/s/LibRaRyRePrInT01", b"https://licensed-outlet.example.com/claimed")
+    site.add("/moved/final.html", page, content_type="text/html; charset=utf-8")
+    site.add("/moved/start", b"", status=302, headers={"Location": "/moved/final.html"})
+    article, _ = fetch_article(site.base + "/moved/start", Settings.load())
+    assert article.url == site.base + "/moved/final.html"
+    assert "licensed-outlet" not in article.url and article.id == site.base + "/moved/start"

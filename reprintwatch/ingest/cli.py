@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -52,14 +55,16 @@ def ingest():
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log records on stderr as text (warnings and errors) or JSON lines (everything).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
-@click.option("--progress/--no-progress", default=True, show_default=True, help="Status line on stderr.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Live status line on stderr (the final summary line is printed either way).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
 @handle_errors
 def ingest_run(sources_file, mode, interval, workers, store, log_format, log_file, progress, verbose):
     """Fetch, extract and check every source; record evidence, suspects and findings.
 
     Safe to stop at any moment (Ctrl-C / SIGTERM finishes the page in hand; even kill -9 loses nothing):
-    the next run resumes where this one stopped. Unchanged pages are not recorded twice.
+    the next run resumes where this one stopped. Unchanged pages are not recorded twice. Ends with one
+    summary line on stderr; exits 4 when every source failed (nothing could be fetched or read).
 
     \b
         reprintwatch ingest run --sources data/sources.example.toml --once
@@ -68,18 +73,20 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
     from ..detector import Detector
     from ..index import open_index
     from ..store import Store
-    from .fetch import Fetcher
-    from .runner import Runner, StatusLine, configure_logging
+    from .fetch import Fetcher, FetchPolicy
+    from .runner import Runner
     from .sources import load_sources
 
     settings = current_settings(store)
     configure_logging(log_format, log_file, verbose)
-    sources = load_sources(sources_file)
+    policy = FetchPolicy.from_settings(settings)
+    sources = load_sources(sources_file, policy)
     index = open_index(settings)  # fails early (exit 3) when there is no licensed index
+    status = StatusLine(enabled=progress)
     try:
         with Store(settings.store) as db:
-            runner = Runner(db, Detector(index), sources, Fetcher(), workers=workers,
-                            status=StatusLine(enabled=progress), max_article_bytes=settings.max_article_bytes)
+            runner = Runner(db, Detector(index), sources, Fetcher(policy), workers=workers,
+                            progress=status.update, max_article_bytes=settings.max_article_bytes)
             restore = runner.install_signal_handlers()
             try:
                 if mode == "follow":
@@ -88,12 +95,107 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
                     runner.run_once()
             finally:
                 restore()
-                runner.status.done(runner.counters)
+                status.clear()
+                click.echo(summary_line(runner.counters), err=True)  # once, with or without --progress
+            _triage_new(settings, db, index)
             if runner.stop_requested.is_set():
                 click.echo("Stopped; the next run resumes from the store.", err=True)
-            _triage_new(settings, db, index)
+            elif runner.counters.every_source_failed():
+                failed = runner.counters.failed_sources()
+                click.echo(f"Error: every source failed ({', '.join(failed)}); see the log lines above.", err=True)
+                sys.exit(EXIT_ALL_SOURCES_FAILED)
     finally:
         index.close()
+
+
+EXIT_ALL_SOURCES_FAILED = 4
+
+
+def summary_line(counters) -> str:
+    c = counters
+    return (f"ingest: {c.fetched} fetched, {c.new} new, {c.changed} changed, {c.unchanged} unchanged, "
+            f"{c.removed} removed, {c.too_short} too short, {c.errors} error{'' if c.errors == 1 else 's'}, "
+            f"{c.skipped} skipped, "
+            f"{c.findings} finding{'' if c.findings == 1 else 's'}, {c.queued} queued")
+
+
+class StatusLine:
+    """The live status line on stderr: rewritten in place on a terminal, a line every ``every`` s otherwise.
+    The final summary is not its job (the command prints it once)."""
+
+    def __init__(self, stream=None, enabled: bool = True, every: float = 10.0):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.every = every
+        self._last = time.monotonic()
+        self._drawn = False
+
+    def update(self, counters) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.tty:
+            if now - self._last > 0.2:
+                self.stream.write("\r\x1b[K" + summary_line(counters))
+                self.stream.flush()
+                self._last, self._drawn = now, True
+        elif now - self._last > self.every:
+            self.stream.write(summary_line(counters) + "\n")
+            self.stream.flush()
+            self._last = now
+
+    def clear(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._drawn = False
+
+
+# --- logging: structured events from reprintwatch.ingest, shown as text or JSON lines ---------------------
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "event": getattr(record, "event", record.getMessage()),
+        }
+        data.update(getattr(record, "fields", {}) or {})
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "fields", {}) or {}
+        parts = [f"{k}={_terminal_safe(v)}" for k, v in fields.items() if v not in (None, "", [])]
+        return f"{record.levelname.lower()}: {getattr(record, 'event', record.getMessage())} " + " ".join(parts)
+
+
+def _terminal_safe(value) -> str:
+    """Page-derived text on a terminal: control characters and bidi overrides shown as escapes."""
+    text = str(value)
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def configure_logging(log_format: str = "text", log_file=None, verbose: bool = False) -> None:
+    """JSON lines to ``log_file`` (always JSON), and to stderr in ``log_format`` (warnings+ unless verbose)."""
+    logger = logging.getLogger("reprintwatch.ingest")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    stderr.setLevel(logging.INFO if (verbose or log_format == "json") else logging.WARNING)
+    logger.addHandler(stderr)
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(JsonFormatter())
+        handler.setLevel(logging.INFO)
+        logger.addHandler(handler)
 
 
 def _triage_new(settings: Settings, db, index) -> None:
@@ -226,3 +328,93 @@ def standalone(ctx, db, backend, es_url):
 
 standalone.add_command(ingest)
 standalone.add_command(findings)
+
+
+# --- reprintwatch extract ------------------------------------------------------------------------------------
+EXTRACT_FIELDS = ("status", "reason", "platform", "title", "outlet", "account", "account_id", "author",
+                  "published_at", "original", "source_link", "url", "claimed_url", "content")
+
+
+@click.command("extract")
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--url", "page_url", help="The URL a saved page (FILE or -) was fetched from, if known.")
+@handle_errors
+def extract(source, fmt, page_url):
+    """Show what is read off one page: title, outlet, account, author, time, body.
+
+    SOURCE is a saved page (.html), an http(s) URL (fetched politely; robots.txt obeyed), or `-` for
+    stdin. For debugging a miss: the JSON object has status (ok, removed, too_short, error), title,
+    outlet, account (WeChat; null otherwise), account_id (WeChat __biz), author, published_at, url (where
+    the page was fetched from: its identity), claimed_url (the page's own canonical/og:url: evidence only)
+    and content. Exit 0 when a page was read (whatever its status), 1 when there was nothing to read.
+
+    \b
+        reprintwatch extract saved/wechat-article.html
+        reprintwatch extract https://mp.weixin.qq.com/s/AbCdEf --format json
+        curl -s https://news.example.org/a.html | reprintwatch extract - --url https://news.example.org/a.html
+    """
+    from ..errors import BadInput
+    from .fetch import Fetcher, FetchPolicy
+    from .page import extract_bytes, fetch_page, outlet_of
+
+    settings = current_settings()
+    if source.lower().startswith(("http://", "https://")):
+        _result, extracted, _ = fetch_page(source, Fetcher(FetchPolicy.from_settings(settings)))
+        fetched = extracted.url or source
+    else:
+        if "://" in source:
+            raise BadInput(source, "only http(s) URLs and files can be read")
+        limit = settings.fetch_max_bytes
+        if source == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise BadInput(source, "no such file")
+            with path.open("rb") as fh:
+                raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            raise BadInput(source, f"page is over the limit of {limit:,} bytes (REPRINTWATCH_FETCH_MAX_BYTES)")
+        fetched = page_url or ""
+        extracted = extract_bytes(raw, "", fetched)
+    record = extract_record(extracted, outlet_of(extracted, fetched))
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_extract_text(record), nl=False)
+    if extracted.status == "error":
+        sys.exit(1)
+
+
+def extract_record(extracted, outlet: str) -> dict:
+    """What ``extract --format json`` prints: the fields a person debugging a miss needs, in a stable order."""
+    wechat = extracted.platform == "wechat"
+    record = {
+        "status": extracted.status, "reason": extracted.reason or None, "platform": extracted.platform,
+        "title": extracted.title or None, "outlet": outlet or None,
+        "account": (extracted.account or None) if wechat else None, "account_id": extracted.biz or None,
+        "author": extracted.author or None, "published_at": extracted.published_at,
+        "original": extracted.original_flag if wechat else None, "source_link": extracted.source_link or None,
+        "url": extracted.url or None, "claimed_url": extracted.canonical_url or None,
+        "content": extracted.content if extracted.status == "ok" else None,
+    }
+    if extracted.notice:
+        record["notice"] = extracted.notice
+    if extracted.fetch_error:
+        record["fetch_error"] = extracted.fetch_error
+    return record
+
+
+def render_extract_text(record: dict) -> str:
+    lines = []
+    for key, value in record.items():
+        if key == "content" or value in (None, ""):
+            continue
+        lines.append(f"{key + ':':<14}{_terminal_safe(value)}")
+    if record.get("content"):
+        chars = len(record["content"])
+        lines.append(f"{'content:':<14}{chars} characters")
+        lines.append("")
+        lines.extend(_terminal_safe(line) for line in record["content"].split("\n"))
+    return "\n".join(lines) + "\n"

@@ -1,90 +1,133 @@
-"""Turn a decoded HTML page into an article: WeChat public-account pages by their known structure,
-other news / self-media pages with trafilatura. Pure functions: text in, :class:`Extracted` out.
+"""Turn a decoded HTML page into what a reader sees on it: WeChat public-account pages by their markup
+(wherever they come from), other news / self-media pages with trafilatura for the body and our own rules
+for titles, times, outlets and the junk trafilatura keeps. Pure functions: text in, :class:`Extracted` out.
+
+Rules and the page structures they answer (fixtures in tests/page_corpus.py):
+
+- WeChat is recognised by its markup (``#js_content`` / ``#activity-name`` in the parsed tree, not a string
+  search: the modern page puts them 600 KB–1.5 MB in, after inline CSS and scripts that mention them).
+- Notices (deleted, violation, complaint, expired, account) are read from the visible text only
+  (:mod:`reprintwatch.ingest.notices`).
+- A body shorter than :data:`MIN_ARTICLE_CHARS` is the outcome ``too_short``, not an article.
+- Times are read to the minute where the page shows one (JSON-LD, meta, the byline, scripts, WeChat's
+  ``ct``), China time unless the page states a zone (:mod:`reprintwatch.dates`); htmldate gives the date
+  when nothing shows a time.
+- ``canonical_url`` is what the page claims to be: evidence, never identity. ``biz`` (the WeChat account
+  id) is read only from pages served by mp.weixin.qq.com, or saved pages that claim to be from there.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import html as _html
 import json
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import lxml.html
 from lxml import etree
 
+from ..articles import looks_binary
+from ..dates import find_in_text, has_time, to_iso
+from .notices import Notice, parse_html, removal_notice, visible_text
+
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
-# The notices WeChat shows in place of an article that is gone.
-REMOVED_NOTICES = (
-    "该内容已被发布者删除",
-    "此内容因违规无法查看",
-    "此内容被投诉且经审核涉嫌侵权，无法查看",
-    "被投诉且经审核涉嫌侵权，无法查看",
-    "此内容发送失败无法查看",
-    "该公众号已迁移",
-    "此帐号已被屏蔽, 内容无法查看",
-    "此帐号已自主注销，内容无法查看",
-)
-CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8))
-_BLOCK_TAGS = {"p", "section", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "pre", "figure"}
+# Measured on the corpus: picture posts and captions run to 5–20 characters; the shortest article, 180.
+MIN_ARTICLE_CHARS = 50
+_BLOCK_TAGS = {"p", "section", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "pre",
+               "figure", "ul", "ol", "table"}
 
 
 @dataclass(frozen=True)
 class Extracted:
-    platform: str  # 'wechat' | 'web'
-    status: str  # 'ok' | 'removed' | 'error'
+    platform: str  # 'wechat' | 'web' | 'local'
+    status: str  # 'ok' | 'removed' | 'too_short' | 'error'
     content: str = ""
     title: str = ""
     author: str = ""
-    account: str = ""
+    account: str = ""  # WeChat account name
     published_at: str | None = None
-    canonical_url: str = ""
+    canonical_url: str = ""  # what the page claims to be (canonical / og:url): evidence only, never identity
     original_flag: bool = False
-    source_link: str = ""
-    reason: str = ""  # why status is 'removed' or 'error'
+    source_link: str = ""  # WeChat's 阅读原文 link
+    reason: str = ""  # why status is not 'ok' (the notice, the fetch outcome …)
+    url: str = ""  # where the page was read from (the fetched final URL); "" for a saved page
+    outlet: str = ""  # the site's name as the page states it (og:site_name, publisher), for saved pages
+    biz: str = ""  # WeChat account id (__biz), only ever from a real WeChat page
+    fetch_error: str = ""  # the fetch outcome (dns, refused, tls, timeout, robots, http …) when there was no page
+    notice: str = ""  # removal notice kind: deleted | violation | complaint | expired | account | unavailable
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def is_wechat(url: str, page: str) -> bool:
-    host = (urllib.parse.urlsplit(url).hostname or "").lower()
-    if host in WECHAT_HOSTS:
-        return True
-    head = page[:200_000]
-    return 'id="js_content"' in head or "id='js_content'" in head or 'id="activity-name"' in head
+def extract_page(page: str, url: str, min_chars: int = MIN_ARTICLE_CHARS) -> Extracted:
+    """Extract the article from a decoded HTML page read from (final) ``url`` ("" for a saved page)."""
+    return _clean_strings(_extract(page, url or "", min_chars))
 
 
-def extract_page(page: str, url: str) -> Extracted:
-    """Extract the article from a decoded HTML page fetched from (final) ``url``."""
+def _extract(page: str, url: str, min_chars: int) -> Extracted:
     if not page or not page.strip():
-        return Extracted("web", "error", reason="empty page")
+        return Extracted("web", "error", url=url, reason="empty page")
     try:
-        tree = _parse(page)
+        tree = parse_html(page)
     except (etree.ParserError, ValueError) as exc:
-        return Extracted("web", "error", reason=f"cannot parse HTML: {exc}")
+        return Extracted("web", "error", url=url, reason=f"cannot parse HTML: {exc}")
     if tree is None:
-        return Extracted("web", "error", reason="cannot parse HTML: no document")
-    wechat = is_wechat(url, page)
-    notice = _removed_notice(tree)
-    if notice and len(_clean_inline(tree.text_content())) < 300:
-        # a notice page in place of the article (WeChat's, or an aggregator mirroring it)
-        platform = "wechat" if wechat or "weui-msg" in page else "web"
-        return Extracted(platform, "removed", reason=notice)
-    if wechat:
-        return extract_wechat(page, url, tree)
-    return extract_generic(page, url, tree)
+        return Extracted("web", "error", url=url, reason="cannot parse HTML: no document")
+    wechat = is_wechat(url, tree)
+    notice = removal_notice(tree)
+    if notice:
+        return _removed("wechat" if wechat or tree.xpath('//*[contains(@class, "weui-msg")]') else "web", notice, url)
+    extracted = extract_wechat(page, url, tree) if wechat else extract_generic(page, url, tree)
+    if extracted.status == "ok" and looks_binary(extracted.content):
+        return replace(extracted, status="error", content="", reason="page text looks binary (control bytes), not text")
+    if extracted.status == "ok" and _chars(extracted.content) < min_chars:
+        return replace(extracted, status="too_short", content="",
+                       reason=f"body has {_chars(extracted.content)} characters, fewer than {min_chars}: not an article")
+    return extracted
 
 
-def _parse(page: str):
-    # lxml refuses str input that carries an encoding declaration; hand it UTF-8 bytes instead
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True, huge_tree=False)
-    return lxml.html.document_fromstring(page.encode("utf-8", "replace"), parser=parser)
+def _removed(platform: str, notice: Notice, url: str) -> Extracted:
+    return Extracted(platform, "removed", url=url, reason=notice.text, notice=notice.kind)
 
 
+def _chars(text: str) -> int:
+    return len(re.sub(r"\s+", "", text or ""))
+
+
+def _clean_strings(extracted: Extracted) -> Extracted:
+    """No lone UTF-16 surrogates (from ``\\ud83d`` escapes in page scripts or JSON) leave extraction."""
+    changes = {}
+    for f in fields(extracted):
+        value = getattr(extracted, f.name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            changes[f.name] = _SURROGATE.sub("", value)  # half an emoji: nothing a reader could see
+    return replace(extracted, **changes) if changes else extracted
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_wechat(url: str, tree) -> bool:
+    if _host(url) in WECHAT_HOSTS:
+        return True
+    return bool(tree.xpath('//*[@id="js_content" or @id="activity-name"]'))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urllib.parse.urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+# --- text helpers ------------------------------------------------------------------------------------------
 def _text(node) -> str:
     return _clean_inline(node.text_content()) if node is not None else ""
 
 
 def _clean_inline(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ").replace("\u3000", " ")).strip()
 
 
 def block_text(node) -> str:
@@ -100,7 +143,7 @@ def block_text(node) -> str:
         block = tag in _BLOCK_TAGS
         if block:
             parts.append("\n")
-        if el.text:
+        if el.text and tag:
             parts.append(el.text)
         for child in el:
             walk(child)
@@ -114,6 +157,11 @@ def block_text(node) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _first(tree, xpath: str):
+    found = tree.xpath(xpath)
+    return found[0] if found else None
+
+
 def _meta(tree, *names: str) -> str:
     for name in names:
         for attr in ("property", "name", "itemprop"):
@@ -123,137 +171,391 @@ def _meta(tree, *names: str) -> str:
     return ""
 
 
+_JS_STRING = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(\d+))"""
+
+
 def _script_var(page: str, *names: str) -> str:
-    """The value of ``var name = "..."`` (or ``name: "..."`` / htmlDecode("...")) in inline scripts."""
+    """The value of ``var name = "..."``, ``name: '...'``, ``name = htmlDecode("...")``/``JsDecode('...')``
+    or ``var biz = ""||"..."`` in inline scripts (the first non-empty one, unescaped)."""
     for name in names:
-        pattern = (
-            r"""(?:\bvar\s+|[\s,{;]|^)""" + re.escape(name) +
-            r"""\s*[:=]\s*(?:htmlDecode\()?\s*(?:"([^"\n]*)"|'([^'\n]*)'|(\d+))"""
-        )
-        for match in re.finditer(pattern, page, re.M):
-            value = next(g for g in match.groups() if g is not None)
-            value = value.strip()
+        # the pattern starts with the literal name (a fast scan); the character before it is checked by hand
+        pattern = (re.escape(name) +
+                   r"""\s*[:=]\s*(?:""\s*\|\|\s*|''\s*\|\|\s*)?(?:(?:htmlDecode|JsDecode)\(\s*)?""" + _JS_STRING)
+        for match in re.finditer(pattern, page):
+            before = page[match.start() - 1] if match.start() else " "
+            if before.isalnum() or before in "_$":
+                continue
+            value = next((g for g in match.groups() if g is not None), "").strip()
             if value:
-                return _html.unescape(_unescape_js(value))
+                return _clean_inline(_html.unescape(_unescape_js(value)))
     return ""
 
 
 def _unescape_js(value: str) -> str:
     value = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), value)
     value = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), value)
-    return value.replace("\\/", "/").replace('\\"', '"').replace("\\'", "'")
+    # a pair of escaped surrogates is one character (an emoji); a lone one stays and is replaced later
+    value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass") if _SURROGATE.search(value) else value
+    return value.replace("\\/", "/").replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")
 
 
-def epoch_to_iso(value: str) -> str | None:
-    """WeChat's ``ct`` is Unix seconds; report it in China time, as the page shows it."""
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        return None
-    if seconds <= 0 or seconds > 10_000_000_000:
-        return None
-    return _dt.datetime.fromtimestamp(seconds, CHINA_TZ).isoformat()
+def _http(url: str) -> str:
+    url = (url or "").strip()
+    return url if urllib.parse.urlsplit(url).scheme.lower() in ("http", "https") else ""
 
 
-def parse_date(value: str) -> str | None:
-    """A date or datetime in the usual Chinese page forms, as ISO 8601 (naive times are China time)."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit() and len(text) >= 9:
-        return epoch_to_iso(text)
-    text = re.sub(r"(\d{4})年(\d{1,2})月(\d{1,2})日", r"\1-\2-\3", text)
-    m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
-    if not m:
-        return None
-    y, mo, d, hh, mm, ss, tz = m.groups()
-    try:
-        if hh is None:
-            return _dt.date(int(y), int(mo), int(d)).isoformat()
-        tzinfo = CHINA_TZ
-        if tz == "Z":
-            tzinfo = _dt.timezone.utc
-        elif tz:
-            sign = 1 if tz[0] == "+" else -1
-            digits = tz[1:].replace(":", "")
-            tzinfo = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-        return _dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0), tzinfo=tzinfo).isoformat()
-    except ValueError:
-        return None
-
-
-def _removed_notice(tree) -> str:
-    text = _clean_inline(tree.text_content()) if tree is not None else ""
-    for notice in REMOVED_NOTICES:
-        if notice in text:
-            return notice
-    return ""
+# --- WeChat ------------------------------------------------------------------------------------------------
+_WECHAT_TRAILER = re.compile(
+    r"^(?:-+\s*(?:END|end|完|THE END)\s*-+|(?:本文)?(?:来源|编辑|责编|审核|校对|排版|美编|图片|图源|文字|撰文|监制|"
+    r"统筹|出品|制作|终审|初审|二审|三审)\s*[｜|:：/]?.{0,30}|.{0,12}(?:点个?“?在看”?|点赞|分享|转发|星标|置顶|关注我们|"
+    r"长按(?:识别)?二维码|扫码关注|点击上方|蓝字关注).{0,20}|微信扫一扫.{0,20}|往期(?:回顾|推荐|精彩).{0,20})$")
+_BIZ = re.compile(r"__biz=([A-Za-z0-9+/]{6,}(?:=|%3D){0,2})")
 
 
 def extract_wechat(page: str, url: str, tree) -> Extracted:
-    body_nodes = tree.xpath('//*[@id="js_content"]')
-    content = block_text(body_nodes[0]) if body_nodes else ""
-    title = _meta(tree, "og:title", "twitter:title") or _text(next(iter(tree.xpath('//*[@id="activity-name"]')), None))
-    title = title or _script_var(page, "msg_title")
-    account = _text(next(iter(tree.xpath('//*[@id="js_name"]')), None)) or _script_var(page, "nickname", "profile_nickname")
-    author = _meta(tree, "author") or _text(next(iter(tree.xpath('//*[@id="js_author_name"]')), None))
-    published = epoch_to_iso(_script_var(page, "ct", "create_time")) or parse_date(_script_var(page, "publish_time"))
-    published = published or parse_date(_text(next(iter(tree.xpath('//*[@id="publish_time"]')), None)))
-    canonical = _meta(tree, "og:url") or _script_var(page, "msg_link")
-    if not content:
-        notice = _removed_notice(tree)
-        if notice:
-            return Extracted("wechat", "removed", title=title, account=account, canonical_url=canonical, reason=notice)
-        return Extracted("wechat", "error", title=title, account=account, reason="no article body (#js_content) on the page")
-    original = bool(tree.xpath('//*[@id="copyright_logo"]')) or _script_var(page, "_copyright_stat", "copyright_stat") in ("1", "11")
-    source_link = _script_var(page, "msg_source_url")
+    body = _first(tree, '//*[@id="js_content"]')
+    content = _trim_lines(block_text(body), lead=_WECHAT_TRAILER, trail=_WECHAT_TRAILER) if body is not None else ""
+    title = (_text(_first(tree, '//*[@id="activity-name"]')) or _script_var(page, "msg_title", "title")
+             or _meta(tree, "og:title", "twitter:title"))
+    account = (_text(_first(tree, '//*[@id="js_name"]')) or _script_var(page, "nickname", "nick_name", "profile_nickname")
+               or _text(_first(tree, '//*[contains(@class, "profile_nickname")]')))
+    author = (_meta(tree, "author") or _text(_first(tree, '//*[@id="js_author_name"]'))
+              or _script_var(page, "author") or _meta_author(tree, account))
+    claimed = _http(_meta(tree, "og:url")) or _http(_script_var(page, "msg_link"))
+    if body is None:
+        return Extracted("wechat", "error", title=title, account=account, url=url, canonical_url=claimed,
+                         reason="no article body (#js_content) on the page")
+    original = bool(tree.xpath('//*[@id="copyright_logo"]')) or \
+        _script_var(page, "_copyright_stat", "copyright_stat") in ("1", "11")
+    source_link = _http(_script_var(page, "msg_source_url", "source_url"))
     if not source_link:
         for anchor in tree.xpath("//a[@href]"):
-            if "阅读原文" in anchor.text_content():
-                source_link = anchor.get("href", "").strip()
+            if "阅读原文" in anchor.text_content() and _http(anchor.get("href", "")):
+                source_link = _http(anchor.get("href", ""))
                 break
-    if source_link and urllib.parse.urlsplit(source_link).scheme.lower() not in ("http", "https"):
-        source_link = ""
     return Extracted(
-        "wechat", "ok", content=content, title=title, author=author, account=account, published_at=published,
-        canonical_url=canonical, original_flag=original, source_link=source_link,
+        "wechat", "ok", content=content, title=title, author=author, account=account,
+        published_at=_wechat_time(page, tree), canonical_url=claimed, original_flag=original,
+        source_link=source_link, url=url, biz=_wechat_biz(page, url, claimed),
     )
+
+
+def _wechat_time(page: str, tree) -> str | None:
+    """``ct``/``create_time`` (Unix seconds: exact) first, then a shown time, then the date alone."""
+    found = []
+    for value in (_script_var(page, "ct", "create_time", "ori_create_time"), _script_var(page, "createTime"),
+                  _text(_first(tree, '//*[@id="publish_time"]')), _text(_first(tree, '//*[@id="post-date"]')),
+                  _script_var(page, "publish_time")):
+        iso = to_iso(value) if value else None
+        if iso and has_time(iso):
+            return iso
+        if iso:
+            found.append(iso)
+    return found[0] if found else None
+
+
+def _wechat_biz(page: str, url: str, claimed: str) -> str:
+    """The account id, only from a page served by WeChat, or a saved page (no URL) that claims to be."""
+    if _host(url) not in WECHAT_HOSTS and not (not _host(url) and _host(claimed) in WECHAT_HOSTS):
+        return ""
+    value = _script_var(page, "biz", "__biz")
+    if not value:
+        match = _BIZ.search(claimed) or _BIZ.search(page[:300_000])
+        value = urllib.parse.unquote(match.group(1)) if match else ""
+    return value if re.fullmatch(r"[A-Za-z0-9+/]{6,}={0,2}", value or "") else ""
+
+
+def _meta_author(tree, account: str) -> str:
+    """Old pages: the author is a plain meta text beside the account name, the date and the 原创 tag."""
+    for node in tree.xpath('//*[@id="meta_content"]//*[contains(@class, "rich_media_meta_text")]'):
+        text = _text(node)
+        if text and text not in (account, "原创") and not to_iso(text) and node.get("id") not in ("publish_time", "post-date"):
+            return text
+    return ""
+
+
+# --- news and self-media pages -----------------------------------------------------------------------------
+# Blocks that are never the article: matched against class/id words. Measured on the corpus: each of these
+# appears only around the body; "editor" is not here because TRS_Editor is a common body container.
+_JUNK_WORDS = {
+    "comment", "comments", "commentlist", "pinglun", "related", "relate", "relation", "xgxw", "recommend",
+    "recommends", "tuijian", "recom", "share", "sharebox", "footer", "foot", "copyright", "statement",
+    "disclaimer", "crumb", "breadcrumb", "nav", "navbar", "qrcode", "qr", "hot", "rank", "sidebar", "aside",
+    "toolbar", "jiucuo", "tiyi1", "articleedit",
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_LEAD_JUNK = re.compile(
+    r"^(?:.{0,60}(?:字号|字体)\s*[:：]?\s*[大中小Tt]|.{0,40}(?:来源|作者|发布时间|时间|浏览|阅读|点击)\s*[:：].{0,60}"
+    r"|(?:首页|当前位置)\s*[>＞›].{0,60}|.{0,20}\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}.{0,40}(?:来源|作者).{0,40})$")
+_TRAIL_JUNK = re.compile(
+    r"^(?:[（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|纠错)\s*[:：]?.{0,30}[）)】\]]?|【纠错】.{0,40}|"
+    r"(?:免责)?声明\s*[:：].*|本文为.{0,40}(?:仅代表|不代表).*|.{0,30}版权所有.*|(?:分享到|分享至)\s*[:：]?.{0,40}|"
+    r".{0,12}扫一扫.{0,30}|(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?.{0,40})$")
+_SECTION_BREAK = re.compile(r"^(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?$")
 
 
 def extract_generic(page: str, url: str, tree) -> Extracted:
     import trafilatura  # imported here: a slow import that WeChat-only runs never need
 
-    doc = None
+    ld = _json_ld(tree)
+    pruned = _prune(tree)
     try:
-        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False, include_tables=True)
+        doc = trafilatura.bare_extraction(pruned, url=url or None, with_metadata=False, include_comments=False,
+                                          include_tables=True, favor_recall=True)
     except Exception as exc:  # trafilatura can fail on pathological markup; report it, keep going
-        return Extracted("web", "error", reason=f"extraction failed: {type(exc).__name__}: {exc}")
-    canonical = ""
-    for href in tree.xpath('//link[@rel="canonical"]/@href'):
-        candidate = urllib.parse.urljoin(url, href.strip())
-        if urllib.parse.urlsplit(candidate).scheme in ("http", "https"):
-            canonical = candidate
-            break
-    title = (_meta(tree, "og:title") or _text(next(iter(tree.xpath("//h1")), None))
-             or _text(next(iter(tree.xpath("//title")), None)))
-    author = _meta(tree, "author", "article:author", "byline")
-    published = parse_date(_meta(tree, "article:published_time", "pubdate", "publishdate", "datePublished", "og:release_date"))
-    content = ""
+        return Extracted("web", "error", url=url, reason=f"extraction failed: {type(exc).__name__}: {exc}")
+    data = {}
     if doc is not None:
         data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-        content = (data.get("text") or "").strip()
-        title = title or (data.get("title") or "")
-        author = author or (data.get("author") or "")
-        published = published or parse_date(data.get("date") or "")
+    claimed = _canonical(tree, url)
+    site_name = _site_name(tree, ld, claimed)
+    title = _title(page, tree, ld, site_name) or _strip_site_suffix(data.get("title") or "", site_name)
+    content = _generic_body(data.get("text") or "", title)
+    byline = _byline_text(tree, title)
+    author = _author(tree, ld, byline) or (data.get("author") or "")
+    published = _generic_time(page, tree, ld, byline)
     if not content:
-        return Extracted("web", "error", title=title, canonical_url=canonical, reason="no main text found on the page")
-    first, _, rest = content.partition("\n")
-    if title and first.strip() == title.strip() and rest.strip():
-        content = rest.strip()  # trafilatura repeats the headline as the first line
-    return Extracted(
-        "web", "ok", content=content, title=title, author=author, published_at=published, canonical_url=canonical,
-    )
+        return Extracted("web", "error", title=title, url=url, canonical_url=claimed, outlet=site_name,
+                         reason="no main text found on the page")
+    return Extracted("web", "ok", content=content, title=title, author=author, published_at=published,
+                     canonical_url=claimed, url=url, outlet=site_name)
+
+
+def _prune(tree):
+    """A copy of the page without comment, related, share, footer and navigation blocks (never the block
+    that holds most of the text: a body container with a junk-looking class stays)."""
+    copy = lxml.html.document_fromstring(lxml.html.tostring(tree))
+    total = len(_clean_inline(copy.text_content())) or 1
+    for node in list(copy.iter()):
+        if not isinstance(node.tag, str) or node.getparent() is None:
+            continue
+        words = set(_WORD.findall(f"{node.get('class', '')} {node.get('id', '')}".lower().replace("_", " ")))
+        if words & _JUNK_WORDS and len(_clean_inline(node.text_content())) < total * 0.4:
+            node.drop_tree()
+    return copy
+
+
+def _generic_body(text: str, title: str) -> str:
+    lines = [_clean_inline(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if lines and title and lines[0] == title.strip():
+        lines = lines[1:]  # trafilatura repeats the headline as the first line
+    for i, line in enumerate(lines):
+        if i > 0 and _SECTION_BREAK.match(line):
+            lines = lines[:i]  # a "related / recommended / comments" heading: nothing after it is the article
+            break
+    return _trim_lines("\n".join(lines), lead=_LEAD_JUNK, trail=_TRAIL_JUNK)
+
+
+def _trim_lines(text: str, lead, trail) -> str:
+    """Drop junk lines at the start and the end only: a line in the middle is never dropped."""
+    lines = text.split("\n")
+    while lines and lead.match(lines[0]):
+        lines.pop(0)
+    while lines and trail.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines).strip()
+
+
+def _json_ld(tree) -> dict:
+    """The first Article/NewsArticle/BlogPosting object in the page's JSON-LD (``@graph`` included)."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (ValueError, RecursionError):
+            continue
+        todo = [data]
+        while todo:
+            item = todo.pop(0)
+            if isinstance(item, list):
+                todo.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting", "Report")) for k in kinds):
+                    return item
+                if "@graph" in item:
+                    todo.append(item["@graph"])
+    return {}
+
+
+def _ld_name(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("name") or ""
+    return _clean_inline(value) if isinstance(value, str) else ""
+
+
+def _canonical(tree, url: str) -> str:
+    for href in tree.xpath('//link[@rel="canonical"]/@href') + tree.xpath('//meta[@property="og:url"]/@content'):
+        candidate = _http(urllib.parse.urljoin(url, href.strip()) if url else href.strip())
+        if candidate:
+            return candidate
+    return ""
+
+
+def _site_name(tree, ld: dict, claimed: str) -> str:
+    return (_meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
+            or _ld_name(ld.get("publisher")) or _title_suffix(_text(_first(tree, "//title")))
+            or _host(claimed))
+
+
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]|\s-\s)\s*")
+_SITEISH = re.compile(r"(?:网|网站|在线|频道|新闻|日报|晚报|早报|时报|报|客户端|融媒|中心|官网|号|平台|资讯|头条|TV|Online|News)$", re.I)
+
+
+def _title_suffix(title: str) -> str:
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    if len(parts) >= 2 and _SITEISH.search(parts[-1]) and len(parts[-1]) <= 16:
+        return parts[-1]
+    return ""
+
+
+def _strip_site_suffix(title: str, site_name: str = "") -> str:
+    """``标题-新华网`` → ``标题``; ``标题_中国_法国_全球`` (tag keywords) → ``标题``."""
+    title = _clean_inline(title)
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    if len(parts) < 2:
+        return title
+    head, tail = parts[0], parts[1:]
+    if len(head) < 4:
+        return title
+    if all(len(p) <= 6 for p in tail) or (site_name and tail[-1] == site_name) or \
+            (len(tail) == 1 and _SITEISH.search(tail[0]) and len(tail[0]) <= 16):
+        return _TITLE_SEPARATORS.split(title, maxsplit=1)[0] if len(tail) > 0 else title
+    return title
+
+
+_OG_TITLE_TAG = re.compile(r"""<meta\b[^<>]*?(?:property|name)\s*=\s*["']og:title["'][^<>]*>""", re.I)
+
+
+def _raw_og_title(page: str) -> str:
+    """og:title as written, even when unescaped quotes inside it broke the attribute for an HTML parser."""
+    match = _OG_TITLE_TAG.search(page[:2_000_000])
+    if not match:
+        return ""
+    tag = match.group(0)
+    inner = re.search(r"""content\s*=\s*(["'])(.*)\1\s*(?:[a-zA-Z:-]+\s*=\s*(["'])[^"']*\3\s*)*/?\s*>$""", tag, re.S)
+    if not inner:
+        inner = re.search(r"""content\s*=\s*(["'])(.*?)\1""", tag, re.S)
+    return _clean_inline(_html.unescape(inner.group(2))) if inner else ""
+
+
+def _title(page: str, tree, ld: dict, site_name: str) -> str:
+    headline = _ld_name(ld.get("headline") or ld.get("name"))
+    og = _strip_site_suffix(_raw_og_title(page) or _meta(tree, "og:title", "twitter:title"), site_name)
+    page_title = _strip_site_suffix(_text(_first(tree, "//title")), site_name)
+    claims = [t for t in (headline, og, page_title) if t]
+    best_heading = ""
+    for node in tree.xpath("//h1 | //h2 | //*[contains(@class, 'title')][not(self::title)]"):
+        text = _text(node)
+        if not (4 <= len(text) <= 120) or _is_banner(node, text, site_name):
+            continue
+        if any(text == c or c.startswith(text) or text.startswith(c) for c in claims):
+            if len(text) > len(best_heading):
+                best_heading = text
+            if node.tag == "h1":
+                break
+    if best_heading:
+        # the heading the page shows, unless a claim is the same title made longer by a cut-off heading
+        longer = [c for c in claims if c.startswith(best_heading) and len(c) > len(best_heading)]
+        return longer[0] if longer and not _strip_site_suffix(longer[0], site_name) != longer[0] else best_heading
+    if headline:
+        return headline
+    if og:
+        return og
+    first_h1 = next((t for t in (_text(n) for n in tree.xpath("//h1")) if len(t) >= 4 and t != site_name), "")
+    return first_h1 or page_title
+
+
+def _is_banner(node, text: str, site_name: str) -> bool:
+    if site_name and text == site_name:
+        return True
+    for el in [node, *node.iterancestors()]:
+        words = set(_WORD.findall(f"{el.get('class', '')} {el.get('id', '')}".lower().replace("_", " ")))
+        if words & {"logo", "banner", "header", "top", "masthead", "nav", "site"}:
+            return True
+    return bool(node.xpath('.//a[@href="/"] | .//img[contains(@src, "logo")]'))
+
+
+def _byline_text(tree, title: str) -> str:
+    """The short lines near the headline that carry time, source and author (visible text only)."""
+    lines = []
+    for node in tree.xpath(
+            "//*[self::div or self::p or self::span or self::section]"
+            "[contains(@class,'info') or contains(@class,'time') or contains(@class,'date') or contains(@class,'source')"
+            " or contains(@class,'meta') or contains(@class,'author') or contains(@class,'byline') or contains(@id,'info')"
+            " or contains(@class,'pub')]"):
+        text = _clean_inline(visible_text(node))
+        if 4 <= len(text) <= 200:
+            lines.append(text)
+        if len(lines) > 20:
+            break
+    return "\n".join(lines)
+
+
+_SCRIPT_TIME = re.compile(
+    r"""["']?(?:publishTime|publish_time|pubtime|pubTime|pubDate|ptime|publishDate|datePublished|createTime|"""
+    r"""create_time|releaseTime|firstPublishTime)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
+_TIME_METAS = ("article:published_time", "og:article:published_time", "datePublished", "pubdate", "publishdate",
+               "PubDate", "publish_time", "og:release_date", "weibo:article:create_at", "release_date", "dc.date")
+
+
+def _generic_time(page: str, tree, ld: dict, byline: str) -> str | None:
+    """The first candidate that shows a time of day, in order of trust; else the first date; else htmldate."""
+    candidates = [
+        ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None,
+        _meta(tree, *_TIME_METAS),
+        next(iter(tree.xpath("//time/@datetime")), None),
+        find_in_text(byline),
+        find_in_text(_split_date(tree)),
+    ]
+    candidates += [m.group(1) for m in _SCRIPT_TIME.finditer(page[:3_000_000])][:5]
+    dates = []
+    for value in candidates:
+        iso = to_iso(value) if value else None
+        if iso and has_time(iso):
+            same_day = [d for d in dates if d != iso[:10]]
+            if not same_day:
+                return iso
+        if iso:
+            dates.append(iso[:10])
+    if dates:
+        return dates[0]
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, original_date=True, extensive_search=False)
+    except Exception:  # a guess only
+        found = None
+    return to_iso(found) if found else None
+
+
+def _split_date(tree) -> str:
+    """Xinhua-style bylines split the date over elements (``<em>2024</em>`` ``12/01`` ``10:08:00``)."""
+    node = _first(tree, "//*[contains(@class,'header-cont') or contains(@class,'info')][.//*[contains(@class,'year')]]")
+    if node is None:
+        return ""
+    year = _text(_first(node, ".//*[contains(@class,'year')]"))
+    day = _text(_first(node, ".//*[contains(@class,'day')]"))
+    clock = _text(_first(node, ".//*[contains(@class,'time')]"))
+    return f"{year}/{day} {clock}" if year and day else ""
+
+
+_AUTHOR_IN_TEXT = re.compile(r"(?:作者|记者|文)\s*[:：/]\s*([^\s　|｜/，,。]{2,12})")
+
+
+def _author(tree, ld: dict, byline: str) -> str:
+    value = _ld_name(ld.get("author")) or _meta(tree, "author", "article:author", "byline")
+    if value:
+        return value
+    match = _AUTHOR_IN_TEXT.search(byline)
+    if match:
+        return match.group(1)
+    node = _first(tree, "//*[contains(@class,'author-name') or contains(@class,'author_name')]")
+    return _text(node)
 
 
 def extracted_to_json(extracted: Extracted) -> str:
-    return json.dumps(extracted.__dict__, ensure_ascii=False)
+    return json.dumps(extracted.to_dict(), ensure_ascii=False)

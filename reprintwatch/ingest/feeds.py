@@ -5,8 +5,6 @@ no external entities). feedparser only ever receives bytes, so it never fetches 
 """
 from __future__ import annotations
 
-import calendar
-import datetime as _dt
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from xml.etree.ElementTree import ParseError
 import defusedxml
 import defusedxml.ElementTree
 
+from ..dates import to_iso
 from ..errors import BadInput
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
@@ -32,10 +31,10 @@ class FeedEntry:
 
 def check_feed_bytes(body: bytes, where: str) -> None:
     """Raise :class:`BadInput` for a feed with a DTD or entity declaration (checked before parsing)."""
-    candidates = [body[:1_000_000]]
-    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        candidates.append(body.decode("utf-16", "replace").encode("utf-8"))
-    for data in candidates:
+    head = body[:4_000_000]
+    # UTF-16 and UTF-32 spell "<!DOCTYPE" with NUL bytes between the ASCII ones (either byte order, with or
+    # without a BOM): dropping every NUL finds the declaration in all of them, as in UTF-8.
+    for data in (head, head.replace(b"\x00", b"")):
         if _DECLARATION.search(data):
             raise BadInput(where, "feed declares a DTD or entities (<!DOCTYPE/<!ENTITY); refused: entity expansion is not allowed")
     try:
@@ -72,7 +71,7 @@ def parse_feed(body: bytes, where: str, base_url: str = "") -> list[FeedEntry]:
             FeedEntry(
                 url=link,
                 title=(entry.get("title") or "").strip(),
-                published_at=_struct_to_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+                published_at=entry_date(entry),
                 summary=entry.get("summary") or "",
                 content=content,
                 author=(entry.get("author") or "").strip(),
@@ -81,10 +80,10 @@ def parse_feed(body: bytes, where: str, base_url: str = "") -> list[FeedEntry]:
     return entries
 
 
-def _struct_to_iso(value) -> str | None:
-    if not value:
-        return None
-    try:
-        return _dt.datetime.fromtimestamp(calendar.timegm(value), _dt.timezone.utc).isoformat()
-    except (OverflowError, ValueError, TypeError):
-        return None
+def entry_date(entry) -> str | None:
+    """The entry's date as the feed wrote it (a time without a zone is China time), else feedparser's UTC."""
+    for key in ("published", "updated", "dc_date", "pubdate"):
+        iso = to_iso(entry.get(key))
+        if iso:
+            return iso
+    return to_iso(entry.get("published_parsed") or entry.get("updated_parsed"))

@@ -1,15 +1,19 @@
 """A polite HTTP fetcher: http(s) only, per-host rate and concurrency limits, robots.txt, conditional GET,
-retries with back-off, time-outs, a body-size cap, and charset detection for Chinese pages.
+retries (urllib3's ``Retry`` on the requests adapter, ``Retry-After`` respected and capped), time-outs, a total
+deadline per fetch, and a body-size cap.
 
 The fetcher never decides what a page means; it returns the raw bytes and what the server said about them
-(:class:`FetchResult`). Extraction lives in :mod:`reprintwatch.ingest.extract`.
+(:class:`FetchResult`). Extraction lives in :mod:`reprintwatch.ingest.extract`, charsets in
+:mod:`reprintwatch.encoding`. A failed fetch raises :class:`FetchError` whose ``kind`` names what happened:
+``dns``, ``refused``, ``tls``, ``timeout``, ``connection``, ``robots``, ``http``, ``too_large``, ``redirect``,
+``scheme``, ``bad_url``.
 """
 from __future__ import annotations
 
-import codecs
+import dataclasses
 import datetime as _dt
-import email.utils
-import re
+import socket
+import ssl
 import threading
 import time
 import urllib.parse
@@ -18,11 +22,20 @@ from dataclasses import dataclass
 from typing import Callable
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, NameResolutionError
+from urllib3.util.retry import Retry
 
-USER_AGENT = "reprintwatch/0.1 (+https://example.org/reprintwatch)"
+from ..config import Settings
+from ..encoding import decode_page, detect_charset  # noqa: F401  (re-exported: the fetcher's callers decode)
+
+_DEFAULTS = Settings()
+USER_AGENT = _DEFAULTS.user_agent
 ALLOWED_SCHEMES = ("http", "https")
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# a host whose robots.txt could not be reached is not asked again for this long (its pages fail the same way)
+ROBOTS_ERROR_TTL = 300.0
 
 
 class FetchError(Exception):
@@ -36,22 +49,61 @@ class FetchError(Exception):
         self.result = result  # the last response, when there was one (e.g. a 404 page body)
         super().__init__(f"{url}: {reason}")
 
+    @property
+    def label(self) -> str:
+        """``http 404``, ``dns``, ``timeout`` …: what happened, in one word (plus the status)."""
+        return f"{self.kind} {self.status}" if self.kind == "http" and self.status else self.kind
+
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """How politely to fetch. Sources may override any field (see :mod:`reprintwatch.ingest.sources`)."""
+    """How politely to fetch. Defaults come from :class:`reprintwatch.config.Settings` (``fetch_*``);
+    sources may override any field (see :mod:`reprintwatch.ingest.sources`)."""
 
-    user_agent: str = USER_AGENT
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_bytes: int = 10 * 1024 * 1024
-    retries: int = 2
-    backoff: float = 1.0  # seconds; doubled each retry, capped at max_backoff
-    max_backoff: float = 60.0
-    delay: float = 1.0  # minimum seconds between two requests to one host
-    concurrency: int = 2  # simultaneous requests to one host
-    robots: bool = True
-    max_redirects: int = 5
+    user_agent: str = _DEFAULTS.user_agent
+    connect_timeout: float = _DEFAULTS.fetch_connect_timeout
+    read_timeout: float = _DEFAULTS.fetch_read_timeout
+    deadline: float = _DEFAULTS.fetch_deadline  # total seconds for one fetch (retries and body included)
+    max_bytes: int = _DEFAULTS.fetch_max_bytes
+    retries: int = _DEFAULTS.fetch_retries
+    backoff: float = _DEFAULTS.fetch_backoff  # urllib3 backoff_factor: 0, 2x, 4x … between retries
+    max_backoff: float = _DEFAULTS.fetch_max_backoff  # also caps a server's Retry-After
+    delay: float = _DEFAULTS.fetch_delay  # minimum seconds between two requests to one host
+    concurrency: int = _DEFAULTS.fetch_concurrency  # simultaneous requests to one host
+    robots: bool = _DEFAULTS.fetch_robots
+    max_redirects: int = _DEFAULTS.fetch_max_redirects
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "FetchPolicy":
+        return cls(
+            user_agent=settings.user_agent, connect_timeout=settings.fetch_connect_timeout,
+            read_timeout=settings.fetch_read_timeout, deadline=settings.fetch_deadline,
+            max_bytes=settings.fetch_max_bytes, retries=settings.fetch_retries, backoff=settings.fetch_backoff,
+            max_backoff=settings.fetch_max_backoff, delay=settings.fetch_delay,
+            concurrency=settings.fetch_concurrency, robots=settings.fetch_robots,
+            max_redirects=settings.fetch_max_redirects,
+        )
+
+
+class PoliteRetry(Retry):
+    """urllib3's Retry, except that a ``Retry-After`` that is neither seconds nor an HTTP date is ignored
+    (plain back-off) instead of failing the fetch; ``retry_after_max`` caps what a server may ask for."""
+
+    def get_retry_after(self, response) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except InvalidHeader:
+            return None
+
+
+def retry_for(policy: FetchPolicy) -> PoliteRetry:
+    return PoliteRetry(
+        total=policy.retries, connect=policy.retries, read=policy.retries, status=policy.retries, other=0,
+        redirect=False,  # redirects are followed by hand: every hop is checked (scheme, robots)
+        allowed_methods=frozenset({"GET", "HEAD"}), status_forcelist=RETRY_STATUSES,
+        backoff_factor=policy.backoff, backoff_max=policy.max_backoff, retry_after_max=policy.max_backoff,
+        respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
+    )
 
 
 @dataclass
@@ -131,41 +183,71 @@ class HostLimiter:
 class Fetcher:
     """Thread-safe: one instance is shared by the runner's worker threads."""
 
-    def __init__(self, policy: FetchPolicy = FetchPolicy(), session: requests.Session | None = None, sleep=time.sleep):
-        self.policy = policy
-        self.session = session or requests.Session()
-        self.session.trust_env = False  # no proxies or .netrc credentials picked up behind the user's back
+    def __init__(self, policy: FetchPolicy | None = None, session: requests.Session | None = None, sleep=time.sleep):
+        self.policy = policy or FetchPolicy()
+        self._given_session = session
+        self._sessions: dict[tuple, requests.Session] = {}
+        self._sessions_lock = threading.Lock()
         self.limiter = HostLimiter(sleep=sleep)
-        self._sleep = sleep
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | FetchError | None]] = {}
         self._robots_lock = threading.Lock()
+
+    def session(self, policy: FetchPolicy) -> requests.Session:
+        """One requests session per retry policy, its adapters carrying urllib3's :class:`Retry`."""
+        key = (policy.retries, policy.backoff, policy.max_backoff)
+        with self._sessions_lock:
+            session = self._sessions.get(key)
+            if session is None:
+                session = self._given_session if (self._given_session and not self._sessions) else requests.Session()
+                session.trust_env = False  # no proxies or .netrc credentials picked up behind the user's back
+                adapter = HTTPAdapter(max_retries=retry_for(policy))
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                self._sessions[key] = session
+            return session
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            for session in self._sessions.values():
+                session.close()
+            self._sessions.clear()
 
     # --- robots.txt ------------------------------------------------------------------------------------
     def allowed(self, url: str, policy: FetchPolicy | None = None) -> bool:
+        """Whether robots.txt lets ``policy.user_agent`` fetch ``url``.
+
+        Raises the :class:`FetchError` of the robots.txt fetch when the host could not be reached at all
+        (DNS failure, refused connection, TLS error, time-out): that is what happened, not a robots refusal.
+        """
         policy = policy or self.policy
         if not policy.robots:
             return True
         host = host_key(url)
         with self._robots_lock:
-            known = host in self._robots
-            parser = self._robots.get(host)
-        if not known:
+            cached = self._robots.get(host)
+        if cached is None or (isinstance(cached[1], FetchError) and time.monotonic() - cached[0] > ROBOTS_ERROR_TTL):
             parser = self._load_robots(host, policy)
+            cached = (time.monotonic(), parser)
             with self._robots_lock:
-                self._robots[host] = parser
-        if parser is None:  # robots.txt unreachable (5xx, network): RFC 9309 says assume full disallow
+                self._robots[host] = cached
+        parser = cached[1]
+        if isinstance(parser, FetchError):
+            raise FetchError(url, parser.kind, f"{parser.reason} (fetching {host}/robots.txt)", parser.status)
+        if parser is None:  # robots.txt answered 5xx: RFC 9309 says assume full disallow
             return False
         return parser.can_fetch(policy.user_agent, url)
 
-    def _load_robots(self, host: str, policy: FetchPolicy) -> urllib.robotparser.RobotFileParser | None:
+    def _load_robots(self, host: str, policy: FetchPolicy):
         parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
-        small = FetchPolicy(**{**policy.__dict__, "max_bytes": 512 * 1024, "robots": False, "retries": 1})
+        small = dataclasses.replace(policy, max_bytes=512 * 1024, robots=False, retries=min(policy.retries, 1))
         try:
             result = self.fetch(host + "/robots.txt", policy=small)
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
+            if exc.status is None and exc.kind in ("dns", "refused", "tls", "timeout", "connection"):
+                return exc
             return None
         parser.parse(result.body.decode("utf-8", "replace").splitlines())
         return parser
@@ -178,46 +260,20 @@ class Fetcher:
         last_modified: str | None = None,
         policy: FetchPolicy | None = None,
     ) -> FetchResult:
-        """GET ``url`` following redirects by hand (each hop must be http(s)), with retries.
+        """GET ``url`` following redirects by hand (each hop must be http(s)), within ``policy.deadline``.
 
-        Raises :class:`FetchError` for refused URLs, robots.txt, time-outs, over-size bodies and HTTP
-        errors (the error carries the last response, so a 404 page can still be kept as evidence).
+        Retries (connection errors, read time-outs, 429/5xx) are urllib3's, on the session's adapter.
+        Raises :class:`FetchError` for refused URLs, robots.txt, network failures, time-outs, over-size
+        bodies and HTTP errors (the error carries the last response, so a 404 page can still be kept).
         """
         policy = policy or self.policy
         check_url(url)
+        deadline = time.monotonic() + policy.deadline
         if not self.allowed(url, policy):
             raise FetchError(url, "robots", f"disallowed by {host_key(url)}/robots.txt for {policy.user_agent!r}")
-        attempt = 0
-        while True:
-            try:
-                result = self._fetch_following(url, etag, last_modified, policy)
-            except FetchError as exc:
-                if exc.kind in ("timeout", "connection") or (exc.status in RETRY_STATUSES):
-                    if attempt < policy.retries:
-                        attempt += 1
-                        self._sleep(self._backoff(attempt, policy, exc))
-                        continue
-                raise
-            return result
-
-    @staticmethod
-    def _backoff(attempt: int, policy: FetchPolicy, exc: FetchError) -> float:
-        wait = min(policy.max_backoff, policy.backoff * (2 ** (attempt - 1)))
-        retry_after = exc.result.headers.get("retry-after") if exc.result else None
-        if retry_after:
-            try:
-                wait = max(wait, min(policy.max_backoff, float(retry_after)))
-            except ValueError:
-                parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
-                if parsed is not None:
-                    delta = (parsed - _dt.datetime.now(_dt.timezone.utc)).total_seconds()
-                    wait = max(wait, min(policy.max_backoff, delta))
-        return wait
-
-    def _fetch_following(self, url: str, etag, last_modified, policy: FetchPolicy) -> FetchResult:
         current = url
         for _ in range(policy.max_redirects + 1):
-            result = self._get_once(url, current, etag, last_modified, policy)
+            result = self._get_once(url, current, etag, last_modified, policy, deadline)
             if result.status in REDIRECT_CODES:
                 location = result.headers.get("location")
                 if not location:
@@ -239,7 +295,7 @@ class Fetcher:
             return result
         raise FetchError(url, "redirect", f"more than {policy.max_redirects} redirects")
 
-    def _get_once(self, original: str, url: str, etag, last_modified, policy: FetchPolicy) -> FetchResult:
+    def _get_once(self, original: str, url: str, etag, last_modified, policy: FetchPolicy, deadline: float) -> FetchResult:
         headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
@@ -248,21 +304,22 @@ class Fetcher:
         host = host_key(url)
         self.limiter.acquire(host, policy.concurrency, policy.delay)
         try:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise FetchError(original, "timeout", f"no time left of the {policy.deadline:g} s deadline")
             fetched_at = utc_now()
             try:
-                response = self.session.get(
+                response = self.session(policy).get(
                     url,
                     headers=headers,
-                    timeout=(policy.connect_timeout, policy.read_timeout),
+                    timeout=(min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining)),
                     allow_redirects=False,
                     stream=True,
                 )
-            except requests.Timeout as exc:
-                raise FetchError(original, "timeout", f"timed out ({type(exc).__name__}) fetching {url}") from None
             except requests.RequestException as exc:
-                raise FetchError(original, "connection", f"cannot connect: {_short(exc)}") from None
+                raise network_error(original, url, exc) from None
             try:
-                body = self._read_body(original, response, policy)
+                body = read_body(original, response, policy, deadline)
             finally:
                 response.close()
         finally:
@@ -276,110 +333,87 @@ class Fetcher:
             fetched_at=fetched_at,
         )
 
-    @staticmethod
-    def _read_body(original: str, response: requests.Response, policy: FetchPolicy) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > policy.max_bytes:
-            raise FetchError(
-                original, "too_large", f"body is {int(declared):,} bytes, over the limit of {policy.max_bytes:,}",
-                response.status_code,
-            )
-        chunks: list[bytes] = []
-        size = 0
-        deadline = time.monotonic() + policy.read_timeout * 4  # a drip-feeding server cannot hold us forever
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > policy.max_bytes:
-                    raise FetchError(
-                        original, "too_large", f"body is over the limit of {policy.max_bytes:,} bytes",
-                        response.status_code,
-                    )
-                if time.monotonic() > deadline:
-                    raise FetchError(original, "timeout", "body took too long to arrive", response.status_code)
-                chunks.append(chunk)
-        except requests.exceptions.ConnectionError as exc:
-            if "timed out" in str(exc).lower() or "timeout" in type(exc).__name__.lower():
-                raise FetchError(original, "timeout", "read timed out while receiving the body") from None
-            raise FetchError(original, "connection", f"connection lost while reading: {_short(exc)}") from None
-        except requests.RequestException as exc:
-            raise FetchError(original, "connection", f"error while reading the body: {_short(exc)}") from None
-        return b"".join(chunks)
+
+def read_body(original: str, response: requests.Response, policy: FetchPolicy, deadline: float) -> bytes:
+    """The (decompressed) body, refused when over ``policy.max_bytes`` or still arriving at ``deadline``.
+
+    Reads with ``read1`` (at most one socket read a call) and a watchdog that shuts the socket at the
+    deadline, so a server dripping a byte at a time cannot hold the fetch past it (with a Content-Length
+    or until it closes the connection).
+    """
+    declared = response.headers.get("content-length")
+    if declared and declared.strip().isdigit() and int(declared) > policy.max_bytes:
+        raise FetchError(
+            original, "too_large", f"body is {int(declared):,} bytes, over the limit of {policy.max_bytes:,}",
+            response.status_code,
+        )
+    raw = response.raw
+    chunks: list[bytes] = []
+    size = 0
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shutdown, (raw,))
+    timer.daemon = True
+    timer.start()
+    try:
+        while True:
+            if time.monotonic() >= deadline:
+                raise _late(original, policy, response.status_code)
+            try:
+                chunk = raw.read1(64 * 1024, decode_content=True)
+            except Exception as exc:  # urllib3/http.client/zlib errors: the deadline's shutdown shows as one
+                if time.monotonic() >= deadline:
+                    raise _late(original, policy, response.status_code) from None
+                failure = network_error(original, response.url, exc)
+                if failure.kind == "connection":
+                    failure.reason = f"connection lost while reading the body: {_short(exc)}"
+                raise failure from None
+            if not chunk:
+                if time.monotonic() >= deadline:  # the watchdog closed the socket mid-body
+                    raise _late(original, policy, response.status_code)
+                break
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise FetchError(original, "too_large", f"body is over the limit of {policy.max_bytes:,} bytes",
+                                 response.status_code)
+            chunks.append(chunk)
+    finally:
+        timer.cancel()
+    return b"".join(chunks)  # a body cut short of its Content-Length raised above (urllib3 enforces it)
 
 
-def _short(exc: Exception) -> str:
+def _late(original: str, policy: FetchPolicy, status: int) -> FetchError:
+    return FetchError(original, "timeout", f"body still arriving after the {policy.deadline:g} s deadline", status)
+
+
+def _shutdown(raw) -> None:
+    try:
+        raw.shutdown()  # urllib3 ≥ 2.3: wakes a read blocked in another thread
+    except Exception:
+        pass
+
+
+def network_error(original: str, url: str, exc: BaseException) -> FetchError:
+    """A requests/urllib3 exception as a :class:`FetchError` named for what happened."""
+    chain: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(chain) < 20:
+        e = todo.pop()
+        if e is None or any(e is c for c in chain):
+            continue
+        chain.append(e)
+        todo.extend(x for x in (getattr(e, "reason", None), e.__cause__, e.__context__, *e.args)
+                    if isinstance(x, BaseException))
+    host = urllib.parse.urlsplit(url).hostname or url
+    if any(isinstance(e, (NameResolutionError, socket.gaierror)) for e in chain):
+        return FetchError(original, "dns", f"cannot resolve host {host!r} (DNS failure)")
+    if any(isinstance(e, (requests.exceptions.SSLError, ssl.SSLError)) for e in chain):
+        return FetchError(original, "tls", f"TLS error with {host}: {_short(exc)}")
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return FetchError(original, "refused", f"connection refused by {urllib.parse.urlsplit(url).netloc}")
+    if any(isinstance(e, (requests.Timeout, socket.timeout, TimeoutError)) for e in chain) or "timed out" in str(exc):
+        return FetchError(original, "timeout", f"timed out ({type(exc).__name__}) fetching {url}")
+    return FetchError(original, "connection", f"cannot connect: {_short(exc)}")
+
+
+def _short(exc: BaseException) -> str:
     text = str(exc)
     return text if len(text) < 200 else text[:200] + "…"
-
-
-# --- charset detection ------------------------------------------------------------------------------------
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
-_WEAK = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "ascii", "us-ascii"}
-# GB2312 and GBK pages routinely contain characters only GB18030 (their superset) can decode
-_WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "cp936": "gb18030"}
-
-
-def header_charset(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", content_type or "", re.I)
-    return match.group(1) if match else None
-
-
-def declared_charsets(body: bytes, content_type: str) -> list[str]:
-    found = []
-    head = body[:4096]
-    for value in (header_charset(content_type),
-                  *(m.group(1).decode("ascii", "ignore") for m in _META_CHARSET.finditer(head)),
-                  *(m.group(1).decode("ascii", "ignore") for m in _XML_ENCODING.finditer(head[:200]))):
-        if not value:
-            continue
-        name = value.strip().lower()
-        name = _WIDEN.get(name, name)
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            continue
-        if name not in found:
-            found.append(name)
-    return found
-
-
-def detect_charset(body: bytes, content_type: str = "") -> str:
-    """The encoding to decode a page with, robust to wrong or missing declarations.
-
-    Order: BOM; UTF-8 if the bytes are valid UTF-8 (mis-decoding valid UTF-8 is rare, and many Chinese
-    sites declare GBK on UTF-8 pages and vice versa); the declared charsets (HTTP header, then ``<meta>``)
-    when they decode cleanly and are not the Latin-1 default; GB18030; then charset-normalizer's guess.
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if body.startswith(bom):
-            return name
-    if _decodes(body, "utf-8"):
-        return "utf-8"
-    declared = declared_charsets(body, content_type)
-    for name in declared:
-        if name not in _WEAK and _decodes(body, name):
-            return name
-    if _decodes(body, "gb18030"):
-        return "gb18030"
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(body[:200_000]).best()
-        if best is not None:
-            return best.encoding
-    except Exception:  # a guess only; fall back below
-        pass
-    return declared[0] if declared else "utf-8"
-
-
-def _decodes(body: bytes, name: str) -> bool:
-    try:
-        body.decode(name)
-        return True
-    except (UnicodeDecodeError, LookupError):
-        return False
-
-
-def decode_page(body: bytes, content_type: str = "") -> str:
-    return body.decode(detect_charset(body, content_type), "replace")

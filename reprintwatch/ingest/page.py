@@ -1,16 +1,121 @@
-"""One URL → one :class:`Article`, through the same fetcher and extractor as ``ingest run``.
+"""The one page → article path: bytes or a URL in, :class:`~reprintwatch.ingest.extract.Extracted` and an
+:class:`~reprintwatch.articles.Article` out. ``ingest run``, ``check PAGE.html|URL`` and ``extract`` all go
+through here.
 
-Used by ``reprintwatch check URL``: the page is fetched politely, its raw bytes kept as evidence (when a
-store is given), and the article extracted (WeChat or generic page).
+Identity: an article read from the web is *the fetched final URL* (``Article.url``, the suspect's site).
+What the page claims about itself (``canonical``/``og:url``) is evidence only and stays in
+``Extracted.canonical_url``; a page can claim to be anything.
 """
 from __future__ import annotations
 
-from ..articles import Article, check_content
+import logging
+import urllib.parse
+from pathlib import Path
+
+from ..articles import MAX_ARTICLE_BYTES, Article, check_content
 from ..config import Settings
+from ..encoding import decode_bytes, decode_page
 from ..errors import BadInput
-from .extract import extract_page
-from .fetch import FetchError, Fetcher, FetchPolicy
-from .runner import site_of
+from ..inputs import read_article as read_text_article
+from .extract import Extracted, extract_page
+from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
+
+log = logging.getLogger("reprintwatch.ingest")
+
+
+def site_of(url: str) -> str:
+    """The host of an http(s) URL, lower case; ``""`` for anything else (file:// URIs, ids)."""
+    parts = urllib.parse.urlsplit(url or "")
+    if parts.scheme.lower() not in ("http", "https"):
+        return ""
+    return (parts.hostname or "").lower()
+
+
+def safe_extract(page: str, url: str) -> Extracted:
+    """:func:`extract_page` that turns any failure on hostile markup into an ``error`` outcome."""
+    try:
+        return extract_page(page, url)
+    except Exception as exc:  # hostile markup must give an 'error' outcome, never stop the run
+        log.exception("extract_failed", extra={"event": "extract_failed", "fields": {"url": url}})
+        return Extracted("web", "error", url=url, reason=f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def extract_bytes(body: bytes, content_type: str = "", url: str = "") -> Extracted:
+    """Decode a page's bytes (the one charset detector) and extract it."""
+    return safe_extract(decode_page(body, content_type), url)
+
+
+def outlet_of(extracted: Extracted, fetched_url: str) -> str:
+    """Who published the page: the WeChat account, else the fetched site, else what a saved page says."""
+    return extracted.account or site_of(fetched_url) or extracted.outlet
+
+
+def to_article(extracted: Extracted, fetched_url: str, art_id: str | None = None, hint: dict | None = None,
+               max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """The article of an ``ok`` extraction; :class:`BadInput` naming the page otherwise.
+
+    ``fetched_url`` is where the bytes came from (after redirects): the article's identity. ``hint`` holds
+    what a feed said about the entry (title, published_at), used when the page itself does not say.
+    """
+    where = fetched_url or art_id or "page"
+    hint = hint or {}
+    if extracted.status == "removed":
+        raise BadInput(where, f"the article was removed: {extracted.reason}")
+    if extracted.status != "ok":
+        raise BadInput(where, extracted.reason or f"page status {extracted.status}")
+    return Article(
+        id=art_id if art_id is not None else fetched_url,
+        content=check_content(extracted.content, where, max_bytes),
+        title=extracted.title or hint.get("title") or "",
+        outlet=outlet_of(extracted, fetched_url),
+        url=fetched_url if site_of(fetched_url) else "",
+        published_at=extracted.published_at or hint.get("published_at"),
+    )
+
+
+def looks_like_html(name: str, raw: bytes) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml", ".mhtml"):
+        return True
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    return suffix in ("", ".txt") and (head.startswith((b"<!doctype html", b"<html")) or b"<head" in head)
+
+
+def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """One article from a file's bytes (``-`` for stdin): a saved page (HTML), one JSON article, or text."""
+    if looks_like_html(name, raw) and raw.strip() and b"\x00" not in raw[:8192]:
+        if len(raw) > max(max_bytes * 2, 10 * 1024 * 1024):
+            raise BadInput(name, f"page is {len(raw):,} bytes, over the limit")
+        page = decode_page(raw) if encoding == "auto" else decode_bytes(raw, encoding, name)
+        art_id = "-" if name == "-" else Path(name).stem
+        return to_article(safe_extract(page, ""), "", art_id=art_id, max_bytes=max_bytes)
+    return read_text_article(raw, name, encoding, max_bytes)
+
+
+def fetch_page(url: str, fetcher: Fetcher, store=None) -> tuple[FetchResult | None, Extracted, int | None]:
+    """Fetch and extract one URL: (the response, or None; the extraction; the evidence id).
+
+    A failed fetch is an ``error`` extraction whose reason starts with the fetch outcome (``dns: …``,
+    ``http 404: …``). With a ``store``, the response's raw bytes are kept as evidence, even a 404 page.
+    """
+    try:
+        result = fetcher.fetch(url)
+    except FetchError as exc:
+        evidence_id = None
+        if store is not None and exc.result is not None:
+            r = exc.result
+            evidence_id = store.record_page(url, r.body, r.final_url, r.status, r.fetched_at, r.content_type, r.headers)
+        return exc.result, fetch_failed(url, exc), evidence_id
+    evidence_id = None
+    if store is not None:
+        evidence_id = store.record_page(url, result.body, result.final_url, result.status, result.fetched_at,
+                                        result.content_type, result.headers)
+    return result, extract_bytes(result.body, result.content_type, result.final_url), evidence_id
+
+
+def fetch_failed(url: str, error: FetchError) -> Extracted:
+    final = error.result.final_url if error.result is not None else url
+    return Extracted("web", "error", url=final, reason=f"{error.label}: {error.reason}", fetch_error=error.kind)
 
 
 def fetch_article(url: str, settings: Settings, store=None, fetcher: Fetcher | None = None) -> tuple[Article, int | None]:
@@ -19,30 +124,9 @@ def fetch_article(url: str, settings: Settings, store=None, fetcher: Fetcher | N
     Raises :class:`BadInput` naming the URL when the page cannot be fetched, was removed, or has no text.
     The evidence is kept even then, when there was a response.
     """
-    fetcher = fetcher or Fetcher(FetchPolicy(max_bytes=max(settings.max_article_bytes * 2, 10 * 1024 * 1024)))
-    evidence_id = None
-    try:
-        result = fetcher.fetch(url)
-    except FetchError as exc:
-        if store is not None and exc.result is not None:
-            r = exc.result
-            store.record_page(url, r.body, r.final_url, r.status, r.fetched_at, r.content_type, r.headers)
-        raise BadInput(url, exc.reason) from None
-    if store is not None:
-        evidence_id = store.record_page(url, result.body, result.final_url, result.status, result.fetched_at,
-                                        result.content_type, result.headers)
-    extracted = extract_page(result.text(), result.final_url)
-    if extracted.status == "removed":
-        raise BadInput(url, f"the article was removed: {extracted.reason}")
-    if extracted.status != "ok":
-        raise BadInput(url, extracted.reason)
-    check_content(extracted.content, url, settings.max_article_bytes)
-    article = Article(
-        id=url,
-        content=extracted.content,
-        title=extracted.title,
-        outlet=extracted.account or site_of(result.final_url),
-        url=extracted.canonical_url or result.final_url,
-        published_at=extracted.published_at,
-    )
-    return article, evidence_id
+    policy = FetchPolicy.from_settings(settings)
+    fetcher = fetcher or Fetcher(policy)
+    result, extracted, evidence_id = fetch_page(url, fetcher, store)
+    if extracted.fetch_error:
+        raise BadInput(url, extracted.reason.split(": ", 1)[-1])
+    return to_article(extracted, result.final_url, art_id=url, max_bytes=settings.max_article_bytes), evidence_id

@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import json
 import logging
 import signal
-import sys
 import threading
 import time
-import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-from ..articles import Article, check_content
 from ..detector import Detector
+from ..encoding import decode_page
 from ..errors import BadInput
 from ..store import Store, sha256_hex, utc_now
-from .extract import Extracted, extract_page
+from .extract import Extracted
 from .feeds import parse_feed
-from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult, decode_page
+from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
 from .local import LocalItem, iter_local
+from .page import extract_bytes, fetch_failed, site_of, to_article
 from .sources import Source
 
 log = logging.getLogger("reprintwatch.ingest")
@@ -45,15 +43,24 @@ class Counters:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    too_short: int = 0  # pages read fine whose body is too short to be an article (picture posts …)
     errors: int = 0
     skipped: int = 0
     findings: int = 0
     queued: int = 0
+    # per source name: [pages or feeds that worked, that failed] — a source with only failures has failed
+    by_source: dict = field(default_factory=dict)
 
-    def line(self) -> str:
-        return (f"ingest: {self.fetched} fetched, {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.removed} removed, {self.errors} errors, {self.skipped} skipped, {self.findings} findings, "
-                f"{self.queued} queued")
+    def tally(self, source: str, ok: bool) -> None:
+        counts = self.by_source.setdefault(source, [0, 0])
+        counts[0 if ok else 1] += 1
+
+    def failed_sources(self) -> list[str]:
+        """Sources that produced nothing but failures in this run."""
+        return [name for name, (ok, bad) in self.by_source.items() if bad and not ok]
+
+    def every_source_failed(self) -> bool:
+        return bool(self.by_source) and len(self.failed_sources()) == len(self.by_source)
 
 
 @dataclass
@@ -61,42 +68,11 @@ class Outcome:
     """What happened to one page (returned by :meth:`Runner.record`)."""
 
     url: str
-    result: str  # new | changed | unchanged | removed | error | skipped
+    result: str  # new | changed | unchanged | removed | too_short | error | skipped
     suspect_id: int | None = None
     evidence_id: int | None = None
     findings: int = 0
     reason: str = ""
-
-
-class StatusLine:
-    """A one-line progress display on stderr: rewritten in place on a terminal, periodic lines otherwise."""
-
-    def __init__(self, stream=None, enabled: bool = True, every: float = 10.0):
-        self.stream = stream or sys.stderr
-        self.enabled = enabled
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.every = every
-        self._last = time.monotonic()
-
-    def update(self, counters: Counters, force: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.tty:
-            if force or now - self._last > 0.2:
-                self.stream.write("\r\x1b[K" + counters.line())
-                self.stream.flush()
-                self._last = now
-        elif force or now - self._last > self.every:
-            self.stream.write(counters.line() + "\n")
-            self.stream.flush()
-            self._last = now
-
-    def done(self, counters: Counters) -> None:
-        if not self.enabled:
-            return
-        self.stream.write(("\r\x1b[K" if self.tty else "") + counters.line() + "\n")
-        self.stream.flush()
 
 
 def content_hash(status: str, title: str, content: str, reason: str = "") -> str:
@@ -107,18 +83,6 @@ def content_hash(status: str, title: str, content: str, reason: str = "") -> str
     return h.hexdigest()
 
 
-def safe_extract(page: str, url: str) -> Extracted:
-    try:
-        return extract_page(page, url)
-    except Exception as exc:  # hostile markup must give an 'error' outcome, never stop the run
-        log.exception("extract_failed", extra={"event": "extract_failed", "fields": {"url": url}})
-        return Extracted("web", "error", reason=f"extraction failed: {type(exc).__name__}: {exc}")
-
-
-def site_of(url: str) -> str:
-    return (urllib.parse.urlsplit(url).hostname or "").lower()
-
-
 class Runner:
     def __init__(
         self,
@@ -127,16 +91,17 @@ class Runner:
         sources: list[Source],
         fetcher: Fetcher | None = None,
         workers: int = 4,
-        status: StatusLine | None = None,
+        progress: Callable[[Counters], None] | None = None,
         max_article_bytes: int = 5 * 1024 * 1024,
     ):
+        """``progress`` is called with the counters after each page (the CLI draws a status line with it)."""
         self.store = store
         self.detector = detector
         self.sources = {s.name: s for s in sources}
         self.order = list(sources)
         self.fetcher = fetcher or Fetcher()
         self.workers = max(1, workers)
-        self.status = status or StatusLine(enabled=False)
+        self.progress = progress or (lambda counters: None)
         self.max_article_bytes = max_article_bytes
         self.counters = Counters()
         self.stop_requested = threading.Event()
@@ -164,7 +129,7 @@ class Runner:
             if cycles is not None and done >= cycles:
                 break
             event("cycle_done", cycle=done, **self.counters.__dict__)
-            self.status.update(self.counters, force=True)
+            self.progress(self.counters)
             self.stop_requested.wait(max(0.0, interval - (time.monotonic() - started)))
         return self.counters
 
@@ -185,6 +150,7 @@ class Runner:
                     self.ingest_local(source)
             except BadInput as bad:
                 self.counters.errors += 1
+                self.counters.tally(source.name, False)
                 event("source_error", logging.ERROR, source=source.name, where=bad.where, reason=bad.reason)
         self.drain()
         if not self.stop_requested.is_set():
@@ -198,11 +164,13 @@ class Runner:
             result = self.fetcher.fetch(source.url, seen.get("etag"), seen.get("last_modified"), source.policy)
         except FetchError as exc:
             self.counters.errors += 1
+            self.counters.tally(source.name, False)
             event("feed_error", logging.ERROR, source=source.name, url=source.url, kind=exc.kind, reason=exc.reason)
             self.store.mark_seen(source.url, source.name, status="error", error=exc.reason)
             return
         self.counters.fetched += 1
         if result.not_modified:
+            self.counters.tally(source.name, True)
             event("feed_not_modified", source=source.name, url=source.url)
             self.store.mark_seen(source.url, source.name, status="ok", error="")
             return
@@ -211,6 +179,7 @@ class Runner:
             entries = parse_feed(result.body, source.url, base_url=result.final_url)
         except BadInput as bad:
             self.counters.errors += 1
+            self.counters.tally(source.name, False)
             event("feed_rejected", logging.ERROR, source=source.name, url=source.url, reason=bad.reason)
             with self.store.transaction():
                 evidence_id = self.store.record_page(source.url, result.body, result.final_url, result.status,
@@ -234,6 +203,7 @@ class Runner:
             self.store.mark_seen(source.url, source.name, status="ok", error="", body_sha256=body_sha,
                                  etag=result.etag, last_modified=result.last_modified)
         self.counters.queued += added
+        self.counters.tally(source.name, True)
         event("feed_refreshed", source=source.name, url=source.url, entries=len(entries), queued=added)
 
     @staticmethod
@@ -257,7 +227,7 @@ class Runner:
             if self.stop_requested.is_set():
                 return
             self.record_local(source, item)
-            self.status.update(self.counters)
+            self.progress(self.counters)
 
     # --- the queue -------------------------------------------------------------------------------------
     def drain(self) -> None:
@@ -288,7 +258,7 @@ class Runner:
                     item = waiting.pop(future)
                     fetched, error = future.result()
                     self.record_fetched(self.sources[item["source"]], item["url"], fetched, error, item.get("hint") or {})
-                    self.status.update(self.counters)
+                    self.progress(self.counters)
 
     def _fetch(self, url: str, seen: dict, policy: FetchPolicy):
         try:
@@ -307,6 +277,7 @@ class Runner:
         seen = self.store.get_seen(url) or {}
         if error is not None and error.kind == "robots":
             self.counters.skipped += 1
+            self.counters.tally(source.name, False)
             with self.store.transaction():
                 self.store.mark_seen(url, source.name, status="skipped", error=error.reason)
                 self.store.dequeue(url)
@@ -318,14 +289,13 @@ class Runner:
                 return self._unchanged(source, url, seen, result, "not modified (304)")
             if seen.get("body_sha256") == sha256_hex(result.body) and seen.get("status") != "error":
                 return self._unchanged(source, url, seen, result, "same bytes")
-            extracted = safe_extract(result.text(), result.final_url)
+            extracted = extract_bytes(result.body, result.content_type, result.final_url)
             response = result
         else:
             response = error.result
             if response is not None:
                 self.counters.fetched += 1
-            label = f"{error.kind} {error.status}" if error.status else error.kind
-            extracted = Extracted("web", "error", reason=f"{label}: {error.reason}")
+            extracted = fetch_failed(url, error)
         if extracted.platform == "wechat":
             platform = "wechat"
         return self._record(source, url, platform, extracted, response, seen, hint)
@@ -338,6 +308,7 @@ class Runner:
             return self._record(source, item.url, "local", extracted, None, seen, {})
         if seen.get("body_sha256") == sha256_hex(item.body) and seen.get("status") != "error":
             self.counters.unchanged += 1
+            self.counters.tally(source.name, True)
             self.store.mark_seen(item.url, source.name)
             return Outcome(item.url, "unchanged")
         if item.kind == "article":
@@ -351,7 +322,7 @@ class Runner:
         elif item.status is not None and item.status >= 400:
             extracted = Extracted("local", "error", reason=f"HTTP {item.status} in the archive")
         else:
-            extracted = safe_extract(decode_page(item.body, item.content_type), item.final_url or item.url)
+            extracted = extract_bytes(item.body, item.content_type, item.final_url or item.url)
         response = FetchResult(item.url, item.final_url or item.url, item.status or 0, {"content-type": item.content_type},
                                item.body, item.fetched_at or utc_now())
         return self._record(source, item.url, "wechat" if extracted.platform == "wechat" else "local",
@@ -359,6 +330,7 @@ class Runner:
 
     def _unchanged(self, source: Source, url: str, seen: dict, result: FetchResult, why: str) -> Outcome:
         self.counters.unchanged += 1
+        self.counters.tally(source.name, True)
         with self.store.transaction():
             fields = {"status": seen.get("status") or "ok"}
             if result.etag:
@@ -378,18 +350,15 @@ class Runner:
         error = extracted.reason if status != "ok" else ""
         if status == "ok":
             try:
-                check_content(extracted.content, url, self.max_article_bytes)
-                article = Article(
-                    id=url, content=extracted.content, title=title,
-                    outlet=extracted.account or site_of(response.final_url if response else url),
-                    url=extracted.canonical_url or url, published_at=extracted.published_at or hint.get("published_at"),
-                )
+                article = to_article(extracted, response.final_url if response else url, art_id=url, hint=hint,
+                                     max_bytes=self.max_article_bytes)
                 matches = self.detector.check(article).reprints
             except BadInput as bad:
                 status, error = "error", bad.reason
         digest = content_hash(status, title if status != "error" else "", extracted.content if status == "ok" else "",
                               error if status == "removed" else (error.split(":")[0] if status == "error" else ""))
         body_sha = sha256_hex(response.body) if response is not None else None
+        self.counters.tally(source.name, status != "error")
         if seen.get("content_hash") == digest:
             self.counters.unchanged += 1
             with self.store.transaction():
@@ -428,7 +397,8 @@ class Runner:
                 fields["last_modified"] = response.last_modified
             self.store.mark_seen(url, **fields)
             self.store.dequeue(url)
-        kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error"}[status]
+        kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error",
+                "too_short": "too_short"}[status]
         counter = "errors" if kind == "error" else kind
         setattr(self.counters, counter, getattr(self.counters, counter) + 1)
         self.counters.findings += len(finding_ids)
@@ -439,43 +409,3 @@ class Runner:
             verdicts=[m.verdict for m in matches],
         )
         return Outcome(url, kind, suspect_id, evidence_id, len(finding_ids), error)
-
-
-# --- logging --------------------------------------------------------------------------------------------
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        data = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "event": getattr(record, "event", record.getMessage()),
-        }
-        data.update(getattr(record, "fields", {}) or {})
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
-
-
-class TextFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        fields = getattr(record, "fields", {}) or {}
-        parts = [f"{k}={v}" for k, v in fields.items() if v not in (None, "", [])]
-        return f"{record.levelname.lower()}: {getattr(record, 'event', record.getMessage())} " + " ".join(parts)
-
-
-def configure_logging(log_format: str = "text", log_file=None, verbose: bool = False) -> None:
-    """JSON lines to ``log_file`` (always JSON), and to stderr in ``log_format`` (warnings+ unless verbose)."""
-    logger = logging.getLogger("reprintwatch.ingest")
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-        handler.close()
-    stderr = logging.StreamHandler(sys.stderr)
-    stderr.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
-    stderr.setLevel(logging.INFO if (verbose or log_format == "json") else logging.WARNING)
-    logger.addHandler(stderr)
-    if log_file:
-        handler = logging.FileHandler(log_file, encoding="utf-8")
-        handler.setFormatter(JsonFormatter())
-        handler.setLevel(logging.INFO)
-        logger.addHandler(handler)

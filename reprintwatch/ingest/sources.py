@@ -38,7 +38,7 @@ from .fetch import FetchError, FetchPolicy, check_url
 
 SOURCE_TYPES = ("feed", "pages", "local")
 _POLICY_KEYS = {
-    "user_agent", "connect_timeout", "read_timeout", "timeout", "max_bytes", "retries", "backoff",
+    "user_agent", "connect_timeout", "read_timeout", "timeout", "deadline", "max_bytes", "retries", "backoff",
     "max_backoff", "delay", "concurrency", "robots", "max_redirects",
 }
 _SOURCE_KEYS = {"name", "type", "url", "urls", "path", "enabled", "recheck"} | _POLICY_KEYS
@@ -88,7 +88,7 @@ def _policy(base: FetchPolicy, table: dict, where: str) -> FetchPolicy:
         if key not in _POLICY_KEYS:
             continue
         here = f"{where}: {key}"
-        if key in ("connect_timeout", "read_timeout", "backoff", "max_backoff", "delay"):
+        if key in ("connect_timeout", "read_timeout", "deadline", "backoff", "max_backoff", "delay"):
             changes[key] = parse_duration(value, here)
         elif key == "timeout":
             seconds = parse_duration(value, here)

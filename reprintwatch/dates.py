@@ -1,0 +1,158 @@
+"""The one date parser: every date or date-time read off a page, a feed, a sitemap or a JSONL line.
+
+Chinese pages and feeds state a time zone rarely; a time without one is China time (+08:00), as the page
+shows it. Pure functions, no clock:
+
+- :func:`parse_datetime` — a value → an aware :class:`datetime.datetime` (a bare date → midnight +08:00),
+  or ``None`` when it is not a date;
+- :func:`to_iso` — the same value as ISO 8601, keeping its precision: ``2026-11-19`` for a bare date,
+  ``2026-11-19T09:20:00+08:00`` for a time (the form stored and shown everywhere);
+- :func:`find_in_text` — the first date-time written in running text ("发布时间：2026年11月19日 09:20");
+- :func:`has_time` — whether an ISO value carries a time of day (a date alone is less exact).
+
+Forms read: ISO 8601 (``T`` or space, ``Z``, ``+08:00``/``+0800``, fractions), ``2026年11月19日 09时20分``,
+``2026/11/19 9:20``, ``2026.11.19``, RFC 2822 (feeds, HTTP), Unix seconds or milliseconds (WeChat's ``ct``),
+:class:`~datetime.date`/:class:`~datetime.datetime` and ``time.struct_time`` objects.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import re
+import time as _time
+
+CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8))
+
+# Epoch values outside these years are not publication times (a counter, an id, a typo).
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+
+_NUMERIC = re.compile(
+    r"""(?P<y>(?:19|20|21)\d\d)\s*(?:[-/.]|年)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?
+        (?:\s*(?:T|\s|,)?\s*(?:(?:上午|早上|凌晨)|(?P<pm>下午|晚上|晚))?\s*
+           (?P<h>\d{1,2})\s*(?::|时|點|点)\s*(?P<mi>\d{1,2})(?!\d)\s*分?
+           (?:\s*(?::|分)?\s*(?P<s>\d{1,2})(?!\d)(?:[.,]\d+)?\s*秒?)?
+        )?
+        \s*(?P<tz>Z|UTC|GMT|[+-]\d\d:?\d\d(?!\d))?""",
+    re.X,
+)
+_EPOCH = re.compile(r"\s*(\d{9,10}|\d{12,13})(?:\.\d+)?\s*")
+
+
+def _zone(text: str | None, default: _dt.tzinfo) -> _dt.tzinfo:
+    if not text:
+        return default
+    if text in ("Z", "UTC", "GMT"):
+        return _dt.timezone.utc
+    sign = 1 if text[0] == "+" else -1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        raise ValueError(f"bad offset {text}")
+    return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
+
+
+def _from_epoch(text: str) -> _dt.datetime | None:
+    seconds = int(text.split(".")[0])
+    if len(text.split(".")[0]) >= 12:
+        seconds //= 1000
+    moment = _dt.datetime.fromtimestamp(seconds, CHINA_TZ)
+    return moment if _MIN_YEAR <= moment.year <= _MAX_YEAR else None
+
+
+def _parse(value, default_tz: _dt.tzinfo, whole: bool) -> tuple[_dt.datetime, bool] | None:
+    """(aware datetime, has a time of day) for ``value``, or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, _dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=default_tz)), True
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=default_tz), False
+    if isinstance(value, _time.struct_time):  # feedparser's *_parsed values are UTC
+        try:
+            return _dt.datetime(*value[:6], tzinfo=_dt.timezone.utc), True
+        except (ValueError, OverflowError):
+            return None
+    if isinstance(value, (int, float)):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\u00a0", " ").replace("\u3000", " ")
+    if not text or len(text) > 200:
+        return None
+    if _EPOCH.fullmatch(text):
+        try:
+            moment = _from_epoch(text.strip())
+        except (ValueError, OverflowError, OSError):
+            return None
+        return (moment, True) if moment else None
+    m = _NUMERIC.match(text) if whole else _NUMERIC.search(text)
+    if m and (not whole or not text[m.end():].strip() or m.group("h")):
+        try:
+            zone = _zone(m.group("tz"), default_tz)
+            day = _dt.date(int(m.group("y")), int(m.group("mo")), int(m.group("d")))
+            if m.group("h") is None:
+                return _dt.datetime(day.year, day.month, day.day, tzinfo=zone), False
+            hour = int(m.group("h"))
+            if m.group("pm") and hour < 12:
+                hour += 12
+            moment = _dt.datetime(day.year, day.month, day.day, hour, int(m.group("mi")), int(m.group("s") or 0),
+                                  tzinfo=zone)
+            return moment, True
+        except ValueError:
+            return None
+    if whole and "," in text or re.match(r"\s*\d{1,2} [A-Za-z]{3} \d{4}", text):  # RFC 2822 (feeds, HTTP)
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment is None:
+            return None
+        if moment.tzinfo is None:  # "-0000" means "zone unknown": the page's zone
+            moment = moment.replace(tzinfo=default_tz)
+        return moment, True
+    return None
+
+
+def parse_datetime(value, default_tz: _dt.tzinfo = CHINA_TZ) -> _dt.datetime | None:
+    """``value`` as an aware datetime (a bare date is midnight in ``default_tz``), or None if not a date."""
+    parsed = _parse(value, default_tz, whole=True)
+    return parsed[0] if parsed else None
+
+
+def _iso(moment: _dt.datetime, with_time: bool) -> str:
+    if not with_time:
+        return moment.date().isoformat()
+    return moment.replace(microsecond=0).isoformat()
+
+
+def to_iso(value, default_tz: _dt.tzinfo = CHINA_TZ) -> str | None:
+    """``value`` as ISO 8601: ``YYYY-MM-DD`` for a bare date, ``YYYY-MM-DDTHH:MM:SS±HH:MM`` for a time."""
+    parsed = _parse(value, default_tz, whole=True)
+    return _iso(*parsed) if parsed else None
+
+
+def find_in_text(text: str, default_tz: _dt.tzinfo = CHINA_TZ, prefer_time: bool = True) -> str | None:
+    """The first date (preferably with a time of day) written in ``text``, as :func:`to_iso` gives it."""
+    if not text:
+        return None
+    first = None
+    for m in _NUMERIC.finditer(text[:200_000]):
+        parsed = _parse(m.group(0), default_tz, whole=True)
+        if not parsed:
+            continue
+        if parsed[1] or not prefer_time:
+            return _iso(*parsed)
+        first = first or _iso(*parsed)
+    return first
+
+
+def has_time(iso: str | None) -> bool:
+    return bool(iso) and "T" in iso
+
+
+def later(a: str | None, b: str | None) -> bool:
+    """True when ISO value ``a`` is after ``b`` (either may be a bare date; None is never later)."""
+    da, db = parse_datetime(a), parse_datetime(b)
+    if da is None:
+        return False
+    return db is None or da > db
