@@ -43,12 +43,21 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, int], float]:
-    """jieba's dictionary frequencies and their total (the same dictionary that cuts the words)."""
-    from .segment import _jieba
+    """Word frequencies of jieba's dictionary file and their total — the dictionary that cuts the words,
+    whichever implementation cuts them (read from the file: jieba-rs does not expose it, and loading
+    jieba's own prefix dictionary just for this would cost a second)."""
+    from .segment import jieba_dictionary
 
-    dt = _jieba().dt
-    dt.check_initialized()
-    return dt.FREQ, float(dt.total)
+    freq: dict[str, int] = {}
+    total = 0
+    with open(jieba_dictionary(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2:
+                n = int(parts[1])
+                freq[parts[0]] = n
+                total += n
+    return freq, float(total)
 
 
 # What a fact is (part of the fingerprint parameters stored with an index, since the sketch keys depend on
