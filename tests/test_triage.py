@@ -172,7 +172,11 @@ def test_wechat_account_name_only_from_a_wechat_page():
     by_name = Licence(4, "wechat", "江南日报", OUTLET)
     page = {"platform": "wechat", "account": "江南日报"}
     assert reprinter_matches(by_name, Reprinter.from_row({**page, "url": "https://mp.weixin.qq.com/s/x"}))
-    assert not reprinter_matches(by_name, Reprinter.from_row({**page, "url": "https://wx-mirror.example/s/x"}))
+    mirror = Reprinter.from_row({**page, "url": "https://wx-mirror.example/s/x"})
+    assert not reprinter_matches(by_name, mirror)
+    assert decide([by_name], mirror, OUTLET, None, "full_reprint", 1.0).reason == (
+        "licence #4 is for WeChat account 江南日报, but this copy was not fetched from a WeChat page "
+        "(wx-mirror.example), so the account is not confirmed")
     # an ID-like licence value never matches a name case-insensitively
     assert not reprinter_matches(WECHAT, Reprinter(platform="wechat", account=BIZ.lower(), url="https://mp.weixin.qq.com/s/x"))
 

@@ -19,14 +19,11 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..errors import BadInput, ReprintwatchError
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
-
-if TYPE_CHECKING:
-    from .verbatim import Edits
 
 KINDS = ("site", "wechat", "app")
 SCOPES = ("may_reprint", "may_edit")
@@ -104,7 +101,7 @@ class Reprinter:
         return cls(
             platform=row.get("platform") or "",
             site=row.get("site") or "",
-            account=(row.get("account") or "") if (wechat or row.get("platform") != "wechat") else "",
+            account=row.get("account") or "",  # a WeChat licence uses it only on a WeChat page
             url=url,
             source=row.get("source") or "",
             biz=biz,
@@ -310,6 +307,17 @@ def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
     return None
 
 
+def unconfirmed_wechat(licence: Licence, reprinter: Reprinter) -> str | None:
+    """Why a WeChat licence naming this copy's account does not cover it when the copy did not come
+    from a WeChat page (a mirror, a saved file, a record someone typed): the account is only a claim."""
+    if licence.reprinter_kind != "wechat" or reprinter.on_wechat or not reprinter.account:
+        return None
+    if fold(licence.reprinter) != fold(reprinter.account):
+        return None
+    return (f"licence #{licence.id} is for WeChat account {licence.reprinter}, but this copy was not fetched from "
+            f"a WeChat page ({reprinter.host or reprinter.url or 'no URL'}), so the account is not confirmed")
+
+
 def reprinter_matches(licence: Licence, reprinter: Reprinter) -> bool:
     return match_reprinter(licence, reprinter) is not None
 
@@ -361,13 +369,13 @@ def decide(
     day,
     verdict: str,
     similarity: float,
-    edits: "Edits | None" = None,
+    edits=None,
 ) -> Decision:
     """Is this reprint covered? Picks the first licence (by id) that covers it; otherwise explains the
     nearest miss (wrong dates, or a verbatim-only licence for an edited copy).
 
     ``day`` is a :class:`~reprintwatch.report.timeline.When` (or a date/ISO string, read as the publish
-    time). ``edits`` is the verbatim comparison (:func:`reprintwatch.report.verbatim.compare`); without it
+    time). ``edits`` is the verbatim comparison (an ``Edits`` from ``verbatim.compare``); without it
     a copy counts as verbatim only when its verdict is ``full_reprint`` and its shingles are identical.
     """
     when = _as_when(day)
@@ -386,6 +394,12 @@ def decide(
             continue
         how = match_reprinter(licence, reprinter)
         if how is None:
+            unconfirmed = unconfirmed_wechat(licence, reprinter)
+            if unconfirmed:
+                out_of_range = in_range(licence, when)
+                if out_of_range:  # the dates decide on their own; say the identity was not confirmed either
+                    unconfirmed = f"{out_of_range} (and the account is not confirmed: not fetched from a WeChat page)"
+                near_miss = near_miss or unconfirmed
             continue
         out_of_range = in_range(licence, when)
         if out_of_range:

@@ -89,8 +89,6 @@ def render_text(report: Report) -> str:
             )
             lines.append(f"      licence: {a.decision.reason}")
             lines.append(f"      attribution: {a.attribution.summary()}")
-            if a.decision.differences and a.decision.edited:
-                lines.append("      edits: " + "; ".join(a.decision.differences[:4]))
             if a.status == "published_first" or a.contradiction:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:

@@ -17,7 +17,9 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-CHINA_TIME = _dt.timezone(_dt.timedelta(hours=8), "UTC+8")
+from ..dates import CHINA_TZ, has_time, parse_datetime, to_iso
+
+CHINA_TIME = CHINA_TZ
 CHINA_TIME_NAME = "China time (UTC+8)"
 
 # The window a platform accepts complaints in, counted from the copy's publication (first seen when the
@@ -54,24 +56,20 @@ def parse_zone(spec: str | None) -> _dt.tzinfo:
 
 
 def parse_moment(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.datetime | _dt.date | None:
-    """An ISO 8601 date stays a :class:`date` (a local date); a datetime becomes zone-aware (a naive one is
-    read in ``tz``). Unparseable or empty → ``None``."""
+    """A date alone stays a :class:`date` (a local date); a date-time becomes zone-aware (one without a
+    zone is read in ``tz``). Read by :mod:`reprintwatch.dates`, the one date parser. Not a date → ``None``."""
     if value is None or value == "":
         return None
     if isinstance(value, _dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, _dt.date):
         return value
-    text = str(value).strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        if len(text) == 10:
-            return _dt.date.fromisoformat(text)
-        moment = _dt.datetime.fromisoformat(text)
-    except ValueError:
+    iso = to_iso(value, tz)
+    if iso is None:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    if not has_time(iso):
+        return _dt.date.fromisoformat(iso[:10])
+    return parse_datetime(iso, tz)
 
 
 def local_date(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.date | None:
@@ -169,6 +167,6 @@ def within_complaint_limit(published_at, today, first_seen=None, tz: _dt.tzinfo 
 
 
 def _zone_name(tz: _dt.tzinfo) -> str:
-    if tz is CHINA_TIME:
+    if tz is CHINA_TIME or tz == CHINA_TIME:
         return CHINA_TIME_NAME
     return str(getattr(tz, "key", None) or tz)
