@@ -23,6 +23,23 @@ urls = ["https://mp.weixin.qq.com/s/AbCdEf"]
 name = "crawl"
 type = "local"
 path = "crawl/"       # a directory of .html/.txt, a .jsonl or a .warc(.gz) file; relative to this file
+
+[[source]]
+name = "news-sitemap" # a sitemap index, a urlset or a Google News sitemap (news:publication_date)
+type = "sitemap"
+url = "https://news.example.org/sitemap.xml"
+max_urls = 200        # at most this many new pages queued a run, newest first (default 500)
+max_sitemaps = 20     # child sitemaps read a run (default 50); unchanged ones (same lastmod) are skipped
+since = "3d"          # optional: only pages published / modified in the last 3 days
+include = '/20\\d\\d/'  # optional: only page URLs matching this regular expression
+
+[[source]]
+name = "channel"      # a channel page of an aggregator or self-media site
+type = "listing"
+url = "https://selfmedia.example.com/channel/local"
+links = '/article/\\d+$'     # (TOML literal string) an article link, made absolute, must match
+next = '[?&]page=\\d+'       # optional: next-page links to follow
+max_pages = 5         # listing pages read a run (default 5)
 ```
 """
 from __future__ import annotations
@@ -36,24 +53,33 @@ from pathlib import Path
 from ..errors import BadInput
 from .fetch import FetchError, FetchPolicy, check_url
 
-SOURCE_TYPES = ("feed", "pages", "local")
+SOURCE_TYPES = ("feed", "pages", "local", "sitemap", "listing")
 _POLICY_KEYS = {
     "user_agent", "connect_timeout", "read_timeout", "timeout", "deadline", "max_bytes", "retries", "backoff",
     "max_backoff", "delay", "concurrency", "robots", "max_redirects",
 }
-_SOURCE_KEYS = {"name", "type", "url", "urls", "path", "enabled", "recheck"} | _POLICY_KEYS
+_DISCOVERY_KEYS = {"max_urls", "max_sitemaps", "max_pages", "since", "include", "links", "next"}
+_SOURCE_KEYS = {"name", "type", "url", "urls", "path", "enabled", "recheck"} | _POLICY_KEYS | _DISCOVERY_KEYS
 
 
 @dataclass(frozen=True)
 class Source:
     name: str
-    type: str  # feed | pages | local
+    type: str  # feed | pages | local | sitemap | listing
     policy: FetchPolicy
     url: str = ""
     urls: tuple[str, ...] = ()
     path: Path | None = None
     # feed entries already recorded are fetched again (conditional GET) when older than this; 0 = never
     recheck: float = 0.0
+    # discovery (sitemap, listing): bounds per run, and which links are articles
+    max_urls: int = 500
+    max_sitemaps: int = 50
+    max_pages: int = 5
+    since: float = 0.0  # seconds; 0 = no age limit
+    include: re.Pattern | None = None  # page URLs to keep (sitemap)
+    links: re.Pattern | None = None  # article links (listing)
+    next_page: re.Pattern | None = None  # next-page links (listing)
 
 
 def parse_duration(value, where: str) -> float:
@@ -167,6 +193,8 @@ def parse_sources(data: dict, where_file: str, base_dir: Path, base: FetchPolicy
         if kind == "feed":
             url = _url(table.get("url"), f"{where}: url")
             sources.append(Source(name, kind, source_policy, url=url, recheck=recheck))
+        elif kind in ("sitemap", "listing"):
+            sources.append(_discovery_source(table, name, kind, source_policy, recheck, where))
         elif kind == "pages":
             urls = table.get("urls")
             if isinstance(table.get("url"), str):
@@ -184,6 +212,31 @@ def parse_sources(data: dict, where_file: str, base_dir: Path, base: FetchPolicy
                 local = base_dir / local
             sources.append(Source(name, kind, source_policy, path=local))
     return sources
+
+
+def _discovery_source(table: dict, name: str, kind: str, policy: FetchPolicy, recheck: float, where: str) -> Source:
+    url = _url(table.get("url"), f"{where}: url")
+    bounds = {}
+    for key, default in (("max_urls", 500), ("max_sitemaps", 50), ("max_pages", 5)):
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100_000:
+            raise BadInput(f"{where}: {key}", f"must be an integer from 1 to 100000, got {value!r}")
+        bounds[key] = value
+    patterns = {}
+    for key, field_name in (("include", "include"), ("links", "links"), ("next", "next_page")):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise BadInput(f"{where}: {key}", "must be a non-empty regular expression")
+        try:
+            patterns[field_name] = re.compile(value)
+        except re.error as exc:
+            raise BadInput(f"{where}: {key}", f"not a valid regular expression: {exc}") from None
+    if kind == "listing" and "links" not in patterns:
+        raise BadInput(where, "a 'listing' source needs 'links' (a regular expression for article links)")
+    since = parse_duration(table.get("since", 0), f"{where}: since")
+    return Source(name, kind, policy, url=url, recheck=recheck, since=since, **bounds, **patterns)
 
 
 def _url(value, where: str) -> str:
