@@ -35,6 +35,7 @@ from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
 from reprintwatch.ingest.extract import extract_page  # noqa: E402
 from reprintwatch.ingest.fetch import Fetcher, FetchPolicy  # noqa: E402
+from reprintwatch.ingest.page import extract_bytes, to_article  # noqa: E402
 from reprintwatch.ingest.runner import Runner  # noqa: E402
 from reprintwatch.ingest.sources import Source  # noqa: E402
 from reprintwatch.store import Store  # noqa: E402
@@ -144,9 +145,9 @@ def main() -> None:
                 t0 = time.perf_counter()
                 result = fetcher.fetch(url)
                 t1 = time.perf_counter()
-                extracted = extract_page(result.text(), result.final_url)
+                extracted = extract_bytes(result.body, result.content_type, result.final_url)
                 t2 = time.perf_counter()
-                matches = detector.check(Article(id=url, content=extracted.content, title=extracted.title)).reprints
+                matches = detector.check(to_article(extracted, result.final_url, art_id=url)).reprints
                 t3 = time.perf_counter()
                 with store.transaction():
                     ev = store.record_page(url, result.body, result.final_url, result.status, result.fetched_at,

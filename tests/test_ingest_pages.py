@@ -111,6 +111,15 @@ def test_an_article_quoting_a_notice_is_an_article():
     assert read(case).status == "ok"
 
 
+def test_a_short_wechat_article_quoting_a_notice_is_an_article():
+    body = "读者来信说，上周转发的那篇文章现在打开显示链接已过期，我们核实后发现是原作者调整了发布设置，现重新整理发布如下，请大家放心阅读。"
+    page = (f'<html><body><h1 id="activity-name">说明</h1><div id="js_content"><p>{body}</p></div>'
+            f'<script>var ct = "1709620200";</script></body></html>')
+    assert removal_notice(page) is None
+    e = extract_page(page, "https://mp.weixin.qq.com/s/x")
+    assert e.status == "ok" and "链接已过期" in e.content
+
+
 def test_a_notice_phrase_inside_scripts_only_is_not_a_notice():
     page = CORPUS["news-banner-h1-text-time"].page.replace("</head>", "<script>var m='此内容因违规无法查看';</script></head>")
     assert removal_notice(page) is None and extract_page(page, "").status == "ok"
@@ -194,7 +203,7 @@ def test_extract_command_json_and_text(tmp_path):
     path.write_text(case.page, encoding="utf-8")
     result = CliRunner().invoke(cli, ["extract", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    record = json.loads(result.output)
+    record = json.loads(result.stdout)
     assert {"status", "title", "outlet", "account", "author", "published_at", "url", "content"} <= set(record)
     assert (record["status"], record["account"], record["account_id"], record["url"]) == \
         ("ok", "南港发布", "MzU1NTAwMDAyMQ==", None)
@@ -204,16 +213,16 @@ def test_extract_command_json_and_text(tmp_path):
     assert CliRunner().invoke(cli, ["extract", "-", "--format", "json"], input=CORPUS["news-saved-publisher"].page
                               ).output.count('"account": null') == 1
     removed = json.loads(CliRunner().invoke(cli, ["extract", "-", "--format", "json"],
-                                            input=CORPUS["notice-expired"].page).output)
+                                            input=CORPUS["notice-expired"].page).stdout)
     assert (removed["status"], removed["notice"], removed["content"]) == ("removed", "expired", None)
 
 
 def test_extract_command_url_and_errors(site):
     ok = CliRunner().invoke(cli, ["extract", site.base + "/redirect-to-page", "--format", "json"])
-    record = json.loads(ok.output)
+    record = json.loads(ok.stdout)
     assert ok.exit_code == 0 and record["url"] == site.base + "/news/2026/autumn-games.html"
     gone = CliRunner().invoke(cli, ["extract", site.base + "/news/2026/gone.html", "--format", "json"])
-    assert gone.exit_code == 1 and json.loads(gone.output)["fetch_error"] == "http"
+    assert gone.exit_code == 1 and json.loads(gone.stdout)["fetch_error"] == "http"
     assert CliRunner().invoke(cli, ["extract", "ftp://x/y"]).exit_code == 1
     assert CliRunner().invoke(cli, ["extract", "missing.html"]).exit_code == 1
 

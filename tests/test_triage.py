@@ -394,6 +394,13 @@ def test_a_first_copy_keeping_the_dateline_is_flagged():
     assert a.status == UNAUTHORISED and a.contradiction and "keeps its dateline 「江南日报讯」" in a.contradiction
 
 
+def test_a_generic_dateline_alone_is_no_contradiction():
+    licensed = Article("jn-2", "本报讯 " + BODY, TITLE, OUTLET, LICENSED.url, "2026-11-01T07:00:00+08:00")
+    a = assess(finding(url="https://copycat.example/a", content="本报讯 " + BODY, published_at="2026-10-30"), [SITE], licensed)
+    assert a.attribution.kept == ("dateline 「本报讯」",) and a.attribution.kept_specific == ()
+    assert a.status == PUBLISHED_FIRST and a.contradiction is None
+
+
 def test_a_clean_first_copy_is_cleared():
     a = judge(url="https://copycat.example/a", content=BODY, published_at="2026-10-30")
     assert a.status == PUBLISHED_FIRST and a.contradiction is None

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..dates import later, parse_datetime
 from ..detector import Detector
 from ..encoding import decode_page
 from ..errors import BadInput
@@ -241,7 +242,6 @@ class Runner:
         """Read the sitemap (index → child sitemaps, newest first, at most ``max_sitemaps``; a child whose
         ``lastmod`` has not moved since the last run is skipped) and queue at most ``max_urls`` pages,
         newest first, that are new or whose ``lastmod`` is later than when they were last checked."""
-        from ..dates import later, parse_datetime
         from .discover import newest_first, parse_sitemap
 
         todo, visited, pages, checkpoints, worked = [source.url], set(), [], {}, False
@@ -328,13 +328,8 @@ class Runner:
     def _due(known: dict, source: Source, now: float) -> bool:
         if not source.recheck:
             return False
-        try:
-            import datetime as _dt
-
-            last = _dt.datetime.fromisoformat(known["last_checked"].replace("Z", "+00:00")).timestamp()
-        except (ValueError, AttributeError):
-            return True
-        return now - last >= source.recheck
+        last = parse_datetime(known.get("last_checked"))
+        return last is None or now - last.timestamp() >= source.recheck
 
     def queue_pages(self, source: Source) -> None:
         added = self.store.enqueue(source.name, [(url, {}) for url in source.urls], via="pages")

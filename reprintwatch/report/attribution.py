@@ -73,6 +73,9 @@ class Attribution:
     licensed_marks: tuple[str, ...] = field(default_factory=tuple)  # what the licensed text carries
     kept: tuple[str, ...] = field(default_factory=tuple)  # the licensed dateline/byline the copy still has
     other_outlets: tuple[str, ...] = field(default_factory=tuple)  # credited outlets that are not the licensed one
+    # the kept marks that point at the licensed article itself: a dateline naming an outlet, or a byline
+    # (本报讯 alone is every paper's dateline and proves nothing about who wrote first)
+    kept_specific: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def licensed_credits(self) -> tuple[Credit, ...]:
@@ -293,6 +296,7 @@ def attribute(
     licensed_marks: tuple[str, ...] = ()
     stripped: tuple[str, ...] = ()
     kept: list[str] = []
+    specific: list[str] = []
     if licensed_text is not None:
         own = [c for c in find_credits(licensed_text) if c.kind in ("dateline", "byline")]
         licensed_marks = marks(own)
@@ -303,6 +307,8 @@ def attribute(
             if key and key in copy_key:
                 kept.append(f"{c.kind} 「{c.text}」")
                 kept_kinds.add(c.kind)
+                if c.kind == "byline" or c.outlet:
+                    specific.append(f"{c.kind} 「{c.text}」")
         stripped = tuple(m for m in licensed_marks if m not in kept_kinds)
     return Attribution(status, tuple(credits), tuple(outlets), matched, original_url, stripped, licensed_marks,
-                       tuple(kept), tuple(other))
+                       tuple(kept), tuple(other), tuple(specific))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
+from ..encoding import decode_bytes, detect_encoding
 from ..errors import BadInput, ReprintwatchError
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
 
@@ -573,13 +574,7 @@ class LicenceRegistry:
             raw = path.read_bytes()
         except OSError as exc:
             raise BadInput(str(path), f"cannot read ({exc.strerror})") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError:
-                raise BadInput(str(path), "not UTF-8 or GB18030 text") from None
+        text = decode_bytes(raw, detect_encoding(raw), str(path))  # the one charset module: UTF-8, else GB18030
         return self.add_many(parse_csv(text, str(path)))
 
     def list(self, outlet: str | None = None, reprinter: str | None = None) -> list[Licence]:
