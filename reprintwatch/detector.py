@@ -94,9 +94,9 @@ class Detector:
         max_candidates: int = 50,
         min_shared_keys: int = 2,
         rewrite_thresholds: RewriteThresholds | None = DEFAULT_REWRITE_THRESHOLDS,
-        max_rewrite_candidates: int = 3,
-        min_shared_facts: int = 6,
-        min_shared_fact_share: float = 0.15,
+        max_rewrite_candidates: int = 2,
+        min_shared_facts: int = 8,
+        min_shared_fact_share: float = 0.2,
     ):
         self.index = index
         self.params = index.params
@@ -107,8 +107,10 @@ class Detector:
         # no recall lost, fewer verifications.
         self.min_shared_keys = min_shared_keys
         # the rewrite path (None: off). Only articles sharing at least max(min_shared_facts,
-        # min_shared_fact_share × the suspect's facts) facts are aligned, at most max_rewrite_candidates of
-        # them: aligning needs the licensed text re-segmented (~3 ms), so it must stay rare.
+        # min_shared_fact_share × the suspect's key facts) key facts are aligned, at most
+        # max_rewrite_candidates of them: aligning needs the licensed text re-segmented and analysed, so it
+        # must stay rare. Measured on 6,000 real articles: a 40–50% rewrite shares ≥ 18% of its key facts
+        # with its source (p1) — 0.2 keeps 98% of them and aligns for a quarter of unrelated suspects.
         self.rewrite_thresholds = rewrite_thresholds
         self.max_rewrite_candidates = max_rewrite_candidates
         self.min_shared_facts = min_shared_facts
@@ -167,8 +169,8 @@ class Detector:
     def _rewrites(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
         """The rewrite path: licensed articles sharing many facts with the suspect, not already found as
         reprints, aligned sentence by sentence (``dedupe/rewrite.py``)."""
-        if len(fp.rewrite_keys) == 0:
-            return matches
+        if len(fp.rewrite_keys) == 0 or any(m.verdict == FULL_REPRINT for m in matches):
+            return matches  # a whole copy of one article is not also a rewrite of another
         found = {m.licensed.id for m in matches if m.verdict != NO_MATCH}
         need = max(self.min_shared_facts, self.min_shared_fact_share * len(fp.rewrite_keys))
         picked = [(lid, n) for lid, n in self.index.candidates(fp.rewrite_keys, self.max_rewrite_candidates + len(found))
