@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
 
+from .config import MAX_ARTICLE_BYTES
 from .dates import to_iso
 from .encoding import decode_bytes, detect_encoding
 from .errors import BadInput
-
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,23 @@ def parse_published_at(value, where: str) -> str | None:
     return iso
 
 
+def check_text(value: str, where: str, name: str) -> str:
+    """``value`` if it is valid Unicode text. A JSON escape like ``"\\ud83d"`` (half of a UTF-16 pair) gives
+    a lone surrogate, which no UTF-8 consumer (OpenCC, SQLite, a terminal) accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start]
+        raise BadInput(where, f"field {name!r} holds a lone surrogate (\\u{ord(bad):04x} at character "
+                              f"{exc.start}), not valid Unicode text") from None
+    return value
+
+
 def check_content(content: str, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
-    """Reject content that cannot be an article: empty, binary, or larger than ``max_bytes``."""
+    """Reject content that cannot be an article: empty, not valid Unicode, binary, or larger than ``max_bytes``."""
     if not content or not content.strip():
         raise BadInput(where, "content is empty")
+    check_text(content, where, "content")
     size = len(content.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise BadInput(where, f"content is {size:,} bytes, over the limit of {max_bytes:,} (REPRINTWATCH_MAX_ARTICLE_BYTES)")
@@ -82,6 +94,10 @@ def article_from_obj(obj, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
     for name in ("title", "outlet", "url"):
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise BadInput(where, f"field {name!r} must be a string")
+        if obj.get(name):
+            check_text(obj[name], where, name)
+    if isinstance(art_id, str):
+        check_text(art_id, where, "id")
     return Article(
         id=str(art_id),
         content=content,
@@ -90,6 +106,18 @@ def article_from_obj(obj, where: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
         url=obj.get("url") or "",
         published_at=parse_published_at(obj.get("published_at"), where),
     )
+
+
+def parse_json(text: str, where: str):
+    """``json.loads`` with its failures as :class:`BadInput`: invalid JSON, and JSON nested so deeply that
+    the parser runs out of stack (``[[[[…`` — a RecursionError would otherwise abort the whole run)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg  # "Invalid control character at"
+        raise BadInput(where, f"not valid JSON ({msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(where, "JSON nested too deeply to be an article; skipped") from None
 
 
 ReadItem = Union[Article, BadInput]
@@ -140,10 +168,7 @@ def read_jsonl(
                 continue
             try:
                 text = decode_bytes(raw, encoding, where)
-                try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise BadInput(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+                obj = parse_json(text, where)
                 article = article_from_obj(obj, where, max_bytes)
                 if article.id in seen_ids:
                     raise BadInput(where, f"duplicate id {article.id!r} in this file")

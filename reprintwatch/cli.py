@@ -1,8 +1,7 @@
 """The ``reprintwatch`` command: a thin layer over the library.
 
-Exit codes: 0 success · 1 bad input (unreadable file, bad line with --strict) · 2 usage error ·
-3 licensed index unavailable or incompatible (missing database, other fingerprint parameters,
-Elasticsearch down).
+Exit codes (see :mod:`reprintwatch.cliutils`): 0 success · 1 bad input · 2 usage error · 3 licensed index,
+store or Elasticsearch unavailable or incompatible.
 """
 from __future__ import annotations
 
@@ -14,15 +13,14 @@ import click
 
 from . import __version__
 from .articles import read_jsonl
-from .cliutils import current_settings, handle_errors
+from .cliutils import (
+    InputFile, add_global_options, check_encoding, current_settings, detector_for, global_options, handle_errors,
+    load_settings, open_output,
+)
 from .config import Settings
-from .detector import Detector
 from .errors import BadInput
-from .index import BACKENDS, open_index
+from .index import open_index
 from .output import FORMATS, ResultWriter, render_text
-
-EXIT_BAD_INPUT = 1
-EXIT_INDEX = 3
 
 
 def _progress(path: str, enabled: bool | None, label: str):
@@ -32,6 +30,17 @@ def _progress(path: str, enabled: bool | None, label: str):
         return contextlib.nullcontext(None)
     size = Path(path).stat().st_size
     return click.progressbar(length=size, label=label, file=sys.stderr, show_eta=True, show_percent=True)
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _fail_if_all_bad(name: str, good: int, skipped: list) -> None:
+    """A file in which no line could be used is bad input (exit 1), not a successful run."""
+    if skipped and not good:
+        raise BadInput(name, f"every line was bad ({plural(len(skipped), 'line')} skipped); nothing was read. "
+                             "Is --encoding right?")
 
 
 def _read_articles(name: str, encoding: str, strict: bool, settings: Settings, bar, skipped: list):
@@ -49,56 +58,56 @@ def _read_articles(name: str, encoding: str, strict: bool, settings: Settings, b
         yield item
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Root(click.Group):
+    """The root group: the global options (also accepted after any subcommand) build the settings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.extend(global_options())
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reprintwatch")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_DB",
-              help="SQLite licensed index (env REPRINTWATCH_DB; default in the user data dir).")
-@click.option("--backend", type=click.Choice(BACKENDS), envvar="REPRINTWATCH_BACKEND",
-              help="Where the licensed index lives (env REPRINTWATCH_BACKEND; default sqlite).")
-@click.option("--es-url", envvar="REPRINTWATCH_ES_URL", help="Elasticsearch URL (env REPRINTWATCH_ES_URL).")
-@click.option("--es-index", envvar="REPRINTWATCH_ES_INDEX", help="Elasticsearch index alias (default reprintwatch).")
-@click.option("--es-api-key", envvar="REPRINTWATCH_ES_API_KEY", help="Elasticsearch API key.")
-@click.option("--es-username", envvar="REPRINTWATCH_ES_USERNAME", help="Elasticsearch basic-auth user.")
-@click.option("--es-password", envvar="REPRINTWATCH_ES_PASSWORD", help="Elasticsearch basic-auth password.")
-@click.option("--es-ca-certs", envvar="REPRINTWATCH_ES_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
-              help="CA certificate bundle for a TLS cluster.")
-@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_STORE",
-              help="Findings and evidence store of ingest and reports (env REPRINTWATCH_STORE).")
 @click.pass_context
-def cli(ctx, db, backend, es_url, es_index, es_api_key, es_username, es_password, es_ca_certs, store):
+def cli(ctx):
     """Find unauthorised reprints of licensed news articles.
 
     Index the licensed articles once, then check suspect articles against them:
 
     \b
-        reprintwatch index add data/licensed.jsonl
-        reprintwatch check data/suspect_wechat.html
-        reprintwatch scan data/suspects.jsonl --format jsonl
+        reprintwatch index add licensed.jsonl
+        reprintwatch check suspect_wechat.html
+        reprintwatch scan suspects.jsonl --format jsonl
 
     Watch sources continuously and report what was found:
 
     \b
-        reprintwatch ingest run --sources data/sources.example.toml --once
+        reprintwatch ingest run --sources sources.toml --once
         reprintwatch report daily --format html -o report.html
 
+    Global options (--db, --store, --backend, --es-*) go before or after the subcommand.
     Every option can also be set with a REPRINTWATCH_* environment variable; flags win.
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 index or store unavailable.
     """
-    ctx.obj = Settings.load(
-        db=db, backend=backend, es_url=es_url, es_index=es_index, es_api_key=es_api_key,
-        es_username=es_username, es_password=es_password, es_ca_certs=es_ca_certs, store=store,
-    )
+    ctx.obj = load_settings(ctx.obj)
 
 
 # --- index ------------------------------------------------------------------------------------------------
 
 @cli.group()
 def index():
-    """Manage the index of licensed articles."""
+    """Manage the index of licensed articles.
+
+    \b
+        reprintwatch index add licensed.jsonl
+        reprintwatch index stats
+    """
 
 
 @index.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto (UTF-8, else GB18030) or a codec.")
+@click.argument("files", nargs=-1, required=True, type=InputFile())
+@click.option("--encoding", default="auto", show_default=True, callback=check_encoding,
+              help="Input encoding: auto (UTF-8, else GB18030) or a codec.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad line instead of skipping it.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per transaction (default 500).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
@@ -111,22 +120,24 @@ def index_add(files, encoding, strict, batch_size, progress):
     if not. Bad lines are reported with file:line and skipped.
 
     \b
-        reprintwatch index add data/licensed.jsonl
-        Indexed 12 articles from data/licensed.jsonl: 12 new, 0 updated, 0 unchanged.
+        reprintwatch index add licensed.jsonl
+        Indexed 12 articles from licensed.jsonl: 12 new, 0 updated, 0 unchanged.
     """
     settings = current_settings()
     batch_size = batch_size or settings.batch_size
     with open_index(settings, create=True) as idx:
-        detector = Detector(idx)
+        detector = detector_for(idx, settings)
         for name in files:
             skipped: list[BadInput] = []
             with _progress(name, progress, f"indexing {name}") as bar:
                 articles = _read_articles(name, encoding, strict, settings, bar, skipped)
                 result = detector.add(articles, batch_size=batch_size)
             click.echo(
-                f"Indexed {result.total} articles from {name}: {result.added} new, {result.updated} updated, "
-                f"{result.unchanged} unchanged" + (f"; {len(skipped)} bad lines skipped." if skipped else ".")
+                f"Indexed {plural(result.total, 'article')} from {name}: {result.added} new, {result.updated} "
+                f"updated, {result.unchanged} unchanged" + (f"; {plural(len(skipped), 'bad line')} skipped."
+                                                            if skipped else ".")
             )
+            _fail_if_all_bad(name, result.total, skipped)
 
 
 @index.command("stats")
@@ -245,25 +256,30 @@ def _load_check_input(source: str, encoding: str, settings: Settings):
 @click.argument("source")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all", "include_all", is_flag=True, help="Also list candidates that are not reprints.")
-@click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto or a codec name.")
+@click.option("--encoding", default="auto", show_default=True, callback=check_encoding,
+              help="Input encoding: auto (UTF-8, else GB18030) or a codec name.")
 @handle_errors
 def check(source, fmt, include_all, encoding):
     """Check one article against the licensed index.
 
     SOURCE is a .txt file, an .html page (WeChat pages use their article body), a .json
     file with one article, an http(s) URL, or `-` for stdin. Matches are ranked best first,
-    with the copied passages as character offsets into both texts.
+    with the copied passages as character offsets into both texts. "score" is the calibrated
+    probability (0-1) that the two texts share copied text; it ranks, the verdict decides.
 
     \b
-        reprintwatch check data/suspect_wechat.html
+        reprintwatch check suspect_wechat.html
         echo "……" | reprintwatch check - --format json
     """
     import json
 
     settings = current_settings()
+    # a local input is read first (a missing file is bad input whether or not there is an index); a URL
+    # is fetched only once the index is known to be there
+    article = None if _is_url(source) else _load_check_input(source, encoding, settings)
     with open_index(settings) as idx:
-        article = _load_check_input(source, encoding, settings)
-        result = Detector(idx).check(article)
+        article = article or _load_check_input(source, encoding, settings)
+        result = detector_for(idx, settings).check(article)
     if fmt == "json":
         out = result.to_dict(include_all)
         out["removed"] = [r.to_dict() for r in result.removed]
@@ -273,13 +289,14 @@ def check(source, fmt, include_all, encoding):
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("file", type=InputFile())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people; json, jsonl (one line per input article, in order) or csv (one row per match).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write results here instead of stdout.")
 @click.option("--all", "include_all", is_flag=True, help="Also list candidates that are not reprints.")
-@click.option("--encoding", default="auto", show_default=True, help="Input encoding: auto or a codec name.")
+@click.option("--encoding", default="auto", show_default=True, callback=check_encoding,
+              help="Input encoding: auto (UTF-8, else GB18030) or a codec name.")
 @click.option("--strict", is_flag=True, help="Fail at the first bad line instead of skipping it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @handle_errors
@@ -290,15 +307,15 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
     file:line and skipped; the run ends with a count.
 
     \b
-        reprintwatch scan data/suspects.jsonl
-        reprintwatch scan data/suspects.jsonl --format jsonl -o results.jsonl
-        reprintwatch scan data/suspects.jsonl --format csv > results.csv
+        reprintwatch scan suspects.jsonl
+        reprintwatch scan suspects.jsonl --format jsonl -o results.jsonl
+        reprintwatch scan suspects.jsonl --format csv > results.csv
     """
     settings = current_settings()
     checked = found = 0
     skipped: list[BadInput] = []
-    with open_index(settings) as idx, click.open_file(output, "w", encoding="utf-8") as out:
-        detector = Detector(idx)
+    with open_index(settings) as idx, open_output(output) as out:
+        detector = detector_for(idx, settings)
         writer = ResultWriter(out, fmt, include_all)
         with _progress(file, progress, f"scanning {file}") as bar:
             for result in detector.scan(_read_articles(file, encoding, strict, settings, bar, skipped)):
@@ -307,18 +324,23 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
                 found += bool(result.reprints)
         writer.close()
     click.echo(
-        f"Scanned {checked} articles: {found} with reprints" + (f"; {len(skipped)} bad lines skipped." if skipped else "."),
+        f"Scanned {plural(checked, 'article')}: {found} with reprints"
+        + (f"; {plural(len(skipped), 'bad line')} skipped." if skipped else "."),
         err=True,
     )
+    _fail_if_all_bad(file, checked, skipped)
 
 
 def _register_commands() -> None:
-    """The ingestion and reporting commands live beside their packages."""
-    from .ingest.cli import extract, findings, ingest
-    from .report.cli import coverage, evidence, licence, report
+    """The ingestion and reporting commands live beside their packages; every command then gets the
+    global options."""
+    from .ingest.cli import extract, ingest
+    from .report.cli import coverage_alias, evidence, findings, licence, report
 
-    for command in (ingest, findings, extract, licence, report, coverage, evidence):
+    for command in (ingest, findings, extract, licence, report, evidence):
         cli.add_command(command)
+    cli.add_command(coverage_alias, "coverage")
+    add_global_options(cli)
 
 
 _register_commands()

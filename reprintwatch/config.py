@@ -12,7 +12,14 @@ from pathlib import Path
 
 import platformdirs
 
+from .errors import ReprintwatchError
+
 ENV_PREFIX = "REPRINTWATCH_"
+
+#: The largest article (or input line, or fetched page's text) accepted, in UTF-8 bytes: far above any news
+#: article (the longest in the research corpus is under 100 KB), low enough that one bad input cannot
+#: exhaust memory. Every reader takes its limit from ``Settings.max_article_bytes``, defaulting to this.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
 
 def default_data_dir() -> Path:
@@ -37,8 +44,12 @@ class Settings:
     es_shards: int = 1
     es_replicas: int = 0
     # inputs
-    max_article_bytes: int = 5 * 1024 * 1024
+    max_article_bytes: int = MAX_ARTICLE_BYTES
     batch_size: int = 500
+    # detection (``Detector``): candidates verified per suspect, and the fewest band keys a candidate must
+    # share (one shared key is chance agreement on a stock phrase; measured in bench/quality.py)
+    max_candidates: int = 50
+    min_shared_keys: int = 2
     # the findings / evidence store used by ingestion and reports
     store: Path = field(default_factory=lambda: default_data_dir() / "store.db")
     # polite fetching (ingest, check URL, extract URL); a sources file's [defaults] and each [[source]]
@@ -64,24 +75,38 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw not in (None, ""):
-                values[f.name] = _coerce(f, raw)
+                values[f.name] = _coerce(f, raw, ENV_PREFIX + f.name.upper())
         for name, value in overrides.items():
             if value is not None:
-                values[name] = _coerce(next(f for f in fields(cls) if f.name == name), value)
+                values[name] = _coerce(next(f for f in fields(cls) if f.name == name), value, name)
         return cls(**values)
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _coerce(f: dataclasses.Field, value):
+class SettingError(ReprintwatchError):
+    """A setting (environment variable) with a value of the wrong kind: a usage error."""
+
+    exit_code = 2
+
+
+def _coerce(f: dataclasses.Field, value, where: str):
+    try:
+        return _convert(f, value)
+    except (TypeError, ValueError) as exc:
+        raise SettingError(f"{where}: {exc}") from None
+
+
+def _convert(f: dataclasses.Field, value):
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
     if "Path" in kind:
         return Path(value).expanduser()
-    if kind == "int":
-        return int(value)
-    if kind == "float":
-        return float(value)
+    if kind in ("int", "float"):
+        number = (int if kind == "int" else float)(value)
+        if number < 0:
+            raise ValueError(f"{f.name} must not be negative, got {value!r}")
+        return number
     if kind == "bool":
         return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
     return value

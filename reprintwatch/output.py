@@ -1,9 +1,14 @@
-"""Rendering check results: text for people; JSON, JSON Lines and CSV for machines."""
+"""The one output layer: check results as text for people and JSON, JSON Lines or CSV for machines, plus
+the escaping every command uses — :func:`terminal_safe` for text shown on a terminal and
+:class:`CsvWriter` for spreadsheet cells. Page text is hostile input: it may carry terminal escapes,
+bidi overrides and spreadsheet formulas.
+"""
 from __future__ import annotations
 
 import csv
 import json
-from typing import Iterable, TextIO
+import re
+from typing import Iterable, Sequence, TextIO
 
 from .detector import CheckResult
 
@@ -12,6 +17,60 @@ CSV_FIELDS = (
     "suspect_id", "licensed_id", "outlet", "title", "url", "verdict", "similarity", "licensed_coverage",
     "suspect_coverage", "passages",
 )
+
+
+# C0 and C1 controls (ESC starts ANSI/OSC sequences; CR rewrites the line) and the bidi embeddings,
+# overrides and isolates that make text read differently from what it holds ("Trojan source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text, newlines: bool = True) -> str:
+    """``text`` for a terminal: every control and bidi character shown as a visible escape (``\\x1b``,
+    ``\\u202e``), so it can neither move the cursor, set the title, nor reorder what a user reads.
+    Newlines and tabs are kept (``newlines=False``: they become spaces)."""
+    text = "" if text is None else str(text)
+    if not newlines:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(text, width: int | None = None) -> str:
+    """``text`` as one terminal-safe line (whitespace runs become one space), cut to ``width``."""
+    piece = " ".join(("" if text is None else str(text)).split())
+    if width and len(piece) > width:
+        piece = piece[: width - 1] + "…"
+    return terminal_safe(piece)
+
+
+_FORMULA_LINE = re.compile(r"(^|\n)(?=[=+\-@\t])")
+
+
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a cell or any line inside it starting with ``= + - @`` or tab
+    would be read as a formula, so it gets a leading ``'``. A bare CR counts as a line break (some
+    spreadsheets split rows on it), so CRs become LFs first."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _FORMULA_LINE.sub(r"\1'", text)
+
+
+class CsvWriter:
+    """Rows of ``fields`` (dicts or sequences) to ``out``, every cell through :func:`csv_cell`."""
+
+    def __init__(self, out: TextIO, fields: Sequence[str], header: bool = True):
+        self.fields = tuple(fields)
+        self._writer = csv.writer(out, lineterminator="\n")
+        if header:
+            self._writer.writerow(self.fields)
+
+    def write(self, row) -> None:
+        values = [row.get(name) for name in self.fields] if hasattr(row, "get") else list(row)
+        self._writer.writerow([csv_cell(v) for v in values])
 
 
 def _excerpt(text: str, start: int, end: int, width: int = 48) -> str:
@@ -25,14 +84,15 @@ def _excerpt(text: str, start: int, end: int, width: int = 48) -> str:
 def render_text(result: CheckResult, include_all: bool = False, passages: int = 3) -> str:
     art = result.article
     matches = result.matches if include_all else result.reprints
-    head = f"{art.id}" + (f"  {art.title}" if art.title else "")
+    head = one_line(art.id) + (f"  {one_line(art.title)}" if art.title else "")
     if not matches:
-        return f"{head}\n  no reprint found ({result.candidates} candidates checked)\n"
+        n = result.candidates
+        return f"{head}\n  no reprint found ({n} candidate{'s' if n != 1 else ''} checked)\n"
     lines = [head]
     for rank, m in enumerate(matches, 1):
         v, lic = m.verification, m.licensed
         lines.append(
-            f"  {rank}. {m.verdict:<15} {lic.id}  {lic.outlet}  {lic.title}".rstrip()
+            f"  {rank}. {m.verdict:<15} {one_line(lic.id)}  {one_line(lic.outlet)}  {one_line(lic.title)}".rstrip()
         )
         if m.verdict == "rewrite":
             lines.extend(_rewrite_lines(m.rewrite, art.content, passages))
@@ -45,7 +105,7 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
         for p in sorted(v.passages, key=lambda p: -p.chars)[:passages]:
             lines.append(
                 f"     suspect[{p.suspect_start}:{p.suspect_end}] = licensed[{p.licensed_start}:{p.licensed_end}]"
-                f"  «{_excerpt(art.content, p.suspect_start, p.suspect_end)}»"
+                f"  «{terminal_safe(_excerpt(art.content, p.suspect_start, p.suspect_end))}»"
             )
         if len(v.passages) > passages:
             lines.append(f"     … {len(v.passages) - passages} more passages (--format json shows all)")
@@ -53,7 +113,7 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
 
 
 def _rewrite_lines(rw, content: str, shown: int) -> list[str]:
-    facts = "、".join(f.text for f in rw.shared_facts[:12]) + (" …" if len(rw.shared_facts) > 12 else "")
+    facts = terminal_safe("、".join(f.text for f in rw.shared_facts[:12])) + (" …" if len(rw.shared_facts) > 12 else "")
     lines = [
         f"     rewrite score {rw.score:.2f} · {len(rw.pairs)} sentences aligned in order, covering "
         f"{rw.coverage:.0%} of the licensed article · mean sentence similarity {rw.mean_similarity:.2f}",
@@ -62,7 +122,7 @@ def _rewrite_lines(rw, content: str, shown: int) -> list[str]:
     for p in sorted(rw.pairs, key=lambda p: -p.similarity)[:shown]:
         lines.append(
             f"     suspect[{p.suspect_start}:{p.suspect_end}] ~ licensed[{p.licensed_start}:{p.licensed_end}]"
-            f" {p.similarity:.2f}  «{_excerpt(content, p.suspect_start, p.suspect_end)}»"
+            f" {p.similarity:.2f}  «{terminal_safe(_excerpt(content, p.suspect_start, p.suspect_end))}»"
         )
     return lines
 
@@ -87,8 +147,7 @@ class ResultWriter:
         self.out, self.fmt, self.include_all = out, fmt, include_all
         self.count = 0
         if fmt == "csv":
-            self._csv = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-            self._csv.writeheader()
+            self._csv = CsvWriter(out, CSV_FIELDS)
         elif fmt == "json":
             out.write("[")
 
@@ -101,7 +160,7 @@ class ResultWriter:
             self.out.write(("\n" if self.count == 0 else ",\n") + json.dumps(result.to_dict(self.include_all), ensure_ascii=False))
         else:
             for row in csv_rows(result, self.include_all):
-                self._csv.writerow(row)
+                self._csv.write(row)
         self.count += 1
 
     def close(self) -> None:

@@ -8,7 +8,13 @@ Tables (names and columns are a contract shared with the reports code; add colum
 - ``findings``: suspect → licensed article matches (verdict, scores, passages in original offsets);
 - ``seen``: the ingest checkpoint per URL (validators, last content hash, version, last outcome);
 - ``pending``: feed entries discovered but not processed yet (survives a crash);
-- ``checkpoints``: small key/value state (e.g. the last completed run).
+- ``checkpoints``: small key/value state (e.g. the last completed run);
+- ``licences``: who may reprint which outlet's articles, when and how (the decisions live in
+  ``reprintwatch.report.licences``; the store only keeps the records).
+
+One store owns every table, one schema version and one way to write (:meth:`Store.transaction`, from
+:mod:`reprintwatch.sqlitedb`). Reads return records: :class:`Finding` (a finding with its suspect and
+evidence hash, one query for any number of findings) and :class:`Licence`.
 
 Every page is recorded in one transaction (evidence row, suspect, findings, ``seen`` and ``pending``), so a
 process killed at any moment leaves the store either before or after the page, never half-way.
@@ -22,13 +28,29 @@ import json
 import os
 import sqlite3
 import tempfile
-from contextlib import contextmanager
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Sequence
 
 from .errors import BadInput, ReprintwatchError
+from .sqlitedb import Database
 
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
+
+
+def _upgrade_1(conn) -> None:
+    """Version 1 → 2: licences got a time zone for their dates; findings keep their triage."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(licences)")}
+    if columns and "timezone" not in columns:
+        conn.execute("ALTER TABLE licences ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    for name in ("triage_json", "triaged_at"):
+        if columns and name not in columns:
+            conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
+
+
+_UPGRADES = {1: _upgrade_1}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,19 +131,148 @@ CREATE TABLE IF NOT EXISTS pending (
     queued_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS licences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    reprinter_kind TEXT NOT NULL CHECK (reprinter_kind IN ('site', 'wechat', 'app')),
+    reprinter TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    valid_from TEXT,
+    valid_until TEXT,
+    scope TEXT NOT NULL CHECK (scope IN ('may_reprint', 'may_edit')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    timezone TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS licences_outlet ON licences (outlet);
 """
 
-_FINDING_FIELDS = """
-    f.id AS id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
+# The one place finding columns get their record names (suspect columns are the finding's ``url``,
+# ``title``...; the licensed article's are ``licensed_*``).
+_FINDING_SELECT = """
+SELECT f.id AS finding_id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
-    f.passages_json, f.created_at, f.triage_json, f.triaged_at,
-    s.source, s.platform, s.site, s.account, s.url AS suspect_url, s.canonical_url, s.title AS suspect_title,
-    s.author AS suspect_author, s.published_at AS suspect_published_at, s.version AS suspect_version,
-    s.status AS suspect_status, s.original_flag, s.source_link, s.evidence_id, s.checked_at
+    f.passages_json AS passages, f.created_at, f.triage_json AS triage, f.triaged_at,
+    s.source, s.platform, s.site, s.account, s.url, s.canonical_url, s.title, s.author, s.published_at,
+    s.version, s.status, s.content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
+    e.sha256 AS evidence_sha256, COALESCE(e.final_url, s.url) AS final_url,
+    COALESCE(seen.first_seen, s.checked_at) AS first_seen
+FROM findings f JOIN suspects s ON s.id = f.suspect_id LEFT JOIN evidence e ON e.id = s.evidence_id
+    LEFT JOIN seen ON seen.url = s.url
 """
+
+
+@dataclass(frozen=True)
+class Finding(Mapping):
+    """A finding (suspect → licensed article) with its suspect and the SHA-256 of the page kept as evidence.
+
+    Also a read-only mapping of its fields (``finding["url"]``, ``finding.get("url")``, ``dict(finding)``).
+    """
+
+    finding_id: int
+    suspect_id: int
+    licensed_id: str
+    licensed_outlet: str
+    licensed_title: str
+    licensed_url: str
+    licensed_published_at: str | None
+    verdict: str
+    similarity: float
+    licensed_coverage: float
+    suspect_coverage: float
+    passages: list
+    created_at: str
+    triage: dict | None  # the triage kept with the finding (``report.assess.Assessment.triage``), if any
+    triaged_at: str | None
+    source: str
+    platform: str
+    site: str
+    account: str
+    url: str
+    canonical_url: str
+    title: str
+    author: str
+    published_at: str | None
+    version: int
+    status: str
+    content: str
+    original_flag: bool
+    source_link: str
+    evidence_id: int | None
+    checked_at: str
+    evidence_sha256: str | None
+    final_url: str  # who served the copy: the fetched URL after redirects (the canonical is only a claim)
+    first_seen: str  # when ingestion first saw the URL
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Finding":
+        data = dict(row)
+        try:
+            passages = json.loads(data["passages"] or "[]")
+        except ValueError:
+            passages = []
+        data["passages"] = [p for p in passages if isinstance(p, dict)] if isinstance(passages, list) else []
+        try:
+            triage = json.loads(data["triage"] or "null")
+        except ValueError:
+            triage = None
+        data["triage"] = triage if isinstance(triage, dict) else None
+        for name in ("similarity", "licensed_coverage", "suspect_coverage"):
+            data[name] = float(data[name] or 0.0)
+        data["original_flag"] = bool(data["original_flag"])
+        return cls(**data)
+
+    def __getitem__(self, name: str):
+        if name not in _FINDING_FIELD_SET:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self):
+        return iter(FINDING_FIELDS)
+
+    def __len__(self) -> int:
+        return len(FINDING_FIELDS)
+
+    def to_dict(self, content: bool = True) -> dict:
+        data = asdict(self)
+        if not content:
+            del data["content"]
+        return data
+
+
+FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_FINDING_FIELD_SET = frozenset(FINDING_FIELDS)
+
+
+@dataclass(frozen=True)
+class Licence:
+    """One licence: ``reprinter`` (of ``reprinter_kind`` site | wechat | app) may reprint ``outlet``'s articles
+    (``*``: every outlet) from ``valid_from`` to ``valid_until`` (ISO dates, inclusive, open ends allowed),
+    verbatim (``may_reprint``) or also edited (``may_edit``)."""
+
+    id: int | None
+    reprinter_kind: str
+    reprinter: str
+    outlet: str
+    valid_from: str | None = None  # ISO date, inclusive
+    valid_until: str | None = None  # ISO date, inclusive
+    scope: str = "may_reprint"
+    note: str = ""
+    created_at: str | None = None
+    timezone: str = ""  # "" = China time (UTC+8); else an offset (+09:00) or an IANA name
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def describe(self) -> str:
+        dates = f"{self.valid_from or '…'} – {self.valid_until or '…'}"
+        if self.valid_from or self.valid_until:
+            dates += f" {self.timezone or 'China time'}"
+        return f"#{self.id} {self.reprinter_kind}:{self.reprinter} ← {self.outlet} ({self.scope}, {dates})"
 
 
 class StoreError(ReprintwatchError):
+    """The store is missing, unusable or a file of another kind (exit 3, like an unavailable index)."""
+
     exit_code = 3
 
 
@@ -159,68 +310,28 @@ def sha256_hex(data: bytes) -> str:
 
 
 class Store:
-    """The store at ``path``; evidence files live in ``<path's directory>/evidence/``."""
+    """The store at ``path``; evidence files live in ``<path's directory>/evidence/``.
 
-    def __init__(self, path):
+    ``create=False`` refuses to make a new store (for commands that only read one).
+    """
+
+    def __init__(self, path, create: bool = True):
         self.path = Path(path).expanduser()
         self.evidence_dir = self.path.parent / "evidence"
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(_SCHEMA)
-            self._add_missing_columns()
-            self._check_version()
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
-        self._depth = 0
-
-    def _add_missing_columns(self) -> None:
-        """Columns added since schema 1 (add, never rename): the triage kept with each finding."""
-        have = {row[1] for row in self.conn.execute("PRAGMA table_info(findings)")}
-        for name in ("triage_json", "triaged_at"):
-            if name not in have:
-                self.conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
-
-    def _check_version(self) -> None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(STORE_SCHEMA_VERSION),))
-        elif int(row[0]) != STORE_SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has store schema {row[0]}, this reprintwatch uses {STORE_SCHEMA_VERSION}")
+        self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                           upgrades=_UPGRADES,
+                           remedy="run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
+        self.conn = self.db.conn
+        self.transaction = self.db.transaction
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (nested calls join the outer one)."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self.conn.execute("COMMIT")
 
     # --- evidence ------------------------------------------------------------------------------------
     def evidence_path(self, sha256: str) -> Path:
@@ -296,7 +407,7 @@ class Store:
         url: str,
         platform: str,
         content_hash: str,
-        version: int,
+        version: int | None = None,
         status: str = "ok",
         source: str = "",
         site: str = "",
@@ -312,7 +423,11 @@ class Store:
         checked_at: str | None = None,
         error: str = "",
     ) -> int:
+        """Record one version of a suspect; ``version=None`` takes the URL's next version number inside the
+        write transaction, so two processes recording the same URL never collide."""
         with self.transaction():
+            if version is None:
+                version = self.next_version(url)
             cur = self.conn.execute(
                 "INSERT INTO suspects(source, platform, site, account, url, canonical_url, title, author, published_at,"
                 " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error)"
@@ -353,28 +468,27 @@ class Store:
                     ids.append(cur.lastrowid)
         return ids
 
-    def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None) -> list[dict]:
-        """Findings joined with their suspect, oldest first. ``since``/``until`` bound ``created_at``."""
+    def next_version(self, url: str) -> int:
+        """The next version number of ``url``'s suspect; call it inside :meth:`transaction` and record the
+        suspect in the same transaction (the write lock is held from its start)."""
+        row = self.conn.execute("SELECT MAX(version) FROM suspects WHERE url=?", (url,)).fetchone()
+        return int(row[0] or 0) + 1
+
+    def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None,
+                      before=None) -> list[Finding]:
+        """Findings with their suspects, oldest first, in one query. ``since`` (inclusive) and ``until``
+        (inclusive; a bare date means the whole day) or ``before`` (exclusive) bound ``created_at``."""
         where, args = [], []
         lo = to_utc_bound(since, end=False, where="--since")
         hi = to_utc_bound(until, end=True, where="--until")
-        if lo:
-            where.append("f.created_at >= ?")
-            args.append(lo)
-        if hi:
-            where.append("f.created_at < ?")
-            args.append(hi)
-        if outlet:
-            where.append("f.licensed_outlet = ?")
-            args.append(outlet)
-        if verdict:
-            where.append("f.verdict = ?")
-            args.append(verdict)
-        sql = f"SELECT {_FINDING_FIELDS} FROM findings f JOIN suspects s ON s.id = f.suspect_id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY f.created_at, f.id"
-        return [_finding_dict(row) for row in self.conn.execute(sql, args)]
+        below = to_utc_bound(before, end=False, where="before")
+        for clause, value in (("f.created_at >= ?", lo), ("f.created_at < ?", hi), ("f.created_at < ?", below),
+                              ("f.licensed_outlet = ?", outlet), ("f.verdict = ?", verdict)):
+            if value:
+                where.append(clause)
+                args.append(value)
+        sql = _FINDING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY f.created_at, f.id"
+        return [Finding.from_row(row) for row in self.conn.execute(sql, args)]
 
     def record_triage(self, triages: Iterable[tuple[int, dict]], at: str | None = None) -> int:
         """Keep each finding's triage (``reprintwatch.report.assess.Assessment.triage``) with it, in one
@@ -389,11 +503,13 @@ class Store:
                 ).rowcount
         return n
 
-    def get_finding(self, finding_id: int) -> dict | None:
-        row = self.conn.execute(
-            f"SELECT {_FINDING_FIELDS} FROM findings f JOIN suspects s ON s.id = f.suspect_id WHERE f.id=?", (finding_id,)
-        ).fetchone()
-        return _finding_dict(row) if row else None
+    def get_finding(self, finding_id) -> Finding | None:
+        try:
+            key = int(finding_id)
+        except (TypeError, ValueError):
+            return None
+        row = self.conn.execute(_FINDING_SELECT + " WHERE f.id=?", (key,)).fetchone()
+        return Finding.from_row(row) if row else None
 
     def get_suspect(self, suspect_id: int) -> dict | None:
         row = self.conn.execute("SELECT * FROM suspects WHERE id=?", (suspect_id,)).fetchone()
@@ -451,19 +567,41 @@ class Store:
                 (key, value, utc_now()),
             )
 
+    # --- licences ----------------------------------------------------------------------------------
+    def add_licences(self, licences: Sequence[Licence]) -> list[Licence]:
+        """Insert all or none; returns them with their ids."""
+        now = utc_now()
+        added = []
+        with self.transaction():
+            for lic in licences:
+                cur = self.conn.execute(
+                    "INSERT INTO licences (reprinter_kind, reprinter, outlet, valid_from, valid_until, scope, note,"
+                    " created_at, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (lic.reprinter_kind, lic.reprinter, lic.outlet, lic.valid_from, lic.valid_until, lic.scope,
+                     lic.note, now, lic.timezone or ""),
+                )
+                added.append(Licence(**{**lic.to_dict(), "id": cur.lastrowid, "created_at": now}))
+        return added
+
+    def licences(self) -> list[Licence]:
+        """Every licence, by id."""
+        return [Licence(**dict(r)) for r in self.conn.execute("SELECT * FROM licences ORDER BY id")]
+
+    def get_licence(self, licence_id: int) -> Licence | None:
+        row = self.conn.execute("SELECT * FROM licences WHERE id = ?", (licence_id,)).fetchone()
+        return Licence(**dict(row)) if row else None
+
+    def remove_licences(self, licence_ids: Iterable[int]) -> list[int]:
+        """Delete licences; returns the ids that existed."""
+        removed = []
+        with self.transaction():
+            for licence_id in licence_ids:
+                if self.conn.execute("DELETE FROM licences WHERE id = ?", (int(licence_id),)).rowcount:
+                    removed.append(int(licence_id))
+        return removed
+
     def counts(self) -> dict[str, int]:
         out = {}
-        for table in ("evidence", "suspects", "findings", "seen", "pending"):
+        for table in ("evidence", "suspects", "findings", "seen", "pending", "licences"):
             out[table] = self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         return out
-
-
-def _finding_dict(row: sqlite3.Row) -> dict:
-    data = dict(row)
-    data["passages"] = json.loads(data.pop("passages_json") or "[]")
-    try:
-        data["triage"] = json.loads(data.pop("triage_json") or "null")
-    except ValueError:
-        data["triage"] = None
-    data["original_flag"] = bool(data.get("original_flag"))
-    return data

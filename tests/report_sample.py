@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.config import Settings
-from reprintwatch.report.licences import LicenceRegistry, make_licence
+from reprintwatch.report.licences import make_licence
 from reprintwatch.store import Store
 
 REPORT_DAY = "2026-11-02"
@@ -179,8 +179,8 @@ def build_sample(directory: Path, copies=COPIES, licences=LICENCES) -> Sample:
                 ids = store.record_findings(suspect_id, result.reprints[:1], created_at=copy.created_at)
                 assert ids, f"sample copy {copy.key} was not detected as a reprint"
                 finding_ids[copy.key] = ids[0]
-    with LicenceRegistry(settings.store) as registry:
-        added = registry.add_many([make_licence(**lic) for lic in licences])
+    with Store(settings.store) as store:
+        added = store.add_licences([make_licence(**lic) for lic in licences])
     return Sample(settings, finding_ids, [lic.id for lic in added])
 
 

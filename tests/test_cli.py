@@ -109,7 +109,7 @@ def test_scan_jsonl_is_one_line_per_input_article_in_order(indexed, runner):
     assert clean["matches"] == []
     assert excerpt["matches"][0]["licensed_id"] == "metro" and excerpt["matches"][0]["verdict"] == "partial_reprint"
     assert "suspects.jsonl:3: missing required field 'content'" in result.stderr
-    assert "Scanned 3 articles: 2 with reprints; 1 bad lines skipped." in result.stderr
+    assert "Scanned 3 articles: 2 with reprints; 1 bad line skipped." in result.stderr
 
 
 def test_scan_csv_and_output_file(indexed, runner):
@@ -212,4 +212,4 @@ def test_a_50_mb_article_is_skipped_and_the_run_goes_on(env, runner):
     result = runner.invoke(cli, ["index", "add", str(path)])
     assert result.exit_code == 0
     assert "huge.jsonl:1: line is over 5,242,880 bytes" in result.output
-    assert "1 new" in result.output and "1 bad lines skipped" in result.output
+    assert "1 new" in result.output and "1 bad line skipped" in result.output

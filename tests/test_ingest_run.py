@@ -113,7 +113,7 @@ def test_findings_list_formats(site, env):
     finding = json.loads(lines[0])
     assert finding["licensed_id"] == "dh-0001" and finding["platform"] == "wechat" and finding["passages"]
     csv_out = run(["findings", "list", "--format", "csv", "--verdict", "full_reprint"]).output.splitlines()
-    assert csv_out[0].startswith("id,created_at,verdict")
+    assert csv_out[0].startswith("finding_id,created_at,verdict")
     assert run(["findings", "list", "--since", "2000-01-01", "--until", "2000-12-31", "--format", "json"]).output == ""
     bad = run(["findings", "list", "--since", "not-a-date"])
     assert bad.exit_code == 1 and "--since" in bad.output
@@ -310,6 +310,28 @@ def test_follow_stops_on_sigterm(site, env):
             proc.kill()
             proc.wait()
     assert proc.returncode == 0 and b"Stopped" in err
+
+
+@pytest.mark.slow
+def test_two_runs_on_one_store_do_not_collide(site, env):
+    """Both runs record pages at the same time: versions are numbered inside the write transaction, so
+    neither dies with IntegrityError UNIQUE(suspects.url, version)."""
+    paths = _kill_site(site, 12)
+    for path in paths:
+        site.routes[path].delay = 0.05
+    sources = env / "k.toml"
+    sources.write_text(f'[defaults]\ndelay = "0s"\n\n[[source]]\nname = "k"\ntype = "feed"\nurl = "{site.base}/k/feed.xml"\n',
+                       encoding="utf-8")
+    procs = [_start(env, sources) for _ in range(2)]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (_, err) in zip(procs, results):
+        assert proc.returncode == 0, err.decode()
+        assert b"IntegrityError" not in err and b"Traceback" not in err
+    store = env / "store" / "store.db"
+    suspects = rows(store, "SELECT url, version FROM suspects ORDER BY url, version")
+    assert {u.replace(site.base, "") for u, _ in suspects} == set(paths)
+    assert len(set(suspects)) == len(suspects)
+    assert rows(store, "SELECT COUNT(*) FROM pending")[0][0] == 0
 
 
 # --- outcomes named for what happened; one summary line; exit 4 when every source failed ------------------

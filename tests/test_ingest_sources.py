@@ -90,7 +90,7 @@ def test_local_directory_jsonl_and_warc(tmp_path):
             "d-empty.txt": ("local", "error"), "j1": ("local", "ok"), "e.jsonl#2": ("local", "error"),
             "lib.html": ("local", "ok"), "gone.html": ("local", "error"),
         }
-        found = sorted((r["suspect_url"].rsplit("/", 1)[-1], r["licensed_id"]) for r in store.list_findings())
+        found = sorted((r.url.rsplit("/", 1)[-1], r["licensed_id"]) for r in store.list_findings())
         assert found == [("a-wechat.html", "dh-0001"), ("b-gbk.html", "xl-0002"), ("j1", "xl-0002")]
         assert counters.new == 5 and counters.errors == 3
         # a second pass over unchanged files records nothing new

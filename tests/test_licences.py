@@ -9,13 +9,15 @@ from click.testing import CliRunner
 from reprintwatch.errors import BadInput
 from reprintwatch.report.licences import (
     Licence,
-    LicenceRegistry,
     Reprinter,
     decide,
     make_licence,
     parse_csv,
+    read_csv_file,
     reprinter_matches,
+    select,
 )
+from reprintwatch.store import Store
 
 D = dt.date.fromisoformat
 
@@ -145,15 +147,15 @@ def test_make_licence_normalises_site_urls():
 
 def test_registry_add_list_remove_persist(tmp_path):
     path = tmp_path / "store.db"
-    with LicenceRegistry(path) as reg:
-        a = reg.add(make_licence("site", "a.example", "南方日报", "2026-01-01", "2026-12-31", "may_edit", "c-1"))
-        b = reg.add(make_licence("wechat", "江南观察", "新华社"))
-    with LicenceRegistry(path) as reg:
-        assert [x.id for x in reg.list()] == [a.id, b.id]
-        assert [x.reprinter for x in reg.list(outlet="新华社")] == ["江南观察"]
-        assert reg.get(a.id).scope == "may_edit" and reg.get(a.id).note == "c-1"
-        assert reg.remove([a.id, 999]) == [a.id]
-        assert [x.id for x in reg.list()] == [b.id]
+    with Store(path) as reg:
+        a, = reg.add_licences([make_licence("site", "a.example", "南方日报", "2026-01-01", "2026-12-31", "may_edit", "c-1")])
+        b, = reg.add_licences([make_licence("wechat", "江南观察", "新华社")])
+    with Store(path, create=False) as reg:
+        assert [x.id for x in reg.licences()] == [a.id, b.id]
+        assert [x.reprinter for x in select(reg.licences(), outlet="新华社")] == ["江南观察"]
+        assert reg.get_licence(a.id).scope == "may_edit" and reg.get_licence(a.id).note == "c-1"
+        assert reg.remove_licences([a.id, 999]) == [a.id]
+        assert [x.id for x in reg.licences()] == [b.id]
 
 
 CSV_GOOD = """reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note
@@ -167,30 +169,27 @@ app,今日快讯,*,2026-03-01,,,
 def test_csv_import_all_rows(tmp_path):
     path = tmp_path / "licences.csv"
     path.write_text("\ufeff" + CSV_GOOD, encoding="utf-8")
-    with LicenceRegistry(tmp_path / "store.db") as reg:
-        added = reg.import_csv(path)
+    with Store(tmp_path / "store.db") as reg:
+        added = reg.add_licences(read_csv_file(path))
         assert [(x.reprinter_kind, x.outlet, x.scope) for x in added] == [
             ("site", "南方日报", "may_reprint"), ("wechat", "新华社", "may_edit"), ("app", "*", "may_reprint"),
         ]
         assert added[0].valid_until == "2026-12-31" and added[1].valid_from is None
-        assert len(reg.list()) == 3
+        assert len(reg.licences()) == 3
 
 
 def test_csv_import_gbk(tmp_path):
     path = tmp_path / "licences.csv"
     path.write_bytes(CSV_GOOD.encode("gbk"))
-    with LicenceRegistry(tmp_path / "store.db") as reg:
-        assert [x.reprinter for x in reg.import_csv(path)][1] == "江南观察"
+    assert [x.reprinter for x in read_csv_file(path)][1] == "江南观察"
 
 
 def test_csv_bad_row_names_line_and_imports_nothing(tmp_path):
     path = tmp_path / "licences.csv"
     path.write_text(CSV_GOOD.replace("2026-03-01", "March 1st"), encoding="utf-8")
-    with LicenceRegistry(tmp_path / "store.db") as reg:
-        with pytest.raises(BadInput) as err:
-            reg.import_csv(path)
-        assert f"{path}:4" in str(err.value) and "valid_from" in str(err.value)
-        assert reg.list() == []
+    with pytest.raises(BadInput) as err:
+        read_csv_file(path)
+    assert f"{path}:4" in str(err.value) and "valid_from" in str(err.value)
 
 
 def test_csv_header_problems():
@@ -223,7 +222,7 @@ def test_cli_licence_add_list_remove_import(run, tmp_path):
     csv_path = tmp_path / "l.csv"
     csv_path.write_text(CSV_GOOD, encoding="utf-8")
     r = run("licence", "import", str(csv_path))
-    assert r.exit_code == 0 and "Imported 3 licence(s)" in r.output
+    assert r.exit_code == 0 and "Imported 3 licences" in r.output
     r = run("licence", "list", "--format", "json")
     import json
 

@@ -13,7 +13,8 @@ import pytest
 
 from report_sample import REPORT_DAY, build_sample
 from reprintwatch.index import SQLiteIndex
-from reprintwatch.report import FindingsStore, LicenceRegistry, daily_report, render
+from reprintwatch.store import Store
+from reprintwatch.report import daily_report, render
 
 BROWSER_NAMES = ("chromium", "chromium-browser")
 
@@ -50,9 +51,8 @@ def chromium():
 def report_page(tmp_path_factory):
     directory = tmp_path_factory.mktemp("browser")
     sample = build_sample(directory / "sample")
-    with FindingsStore(sample.settings.store) as store, LicenceRegistry(sample.settings.store) as reg, \
-            SQLiteIndex(sample.settings.db, create=False) as index:
-        report = daily_report(store, reg.list(), index, dt.date.fromisoformat(REPORT_DAY))
+    with Store(sample.settings.store, create=False) as store, SQLiteIndex(sample.settings.db, create=False) as index:
+        report = daily_report(store, store.licences(), index, dt.date.fromisoformat(REPORT_DAY))
     page = directory / "daily.html"
     page.write_text(render(report, "html"), encoding="utf-8")
     return page

@@ -11,7 +11,8 @@ import pytest
 
 from report_sample import COPIES, EXPECTED, REPORT_DAY, build_sample, cli_runner
 from reprintwatch.index import SQLiteIndex
-from reprintwatch.report import FindingsStore, LicenceRegistry, coverage_report, daily_report, render
+from reprintwatch.store import Store
+from reprintwatch.report import coverage_report, daily_report, render
 from reprintwatch.report.assess import first_publication
 from reprintwatch.report.html import highlight, merge_spans, safe_link
 from reprintwatch.report.render import render_csv
@@ -24,9 +25,8 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def daily(sample):
-    with FindingsStore(sample.settings.store) as store, LicenceRegistry(sample.settings.store) as reg, \
-            SQLiteIndex(sample.settings.db, create=False) as index:
-        return daily_report(store, reg.list(), index, dt.date.fromisoformat(REPORT_DAY))
+    with Store(sample.settings.store, create=False) as store, SQLiteIndex(sample.settings.db, create=False) as index:
+        return daily_report(store, store.licences(), index, dt.date.fromisoformat(REPORT_DAY))
 
 
 @pytest.fixture
@@ -139,12 +139,12 @@ def test_json_and_csv_through_the_cli(run, tmp_path):
 
 
 def test_csv_cells_cannot_start_formulas(daily):
+    import dataclasses
+
     a = daily.assessments[0]
-    a.finding["title"] = '=HYPERLINK("http://evil.example","click")'
-    try:
-        text = render_csv(daily)
-    finally:
-        a.finding["title"] = next(c.title for c in COPIES if c.url == (a.finding.get("url")))
+    hostile = dataclasses.replace(a, finding=dataclasses.replace(a.finding, title='=HYPERLINK("http://evil.example","click")'))
+    daily = dataclasses.replace(daily, groups=[dataclasses.replace(daily.groups[0], assessments=[hostile])])
+    text = render_csv(daily)
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
@@ -163,15 +163,14 @@ def test_empty_day(run):
 
 
 def test_coverage_report(sample):
-    with FindingsStore(sample.settings.store) as store, LicenceRegistry(sample.settings.store) as reg, \
-            SQLiteIndex(sample.settings.db, create=False) as index:
-        rep = coverage_report(store, reg.list(), "新华社", index)
+    with Store(sample.settings.store, create=False) as store, SQLiteIndex(sample.settings.db, create=False) as index:
+        rep = coverage_report(store, store.licences(), "新华社", index)
         assert [g.key for g in rep.groups] == ["xh-2002"]
         reprinters = sorted(a.reprinter.label() for a in rep.groups[0].assessments)
         assert reprinters == ["www.partner-news.example", "微信公众号 江南观察", "微信公众号 江南观察", "微信公众号 海风资讯"]
         assert rep.summary["articles_reprinted"] == 1 and rep.summary["articles_in_index"] == 1
         assert rep.summary["unauthorised"] == 4
-        later = coverage_report(store, reg.list(), "新华社", index, since=dt.date(2026, 10, 30))
+        later = coverage_report(store, store.licences(), "新华社", index, since=dt.date(2026, 10, 30))
         assert later.groups == []  # the article is from 10-29
 
 
@@ -188,17 +187,21 @@ def test_coverage_through_the_cli(run):
 
 def test_missing_store_and_index_are_clear(run, tmp_path, monkeypatch):
     monkeypatch.setenv("REPRINTWATCH_DB", str(tmp_path / "nope.db"))
-    r = run("report", "daily", "--date", REPORT_DAY, "--format", "json")
-    assert r.exit_code == 0 and "licensed index unavailable" in r.output
+    # a report that cannot be right fails: without the licensed texts stripped datelines go uncounted
+    for command in (("report", "daily", "--date", REPORT_DAY, "--format", "json"),
+                    ("coverage", "--outlet", "新华社", "--format", "json")):
+        r = run(*command)
+        assert r.exit_code == 3 and "no licensed index" in r.output and "Traceback" not in r.output
     monkeypatch.setenv("REPRINTWATCH_STORE", str(tmp_path / "none.db"))
     r = run("report", "daily", "--date", REPORT_DAY)
-    assert r.exit_code == 1 and "no findings store" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 3 and "no store" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "none.db").exists()
     r = run("report", "daily", "--date", "yesterday")
     assert r.exit_code == 2 and "not a date" in r.output
 
 
 def test_report_without_licensed_index_says_so(sample):
-    with FindingsStore(sample.settings.store) as store:
+    with Store(sample.settings.store, create=False) as store:
         rep = daily_report(store, [], None, dt.date.fromisoformat(REPORT_DAY))
     page = render(rep, "html")
     assert "licensed text unavailable" in page and rep.summary["authorised"] == 0
@@ -239,14 +242,16 @@ def test_first_publication(suspect, licensed, order):
 
 
 def test_text_format_is_terminal_safe(daily, sample):
+    import dataclasses
+
     a = daily.assessments[0]
-    saved = a.finding["licensed_outlet"]
-    a.finding["licensed_outlet"] = "南方日报\x1b[2J\x1b]0;owned\x07\u202e"
-    try:
-        text = render(daily, "text")
-    finally:
-        a.finding["licensed_outlet"] = saved
+    hostile = dataclasses.replace(a, finding=dataclasses.replace(
+        a.finding, licensed_outlet="南方日报\x1b[2J\x1b]0;owned\x07\u202e"))
+    groups = [dataclasses.replace(g, assessments=[hostile if x is a else x for x in g.assessments])
+              for g in daily.groups]
+    text = render(dataclasses.replace(daily, groups=groups), "text")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "南方日报\\x1b[2J\\x1b]0;owned\\x07\\u202e" in text  # shown, harmlessly
     assert text.startswith("Reprint report for 2026-11-02\n7 findings: 5 unauthorised, 1 authorised, 1 published")
     assert "licence #2 allows verbatim reprints only" in text
     assert "first publication: the copy was published" in text

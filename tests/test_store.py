@@ -73,14 +73,14 @@ def test_findings_from_real_matches_and_filters(store, tmp_path):
     first = rows[0]
     assert first["licensed_outlet"] == "东湖晚报" and first["verdict"] == "full_reprint"
     assert first["licensed_published_at"] == library["published_at"]
-    assert first["account"] == "城事号" and first["suspect_url"] == "https://mp.example/s/1"
+    assert first["account"] == "城事号" and first["url"] == "https://mp.example/s/1"
     assert first["passages"] and {"suspect_start", "licensed_start"} <= set(first["passages"][0])
     assert [r["licensed_id"] for r in store.list_findings(since="2026-11-21")] == ["xl-0002"]
     assert [r["licensed_id"] for r in store.list_findings(until="2026-11-20")] == ["dh-0001"]
     assert [r["licensed_id"] for r in store.list_findings(outlet="西岭日报")] == ["xl-0002"]
     assert len(store.list_findings(verdict="full_reprint")) == 2
     assert store.list_findings(verdict="partial_reprint") == []
-    assert store.get_finding(ids[0])["suspect_title"] == "转载"
+    assert store.get_finding(ids[0]).title == "转载"
     assert store.get_finding(99999) is None
     with pytest.raises(BadInput, match="--since"):
         store.list_findings(since="last tuesday")

@@ -460,7 +460,6 @@ E2E = {
 def triage_store(request, tmp_path):
     """(root CLI args naming the backend and store, {copy key: finding id})."""
     from reprintwatch import Detector, SQLiteIndex
-    from reprintwatch.report.licences import LicenceRegistry
     from reprintwatch.store import Store
 
     store_path = tmp_path / "store.db"
@@ -489,8 +488,8 @@ def triage_store(request, tmp_path):
                 found = store.record_findings(suspect, result.reprints[:1], created_at="2026-11-10T02:00:00Z")
                 assert found, f"{key} was not detected"
                 ids[key] = found[0]
-    with LicenceRegistry(store_path) as registry:
-        registry.add_many([make_licence(**lic) for lic in LICENCES_E2E])
+    with Store(store_path) as store:
+        store.add_licences([make_licence(**lic) for lic in LICENCES_E2E])
     return args + ["findings", "list", "--store", str(store_path)], ids, store_path
 
 
@@ -508,7 +507,7 @@ def test_findings_list_carries_the_triage_on_both_backends(triage_store):
     runner = CliRunner()
     out = runner.invoke(cli, args[:-4] + ["findings", "list", "--format", "json"] + args[-2:], catch_exceptions=False)
     assert out.exit_code == 0, out.output
-    rows = {json.loads(line)["id"]: json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")}
+    rows = {json.loads(line)["finding_id"]: json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")}
     for key, (_, (status, reason)) in E2E.items():
         triage = rows[ids[key]]["triage"]
         assert triage["status"] == status and reason in triage["licence_reason"], (key, triage["licence_reason"])
@@ -521,7 +520,7 @@ def test_findings_list_carries_the_triage_on_both_backends(triage_store):
     with Store(store_path) as store:
         assert store.get_finding(ids["edited"])["triage"] == rows[ids["edited"]]["triage"]
     out = runner.invoke(cli, args[:-4] + ["findings", "list", "--format", "csv"] + args[-2:], catch_exceptions=False)
-    table = {int(r["id"]): r for r in csv.DictReader(io.StringIO(out.stdout))}
+    table = {int(r["finding_id"]): r for r in csv.DictReader(io.StringIO(out.stdout))}
     assert table[ids["late-by-china-time"]]["status"] == UNAUTHORISED
     assert table[ids["late-by-china-time"]]["licence_reason"].startswith("licence #1 ended 2026-11-20")
     assert table[ids["canonical-spoof"]]["fetched_url"] == "https://copycat.example/p/9"

@@ -33,8 +33,17 @@ SEGMENTERS = ("rjieba", "jieba")
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
+    import platformdirs
 
     jieba.setLogLevel(logging.WARNING)
+    # jieba keeps its dictionary cache in the shared temp dir by default; one made there by another user
+    # cannot be replaced and every command printed a traceback. A per-user cache dir avoids that.
+    cache_dir = platformdirs.user_cache_dir("reprintwatch", appauthor=False)
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        jieba.dt.tmp_dir = cache_dir
+    except OSError:
+        pass  # no usable cache dir: jieba builds its dictionary in memory (slower start, same cuts)
     jieba.initialize()
     return jieba
 

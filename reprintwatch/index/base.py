@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -21,10 +22,30 @@ from ..errors import LicensedIndexError
 SCHEMA_VERSION = 1
 
 
+def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
+    """The :class:`FingerprintParams` an index stored (a dict, or its JSON text); damaged or incomplete
+    metadata is a :class:`LicensedIndexError`, never silently replaced by defaults."""
+    try:
+        data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+        # the rewrite sketch's fields are missing from indexes made before it: they read as sketch 'none'
+        # (FingerprintParams.from_dict) and are refused with the way to add it, not as damage
+        known = {f.name for f in dataclasses.fields(FingerprintParams) if not f.name.startswith("rewrite_")}
+        if not isinstance(data, dict) or not known <= data.keys():
+            missing = sorted(known - data.keys()) if isinstance(data, dict) else []
+            raise ValueError(f"missing {', '.join(missing)}" if missing else f"not an object: {raw!r:.60}")
+        return FingerprintParams.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise LicensedIndexError(
+            f"{where}: its stored fingerprint parameters are damaged ({exc}); re-create the index"
+        ) from None
+
+
 def check_fingerprint_params(
-    stored: FingerprintParams, requested: FingerprintParams, where: str, remedy: str
+    stored, requested: FingerprintParams, where: str, remedy: str
 ) -> FingerprintParams:
-    """``stored`` if it equals ``requested``; otherwise a :class:`LicensedIndexError` listing the differences."""
+    """``stored`` (as kept by the index: see :func:`stored_fingerprint_params`) if it equals ``requested``;
+    otherwise a :class:`LicensedIndexError` listing the differences."""
+    stored = stored_fingerprint_params(stored, where) if not isinstance(stored, FingerprintParams) else stored
     diff = stored.differences(requested)
     if diff:
         details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
@@ -53,6 +74,20 @@ def max_key_frequency(articles: int) -> int:
     standard footer, a recurring disclaimer) and are ignored by ``candidates``: they would make every
     article that carries them a candidate of every other. Genuine reprint families stay far below it."""
     return max(100, articles // 100)
+
+
+def top_candidates(counts: Mapping, limit: int, names: Callable[[list], dict] | None = None) -> list[tuple[str, int]]:
+    """The candidate order every backend promises: most shared band keys first, ties by article id, at
+    most ``limit``. ``counts`` maps a backend's article key to its count; ``names`` turns keys into article
+    ids (only the keys that can make the cut are looked up; identity when the keys are ids)."""
+    if not counts or limit <= 0:
+        return []
+    ranked = sorted(counts.values(), reverse=True)
+    cut = ranked[min(limit, len(ranked)) - 1]
+    keep = [k for k, n in counts.items() if n >= cut]
+    ids = names(keep) if names is not None else {k: k for k in keep}
+    best = sorted(((ids[k], counts[k]) for k in keep if k in ids), key=lambda kv: (-kv[1], kv[0]))
+    return best[:limit]
 
 
 def content_hash(article: Article) -> str:
@@ -133,9 +168,8 @@ class LicensedIndex(ABC):
 
     @abstractmethod
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
-        """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id).
-
-        Keys held by more than :func:`max_key_frequency` articles are not counted."""
+        """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id: use
+        :func:`top_candidates`). Keys held by more than :func:`max_key_frequency` articles are not counted."""
 
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:

@@ -46,7 +46,7 @@ from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import (
     AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
-    with_rewrite_sketch,
+    stored_fingerprint_params, top_candidates, with_rewrite_sketch,
 )
 
 # A local development node runs without security; its warning header says so on every response.
@@ -62,6 +62,14 @@ MAX_CLAUSES = 1000
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
 _RETRY_STATUS = (429, 502, 503, 504)
+
+#: What the client raises for a failed request (HTTP errors, connection and TLS failures, timeouts): the
+#: only exceptions turned into "Elasticsearch failed" (exit 3). Anything else is a bug and stays one.
+ES_ERRORS = (ApiError, TransportError)
+
+
+class _Overloaded(Exception):
+    """Some documents of a bulk request were refused with a retryable status (429/50x): retry them."""
 
 MAPPINGS = {
     "dynamic": "strict",
@@ -139,12 +147,8 @@ def make_client(
     ca_certs: str | None = None,
     request_timeout: float = 30,
 ) -> Elasticsearch:
-    kwargs: dict = {
-        "request_timeout": request_timeout,
-        "max_retries": 2,
-        "retry_on_timeout": True,
-        "retry_on_status": _RETRY_STATUS,
-    }
+    # No retries in the client: the one retry policy is ElasticsearchIndex._retrying (back-off included).
+    kwargs: dict = {"request_timeout": request_timeout, "max_retries": 0, "retry_on_timeout": False}
     if api_key:
         kwargs["api_key"] = api_key
     elif username:
@@ -158,7 +162,8 @@ def make_client(
 
 
 def explain(exc: Exception, url: str, doing: str) -> LicensedIndexError:
-    """A user-facing error for a client exception: what failed, where, and what to do."""
+    """A user-facing error for a client exception (one of :data:`ES_ERRORS`): what failed, where, and what
+    to do."""
     where = safe_url(url)
     if isinstance(exc, LicensedIndexError):
         return exc
@@ -190,9 +195,7 @@ def explain(exc: Exception, url: str, doing: str) -> LicensedIndexError:
         return LicensedIndexError(
             f"Elasticsearch at {where} failed to {doing}: HTTP {exc.meta.status} {_reason(exc)}"
         )
-    if isinstance(exc, TransportError):
-        return LicensedIndexError(f"Elasticsearch at {where} failed to {doing}: {exc.message}")
-    return LicensedIndexError(f"Elasticsearch at {where} failed to {doing}: {exc}")
+    return LicensedIndexError(f"Elasticsearch at {where} failed to {doing}: {exc.message}")
 
 
 def _reason(exc: ApiError) -> str:
@@ -219,6 +222,44 @@ def _error_types(exc: ApiError) -> set[str]:
 
     walk(body.get("error"))
     return found
+
+
+def _behind(es: Elasticsearch, name: str, url: str) -> tuple[str, dict] | None:
+    """``(concrete index, its _meta)`` behind the alias or index ``name``; None when there is none."""
+    try:
+        found = es.indices.get(index=name)
+    except NotFoundError:
+        return None
+    if len(found) != 1:
+        raise LicensedIndexError(
+            f"{name!r} at {url} points at {len(found)} indices ({', '.join(sorted(found))}); it must name exactly one"
+        )
+    (concrete, info), = found.items()
+    return concrete, (info.get("mappings") or {}).get("_meta") or {}
+
+
+def check_meta(meta: dict, name: str, url: str, allow_older: bool = False) -> tuple[FingerprintParams, int]:
+    """The checks every opening makes (and migration too, which alone accepts an older layout): a
+    reprintwatch index, a mapping version this code understands, intact fingerprint parameters."""
+    ours = meta.get("reprintwatch")
+    if not isinstance(ours, dict):
+        raise LicensedIndexError(
+            f"index {name!r} at {url} is not a reprintwatch licensed index (no _meta.reprintwatch); "
+            "choose another --es-index"
+        )
+    version = ours.get("mapping_version")
+    if not isinstance(version, int) or version > MAPPING_VERSION:
+        raise LicensedIndexError(
+            f"index {name!r} at {url} has mapping version {version!r}, newer than this reprintwatch "
+            f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
+        )
+    if version < MAPPING_VERSION and not allow_older:
+        raise LicensedIndexError(
+            f"index {name!r} at {url} has mapping version {version}, this reprintwatch uses "
+            f"{MAPPING_VERSION}; upgrade it with `reprintwatch --backend elasticsearch --es-url {url} "
+            f"--es-index {name} index migrate`"
+        )
+    return stored_fingerprint_params(ours.get("fingerprint"), f"index {name!r} at {url}"), version
 
 
 @dataclass
@@ -261,8 +302,9 @@ class ElasticsearchIndex(LicensedIndex):
         self._count: int | None = None
         requested = params or FingerprintParams()
         try:
+            # not retried: an unreachable node at open is reported at once (exit 3), not after back-off
             self.index_name, meta = self._resolve(create, requested)
-        except Exception as exc:
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"open index {name!r}") from None
         self.params = self._check_meta(meta, requested)
 
@@ -282,23 +324,16 @@ class ElasticsearchIndex(LicensedIndex):
     # --- opening ----------------------------------------------------------------------------------------
     def _resolve(self, create: bool, params: FingerprintParams) -> tuple[str, dict]:
         """``(concrete index, its _meta)`` behind ``self.name``; creates both when allowed."""
-        try:
-            found = self.es.indices.get(index=self.name)
-        except NotFoundError:
+        found = _behind(self.es, self.name, self.url)
+        if found is None:
             if not create:
                 raise LicensedIndexError(
                     f"no licensed index {self.name!r} at Elasticsearch {self.url}; create it with "
                     f"`reprintwatch --backend elasticsearch --es-url {self.url} --es-index {self.name} "
                     "index add FILE.jsonl` (or point --es-index / REPRINTWATCH_ES_INDEX at an existing one)"
-                ) from None
+                )
             return self._create(params)
-        if len(found) != 1:
-            raise LicensedIndexError(
-                f"{self.name!r} at {self.url} points at {len(found)} indices ({', '.join(sorted(found))}); "
-                "it must name exactly one"
-            )
-        (concrete, info), = found.items()
-        return concrete, (info.get("mappings") or {}).get("_meta") or {}
+        return found
 
     def _create(self, params: FingerprintParams) -> tuple[str, dict]:
         concrete = f"{self.name}-v{MAPPING_VERSION}"
@@ -325,25 +360,7 @@ class ElasticsearchIndex(LicensedIndex):
         return concrete, body_mappings["_meta"]
 
     def _check_meta(self, meta: dict, params: FingerprintParams) -> FingerprintParams:
-        ours = meta.get("reprintwatch")
-        if not isinstance(ours, dict):
-            raise LicensedIndexError(
-                f"index {self.name!r} at {self.url} is not a reprintwatch licensed index (no _meta.reprintwatch); "
-                "choose another --es-index"
-            )
-        version = ours.get("mapping_version")
-        if version != MAPPING_VERSION:
-            if isinstance(version, int) and version < MAPPING_VERSION:
-                raise LicensedIndexError(
-                    f"index {self.name!r} at {self.url} has mapping version {version}, this reprintwatch uses "
-                    f"{MAPPING_VERSION}; upgrade it with `reprintwatch --backend elasticsearch --es-url {self.url} "
-                    f"--es-index {self.name} index migrate`"
-                )
-            raise LicensedIndexError(
-                f"index {self.name!r} at {self.url} has mapping version {version!r}, newer than this reprintwatch "
-                f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
-            )
-        stored = FingerprintParams.from_dict(ours.get("fingerprint") or {})
+        stored, _version = check_meta(meta, self.name, self.url)
         return check_fingerprint_params(
             stored, params, f"index {self.name!r} at {self.url}", "Re-index into a new --es-index."
         )
@@ -377,7 +394,13 @@ class ElasticsearchIndex(LicensedIndex):
             if todo:
                 self._bulk_index(todo, stored)
                 self._retrying(lambda: self.es.indices.refresh(index=self.name))
-        except (ESConnectionError, TransportError, ApiError) as exc:
+        except ES_ERRORS + (_Overloaded,) as exc:
+            if isinstance(exc, _Overloaded):
+                raise LicensedIndexError(
+                    f"Elasticsearch at {self.url} kept refusing documents as overloaded ({exc}) — {len(stored)} "
+                    f"of {len(latest)} articles of this batch were stored (and all earlier batches); rerun the "
+                    "same command later; articles already stored are skipped."
+                ) from None
             went_away = not isinstance(exc, ApiError) or exc.meta.status in _RETRY_STATUS
             raise LicensedIndexError(
                 f"{explain(exc, self.url, f'write to index {self.name!r}')} — {len(stored)} of {len(latest)} "
@@ -388,15 +411,16 @@ class ElasticsearchIndex(LicensedIndex):
         return result
 
     def _retrying(self, call):
-        """``call()``, retried with exponential back-off while the node is unreachable or overloaded."""
+        """``call()``, retried with exponential back-off while the node is unreachable or overloaded: the
+        one retry policy of this module (the client itself does not retry)."""
         attempt = 0
         while True:
             try:
                 return call()
-            except (ESConnectionError, TransportError, ApiError) as exc:
+            except ES_ERRORS + (_Overloaded,) as exc:
                 retryable = (
                     exc.meta.status in _RETRY_STATUS if isinstance(exc, ApiError) else True
-                ) and not isinstance(exc, SSLError)
+                ) and not isinstance(exc, (SSLError, LicensedIndexError))
                 if not retryable or attempt >= self.write_retries:
                     raise
                 time.sleep(min(30.0, self.backoff * 2**attempt))
@@ -414,28 +438,30 @@ class ElasticsearchIndex(LicensedIndex):
         return hashes
 
     def _bulk_index(self, todo: dict[str, IndexedArticle], stored: list[str]) -> None:
-        """Index whole documents with ``streaming_bulk`` (per-document retries on 429/5xx inside it); when
-        the node is unreachable, retry what is not yet acknowledged with back-off. Acknowledged ids are
-        appended to ``stored``. Client errors are raised; refused documents become a LicensedIndexError."""
+        """Index whole documents with ``streaming_bulk``; what is not yet acknowledged (the node went away,
+        or documents refused as overloaded) is sent again by :meth:`_retrying`. Acknowledged ids are
+        appended to ``stored``; documents refused for good become a LicensedIndexError."""
         pending = dict(todo)
         by_doc = {doc_id(i): i for i in todo}
 
         def one_pass() -> None:
             failures: list[tuple[str, str]] = []
+            overloaded = 0
             actions = (
                 {"_op_type": "index", "_index": self.name, "_id": doc_id(art_id), "_source": to_document(item)}
                 for art_id, item in list(pending.items())
             )
             for ok, info in helpers.streaming_bulk(
                 self.es, actions, chunk_size=self.chunk_size, max_chunk_bytes=50 * 1024 * 1024,
-                raise_on_error=False, raise_on_exception=True, max_retries=self.write_retries,
-                initial_backoff=self.backoff, max_backoff=30, retry_on_status=_RETRY_STATUS,
+                raise_on_error=False, raise_on_exception=True, max_retries=0,
             ):
                 item = info.get("index", {})
                 art_id = by_doc.get(item.get("_id"))
                 if ok and art_id in pending:
                     del pending[art_id]
                     stored.append(art_id)
+                elif not ok and item.get("status") in _RETRY_STATUS:
+                    overloaded += 1
                 elif not ok:
                     failures.append((art_id or str(item.get("_id")), _item_error(item)))
             if failures:
@@ -443,6 +469,8 @@ class ElasticsearchIndex(LicensedIndex):
                 raise LicensedIndexError(
                     f"Elasticsearch at {self.url} refused {len(failures)} article(s) for index {self.name!r}: {shown}"
                 )
+            if overloaded:
+                raise _Overloaded(f"{overloaded} document(s) refused with HTTP 429/50x")
 
         self._retrying(one_pass)
 
@@ -453,27 +481,24 @@ class ElasticsearchIndex(LicensedIndex):
             return []
         by_doc = {doc_id(i): i for i in id_list}
         deleted: list[str] = []
-        try:
+
+        def one_pass() -> None:
             for ok, info in helpers.streaming_bulk(
                 self.es,
                 ({"_op_type": "delete", "_index": self.name, "_id": d} for d in by_doc),
-                chunk_size=self.chunk_size, raise_on_error=False, max_retries=self.write_retries,
-                initial_backoff=self.backoff, retry_on_status=_RETRY_STATUS, ignore_status=(404,),
+                chunk_size=self.chunk_size, raise_on_error=False, max_retries=0, ignore_status=(404,),
             ):
                 item = info.get("delete", {})
-                if ok and item.get("result") == "deleted":
+                if ok and item.get("result") == "deleted" and by_doc[item["_id"]] not in deleted:
                     deleted.append(by_doc[item["_id"]])
-            self._refresh()
-        except Exception as exc:
+            self.es.indices.refresh(index=self.name)
+
+        try:
+            self._retrying(one_pass)
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"delete from index {self.name!r}") from None
         order = {i: n for n, i in enumerate(id_list)}
         return sorted(deleted, key=order.__getitem__)
-
-    def _refresh(self) -> None:
-        try:
-            self.es.indices.refresh(index=self.name)
-        except Exception as exc:
-            raise explain(exc, self.url, f"refresh index {self.name!r}") from None
 
     # --- reads ------------------------------------------------------------------------------------------
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
@@ -481,9 +506,10 @@ class ElasticsearchIndex(LicensedIndex):
         if not terms or limit <= 0:
             return []
         try:
-            hot = self._hot_terms(terms)
-            return self._candidates([t for t in terms if t not in hot], limit) if len(hot) < len(terms) else []
-        except Exception as exc:
+            hot = self._retrying(lambda: self._hot_terms(terms))
+            rest = [t for t in terms if t not in hot]
+            return self._retrying(lambda: self._candidates(rest, limit)) if rest else []
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"search index {self.name!r}") from None
 
     def _hot_terms(self, terms: list[str]) -> set[str]:
@@ -517,8 +543,7 @@ class ElasticsearchIndex(LicensedIndex):
                 for chunk in chunks:
                     for art_id, n in self._count_query(chunk, len(union), only=sorted(union)):
                         totals[art_id] += n
-                best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-                return [(i, n) for i, n in best[:limit] if n > 0]
+                return top_candidates({i: n for i, n in totals.items() if n > 0}, limit)
             except ApiError as exc:
                 if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc) and self.max_clauses > 64:
                     self.max_clauses //= 2
@@ -544,12 +569,12 @@ class ElasticsearchIndex(LicensedIndex):
         try:
             for start in range(0, len(id_list), 500):
                 chunk = list(dict.fromkeys(doc_id(i) for i in id_list[start : start + 500]))
-                resp = self.es.mget(index=self.name, ids=chunk, source_includes=_DOC_FIELDS)
+                resp = self._retrying(lambda: self.es.mget(index=self.name, ids=chunk, source_includes=_DOC_FIELDS))
                 for doc in resp["docs"]:
                     if doc.get("found"):
                         record = from_document(doc["_source"])
                         found[record.article.id] = record
-        except Exception as exc:
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read index {self.name!r}") from None
         return [found[i] for i in id_list if i in found]
 
@@ -558,21 +583,21 @@ class ElasticsearchIndex(LicensedIndex):
         try:
             return sorted(hit["_source"]["id"] for hit in helpers.scan(
                 self.es, index=self.name, query={"query": {"match_all": {}}, "_source": ["id"]}))
-        except Exception as exc:
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read index {self.name!r}") from None
 
     def stats(self) -> IndexStats:
         try:
-            resp = self.es.search(
+            resp = self._retrying(lambda: self.es.search(
                 index=self.name, size=0, track_total_hits=True,
                 aggs={
                     "outlets": {"terms": {"field": "outlet", "size": 10_000,
                                           "order": [{"_count": "desc"}, {"_key": "asc"}]}},
                     "bands": {"sum": {"field": "band_count"}},
                 },
-            )
-            store = self.es.indices.stats(index=self.name, metric="store")
-        except Exception as exc:
+            ))
+            store = self._retrying(lambda: self.es.indices.stats(index=self.name, metric="store"))
+        except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read statistics of index {self.name!r}") from None
         return IndexStats(
             backend=self.backend_name,
@@ -587,7 +612,7 @@ class ElasticsearchIndex(LicensedIndex):
     def close(self) -> None:
         try:
             self.es.close()
-        except Exception:
+        except (TransportError, OSError):
             pass
 
     # --- migration --------------------------------------------------------------------------------------
@@ -607,9 +632,7 @@ class ElasticsearchIndex(LicensedIndex):
         name = settings.es_index
         try:
             return cls._migrate(es, name, url, params, settings, chunk_size)
-        except LicensedIndexError:
-            raise
-        except Exception as exc:
+        except ES_ERRORS as exc:
             raise explain(exc, url, f"migrate index {name!r}") from None
         finally:
             if client is None:
@@ -618,18 +641,11 @@ class ElasticsearchIndex(LicensedIndex):
     @classmethod
     def _migrate(cls, es, name, url, params, settings, chunk_size) -> MigrateResult:
         where = safe_url(url)
-        try:
-            found = es.indices.get(index=name)
-        except NotFoundError:
-            raise LicensedIndexError(f"no index {name!r} at {where} to migrate") from None
-        if len(found) != 1:
-            raise LicensedIndexError(f"{name!r} at {where} points at {len(found)} indices; it must name one")
-        (old, info), = found.items()
-        ours = ((info.get("mappings") or {}).get("_meta") or {}).get("reprintwatch")
-        if not isinstance(ours, dict) or "fingerprint" not in ours:
-            raise LicensedIndexError(f"index {name!r} at {where} is not a reprintwatch licensed index")
-        version = ours.get("mapping_version")
-        stored = FingerprintParams.from_dict(ours["fingerprint"])
+        found = _behind(es, name, where)  # the same checks as opening, older layouts allowed
+        if found is None:
+            raise LicensedIndexError(f"no index {name!r} at {where} to migrate")
+        old, meta = found
+        stored, version = check_meta(meta, name, where, allow_older=True)
         # an index made before the rewrite sketch gets it: its keys come from the stored texts
         target = with_rewrite_sketch(stored)
         if params is not None and target.differences(params):
@@ -643,11 +659,6 @@ class ElasticsearchIndex(LicensedIndex):
         if version == MAPPING_VERSION and target == stored:
             count = es.count(index=name)["count"]
             return MigrateResult(name, old, old, count, migrated=False)
-        if not isinstance(version, int) or version > MAPPING_VERSION:
-            raise LicensedIndexError(
-                f"index {name!r} at {where} has mapping version {version!r}, newer than this reprintwatch "
-                f"understands ({MAPPING_VERSION}); upgrade reprintwatch"
-            )
         if es.indices.exists(index=new):
             # a previous, interrupted migration: its target is not behind the alias (checked above), rebuild it
             es.indices.delete(index=new)
@@ -669,8 +680,7 @@ class ElasticsearchIndex(LicensedIndex):
                        "_source": to_document(item)}
 
         failures = []
-        for ok, item in helpers.streaming_bulk(es, actions(), chunk_size=chunk_size, raise_on_error=False,
-                                                max_retries=5, retry_on_status=_RETRY_STATUS):
+        for ok, item in helpers.streaming_bulk(es, actions(), chunk_size=chunk_size, raise_on_error=False):
             if not ok:
                 failures.append(item)
         if failures:
@@ -704,7 +714,6 @@ def _item_error(item: dict) -> str:
 
 def _client_url(client: Elasticsearch) -> str:
     try:
-        node = client.transport.node_pool.all()[0]
-        return node.base_url
-    except Exception:
+        return client.transport.node_pool.all()[0].base_url
+    except (AttributeError, IndexError):
         return "<elasticsearch>"

@@ -8,7 +8,6 @@ when an article is replaced or deleted.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,9 +16,10 @@ import numpy as np
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys, index_keys
 from ..errors import LicensedIndexError
+from ..sqlitedb import Database
 from .base import (
     SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency,
-    with_rewrite_sketch,
+    stored_fingerprint_params, top_candidates, with_rewrite_sketch,
 )
 
 _SCHEMA = """
@@ -52,83 +52,47 @@ class SQLiteIndex(LicensedIndex):
 
     def __init__(self, path, params: FingerprintParams | None = None, create: bool = True):
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise LicensedIndexError(
-                f"no licensed index at {self.path}; create one with `reprintwatch index add FILE.jsonl` "
-                "(or point --db / REPRINTWATCH_DB at an existing one)"
-            )
+        self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError,
+                           meta={"fingerprint": json.dumps((params or FingerprintParams()).to_dict())},
+                           create=create, remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
+                           "--db / REPRINTWATCH_DB at an existing one)")
+        self.conn = self.db.conn
+        self._transaction = self.db.transaction
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise LicensedIndexError(f"cannot open licensed index {self.path}: {exc}") from None
-        self.params = self._check_meta(params or FingerprintParams())
+            self.params = self._check_meta(params or FingerprintParams())
+        except BaseException:
+            self.db.close()
+            raise
         self._count: int | None = None
 
     # --- metadata ---------------------------------------------------------------------------------------
     def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
-        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
-        if not meta:
-            with self._transaction():
-                self.conn.executemany(
-                    "INSERT INTO meta(key, value) VALUES (?, ?)",
-                    [("schema_version", str(SCHEMA_VERSION)), ("fingerprint", json.dumps(params.to_dict()))],
-                )
-            return params
-        if int(meta.get("schema_version", 0)) != SCHEMA_VERSION:
-            raise LicensedIndexError(
-                f"{self.path} has index schema version {meta.get('schema_version')}, this reprintwatch "
-                f"uses {SCHEMA_VERSION}; re-create it with `reprintwatch index add`"
-            )
-        stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
-        return check_fingerprint_params(stored, params, str(self.path), "Re-index into a new --db.")
-
-    def _transaction(self):
-        conn = self.conn
-
-        class _Tx:
-            def __enter__(self_inner):
-                conn.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self_inner, exc_type, *_):
-                conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-        return _Tx()
+        return check_fingerprint_params(self.db.meta.get("fingerprint"), params, str(self.path),
+                                        "Re-index into a new --db.")
 
     @classmethod
     def migrate(cls, path) -> int:
         """Bring an index made before the rewrite sketch up to date: add every article's rewrite (fact) keys,
         computed from its stored text, and store the parameters with the sketch — one transaction.
         Returns the number of articles given keys (0: nothing to do)."""
-        index = cls.__new__(cls)
-        index.path = Path(path)
-        if not index.path.exists():
-            raise LicensedIndexError(f"no licensed index at {index.path} to migrate")
-        index.conn = sqlite3.connect(str(index.path), timeout=30, isolation_level=None)
+        db = Database(Path(path), "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError, create=False)
         try:
-            meta = dict(index.conn.execute("SELECT key, value FROM meta"))
-            if "fingerprint" not in meta:
-                raise LicensedIndexError(f"{index.path} is not a reprintwatch licensed index")
-            stored = FingerprintParams.from_dict(json.loads(meta["fingerprint"]))
+            stored = stored_fingerprint_params(db.meta.get("fingerprint"), str(path))
             target = with_rewrite_sketch(stored)
             if target == stored:
                 return 0
-            index.params = target
             n = 0
-            with index._transaction():
-                for rowid, content, blob in index.conn.execute("SELECT rowid, content, signature FROM articles").fetchall():
+            with db.transaction():
+                for rowid, content, blob in db.conn.execute("SELECT rowid, content, signature FROM articles").fetchall():
                     signature = Signature.from_bytes(blob)
                     keys = np.setdiff1d(index_keys(content, signature, target), band_keys(signature.shingles, target))
-                    index.conn.executemany("INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)",
-                                           ((int(k), rowid) for k in keys))
+                    db.conn.executemany("INSERT OR IGNORE INTO bands(key, article) VALUES (?, ?)",
+                                        ((int(k), rowid) for k in keys))
                     n += 1
-                index.conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(target.to_dict()),))
+                db.conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(target.to_dict()),))
             return n
         finally:
-            index.close()
+            db.close()
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
@@ -208,15 +172,14 @@ class SQLiteIndex(LicensedIndex):
             sql = f"SELECT article, count(*) FROM bands WHERE key IN ({marks}) GROUP BY article"
             for rowid, n in self.conn.execute(sql, chunk):
                 counts[rowid] = counts.get(rowid, 0) + n
-        if not counts:
-            return []
-        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        names = dict(
-            self.conn.execute(
-                f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(best))})", [r for r, _ in best]
-            )
-        )
-        return [(names[rowid], n) for rowid, n in best if rowid in names]
+        return top_candidates(counts, limit, self._names)
+
+    def _names(self, rowids: list[int]) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for i in range(0, len(rowids), _MAX_VARS):
+            chunk = rowids[i : i + _MAX_VARS]
+            names.update(self.conn.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
+        return names
 
     def _article_count(self) -> int:
         if self._count is None:
@@ -257,7 +220,4 @@ class SQLiteIndex(LicensedIndex):
         )
 
     def close(self) -> None:
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+        self.db.close()

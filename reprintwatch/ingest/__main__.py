@@ -1,5 +1,6 @@
-"""``python -m reprintwatch.ingest ...``: the ingest and findings commands without the main CLI."""
-from .cli import standalone
+"""``python -m reprintwatch.ingest ...``: the same command as ``reprintwatch`` (one root group, one set of
+global options), e.g. ``python -m reprintwatch.ingest ingest run --sources sources.toml``."""
+from ..cli import cli
 
 if __name__ == "__main__":
-    standalone(prog_name="python -m reprintwatch.ingest")
+    cli(prog_name="python -m reprintwatch.ingest")

@@ -1,12 +1,7 @@
-"""``reprintwatch ingest run`` and ``reprintwatch findings list``: thin click layers over the ingest library.
-
-The root ``reprintwatch`` group stores a :class:`~reprintwatch.config.Settings` in ``ctx.obj``; these
-commands read it (and build ``Settings.load()`` themselves when run without the root group).
-"""
+"""``reprintwatch ingest run`` and ``reprintwatch extract``: thin click layers over the ingest library
+(settings from the global options, output escaping from the one output layer)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import sys
@@ -15,11 +10,9 @@ from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
-from ..config import Settings
+from ..cliutils import InputFile, current_settings, handle_errors
 from ..errors import ReprintwatchError
-
-VERDICT_CHOICES = ("full_reprint", "partial_reprint", "rewrite")
+from ..output import terminal_safe
 
 
 def _duration(ctx, param, value):
@@ -33,25 +26,22 @@ def _duration(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-_store_option = click.option(
-    "--store", type=click.Path(dir_okay=False, path_type=Path),
-    help="Findings/evidence store (env REPRINTWATCH_STORE; default in the user data dir).",
-)
-
-
 @click.group()
 def ingest():
-    """Watch sources (feeds, WeChat and news pages, local files) and record reprints."""
+    """Watch sources (feeds, WeChat and news pages, local files) and record reprints.
+
+    \b
+        reprintwatch ingest run --sources sources.toml --once
+    """
 
 
 @ingest.command("run")
-@click.option("--sources", "sources_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The sources file (TOML); see data/sources.example.toml.")
+@click.option("--sources", "sources_file", required=True, type=InputFile(dash=False),
+              help="The sources file (TOML); see data/sources.example.toml in the repository.")
 @click.option("--once", "mode", flag_value="once", default=True, help="One pass over every source, then exit (default).")
 @click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
 @click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
-@_store_option
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log records on stderr as text (warnings and errors) or JSON lines (everything).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
@@ -59,7 +49,7 @@ def ingest():
               help="Live status line on stderr (the final summary line is printed either way).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
 @handle_errors
-def ingest_run(sources_file, mode, interval, workers, store, log_format, log_file, progress, verbose):
+def ingest_run(sources_file, mode, interval, workers, log_format, log_file, progress, verbose):
     """Fetch, extract and check every source; record evidence, suspects and findings.
 
     Safe to stop at any moment (Ctrl-C / SIGTERM finishes the page in hand; even kill -9 loses nothing):
@@ -67,25 +57,25 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
     summary line on stderr; exits 4 when every source failed (nothing could be fetched or read).
 
     \b
-        reprintwatch ingest run --sources data/sources.example.toml --once
+        reprintwatch ingest run --sources sources.toml --once
         reprintwatch ingest run --sources sources.toml --follow --interval 10m --log-file ingest.log
     """
-    from ..detector import Detector
+    from ..cliutils import detector_for
     from ..index import open_index
     from ..store import Store
     from .fetch import Fetcher, FetchPolicy
     from .runner import Runner
     from .sources import load_sources
 
-    settings = current_settings(store)
+    settings = current_settings()
     configure_logging(log_format, log_file, verbose)
     policy = FetchPolicy.from_settings(settings)
-    sources = load_sources(sources_file, policy)
+    sources = load_sources(Path(sources_file), policy)
     index = open_index(settings)  # fails early (exit 3) when there is no licensed index
     status = StatusLine(enabled=progress)
     try:
         with Store(settings.store) as db:
-            runner = Runner(db, Detector(index), sources, Fetcher(policy), workers=workers,
+            runner = Runner(db, detector_for(index, settings), sources, Fetcher(policy), workers=workers,
                             progress=status.update, max_article_bytes=settings.max_article_bytes)
             restore = runner.install_signal_handlers()
             try:
@@ -97,7 +87,7 @@ def ingest_run(sources_file, mode, interval, workers, store, log_format, log_fil
                 restore()
                 status.clear()
                 click.echo(summary_line(runner.counters), err=True)  # once, with or without --progress
-            _triage_new(settings, db, index)
+            _triage_new(db, index)
             if runner.stop_requested.is_set():
                 click.echo("Stopped; the next run resumes from the store.", err=True)
             elif runner.counters.every_source_failed():
@@ -169,14 +159,9 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, "fields", {}) or {}
-        parts = [f"{k}={_terminal_safe(v)}" for k, v in fields.items() if v not in (None, "", [])]
+        parts = [f"{k}={terminal_safe(v)}" for k, v in fields.items() if v not in (None, "", [])]
         return f"{record.levelname.lower()}: {getattr(record, 'event', record.getMessage())} " + " ".join(parts)
 
-
-def _terminal_safe(value) -> str:
-    """Page-derived text on a terminal: control characters and bidi overrides shown as escapes."""
-    text = str(value)
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 def configure_logging(log_format: str = "text", log_file=None, verbose: bool = False) -> None:
@@ -198,136 +183,13 @@ def configure_logging(log_format: str = "text", log_file=None, verbose: bool = F
         logger.addHandler(handler)
 
 
-def _triage_new(settings: Settings, db, index) -> None:
+def _triage_new(db, index) -> None:
     """Keep a triage with every finding that has none yet (``findings list`` refreshes them all)."""
     from ..report.assess import triage_findings
-    from ..report.findings import FindingsStore
-    from ..report.licences import LicenceRegistry
 
-    todo = [row["id"] for row in db.list_findings() if row.get("triage") is None]
+    todo = [f.finding_id for f in db.list_findings() if f.triage is None]
     if todo:
-        with FindingsStore(settings.store) as findings, LicenceRegistry(settings.store) as registry:
-            triage_findings(findings, registry.list(), index, todo)
-
-
-@click.group()
-def findings():
-    """Query the reprints found by ingestion."""
-
-
-FINDING_COLUMNS = (
-    "id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
-    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "suspect_title",
-    "suspect_url", "suspect_published_at", "suspect_version", "evidence_id",
-)
-
-
-@findings.command("list")
-@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
-@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
-@click.option("--outlet", help="Only findings against this licensed outlet.")
-@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-@_store_option
-@handle_errors
-def findings_list(since, until, outlet, verdict, fmt, store):
-    """List findings (suspect → licensed article), oldest first.
-
-    \b
-        reprintwatch findings list --since 2026-11-01 --outlet 江南日报
-        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
-    """
-    from ..store import Store, StoreError
-
-    from ..report.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
-
-    settings = current_settings(store)
-    if not Path(settings.store).exists():
-        raise StoreError(f"no store at {settings.store}; run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
-    with Store(settings.store) as db:
-        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
-    fresh = _triage(settings, [row["id"] for row in rows]) if rows else {}
-    for row in rows:
-        if fresh is not None and row["id"] in fresh:
-            row["triage"] = fresh[row["id"]]
-    if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        columns = FINDING_COLUMNS + TRIAGE_CSV_COLUMNS
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            flat = {**row, **triage_csv_row(row.get("triage") or {})}
-            writer.writerow({k: _csv_safe(flat.get(k)) for k in columns})
-        click.echo(buf.getvalue(), nl=False)
-        return
-    if not rows:
-        click.echo("No findings.", err=True)
-        return
-    for row in rows:
-        click.echo(
-            f"#{row['id']}  {row['created_at']}  {row['verdict']:<15} sim {row['similarity']:.2f}  "
-            f"covers {row['licensed_coverage']:.0%} of {row['licensed_outlet'] or '?'} {row['licensed_id']}"
-        )
-        who = row["account"] or row["site"]
-        click.echo(f"      {row['platform']}:{who}  {_one_line(row['suspect_title'])}  {row['suspect_url']}")
-        triage = row.get("triage")
-        if triage:
-            click.echo(f"      {triage['status']}: {_one_line(triage['licence_reason'])}")
-            click.echo(f"      credit: {_one_line(triage['credit_summary'])}")
-            if triage.get("contradiction"):
-                click.echo(f"      contradiction: {_one_line(triage['contradiction'])}")
-    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
-
-
-def _one_line(text: str | None, limit: int = 160) -> str:
-    """One terminal line: whitespace and control characters (ANSI escapes from pages) collapsed."""
-    text = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
-    return " ".join(text.split())[:limit]
-
-
-def _triage(settings: Settings, finding_ids) -> dict | None:
-    """Triage ``finding_ids`` against the current licences and keep it in the store; ``None`` (stored
-    triage shown) when the licensed index cannot be opened for the licensed texts."""
-    from ..index import open_index
-    from ..report.assess import triage_findings
-    from ..report.findings import FindingsStore
-    from ..report.licences import LicenceRegistry
-
-    try:
-        index = open_index(settings)
-    except ReprintwatchError as exc:
-        click.echo(f"Warning: licensed index unavailable ({exc}); showing the triage stored earlier.", err=True)
-        return None
-    try:
-        with FindingsStore(settings.store) as findings, LicenceRegistry(settings.store) as registry:
-            return triage_findings(findings, registry.list(), index, finding_ids)
-    finally:
-        index.close()
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in page-derived text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="REPRINTWATCH_DB", help="Licensed index.")
-@click.option("--backend", envvar="REPRINTWATCH_BACKEND", help="sqlite | elasticsearch.")
-@click.option("--es-url", envvar="REPRINTWATCH_ES_URL", help="Elasticsearch URL.")
-@click.pass_context
-def standalone(ctx, db, backend, es_url):
-    """The ingest commands on their own (``python -m reprintwatch.ingest``)."""
-    ctx.obj = Settings.load(db=db, backend=backend, es_url=es_url)
-
-
-standalone.add_command(ingest)
-standalone.add_command(findings)
+        triage_findings(db, db.licences(), index, todo)
 
 
 # --- reprintwatch extract ------------------------------------------------------------------------------------
@@ -411,10 +273,10 @@ def render_extract_text(record: dict) -> str:
     for key, value in record.items():
         if key == "content" or value in (None, ""):
             continue
-        lines.append(f"{key + ':':<14}{_terminal_safe(value)}")
+        lines.append(f"{key + ':':<14}{terminal_safe(value)}")
     if record.get("content"):
         chars = len(record["content"])
         lines.append(f"{'content:':<14}{chars} characters")
         lines.append("")
-        lines.extend(_terminal_safe(line) for line in record["content"].split("\n"))
+        lines.extend(terminal_safe(line) for line in record["content"].split("\n"))
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..config import MAX_ARTICLE_BYTES
 from ..dates import later, parse_datetime
 from ..detector import Detector
 from ..encoding import decode_page
@@ -93,7 +94,7 @@ class Runner:
         fetcher: Fetcher | None = None,
         workers: int = 4,
         progress: Callable[[Counters], None] | None = None,
-        max_article_bytes: int = 5 * 1024 * 1024,
+        max_article_bytes: int = MAX_ARTICLE_BYTES,
     ):
         """``progress`` is called with the counters after each page (the CLI draws a status line with it)."""
         self.store = store
@@ -484,10 +485,11 @@ class Runner:
                 self.store.dequeue(url)
             event("unchanged", url=url, source=source.name, why="same content", status=status)
             return Outcome(url, "unchanged")
-        version = int(seen.get("version") or 0) + 1
         now = utc_now()
         final_url = response.final_url if response is not None else url
         with self.store.transaction():
+            # numbered inside the write transaction: another run recording this URL cannot take it too
+            version = self.store.next_version(url)
             evidence_id = None
             if response is not None and (response.body or response.status):
                 evidence_id = self.store.record_page(url, response.body, final_url, response.status or None,

@@ -237,7 +237,7 @@ def contradiction_of(order: str, attribution: Attribution, outlet: str) -> str |
 
 
 def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None = None) -> Assessment:
-    """Judge one finding (a dict from :class:`~reprintwatch.report.findings.FindingsStore`). Pure."""
+    """Judge one finding (a :class:`~reprintwatch.store.Finding`). Pure."""
     licences = list(licences)
     reprinter = Reprinter.from_row(finding)
     outlet = finding.get("licensed_outlet") or (licensed.outlet if licensed else "")
@@ -295,12 +295,12 @@ def triage_findings(findings_store, licences: Sequence[Licence], index, finding_
     """Assess findings (all, or ``finding_ids``) against ``licences`` with the licensed texts from
     ``index`` and keep each triage in the store with its finding. Returns ``{finding_id: triage dict}``.
 
-    ``findings_store`` is a :class:`~reprintwatch.report.findings.FindingsStore`."""
+    ``findings_store`` is a :class:`~reprintwatch.store.Store`."""
     if finding_ids is None:
         findings = findings_store.list_findings()
     else:
         findings = [f for f in (findings_store.get_finding(i) for i in finding_ids) if f is not None]
     assessments = assess_all(findings, licences, index)
     triages = {a.finding["finding_id"]: a.triage() for a in assessments}
-    findings_store.store.record_triage(triages.items())
+    findings_store.record_triage(triages.items())
     return triages

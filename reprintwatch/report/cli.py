@@ -1,38 +1,27 @@
-"""Commands ``licence``, ``report``, ``coverage`` and ``evidence``: a thin layer over reprintwatch.report.
+"""Commands ``findings``, ``licence``, ``report`` and ``evidence``: a thin layer over reprintwatch.report
+and the store.
 
-The root group (``reprintwatch.cli``) puts a :class:`~reprintwatch.config.Settings` in ``ctx.obj``; the
-findings store and the licences are in ``Settings.store``, the licensed texts in the licensed index.
+The settings come from the global options (:mod:`reprintwatch.cliutils`); findings, evidence and
+licences are in the store (``Settings.store``), the licensed texts in the licensed index.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
+import io
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
+from ..cliutils import InputFile, current_settings, handle_errors, write_output
 from ..config import Settings
-from ..errors import ReprintwatchError
-from .licences import KINDS, SCOPES, LicenceRegistry, make_licence
+from ..output import CsvWriter, one_line
+from ..store import Store
+from .licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
-
-
-def _settings() -> Settings:
-    """Global settings from the root group, with this command's ``--store`` (if given) on top."""
-    return current_settings(click.get_current_context().params.get("store"))
-
-
-def _store_option(func):
-    """``--store FILE``, as on ``ingest run``: the findings/evidence store, where licences live too."""
-    return click.option(
-        "--store", type=click.Path(dir_okay=False, path_type=Path), expose_value=True,
-        help="Findings/evidence store (env REPRINTWATCH_STORE; default in the user data dir).",
-    )(func)
 
 
 def _date(ctx, param, value):
@@ -44,40 +33,128 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@contextlib.contextmanager
 def _licensed_index(settings: Settings):
-    """The licensed index for side-by-side texts, or None (with a warning) when it cannot be opened."""
+    """The licensed index. Reports need its texts (a stripped dateline or byline is found by comparing
+    them): without it a report would silently under-count, so an unavailable index fails (exit 3)."""
     from ..index import open_index
+
+    return open_index(settings)
+
+
+def _report_format(fmt: str | None, output) -> str:
+    """HTML by default into a file or pipe; text on a terminal (an HTML page is no use there)."""
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if fmt is None:
+        return "text" if to_terminal else "html"
+    if fmt == "html" and to_terminal:
+        raise click.UsageError("an HTML report needs -o FILE (or a pipe); use --format text to read it here")
+    return fmt
+
+
+# --- findings ---
+
+VERDICT_CHOICES = ("full_reprint", "partial_reprint", "rewrite")
+
+
+@click.group()
+def findings():
+    """Query the reprints found by ingestion.
+
+    \b
+        reprintwatch findings list --since 2026-11-01
+    """
+
+
+FINDING_COLUMNS = (
+    "finding_id", "created_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "licensed_outlet",
+    "licensed_id", "licensed_title", "licensed_url", "source", "platform", "site", "account", "title",
+    "url", "published_at", "version", "evidence_id",
+)
+
+
+@findings.command("list")
+@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
+@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
+@click.option("--outlet", help="Only findings against this licensed outlet.")
+@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@handle_errors
+def findings_list(since, until, outlet, verdict, fmt):
+    """List findings (suspect → licensed article), oldest first.
+
+    \b
+        reprintwatch findings list --since 2026-11-01 --outlet 江南日报
+        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
+    """
+    import dataclasses
+
+    from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
+
+    settings = current_settings()
+    with Store(settings.store, create=False) as db:
+        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
+        fresh = _triage(settings, db, [row.finding_id for row in rows]) if rows else {}
+    if fresh:
+        rows = [dataclasses.replace(row, triage=fresh.get(row.finding_id, row.triage)) for row in rows]
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(row.to_dict(content=False), ensure_ascii=False))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = CsvWriter(buf, FINDING_COLUMNS + TRIAGE_CSV_COLUMNS)
+        for row in rows:
+            writer.write({**row, **triage_csv_row(row.triage or {})})
+        click.echo(buf.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("No findings.", err=True)
+        return
+    for row in rows:
+        click.echo(
+            f"#{row.finding_id}  {row.created_at}  {row.verdict:<15} sim {row.similarity:.2f}  "
+            f"covers {row.licensed_coverage:.0%} of {one_line(row.licensed_outlet) or '?'} {one_line(row.licensed_id)}"
+        )
+        who = one_line(row.account or row.site)
+        click.echo(f"      {row.platform}:{who}  {one_line(row.title, 80)}  {one_line(row.url)}")
+        triage = row.triage
+        if triage:
+            click.echo(f"      {one_line(triage.get('status'))}: {one_line(triage.get('licence_reason'), 160)}")
+            click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
+            if triage.get("contradiction"):
+                click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
+
+
+def _triage(settings: Settings, db: Store, finding_ids) -> dict:
+    """Triage ``finding_ids`` against the current licences and keep it in the store; ``{}`` (the triage
+    stored earlier is shown) when the licensed index cannot be opened for the licensed texts."""
+    from ..errors import LicensedIndexError
+    from ..index import open_index
+    from .assess import triage_findings
 
     try:
         index = open_index(settings)
-    except ReprintwatchError as exc:
-        click.echo(f"Warning: licensed index unavailable ({exc}); licensed texts are left out.", err=True)
-        yield None
-        return
+    except LicensedIndexError as exc:
+        click.echo(f"Warning: licensed index unavailable ({one_line(exc)}); showing the triage stored earlier.",
+                   err=True)
+        return {}
     try:
-        yield index
+        return triage_findings(db, db.licences(), index, finding_ids)
     finally:
         index.close()
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
-    click.echo(f"Wrote {output}", err=True)
 
 
 # --- licence ----------------------------------------------------------------------------------------------
 
 
-@click.group("licence")
+@click.group("licence", context_settings={"help_option_names": ["-h", "--help"]})
 def licence():
-    """Manage reprint licences: who may reprint which outlet's articles, when, and how."""
+    """Manage reprint licences: who may reprint which outlet's articles, when, and how.
+
+    \b
+        reprintwatch licence add --site partner.example --outlet 新华社
+    """
 
 
 @licence.command("add")
@@ -90,123 +167,176 @@ def licence():
 @click.option("--scope", type=click.Choice(SCOPES), default="may_reprint", show_default=True,
               help="may_reprint: verbatim only; may_edit: may also excerpt or rework.")
 @click.option("--note", default="", help="Free text, e.g. the contract number.")
-@_store_option
 @handle_errors
-def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note, store):
-    """Add a licence for one reprinter (exactly one of --site, --wechat, --app)."""
+def licence_add(site, wechat, app, outlet, valid_from, valid_until, scope, note):
+    """Add a licence for one reprinter (exactly one of --site, --wechat, --app).
+
+    \b
+        reprintwatch licence add --wechat 江南观察 --outlet 新华社 --from 2026-01-01 --until 2026-12-31
+        reprintwatch licence add --site partner.example --outlet '*' --scope may_edit
+    """
     given = [(kind, value) for kind, value in zip(KINDS, (site, wechat, app)) if value]
     if len(given) != 1:
         raise click.UsageError("give exactly one of --site, --wechat or --app")
     kind, reprinter = given[0]
     lic = make_licence(kind, reprinter, outlet, valid_from, valid_until, scope, note, where="licence add")
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.add(lic)
-    click.echo(f"Added licence {added.describe()}")
+    with Store(current_settings().store) as db:
+        added = db.add_licences([lic])[0]
+    click.echo(f"Added licence {one_line(added.describe())}")
 
 
 @licence.command("list")
 @click.option("--outlet", help="Only licences for this outlet.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-@_store_option
 @handle_errors
-def licence_list(outlet, fmt, store):
-    """List licences."""
-    with LicenceRegistry(_settings().store) as registry:
-        found = registry.list(outlet=outlet)
+def licence_list(outlet, fmt):
+    """List licences (the store is not created when there is none).
+
+    \b
+        reprintwatch licence list --outlet 新华社
+        reprintwatch licence list --format csv > licences.csv
+    """
+    from .licences import select
+
+    path = current_settings().store
+    found = []
+    if Path(path).exists():  # listing never creates a store
+        with Store(path, create=False) as db:
+            found = select(db.licences(), outlet=outlet)
     if fmt == "json":
         click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        import csv
-        import io
-
         from .licences import CSV_COLUMNS
 
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(("id",) + CSV_COLUMNS)
+        writer = CsvWriter(out, ("id",) + CSV_COLUMNS)
         for lic in found:
-            writer.writerow([lic.id] + [getattr(lic, c) or "" for c in CSV_COLUMNS])
+            writer.write(lic.to_dict())
         click.echo(out.getvalue(), nl=False)
     else:
         if not found:
             click.echo("No licences.")
         for lic in found:
-            click.echo(lic.describe() + (f"  {lic.note}" if lic.note else ""))
+            click.echo(one_line(lic.describe() + (f"  {lic.note}" if lic.note else "")))
 
 
 @licence.command("remove")
 @click.argument("ids", nargs=-1, required=True, type=int)
-@_store_option
 @handle_errors
-def licence_remove(ids, store):
-    """Remove licences by id."""
-    with LicenceRegistry(_settings().store) as registry:
-        removed = registry.remove(ids)
+def licence_remove(ids):
+    """Remove licences by id (exit 1 if one of them is not there).
+
+    \b
+        reprintwatch licence remove 3 4
+    """
+    with Store(current_settings().store, create=False) as db:
+        removed = db.remove_licences(ids)
     missing = [i for i in ids if i not in removed]
-    click.echo(f"Removed {len(removed)} licence(s)" + (f"; not found: {', '.join(map(str, missing))}" if missing else ""))
+    click.echo(f"Removed {len(removed)} licence{'' if len(removed) == 1 else 's'}" + (f"; not found: {', '.join(map(str, missing))}" if missing else ""))
     if missing:
         sys.exit(1)
 
 
 @licence.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_store_option
+@click.argument("file", type=InputFile(dash=False))
 @handle_errors
-def licence_import(file, store):
+def licence_import(file):
     """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
 
     The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
+
+    \b
+        reprintwatch licence import licences.csv
     """
-    with LicenceRegistry(_settings().store) as registry:
-        added = registry.import_csv(file)
-    click.echo(f"Imported {len(added)} licence(s) from {file}")
+    from .licences import read_csv_file
+
+    licences = read_csv_file(file)
+    with Store(current_settings().store) as db:
+        added = db.add_licences(licences)
+    click.echo(f"Imported {len(added)} licence{'' if len(added) == 1 else 's'} from {file}")
 
 
 # --- reports ----------------------------------------------------------------------------------------------
 
 
-def _open_store(settings: Settings):
-    from .findings import FindingsStore
-
-    return FindingsStore(settings.store)
+def _open_store(settings: Settings) -> Store:
+    return Store(settings.store, create=False)
 
 
 @click.group("report")
 def report():
-    """Reports on findings."""
+    """Reports on findings: the daily report and one outlet's coverage.
+
+    \b
+        reprintwatch report daily -o report.html
+    """
 
 
 @report.command("daily")
 @click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="html (default into a file or pipe), text (default on a terminal), csv or json.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@_store_option
 @handle_errors
-def report_daily(day, fmt, output, store):
-    """Findings of one day, judged against the licences and grouped by who copied."""
+def report_daily(day, fmt, output):
+    """Findings of one day, judged against the licences and grouped by who copied.
+
+    Needs the licensed index (--db or Elasticsearch): without its texts stripped datelines and
+    bylines would go uncounted, so the report fails (exit 3) instead.
+
+    \b
+        reprintwatch report daily --date 2026-11-02 -o report.html
+        reprintwatch report daily --format text
+    """
     from .daily import daily_report
 
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = daily_report(store, registry.list(), index, day)
-    _write(render(rep, fmt), output)
+    settings = current_settings()
+    fmt = _report_format(fmt, output)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = daily_report(store, store.licences(), index, day)
+    write_output(render(rep, fmt), output)
 
 
-@click.command("coverage")
-@click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")
-@click.option("--since", callback=_date, metavar="DATE", help="Only articles published on or after this day.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@_store_option
+def _coverage_params(func):
+    func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write here instead of stdout.")(func)
+    func = click.option("--format", "fmt", type=click.Choice(FORMATS),
+                        help="html (default into a file or pipe), text (default on a terminal), csv or json.")(func)
+    func = click.option("--since", callback=_date, metavar="DATE", help="Only articles published on or after this day.")(func)
+    return click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")(func)
+
+
+@report.command("coverage")
+@_coverage_params
 @handle_errors
-def coverage(outlet, since, fmt, output, store):
-    """Where one outlet's articles were reprinted, and whether that was authorised."""
+def coverage(outlet, since, fmt, output):
+    """Where one outlet's articles were reprinted, and whether that was authorised.
+
+    Needs the licensed index, as `report daily` does.
+
+    \b
+        reprintwatch report coverage --outlet 新华社 --since 2026-10-01 -o coverage.html
+        reprintwatch report coverage --outlet 新华社 --format text
+    """
     from .coverage import coverage_report
 
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        rep = coverage_report(store, registry.list(), outlet, index, since)
-    _write(render(rep, fmt), output)
+    settings = current_settings()
+    fmt = _report_format(fmt, output)
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        rep = coverage_report(store, store.licences(), outlet, index, since)
+    write_output(render(rep, fmt), output)
+
+
+@click.command("coverage", hidden=True)
+@_coverage_params
+@click.pass_context
+def coverage_alias(ctx, **kwargs):
+    """The old spelling of `report coverage`.
+
+    \b
+        reprintwatch coverage --outlet 新华社 --format text
+    """
+    ctx.invoke(coverage, **kwargs)
 
 
 # --- evidence ---------------------------------------------------------------------------------------------
@@ -214,21 +344,28 @@ def coverage(outlet, since, fmt, output, store):
 
 @click.group("evidence")
 def evidence():
-    """Export and verify evidence bundles."""
+    """Export and verify evidence bundles.
+
+    \b
+        reprintwatch evidence export 17 -o finding-17.zip
+    """
 
 
 @evidence.command("export")
 @click.argument("finding_id")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
-@_store_option
 @handle_errors
-def evidence_export(finding_id, output, store):
-    """Write FINDING_ID's evidence (page bytes, texts, metadata, hashes) to a zip; print the manifest hash."""
+def evidence_export(finding_id, output):
+    """Write FINDING_ID's evidence (page bytes, texts, metadata, hashes) to a zip; print the manifest hash.
+
+    \b
+        reprintwatch evidence export 17 -o finding-17.zip
+    """
     from .evidence import export_bundle
 
-    settings = _settings()
-    with _open_store(settings) as store, LicenceRegistry(settings.store) as registry, _licensed_index(settings) as index:
-        result = export_bundle(store, finding_id, output, registry.list(), index)
+    settings = current_settings()
+    with _open_store(settings) as store, _licensed_index(settings) as index:
+        result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
 
@@ -238,7 +375,11 @@ def evidence_export(finding_id, output, store):
 @click.option("--expect", metavar="SHA256", help="The manifest hash printed at export; proves it is the same bundle.")
 @handle_errors
 def evidence_verify(bundle, expect):
-    """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not."""
+    """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not.
+
+    \b
+        reprintwatch evidence verify finding-17.zip --expect 3f5c…
+    """
     from .evidence import verify_bundle
 
     result = verify_bundle(bundle, expect)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Sequence
 
+from ..errors import LicensedIndexError
 from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, assess_all
 from .daily import CHART_DAYS, Group, Report, chart_data, day_range, finding_day, now_utc
 from .licences import Licence
@@ -59,7 +60,7 @@ def coverage_report(
     if index is not None:
         try:
             indexed = index.stats().outlets.get(outlet)
-        except Exception:  # stats are a nicety; a backend that cannot give them does not stop the report
+        except LicensedIndexError:  # stats are a nicety; a backend that cannot give them does not stop the report
             indexed = None
     extra_summary = {"articles_reprinted": len(groups)}
     if indexed is not None:

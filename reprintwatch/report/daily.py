@@ -136,12 +136,12 @@ def daily_report(
     day: _dt.date | None = None,
     chart_days: int = CHART_DAYS,
 ) -> Report:
-    """Findings created on ``day`` (default: today, UTC) from ``store`` (a FindingsStore), judged with
+    """Findings created on ``day`` (default: today, UTC) from ``store`` (a :class:`~reprintwatch.store.Store`), judged with
     ``licences``; licensed texts come from ``index`` when given. The chart covers ``chart_days`` days."""
     day = day or _dt.datetime.now(_dt.timezone.utc).date()
     next_day = (day + _dt.timedelta(days=1)).isoformat()
-    findings = store.list_findings(since=day.isoformat(), until=next_day)
-    recent = store.list_findings(since=(day - _dt.timedelta(days=chart_days - 1)).isoformat(), until=next_day)
+    findings = store.list_findings(since=day.isoformat(), before=next_day)
+    recent = store.list_findings(since=(day - _dt.timedelta(days=chart_days - 1)).isoformat(), before=next_day)
     assessments = assess_all(findings, licences, index)
     return Report(
         kind="daily",

@@ -144,14 +144,14 @@ def export_bundle(
     licences: Sequence[Licence] = (),
     index=None,
 ) -> ExportResult:
-    """Export finding ``finding_id`` from ``store`` (a FindingsStore) to the zip ``out_path``.
+    """Export finding ``finding_id`` from ``store`` (a :class:`~reprintwatch.store.Store`) to the zip ``out_path``.
 
     Refuses when the stored page no longer matches the SHA-256 recorded when it was fetched.
     """
     finding = store.get_finding(finding_id)
     if finding is None:
         raise BadInput(f"finding {finding_id}", "no such finding in the store")
-    evidence = store.evidence_row(finding.get("evidence_id"))
+    evidence = store.evidence(finding.get("evidence_id"))
     page = store.evidence_bytes(finding.get("evidence_id")) if evidence else None
     if page is not None and evidence.get("sha256") and sha256(page) != evidence["sha256"]:
         raise ReprintwatchError(

@@ -261,7 +261,8 @@ def finding_html(a: Assessment) -> str:
     licence_text = esc(a.decision.reason)
     if licence:
         licence_text = f"{esc(licence.describe())}<br>{licence_text}"
-    suspect_url = f.get("canonical_url") or f.get("url")
+    # link what was fetched (after redirects): the page's own canonical/og:url is a claim, and may be anything
+    suspect_url = f.get("final_url") or f.get("url")
     title = f.get("title") or "(untitled copy)"
     suspect_text = f.get("content") or ""
     licensed_text = a.licensed_text

@@ -4,8 +4,8 @@ A licence names a *reprinter* — a web site (domain), a WeChat account (name or
 whose articles it may use (``*`` for every outlet), an inclusive date range (open ends allowed) and a
 *scope*: ``may_reprint`` (verbatim, whole articles) or ``may_edit`` (may also excerpt or rework).
 
-Licences live in table ``licences`` of the findings store (``Settings.store``), next to the findings they
-decide. :func:`decide` is the pure part: given the licences and one reprint, is it covered, by which
+Licences live in table ``licences`` of the store (:class:`reprintwatch.store.Store`, ``Settings.store``),
+next to the findings they decide; :class:`Licence` is the store's record. :func:`decide` is the pure part: given the licences and one reprint, is it covered, by which
 licence, and if not, why not.
 """
 from __future__ import annotations
@@ -13,17 +13,17 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import sqlite3
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..encoding import decode_bytes, detect_encoding
-from ..errors import BadInput, ReprintwatchError
+from ..errors import BadInput
+from ..store import Licence
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
 
 KINDS = ("site", "wechat", "app")
@@ -35,46 +35,7 @@ ANY_OUTLET = "*"
 # headline plus four changed figures pass at 0.92.)
 VERBATIM_SIMILARITY = 0.9999
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS licences (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    reprinter_kind TEXT NOT NULL CHECK (reprinter_kind IN ('site', 'wechat', 'app')),
-    reprinter TEXT NOT NULL,
-    outlet TEXT NOT NULL,
-    valid_from TEXT,
-    valid_until TEXT,
-    scope TEXT NOT NULL CHECK (scope IN ('may_reprint', 'may_edit')),
-    note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    timezone TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS licences_outlet ON licences (outlet);
-"""
-
 CSV_COLUMNS = ("reprinter_kind", "reprinter", "outlet", "valid_from", "valid_until", "scope", "note", "timezone")
-
-
-@dataclass(frozen=True)
-class Licence:
-    id: int | None
-    reprinter_kind: str
-    reprinter: str
-    outlet: str
-    valid_from: str | None = None  # ISO date, inclusive
-    valid_until: str | None = None  # ISO date, inclusive
-    scope: str = "may_reprint"
-    note: str = ""
-    created_at: str | None = None
-    timezone: str = ""  # "" = China time (UTC+8); else an offset (+09:00) or an IANA name
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def describe(self) -> str:
-        dates = f"{self.valid_from or '…'} – {self.valid_until or '…'}"
-        if self.valid_from or self.valid_until:
-            dates += f" {self.timezone or 'China time'}"
-        return f"#{self.id} {self.reprinter_kind}:{self.reprinter} ← {self.outlet} ({self.scope}, {dates})"
 
 
 @dataclass(frozen=True)
@@ -515,86 +476,25 @@ def parse_csv(text: str, name: str = "licences.csv") -> list[Licence]:
     return licences
 
 
-# --------------------------------------------------------------------------- storage
+# --------------------------------------------------------------------------- files and lists
+# (the licences themselves are kept by the store: ``Store.add_licences`` / ``licences`` / ``remove_licences``)
 
 
-class LicenceRegistry:
-    """Licences in the store's SQLite file (``Settings.store``). Use as a context manager."""
+def read_csv_file(path) -> list[Licence]:
+    """Licences from a CSV file (the one charset module: UTF-8, else GB18030), validated by :func:`parse_csv`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(str(path), f"cannot read ({exc.strerror})") from None
+    return parse_csv(decode_bytes(raw, detect_encoding(raw), str(path)), str(path))
 
-    def __init__(self, path, create: bool = True):
-        self.path = Path(path)
-        if not create and not self.path.exists():
-            raise ReprintwatchError(f"{self.path}: no store here (set --store or REPRINTWATCH_STORE)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(str(self.path), timeout=30)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.executescript(SCHEMA)
-            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(licences)")}
-            if "timezone" not in columns:  # a store made before licences had a time zone
-                with self.conn:
-                    self.conn.execute("ALTER TABLE licences ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
-        except sqlite3.DatabaseError as exc:
-            raise ReprintwatchError(f"{self.path}: cannot open the store as SQLite ({exc})") from None
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @staticmethod
-    def _from_row(row: sqlite3.Row) -> Licence:
-        return Licence(**{k: row[k] for k in row.keys()})
-
-    def add(self, licence: Licence) -> Licence:
-        return self.add_many([licence])[0]
-
-    def add_many(self, licences: Sequence[Licence]) -> list[Licence]:
-        """Insert all or none."""
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-        added = []
-        with self.conn:
-            for lic in licences:
-                cur = self.conn.execute(
-                    "INSERT INTO licences (reprinter_kind, reprinter, outlet, valid_from, valid_until, scope, note,"
-                    " created_at, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (lic.reprinter_kind, lic.reprinter, lic.outlet, lic.valid_from, lic.valid_until, lic.scope,
-                     lic.note, now, lic.timezone or ""),
-                )
-                added.append(Licence(**{**lic.to_dict(), "id": cur.lastrowid, "created_at": now}))
-        return added
-
-    def import_csv(self, path) -> list[Licence]:
-        path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise BadInput(str(path), f"cannot read ({exc.strerror})") from None
-        text = decode_bytes(raw, detect_encoding(raw), str(path))  # the one charset module: UTF-8, else GB18030
-        return self.add_many(parse_csv(text, str(path)))
-
-    def list(self, outlet: str | None = None, reprinter: str | None = None) -> list[Licence]:
-        rows = self.conn.execute("SELECT * FROM licences ORDER BY id").fetchall()
-        found = [self._from_row(r) for r in rows]
-        if outlet:
-            found = [lic for lic in found if outlet_matches(lic, outlet)]
-        if reprinter:
-            found = [lic for lic in found if fold(lic.reprinter) == fold(reprinter)]
-        return found
-
-    def get(self, licence_id: int) -> Licence | None:
-        row = self.conn.execute("SELECT * FROM licences WHERE id = ?", (licence_id,)).fetchone()
-        return self._from_row(row) if row else None
-
-    def remove(self, licence_ids: Iterable[int]) -> list[int]:
-        """Delete licences; returns the ids that existed."""
-        removed = []
-        with self.conn:
-            for licence_id in licence_ids:
-                if self.conn.execute("DELETE FROM licences WHERE id = ?", (int(licence_id),)).rowcount:
-                    removed.append(int(licence_id))
-        return removed
+def select(licences: Iterable[Licence], outlet: str | None = None, reprinter: str | None = None) -> list[Licence]:
+    """The licences that cover ``outlet`` (``*`` licences included) and name ``reprinter``."""
+    found = list(licences)
+    if outlet:
+        found = [lic for lic in found if outlet_matches(lic, outlet)]
+    if reprinter:
+        found = [lic for lic in found if fold(lic.reprinter) == fold(reprinter)]
+    return found

@@ -1,11 +1,10 @@
 """Reports as CSV (one row a finding) and JSON (the report's data); HTML is in ``html.py``."""
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
 
+from ..output import CsvWriter, terminal_safe
 from .daily import Report
 
 FORMATS = ("html", "csv", "json", "text")
@@ -19,16 +18,9 @@ CSV_FIELDS = (
 )
 
 
-def _csv_safe(value) -> str:
-    """Text for a spreadsheet cell: a leading = + - @ would be read as a formula, so prefix a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def render_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
+    writer = CsvWriter(out, CSV_FIELDS)
     for group in report.groups:
         for a in group.assessments:
             d = a.to_dict()
@@ -45,20 +37,12 @@ def render_csv(report: Report) -> str:
                 "suspect_coverage": f"{a.finding.get('suspect_coverage', 0):.3f}",
                 "authorised": "true" if a.authorised else "false",
             }
-            writer.writerow([_csv_safe(row.get(name)) for name in CSV_FIELDS])
+            writer.write(row)
     return out.getvalue()
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
-
-
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
-
-
-def _plain(line: str) -> str:
-    """One terminal line: page text may carry ANSI escapes or bidi overrides; they become spaces."""
-    return _CONTROL_RE.sub(" ", line)
 
 
 def render_text(report: Report) -> str:
@@ -95,7 +79,7 @@ def render_text(report: Report) -> str:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
     if not report.groups:
         lines.append("No findings.")
-    return "\n".join(_plain(line) for line in lines) + "\n"
+    return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"
 
 
 def render(report: Report, fmt: str) -> str:
