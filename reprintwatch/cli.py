@@ -195,21 +195,22 @@ def index_delete(ids):
 def index_migrate():
     """Upgrade an index built by an older reprintwatch to the current layout.
 
-    Elasticsearch: builds a new index beside the old one from the stored signatures and
-    texts, then swaps the alias (--es-index) to it in one step; checks keep working on the
-    old index meanwhile. Both backends: an index made before the rewrite (洗稿) sketch gets
-    its rewrite keys from the stored texts. Safe to rerun.
+    SQLite (schema 1 → 2): band keys are rebuilt in place from the stored signatures, in one
+    transaction. Elasticsearch: a new index is built beside the old one from the stored
+    signatures, then the alias (--es-index) is swapped to it in one step; checks keep working
+    on the old index meanwhile. Both: an index made before the rewrite (洗稿) sketch gets its
+    rewrite keys from the stored texts. Safe to rerun.
 
     \b
-        reprintwatch --backend elasticsearch --es-index reprintwatch index migrate
         reprintwatch --db licensed.db index migrate
+        reprintwatch --backend elasticsearch --es-index reprintwatch index migrate
     """
     settings = current_settings()
-    if settings.backend != "elasticsearch":
+    if settings.backend == "sqlite":
         from .index.sqlite import SQLiteIndex
 
         n = SQLiteIndex.migrate(settings.db)
-        click.echo(f"Added rewrite keys to {n:,} articles in {settings.db}." if n else f"{settings.db} is up to date.")
+        click.echo(f"Migrated {n:,} articles in {settings.db}." if n else f"{settings.db} is up to date.")
         return
     from .index.elasticsearch import ElasticsearchIndex
 
@@ -299,8 +300,10 @@ def check(source, fmt, include_all, encoding):
               help="Input encoding: auto (UTF-8, else GB18030) or a codec name.")
 @click.option("--strict", is_flag=True, help="Fail at the first bad line instead of skipping it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes checking in parallel [default: every core]. The output is the same, in input order.")
 @handle_errors
-def scan(file, fmt, output, include_all, encoding, strict, progress):
+def scan(file, fmt, output, include_all, encoding, strict, progress, jobs):
     """Check every article of a JSONL FILE against the licensed index.
 
     The input uses the same schema as `index add`. Bad lines are reported on stderr with
@@ -310,6 +313,7 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
         reprintwatch scan suspects.jsonl
         reprintwatch scan suspects.jsonl --format jsonl -o results.jsonl
         reprintwatch scan suspects.jsonl --format csv > results.csv
+        reprintwatch scan big.jsonl --jobs 2 --format jsonl -o results.jsonl
     """
     settings = current_settings()
     checked = found = 0
@@ -318,7 +322,8 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
         detector = detector_for(idx, settings)
         writer = ResultWriter(out, fmt, include_all)
         with _progress(file, progress, f"scanning {file}") as bar:
-            for result in detector.scan(_read_articles(file, encoding, strict, settings, bar, skipped)):
+            articles = _read_articles(file, encoding, strict, settings, bar, skipped)
+            for result in detector.check_many(articles, jobs=jobs):
                 writer.write(result)
                 checked += 1
                 found += bool(result.reprints)
@@ -335,9 +340,9 @@ def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages; every command then gets the
     global options."""
     from .ingest.cli import extract, ingest
-    from .report.cli import coverage_alias, evidence, findings, licence, report
+    from .report.cli import coverage_alias, evidence, findings, licence, report, serve
 
-    for command in (ingest, findings, extract, licence, report, evidence):
+    for command in (ingest, findings, extract, licence, report, evidence, serve):
         cli.add_command(command)
     cli.add_command(coverage_alias, "coverage")
     add_global_options(cli)
