@@ -231,3 +231,28 @@ def test_extract_text_output_is_terminal_safe():
     page = CORPUS["news-banner-h1-text-time"].page.replace("晚稻示范片亩产创新高</h2>", "晚稻示范片\x1b]8;;evil\x07亩产\u202e创新高</h2>")
     out = CliRunner().invoke(cli, ["extract", "-"], input=page).output
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+@pytest.mark.parametrize("tag, title", [
+    ('<meta property="og:title" content="他说"不"之后的三年" />', '他说"不"之后的三年'),
+    ('<meta content="他说"不"之后" property="og:title">', '他说"不"之后'),
+    ("<meta property='og:title' content='一个标题'/>", "一个标题"),
+    ('<meta property="og:title" content="' + 'a="b" ' * 16000 + ' x>', ""),  # hostile: given up, not hung on
+])
+def test_broken_og_title_attributes_are_read_as_written(tag, title):
+    from reprintwatch.ingest.extract import _raw_og_title
+
+    assert _raw_og_title(tag) == title
+
+
+@pytest.mark.parametrize("head, outlet", [
+    ('<meta property="og:site_name" content="东湖网">', "东湖网"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "西岭融媒"}}</script>', "西岭融媒"),
+    ('<link rel="canonical" href="https://www.nangang.example.org/a/1.html">', "www.nangang.example.org"),
+    ("", ""),
+])
+def test_outlet_of_a_saved_page_from_its_metadata(head, outlet):
+    body = "".join(f"<p>{line}</p>" for line in CORPUS["news-saved-publisher"].truth["content"].split("\n"))
+    page = f"<html><head><title>石门镇建成烘干中心</title>{head}</head><body><h1>石门镇建成烘干中心</h1>{body}</body></html>"
+    e = extract_page(page, "")
+    assert e.status == "ok" and outlet_of(e, "") == outlet

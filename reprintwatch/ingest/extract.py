@@ -437,10 +437,19 @@ def _raw_og_title(page: str) -> str:
     if not match:
         return ""
     tag = match.group(0)
-    inner = re.search(r"""content\s*=\s*(["'])(.*)\1\s*(?:[a-zA-Z:-]+\s*=\s*(["'])[^"']*\3\s*)*/?\s*>$""", tag, re.S)
-    if not inner:
-        inner = re.search(r"""content\s*=\s*(["'])(.*?)\1""", tag, re.S)
-    return _clean_inline(_html.unescape(inner.group(2))) if inner else ""
+    start = re.search(r"""content\s*=\s*(["'])""", tag)
+    if not start or len(tag) > 4000:  # a real og:title tag is short; a huge one is not worth reading
+        return ""
+    quote, rest = start.group(1), tag[start.end():]
+    rest = re.sub(r"\s*/?\s*>$", "", rest)
+    for _ in range(6):  # well-formed attributes after the content (content="…" property="og:title")
+        trailing = re.search(r"""\s+[a-zA-Z:-]+\s*=\s*["'][^"'<>]*["']$""", rest)
+        if not trailing or rest[:trailing.start()].rstrip()[-1:] != quote:
+            break
+        rest = rest[:trailing.start()].rstrip()
+    if not rest.endswith(quote):
+        return ""
+    return _clean_inline(_html.unescape(rest[:-1]))
 
 
 def _title(page: str, tree, ld: dict, site_name: str) -> str:
