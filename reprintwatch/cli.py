@@ -339,9 +339,9 @@ def _register_commands() -> None:
     """The ingestion and reporting commands live beside their packages; every command then gets the
     global options."""
     from .ingest.cli import extract, ingest
-    from .report.cli import coverage_alias, evidence, findings, licence, report
+    from .report.cli import coverage_alias, evidence, findings, licence, report, serve
 
-    for command in (ingest, findings, extract, licence, report, evidence):
+    for command in (ingest, findings, extract, licence, report, evidence, serve):
         cli.add_command(command)
     cli.add_command(coverage_alias, "coverage")
     add_global_options(cli)

@@ -59,12 +59,19 @@ def csv_cell(value) -> str:
     return _FORMULA_LINE.sub(r"\1'", text)
 
 
+BOM = "\ufeff"
+
+
 class CsvWriter:
     """Rows of ``fields`` (dicts or sequences) to ``out``, every cell through :func:`csv_cell`."""
 
-    def __init__(self, out: TextIO, fields: Sequence[str], header: bool = True):
+    def __init__(self, out: TextIO, fields: Sequence[str], header: bool = True, bom: bool = False):
+        """``bom``: start with a UTF-8 byte-order mark — Excel on Chinese Windows reads a CSV without one as
+        GBK and garbles the UTF-8 text (``--excel``)."""
         self.fields = tuple(fields)
         self._writer = csv.writer(out, lineterminator="\n")
+        if bom:
+            out.write(BOM)
         if header:
             self._writer.writerow(self.fields)
 

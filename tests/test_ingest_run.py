@@ -113,10 +113,10 @@ def test_findings_list_formats(site, env):
     finding = json.loads(lines[0])
     assert finding["licensed_id"] == "dh-0001" and finding["platform"] == "wechat" and finding["passages"]
     csv_out = run(["findings", "list", "--format", "csv", "--verdict", "full_reprint"]).output.splitlines()
-    assert csv_out[0].startswith("finding_id,created_at,verdict")
+    assert csv_out[0].startswith("group,finding_id,status,authorised")  # the reports' CSV: triage included
     assert run(["findings", "list", "--since", "2000-01-01", "--until", "2000-12-31", "--format", "json"]).output == ""
     bad = run(["findings", "list", "--since", "not-a-date"])
-    assert bad.exit_code == 1 and "--since" in bad.output
+    assert bad.exit_code == 2 and "--since" in bad.output  # a usage error, like report daily --date
 
 
 def test_bad_feeds_and_sources_are_logged_and_lose_nothing(site, env):

@@ -113,11 +113,18 @@ def test_html_side_by_side_highlights_copied_passages(daily, sample):
     assert "Evidence SHA-256" in facts
 
 
-def test_html_groups_table_lists_every_reprinter(daily):
+def test_html_summary_first_then_a_section_per_reprinter(daily):
     tree = lxml.html.document_fromstring(render(daily, "html"))
-    rows = tree.xpath("//table[@class='groups']/tbody/tr")
-    assert [r.xpath("td")[0].text_content() for r in rows] == [g.label for g in daily.groups]
-    assert len(tree.xpath("//article[contains(@class,'finding')]")) == 7
+    who = tree.xpath("//h3[.='Who copied most']/following-sibling::table[1]/tbody/tr")
+    assert [r.xpath("td")[0].text_content() for r in who] == [g.label for g in daily.groups]
+    # each name links to its section of the findings table
+    assert [r.xpath("td/a/@href")[0] for r in who] == [f"#g{i}" for i in range(1, len(daily.groups) + 1)]
+    assert [s.xpath("h3")[0].text_content() for s in tree.xpath("//section[@class='grp']")] == [g.label for g in daily.groups]
+    assert len(tree.xpath("//tr[contains(@class,'finding-row')]")) == 7
+    # a small report carries the side-by-side texts in collapsed <details>
+    assert len(tree.xpath("//details[not(@open)]//article[contains(@class,'finding')]")) == 7
+    headline = tree.xpath("//p[contains(@class,'headline')]")[0].text_content()
+    assert headline.startswith("5 of 7 findings are unauthorised") and daily.groups[0].label in headline
 
 
 def test_json_and_csv_through_the_cli(run, tmp_path):

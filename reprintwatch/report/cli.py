@@ -16,6 +16,7 @@ import click
 
 from ..cliutils import InputFile, current_settings, handle_errors, write_output
 from ..config import Settings
+from ..errors import BadInput
 from ..output import CsvWriter, one_line
 from ..store import Store
 from .licences import KINDS, SCOPES, make_licence
@@ -51,6 +52,63 @@ def _report_format(fmt: str | None, output) -> str:
     return fmt
 
 
+def filter_options(outlet: bool = True, dates: str = "found"):
+    """The filter options ``report daily``, ``report coverage`` and ``findings list`` share (one
+    :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
+    finding was made (``found``) or the licensed article's publish day (``article``)."""
+    from .assess import STATUSES
+    from .filters import VERDICTS
+
+    day_what = "found" if dates == "found" else "published (the licensed article)"
+    options = [
+        click.option("--reprinter", multiple=True, metavar="NAME",
+                     help="Only copies by this reprinter: WeChat account, site or domain (repeatable)."),
+        click.option("--platform", multiple=True, metavar="NAME",
+                     help="Only this platform, read from the copy's URL: wechat, web, feed, toutiao… (repeatable)."),
+        click.option("--verdict", multiple=True, type=click.Choice(VERDICTS), help="Only this verdict (repeatable)."),
+        click.option("--status", multiple=True, type=click.Choice(STATUSES), help="Only this licence status (repeatable)."),
+        click.option("--authorised/--unauthorised", "authorised", default=None,
+                     help="Only copies a licence covers / does not cover."),
+        click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
+        click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
+        click.option("--top", type=click.IntRange(1), metavar="N",
+                     help="Only the N reprinters (coverage: articles) with most unauthorised copies."),
+    ]
+    if outlet:
+        options.insert(0, click.option("--outlet", "outlets", multiple=True, metavar="NAME",
+                                       help="Only findings against this licensed outlet (repeatable)."))
+
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), authorised=None, since=None,
+                until=None, top=None, dates="found"):
+    from .filters import Filter
+
+    return Filter(outlet=outlets, reprinter=reprinter, platform=platform, verdict=verdict, status=status,
+                  authorised=authorised, since=since, until=until, top=top, date_field=dates)
+
+
+def _emit(rep, fmt: str, output, excel: bool) -> None:
+    """The report to ``output`` (HTML into a file: plus a page per finding for a big report) or stdout."""
+    if fmt == "html" and output not in (None, "-"):
+        from .html import write_html
+
+        written = write_html(rep, Path(output))
+        extra = f" and {len(written) - 1:,} finding page(s) in {written[1].parent}" if len(written) > 1 else ""
+        click.echo(f"Wrote {output}{extra}", err=True)
+        return
+    write_output(render(rep, fmt, excel=excel), output)
+
+
+_excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+
+
 # --- findings ---
 
 VERDICT_CHOICES = ("full_reprint", "partial_reprint")
@@ -73,76 +131,56 @@ FINDING_COLUMNS = (
 
 
 @findings.command("list")
-@click.option("--since", help="Found on or after this date/datetime (ISO 8601, UTC).")
-@click.option("--until", help="Found on or before this date/datetime (a bare date includes the whole day).")
-@click.option("--outlet", help="Only findings against this licensed outlet.")
-@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@filter_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
 @handle_errors
-def findings_list(since, until, outlet, verdict, fmt):
-    """List findings (suspect → licensed article), oldest first.
+def findings_list(fmt, excel, **filters):
+    """List findings (suspect → licensed article) with their triage, oldest first; the fresh triage is
+    kept in the store.
 
     \b
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
-        reprintwatch findings list --verdict full_reprint --format csv > findings.csv
+        reprintwatch findings list --unauthorised --platform wechat --top 5
+        reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
     """
-    import dataclasses
+    from .daily import select
+    from .render import write_csv
 
-    from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
-
+    flt = make_filter(**filters)
     settings = current_settings()
-    with Store(settings.store, create=False) as db:
-        rows = db.list_findings(since=since, until=until, outlet=outlet, verdict=verdict)
-        fresh = _triage(settings, db, [row.finding_id for row in rows]) if rows else {}
-    if fresh:
-        rows = [dataclasses.replace(row, triage=fresh.get(row.finding_id, row.triage)) for row in rows]
+    with Store(settings.store, create=False) as db, _licensed_index(settings) as index:
+        assessments = select(db, db.licences(), index, flt)
+        triages = {a.finding["finding_id"]: a.triage() for a in assessments}
+        db.record_triage(triages.items())  # kept with each finding, for the reports and dossiers
     if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(row.to_dict(content=False), ensure_ascii=False))
+        for a in assessments:
+            row = dict(a.finding)
+            row.pop("content", None)
+            click.echo(json.dumps({**row, "triage": triages[row["finding_id"]]}, ensure_ascii=False, default=str))
         return
     if fmt == "csv":
         buf = io.StringIO()
-        writer = CsvWriter(buf, FINDING_COLUMNS + TRIAGE_CSV_COLUMNS)
-        for row in rows:
-            writer.write({**row, **triage_csv_row(row.triage or {})})
+        write_csv(buf, ((a, a.reprinter.label()) for a in assessments), excel=excel)
         click.echo(buf.getvalue(), nl=False)
         return
-    if not rows:
+    if not assessments:
         click.echo("No findings.", err=True)
         return
-    for row in rows:
+    for a in assessments:
+        row = a.finding
+        triage = triages[row["finding_id"]]
         click.echo(
-            f"#{row.finding_id}  {row.created_at}  {row.verdict:<15} sim {row.similarity:.2f}  "
-            f"covers {row.licensed_coverage:.0%} of {one_line(row.licensed_outlet) or '?'} {one_line(row.licensed_id)}"
+            f"#{row['finding_id']}  {row['created_at']}  {a.status:<15} {row['verdict']:<15} sim {row['similarity']:.2f}  "
+            f"covers {row['licensed_coverage']:.0%} of {one_line(row['licensed_outlet']) or '?'} {one_line(row['licensed_id'])}"
         )
-        who = one_line(row.account or row.site)
-        click.echo(f"      {row.platform}:{who}  {one_line(row.title, 80)}  {one_line(row.url)}")
-        triage = row.triage
-        if triage:
-            click.echo(f"      {one_line(triage.get('status'))}: {one_line(triage.get('licence_reason'), 160)}")
-            click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
-            if triage.get("contradiction"):
-                click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
-    click.echo(f"{len(rows)} finding{'s' if len(rows) != 1 else ''}.", err=True)
-
-
-def _triage(settings: Settings, db: Store, finding_ids) -> dict:
-    """Triage ``finding_ids`` against the current licences and keep it in the store; ``{}`` (the triage
-    stored earlier is shown) when the licensed index cannot be opened for the licensed texts."""
-    from ..errors import LicensedIndexError
-    from ..index import open_index
-    from .assess import triage_findings
-
-    try:
-        index = open_index(settings)
-    except LicensedIndexError as exc:
-        click.echo(f"Warning: licensed index unavailable ({one_line(exc)}); showing the triage stored earlier.",
-                   err=True)
-        return {}
-    try:
-        return triage_findings(db, db.licences(), index, finding_ids)
-    finally:
-        index.close()
+        who = one_line(row.get("account") or row.get("site") or a.reprinter.label())
+        click.echo(f"      {row['platform']}:{who}  {one_line(row.get('title'), 80)}  {one_line(row.get('url'))}")
+        click.echo(f"      {one_line(triage.get('status'))}: {one_line(triage.get('licence_reason'), 160)}")
+        click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
+        if triage.get("contradiction"):
+            click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+    click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
 # --- licence ----------------------------------------------------------------------------------------------
@@ -274,57 +312,64 @@ def report():
 
 @report.command("daily")
 @click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
+@filter_options()
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="html (default into a file or pipe), text (default on a terminal), csv or json.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
+@_excel_option
 @handle_errors
-def report_daily(day, fmt, output):
-    """Findings of one day, judged against the licences and grouped by who copied.
+def report_daily(day, fmt, output, excel, **filters):
+    """Findings of one day (or --since/--until), judged against the licences, summarised, grouped by who copied.
 
     Needs the licensed index (--db or Elasticsearch): without its texts stripped datelines and
     bylines would go uncounted, so the report fails (exit 3) instead.
 
     \b
         reprintwatch report daily --date 2026-11-02 -o report.html
-        reprintwatch report daily --format text
+        reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
+        reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
     """
     from .daily import daily_report
 
+    flt = make_filter(**filters)
     settings = current_settings()
     fmt = _report_format(fmt, output)
     with _open_store(settings) as store, _licensed_index(settings) as index:
-        rep = daily_report(store, store.licences(), index, day)
-    write_output(render(rep, fmt), output)
+        rep = daily_report(store, store.licences(), index, day, flt=flt)
+    _emit(rep, fmt, output, excel)
 
 
 def _coverage_params(func):
+    func = _excel_option(func)
     func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Write here instead of stdout.")(func)
+                        help="Write here instead of stdout (HTML: plus a page per finding for big reports).")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS),
                         help="html (default into a file or pipe), text (default on a terminal), csv or json.")(func)
-    func = click.option("--since", callback=_date, metavar="DATE", help="Only articles published on or after this day.")(func)
+    func = filter_options(outlet=False, dates="article")(func)
     return click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")(func)
 
 
 @report.command("coverage")
 @_coverage_params
 @handle_errors
-def coverage(outlet, since, fmt, output):
-    """Where one outlet's articles were reprinted, and whether that was authorised.
+def coverage(outlet, fmt, output, excel, **filters):
+    """Where one outlet's articles were reprinted (most-copied first), and whether that was authorised.
 
-    Needs the licensed index, as `report daily` does.
+    Needs the licensed index, as `report daily` does. --since/--until are the articles' publish days.
 
     \b
         reprintwatch report coverage --outlet 新华社 --since 2026-10-01 -o coverage.html
-        reprintwatch report coverage --outlet 新华社 --format text
+        reprintwatch report coverage --outlet 新华社 --unauthorised --top 10 --format text
     """
     from .coverage import coverage_report
 
+    flt = make_filter(**filters, dates="article")
     settings = current_settings()
     fmt = _report_format(fmt, output)
     with _open_store(settings) as store, _licensed_index(settings) as index:
-        rep = coverage_report(store, store.licences(), outlet, index, since)
-    write_output(render(rep, fmt), output)
+        rep = coverage_report(store, store.licences(), outlet, index, flt=flt)
+    _emit(rep, fmt, output, excel)
 
 
 @click.command("coverage", hidden=True)
@@ -337,6 +382,32 @@ def coverage_alias(ctx, **kwargs):
         reprintwatch coverage --outlet 新华社 --format text
     """
     ctx.invoke(coverage, **kwargs)
+
+
+# --- serve ------------------------------------------------------------------------------------------------
+
+
+@click.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port). Only 127.0.0.1 is ever bound.")
+@click.option("--page-size", type=click.IntRange(10, 5000), default=200, show_default=True, help="Findings a page.")
+@handle_errors
+def serve(port, page_size):
+    """A read-only web view of the findings store on http://127.0.0.1:PORT/: browse, filter and sort findings,
+    open one side by side, download CSV/JSON, see an outlet's coverage.
+
+    \b
+        reprintwatch --store /srv/reprintwatch/store.db serve --port 8765
+        # then open http://127.0.0.1:8765/?outlet=江南日报&authorised=no
+    """
+    from .serve import serve as run_server
+
+    settings = current_settings()
+    try:
+        run_server(settings, port, page_size, open_index=_licensed_index,
+                   ready=lambda url: click.echo(f"Serving {url} (read-only; Ctrl-C to stop)", err=True))
+    except OSError as exc:
+        raise BadInput(f"127.0.0.1:{port}", f"cannot listen: {exc.strerror or exc}") from None
 
 
 # --- evidence ---------------------------------------------------------------------------------------------

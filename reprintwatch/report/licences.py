@@ -61,7 +61,8 @@ class Reprinter:
         wechat = is_wechat_page(url)
         biz = (row.get("biz") or "").strip() if wechat else ""
         return cls(
-            platform=row.get("platform") or "",
+            # how the record reached us (the reports read the platform from the URL and keep this apart)
+            platform=row.get("source_platform") or row.get("platform") or "",
             site=row.get("site") or "",
             account=row.get("account") or "",  # a WeChat licence uses it only on a WeChat page
             url=url,
@@ -89,8 +90,9 @@ class Reprinter:
         """What the reports group by: the WeChat account, else the fetched host as served, else the source."""
         if self.on_wechat and (self.account or self.wechat_biz):
             return f"微信公众号 {self.account or self.wechat_biz}"
-        if self.platform == "local" and (self.account or self.source):
-            return self.account or self.source  # records the user supplied name their publisher
+        if self.platform == "local" and self.account:
+            return self.account  # records the user supplied name their publisher
+        # (a local export without one is labelled by each copy's host, not lumped under the source's name)
         try:
             served = (urlsplit(self.url).hostname or "") if host_of(self.url) else ""
         except ValueError:

@@ -4,40 +4,46 @@ from __future__ import annotations
 import io
 import json
 
-from ..output import CsvWriter, terminal_safe
+from ..output import BOM, CsvWriter, terminal_safe  # noqa: F401 - BOM is part of this module's face
+from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from .daily import Report
 
 FORMATS = ("html", "csv", "json", "text")
 
-CSV_FIELDS = (
-    "group", "finding_id", "status", "authorised", "licence_id", "licence_reason", "attribution",
-    "credited_outlets", "stripped", "first_publication", "platform", "reprinter", "suspect_url", "suspect_title",
-    "suspect_published_at", "licensed_id", "licensed_outlet", "licensed_title", "licensed_url",
-    "licensed_published_at", "verdict", "similarity", "licensed_coverage", "suspect_coverage", "passages",
-    "evidence_sha256", "created_at",
+# one row a finding: its triage (the columns ``Assessment.triage`` flattens), then the finding itself
+CSV_FIELDS = ("group", "finding_id") + TRIAGE_CSV_COLUMNS + (
+    "credited_outlets", "platform", "suspect_title", "suspect_published_at", "licensed_id", "licensed_outlet",
+    "licensed_title", "licensed_url", "licensed_published_at", "verdict", "similarity", "licensed_coverage",
+    "suspect_coverage", "passages", "evidence_sha256", "created_at",
 )
 
 
-def render_csv(report: Report) -> str:
+def csv_row(a, group: str = "") -> dict:
+    """One finding with its triage, as a CSV row (the writer makes every cell formula-safe)."""
+    d = a.to_dict()
+    return {
+        **d,
+        **triage_csv_row(a.triage()),
+        "group": group,
+        "credited_outlets": "|".join(a.attribution.credited_outlets),
+        "passages": len(d["passages"] or []),
+        "similarity": f"{float(a.finding.get('similarity') or 0):.3f}",
+        "licensed_coverage": f"{float(a.finding.get('licensed_coverage') or 0):.3f}",
+        "suspect_coverage": f"{float(a.finding.get('suspect_coverage') or 0):.3f}",
+    }
+
+
+def write_csv(out, rows, excel: bool = False) -> None:
+    """Write a header and ``(assessment, group)`` rows to the text stream ``out`` through the one CSV
+    writer (:class:`reprintwatch.output.CsvWriter`); ``excel`` starts with a UTF-8 byte-order mark."""
+    writer = CsvWriter(out, CSV_FIELDS, bom=excel)
+    for a, group in rows:
+        writer.write(csv_row(a, group))
+
+
+def render_csv(report: Report, excel: bool = False) -> str:
     out = io.StringIO()
-    writer = CsvWriter(out, CSV_FIELDS)
-    for group in report.groups:
-        for a in group.assessments:
-            d = a.to_dict()
-            row = {
-                **d,
-                "group": group.label,
-                "licence_id": d["licence"]["id"] if d["licence"] else "",
-                "attribution": a.attribution.status,
-                "credited_outlets": "|".join(a.attribution.credited_outlets),
-                "stripped": "|".join(a.attribution.stripped),
-                "passages": len(d["passages"] or []),
-                "similarity": f"{a.finding.get('similarity', 0):.3f}",
-                "licensed_coverage": f"{a.finding.get('licensed_coverage', 0):.3f}",
-                "suspect_coverage": f"{a.finding.get('suspect_coverage', 0):.3f}",
-                "authorised": "true" if a.authorised else "false",
-            }
-            writer.write(row)
+    write_csv(out, ((a, g.label) for g in report.groups for a in g.assessments), excel)
     return out.getvalue()
 
 
@@ -48,8 +54,10 @@ def render_json(report: Report) -> str:
 def render_text(report: Report) -> str:
     """A terminal summary: counts, then one line per finding under its group."""
     s = report.summary
-    lines = [
-        report.title,
+    lines = [report.title]
+    if report.filter.active:
+        lines.append(f"Filter: {report.filter.describe()}")
+    lines += [
         f"{s['findings']} findings: {s['unauthorised']} unauthorised, {s['authorised']} authorised, "
         f"{s['published_first']} published before the licensed article; of the unauthorised, "
         f"{s['unauthorised_crediting_licensed_outlet']} credit the licensed outlet and "
@@ -57,6 +65,12 @@ def render_text(report: Report) -> str:
         f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
         + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
+    if s["findings"] and report.kind == "daily":
+        top = s["most_copies"]
+        lines.append(
+            f"Most copies: {top['name']} ({top['platform']}) with {top['findings']}, {top['unauthorised']} unauthorised, "
+            f"{top['authorised']} authorised."
+        )
     if "articles_reprinted" in s:
         indexed = f" of {s['articles_in_index']} in the licensed index" if "articles_in_index" in s else ""
         lines.append(f"{s['articles_reprinted']} article(s) reprinted{indexed}.")
@@ -82,13 +96,15 @@ def render_text(report: Report) -> str:
     return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, excel: bool = False) -> str:
+    """The report as one string (HTML: side-by-side texts inline up to ``html.INLINE_LIMIT`` findings,
+    else left out — :func:`reprintwatch.report.html.write_html` writes a page per finding)."""
     if fmt == "html":
         from .html import render_html
 
         return render_html(report)
     if fmt == "csv":
-        return render_csv(report)
+        return render_csv(report, excel)
     if fmt == "json":
         return render_json(report)
     if fmt == "text":

@@ -1,0 +1,323 @@
+"""Which findings a report shows: one filter for ``report daily``, ``coverage``, ``findings list`` and
+``serve``, the platform read from the copy's URL, and the ``--top N`` cut.
+
+A :class:`Filter` is plain data (built from CLI options or from a web query string by
+:meth:`Filter.from_mapping`); :func:`apply` keeps the assessments it matches. Everything here is pure.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from typing import Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from ..errors import BadInput
+from .licences import is_wechat_page
+
+VERDICTS = ("full_reprint", "partial_reprint")
+
+# Where a copy was published, from its URL's host: a WeChat article is WeChat whether it came from a
+# crawl, a feed, a JSONL export or a WARC (issue 13: 7,561 JSONL copies of mp.weixin.qq.com pages were
+# all charted as "local"). WeChat is what the licence check calls WeChat (licences.is_wechat_page: the
+# host exactly); the self-media hosts below match themselves and their subdomains.
+PLATFORM_HOSTS = {
+    "toutiao.com": "toutiao",
+    "baijiahao.baidu.com": "baijiahao",
+    "weibo.com": "weibo",
+    "weibo.cn": "weibo",
+}
+
+
+def _fold(value) -> str:
+    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
+
+
+def platform_from_url(url: str | None, stored: str | None = None) -> str:
+    """The platform a copy was published on. Known hosts (:data:`PLATFORM_HOSTS`) win over the stored
+    value (which says how the copy reached us); any other http(s) page from a local file or archive is
+    ``web``; without a URL the stored value stands.
+
+    >>> platform_from_url("https://mp.weixin.qq.com/s?__biz=MzA5&mid=1", "local")
+    'wechat'
+    >>> platform_from_url("https://news.example/a/1.html", "local"), platform_from_url("", "local")
+    ('web', 'local')
+    """
+    stored = stored or "unknown"
+    try:
+        parts = urlsplit(str(url or "").strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return stored
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return stored
+    if is_wechat_page(str(url)):
+        return "wechat"
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        known = PLATFORM_HOSTS.get(".".join(labels[i:]))
+        if known:
+            return known
+    return "web" if stored in ("local", "unknown", "") else stored
+
+
+def with_platform(finding: dict) -> dict:
+    """``finding`` with ``platform`` read from its URL (the stored value kept as ``source_platform``)."""
+    url = finding.get("canonical_url") or finding.get("url") or finding.get("suspect_url")
+    platform = platform_from_url(url, finding.get("platform"))
+    if platform == finding.get("platform"):
+        return finding
+    return {**finding, "platform": platform, "source_platform": finding.get("platform")}
+
+
+def finding_day(finding: Mapping) -> str:
+    """The UTC day a finding was made (``YYYY-MM-DD``), or ``unknown``."""
+    return (finding.get("created_at") or "")[:10] or "unknown"
+
+
+def article_day(finding: Mapping) -> str:
+    """The licensed article's publish day, or the day of the finding when that is unknown."""
+    return (finding.get("licensed_published_at") or finding.get("created_at") or "")[:10]
+
+
+def _day(value, where: str) -> _dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise BadInput(where, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    return tuple(v.strip() for v in value if v and v.strip())
+
+
+_TRUE = {"1", "true", "yes", "y", "authorised", "authorized", "on"}
+_FALSE = {"0", "false", "no", "n", "unauthorised", "unauthorized", "off"}
+
+
+def _bool(value, where: str) -> bool | None:
+    if value in (None, "", "any"):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise BadInput(where, f"expected yes or no, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What to keep. Empty fields keep everything; several values in one field are alternatives.
+
+    * ``outlet``: the licensed article's outlet (case and width folded);
+    * ``reprinter``: who copied — the report's label (``微信公众号 X``), the account, the site or the URL's
+      host (a domain also matches its subdomains);
+    * ``platform``: as read from the URL (:func:`platform_from_url`);
+    * ``verdict``: ``full_reprint`` / ``partial_reprint``;
+    * ``status``: ``unauthorised`` / ``authorised`` / ``published_first``;
+    * ``authorised``: True or False (a licence covers the copy or not);
+    * ``since`` / ``until``: inclusive days, of the finding (``date_field="found"``) or of the licensed
+      article (``"article"``, what ``coverage`` uses);
+    * ``top``: keep the findings of the N groups with most unauthorised findings (then most findings) —
+      reprinters, or licensed articles in a coverage report.
+    """
+
+    outlet: tuple[str, ...] = ()
+    reprinter: tuple[str, ...] = ()
+    platform: tuple[str, ...] = ()
+    verdict: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    authorised: bool | None = None
+    since: _dt.date | None = None
+    until: _dt.date | None = None
+    top: int | None = None
+    date_field: str = "found"
+
+    def __post_init__(self):
+        for name in ("outlet", "reprinter", "platform", "verdict", "status"):
+            object.__setattr__(self, name, _tuple(getattr(self, name)))
+        object.__setattr__(self, "since", _day(self.since, "since"))
+        object.__setattr__(self, "until", _day(self.until, "until"))
+        object.__setattr__(self, "authorised", _bool(self.authorised, "authorised"))
+        bad = [v for v in self.verdict if v not in VERDICTS]
+        if bad:
+            raise BadInput("verdict", f"{bad[0]!r} is not one of {', '.join(VERDICTS)}")
+        if self.top is not None:
+            try:
+                top = int(self.top)
+            except (TypeError, ValueError):
+                raise BadInput("top", f"not a number: {self.top!r}") from None
+            if top < 1:
+                raise BadInput("top", f"must be at least 1, got {top}")
+            object.__setattr__(self, "top", top)
+        if self.since and self.until and self.since > self.until:
+            raise BadInput("since", f"{self.since} is after --until {self.until}")
+
+    @classmethod
+    def from_mapping(cls, query: Mapping, **fixed) -> "Filter":
+        """A filter from a query string (``parse_qs`` output: lists of strings) or a plain dict."""
+        names = {f.name for f in fields(cls)}
+        values = {}
+        for name in names:
+            raw = query.get(name)
+            if isinstance(raw, list):
+                raw = raw if name in ("outlet", "reprinter", "platform", "verdict", "status") else (raw[-1] if raw else None)
+            if raw not in (None, "", []):
+                values[name] = raw
+        values.update(fixed)
+        return cls(**values)
+
+    def to_query(self) -> dict:
+        """The filter as query-string pairs (for links that keep the current filter)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "date_field" or value in (None, (), ""):
+                continue
+            if isinstance(value, tuple):
+                out[f.name] = ",".join(value)
+            elif isinstance(value, bool):
+                out[f.name] = "yes" if value else "no"
+            else:
+                out[f.name] = str(value)
+        return out
+
+    def describe(self) -> str:
+        """One line saying what is kept (empty when nothing is filtered)."""
+        parts = []
+        for name in ("outlet", "reprinter", "platform", "verdict", "status"):
+            if getattr(self, name):
+                parts.append(f"{name} {' or '.join(getattr(self, name))}")
+        if self.authorised is not None:
+            parts.append("authorised" if self.authorised else "unauthorised")
+        if self.since or self.until:
+            what = "article published" if self.date_field == "article" else "found"
+            parts.append(f"{what} {self.since or '…'} – {self.until or '…'}")
+        if self.top:
+            parts.append(f"top {self.top}")
+        return "; ".join(parts)
+
+    def without(self, *names: str) -> "Filter":
+        return replace(self, **{n: (None if n in ("authorised", "since", "until", "top") else ()) for n in names})
+
+    @property
+    def active(self) -> bool:
+        return bool(self.describe())
+
+
+def reprinter_keys(assessment) -> set[str]:
+    """The folded names a ``reprinter`` filter value may match for this assessment."""
+    f = assessment.finding
+    r = assessment.reprinter
+    host = (urlsplit(str(f.get("canonical_url") or f.get("url") or "")).hostname or "").lower()
+    keys = {_fold(r.label()), _fold(f.get("account")), _fold(f.get("site")), host, _fold(f.get("source"))}
+    if host.startswith("www."):
+        keys.add(host[4:])
+    return keys - {""}
+
+
+def _reprinter_matches(wanted: Sequence[str], assessment) -> bool:
+    keys = reprinter_keys(assessment)
+    for value in wanted:
+        v = _fold(value)
+        if v in keys or any(k.endswith("." + v) for k in keys if "." in k):
+            return True
+    return False
+
+
+def matches(flt: Filter, assessment) -> bool:
+    """True when ``assessment`` (an :class:`~reprintwatch.report.assess.Assessment`) passes ``flt`` (not ``top``)."""
+    f = assessment.finding
+    if flt.outlet and _fold(f.get("licensed_outlet")) not in {_fold(o) for o in flt.outlet}:
+        return False
+    if flt.platform and _fold(f.get("platform")) not in {_fold(p) for p in flt.platform}:
+        return False
+    if flt.verdict and f.get("verdict") not in flt.verdict:
+        return False
+    if flt.status and assessment.status not in flt.status:
+        return False
+    if flt.authorised is not None and bool(assessment.authorised) != flt.authorised:
+        return False
+    if flt.since or flt.until:
+        day = article_day(f) if flt.date_field == "article" else finding_day(f)
+        if flt.since and not day >= flt.since.isoformat():
+            return False
+        if flt.until and not (day and day <= flt.until.isoformat()):
+            return False
+    if flt.reprinter and not _reprinter_matches(flt.reprinter, assessment):
+        return False
+    return True
+
+
+class _RowView:
+    """A finding row seen as an assessment without a judgement (for :func:`row_matches`)."""
+
+    status = None
+    authorised = None
+
+    def __init__(self, row: dict):
+        from .licences import Reprinter
+
+        self.finding = row
+        self.reprinter = Reprinter.from_row(row)
+
+
+def row_matches(flt: Filter, row: dict) -> bool:
+    """:func:`matches` for a finding row that has not been judged, ignoring the licence fields and dates."""
+    return matches(replace(flt, status=(), authorised=None, since=None, until=None), _RowView(row))
+
+
+def reprinter_key(assessment) -> str:
+    return assessment.reprinter.label()
+
+
+def article_key(assessment) -> str:
+    return assessment.finding.get("licensed_id") or "?"
+
+
+def top_groups(assessments: Sequence, n: int, key: Callable = reprinter_key) -> list[str]:
+    """The ``n`` group keys with most unauthorised findings, then most findings, then by name."""
+    total: Counter = Counter()
+    bad: Counter = Counter()
+    for a in assessments:
+        k = key(a)
+        total[k] += 1
+        if a.status == "unauthorised":
+            bad[k] += 1
+    return sorted(total, key=lambda k: (-bad[k], -total[k], k))[:n]
+
+
+def apply(flt: Filter, assessments: Iterable, key: Callable = reprinter_key) -> list:
+    """The assessments ``flt`` keeps, in their order; ``top`` counts groups by ``key``."""
+    kept = [a for a in assessments if matches(flt, a)]
+    if flt.top:
+        keep = set(top_groups(kept, flt.top, key))
+        kept = [a for a in kept if key(a) in keep]
+    return kept
+
+
+def store_bounds(flt: Filter) -> dict:
+    """What the store can narrow in SQL before assessing: found-date bounds and a single outlet."""
+    out: dict = {}
+    if flt.date_field == "found":
+        if flt.since:
+            out["since"] = flt.since.isoformat()
+        if flt.until:
+            out["until"] = flt.until.isoformat()  # the store reads a bare date as the whole day
+    if len(flt.outlet) == 1:
+        out["outlet"] = flt.outlet[0]
+    if len(flt.verdict) == 1:
+        out["verdict"] = flt.verdict[0]
+    return out

@@ -1,0 +1,365 @@
+"""``reprintwatch serve``: a local, read-only web view of the findings store for publishers.
+
+Browse, filter and sort findings, open one side by side, download CSV/JSON, see an outlet's coverage.
+A small WSGI app on the standard library's ``wsgiref`` server, bound to 127.0.0.1 only, that reuses the
+reports' pieces: the same :class:`~reprintwatch.report.filters.Filter` (from the query string), the same
+summary, the same escaping and the same HTML. Why not Datasette (which we looked at first): the licence
+status, credit and first-publication columns a publisher filters by are not in the store — they are
+judged from the licences when read — so Datasette's facets could not see them without a second, derived
+table to keep in step; its pages run scripts, which the reports' policy (no script at all) forbids; and
+the side-by-side view needed a custom page anyway.
+
+Pages carry a strict Content-Security-Policy header (no script, no frames, nothing remote; forms only to
+this server). Requests other than GET/HEAD are refused (405), and a ``Host`` header that is not this
+server's (a DNS-rebinding page) gets 403.
+"""
+from __future__ import annotations
+
+import io
+import json
+import threading
+from dataclasses import replace
+from http import HTTPStatus
+from typing import Callable
+from urllib.parse import parse_qs, urlencode
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from ..config import Settings
+from ..errors import ReprintwatchError
+from .assess import STATUSES
+from .daily import Report, now_utc, select
+from .filters import VERDICTS, Filter, apply, article_key
+from .html import (
+    _FINDINGS_HEAD, PAGES, STATUS_LABELS, _finding_row, esc, finding_page, headline, page, render_html,
+    summary_cards, summary_tables,
+)
+from .render import write_csv
+
+HOST = "127.0.0.1"
+SERVE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PAGE_SIZE = 200
+SORTS = {
+    "found": lambda a: str(a.finding.get("created_at") or ""),
+    "id": lambda a: int(a.finding.get("finding_id") or 0),
+    "similarity": lambda a: float(a.finding.get("similarity") or 0),
+    "coverage": lambda a: float(a.finding.get("licensed_coverage") or 0),
+    "reprinter": lambda a: a.reprinter.label(),
+    "outlet": lambda a: str(a.finding.get("licensed_outlet") or ""),
+    "status": lambda a: STATUSES.index(a.status),
+    "platform": lambda a: str(a.finding.get("platform") or ""),
+}
+
+
+class HTTPError(Exception):
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class FindingsView:
+    """The judged findings of the store, cached until the store changes (``PRAGMA data_version``)."""
+
+    def __init__(self, settings: Settings, open_index: Callable | None = None):
+        from ..store import Store
+
+        self.settings = settings
+        self.store = Store(settings.store, create=False)
+        self.index = open_index(settings) if open_index else None
+        self._cache: dict = {}
+        self._version = None
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+        if self.index is not None:
+            self.index.close()
+
+    def licences(self):
+        return self.store.licences()
+
+    def assessments(self, flt: Filter, outlet: str | None = None) -> list:
+        """Findings kept by ``flt`` (without ``top``), judged; cached per store version and SQL bounds."""
+        version = self.store.data_version()  # this view never writes: any change is someone else's
+        if version != self._version:
+            self._cache.clear()
+            self._version = version
+        base = replace(flt, top=None)
+        key = (outlet, base)
+        if key not in self._cache:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            bounds = {"outlet": outlet} if outlet else {}
+            self._cache[key] = select(self.store, self.licences(), self.index, base, **bounds)
+        return self._cache[key]
+
+    def finding(self, finding_id: int):
+        from .assess import assess_all
+        from .filters import with_platform
+
+        row = self.store.get_finding(finding_id)
+        if row is None:
+            return None
+        return assess_all([with_platform(row)], self.licences(), self.index)[0]
+
+    def indexed(self, outlet: str) -> int | None:
+        if self.index is None:
+            return None
+        try:
+            return self.index.stats().outlets.get(outlet)
+        except Exception:  # a nicety, as in coverage_report
+            return None
+
+    def outlets(self) -> list[str]:
+        return self.store.outlets()
+
+
+def _query(environ) -> dict:
+    return parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
+
+
+def _one(query: dict, name: str, default: str = "") -> str:
+    values = query.get(name) or [default]
+    return values[-1]
+
+
+def _url(path: str, params: dict) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def filter_form(flt: Filter, action: str, outlets: list[str], extra: dict | None = None, outlet_field: bool = True) -> str:
+    """A GET form for the filter (works without scripts)."""
+    def options(name, values, selected):
+        out = [f'<option value="">any {esc(name)}</option>']
+        for v in values:
+            sel = " selected" if v in selected else ""
+            out.append(f'<option value="{esc(v)}"{sel}>{esc(STATUS_LABELS.get(v, v))}</option>')
+        return f'<select name="{esc(name)}">{"".join(out)}</select>'
+
+    hidden = "".join(f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in (extra or {}).items())
+    authorised = {None: "", True: "yes", False: "no"}[flt.authorised]
+    fields = [
+        options("outlet", outlets, flt.outlet) if outlet_field else "",
+        f'<input name="reprinter" placeholder="reprinter" value="{esc(",".join(flt.reprinter))}">',
+        f'<input name="platform" placeholder="platform" value="{esc(",".join(flt.platform))}" size="9">',
+        options("verdict", VERDICTS, flt.verdict),
+        options("status", STATUSES, flt.status),
+        '<select name="authorised">'
+        + "".join(f'<option value="{v}"{" selected" if v == authorised else ""}>{t}</option>'
+                  for v, t in (("", "licensed or not"), ("yes", "authorised"), ("no", "unauthorised")))
+        + "</select>",
+        f'<label>from <input type="date" name="since" value="{esc(flt.since or "")}"></label>',
+        f'<label>to <input type="date" name="until" value="{esc(flt.until or "")}"></label>',
+        f'<input name="top" placeholder="top N" size="5" value="{esc(flt.top or "")}">',
+    ]
+    return (
+        f'<form class="filters" method="get" action="{esc(action)}">{hidden}{"".join(fields)}'
+        '<button type="submit">Filter</button> <a href="' + esc(action) + '">reset</a></form>'
+    )
+
+
+SERVE_STYLE = """
+form.filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 12px 0; font-size: 13px; }
+form.filters input, form.filters select, form.filters button { font: inherit; padding: 3px 6px; }
+nav.site { font-size: 14px; margin-bottom: 10px; } nav.site a { margin-right: 14px; }
+.pager { margin: 10px 0; font-size: 14px; } .pager a, .pager b { margin-right: 10px; }
+th a { color: inherit; }
+"""
+
+
+class App:
+    """The WSGI application. ``view`` gives the judged findings (a :class:`FindingsView`)."""
+
+    def __init__(self, view: FindingsView, page_size: int = PAGE_SIZE, allowed_hosts: tuple[str, ...] = ()):
+        self.view = view
+        self.page_size = page_size
+        self.allowed_hosts = set(allowed_hosts)
+
+    # --- plumbing -----------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        try:
+            if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+                raise HTTPError(HTTPStatus.METHOD_NOT_ALLOWED, "This view is read-only: GET only.")
+            host = (environ.get("HTTP_HOST") or "").lower()
+            if self.allowed_hosts and host not in self.allowed_hosts:
+                raise HTTPError(HTTPStatus.FORBIDDEN, "Unexpected Host header: serve answers only on 127.0.0.1.")
+            with self.view.lock:
+                status, ctype, body, extra = self.route(environ)
+        except HTTPError as exc:
+            status, ctype, extra = exc.status, "text/html; charset=utf-8", []
+            body = page(f"{exc.status.value} {exc.status.phrase}",
+                        f"<h1>{exc.status.value} {esc(exc.status.phrase)}</h1><p>{esc(str(exc))}</p>"
+                        '<p><a href="/">All findings</a></p>', SERVE_CSP)
+        except ReprintwatchError as exc:
+            status, ctype, extra = HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8", []
+            body = page("400 Bad Request", f"<h1>Bad request</h1><p>{esc(str(exc))}</p><p><a href=\"/\">All findings</a></p>", SERVE_CSP)
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        headers = [
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(data))),
+            ("Content-Security-Policy", SERVE_CSP),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "DENY"),
+            ("Cache-Control", "no-store"),
+            *extra,
+        ]
+        start_response(f"{status.value} {status.phrase}", headers)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else data]
+
+    def route(self, environ):
+        path = environ.get("PATH_INFO") or "/"
+        query = _query(environ)
+        if path == "/":
+            return self.findings_page(query)
+        if path.startswith("/finding/"):
+            return self.finding(path[len("/finding/"):], query)
+        if path in ("/findings.csv", "/findings.json"):
+            return self.download(path.rsplit(".", 1)[1], query)
+        if path == "/coverage":
+            return self.coverage(query)
+        raise HTTPError(HTTPStatus.NOT_FOUND, f"No page at {path}.")
+
+    def _html(self, title: str, body: str):
+        return HTTPStatus.OK, "text/html; charset=utf-8", page(title, body, SERVE_CSP).replace(
+            "</style>", SERVE_STYLE + "</style>", 1), []
+
+    def _nav(self) -> str:
+        return '<nav class="site"><a href="/">All findings</a><a href="/coverage">Coverage by outlet</a></nav>'
+
+    def _filtered(self, query: dict):
+        flt = Filter.from_mapping(query)
+        items = self.view.assessments(flt)
+        return flt, (apply(flt, items) if flt.top else items)
+
+    # --- pages --------------------------------------------------------------------------------------
+    def findings_page(self, query: dict):
+        flt, items = self._filtered(query)
+        sort = _one(query, "sort", "-found")
+        name = sort.lstrip("-")
+        if name not in SORTS:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"Unknown sort {name!r}; one of {', '.join(SORTS)}.")
+        items = sorted(items, key=SORTS[name], reverse=sort.startswith("-"))
+        try:
+            number = max(1, int(_one(query, "page", "1")))
+        except ValueError:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, "page must be a number") from None
+        pages = max(1, -(-len(items) // self.page_size))
+        number = min(number, pages)
+        shown = items[(number - 1) * self.page_size: number * self.page_size]
+        params = flt.to_query()
+        report = Report("daily", "Findings", flt.describe() or "all findings", now_utc(), items, [], {}, filter=flt)
+
+        def sort_link(key: str, label: str) -> str:
+            new = key if sort != key else "-" + key
+            arrow = " ▲" if sort == key else " ▼" if sort == "-" + key else ""
+            return f'<a href="{esc(_url("/", {**params, "sort": new}))}">{esc(label)}{arrow}</a>'
+
+        head = (
+            f'<tr><th class="n">{sort_link("id", "#")}</th><th>{sort_link("status", "Status")}</th><th>Verdict</th>'
+            f'<th>Copy</th><th>{sort_link("outlet", "Licensed article")}</th><th class="n">{sort_link("similarity", "Sim.")}</th>'
+            f'<th class="n">{sort_link("coverage", "Cov.")}</th><th>Licence · credit</th><th>{sort_link("found", "Found")}</th></tr>'
+        )
+        href = lambda a: f"/finding/{a.finding.get('finding_id')}"  # noqa: E731
+        rows = "".join(_finding_row(a, "daily", PAGES, href) for a in shown)
+
+        pager = []
+        if pages > 1:
+            for p in sorted({1, max(1, number - 1), number, min(pages, number + 1), pages}):
+                pager.append(f"<b>{p}</b>" if p == number else f'<a href="{esc(_url("/", {**params, "sort": sort, "page": p}))}">{p}</a>')
+        downloads = (
+            f'<a href="{esc(_url("/findings.csv", params))}">CSV</a> · '
+            f'<a href="{esc(_url("/findings.csv", {**params, "excel": "1"}))}">CSV for Excel</a> · '
+            f'<a href="{esc(_url("/findings.json", params))}">JSON</a>'
+        )
+        outlets = self.view.outlets()
+        by_outlet = " · ".join(f'<a href="{esc(_url("/coverage", {"outlet": o}))}">{esc(o)}</a>' for o in outlets)
+        body = (
+            self._nav()
+            + f"<h1>Findings</h1><div class=\"meta\">{len(items):,} finding(s){' · ' + esc(flt.describe()) if flt.active else ''}"
+            f" · download {downloads}</div>"
+            + filter_form(flt, "/", outlets)
+            + (f'<div class="meta">Coverage: {by_outlet}</div>' if by_outlet else "")
+            + headline(report) + summary_cards(report.summary) + summary_tables(report)
+            + f'<h2>Findings</h2><div class="pager">page {number} of {pages}: {" ".join(pager)}</div>'
+            + f'<table class="t f">{_FINDINGS_HEAD}<thead>{head}</thead><tbody>{rows}</tbody></table>'
+            + (f'<div class="pager">{" ".join(pager)}</div>' if pager else "")
+        )
+        return self._html("Findings", body)
+
+    def finding(self, raw: str, query: dict):
+        try:
+            finding_id = int(raw)
+        except ValueError:
+            raise HTTPError(HTTPStatus.NOT_FOUND, "No such finding.") from None
+        a = self.view.finding(finding_id)
+        if a is None:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"No finding {finding_id}.")
+        body = finding_page(a, "/", SERVE_CSP)
+        return HTTPStatus.OK, "text/html; charset=utf-8", body, []
+
+    def download(self, fmt: str, query: dict):
+        _, items = self._filtered(query)
+        if fmt == "json":
+            data = json.dumps([a.to_dict() for a in items], ensure_ascii=False, indent=1, default=str) + "\n"
+            return HTTPStatus.OK, "application/json; charset=utf-8", data, [
+                ("Content-Disposition", 'attachment; filename="findings.json"')]
+        out = io.StringIO()
+        write_csv(out, ((a, a.reprinter.label()) for a in items), excel=_one(query, "excel") in ("1", "yes", "true"))
+        return HTTPStatus.OK, "text/csv; charset=utf-8", out.getvalue(), [
+            ("Content-Disposition", 'attachment; filename="findings.csv"')]
+
+    def coverage(self, query: dict):
+        outlet = _one(query, "outlet")
+        if not outlet:
+            outlets = self.view.outlets()
+            items = "".join(f'<li><a href="{esc(_url("/coverage", {"outlet": o}))}">{esc(o)}</a></li>' for o in outlets)
+            return self._html("Coverage", self._nav() + "<h1>Coverage by outlet</h1>"
+                              + (f"<ul>{items}</ul>" if items else '<p class="note">No findings yet.</p>'))
+        from .coverage import build_coverage, coverage_filter
+
+        flt = coverage_filter(outlet, Filter.from_mapping({k: v for k, v in query.items() if k != "outlet"}))
+        items = self.view.assessments(replace(flt, top=None), outlet)
+        if flt.top:
+            items = apply(flt, items, article_key)
+        report = build_coverage(items, outlet, flt, self.view.indexed(outlet))
+        form = filter_form(report.filter, "/coverage", [], {"outlet": outlet}, outlet_field=False)
+        href = lambda a: f"/finding/{a.finding.get('finding_id')}"  # noqa: E731
+        html = render_html(report, PAGES, href, SERVE_CSP, before_tables=self._nav() + form)
+        return HTTPStatus.OK, "text/html; charset=utf-8", html.replace("</style>", SERVE_STYLE + "</style>", 1), []
+
+
+def make_server_for(settings: Settings, port: int = 8765, page_size: int = PAGE_SIZE,
+                    open_index: Callable | None = None) -> tuple[WSGIServer, FindingsView]:
+    """A server bound to 127.0.0.1:``port`` (0: any free port) over the store in ``settings``; call
+    ``serve_forever()`` on it, and ``close()`` the view when done."""
+    view = FindingsView(settings, open_index)
+    try:
+        server = make_server(HOST, port, None, server_class=WSGIServer, handler_class=_QuietHandler)
+    except BaseException:
+        view.close()
+        raise
+    actual = server.server_address[1]
+    server.set_app(App(view, page_size, (f"127.0.0.1:{actual}", f"localhost:{actual}")))
+    return server, view
+
+
+def serve(settings: Settings, port: int = 8765, page_size: int = PAGE_SIZE, open_index: Callable | None = None,
+          ready: Callable[[str], None] | None = None) -> None:
+    """Serve the store in ``settings`` on http://127.0.0.1:PORT/ until interrupted."""
+    server, view = make_server_for(settings, port, page_size, open_index)
+    try:
+        if ready:
+            ready(f"http://127.0.0.1:{server.server_address[1]}/")
+        server.serve_forever()
+    finally:
+        server.server_close()
+        view.close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass

@@ -1,0 +1,148 @@
+"""``reprintwatch serve`` over the sample store: a real server on 127.0.0.1, real HTTP requests, and the
+pages opened in headless Chromium (hostile page text shown, never run)."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import queue
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import lxml.html
+import pytest
+
+from report_sample import build_sample
+from reprintwatch.index import SQLiteIndex
+from reprintwatch.report.render import BOM
+from reprintwatch.report.serve import SERVE_CSP, make_server_for
+from test_report_browser import dump_dom, find_chromium
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="module")
+def base(sample):
+    """The server's URL; it runs in its own thread (SQLite connections stay in the thread that made them)."""
+    started: queue.Queue = queue.Queue()
+
+    def run():
+        server, view = make_server_for(sample.settings, 0, page_size=3,
+                                       open_index=lambda s: SQLiteIndex(s.db, create=False))
+        started.put(server)
+        try:
+            server.serve_forever(poll_interval=0.1)
+        finally:
+            server.server_close()
+            view.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    server = started.get(timeout=30)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def get(url: str, method: str = "GET", headers: dict | None = None):
+    req = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def html_of(url: str):
+    status, headers, body = get(url)
+    assert status == 200, body[:500]
+    return headers, lxml.html.document_fromstring(body.decode("utf-8"))
+
+
+def test_browse_filter_sort_and_page(base, sample):
+    headers, page = html_of(base + "/")
+    assert headers["Content-Security-Policy"] == SERVE_CSP and headers["X-Content-Type-Options"] == "nosniff"
+    assert not page.xpath("//script")
+    assert "9 finding(s)" in page.text_content()
+    assert len(page.xpath("//tr[contains(@class,'finding-row')]")) == 3  # page size 3
+    _, last = html_of(base + "/?page=3")
+    assert len(last.xpath("//tr[contains(@class,'finding-row')]")) == 3
+    _, page = html_of(base + "/?" + urllib.parse.urlencode({"authorised": "no", "platform": "wechat", "sort": "id"}))
+    ids = [int(r.xpath("td")[0].text_content()) for r in page.xpath("//tr[contains(@class,'finding-row')]")]
+    wechat = [sample.finding_ids[k] for k in ("s2-credited", "s7-expired", "s9-oct31")]
+    assert ids == sorted(wechat)
+    _, page = html_of(base + "/?sort=-similarity&outlet=" + urllib.parse.quote("南方日报"))
+    sims = [float(r.xpath("td")[5].text_content()) for r in page.xpath("//tr[contains(@class,'finding-row')]")]
+    assert sims == sorted(sims, reverse=True) and len(sims) == 3
+    # the filter form keeps what was asked
+    assert page.xpath("//select[@name='outlet']/option[@selected]/@value") == ["南方日报"]
+
+
+def test_one_finding_side_by_side_and_hostile_text(base, sample):
+    fid = sample.finding_ids["s6-hostile"]
+    status, headers, body = get(f"{base}/finding/{fid}")
+    text = body.decode("utf-8")
+    assert status == 200 and "<script" not in text.lower() and "&lt;script&gt;document.title" in text
+    page = lxml.html.document_fromstring(text)
+    assert page.xpath("//div[contains(@class,'licensed')]//mark") and page.xpath("//div[contains(@class,'copy')]//mark")
+    assert get(f"{base}/finding/99999")[0] == 404 and get(f"{base}/finding/x")[0] == 404
+
+
+def test_downloads(base, sample):
+    status, headers, body = get(base + "/findings.csv?authorised=no")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert len(rows) == 8 and {r["authorised"] for r in rows} == {"false"}
+    _, _, excel = get(base + "/findings.csv?authorised=no&excel=1")
+    assert excel.decode("utf-8").startswith(BOM) and excel.decode("utf-8")[1:] == body.decode("utf-8")
+    status, headers, body = get(base + "/findings.json?top=1")
+    data = json.loads(body)
+    assert status == 200 and len({d["reprinter"] for d in data}) == 1
+
+
+def test_coverage(base):
+    _, page = html_of(base + "/coverage")
+    outlets = page.xpath("//li/a/text()")
+    assert outlets == ["南方日报", "新华社", "江南晚报"]
+    _, page = html_of(base + "/coverage?outlet=" + urllib.parse.quote("新华社"))
+    assert page.xpath("//h1")[0].text_content().startswith("Where 新华社's articles went")
+    links = page.xpath("//tr[contains(@class,'finding-row')]//a/@href")
+    assert len(links) == 4 and all(link.startswith("/finding/") for link in links)
+
+
+def test_read_only_and_local_only(base, sample):
+    before = hashlib.sha256(sample.settings.store.read_bytes()).hexdigest()
+    assert get(base + "/", method="POST")[0] == 405
+    assert get(base + "/", method="DELETE")[0] == 405
+    assert get(base + "/", headers={"Host": "attacker.example"})[0] == 403  # DNS rebinding
+    assert get(base + "/?since=yesterday")[0] == 400
+    assert get(base + "/?sort=evil")[0] == 400
+    assert get(base + "/nope")[0] == 404
+    for path in ("/", "/findings.csv", "/coverage?outlet=x", "/finding/1"):
+        get(base + path)
+    assert hashlib.sha256(sample.settings.store.read_bytes()).hexdigest() == before
+
+
+def test_pages_in_headless_chromium(base, sample, tmp_path):
+    chromium = find_chromium()
+    fid = sample.finding_ids["s6-hostile"]
+
+    class Url:
+        def __init__(self, url):
+            self.url = url
+
+        def as_uri(self):
+            return self.url
+
+    dom = lxml.html.document_fromstring(dump_dom(chromium, Url(f"{base}/finding/{fid}"), tmp_path / "p1"))
+    assert dom.get("data-pwned") is None and "PWNED" not in (dom.findtext(".//title") or "").split(":")[0]
+    assert not dom.xpath("//script") and not dom.xpath("//img")
+    assert '<script>document.title="PWNED"' in " ".join(d.text_content() for d in dom.xpath("//div[contains(@class,'copy')]"))
+    dom = lxml.html.document_fromstring(dump_dom(chromium, Url(f"{base}/?authorised=no"), tmp_path / "p2"))
+    assert dom.xpath("//p[contains(@class,'headline')]") and dom.xpath("//form[@method='get']")
