@@ -475,10 +475,14 @@ class Store:
         return int(row[0] or 0) + 1
 
     def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None,
-                      before=None) -> list[Finding]:
+                      before=None, ids: Iterable[int] | None = None) -> list[Finding]:
         """Findings with their suspects, oldest first, in one query. ``since`` (inclusive) and ``until``
-        (inclusive; a bare date means the whole day) or ``before`` (exclusive) bound ``created_at``."""
+        (inclusive; a bare date means the whole day) or ``before`` (exclusive) bound ``created_at``;
+        ``ids`` keeps only those findings."""
         where, args = [], []
+        if ids is not None:
+            where.append("f.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps([int(i) for i in ids]))
         lo = to_utc_bound(since, end=False, where="--since")
         hi = to_utc_bound(until, end=True, where="--until")
         below = to_utc_bound(before, end=False, where="before")

@@ -82,6 +82,8 @@ def test_findings_from_real_matches_and_filters(store, tmp_path):
     assert store.list_findings(verdict="partial_reprint") == []
     assert store.get_finding(ids[0]).title == "转载"
     assert store.get_finding(99999) is None
+    assert [r.finding_id for r in store.list_findings(ids=[ids[0], 99999])] == [ids[0]]
+    assert store.list_findings(ids=[]) == []
     with pytest.raises(BadInput, match="--since"):
         store.list_findings(since="last tuesday")
     index.close()

@@ -299,7 +299,7 @@ def triage_findings(findings_store, licences: Sequence[Licence], index, finding_
     if finding_ids is None:
         findings = findings_store.list_findings()
     else:
-        findings = [f for f in (findings_store.get_finding(i) for i in finding_ids) if f is not None]
+        findings = findings_store.list_findings(ids=finding_ids)
     assessments = assess_all(findings, licences, index)
     triages = {a.finding["finding_id"]: a.triage() for a in assessments}
     findings_store.record_triage(triages.items())
