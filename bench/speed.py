@@ -8,7 +8,9 @@ side by side with a plain datasketch ``MinHashLSH`` baseline, all in one process
 Licensed articles are the cleaned real corpus (``bench/disguise.py``); beyond its ~12,500 articles the set is
 grown with mutated copies (sentences dropped, words swapped). The scanned/queried texts are the quality
 benchmark's disguised copies and negatives, so queries hit real matches as well as nothing.
-Everything runs single-threaded (one core).
+Everything runs single-threaded (one core) except the ``--jobs`` scan, which times ``Detector.check_many``.
+Segmentation is whatever ``reprintwatch.dedupe.segment`` uses (jieba-rs with jieba's dictionary when
+rjieba is installed); the "jieba alone" baseline is always ``jieba.lcut`` with jieba 0.42.1 defaults.
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import disguise as D  # noqa: E402
 from reprintwatch.articles import Article  # noqa: E402
-from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint, verify  # noqa: E402
+from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint  # noqa: E402
+from reprintwatch.dedupe import segment as S  # noqa: E402
 from reprintwatch.index.base import IndexedArticle  # noqa: E402
 from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
@@ -98,6 +101,7 @@ def run(args) -> dict:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    S.segment("预热")  # load the segmenter's dictionary before timing, as jieba's is (0.5 s for jieba-rs)
     params = FingerprintParams()
     rng = random.Random(args.seed)
     out: dict = {"params": params.to_dict(), "core_digest": D.core_digest(), "cpu_count": os.cpu_count(),
@@ -127,6 +131,13 @@ def run(args) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     fps = [fingerprint(t, params) for t in texts]
     fp_s, fp_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
+    for t in texts:
+        S.segment(t)
+    seg_s, seg_cpu = time.perf_counter() - t0, time.process_time() - c0
+    out["segmenter"] = S.segmenter()
+    out["segmenter_articles_per_s"] = len(texts) / seg_s
+    out["segmenter_articles_per_cpu_s"] = len(texts) / seg_cpu
     out["jieba_articles_per_s"] = len(texts) / jieba_s
     out["jieba_articles_per_cpu_s"] = len(texts) / jieba_cpu
     out["jieba_chars_per_s"] = chars / jieba_s
@@ -205,26 +216,41 @@ def run(args) -> dict:
 
             # (d) scan: check() on the texts (fingerprint + candidates + verify)
             t0, c0 = time.perf_counter(), time.process_time()
-            n_reprints = 0
-            for t in texts:
-                n_reprints += bool(detector.check(t).reprints)
+            n_reprints = n_versions = 0
+            serial = []
+            articles_to_scan = [Article(f"s{i}", t) for i, t in enumerate(texts)]
+            for a in articles_to_scan:
+                result = detector.check(a)
+                n_reprints += bool(result.reprints)
+                n_versions += sum(len(m.versions) for m in result.matches)
+                serial.append(result.to_dict())
             scan_s, scan_cpu = time.perf_counter() - t0, time.process_time() - c0
             row["scan_articles_per_s"] = len(texts) / scan_s
             row["scan_articles_per_cpu_s"] = len(texts) / scan_cpu
             row["scan_vs_jieba"] = row["scan_articles_per_s"] / out["jieba_articles_per_s"]
             row["scan_vs_jieba_cpu"] = row["scan_articles_per_cpu_s"] / out["jieba_articles_per_cpu_s"]
             row["scan_with_reprint"] = n_reprints
+            row["versions_listed"] = n_versions
+
+            # (d') the same scan on every core: Detector.check_many (wall clock; the output must not change)
+            if args.jobs > 1:
+                t0 = time.perf_counter()
+                par = [r.to_dict() for r in detector.check_many(articles_to_scan, jobs=args.jobs)]
+                row["scan_jobs"] = args.jobs
+                row["scan_jobs_articles_per_s"] = len(texts) / (time.perf_counter() - t0)
+                row["scan_jobs_speedup"] = row["scan_jobs_articles_per_s"] / row["scan_articles_per_s"]
+                row["scan_jobs_identical"] = par == serial
 
             # (e) query latency after segmentation: candidates + get + verify on a precomputed fingerprint
             lat, ncand, parts = [], [], np.zeros(3)
             for fp in fps[: args.queries]:
                 t0 = time.perf_counter()
-                cands = index.candidates(fp.keys, detector.max_candidates)
+                cands = [c for c in index.candidates(fp.keys, detector.max_candidates)
+                         if c[1] >= detector.min_shared_keys]
                 t1 = time.perf_counter()
                 records = index.get([c for c, _ in cands])
                 t2 = time.perf_counter()
-                for rec in records:
-                    verify(fp.signature, rec.signature, params.shingle_size, detector.thresholds)
+                detector._verify(fp, records, dict(cands))  # verification, versions of one text grouped
                 t3 = time.perf_counter()
                 lat.append((t3 - t0) * 1000)
                 parts += (t1 - t0, t2 - t1, t3 - t2)
@@ -264,6 +290,7 @@ def print_report(res: dict) -> None:
     print(f"core {res['core_digest']} · cores {res['cpu_count']} · scan texts {res['scan_texts']['n']} (mean {res['scan_texts']['mean_chars']:.0f} chars)")
     print("articles/s by wall clock, and (in brackets) per CPU-second of this process — the fair figure on a shared machine")
     print(f"(a) jieba.lcut only          {res['jieba_articles_per_s']:7.1f} ({res['jieba_articles_per_cpu_s']:.1f}) articles/s")
+    print(f"(a') {res['segmenter']} segment only {res['segmenter_articles_per_s']:7.1f} ({res['segmenter_articles_per_cpu_s']:.1f})")
     print(f"(b) reprintwatch fingerprint {res['fingerprint_articles_per_s']:7.1f} ({res['fingerprint_articles_per_cpu_s']:.1f})")
     head = (f"{'licensed':>9} {'index/s':>14} {'scan/s':>14} {'scan/jieba':>11} {'p50 ms':>7} {'p99 ms':>7} {'cand p99':>8} "
             f"{'B/article':>9} {'keys/art':>8} {'peak RSS':>9}")
@@ -277,7 +304,10 @@ def print_report(res: dict) -> None:
         share = r["latency_share"]
         print(f"{'':9} latency split: candidates {share['candidates']:.0%} · get {share['get']:.0%} · verify "
               f"{share['verify']:.0%}; mean candidates {r['candidates_mean']:.1f}, "
-              f"{r['candidates_of_slowest_1pct']:.0f} for the slowest 1 %")
+              f"{r['candidates_of_slowest_1pct']:.0f} for the slowest 1 %; {r['versions_listed']} versions listed")
+        if "scan_jobs" in r:
+            print(f"{'':9} scan --jobs {r['scan_jobs']}: {r['scan_jobs_articles_per_s']:.1f} articles/s (wall), "
+                  f"{r['scan_jobs_speedup']:.2f}x one job; identical output: {r['scan_jobs_identical']}")
     if any("baseline" in r for r in res["sizes"].values()):
         print("datasketch MinHashLSH(threshold 0.5, num_perm 128) on the same shingles:")
         for size, r in res["sizes"].items():
@@ -295,6 +325,7 @@ def main(argv=None) -> int:
     ap.add_argument("--negatives", type=int, default=460, help="negatives among the scan texts")
     ap.add_argument("--queries", type=int, default=1000, help="queries timed for latency")
     ap.add_argument("--real", type=int, default=0, help="use only this many real articles (the rest mutated copies)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the parallel scan (1: skip it)")
     ap.add_argument("--tmpdir", default=None, help="where the temporary index goes")
     ap.add_argument("--no-baseline", dest="baseline", action="store_false")
     ap.add_argument("--json", action="store_true")

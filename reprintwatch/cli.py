@@ -193,18 +193,24 @@ def index_delete(ids):
 @index.command("migrate")
 @handle_errors
 def index_migrate():
-    """Upgrade an Elasticsearch index built by an older reprintwatch to the current layout.
+    """Upgrade an index built by an older reprintwatch to the current layout.
 
-    Builds a new index beside the old one from the stored signatures, then swaps the
-    alias (--es-index) to it in one step; checks keep working on the old index meanwhile.
-    Safe to rerun. (SQLite indexes need no migration.)
+    SQLite (schema 1 → 2): band keys are rebuilt in place from the stored signatures, in one
+    transaction. Elasticsearch: a new index is built beside the old one from the stored
+    signatures, then the alias (--es-index) is swapped to it in one step; checks keep working
+    on the old index meanwhile. Safe to rerun.
 
     \b
+        reprintwatch --db licensed.db index migrate
         reprintwatch --backend elasticsearch --es-index reprintwatch index migrate
     """
     settings = current_settings()
-    if settings.backend != "elasticsearch":
-        raise click.UsageError("index migrate is for --backend elasticsearch (SQLite indexes need no migration)")
+    if settings.backend == "sqlite":
+        from .index.sqlite import SQLiteIndex
+
+        n = SQLiteIndex.migrate(settings.db)
+        click.echo(f"Migrated {n:,} articles in {settings.db}." if n else f"{settings.db} is up to date.")
+        return
     from .index.elasticsearch import ElasticsearchIndex
 
     result = ElasticsearchIndex.migrate(settings)
@@ -293,8 +299,10 @@ def check(source, fmt, include_all, encoding):
               help="Input encoding: auto (UTF-8, else GB18030) or a codec name.")
 @click.option("--strict", is_flag=True, help="Fail at the first bad line instead of skipping it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes checking in parallel [default: every core]. The output is the same, in input order.")
 @handle_errors
-def scan(file, fmt, output, include_all, encoding, strict, progress):
+def scan(file, fmt, output, include_all, encoding, strict, progress, jobs):
     """Check every article of a JSONL FILE against the licensed index.
 
     The input uses the same schema as `index add`. Bad lines are reported on stderr with
@@ -304,6 +312,7 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
         reprintwatch scan suspects.jsonl
         reprintwatch scan suspects.jsonl --format jsonl -o results.jsonl
         reprintwatch scan suspects.jsonl --format csv > results.csv
+        reprintwatch scan big.jsonl --jobs 2 --format jsonl -o results.jsonl
     """
     settings = current_settings()
     checked = found = 0
@@ -312,7 +321,8 @@ def scan(file, fmt, output, include_all, encoding, strict, progress):
         detector = detector_for(idx, settings)
         writer = ResultWriter(out, fmt, include_all)
         with _progress(file, progress, f"scanning {file}") as bar:
-            for result in detector.scan(_read_articles(file, encoding, strict, settings, bar, skipped)):
+            articles = _read_articles(file, encoding, strict, settings, bar, skipped)
+            for result in detector.check_many(articles, jobs=jobs):
                 writer.write(result)
                 checked += 1
                 found += bool(result.reprints)

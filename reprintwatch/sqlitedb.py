@@ -24,7 +24,8 @@ from typing import Callable, Iterator
 BUSY_TIMEOUT = 60.0
 
 # A table only one kind of file has: how a file made before ``meta.kind`` existed is recognised.
-MARKER_TABLES = {"store": "suspects", "licensed index": "bands"}
+# (The licensed index keeps its band keys in ``bands`` in schema 1 and in ``key_runs`` from schema 2.)
+MARKER_TABLES = {"store": ("suspects",), "licensed index": ("bands", "key_runs")}
 
 
 class Database:
@@ -74,7 +75,7 @@ class Database:
             row = self.conn.execute("SELECT value FROM meta WHERE key='kind'").fetchone()
             stored_kind = row[0] if row else None
         if stored_kind is None:
-            stored_kind = next((k for k, t in MARKER_TABLES.items() if t in tables), None)
+            stored_kind = next((k for k, marks in MARKER_TABLES.items() if tables & set(marks)), None)
         if stored_kind is None and not tables - {"meta"} <= own_tables:
             raise self._error(f"{self.path} is an SQLite database of another program, not a reprintwatch "
                               f"{self.kind}; refusing to change it")

@@ -36,7 +36,7 @@ from typing import Iterable, Sequence
 from .errors import BadInput, ReprintwatchError
 from .sqlitedb import Database
 
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 
 
 def _upgrade_1(conn) -> None:
@@ -50,7 +50,14 @@ def _upgrade_1(conn) -> None:
             conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT")
 
 
-_UPGRADES = {1: _upgrade_1}
+def _upgrade_2(conn) -> None:
+    """Version 2 → 3: suspects keep the WeChat account ID (``__biz``) read from a WeChat page."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(suspects)")}
+    if columns and "biz" not in columns:
+        conn.execute("ALTER TABLE suspects ADD COLUMN biz TEXT NOT NULL DEFAULT ''")
+
+
+_UPGRADES = {1: _upgrade_1, 2: _upgrade_2}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,6 +80,7 @@ CREATE TABLE IF NOT EXISTS suspects (
     platform TEXT NOT NULL,
     site TEXT NOT NULL DEFAULT '',
     account TEXT NOT NULL DEFAULT '',
+    biz TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL,
     canonical_url TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
@@ -152,7 +160,7 @@ _FINDING_SELECT = """
 SELECT f.id AS finding_id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
     f.passages_json AS passages, f.created_at, f.triage_json AS triage, f.triaged_at,
-    s.source, s.platform, s.site, s.account, s.url, s.canonical_url, s.title, s.author, s.published_at,
+    s.source, s.platform, s.site, s.account, s.biz, s.url, s.canonical_url, s.title, s.author, s.published_at,
     s.version, s.status, s.content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
     e.sha256 AS evidence_sha256, COALESCE(e.final_url, s.url) AS final_url,
     COALESCE(seen.first_seen, s.checked_at) AS first_seen
@@ -187,6 +195,7 @@ class Finding(Mapping):
     platform: str
     site: str
     account: str
+    biz: str  # WeChat __biz read from a WeChat page by ingestion ("" otherwise)
     url: str
     canonical_url: str
     title: str
@@ -413,6 +422,7 @@ class Store:
         site: str = "",
         account: str = "",
         canonical_url: str = "",
+        biz: str = "",
         title: str = "",
         author: str = "",
         published_at: str | None = None,
@@ -430,11 +440,11 @@ class Store:
                 version = self.next_version(url)
             cur = self.conn.execute(
                 "INSERT INTO suspects(source, platform, site, account, url, canonical_url, title, author, published_at,"
-                " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " content, content_hash, version, status, original_flag, source_link, evidence_id, checked_at, error, biz)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source, platform, site, account, url, canonical_url, title, author, published_at, content,
                  content_hash, version, status, int(bool(original_flag)), source_link, evidence_id,
-                 checked_at or utc_now(), error),
+                 checked_at or utc_now(), error, biz or ""),
             )
         return cur.lastrowid
 

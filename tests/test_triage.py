@@ -430,6 +430,7 @@ LICENCES_E2E = [
 EDITED = BODY.replace("28.5", "29.5").replace("21座", "23座").replace("35万", "40万").replace("42分钟", "45分钟")
 
 # key: (requested URL, final URL, canonical, platform, account, title, published_at, content) → (status, in reason)
+E2E_BIZ = {"wechat-short-link": BIZ, "mirror-with-biz": BIZ}  # the __biz ingestion read off the page
 E2E = {
     "licensee": (("https://m.jiangnan-daily.com/a/1", None, "", "web", "", TITLE, "2026-11-20T15:59:59Z",
                   LICENSED_TEXT), (AUTHORISED, "covered by licence #1 (may_reprint): fetched from m.jiangnan-daily.com")),
@@ -441,6 +442,11 @@ E2E = {
                     "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for copycat.example")),
     "wechat-licensed": ((WECHAT_URL, None, "", "wechat", "江南日报", TITLE, "2026-11-05", LICENSED_TEXT),
                         (AUTHORISED, f"covered by licence #2 (may_reprint): WeChat __biz {BIZ}")),
+    # a short link names no account: the __biz ingestion read from the WeChat page decides
+    "wechat-short-link": (("https://mp.weixin.qq.com/s/Xy12AbCdEf", None, "", "wechat", "江南日报", TITLE, "2026-11-05",
+                           LICENSED_TEXT), (AUTHORISED, f"covered by licence #2 (may_reprint): WeChat __biz {BIZ}")),
+    "mirror-with-biz": (("https://wx-mirror.example/s/Xy12AbCdEf", None, "", "wechat", "江南日报", TITLE, "2026-11-05",
+                         LICENSED_TEXT), (UNAUTHORISED, "no licence for wx-mirror.example")),
     "wechat-mirror": ((f"https://wx-mirror.example/s?__biz={BIZ}&mid=1", None, WECHAT_URL, "wechat", "江南日报", TITLE,
                        "2026-11-05", LICENSED_TEXT), (UNAUTHORISED, "no licence for wx-mirror.example")),
     "wechat-biz-case": ((f"https://mp.weixin.qq.com/s?__biz={BIZ.lower()}&mid=9", None, "", "wechat", "江南日報", TITLE,
@@ -482,6 +488,7 @@ def triage_store(request, tmp_path):
                                              fetched_at="2026-11-10T02:00:00Z", content_type="text/plain")
                 suspect = store.record_suspect(url, platform, f"h{n}", 1, site=(final or url).split("/")[2],
                                                account=account, canonical_url=canonical, title=title,
+                                               biz=E2E_BIZ.get(key, ""),
                                                published_at=published, content=content, evidence_id=evidence,
                                                checked_at="2026-11-10T02:00:00Z")
                 result = detector.check(Article(id=key, content=content, title=title))
@@ -525,3 +532,13 @@ def test_findings_list_carries_the_triage_on_both_backends(triage_store):
     assert table[ids["late-by-china-time"]]["licence_reason"].startswith("licence #1 ended 2026-11-20")
     assert table[ids["canonical-spoof"]]["fetched_url"] == "https://copycat.example/p/9"
     assert table[ids["canonical-spoof"]]["claimed_url"] == "https://www.jiangnan-daily.com/2026/11/01/1.html"
+
+
+def test_html_shows_contradiction_and_differences_escaped():
+    from reprintwatch.report.html import triage_extra_html
+
+    first = judge(url="https://copycat.example/a", content="来源：江南日报\n" + BODY, published_at="2026-10-30")
+    assert '<dt>Contradiction</dt><dd class="bad">published first by its date' in triage_extra_html(first)
+    hostile = judge(content=LICENSED_TEXT.replace("便捷换乘", "<script>alert(1)</script>"))
+    html = triage_extra_html(hostile)
+    assert "script>" not in html and "alert(1)&lt;/script" in html and "<dt>Differences</dt>" in html

@@ -19,7 +19,7 @@ from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature
 from ..errors import LicensedIndexError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: band keys as sorted runs (index/sqlite.py); 1 had one row per key
 
 
 def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
@@ -162,6 +162,15 @@ class LicensedIndex(ABC):
 
     @abstractmethod
     def stats(self) -> IndexStats: ...
+
+    #: True when :meth:`reopen` lets a forked worker process use this index (``Detector.check_many``);
+    #: otherwise checks run in one process.
+    forkable: bool = False
+
+    def reopen(self) -> None:
+        """Called in a forked worker process: replace the connections inherited from the parent.
+        Read-only state loaded by the parent (a key table, a dictionary) may be kept."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be used from a forked process")
 
     @abstractmethod
     def close(self) -> None: ...

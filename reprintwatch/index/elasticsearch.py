@@ -297,6 +297,7 @@ class ElasticsearchIndex(LicensedIndex):
         self.chunk_size = chunk_size
         self.max_clauses = MAX_CLAUSES
         self._count: int | None = None
+        self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
         try:
             # not retried: an unreachable node at open is reported at once (exit 3), not after back-off
@@ -312,11 +313,22 @@ class ElasticsearchIndex(LicensedIndex):
             settings.es_url, settings.es_api_key, settings.es_username, settings.es_password, settings.es_ca_certs
         )
         try:
-            return cls(client, settings.es_index, params=params, create=create, url=settings.es_url,
-                       shards=settings.es_shards, replicas=settings.es_replicas, **kwargs)
+            index = cls(client, settings.es_index, params=params, create=create, url=settings.es_url,
+                        shards=settings.es_shards, replicas=settings.es_replicas, **kwargs)
         except BaseException:
             client.close()
             raise
+        index._client_args = (settings.es_url, settings.es_api_key, settings.es_username, settings.es_password,
+                              settings.es_ca_certs)
+        return index
+
+    @property
+    def forkable(self) -> bool:
+        return self._client_args is not None
+
+    def reopen(self) -> None:
+        """In a forked worker: a client of its own (pooled HTTP connections must not be shared across a fork)."""
+        self.es = make_client(*self._client_args)
 
     # --- opening ----------------------------------------------------------------------------------------
     def _resolve(self, create: bool, params: FingerprintParams) -> tuple[str, dict]:

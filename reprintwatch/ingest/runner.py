@@ -497,6 +497,7 @@ class Runner:
             suspect_id = self.store.record_suspect(
                 url=url, platform=platform, content_hash=digest, version=version, status=status, source=source.name,
                 site=site_of(final_url), account=extracted.account, canonical_url=extracted.canonical_url,
+                biz=extracted.biz,
                 title=title, author=extracted.author or hint.get("author") or "",
                 published_at=extracted.published_at or hint.get("published_at"),
                 content=extracted.content if status == "ok" else "", original_flag=extracted.original_flag,

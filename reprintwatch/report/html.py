@@ -393,6 +393,17 @@ def attribution_html(a: Assessment) -> str:
     return text
 
 
+def triage_extra_html(a: Assessment) -> str:
+    """The contradiction flag and the listed edits, when there are any (all escaped: they quote the page)."""
+    out = ""
+    if a.contradiction:
+        out += f'\n    <dt>Contradiction</dt><dd class="bad">{esc(a.contradiction)}</dd>'
+    if a.decision.edited and a.decision.differences:
+        items = "".join(f"<li>{esc(d)}</li>" for d in a.decision.differences[:12])
+        out += f"\n    <dt>Differences</dt><dd><ul>{items}</ul></dd>"
+    return out
+
+
 def finding_html(a: Assessment) -> str:
     """One finding in full: facts, licence, attribution and the two texts side by side."""
     f = a.finding
@@ -423,7 +434,7 @@ def finding_html(a: Assessment) -> str:
     <dt>Scores</dt><dd>similarity {float(f.get("similarity") or 0):.2f} · licensed coverage {pct(f.get("licensed_coverage"))} · copy made of licensed text {pct(f.get("suspect_coverage"))} · {len(f.get("passages") or [])} passage(s){" · edited copy" if a.decision.edited else ""}</dd>
     <dt>Licence</dt><dd>{licence_text}</dd>
     <dt>Attribution</dt><dd>{attribution_html(a)}</dd>
-    <dt>First publication</dt><dd>{esc(a.first_publication_note)}</dd>
+    <dt>First publication</dt><dd>{esc(a.first_publication_note)}</dd>{triage_extra_html(a)}
     <dt>Evidence SHA-256</dt><dd>{evidence_html}</dd>
   </dl>
   <div class="side">

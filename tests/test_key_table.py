@@ -1,0 +1,126 @@
+"""The SQLite key table (sorted runs, index schema 2): lookups equal brute force, runs stay few, other
+processes' writes are seen, schema-1 indexes are refused with a migration path and migrate in place."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from reprintwatch import Article, Detector, LicensedIndexError, SQLiteIndex
+from reprintwatch.cli import cli
+from reprintwatch.dedupe.lsh import make_run, merge_runs, shared_key_counts
+
+from texts import FLASH, METRO, RIVER, UNRELATED
+
+
+def test_shared_key_counts_equal_brute_force():
+    rng = np.random.default_rng(8)
+    owners_keys = {o: np.unique(rng.integers(-50, 50, size=rng.integers(0, 30))) for o in range(1, 40)}
+    items = list(owners_keys.items())
+    runs = [make_run([k for _, k in items[:15]], [o for o, _ in items[:15]]),
+            make_run([k for _, k in items[15:]], [o for o, _ in items[15:]])]
+    assert np.all(np.diff(runs[0].keys) >= 0)
+    query = rng.integers(-60, 60, size=40)
+    for max_df in (3, 10, 1000):
+        df = {int(q): sum(int(q) in set(k.tolist()) for k in owners_keys.values()) for q in np.unique(query)}
+        expected = {}
+        for owner, keys in owners_keys.items():
+            n = sum(1 for q in df if df[q] <= max_df and q in set(keys.tolist()))
+            if n:
+                expected[owner] = n
+        for table in (runs, [merge_runs(runs)]):
+            owners, counts = shared_key_counts(table, query, max_df)
+            assert dict(zip(owners.tolist(), counts.tolist())) == expected
+
+
+def _sentences():
+    return [s + "。" for s in (METRO + RIVER + FLASH + UNRELATED).replace("\n", "").split("。") if s]
+
+
+def _articles(n, prefix="a"):
+    s = _sentences()
+    return [Article(f"{prefix}{i:03d}", "".join(s[(i * 5 + j) % len(s)] for j in range(4)) + f"第{i}号。")
+            for i in range(n)]
+
+
+def top_by_brute_force(index, keys):
+    """What ``candidates`` must answer, from the articles' own band keys recomputed from their signatures."""
+    from reprintwatch.dedupe.fingerprint import band_keys
+    from reprintwatch.index.base import max_key_frequency, top_candidates
+
+    rows = index.conn.execute("SELECT id FROM articles").fetchall()
+    records = index.get([r[0] for r in rows])
+    owned = {r.article.id: set(band_keys(r.signature.shingles, index.params).tolist()) for r in records}
+    df = {int(k): sum(int(k) in o for o in owned.values()) for k in keys}
+    cold = {k for k, n in df.items() if n <= max_key_frequency(len(owned))}
+    counts = {i: len(o & cold) for i, o in owned.items() if o & cold}
+    return top_candidates(counts, 100)
+
+
+def test_many_small_batches_keep_few_runs_and_answer_like_one_batch(tmp_path):
+    arts = _articles(60)
+    with SQLiteIndex(tmp_path / "one.db") as one, SQLiteIndex(tmp_path / "many.db") as many:
+        Detector(one).add(arts)
+        d = Detector(many)
+        probe_keys = d.fingerprint(METRO).keys
+        for i in range(0, len(arts), 2):
+            d.add(arts[i : i + 2])
+            # the same object reads between writes: merged runs must never be mistaken for ones it holds
+            assert many.candidates(probe_keys, 100) == top_by_brute_force(many, probe_keys)
+        runs = many.conn.execute("SELECT count(*) FROM key_runs").fetchone()[0]
+        assert runs < 4  # 30 batches, merged as they come
+        assert one.stats().band_keys == many.stats().band_keys
+        for probe in (METRO, RIVER, FLASH + UNRELATED):
+            keys = d.fingerprint(probe).keys
+            assert one.candidates(keys, 20) == many.candidates(keys, 20)
+
+
+def test_a_reader_sees_another_connections_writes(tmp_path):
+    db = tmp_path / "licensed.db"
+    with SQLiteIndex(db) as writer, SQLiteIndex(db) as reader:
+        Detector(writer).add([Article("metro", METRO, "地铁"), Article("flash", FLASH, "台风")])
+        checker = Detector(reader)
+        assert checker.check("转载：" + RIVER).reprints == []  # loads the key table
+        Detector(writer).add([Article("river", RIVER, "清溪河")])
+        assert [m.licensed.id for m in checker.check("转载：" + RIVER).reprints] == ["river"]
+        writer.delete(["river"])
+        assert checker.check("转载：" + RIVER).reprints == []
+
+
+def _downgrade_to_schema_1(db):
+    """What a schema-1 index looked like: one (key, article) row per band key, no runs."""
+    with SQLiteIndex(db) as idx:
+        Detector(idx).add([Article("metro", METRO, "地铁"), Article("river", RIVER, "清溪河")])
+        runs = idx._key_table()
+        pairs = [(int(k), int(o)) for r in runs for k, o in zip(r.keys, r.owners)]
+    conn = sqlite3.connect(db)
+    conn.executescript("""
+        DROP TABLE key_runs; DROP INDEX articles_run; ALTER TABLE articles DROP COLUMN run;
+        CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
+        UPDATE meta SET value = '1' WHERE key = 'schema_version';
+    """)
+    conn.executemany("INSERT INTO bands VALUES (?, ?)", pairs)
+    conn.commit()
+    conn.close()
+
+
+def test_a_schema_1_index_is_refused_then_migrated_in_place(tmp_path, monkeypatch):
+    db = tmp_path / "old.db"
+    _downgrade_to_schema_1(db)
+    with pytest.raises(LicensedIndexError, match="index migrate"):
+        SQLiteIndex(db)
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["--db", str(db), "scan", "-"], input="{}\n")
+    assert refused.exit_code == 3 and "index migrate" in refused.output
+    migrated = runner.invoke(cli, ["--db", str(db), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    assert "Migrated 2 articles" in migrated.output
+    assert "up to date" in runner.invoke(cli, ["--db", str(db), "index", "migrate"]).output
+    with SQLiteIndex(db) as idx:
+        assert sqlite3.connect(db).execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'bands'").fetchone()[0] == 0
+        assert [m.licensed.id for m in Detector(idx).check("转载：" + RIVER).reprints] == ["river"]
+        assert idx.stats().band_keys > 0
