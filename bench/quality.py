@@ -1,6 +1,7 @@
 """Quality benchmark: recall per disguise, precision, F1 and verdicts of ``Detector.check``.
 
-    /tmp/venv/bin/python bench/quality.py                      # 2,000 licensed, 100 copies a disguise, 1,000 negatives
+    /tmp/venv/bin/python bench/quality.py                      # 2,000 licensed, 100 copies a disguise, 1,000 negatives,
+                                                               # 100 洗稿 per level (30/40/50 %) and length
     /tmp/venv/bin/python bench/quality.py --json > quality.json
     /tmp/venv/bin/python bench/quality.py --shingle-size 2 --num-perm 256
 
@@ -32,7 +33,7 @@ from reprintwatch.dedupe import FingerprintParams, Thresholds, fingerprint, norm
 from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
 
-REPRINT = ("full_reprint", "partial_reprint")
+REPRINT = ("full_reprint", "partial_reprint", "rewrite")
 
 # numeric case attributes worth a recall-by-bucket table: (disguise, meta key, bucket edges)
 BUCKETS = {
@@ -312,6 +313,47 @@ def summarise_stress(records: list[dict]) -> dict:
     return out
 
 
+def summarise_rewrites(records: list[dict], all_records: list[dict]) -> dict:
+    """Recall per 洗稿 level (rewrite_<rate>_<short|long>), verdicts, and precision over every case of the
+    run (headline disguises, negatives and these): a reported pair that is not an expected source is false."""
+    levels: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        levels[rec["case"].disguise].append(rec)
+    out: dict = {"levels": {}}
+    for level, recs in sorted(levels.items()):
+        statuses = Counter(source_status(r, r["case"].sources[0]) for r in recs)
+        out["levels"][level] = {
+            "cases": len(recs),
+            "recall": sum(statuses[v] for v in REPRINT) / len(recs),
+            "verdicts": dict(statuses),
+            "mean_replaced": statistics.mean(r["case"].meta["replaced"] for r in recs),
+        }
+    for rate in sorted({lv.rsplit("_", 1)[0] for lv in levels}):
+        sel = [r for lv, rs in levels.items() if lv.rsplit("_", 1)[0] == rate for r in rs]
+        out["levels"][rate + "_all"] = {
+            "cases": len(sel),
+            "recall": sum(source_status(r, r["case"].sources[0]) in REPRINT for r in sel) / len(sel),
+        }
+    tp = fp = 0
+    fp_by: Counter = Counter()
+    for rec in all_records:
+        for lid, m in rec["matches"].items():
+            if m.verdict in REPRINT:
+                if lid in rec["case"].sources:
+                    tp += 1
+                else:
+                    fp += 1
+                    fp_by[(rec["case"].disguise, m.verdict)] += 1
+    negatives = [r for r in all_records if r["case"].disguise.startswith("negative")]
+    out["precision_all"] = tp / max(1, tp + fp)
+    out["pairs_all"] = {"true": tp, "false": fp, "false_by_case_kind_and_verdict": {f"{d}/{v}": n for (d, v), n in fp_by.items()}}
+    out["negatives"] = {kind: {"cases": sum(r["case"].disguise == kind for r in negatives),
+                               "with_match": sum(r["case"].disguise == kind and any(m.verdict in REPRINT for m in r["matches"].values())
+                                                 for r in negatives)}
+                        for kind in sorted({r["case"].disguise for r in negatives})}
+    return out
+
+
 def baseline(cases: list[D.Case], signatures: dict, params: FingerprintParams, thresholds) -> dict:
     """Plain datasketch ``MinHashLSH`` (threshold 0.5, 128 perms) over the same shingles, + reprintwatch verify."""
     from datasketch import MinHash, MinHashLSH
@@ -387,6 +429,16 @@ def print_report(res: dict, out=sys.stdout) -> None:
         p(f"datasketch MinHashLSH(0.5, 128) baseline: build {b['build_seconds']:.1f}s · candidate recall "
           f"{b['candidate_recall']:.3f} · after verify {b['verified_recall']:.3f} · verified FPs {b['verified_false_positives']}")
         p("  " + " · ".join(f"{d} {e['candidate_recall']:.2f}/{e['verified_recall']:.2f}" for d, e in b["per_disguise"].items()))
+    if res.get("rewrites"):
+        rw = res["rewrites"]
+        p("")
+        p("洗稿 by share of words swapped (real synonyms, clauses reordered, 10-20% of sentences dropped):")
+        for level, e in rw["levels"].items():
+            extra = f" · {e['verdicts']} · replaced {e['mean_replaced']:.3f}" if "verdicts" in e else ""
+            p(f"  {level:22} n={e['cases']:4d} recall {e['recall']:.3f}{extra}")
+        p(f"precision over every pair of the run (copies, 洗稿 levels, all negatives) {rw['precision_all']:.4f} · "
+          f"{rw['pairs_all']}")
+        p("negatives with a reported match: " + " · ".join(f"{k} {v['with_match']}/{v['cases']}" for k, v in rw["negatives"].items()))
     if res.get("stress"):
         p("")
         p("stress levels (not in the headline figures): found = full/partial for the expected source")
@@ -440,7 +492,7 @@ def run(args) -> dict:
         thresholds = Thresholds(**values)
     t0 = time.perf_counter()
     licensed, cases, _ = D.build_benchmark(args.n_licensed, args.per_disguise, args.negatives, args.seed,
-                                           stress=args.stress)
+                                           stress=args.stress, rewrites=args.rewrites)
     t_gen = time.perf_counter() - t0
     by_id = {d.id: d for d in licensed}
     with tempfile.TemporaryDirectory(prefix="rw-quality-") as tmp:
@@ -452,7 +504,9 @@ def run(args) -> dict:
         timings["generate_seconds"] = t_gen
         headline = set(D.DISGUISES) | set(D.NEGATIVES)
         summary = summarise([r for r in records if r["case"].disguise in headline], by_id, args.examples)
-        stress = summarise_stress([r for r in records if r["case"].disguise not in headline])
+        stress = summarise_stress([r for r in records if r["case"].disguise not in headline
+                                   and not r["case"].disguise.startswith("rewrite_")])
+        rewrites = summarise_rewrites([r for r in records if r["case"].disguise.startswith("rewrite_")], records)
         res = {
             "n_licensed": len(licensed),
             "n_cases": len(cases),
@@ -466,6 +520,7 @@ def run(args) -> dict:
             "timings": timings,
             "summary": summary,
             "stress": stress,
+            "rewrites": rewrites,
             "case_meta": {
                 "xigao_replaced_mean": statistics.mean([c.meta["replaced"] for c in cases if c.disguise == "xigao"] or [0]),
                 "xigao_dropped_mean": statistics.mean([c.meta["dropped"] for c in cases if c.disguise == "xigao"] or [0]),
@@ -495,6 +550,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stress", type=int, default=0, metavar="N",
                     help="also N graded copies per level: single passages of 40…300 chars, 洗稿 at 25…40 %% "
                          "(reported apart: not part of the headline recall/precision)")
+    ap.add_argument("--rewrites", type=int, default=100, metavar="N",
+                    help="N 洗稿 copies per level (30/40/50%% of words swapped) and length (short 400-700 chars, long); 0: none")
     ap.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     args = ap.parse_args(argv)
     if not (D.RAW_DIR / "sina-news-2018").exists():

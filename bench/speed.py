@@ -34,6 +34,7 @@ from reprintwatch.articles import Article  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint  # noqa: E402
 from reprintwatch.dedupe import segment as S  # noqa: E402
 from reprintwatch.index.base import IndexedArticle  # noqa: E402
+from reprintwatch.dedupe import rewrite as R  # noqa: E402
 from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
 
@@ -108,7 +109,8 @@ def run(args) -> dict:
                  "sizes": {}}
 
     t0 = time.perf_counter()
-    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed)
+    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed,
+                                              rewrites=args.rewrites)
     # the quality licensed set first (so copies find their sources at every size), then the rest shuffled
     first = {d.id for d in licensed}
     rest = [d for d in docs if d.id not in first]
@@ -143,6 +145,12 @@ def run(args) -> dict:
     out["jieba_chars_per_s"] = chars / jieba_s
     out["fingerprint_articles_per_s"] = len(texts) / fp_s
     out["fingerprint_articles_per_cpu_s"] = len(texts) / fp_cpu
+    # the rewrite sketch's share of fingerprinting: facts and their keys from the tokens jieba gave
+    t0 = time.perf_counter()
+    for fp in fps:
+        R.fact_keys(R.facts(fp.tokens, params.rewrite_rare_freq, params.rewrite_common_char_freq))
+    facts_s = time.perf_counter() - t0
+    out["rewrite_sketch_share_of_fingerprint"] = facts_s / fp_s
     log(f"jieba {out['jieba_articles_per_s']:.0f}/s ({out['jieba_articles_per_cpu_s']:.0f}/cpu-s) · fingerprint "
         f"{out['fingerprint_articles_per_s']:.0f}/s ({out['fingerprint_articles_per_cpu_s']:.0f}/cpu-s)")
     baseline_queries = [ds_minhash(fp.signature.shingles) for fp in fps] if args.baseline else []
@@ -159,6 +167,7 @@ def run(args) -> dict:
         stream = licensed_stream(docs, sizes[-1])
         n_real = 0
         added = 0
+        fact_keys: dict[str, np.ndarray] = {}  # mutated copies keep their original's facts (same text)
         prep_s = store_s = base_s = 0.0
         index_cpu = 0.0
         for size in sizes:
@@ -171,14 +180,17 @@ def run(args) -> dict:
                 article = next(stream)
                 t0 = time.perf_counter()
                 if isinstance(article, Article):
-                    item = detector.prepare(article)
+                    fp = detector.fingerprint(article.content)
+                    item = IndexedArticle(article, fp.signature, fp.index_keys)
+                    fact_keys[article.id] = fp.rewrite_keys
                     n_real += 1
                 else:
                     doc, copy_no = article
                     original = index.get([doc.id])[0]
                     sig = mutate_signature(rng, original.signature, params.shingle_size)
                     article = Article(f"{doc.id}~m{copy_no}", doc.text, doc.title, doc.outlet)
-                    item = IndexedArticle(article, sig, band_keys(sig.shingles, params))
+                    item = IndexedArticle(article, sig, np.concatenate((band_keys(sig.shingles, params),
+                                                                        fact_keys[doc.id])))
                 prep_s += time.perf_counter() - t0
                 if args.baseline:
                     t0 = time.perf_counter()
@@ -214,7 +226,18 @@ def run(args) -> dict:
             wal = Path(str(db) + "-wal")
             row["db_file_bytes"] = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
-            # (d) scan: check() on the texts (fingerprint + candidates + verify)
+            # (d) scan: check() on the texts (fingerprint + candidates + verify + the rewrite path, timed apart)
+            rewrite_s = [0.0, 0]
+            rewrites_of = detector._rewrites
+
+            def timed_rewrites(*a):
+                t = time.perf_counter()
+                found = rewrites_of(*a)
+                rewrite_s[0] += time.perf_counter() - t
+                rewrite_s[1] += sum(m.verdict == "rewrite" for m in found)
+                return found
+
+            detector._rewrites = timed_rewrites
             t0, c0 = time.perf_counter(), time.process_time()
             n_reprints = n_versions = 0
             serial = []
@@ -225,6 +248,11 @@ def run(args) -> dict:
                 n_versions += sum(len(m.versions) for m in result.matches)
                 serial.append(result.to_dict())
             scan_s, scan_cpu = time.perf_counter() - t0, time.process_time() - c0
+            detector._rewrites = rewrites_of
+            fp_share = 1 / out["fingerprint_articles_per_s"] / (scan_s / len(texts))  # fingerprint's share of a check
+            row["rewrite_path_share_of_check"] = (
+                rewrite_s[0] / scan_s + fp_share * out["rewrite_sketch_share_of_fingerprint"])
+            row["rewrite_verdicts"] = rewrite_s[1]
             row["scan_articles_per_s"] = len(texts) / scan_s
             row["scan_articles_per_cpu_s"] = len(texts) / scan_cpu
             row["scan_vs_jieba"] = row["scan_articles_per_s"] / out["jieba_articles_per_s"]
@@ -291,7 +319,8 @@ def print_report(res: dict) -> None:
     print("articles/s by wall clock, and (in brackets) per CPU-second of this process — the fair figure on a shared machine")
     print(f"(a) jieba.lcut only          {res['jieba_articles_per_s']:7.1f} ({res['jieba_articles_per_cpu_s']:.1f}) articles/s")
     print(f"(a') {res['segmenter']} segment only {res['segmenter_articles_per_s']:7.1f} ({res['segmenter_articles_per_cpu_s']:.1f})")
-    print(f"(b) reprintwatch fingerprint {res['fingerprint_articles_per_s']:7.1f} ({res['fingerprint_articles_per_cpu_s']:.1f})")
+    print(f"(b) reprintwatch fingerprint {res['fingerprint_articles_per_s']:7.1f} ({res['fingerprint_articles_per_cpu_s']:.1f})"
+          f" · of which the rewrite sketch (facts, keys) {res['rewrite_sketch_share_of_fingerprint']:.1%}")
     head = (f"{'licensed':>9} {'index/s':>14} {'scan/s':>14} {'scan/jieba':>11} {'p50 ms':>7} {'p99 ms':>7} {'cand p99':>8} "
             f"{'B/article':>9} {'keys/art':>8} {'peak RSS':>9}")
     print(head)
@@ -302,6 +331,8 @@ def print_report(res: dict) -> None:
               f"{r['latency_ms_p50']:7.2f} {r['latency_ms_p99']:7.2f} {r['candidates_p99']:8.0f} "
               f"{r['index_bytes_per_article']:9.0f} {r['band_keys_per_article']:8.1f} {r['peak_rss_mb']:8.0f}M")
         share = r["latency_share"]
+        print(f"{'':9} rewrite path (facts + fact-key candidates + alignment): "
+              f"{r['rewrite_path_share_of_check']:.1%} of check time; {r['rewrite_verdicts']} rewrite verdicts")
         print(f"{'':9} latency split: candidates {share['candidates']:.0%} · get {share['get']:.0%} · verify "
               f"{share['verify']:.0%}; mean candidates {r['candidates_mean']:.1f}, "
               f"{r['candidates_of_slowest_1pct']:.0f} for the slowest 1 %; {r['versions_listed']} versions listed")
@@ -323,6 +354,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-disguise", type=int, default=60, help="disguised copies per disguise among the scan texts")
     ap.add_argument("--negatives", type=int, default=460, help="negatives among the scan texts")
+    ap.add_argument("--rewrites", type=int, default=10,
+                    help="洗稿 copies per level (30/40/50%%) and length among the scan texts (the rewrite path's work)")
     ap.add_argument("--queries", type=int, default=1000, help="queries timed for latency")
     ap.add_argument("--real", type=int, default=0, help="use only this many real articles (the rest mutated copies)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the parallel scan (1: skip it)")
@@ -331,7 +364,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.quick:
-        args.sizes, args.per_disguise, args.negatives, args.queries = "2000", 15, 100, 200
+        args.sizes, args.per_disguise, args.negatives, args.queries, args.rewrites = "2000", 15, 100, 200, 3
     if not (D.RAW_DIR / "sina-news-2018").exists():
         print(f"raw data not found at {D.RAW_DIR} (set REPRINTWATCH_RAW_DATA)", file=sys.stderr)
         return 2

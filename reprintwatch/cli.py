@@ -198,7 +198,8 @@ def index_migrate():
     SQLite (schema 1 → 2): band keys are rebuilt in place from the stored signatures, in one
     transaction. Elasticsearch: a new index is built beside the old one from the stored
     signatures, then the alias (--es-index) is swapped to it in one step; checks keep working
-    on the old index meanwhile. Safe to rerun.
+    on the old index meanwhile. Both: an index made before the rewrite (洗稿) sketch gets its
+    rewrite keys from the stored texts. Safe to rerun.
 
     \b
         reprintwatch --db licensed.db index migrate

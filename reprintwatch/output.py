@@ -99,8 +99,11 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
     for rank, m in enumerate(matches, 1):
         v, lic = m.verification, m.licensed
         lines.append(
-            f"  {rank}. {v.verdict:<15} {one_line(lic.id)}  {one_line(lic.outlet)}  {one_line(lic.title)}".rstrip()
+            f"  {rank}. {m.verdict:<15} {one_line(lic.id)}  {one_line(lic.outlet)}  {one_line(lic.title)}".rstrip()
         )
+        if m.verdict == "rewrite":
+            lines.extend(_rewrite_lines(m.rewrite, art.content, passages))
+            continue
         lines.append(
             f"     score {m.score:.2f} · similarity {v.similarity:.2f} · licensed coverage {v.licensed_coverage:.0%} · "
             f"suspect coverage {v.suspect_coverage:.0%} · {v.copied_chars} characters copied in "
@@ -116,12 +119,28 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
     return "\n".join(lines) + "\n"
 
 
+def _rewrite_lines(rw, content: str, shown: int) -> list[str]:
+    facts = terminal_safe("、".join(f.text for f in rw.shared_facts[:12])) + (" …" if len(rw.shared_facts) > 12 else "")
+    lines = [
+        f"     rewrite score {rw.score:.2f} · {len(rw.pairs)} sentences aligned in order, covering "
+        f"{rw.coverage:.0%} of the licensed article · mean sentence similarity {rw.mean_similarity:.2f}",
+        f"     {len(rw.shared_facts)} shared facts in order: {facts}",
+    ]
+    for p in sorted(rw.pairs, key=lambda p: -p.similarity)[:shown]:
+        lines.append(
+            f"     suspect[{p.suspect_start}:{p.suspect_end}] ~ licensed[{p.licensed_start}:{p.licensed_end}]"
+            f" {p.similarity:.2f}  «{terminal_safe(_excerpt(content, p.suspect_start, p.suspect_end))}»"
+        )
+    return lines
+
+
 def csv_rows(result: CheckResult, include_all: bool = False) -> Iterable[dict]:
     for match in result.to_dict(include_all)["matches"]:
+        # a rewrite's evidence is its aligned sentences, written like passages
+        spans = match.pop("rewrite")["aligned_sentences"] if match["verdict"] == "rewrite" else match["passages"]
         row = {"suspect_id": result.article.id, **match}
         row["passages"] = ";".join(
-            f"{p['suspect_start']}-{p['suspect_end']}:{p['licensed_start']}-{p['licensed_end']}"
-            for p in match["passages"]
+            f"{p['suspect_start']}-{p['suspect_end']}:{p['licensed_start']}-{p['licensed_end']}" for p in spans
         )
         yield row
 

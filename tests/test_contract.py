@@ -14,7 +14,7 @@ from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexErro
 from reprintwatch.cli import cli
 from reprintwatch.index.elasticsearch import ElasticsearchIndex
 
-from texts import FLASH, METRO, RIVER, UNRELATED
+from texts import FLASH, METRO, PORT, PORT_REWRITE, PORT_SAME_EVENT, RIVER, UNRELATED
 
 COPIED = "\n".join(RIVER.split("\n")[2:4])
 
@@ -172,6 +172,38 @@ def test_check_finds_a_partial_copy_with_passages(index):
     assert sum(p.suspect_end - p.suspect_start for p in passages) > 0.8 * len(COPIED)
 
 
+def test_check_finds_a_rewrite_through_its_fact_keys(index):
+    detector = Detector(index)
+    detector.add(licensed() + [PORT_ARTICLE])
+    [match] = detector.check(PORT_REWRITE).reprints
+    assert (match.licensed.id, match.verdict) == ("port", "rewrite")
+    assert match.to_dict()["rewrite"]["shared_facts"]
+    assert detector.check(PORT_SAME_EVENT).reprints == []
+    # the fact keys go with their article
+    assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5)[0][0] == "port"
+    index.delete(["port"])
+    assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5) == []
+
+
+def test_an_index_made_before_the_rewrite_sketch_is_refused_until_migrated(backend):
+    with backend.open(params=FingerprintParams(rewrite_sketch="none")) as idx:
+        detector = Detector(idx)
+        detector.add(licensed() + [PORT_ARTICLE])
+        assert detector.check(PORT_REWRITE).reprints == []  # no fact keys: the rewrite path finds nothing
+    with pytest.raises(LicensedIndexError, match=r"rewrite_sketch.*`reprintwatch index migrate`"):
+        backend.open()
+    runner = CliRunner()
+    migrated = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    with backend.open() as idx:
+        detector = Detector(idx)
+        [match] = detector.check(PORT_REWRITE).reprints
+        assert (match.licensed.id, match.verdict) == ("port", "rewrite")
+        assert detector.check(RIVER).reprints[0].verdict == "full_reprint"
+    again = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert again.exit_code == 0 and "up to date" in again.output
+
+
 def test_unrelated_text_matches_nothing(index):
     detector = Detector(index)
     detector.add(licensed())
@@ -226,7 +258,12 @@ def suspects():
         Article("s-partial", partial_copy(), "拼贴"),
         Article("s-two", FLASH + "\n" + METRO[:200], "两篇"),
         Article("s-none", UNRELATED, "无关"),
+        Article("s-rewrite", PORT_REWRITE, "洗稿"),
+        Article("s-same-event", PORT_SAME_EVENT, "同一发布会"),
     ]
+
+
+PORT_ARTICLE = Article("port", PORT, "青溪港二期码头明年3月投用", "江南日报")
 
 
 @pytest.mark.elasticsearch
@@ -235,7 +272,7 @@ def test_both_backends_give_the_same_check_output(tmp_path, es_settings):
     for name in ("sqlite", "elasticsearch"):
         with Backend(name, tmp_path, es_settings).open() as idx:
             detector = Detector(idx)
-            detector.add(licensed())
+            detector.add(licensed() + [PORT_ARTICLE])
             results[name] = [detector.check(s).to_dict(include_all=True) for s in suspects()]
     assert results["sqlite"] == results["elasticsearch"]
     verdicts = {r["id"]: [m["verdict"] for m in r["matches"] if m["verdict"] != "none"] for r in results["sqlite"]}
@@ -243,6 +280,8 @@ def test_both_backends_give_the_same_check_output(tmp_path, es_settings):
     assert verdicts["s-partial"] == ["partial_reprint"]
     assert len(verdicts["s-two"]) == 2
     assert verdicts["s-none"] == []
+    assert verdicts["s-rewrite"] == ["rewrite"]
+    assert verdicts["s-same-event"] == []
 
 
 @pytest.mark.elasticsearch

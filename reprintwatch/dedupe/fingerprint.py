@@ -20,11 +20,12 @@ from functools import cached_property, lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from . import rewrite
 from .lsh import optimal_bands
 from .normalize import NormalizedText, Removed, normalize
 from .segment import segment, token_lengths, tokenizer_version
 
-__all__ = ["FingerprintParams", "Signature", "Fingerprint", "fingerprint", "band_keys", "minhash"]
+__all__ = ["FingerprintParams", "Signature", "Fingerprint", "fingerprint", "band_keys", "index_keys", "minhash"]
 
 _U64 = np.uint64
 _MAGIC = b"RWS2"
@@ -47,6 +48,10 @@ class FingerprintParams:
     window_max_chunk: int = 32
     window_bands: int = 4
     window_rows: int = 4
+    # the rewrite (洗稿) candidate sketch: facts (figures, rare terms, names) as keys, see dedupe/rewrite.py
+    rewrite_sketch: str = rewrite.SKETCH
+    rewrite_rare_freq: int = rewrite.RARE_FREQ
+    rewrite_common_char_freq: int = rewrite.COMMON_CHAR_FREQ
     version: int = 1
 
     def __post_init__(self):
@@ -62,8 +67,12 @@ class FingerprintParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> "FingerprintParams":
+        """Parameters as stored; an index made before the rewrite sketch existed reads as ``rewrite_sketch
+        'none'`` — it has no rewrite keys, so it differs from today's parameters and is refused."""
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        values.setdefault("rewrite_sketch", "none")
+        return cls(**values)
 
     def differences(self, other: "FingerprintParams") -> dict:
         mine, theirs = self.to_dict(), other.to_dict()
@@ -126,6 +135,14 @@ class Fingerprint:
     signature: Signature
     keys: np.ndarray  # int64 band keys, article and window level, unique
     normalized: NormalizedText
+    tokens: list[str] = dataclasses.field(default_factory=list)  # jieba's cut of the normalised text
+    facts: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)  # see rewrite.facts
+    rewrite_keys: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def index_keys(self) -> np.ndarray:
+        """Every key an index stores for this text: band keys and rewrite keys (disjoint by level)."""
+        return np.concatenate((self.keys, self.rewrite_keys))
 
     @property
     def removed(self) -> tuple[Removed, ...]:
@@ -256,8 +273,9 @@ def band_keys(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
     return np.unique(np.concatenate(keys))
 
 
-def signature_of(normalized: NormalizedText, params: FingerprintParams) -> Signature:
-    tokens = segment(normalized.text)
+def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: list[str] | None = None) -> Signature:
+    if tokens is None:
+        tokens = segment(normalized.text)
     lens = token_lengths(tokens)
     ends = np.cumsum(lens)
     starts = ends - lens
@@ -271,5 +289,27 @@ def signature_of(normalized: NormalizedText, params: FingerprintParams) -> Signa
 def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
     """Normalise, segment, shingle and band ``text``. Pure and deterministic."""
     normalized = normalize(text)
-    signature = signature_of(normalized, params)
-    return Fingerprint(signature, band_keys(signature.shingles, params), normalized)
+    tokens = segment(normalized.text)
+    signature = signature_of(normalized, params, tokens)
+    facts = _facts(tokens, params)
+    return Fingerprint(signature, band_keys(signature.shingles, params), normalized, tokens, facts,
+                       rewrite.fact_keys(facts))
+
+
+def _facts(tokens: list[str], params: FingerprintParams) -> list[tuple[str, int, int]]:
+    if params.rewrite_sketch == "none":  # an index made before the rewrite sketch (migrate keeps it so)
+        return []
+    if params.rewrite_sketch != rewrite.SKETCH:
+        raise ValueError(f"unsupported rewrite sketch {params.rewrite_sketch!r} (this reprintwatch has {rewrite.SKETCH!r})")
+    return rewrite.facts(tokens, params.rewrite_rare_freq, params.rewrite_common_char_freq)
+
+
+def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np.ndarray:
+    """Every key an index stores for a licensed article, from what every index keeps (its text and
+    signature): band keys from the signature, rewrite keys from the text (re-segmented: no token text is
+    stored). Used to remove an article's keys and to rebuild an index."""
+    keys = band_keys(signature.shingles, params)
+    if params.rewrite_sketch == "none":
+        return keys
+    facts = _facts(segment(normalize(text).text), params)
+    return np.concatenate((keys, rewrite.fact_keys(facts)))

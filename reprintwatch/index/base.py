@@ -27,7 +27,9 @@ def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
     metadata is a :class:`LicensedIndexError`, never silently replaced by defaults."""
     try:
         data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
-        known = {f.name for f in dataclasses.fields(FingerprintParams)}
+        # the rewrite sketch's fields are missing from indexes made before it: they read as sketch 'none'
+        # (FingerprintParams.from_dict) and are refused with the way to add it, not as damage
+        known = {f.name for f in dataclasses.fields(FingerprintParams) if not f.name.startswith("rewrite_")}
         if not isinstance(data, dict) or not known <= data.keys():
             missing = sorted(known - data.keys()) if isinstance(data, dict) else []
             raise ValueError(f"missing {', '.join(missing)}" if missing else f"not an object: {raw!r:.60}")
@@ -47,11 +49,24 @@ def check_fingerprint_params(
     diff = stored.differences(requested)
     if diff:
         details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
+        if with_rewrite_sketch(stored) == requested:
+            remedy = ("It only lacks the rewrite (洗稿) keys, which `reprintwatch index migrate` adds from its "
+                      "stored texts; or: " + remedy[0].lower() + remedy[1:])
         raise LicensedIndexError(
             f"{where} was built with other fingerprint parameters ({details}); its signatures "
             f"cannot be compared with new ones. {remedy}"
         )
     return stored
+
+
+def with_rewrite_sketch(stored: FingerprintParams) -> FingerprintParams:
+    """The parameters an index made before the rewrite sketch gets from ``index migrate``: its own, plus
+    today's rewrite sketch (its keys come from the stored texts, so nothing else has to change)."""
+    if stored.rewrite_sketch != "none":
+        return stored
+    fresh = FingerprintParams()
+    return dataclasses.replace(stored, rewrite_sketch=fresh.rewrite_sketch, rewrite_rare_freq=fresh.rewrite_rare_freq,
+                               rewrite_common_char_freq=fresh.rewrite_common_char_freq)
 
 
 def max_key_frequency(articles: int) -> int:

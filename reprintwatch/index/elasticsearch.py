@@ -42,9 +42,12 @@ from elasticsearch import (
 from elasticsearch.exceptions import ElasticsearchWarning
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, stored_fingerprint_params, max_key_frequency, top_candidates
+from .base import (
+    AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
+    stored_fingerprint_params, top_candidates, with_rewrite_sketch,
+)
 
 # A local development node runs without security; its warning header says so on every response.
 warnings.filterwarnings("ignore", message=".*security features are not enabled.*", category=ElasticsearchWarning)
@@ -631,7 +634,7 @@ class ElasticsearchIndex(LicensedIndex):
         """Rebuild the index behind ``settings.es_index`` in the current layout and swap the alias to it.
 
         Every document is rebuilt from what every layout stores (metadata, content, signature); band keys
-        are recomputed from the signature with the index's own fingerprint parameters, so checks return the
+        are recomputed from the signature and text with the index's own fingerprint parameters, so checks return the
         same matches afterwards. The old concrete index is kept (delete it when satisfied) unless it had
         the alias's own name, in which case the swap replaces it. Safe to rerun after an interruption."""
         url = settings.es_url
@@ -655,13 +658,17 @@ class ElasticsearchIndex(LicensedIndex):
             raise LicensedIndexError(f"no index {name!r} at {where} to migrate")
         old, meta = found
         stored, version = check_meta(meta, name, where, allow_older=True)
-        if params is not None and stored.differences(params):
+        # an index made before the rewrite sketch gets it: its keys come from the stored texts
+        target = with_rewrite_sketch(stored)
+        if params is not None and target.differences(params):
             raise LicensedIndexError(
                 f"index {name!r} at {where} was built with other fingerprint parameters; migrate keeps them "
                 "(it re-uses the stored signatures). Re-index into a new --es-index to change them."
             )
-        new = f"{name}-v{MAPPING_VERSION}"
-        if version == MAPPING_VERSION:
+        new = f"{name}-v{MAPPING_VERSION}" if target == stored else f"{name}-v{MAPPING_VERSION}-{target.rewrite_sketch}"
+        if new == old:
+            new += "-2"
+        if version == MAPPING_VERSION and target == stored:
             count = es.count(index=name)["count"]
             return MigrateResult(name, old, old, count, migrated=False)
         if es.indices.exists(index=new):
@@ -669,7 +676,7 @@ class ElasticsearchIndex(LicensedIndex):
             es.indices.delete(index=new)
         es.indices.create(
             index=new,
-            mappings=dict(MAPPINGS, _meta=_meta(stored)),
+            mappings=dict(MAPPINGS, _meta=_meta(target)),
             settings={"number_of_shards": settings.es_shards, "number_of_replicas": settings.es_replicas,
                       "refresh_interval": "-1"},
         )
@@ -679,7 +686,7 @@ class ElasticsearchIndex(LicensedIndex):
                                     query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}}):
                 src = hit["_source"]
                 record = from_document(src)
-                keys = band_keys(record.signature.shingles, stored)
+                keys = index_keys(record.article.content, record.signature, target)
                 item = IndexedArticle(record.article, record.signature, keys)
                 yield {"_op_type": "index", "_index": new, "_id": doc_id(record.article.id),
                        "_source": to_document(item)}

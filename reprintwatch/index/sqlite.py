@@ -25,12 +25,12 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, band_keys
+from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..dedupe.lsh import KeyRun, make_run, merge_runs, shared_key_counts
 from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
-from .base import SCHEMA_VERSION, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
+from .base import SCHEMA_VERSION, with_rewrite_sketch, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -296,35 +296,42 @@ class SQLiteIndex(LicensedIndex):
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else 0
-            if version == SCHEMA_VERSION:
+            stored = FingerprintParams.from_dict(json.loads(
+                conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
+            # an index made before the rewrite sketch gets its fact keys, from the stored texts
+            params = with_rewrite_sketch(stored)
+            if version == SCHEMA_VERSION and params == stored:
                 return 0
-            if version != 1:
+            if version not in (1, SCHEMA_VERSION):
                 raise LicensedIndexError(f"{path} has index schema version {version}; re-create it with "
                                          "`reprintwatch index add`")
-            params = FingerprintParams.from_dict(json.loads(
-                conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
             done = 0
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("DROP TABLE IF EXISTS bands")
-                conn.execute("ALTER TABLE articles ADD COLUMN run INTEGER NOT NULL DEFAULT -2")
-                for statement in _SCHEMA.split(";"):
-                    if "key_runs" in statement or "articles_run" in statement:
-                        conn.execute(statement)
+                if version == 1:
+                    conn.execute("DROP TABLE IF EXISTS bands")
+                    conn.execute("ALTER TABLE articles ADD COLUMN run INTEGER NOT NULL DEFAULT -2")
+                    for statement in _SCHEMA.split(";"):
+                        if "key_runs" in statement or "articles_run" in statement:
+                            conn.execute(statement)
+                else:  # every key is rebuilt: band keys as they were, fact keys added
+                    conn.execute("DELETE FROM key_runs")
+                    conn.execute("UPDATE articles SET run = -2")
                 last = 0
                 while True:
-                    rows = conn.execute("SELECT rowid, signature FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                                        (last, batch_size)).fetchall()
+                    rows = conn.execute("SELECT rowid, signature, content FROM articles WHERE rowid > ? ORDER BY rowid"
+                                        " LIMIT ?", (last, batch_size)).fetchall()
                     if not rows:
                         break
-                    owners = [r for r, _ in rows]
-                    keys = [band_keys(Signature.from_bytes(blob).shingles, params) for _, blob in rows]
+                    owners = [r for r, _, _ in rows]
+                    keys = [index_keys(content, Signature.from_bytes(blob), params) for _, blob, content in rows]
                     conn.execute(f"UPDATE articles SET run = 0 WHERE rowid IN ({','.join('?' * len(owners))})", owners)
                     index._write_run(make_run(keys, owners), from_runs=[0])
                     index._compact()
                     last = owners[-1]
                     done += len(rows)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(params.to_dict()),))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -111,7 +111,7 @@ _excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UT
 
 # --- findings ---
 
-VERDICT_CHOICES = ("full_reprint", "partial_reprint")
+VERDICT_CHOICES = ("full_reprint", "partial_reprint", "rewrite")
 
 
 @click.group()

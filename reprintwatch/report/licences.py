@@ -349,7 +349,7 @@ def decide(
     else:
         edited = verdict != "full_reprint" or similarity < VERBATIM_SIMILARITY
         differences = () if not edited else (
-            ("partial reprint",) if verdict != "full_reprint" else (f"similarity {similarity:.3f} < 1 (licensed text unavailable to list the changes)",)
+            (verdict.replace("_", " "),) if verdict != "full_reprint" else (f"similarity {similarity:.3f} < 1 (licensed text unavailable to list the changes)",)
         )
     basis = "" if when is None else when.source
     near_miss: str | None = None

@@ -1,0 +1,183 @@
+"""The rewrite (洗稿) path: facts, the sentence alignment, its guards, and the verdict end to end."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexError, SQLiteIndex
+from reprintwatch.dedupe import rewrite as R
+from reprintwatch.dedupe.fingerprint import fingerprint
+from reprintwatch.dedupe.normalize import normalize
+from reprintwatch.dedupe.segment import segment
+
+from texts import MARKET_MONDAY, MARKET_TUESDAY, METRO, PORT, PORT_REWRITE, PORT_SAME_EVENT, RIVER, UNRELATED
+
+
+def analysed(text: str) -> R.TextAnalysis:
+    n = normalize(text)
+    return R.analyse(n, text, segment(n.text))
+
+
+def fact_texts(text: str) -> list[str]:
+    return [f for f, _, _ in R.facts(segment(normalize(text).text))]
+
+
+def test_facts_are_figures_names_and_rare_terms_in_order():
+    found = fact_texts(PORT)
+    for fact in ("865", "320", "750", "6000", "2015", "郑国栋", "韩丽娟", "釜山", "柴油发动机"):
+        assert fact in found
+    # in text order: 86.5 before 750 before 4.2 (normalised: digits only)
+    assert found.index("865") < found.index("750") < found.index("42") < found.index("412")
+    # ordinary words are not facts
+    for word in ("表示", "建设", "市民", "5"):
+        assert word not in found
+
+
+def test_fact_keys_are_one_per_distinct_fact_and_apart_from_band_keys():
+    fp = fingerprint(PORT, FingerprintParams())
+    key_facts = {f for f, _, _ in fp.facts if R.is_key_fact(f)}
+    assert len(fp.rewrite_keys) == len(key_facts) and "865" in key_facts
+    assert "18" not in key_facts and "2015" not in key_facts  # days and years: in every other article
+    assert not np.isin(fp.rewrite_keys, fp.keys).any()
+    assert set(fp.index_keys.tolist()) == set(fp.keys.tolist()) | set(fp.rewrite_keys.tolist())
+
+
+def test_a_rewrite_aligns_sentence_by_sentence_in_order():
+    v = R.verify_rewrite(analysed(PORT_REWRITE), analysed(PORT))
+    assert v.is_rewrite
+    assert v.coverage >= 0.8 and v.mean_similarity >= 0.6 and 0 < v.score <= 1
+    # monotonic on both sides, one pair per licensed sentence at most
+    assert [p.suspect_start for p in v.pairs] == sorted(p.suspect_start for p in v.pairs)
+    assert [p.licensed_start for p in v.pairs] == sorted(p.licensed_start for p in v.pairs)
+    # the dropped sentence (the routes to 新加坡 and 釜山) is not aligned
+    assert not any("釜山" in PORT[p.licensed_start:p.licensed_end] for p in v.pairs)
+    # pairs point at the sentences in the original texts
+    first = v.pairs[0]
+    assert "86.5亿元" in PORT_REWRITE[first.suspect_start:first.suspect_end] or "明年3月" in PORT_REWRITE[first.suspect_start:first.suspect_end]
+    facts = [f.text for f in v.shared_facts]
+    assert {"郑国栋", "韩丽娟", "865", "750", "412"} <= set(facts)
+    for f in v.shared_facts:  # offsets lead to the fact in both texts
+        assert normalize(PORT_REWRITE[f.suspect_start:f.suspect_start + 12]).text.startswith(f.text)
+        assert normalize(PORT[f.licensed_start:f.licensed_start + 12]).text.startswith(f.text)
+    assert [f.licensed_start for f in v.shared_facts] == sorted(f.licensed_start for f in v.shared_facts)
+
+
+def test_same_press_conference_by_another_outlet_is_not_a_rewrite():
+    v = R.verify_rewrite(analysed(PORT_SAME_EVENT), analysed(PORT))
+    assert not v.is_rewrite
+    assert len(v.shared_facts) >= 5  # it does share names and figures: that alone must not decide
+
+
+def test_template_report_of_another_day_is_not_a_rewrite():
+    v = R.verify_rewrite(analysed(MARKET_TUESDAY), analysed(MARKET_MONDAY))
+    assert not v.is_rewrite
+    assert v.figure_conflicts >= 2
+
+
+@pytest.mark.parametrize("text", [METRO, RIVER, UNRELATED, ""])
+def test_unrelated_texts_are_not_rewrites(text):
+    assert not R.verify_rewrite(analysed(text), analysed(PORT)).is_rewrite
+
+
+def test_align_is_monotonic_and_skips_weak_pairs():
+    sim = np.array([[0.9, 0.1, 0.0], [0.0, 0.2, 0.8], [0.1, 0.7, 0.0]])
+    # (1,2) and (2,1) cross: the best order-preserving chain keeps (0,0) and one of them
+    assert R.align(sim, 0.3, 0.2) == [(0, 0), (1, 2)]
+    assert R.align(np.zeros((2, 2)), 0.3, 0.2) == []
+
+
+def _detector(tmp_path) -> Detector:
+    detector = Detector(SQLiteIndex(tmp_path / "licensed.db"))
+    detector.add([
+        Article("port", PORT, "青溪港二期码头明年3月投用", "江南日报"),
+        Article("market", MARKET_MONDAY, "青溪股市震荡走高", "江南日报"),
+        Article("metro", METRO, "地铁九号线开通", "江南日报"),
+        Article("river", RIVER, "清溪河水质提升", "华夏通讯社"),
+    ])
+    return detector
+
+
+def test_detector_reports_a_rewrite_with_its_evidence(tmp_path):
+    detector = _detector(tmp_path)
+    result = detector.check(Article("s", PORT_REWRITE))
+    [match] = result.reprints
+    assert match.licensed.id == "port" and match.verdict == R.REWRITE
+    out = json.loads(json.dumps(result.to_dict()))["matches"][0]
+    assert out["verdict"] == "rewrite"
+    rw = out["rewrite"]
+    assert rw["score"] > 0.4 and rw["aligned_coverage"] >= 0.8
+    assert len(rw["aligned_sentences"]) >= 5
+    assert all({"suspect_start", "suspect_end", "licensed_start", "licensed_end", "similarity"} <= set(p)
+               for p in rw["aligned_sentences"])
+    assert "郑国栋" in [f["text"] for f in rw["shared_facts"]]
+
+
+def test_detector_keeps_same_event_and_template_reports_clean(tmp_path):
+    detector = _detector(tmp_path)
+    assert detector.check(Article("e", PORT_SAME_EVENT)).reprints == []
+    assert detector.check(Article("t", MARKET_TUESDAY)).reprints == []
+
+
+def test_exact_copies_keep_their_verdict(tmp_path):
+    detector = _detector(tmp_path)
+    [match] = detector.check(Article("c", PORT)).reprints
+    assert match.verdict == "full_reprint" and "rewrite" not in match.to_dict()
+
+
+def test_rewrite_path_can_be_switched_off(tmp_path):
+    detector = _detector(tmp_path)
+    detector.rewrite_thresholds = None
+    assert detector.check(Article("s", PORT_REWRITE)).reprints == []
+
+
+def test_index_without_rewrite_sketch_is_refused(tmp_path):
+    db = tmp_path / "old.db"
+    SQLiteIndex(db).close()
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    stored = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0])
+    old = {k: v for k, v in stored.items() if not k.startswith("rewrite_")}
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(old),))
+    conn.commit()
+    conn.close()
+    with pytest.raises(LicensedIndexError, match=r"rewrite_sketch: index 'none' vs now 'facts2'.*index migrate.*re-index"):
+        SQLiteIndex(db)
+
+
+def test_rewrite_keys_leave_the_index_with_their_article(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as index:
+        detector = Detector(index)
+        detector.add([Article("port", PORT)])
+        assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5)[0][0] == "port"
+        detector.add([Article("port", METRO)])  # replaced: its old facts must not find it any more
+        assert index.candidates(detector.fingerprint(PORT_REWRITE).rewrite_keys, 5) == []
+        index.delete(["port"])
+        assert index.stats().band_keys == 0
+
+
+def test_cli_shows_a_rewrite_in_every_format(tmp_path):
+    from click.testing import CliRunner
+
+    from reprintwatch.cli import cli
+
+    licensed = tmp_path / "licensed.jsonl"
+    licensed.write_text(json.dumps({"id": "port", "content": PORT, "outlet": "江南日报"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    suspects = tmp_path / "suspects.jsonl"
+    suspects.write_text(json.dumps({"id": "s1", "content": PORT_REWRITE}, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = ["--db", str(tmp_path / "x.db")]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*db, "index", "add", str(licensed)]).exit_code == 0
+    text = runner.invoke(cli, [*db, "scan", str(suspects)])
+    assert text.exit_code == 0 and "rewrite" in text.output and "shared facts in order" in text.output
+    jsonl = runner.invoke(cli, [*db, "scan", str(suspects), "--format", "jsonl"])
+    [match] = json.loads(jsonl.stdout)["matches"]
+    assert match["verdict"] == "rewrite" and match["rewrite"]["aligned_sentences"]
+    csv_out = runner.invoke(cli, [*db, "scan", str(suspects), "--format", "csv"])
+    assert csv_out.exit_code == 0
+    header, row = csv_out.stdout.splitlines()[:2]
+    assert header.endswith(",passages") and ",rewrite," in row
+    assert row.rsplit(",", 1)[1].count(";") == len(match["rewrite"]["aligned_sentences"]) - 1
