@@ -542,3 +542,12 @@ def test_html_shows_contradiction_and_differences_escaped():
     hostile = judge(content=LICENSED_TEXT.replace("便捷换乘", "<script>alert(1)</script>"))
     html = triage_extra_html(hostile)
     assert "script>" not in html and "alert(1)&lt;/script" in html and "<dt>Differences</dt>" in html
+
+
+def test_a_copy_still_online_extends_the_complaint_limit():
+    # one rule for findings and dossiers: a continuing infringement's two years run from the last sighting
+    deadline, why = complaint_deadline("2024-11-29T20:00Z", last_seen="2025-06-30T17:00Z")  # 1 July in China
+    assert deadline == dt.date(2027, 7, 1)
+    assert why == "complaints until 2027-07-01 (2 years from 2025-07-01, the last day the copy was seen online, China time (UTC+8))"
+    # without a sighting it is counted from publication, the earliest the limit can end
+    assert complaint_deadline("2024-11-29T20:00Z")[0] == dt.date(2026, 11, 30)

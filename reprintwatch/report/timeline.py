@@ -136,11 +136,19 @@ def add_years(day: _dt.date, years: int) -> _dt.date:
 
 
 def complaint_deadline(published_at, first_seen=None, tz: _dt.tzinfo = CHINA_TIME,
-                       years: int = COMPLAINT_LIMIT_YEARS) -> tuple[_dt.date | None, str]:
+                       years: int = COMPLAINT_LIMIT_YEARS, last_seen=None) -> tuple[_dt.date | None, str]:
     """The last local date a complaint can be filed about a copy, and a sentence saying how it was counted.
 
-    Counted from the copy's publish date (or, when that is unknown, the date it was first seen — which can
-    only be later than the real publication, so the sentence warns the deadline may be earlier)."""
+    《著作权行政投诉指南》: two years from the infringement; for a continuing one, from when it ended. A copy
+    seen online at ``last_seen`` had not ended then, so with ``last_seen`` the two years run from that day
+    (what complaint dossiers use, after a re-check). Without it they are counted from the copy's publish date
+    (or, when that is unknown, the date it was first seen — which can only be later than the real
+    publication, so the sentence warns the deadline may be earlier): the earliest the limit can end."""
+    seen = local_date(last_seen, tz) if last_seen else None
+    if seen is not None:
+        deadline = add_years(seen, years)
+        return deadline, (f"complaints until {deadline} ({years} years from {seen}, the last day the copy was "
+                          f"seen online, {_zone_name(tz)})")
     when = copy_time(published_at, first_seen, tz)
     if when is None:
         return None, "no publish or first-seen time: the complaint deadline cannot be counted"
