@@ -68,6 +68,7 @@ def test_filter_checks_its_input():
         Filter.from_mapping({"since": ["yesterday"]})
     flt = Filter.from_mapping({"outlet": ["新华社", "南方日报"], "authorised": ["no"], "top": ["5"], "since": ["2026-11-01"]})
     assert flt.outlet == ("新华社", "南方日报") and flt.authorised is False and flt.top == 5
+    assert Filter(verdict="rewrite").verdict == ("rewrite",)  # 洗稿 findings filter like the others
     assert Filter.from_mapping(flt.to_query()) == flt
 
 
@@ -222,6 +223,9 @@ def test_the_three_commands_share_the_filter(team, monkeypatch):
     assert not plain.startswith(BOM) and excel == BOM + plain
     bad = run("findings", "list", "--verdict", "copied")
     assert bad.exit_code == 2 and "copied" in bad.output
+    rewrites = run("findings", "list", "--verdict", "rewrite", "--format", "json")
+    assert rewrites.exit_code == 0, rewrites.output  # exit 2 before: "rewrite" was not a choice
+    assert all(json.loads(line)["verdict"] == "rewrite" for line in rewrites.output.splitlines())
     out = run("report", "daily", "--date", REPORT_DAY.isoformat(), "-o", str(Path(team.store).parent / "cli" / "d.html"))
     assert out.exit_code == 0 and f"{N:,} finding page(s)" in out.output
 

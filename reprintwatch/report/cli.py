@@ -111,8 +111,6 @@ _excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UT
 
 # --- findings ---
 
-VERDICT_CHOICES = ("full_reprint", "partial_reprint", "rewrite")
-
 
 @click.group()
 def findings():

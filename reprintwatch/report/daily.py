@@ -169,6 +169,7 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         "stripped_dateline_or_byline": sum(1 for a in assessments if a.attribution.stripped),
         "full_reprint": verdicts.get("full_reprint", 0),
         "partial_reprint": verdicts.get("partial_reprint", 0),
+        "rewrite": verdicts.get("rewrite", 0),
         "reprinters": len(reprinters),
         "by_platform": dict(sorted(platforms.items())),
         "by_status": {s: statuses.get(s, 0) for s in (UNAUTHORISED, AUTHORISED, PUBLISHED_FIRST)},

@@ -14,9 +14,11 @@ from typing import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..errors import BadInput
+from ..detector import NO_MATCH, VERDICTS as _DETECTOR_VERDICTS
 from .licences import is_wechat_page
 
-VERDICTS = ("full_reprint", "partial_reprint")
+# the verdicts a finding can carry: the detector's, less "none" (rewrite included)
+VERDICTS = tuple(v for v in _DETECTOR_VERDICTS if v != NO_MATCH)
 
 # Where a copy was published, from its URL's host: a WeChat article is WeChat whether it came from a
 # crawl, a feed, a JSONL export or a WARC (issue 13: 7,561 JSONL copies of mp.weixin.qq.com pages were
@@ -125,7 +127,7 @@ class Filter:
     * ``reprinter``: who copied — the report's label (``微信公众号 X``), the account, the site or the URL's
       host (a domain also matches its subdomains);
     * ``platform``: as read from the URL (:func:`platform_from_url`);
-    * ``verdict``: ``full_reprint`` / ``partial_reprint``;
+    * ``verdict``: ``full_reprint`` / ``partial_reprint`` / ``rewrite``;
     * ``status``: ``unauthorised`` / ``authorised`` / ``published_first``;
     * ``authorised``: True or False (a licence covers the copy or not);
     * ``since`` / ``until``: inclusive days, of the finding (``date_field="found"``) or of the licensed
