@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from ..dedupe.verify import DEFAULT_THRESHOLDS
 from ..report.assess import AUTHORISED, PUBLISHED_FIRST
 from ..report.timeline import CHINA_TIME, complaint_deadline, local_date
 
@@ -115,10 +116,12 @@ def classify(
     return CHANGED
 
 
-def passages_still_there(passages, old_text: str, new_text: str, min_chars: int = 12) -> tuple[int, int]:
+def passages_still_there(passages, old_text: str, new_text: str,
+                         min_chars: int = DEFAULT_THRESHOLDS.min_passage_chars) -> tuple[int, int]:
     """How many of the copied passages (their text in the old copy) still appear in the new text.
 
-    Passages shorter than ``min_chars`` are not counted (too short to say anything)."""
+    Passages shorter than ``min_chars`` (the verifier's shortest passage) are not counted."""
+    new_compact = "".join((new_text or "").split())
     total = kept = 0
     for p in passages or ():
         try:
@@ -129,5 +132,5 @@ def passages_still_there(passages, old_text: str, new_text: str, min_chars: int 
         if len(piece) < min_chars:
             continue
         total += 1
-        kept += piece in "".join((new_text or "").split())
+        kept += piece in new_compact
     return kept, total

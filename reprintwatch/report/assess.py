@@ -64,7 +64,7 @@ class Assessment:
         """The decisions a rights team acts on, with their reasons: what the store keeps with the finding
         and what ``findings list`` shows (JSON nested, CSV flattened by :data:`TRIAGE_CSV_COLUMNS`)."""
         deadline, deadline_note = complaint_deadline(
-            self.finding.get("published_at"), _first_seen(self.finding), last_seen=self.finding.get("last_seen"))
+            self.finding.get("published_at"), _first_seen(self.finding))
         a = self.attribution
         return {
             "status": self.status,
