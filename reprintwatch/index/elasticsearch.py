@@ -22,6 +22,7 @@ import base64
 import hashlib
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
@@ -300,6 +301,7 @@ class ElasticsearchIndex(LicensedIndex):
         self.chunk_size = chunk_size
         self.max_clauses = MAX_CLAUSES
         self._count: int | None = None
+        self._refresh_each_batch = True  # off inside bulk_load()
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
         try:
@@ -405,7 +407,8 @@ class ElasticsearchIndex(LicensedIndex):
             todo = {i: item for i, item in latest.items() if existing.get(i) != item.content_hash}
             if todo:
                 self._bulk_index(todo, stored)
-                self._retrying(lambda: self.es.indices.refresh(index=self.name))
+                if self._refresh_each_batch:
+                    self._retrying(lambda: self.es.indices.refresh(index=self.name))
         except ES_ERRORS + (_Overloaded,) as exc:
             if isinstance(exc, _Overloaded):
                 raise LicensedIndexError(
@@ -421,6 +424,24 @@ class ElasticsearchIndex(LicensedIndex):
                 "are skipped."
             ) from None
         return result
+
+    @contextmanager
+    def bulk_load(self):
+        """For a large load (``with index.bulk_load(): index.add(...)`` many times): no refresh after each
+        batch, one at the end (also when the load fails), so searches see the new articles from then on.
+
+        Nothing in the index settings changes (no leftover ``refresh_interval: -1`` if the process dies): a
+        shard nobody searches is search-idle and skips its periodic refresh anyway. A refresh per batch
+        writes one small segment per batch, which the node then spends CPU merging."""
+        self._refresh_each_batch = False
+        try:
+            yield self
+        finally:
+            self._refresh_each_batch = True
+            try:
+                self._retrying(lambda: self.es.indices.refresh(index=self.name))
+            except ES_ERRORS as exc:
+                raise explain(exc, self.url, f"refresh index {self.name!r}") from None
 
     def _retrying(self, call):
         """``call()``, retried with exponential back-off while the node is unreachable or overloaded: the
