@@ -180,44 +180,66 @@ class RequestCounter:
         self.es.perform_request = self._orig
 
 
+def previous_candidates(index: ElasticsearchIndex, keys, limit: int):
+    """The candidate path of commit 2465806, for a same-run baseline: a ``filters`` aggregation under a
+    ``terms`` query (the hot keys), then the candidate query — two searches, one after the other."""
+    from reprintwatch.index.base import max_key_frequency
+
+    terms = [str(int(k)) for k in np.unique(np.asarray(keys, dtype=np.int64))]
+    if index._count is None:
+        index._count = int(index.es.count(index=index.name)["count"])
+    max_df = max_key_frequency(index._count)
+    hot: set[str] = set()
+    if index._count > max_df:
+        resp = index.es.search(index=index.name, size=0, query={"terms": {"bands": terms}},
+                               aggs={"df": {"filters": {"filters": {t: {"term": {"bands": t}} for t in terms}}}})
+        hot = {t for t, b in resp["aggregations"]["df"]["buckets"].items() if b["doc_count"] > max_df}
+    rest = [t for t in terms if t not in hot]
+    return index._candidates(rest, limit) if rest else []
+
+
 def latency_pass(index: ElasticsearchIndex, detector: Detector, fps, texts, n_checks: int) -> dict:
-    hot_t = [0.0]
-    hot_of = index._hot_terms
-
-    def timed_hot(terms):
-        t = time.perf_counter()
-        try:
-            return hot_of(terms)
-        finally:
-            hot_t[0] += time.perf_counter() - t
-
-    index._hot_terms = timed_hot
+    limit = detector.max_candidates
     for fp in fps[:20]:  # warm-up, untimed (the first queries after a build load the terms index)
-        detector._verify(fp, index.get([c for c, _ in index.candidates(fp.keys, detector.max_candidates)]), {})
+        detector._verify(fp, index.get([c for c, _ in index.candidates(fp.keys, limit)]), {})
+        previous_candidates(index, fp.keys, limit)
     counter = RequestCounter(index.es)
-    lat, parts, ncand, requests = [], [], [], []
-    for fp in fps:
-        hot_t[0] = 0.0
+    lat, parts, ncand, requests, prev_ms, differ = [], [], [], [], [], 0
+    for n, fp in enumerate(fps):
+        # the previous candidate path, timed on the same query, before or after (alternately)
+        if n % 2:
+            t = time.perf_counter()
+            before = previous_candidates(index, fp.keys, limit)
+            prev_ms.append((time.perf_counter() - t) * 1000)
+        counter.take()
         t0 = time.perf_counter()
-        cands = [c for c in index.candidates(fp.keys, detector.max_candidates) if c[1] >= detector.min_shared_keys]
+        found = index.candidates(fp.keys, limit)
+        cands = [c for c in found if c[1] >= detector.min_shared_keys]
         t1 = time.perf_counter()
         records = index.get([c for c, _ in cands])
         t2 = time.perf_counter()
         detector._verify(fp, records, dict(cands))
         t3 = time.perf_counter()
-        lat.append((t3 - t0) * 1000)
-        parts.append((hot_t[0], t1 - t0 - hot_t[0], t2 - t1, t3 - t2))
-        ncand.append(len(cands))
         requests.append(len(counter.take()))
-    index._hot_terms = hot_of
+        if not n % 2:
+            t = time.perf_counter()
+            before = previous_candidates(index, fp.keys, limit)
+            prev_ms.append((time.perf_counter() - t) * 1000)
+        counter.take()
+        differ += before != found
+        lat.append((t3 - t0) * 1000)
+        parts.append((t1 - t0, t2 - t1, t3 - t2))
+        ncand.append(len(cands))
     p = np.asarray(parts) * 1000
+    names = ("candidates", "get", "verify")
     out = {
         "queries": len(fps),
         "after_segmentation_ms": {"p50": pct(lat, 50), "p90": pct(lat, 90), "p99": pct(lat, 99), "max": max(lat)},
-        "parts_ms_p50": {k: pct(p[:, j], 50) for j, k in enumerate(("hot_keys", "candidate_query", "get", "verify"))},
-        "parts_ms_p99": {k: pct(p[:, j], 99) for j, k in enumerate(("hot_keys", "candidate_query", "get", "verify"))},
-        "parts_share": {k: float(p[:, j].sum() / p.sum()) for j, k in
-                        enumerate(("hot_keys", "candidate_query", "get", "verify"))},
+        "parts_ms_p50": {k: pct(p[:, j], 50) for j, k in enumerate(names)},
+        "parts_ms_p99": {k: pct(p[:, j], 99) for j, k in enumerate(names)},
+        "parts_share": {k: float(p[:, j].sum() / p.sum()) for j, k in enumerate(names)},
+        "previous_candidates_ms": {"p50": pct(prev_ms, 50), "p99": pct(prev_ms, 99)},
+        "previous_vs_current_candidates_differ": differ,
         "candidates_p50": pct(ncand, 50), "candidates_p99": pct(ncand, 99),
         "requests_per_check_after_segmentation": {"p50": pct(requests, 50), "max": max(requests)},
     }
@@ -256,10 +278,18 @@ def main(argv=None) -> int:
     ap.add_argument("--fresh", action="store_true", help="delete the index first")
     ap.add_argument("--remeasure", action="store_true", help="measure stages the index has already passed")
     ap.add_argument("--no-disk-usage", dest="disk_usage", action="store_false")
+    ap.add_argument("--until", default="",
+                    help="UTC time HH:MM: stop building then, and measure what the index holds as the last stage")
     ap.add_argument("--merge-segments", type=int, default=0,
                     help="after the last stage, force-merge to this many segments and measure again (0: no)")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    args.until_ts = 0.0
+    if args.until:
+        hh, mm = (int(x) for x in args.until.split(":"))
+        now = time.gmtime()
+        args.until_ts = time.mktime(time.struct_time((now.tm_year, now.tm_mon, now.tm_mday, hh, mm, 0, 0, 0, 0))) \
+            - time.mktime(time.struct_time((1970, 1, 1, 0, 0, 0, 0, 0, 0)))
     stages = sorted(int(s) for s in args.stages.split(","))
 
     params = FingerprintParams()
@@ -293,8 +323,13 @@ def main(argv=None) -> int:
     for stage in stages:
         if have >= stage and not args.remeasure and str(stage) in results["stages"]:
             continue
+        cut = False
         if position < stage:
-            results["stages"][str(stage)] = {"build": build(index, docs, fps_real, params, args, position, stage)}
+            built = build(index, docs, fps_real, params, args, position, stage)
+            cut = built["from"] + built["articles"] < stage
+            if cut:  # --until: the last stage is what the index holds now
+                stage = built["from"] + built["articles"]
+            results["stages"][str(stage)] = {"build": built}
             position = stage
         row = results["stages"].setdefault(str(stage), {})
         if position > stage:
@@ -306,6 +341,9 @@ def main(argv=None) -> int:
         row["load_average"] = os.getloadavg()
         log(f"stage {stage:,} measured in {time.perf_counter() - t:.0f}s: {json.dumps(row)}")
         save(results, args.json_out)
+        if cut:
+            log(f"stopped at {stage:,} articles (--until {args.until})")
+            break
 
     if args.merge_segments:
         t = time.perf_counter()
@@ -351,6 +389,8 @@ def build(index, docs, fps_real, params, args, start: int, stop: int) -> dict:
             write_s += time.perf_counter() - t
             done += len(batch)
             added += result.added
+            if args.until_ts and time.time() > args.until_ts:
+                break
             if time.perf_counter() - last_log > 60 or start + done >= stop:
                 last_log = time.perf_counter()
                 wall = last_log - t0
