@@ -198,47 +198,86 @@ def previous_candidates(index: ElasticsearchIndex, keys, limit: int):
     return index._candidates(rest, limit) if rest else []
 
 
+def wait_for_merges(es, limit_s: float = 900) -> float:
+    """Seconds waited until the node runs no merge (the build's merges would be counted as check CPU)."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < limit_s:
+        merges = next(iter(es.nodes.stats(metric="indices", index_metric="merge").body["nodes"].values()))
+        if not merges["indices"]["merges"]["current"]:
+            break
+        time.sleep(5)
+    return time.perf_counter() - t
+
+
+class CpuClock:
+    """Wall time, this process's CPU time and the node's CPU time over a block, per item."""
+
+    def __init__(self, es):
+        self.es = es
+
+    def __enter__(self):
+        self.t, self.c, self.n = time.perf_counter(), time.process_time(), node_figures(self.es)["cpu_s"]
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t
+        self.bench_cpu = time.process_time() - self.c
+        self.node_cpu = node_figures(self.es)["cpu_s"] - self.n
+
+    def per_item_ms(self, n: int) -> dict:
+        return {"wall": 1000 * self.wall / n, "bench_cpu": 1000 * self.bench_cpu / n,
+                "node_cpu": 1000 * self.node_cpu / n}
+
+
 def latency_pass(index: ElasticsearchIndex, detector: Detector, fps, texts, n_checks: int) -> dict:
+    """Wall-clock latencies, and CPU per check (of this process and of the node): on a shared machine with
+    the node niced, wall clock is mostly waiting for a core; CPU per check is what an idle machine would
+    spend (a search runs on one thread per shard)."""
     limit = detector.max_candidates
+    waited = wait_for_merges(index.es)
     for fp in fps[:20]:  # warm-up, untimed (the first queries after a build load the terms index)
         detector._verify(fp, index.get([c for c, _ in index.candidates(fp.keys, limit)]), {})
         previous_candidates(index, fp.keys, limit)
     counter = RequestCounter(index.es)
-    lat, parts, ncand, requests, prev_ms, differ = [], [], [], [], [], 0
-    for n, fp in enumerate(fps):
-        # the previous candidate path, timed on the same query, before or after (alternately)
-        if n % 2:
-            t = time.perf_counter()
-            before = previous_candidates(index, fp.keys, limit)
-            prev_ms.append((time.perf_counter() - t) * 1000)
-        counter.take()
-        t0 = time.perf_counter()
-        found = index.candidates(fp.keys, limit)
-        cands = [c for c in found if c[1] >= detector.min_shared_keys]
-        t1 = time.perf_counter()
-        records = index.get([c for c, _ in cands])
-        t2 = time.perf_counter()
-        detector._verify(fp, records, dict(cands))
-        t3 = time.perf_counter()
-        requests.append(len(counter.take()))
-        if not n % 2:
-            t = time.perf_counter()
-            before = previous_candidates(index, fp.keys, limit)
-            prev_ms.append((time.perf_counter() - t) * 1000)
-        counter.take()
-        differ += before != found
-        lat.append((t3 - t0) * 1000)
-        parts.append((t1 - t0, t2 - t1, t3 - t2))
-        ncand.append(len(cands))
+    lat, parts, ncand, requests, found_all = [], [], [], [], []
+    with CpuClock(index.es) as whole:
+        for fp in fps:
+            counter.take()
+            t0 = time.perf_counter()
+            found = index.candidates(fp.keys, limit)
+            cands = [c for c in found if c[1] >= detector.min_shared_keys]
+            t1 = time.perf_counter()
+            records = index.get([c for c, _ in cands])
+            t2 = time.perf_counter()
+            detector._verify(fp, records, dict(cands))
+            t3 = time.perf_counter()
+            requests.append(len(counter.take()))
+            found_all.append(found)
+            lat.append((t3 - t0) * 1000)
+            parts.append((t1 - t0, t2 - t1, t3 - t2))
+            ncand.append(len(cands))
+    # candidates alone, the current path and the previous one (commit 2465806), each over every query
+    cand_ms: dict = {}
+    differ = 0
+    for name, call in (("current", index.candidates), ("previous", lambda k, n: previous_candidates(index, k, n))):
+        ms = []
+        with CpuClock(index.es) as clock:
+            for i, fp in enumerate(fps):
+                t = time.perf_counter()
+                got = call(fp.keys, limit)
+                ms.append((time.perf_counter() - t) * 1000)
+                differ += name == "previous" and got != found_all[i]
+        cand_ms[name] = {"p50": pct(ms, 50), "p99": pct(ms, 99), **clock.per_item_ms(len(fps))}
     p = np.asarray(parts) * 1000
     names = ("candidates", "get", "verify")
     out = {
-        "queries": len(fps),
+        "queries": len(fps), "waited_for_merges_s": waited,
         "after_segmentation_ms": {"p50": pct(lat, 50), "p90": pct(lat, 90), "p99": pct(lat, 99), "max": max(lat)},
+        "after_segmentation_per_check_ms": whole.per_item_ms(len(fps)),
         "parts_ms_p50": {k: pct(p[:, j], 50) for j, k in enumerate(names)},
         "parts_ms_p99": {k: pct(p[:, j], 99) for j, k in enumerate(names)},
         "parts_share": {k: float(p[:, j].sum() / p.sum()) for j, k in enumerate(names)},
-        "previous_candidates_ms": {"p50": pct(prev_ms, 50), "p99": pct(prev_ms, 99)},
+        "candidates_alone_ms": cand_ms,
         "previous_vs_current_candidates_differ": differ,
         "candidates_p50": pct(ncand, 50), "candidates_p99": pct(ncand, 99),
         "requests_per_check_after_segmentation": {"p50": pct(requests, 50), "max": max(requests)},
@@ -246,14 +285,16 @@ def latency_pass(index: ElasticsearchIndex, detector: Detector, fps, texts, n_ch
     # end to end: Detector.check (normalise, segment, fingerprint, candidates, get, verify, the rewrite path)
     e2e, e2e_req = [], []
     counter.take()
-    for text in texts[:n_checks]:
-        t = time.perf_counter()
-        detector.check(text)
-        e2e.append((time.perf_counter() - t) * 1000)
-        e2e_req.append(len(counter.take()))
+    with CpuClock(index.es) as clock:
+        for text in texts[:n_checks]:
+            t = time.perf_counter()
+            detector.check(text)
+            e2e.append((time.perf_counter() - t) * 1000)
+            e2e_req.append(len(counter.take()))
     counter.close()
     if e2e:
-        out["check_end_to_end_ms"] = {"n": len(e2e), "p50": pct(e2e, 50), "p99": pct(e2e, 99)}
+        out["check_end_to_end_ms"] = {"n": len(e2e), "p50": pct(e2e, 50), "p99": pct(e2e, 99),
+                                      **{f"per_check_{k}": v for k, v in clock.per_item_ms(len(e2e)).items()}}
         out["requests_per_check_end_to_end"] = {"p50": pct(e2e_req, 50), "max": max(e2e_req)}
     return out
 
@@ -267,8 +308,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stages", default="100000,300000,1000000", help="licensed sizes to stop and measure at")
     ap.add_argument("--batch", type=int, default=5000, help="articles per ElasticsearchIndex.add call")
     ap.add_argument("--chunk", type=int, default=1000, help="documents per bulk request")
-    ap.add_argument("--queries", type=int, default=1000, help="checks timed after segmentation per stage")
-    ap.add_argument("--checks", type=int, default=300, help="Detector.check end to end per stage")
+    ap.add_argument("--queries", type=int, default=500, help="checks timed after segmentation per stage")
+    ap.add_argument("--checks", type=int, default=100, help="Detector.check end to end per stage")
     ap.add_argument("--per-disguise", type=int, default=60)
     ap.add_argument("--negatives", type=int, default=460)
     ap.add_argument("--rewrites", type=int, default=10)
