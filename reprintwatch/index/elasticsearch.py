@@ -545,9 +545,13 @@ class ElasticsearchIndex(LicensedIndex):
 
     def _candidates_ignoring_hot(self, terms: list[str], limit: int) -> list[tuple[str, int]]:
         """Candidates counted over the keys that are not hot (held by more than :func:`max_key_frequency`
-        articles, ignored as in SQLite). Hot keys are rare (a footer normalisation does not know), so the
-        key counts and the candidate query over all keys go out together in one ``_msearch``; only when a
-        key turns out hot is the candidate query sent again without the hot keys."""
+        articles, ignored as in SQLite). Hot keys are rare (a footer normalisation does not know): the
+        candidate query over all keys also counts the articles it matches, up to ``max_df + 1``; when they
+        are at most ``max_df``, no key can be held by more (each key's articles are among them), so its
+        counts are final — one search. Otherwise the keys' articles are counted (:meth:`_hot_terms`) and,
+        only if some key is hot, the query is sent again without the hot keys. Counting every key's articles
+        first (a ``filters`` aggregation, then the query) cost the node about as much CPU again as the query
+        itself (``bench/es_scale.py``; figures in docs/elasticsearch.md)."""
         if self._count is None:
             self._count = int(self.es.count(index=self.name)["count"])
         max_df = max_key_frequency(self._count)
@@ -557,29 +561,30 @@ class ElasticsearchIndex(LicensedIndex):
             hot = self._hot_terms(terms, max_df)
             rest = [t for t in terms if t not in hot]
             return self._candidates(rest, limit) if rest else []
-        resp = self.es.msearch(searches=[
-            {"index": self.name}, self._hot_terms_body(terms),
-            {"index": self.name}, self._count_query_body(terms, limit),
-        ])
-        df_resp, cand_resp = resp["responses"]
-        # a failed part is sent again alone, so that it raises (and is retried or explained) like any search
-        hot = self._hot_terms(terms, max_df) if "error" in df_resp else _hot_from(df_resp, max_df)
-        if hot:
-            rest = [t for t in terms if t not in hot]
-            return self._candidates(rest, limit) if rest else []
-        if "error" in cand_resp:  # e.g. too many clauses: the single-search path halves the query and retries
-            return self._candidates(terms, limit)
-        return _hits(cand_resp)
+        try:
+            resp = self.es.search(index=self.name, **self._count_query_body(terms, limit, track=max_df + 1)).body
+        except ApiError as exc:
+            if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc):
+                return self._candidates(terms, limit)  # halves the query and retries
+            raise
+        total = resp["hits"]["total"]
+        if total["relation"] == "eq" and total["value"] <= max_df:
+            return _hits(resp)
+        hot = self._hot_terms(terms, max_df)
+        if not hot:
+            return _hits(resp)
+        rest = [t for t in terms if t not in hot]
+        return self._candidates(rest, limit) if rest else []
 
     def _hot_terms(self, terms: list[str], max_df: int) -> set[str]:
         return _hot_from(self.es.search(index=self.name, **self._hot_terms_body(terms)).body, max_df)
 
     @staticmethod
     def _hot_terms_body(terms: list[str]) -> dict:
-        """A ``filters`` aggregation counting each term's articles (bands keep no doc values). With no query,
+        """A ``filters`` aggregation counting each term's live articles (bands keep no doc values). With no query,
         Elasticsearch runs it filter by filter and counts a term in a segment without deletions in constant
         time (its document frequency) instead of visiting every article holding it: a hot key is exactly the
-        one with a long posting list. Counts are of live articles, deletions included, as before."""
+        one with a long posting list."""
         return {"size": 0, "track_total_hits": False,
                 "aggs": {"df": {"filters": {"filters": {t: {"term": {"bands": t}} for t in terms}}}}}
 
@@ -610,7 +615,7 @@ class ElasticsearchIndex(LicensedIndex):
         return _hits(self.es.search(index=self.name, **self._count_query_body(terms, limit, only)).body)
 
     @staticmethod
-    def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None) -> dict:
+    def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None, track: int = 0) -> dict:
         query: dict = {
             "bool": {"should": [{"constant_score": {"filter": {"term": {"bands": t}}, "boost": 1.0}} for t in terms]}
         }
@@ -618,7 +623,8 @@ class ElasticsearchIndex(LicensedIndex):
             query["bool"]["filter"] = [{"terms": {"id": only}}]
             query["bool"]["minimum_should_match"] = 1
         return {
-            "query": query, "size": min(limit, 10_000), "_source": False, "track_total_hits": False,
+            # track: count the matching articles up to this many (0: not at all); scoring visits them anyway
+            "query": query, "size": min(limit, 10_000), "_source": False, "track_total_hits": track or False,
             "sort": [{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
         }
 
