@@ -201,6 +201,13 @@ def test_serve_judges_stale_findings_in_memory_and_writes_nothing(sample, judged
         assert s1 in stale and len(stale) < len(items)  # the day's other outlets were read from the store
         one = view.finding(s1)
         assert one.licensed_text and one.finding["content"]  # the page in full has both texts
+        reads = []
+        real_list = view.store.list_findings
+        view.store.list_findings = lambda *a, **k: reads.append(k) or real_list(*a, **k)
+        judged.clear()
+        unauthorised = view.assessments(Filter(authorised=False, platform=("wechat",)))
+        assert unauthorised and all(a.status != "authorised" for a in unauthorised)
+        assert reads == [] and judged == []  # another filter: from memory, not the store again
     finally:
         view.close()
     assert _triage_rows(settings) == kept  # read-only

@@ -69,6 +69,7 @@ class FindingsView:
         self.store = Store(settings.store, create=False)
         self.index = open_index(settings) if open_index else None
         self._cache: dict = {}
+        self._all: list | None = None
         self._version = None
         self.lock = threading.Lock()
 
@@ -81,19 +82,34 @@ class FindingsView:
         return self.store.licences()
 
     def assessments(self, flt: Filter, outlet: str | None = None) -> list:
-        """Findings kept by ``flt`` (without ``top``), judged; cached per store version and SQL bounds."""
+        """Findings kept by ``flt`` (without ``top``) with their triage. The store is read once per version
+        (every finding with its stored triage; what is stale is judged here, in memory — this view never
+        writes); each filter is then applied in memory and cached."""
         version = self.store.data_version()  # this view never writes: any change is someone else's
         if version != self._version:
             self._cache.clear()
             self._version = version
-        base = replace(flt, top=None)
+            self._all = None
+        if self._all is None:
+            self._all = select(self.store, self.licences(), self.index, Filter(), keep=False)
+        base = replace(flt, top=None, outlet=(outlet,)) if outlet else replace(flt, top=None)
+        if not base.active:
+            return self._all
         key = (outlet, base)
         if key not in self._cache:
-            if len(self._cache) > 16:
+            if len(self._cache) > 32:
                 self._cache.clear()
-            bounds = {"outlet": outlet} if outlet else {}
-            # the stored triage (read-only: anything stale is judged here and not written back)
-            self._cache[key] = select(self.store, self.licences(), self.index, base, keep=False, **bounds)
+            self._cache[key] = apply(base, self._all)
+        return self._cache[key]
+
+    def summary(self, flt: Filter, items: list) -> dict:
+        """The summary of ``items`` (the findings ``flt`` keeps), cached with them: every page of a
+        filter shows the same summary (call after :meth:`assessments`, which drops stale entries)."""
+        key = ("summary", flt)
+        if key not in self._cache:
+            from .daily import summarise
+
+            self._cache[key] = summarise(items)
         return self._cache[key]
 
     def finding(self, finding_id: int):
@@ -252,7 +268,8 @@ class App:
         number = min(number, pages)
         shown = items[(number - 1) * self.page_size: number * self.page_size]
         params = flt.to_query()
-        report = Report("daily", "Findings", flt.describe() or "all findings", now_utc(), items, [], {}, filter=flt)
+        report = Report("daily", "Findings", flt.describe() or "all findings", now_utc(), items, [], {}, filter=flt,
+                        _summary=self.view.summary(flt, items))
 
         def sort_link(key: str, label: str) -> str:
             new = key if sort != key else "-" + key
