@@ -212,7 +212,7 @@ class Detector:
             return matches
         p = self.params
         suspect: TextAnalysis = analyse(fp.normalized, article.content, fp.tokens, p.rewrite_rare_freq,
-                                        p.rewrite_common_char_freq)
+                                        p.rewrite_common_char_freq, fp.facts)
         by_id = {m.licensed.id: i for i, m in enumerate(matches)}
         out = list(matches)
         for record in self.index.get([lid for lid, _ in picked]):
