@@ -20,7 +20,7 @@ from .cliutils import (
 from .config import Settings
 from .errors import BadInput
 from .index import open_index
-from .output import FORMATS, ResultWriter, render_text
+from .output import FORMATS, ResultWriter, json_text, render_text
 
 
 def _progress(path: str, enabled: bool | None, label: str):
@@ -150,12 +150,10 @@ def index_stats(as_json):
         reprintwatch index stats
         reprintwatch index stats --json
     """
-    import json
-
     with open_index(current_settings()) as idx:
         stats = idx.stats()
     if as_json:
-        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_text(stats.to_dict()))
         return
     click.echo(f"backend     {stats.backend}  ({stats.location})")
     click.echo(f"articles    {stats.articles:,}")
@@ -272,8 +270,6 @@ def check(source, fmt, include_all, encoding):
         reprintwatch check suspect_wechat.html
         echo "……" | reprintwatch check - --format json
     """
-    import json
-
     settings = current_settings()
     # a local input is read first (a missing file is bad input whether or not there is an index); a URL
     # is fetched only once the index is known to be there
@@ -284,7 +280,7 @@ def check(source, fmt, include_all, encoding):
     if fmt == "json":
         out = result.to_dict(include_all)
         out["removed"] = [r.to_dict() for r in result.removed]
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out))
     else:
         click.echo(render_text(result, include_all), nl=False)
 

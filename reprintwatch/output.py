@@ -34,6 +34,19 @@ def terminal_safe(text, newlines: bool = True) -> str:
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def json_text(obj, indent: int | None = 2, sort_keys: bool = False) -> str:
+    """The one JSON spelling every command prints: Chinese as itself (not ``\\u`` escapes), values JSON has
+    no type for (dates, paths) as their ``str()``. JSON escapes control characters itself, so the text is
+    terminal-safe as it is."""
+    return json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=sort_keys, default=str)
+
+
+def json_file_bytes(obj) -> bytes:
+    """Canonical JSON for files whose hashes are recorded (evidence bundles, dossiers, manifests): sorted
+    keys, so the same content always gives the same bytes and the same SHA-256."""
+    return (json_text(obj, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
 def one_line(text, width: int | None = None) -> str:
     """``text`` as one terminal-safe line (whitespace runs become one space), cut to ``width``."""
     piece = " ".join(("" if text is None else str(text)).split())

@@ -315,7 +315,8 @@ def test_follow_stops_on_sigterm(site, env):
 @pytest.mark.slow
 def test_two_runs_on_one_store_do_not_collide(site, env):
     """Both runs record pages at the same time: versions are numbered inside the write transaction, so
-    neither dies with IntegrityError UNIQUE(suspects.url, version)."""
+    neither dies with IntegrityError UNIQUE(suspects.url, version), and the content is compared again under
+    the write lock, so a page both runs fetched unchanged is one version, not two."""
     paths = _kill_site(site, 12)
     for path in paths:
         site.routes[path].delay = 0.05
@@ -331,6 +332,7 @@ def test_two_runs_on_one_store_do_not_collide(site, env):
     suspects = rows(store, "SELECT url, version FROM suspects ORDER BY url, version")
     assert {u.replace(site.base, "") for u, _ in suspects} == set(paths)
     assert len(set(suspects)) == len(suspects)
+    assert sorted(v for _, v in suspects) == [1] * len(paths), suspects  # one version a page: nothing changed
     assert rows(store, "SELECT COUNT(*) FROM pending")[0][0] == 0
 
 

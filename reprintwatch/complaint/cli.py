@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
-import sys
 from pathlib import Path
 
 import click
 
 from ..cliutils import current_settings, handle_errors
 from ..errors import BadInput
-from ..output import terminal_safe
+from ..output import json_text, terminal_safe
 from ..report.cli import _licensed_index
 from ..store import Store
 from .holders import make_holder
@@ -145,7 +143,7 @@ def holder_list(fmt):
     with _holder_store() as st:
         found = st.list_holders()
     if fmt == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        click.echo(json_text(found))
         return
     if not found:
         click.echo("No rights holders.")
@@ -247,7 +245,7 @@ def complaint_status(finding_ids, fmt):
     ids = sorted(set(finding_ids) | set(history) | set(complaints))
     data = [{"finding_id": i, "complaints": complaints.get(i, []), "history": history.get(i, [])} for i in ids]
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
         return
     if not data:
         click.echo("No complaints or re-checks recorded.")

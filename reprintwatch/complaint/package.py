@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
 import re
 import tempfile
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
+from ..output import json_file_bytes
 from ..errors import BadInput
 from ..report.assess import CHINA_TIME, assess_all
 from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
@@ -42,10 +42,6 @@ class DossierResult:
     manifest_sha256: str | None
     works: int
     excluded: list[dict]
-
-
-def _json_bytes(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")
 
 
 def file_stem(respondent: str, outlet: str) -> str:
@@ -136,7 +132,7 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str, pdf:
             page.write_text(html, encoding="utf-8")
             files["dossier.pdf"] = print_to_pdf(page, Path(tmp) / "dossier.pdf").read_bytes()
     files["dossier.html"] = html.encode("utf-8")
-    files["dossier.json"] = _json_bytes(dossier)
+    files["dossier.json"] = json_file_bytes(dossier)
     files["application.txt"] = (application_text(dossier) + "\n").encode("utf-8")
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -148,7 +144,7 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str, pdf:
         "page_sha256_at_fetch": None,
         "files": [{"name": n, "sha256": hashlib.sha256(b).hexdigest(), "size": len(b)} for n, b in sorted(files.items())],
     }
-    manifest_bytes = _json_bytes(manifest)
+    manifest_bytes = json_file_bytes(manifest)
     digest = hashlib.sha256(manifest_bytes).hexdigest()
     files[MANIFEST] = manifest_bytes
     files[MANIFEST_HASH] = f"{digest}  {MANIFEST}\n".encode("ascii")

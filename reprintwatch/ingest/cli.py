@@ -2,7 +2,6 @@
 (settings from the global options, output escaping from the one output layer)."""
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -12,7 +11,7 @@ import click
 
 from ..cliutils import InputFile, current_settings, handle_errors
 from ..errors import ReprintwatchError
-from ..output import terminal_safe
+from ..output import json_text, terminal_safe
 
 
 def _duration(ctx, param, value):
@@ -153,7 +152,7 @@ class JsonFormatter(logging.Formatter):
         data.update(getattr(record, "fields", {}) or {})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return json_text(data, indent=None)
 
 
 class TextFormatter(logging.Formatter):
@@ -242,7 +241,7 @@ def extract(source, fmt, page_url):
         extracted = extract_bytes(raw, "", fetched)
     record = extract_record(extracted, outlet_of(extracted, fetched))
     if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(json_text(record))
     else:
         click.echo(render_extract_text(record), nl=False)
     if extracted.status == "error":

@@ -456,6 +456,19 @@ class Runner:
         event("unchanged", url=url, source=source.name, why=why)
         return Outcome(url, "unchanged", reason=why)
 
+    def _same_content(self, url: str, source: Source, response, body_sha: str | None, status: str) -> Outcome:
+        """The page holds what was recorded last time: refresh its checkpoint, record no version."""
+        self.counters.unchanged += 1
+        with self.store.transaction():
+            fields = {"body_sha256": body_sha} if body_sha else {}
+            if response is not None and response.etag:
+                fields["etag"] = response.etag
+            if response is not None and response.last_modified:
+                fields["last_modified"] = response.last_modified
+            self.store.mark_seen(url, source.name, **fields)
+            self.store.dequeue(url)
+        event("unchanged", url=url, source=source.name, why="same content", status=status)
+        return Outcome(url, "unchanged")
     def _record(self, source: Source, url: str, platform: str, extracted: Extracted, response: FetchResult | None,
                 seen: dict, hint: dict, local: bool = False) -> Outcome:
         status = extracted.status
@@ -474,20 +487,14 @@ class Runner:
         body_sha = sha256_hex(response.body) if response is not None else None
         self.counters.tally(source.name, status != "error")
         if seen.get("content_hash") == digest:
-            self.counters.unchanged += 1
-            with self.store.transaction():
-                fields = {"body_sha256": body_sha} if body_sha else {}
-                if response is not None and response.etag:
-                    fields["etag"] = response.etag
-                if response is not None and response.last_modified:
-                    fields["last_modified"] = response.last_modified
-                self.store.mark_seen(url, source.name, **fields)
-                self.store.dequeue(url)
-            event("unchanged", url=url, source=source.name, why="same content", status=status)
-            return Outcome(url, "unchanged")
+            return self._same_content(url, source, response, body_sha, status)
         now = utc_now()
         final_url = response.final_url if response is not None else url
         with self.store.transaction():
+            # Read again under the write lock: another run may have recorded this very content since ``seen``
+            # was read (two runs on one store fetching one page), and it must not become a second version.
+            if (self.store.get_seen(url) or {}).get("content_hash") == digest:
+                return self._same_content(url, source, response, body_sha, status)
             # numbered inside the write transaction: another run recording this URL cannot take it too
             version = self.store.next_version(url)
             evidence_id = None

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from .. import __version__
+from ..output import json_file_bytes
 from ..errors import BadInput, ReprintwatchError
 from .assess import assess, load_licensed
 from .licences import Licence
@@ -82,10 +83,6 @@ def _page_name(content_type: str | None) -> str:
     return "page" + _EXTENSIONS.get(kind, ".bin")
 
 
-def _json_bytes(obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")
-
-
 def build_bundle_files(
     finding: dict,
     evidence: dict | None,
@@ -108,7 +105,7 @@ def build_bundle_files(
         "evidence": evidence_meta,
         "assessment": assessment,
     }
-    files["finding.json"] = _json_bytes(meta)
+    files["finding.json"] = json_file_bytes(meta)
     manifest = {
         "format": BUNDLE_FORMAT,
         "generator": f"reprintwatch {__version__}",
@@ -118,7 +115,7 @@ def build_bundle_files(
         "page_sha256_at_fetch": (evidence or {}).get("sha256"),
         "files": [{"name": n, "sha256": sha256(b), "size": len(b)} for n, b in sorted(files.items())],
     }
-    manifest_bytes = _json_bytes(manifest)
+    manifest_bytes = json_file_bytes(manifest)
     files[MANIFEST] = manifest_bytes
     files[MANIFEST_HASH] = f"{sha256(manifest_bytes)}  {MANIFEST}\n".encode("ascii")
     return files
