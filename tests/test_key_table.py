@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from reprintwatch import Article, Detector, LicensedIndexError, SQLiteIndex
 from reprintwatch.cli import cli
-from reprintwatch.dedupe.lsh import make_run, merge_runs, shared_key_counts
+from reprintwatch.dedupe.lsh import KeyRun, make_run, merge_runs, shared_key_counts
 
 from texts import FLASH, METRO, RIVER, UNRELATED
 
@@ -34,6 +34,48 @@ def test_shared_key_counts_equal_brute_force():
         for table in (runs, [merge_runs(runs)]):
             owners, counts = shared_key_counts(table, query, max_df)
             assert dict(zip(owners.tolist(), counts.tolist())) == expected
+
+
+def test_compact_runs_round_trip_and_plain_runs_still_read():
+    rng = np.random.default_rng(3)
+    for n in [0, 1, 2, 3, 4, 5, 17, 1000]:
+        keys = np.sort(rng.integers(-2**63, 2**63 - 1, size=n, dtype=np.int64))
+        if n > 4:  # keys shared by several articles, and the extremes of both types
+            keys[1:3] = keys[0]
+            keys[0], keys[-1] = -2**63, 2**63 - 1
+        owners = rng.integers(0, 2**32 - 1, size=n, dtype=np.uint32)
+        if n > 4:
+            owners[:2] = 0, 2**32 - 1
+        run = KeyRun(keys, owners)
+        blob_keys, blob_owners = run.to_bytes()
+        # never the exact lengths of plain arrays: that is how the format of older indexes is told apart
+        assert (len(blob_keys), len(blob_owners)) != (8 * n, 4 * n)
+        for back in (KeyRun.from_bytes(blob_keys, blob_owners, n),
+                     KeyRun.from_bytes(keys.tobytes(), owners.tobytes(), n)):  # the plain (older) format
+            assert back.keys.dtype == np.int64 and back.owners.dtype == np.uint32
+            assert np.array_equal(back.keys, keys) and np.array_equal(back.owners, owners)
+    # the point of it: real-looking runs (random keys, 64-bit; consecutive articles) take far less than 12 B a key
+    many = make_run([rng.integers(-2**63, 2**63 - 1, size=400) for _ in range(500)], list(range(1000, 1500)))
+    assert sum(map(len, many.to_bytes())) < 8 * len(many)
+
+
+def test_an_index_with_plain_runs_keeps_working(tmp_path):
+    """Runs written as plain arrays (before the compact form) are read as they are and rewritten compact by
+    the next merge or delete."""
+    db = tmp_path / "plain.db"
+    with SQLiteIndex(db) as idx:
+        Detector(idx).add([Article("metro", METRO, "地铁"), Article("river", RIVER, "清溪河")])
+        (run,) = idx._key_table()
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE key_runs SET keys = ?, owners = ?", (run.keys.tobytes(), run.owners.tobytes()))
+    conn.commit()
+    conn.close()
+    with SQLiteIndex(db) as idx:
+        d = Detector(idx)
+        assert [m.licensed.id for m in d.check("转载：" + RIVER).reprints] == ["river"]
+        idx.delete(["metro"])
+        assert [m.licensed.id for m in d.check("转载：" + RIVER).reprints] == ["river"]
+        assert d.check("转载：" + METRO).reprints == []
 
 
 def _sentences():

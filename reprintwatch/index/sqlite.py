@@ -6,8 +6,9 @@ signature blob, the key run holding its band keys) and ``key_runs``: band keys a
 
 Why runs instead of one row per (key, article) — the layout of schema 1: at 100k articles the row table
 took ~9 KB an article (a B-tree cell, its header and page slack around every 16 bytes of data) and a
-check's ``key IN (…) GROUP BY`` probe cost more than segmenting the text. A run is 12 bytes a key, is read
-once per process (a few large blobs, ~0.3 s at 100k articles) and answered by binary search in memory.
+check's ``key IN (…) GROUP BY`` probe cost more than segmenting the text. A run is ~6.5 bytes a key on disk
+(``KeyRun.to_bytes``: gaps between sorted keys in byte planes; 12 bytes in memory), is read once per process (a
+few large blobs, decoded at ~60 ns a key) and answered by binary search in memory.
 Writers stay transactional — a batch is one new run, written with its articles in one transaction;
 runs of similar size are merged (at most ``_FANOUT - 1`` runs a size tier, so a lookup searches a handful
 of arrays); deleting or replacing an article rewrites the run that held it. Readers in other processes
@@ -159,8 +160,9 @@ class SQLiteIndex(LicensedIndex):
         self.conn.execute(f"UPDATE articles SET run = ? WHERE run IN ({marks})", (cur.lastrowid, *from_runs))
 
     def _load_run(self, run_id: int) -> KeyRun:
-        keys, owners = self.conn.execute("SELECT keys, owners FROM key_runs WHERE run = ?", (run_id,)).fetchone()
-        return KeyRun.from_bytes(keys, owners)
+        keys, owners, entries = self.conn.execute("SELECT keys, owners, entries FROM key_runs WHERE run = ?",
+                                                  (run_id,)).fetchone()
+        return KeyRun.from_bytes(keys, owners, entries)
 
     def _remove_from_runs(self, rowids_by_run: dict[int, list[int]]) -> None:
         """Rewrite each run without the keys of those rows (replaced or deleted articles)."""
