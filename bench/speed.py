@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import disguise as D  # noqa: E402
 from reprintwatch.articles import Article  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint  # noqa: E402
+from reprintwatch.dedupe.fingerprint import shingles_of_token_hashes  # noqa: E402
 from reprintwatch.dedupe import segment as S  # noqa: E402
 from reprintwatch.index.base import IndexedArticle  # noqa: E402
 from reprintwatch.dedupe import rewrite as R  # noqa: E402
@@ -64,8 +65,10 @@ def licensed_stream(docs: list[D.Doc], size: int):
 
 def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> Signature:
     """A near-copy at the signature level, so 100,000 licensed articles can be indexed without segmenting
-    88,000 synthetic texts: drop ~15 % of the tokens in sentence-sized blocks and give ~5 % of the shingles
-    new values (swapped words). Token lengths/spans stay consistent with the shingles."""
+    88,000 synthetic texts: drop ~15 % of the tokens in sentence-sized blocks and swap ~1.7 % of the others
+    for other words of the same article (each swap changes 3 shingles: ~5 % of them, as before). Made at the
+    token level, so the copy has token hashes like a real fingerprint and the index stores it as one (in
+    token ids of its vocabulary, whose size the copies do not inflate: their words are real ones)."""
     n = len(sig.token_lens)
     keep = np.ones(n, dtype=bool)
     dropped = 0
@@ -75,18 +78,12 @@ def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> S
         keep[start : start + width] = False
         dropped = int((~keep).sum())
     idx = np.flatnonzero(keep)
-    lens, spans = sig.token_lens[idx], sig.token_spans[idx]
-    # a shingle keeps its value when its tokens are still consecutive; boundary shingles get new values
-    m = max(0, len(idx) - shingle_size + 1)
-    first, last = idx[:m], idx[shingle_size - 1 : shingle_size - 1 + m]
-    intact = (last == first + shingle_size - 1) & (first < len(sig.shingles))
+    hashes, lens, spans = sig.token_hashes[idx].copy(), sig.token_lens[idx].copy(), sig.token_spans[idx]
     gen = np.random.default_rng(rng.getrandbits(64))
-    fresh = gen.integers(0, 2**32, size=m, dtype=np.uint64).astype(np.uint32)
-    shingles = np.where(intact, sig.shingles[np.minimum(first, max(0, len(sig.shingles) - 1))], fresh)
-    shingles = shingles.astype(np.uint32)
-    swap = gen.random(m) < 0.05  # swapped words
-    shingles[swap] = gen.integers(0, 2**32, size=int(swap.sum()), dtype=np.uint64).astype(np.uint32)
-    return Signature(lens, spans, shingles)
+    swap = np.flatnonzero(gen.random(len(idx)) < 0.017)
+    other = gen.integers(0, n, size=len(swap))
+    hashes[swap], lens[swap] = sig.token_hashes[other], sig.token_lens[other]
+    return Signature(lens, spans, shingles_of_token_hashes(hashes, shingle_size), hashes)
 
 
 def sha1_hashes(shingles: np.ndarray) -> np.ndarray:

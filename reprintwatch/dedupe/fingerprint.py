@@ -84,12 +84,15 @@ class Signature:
     """What an index keeps per article to verify a match without re-segmenting it.
 
     ``token_lens[i]`` is the normalised length of token ``i``; ``token_spans[i]`` its ``[start, end)`` in the
-    original text; ``shingles[j]`` the 32-bit hash of tokens ``j .. j+shingle_size-1``.
+    original text; ``shingles[j]`` the 32-bit hash of tokens ``j .. j+shingle_size-1``; ``token_hashes[i]``,
+    when known, the 32-bit hash of token ``i`` (the shingles are a function of them: the SQLite index stores
+    token ids instead of shingles, index/vocabulary.py). Not part of :meth:`to_bytes`.
     """
 
     token_lens: np.ndarray
     token_spans: np.ndarray
     shingles: np.ndarray
+    token_hashes: np.ndarray | None = None
 
     @property
     def n_chars(self) -> int:
@@ -186,11 +189,21 @@ _MULTIPLIERS = np.array(
 )
 
 
+def token_hashes(tokens: list[str]) -> np.ndarray:
+    """The 32-bit hash (CRC-32 of the UTF-8) of each token."""
+    return np.fromiter(map(_token_hash, tokens), dtype=np.uint32, count=len(tokens))
+
+
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     """32-bit hashes of each run of ``size`` consecutive tokens (one shingle if there are fewer)."""
-    if not tokens:
+    return shingles_of_token_hashes(token_hashes(tokens), size)
+
+
+def shingles_of_token_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
+    """:func:`shingle_hashes` from the tokens' hashes."""
+    if not len(token_hashes):
         return np.zeros(0, dtype=np.uint32)
-    th = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
+    th = np.asarray(token_hashes).astype(np.uint64)
     k = min(size, len(th))
     n = len(th) - k + 1
     acc = np.full(n, _U64(k), dtype=np.uint64)
@@ -283,7 +296,8 @@ def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: 
         spans = np.stack([normalized.offsets[starts], normalized.offsets[ends - 1] + 1], axis=1).astype(np.int32)
     else:
         spans = np.zeros((0, 2), dtype=np.int32)
-    return Signature(lens, spans, shingle_hashes(tokens, params.shingle_size))
+    hashes = token_hashes(tokens)
+    return Signature(lens, spans, shingles_of_token_hashes(hashes, params.shingle_size), hashes)
 
 
 def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
