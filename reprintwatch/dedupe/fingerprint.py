@@ -52,6 +52,14 @@ class FingerprintParams:
     rewrite_sketch: str = rewrite.SKETCH
     rewrite_rare_freq: int = rewrite.RARE_FREQ
     rewrite_common_char_freq: int = rewrite.COMMON_CHAR_FREQ
+    # Keys (band and fact keys alike) keep their low ``key_bits`` bits. Why 40: the SQLite key runs store
+    # the gaps between sorted keys (dedupe/lsh.py ``KeyRun.to_bytes``), so every bit dropped is a bit saved a
+    # key: 64 → 40 bits takes 3 bytes off each of ~490 keys an article. What it costs: a query key matches
+    # an unrelated stored key with probability (stored keys) / 2**40 — 4.5e-5 at 100k articles, 0.02 chance
+    # keys a check; 4e-4 and 0.2 at 1M — each adding 1 to some article's count, while a candidate needs 2
+    # shared keys and a verification to be reported. Indexes made before this field read as 64 bits and
+    # are refused; ``index migrate`` rebuilds their keys from the stored signatures and texts.
+    key_bits: int = 40
     version: int = 1
 
     def __post_init__(self):
@@ -61,6 +69,8 @@ class FingerprintParams:
             object.__setattr__(self, "article_rows", rows)
         if self.article_bands * self.article_rows > self.num_perm:
             raise ValueError("article_bands × article_rows exceeds num_perm")
+        if not 16 <= self.key_bits <= 64:
+            raise ValueError("key_bits must be between 16 and 64")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -68,10 +78,12 @@ class FingerprintParams:
     @classmethod
     def from_dict(cls, data: dict) -> "FingerprintParams":
         """Parameters as stored; an index made before the rewrite sketch existed reads as ``rewrite_sketch
-        'none'`` — it has no rewrite keys, so it differs from today's parameters and is refused."""
+        'none'`` — it has no rewrite keys — and one made before ``key_bits`` as 64 bits: either differs from
+        today's parameters and is refused (with ``index migrate`` as the way out)."""
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values.setdefault("rewrite_sketch", "none")
+        values.setdefault("key_bits", 64)  # made before keys were shortened: full 64-bit keys
         return cls(**values)
 
     def differences(self, other: "FingerprintParams") -> dict:
@@ -283,7 +295,14 @@ def band_keys(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
     for offset in range(1, span):
         np.minimum(windows, chunk_min[offset : len(chunk_min) - span + 1 + offset], out=windows)
     keys.append(_band_keys(windows, params.window_bands, params.window_rows, level=2))
-    return np.unique(np.concatenate(keys))
+    return np.unique(shorten_keys(np.concatenate(keys), params))
+
+
+def shorten_keys(keys: np.ndarray, params: FingerprintParams) -> np.ndarray:
+    """Keys cut to their low ``params.key_bits`` bits (see :class:`FingerprintParams`), as int64."""
+    if params.key_bits >= 64:
+        return keys
+    return keys & np.int64((1 << params.key_bits) - 1)
 
 
 def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: list[str] | None = None) -> Signature:
@@ -307,7 +326,7 @@ def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
     signature = signature_of(normalized, params, tokens)
     facts = _facts(tokens, params)
     return Fingerprint(signature, band_keys(signature.shingles, params), normalized, tokens, facts,
-                       rewrite.fact_keys(facts))
+                       _fact_keys(facts, params))
 
 
 def _facts(tokens: list[str], params: FingerprintParams) -> list[tuple[str, int, int]]:
@@ -318,6 +337,10 @@ def _facts(tokens: list[str], params: FingerprintParams) -> list[tuple[str, int,
     return rewrite.facts(tokens, params.rewrite_rare_freq, params.rewrite_common_char_freq)
 
 
+def _fact_keys(facts: list[tuple[str, int, int]], params: FingerprintParams) -> np.ndarray:
+    return np.unique(shorten_keys(rewrite.fact_keys(facts), params))
+
+
 def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np.ndarray:
     """Every key an index stores for a licensed article, from what every index keeps (its text and
     signature): band keys from the signature, rewrite keys from the text (re-segmented: no token text is
@@ -326,4 +349,4 @@ def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np
     if params.rewrite_sketch == "none":
         return keys
     facts = _facts(segment(normalize(text).text), params)
-    return np.concatenate((keys, rewrite.fact_keys(facts)))
+    return np.concatenate((keys, _fact_keys(facts, params)))

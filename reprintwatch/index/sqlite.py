@@ -33,7 +33,7 @@ from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
 from .vocabulary import SCHEMA as _TOKENS_SCHEMA, TokenVocabulary
-from .base import SCHEMA_VERSION, with_rewrite_sketch, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
+from .base import SCHEMA_VERSION, migration_target, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -313,8 +313,8 @@ class SQLiteIndex(LicensedIndex):
             version = int(row[0]) if row else 0
             stored = FingerprintParams.from_dict(json.loads(
                 conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
-            # an index made before the rewrite sketch gets its fact keys, from the stored texts
-            params = with_rewrite_sketch(stored)
+            # an index made before the rewrite sketch or shorter keys gets them (index.base.migration_target)
+            params = migration_target(stored)
             if version == SCHEMA_VERSION and params == stored:
                 return 0
             if version not in (1, SCHEMA_VERSION):
@@ -331,7 +331,7 @@ class SQLiteIndex(LicensedIndex):
                     for statement in _SCHEMA.split(";"):
                         if "key_runs" in statement or "articles_run" in statement:
                             conn.execute(statement)
-                else:  # every key is rebuilt: band keys as they were, fact keys added
+                else:  # every key is rebuilt: band keys from the signatures, fact keys from the texts
                     conn.execute("DELETE FROM key_runs")
                     conn.execute("UPDATE articles SET run = -2")
                 last = 0
