@@ -156,3 +156,21 @@ def test_a_rolled_back_batch_leaves_no_words_behind(db):
         assert _same_signature(idx.get(["flash"])[0].signature, flash.signature)
     with SQLiteIndex(db) as idx:
         assert _same_signature(idx.get(["flash"])[0].signature, flash.signature)
+
+
+def test_new_indexes_use_small_pages_and_older_files_keep_theirs(tmp_path):
+    """1 KB pages leave less of each article's leaf page empty (reprintwatch/index/sqlite.py ``_PAGE_SIZE``);
+    a file made with 4 KB pages (before) is used as it is."""
+    with SQLiteIndex(tmp_path / "new.db") as idx:
+        Detector(idx).add(articles())
+        assert idx.conn.execute("PRAGMA page_size").fetchone()[0] == 1024
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("VACUUM")
+    conn.close()
+    with SQLiteIndex(old) as idx:
+        detector = Detector(idx)
+        detector.add(articles())
+        assert idx.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert [m.licensed.id for m in detector.check("转载：" + RIVER).reprints] == ["river"]
