@@ -1,4 +1,5 @@
-"""Report generation and page weight at 1k / 10k / 50k findings, and the time Chromium takes to open them.
+"""Report generation and page weight at 1k / 10k / 50k findings: build time from the stored triage against a
+forced re-judge in the same run, page weight, the first frame in headless Chromium, and ``serve``'s first page.
 
     .venv/bin/python bench/bench_reports.py                      # 1000 10000 50000 findings
     .venv/bin/python bench/bench_reports.py --sizes 1000 --no-browser
@@ -9,13 +10,23 @@ once, and each real match is recorded again for many made-up reprinters (300 at 
 accounts on mp.weixin.qq.com recorded as a JSONL ``local`` source, a few copying a lot): N on the report
 day and N/4 more over the 13 days before, with three licences so some copies are authorised.
 
-For each size: the time to build the daily report (read the store, assess every finding against the
-licences and the licensed index, summarise), to render the HTML (index page + one page a finding), the
-index page's bytes, and — unless ``--no-browser`` — the time headless Chromium takes from navigation to
-the load event and to first contentful paint, read over the DevTools protocol (``--remote-debugging-pipe``:
-no extra package), with an empty page measured in the same run as the baseline. Medians of ``--repeat``.
-``--before SIZE…`` also renders those sizes with the HTML layer as it was before issue 13 (commit
-746fbcd: every finding expanded in one page) and opens that once, for the ratio.
+Then every finding is triaged and the triage kept, as ingestion does (``report.assess.refresh_triage``,
+the real code) — with the two pure text comparisons (``verbatim.compare``, ``attribution.attribute``)
+memoised per distinct input while the store is prepared, because the copies repeat a dozen texts and
+judging 62,500 findings at ~30 ms each would take half an hour on the shared machine. The timings below
+never use that memo.
+
+For each size: the time to build the daily report from the stored triage (read the store, read each
+triage, summarise) and — in the same run — with ``--rejudge`` semantics (every finding judged afresh:
+the whole day at sizes up to ``--full-rejudge-max``, else a random sample of ``--rejudge-sample``
+findings, reported per finding); to render the HTML (index page + one page a finding, texts loaded for
+them), the index page's bytes; ``serve``'s first page (a real server on 127.0.0.1, the first request
+after start: reads and summarises the whole store) and the next one; and — unless ``--no-browser`` — the
+time headless Chromium takes from navigation to the load event and to the first frame painted after it,
+read over the DevTools protocol (``--remote-debugging-pipe``: no extra package), with an empty page
+measured in the same run as the baseline. Wall and CPU seconds (this process) are both printed: the
+machine is shared, so compare ratios within one run. ``--before SIZE…`` also renders those sizes with
+the HTML layer as it was before issue 13 (commit 746fbcd: every finding expanded in one page).
 """
 from __future__ import annotations
 
@@ -74,8 +85,9 @@ def reprinters(n: int, rng: random.Random) -> list[dict]:
     return out
 
 
-def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DAY) -> Settings:
-    """A licensed index of the sample articles and a findings store with ``n`` findings."""
+def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DAY, triage: bool = False) -> Settings:
+    """A licensed index of the sample articles and a findings store with ``n`` findings (``triage``: each
+    with its triage kept, as after ingestion)."""
     from reprintwatch.report.licences import make_licence
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -105,7 +117,36 @@ def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DA
             make_licence("site", "news002.example", "江南日报", "2026-01-01", "2026-12-31", "may_reprint", "bench"),
             make_licence("wechat", who[3]["account"] or who[4]["account"], "华夏通讯社", "2025-01-01", "2025-12-31", "may_edit", "expired"),
         ])
+    if triage:
+        triage_store(settings)
     return settings
+
+
+def triage_store(settings: Settings) -> int:
+    """Triage every finding and keep it, as ingestion does (the real ``refresh_triage``), with the pure text
+    comparisons memoised per distinct input (the synthetic copies repeat a dozen texts)."""
+    import importlib
+
+    from reprintwatch.report.assess import refresh_triage
+
+    assess = importlib.import_module("reprintwatch.report.assess")
+    real = {"compare": assess.compare, "attribute": assess.attribute}
+    memo: dict = {}
+
+    def memoised(name):
+        def call(*args, **kwargs):
+            key = (name, json.dumps([args, kwargs], ensure_ascii=False, sort_keys=True, default=str))
+            if key not in memo:
+                memo[key] = real[name](*args, **kwargs)
+            return memo[key]
+        return call
+
+    assess.compare, assess.attribute = memoised("compare"), memoised("attribute")
+    try:
+        with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+            return refresh_triage(store, store.licences(), index)
+    finally:
+        assess.compare, assess.attribute = real["compare"], real["attribute"]
 
 
 # --------------------------------------------------------------------------- Chromium over CDP
@@ -235,32 +276,98 @@ class Browser:
 # --------------------------------------------------------------------------- the benchmark
 
 
-def build_and_render(settings: Settings, out: Path, with_index: bool = True) -> dict:
-    import contextlib
+class Clock:
+    """Wall and CPU (this process) seconds of a block."""
 
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def build(settings: Settings, force: bool = False):
     from reprintwatch.report import daily_report
+
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index, Clock() as c:
+        report = daily_report(store, store.licences(), index, REPORT_DAY, force=force)
+    return report, c
+
+
+def render_pages(settings: Settings, report, out: Path) -> dict:
+    from reprintwatch.report.daily import load_texts
     from reprintwatch.report.html import write_html
 
-    t0 = time.perf_counter()
-    opened = SQLiteIndex(settings.db, create=False) if with_index else contextlib.nullcontext()
-    with Store(settings.store, create=False) as store, opened as index:
-        report = daily_report(store, store.licences(), index, REPORT_DAY)
-    t1 = time.perf_counter()
     if out.parent.exists():
         shutil.rmtree(out.parent)
     out.parent.mkdir(parents=True)
-    pages = write_html(report, out)
-    t2 = time.perf_counter()
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index, Clock() as c:
+        load_texts(report, index, store)
+        pages = write_html(report, out)
     detail = [p for p in pages if p != out]
     return {
-        "findings": len(report.assessments),
-        "build_s": t1 - t0,
-        "render_s": t2 - t1,
+        "render_s": c.wall, "render_cpu_s": c.cpu,
         "index_bytes": out.stat().st_size,
         "finding_pages": len(detail),
         "largest_finding_page_bytes": max((p.stat().st_size for p in detail), default=0),
         "total_bytes": sum(p.stat().st_size for p in pages),
     }
+
+
+def rejudge_sample(settings: Settings, k: int, seed: int = 7) -> dict:
+    """Judge ``k`` of the report day's findings afresh (what ``--rejudge`` does to each; nothing kept)."""
+    from reprintwatch.report.assess import triage_of
+
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+        rows = store.list_findings(since=REPORT_DAY.isoformat(), until=REPORT_DAY.isoformat(), content=False)
+        rows = random.Random(seed).sample(rows, min(k, len(rows)))
+        with Clock() as c:
+            triage_of(store, rows, store.licences(), index, force=True, keep=False)
+    return {"rejudged": len(rows), "rejudge_s_per_finding": c.wall / len(rows), "rejudge_cpu_s_per_finding": c.cpu / len(rows)}
+
+
+def serve_latency(settings: Settings) -> dict:
+    """``serve``'s first page (the first request after start: it reads and summarises the whole store),
+    the next one (cached), a finding page, and page 2, over HTTP on 127.0.0.1."""
+    import threading
+    import urllib.request
+
+    from reprintwatch.report.serve import make_server_for
+
+    import queue
+
+    started: queue.Queue = queue.Queue()
+
+    def run():  # the server's SQLite connections belong to its thread, as under `reprintwatch serve`
+        server, view = make_server_for(settings, 0, open_index=lambda s: SQLiteIndex(s.db, create=False))
+        started.put(server)
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+            view.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    server = started.get(timeout=60)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    out = {}
+    try:
+        with Store(settings.store, create=False) as store:
+            fid = store.conn.execute("SELECT MAX(id) FROM findings").fetchone()[0]
+        for name, path in (("first", "/"), ("again", "/"), ("page2", "/?page=2"), ("finding", f"/finding/{fid}"),
+                           ("unauthorised_wechat", "/?authorised=no&platform=wechat")):
+            with Clock() as c:
+                with urllib.request.urlopen(base + path, timeout=600) as response:
+                    body = response.read()
+            out[f"serve_{name}_s"] = c.wall
+            out[f"serve_{name}_cpu_s"] = c.cpu
+            out[f"serve_{name}_bytes"] = len(body)
+    finally:
+        server.shutdown()
+        thread.join(timeout=60)
+    return out
 
 
 BEFORE_COMMIT = "746fbcd"
@@ -279,6 +386,9 @@ def render_before(settings: Settings, out: Path) -> dict:
     exec(compile(src, f"{BEFORE_COMMIT}:html.py", "exec"), module.__dict__)
     with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
         report = daily_report(store, store.licences(), index, REPORT_DAY)
+        from reprintwatch.report.daily import load_texts
+
+        load_texts(report, index, store)
     t = time.perf_counter()
     out.write_text(module.render_html(report), encoding="utf-8")
     return {"render_s": time.perf_counter() - t, "bytes": out.stat().st_size}
@@ -289,17 +399,20 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--before", type=int, nargs="*", default=[], metavar="SIZE",
                         help="Also open these sizes as rendered before issue 13 (slow: one big page).")
-    parser.add_argument("--no-index-from", type=int, default=None, metavar="SIZE",
-                        help="From this size on, judge without the licensed index (no licensed texts: no verbatim "
-                             "comparison, no stripped-dateline check, no side-by-side licensed text).")
+    parser.add_argument("--full-rejudge-max", type=int, default=1000, metavar="N",
+                        help="Up to this size, time a forced re-judge of the whole day; above it, of a sample.")
+    parser.add_argument("--rejudge-sample", type=int, default=500, metavar="K",
+                        help="Findings re-judged (timed, per finding) above --full-rejudge-max.")
     parser.add_argument("--keep", type=Path, help="Build the stores and pages here (kept) instead of a temp dir.")
     args = parser.parse_args(argv)
     chromium = None if args.no_browser else find_chromium()
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
-    print(f"commit {commit}{' (uncommitted changes)' if dirty else ''}; chromium {chromium or 'not used'}")
+    print(f"commit {commit}{' (uncommitted changes)' if dirty else ''}; chromium {chromium or 'not used'}; "
+          f"load average {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-reports-"))
     rows = []
     try:
@@ -311,17 +424,28 @@ def main(argv=None) -> int:
             blank = statistics.median(browser.open((work / "blank.html").as_uri())["painted"] for _ in range(args.repeat))
             print(f"baseline: an empty page is loaded and painted in {blank:.0f} ms")
         for n in args.sizes:
-            t = time.perf_counter()
-            settings = make_store(work / f"n{n}", n)
-            made = time.perf_counter() - t
-            with_index = args.no_index_from is None or n < args.no_index_from
-            repeat = args.repeat if n <= 1000 else 1  # judging is the slow part; one build above 1k
-            runs = [build_and_render(settings, work / f"n{n}" / "html" / "daily.html", with_index) for _ in range(repeat)]
-            row = {k: runs[-1][k] for k in ("findings", "index_bytes", "finding_pages", "largest_finding_page_bytes", "total_bytes")}
-            row["build_s"] = statistics.median(r["build_s"] for r in runs)
-            row["render_s"] = statistics.median(r["render_s"] for r in runs)
-            row["store_s"] = made
-            row["licensed_index"] = with_index
+            with Clock() as made:
+                settings = make_store(work / f"n{n}", n, triage=True)
+            repeat = args.repeat if n <= 1000 else 1
+            builds = [build(settings) for _ in range(repeat)]
+            report = builds[-1][0]
+            row = {"findings": len(report.assessments), "store_s": made.wall,
+                   "build_s": statistics.median(c.wall for _, c in builds),
+                   "build_cpu_s": statistics.median(c.cpu for _, c in builds)}
+            if n <= args.full_rejudge_max:
+                forced = [build(settings, force=True)[1] for _ in range(repeat)]
+                row["rejudge_s"] = statistics.median(c.wall for c in forced)
+                row["rejudge_cpu_s"] = statistics.median(c.cpu for c in forced)
+                row["rejudged"] = len(report.assessments)
+                row["rejudge_cpu_s_per_finding"] = row["rejudge_cpu_s"] / max(1, len(report.assessments))
+            else:
+                row.update(rejudge_sample(settings, args.rejudge_sample))
+            row["stored_cpu_s_per_finding"] = row["build_cpu_s"] / max(1, len(report.assessments))
+            row["cpu_ratio"] = row["rejudge_cpu_s_per_finding"] / row["stored_cpu_s_per_finding"]
+            row.update(render_pages(settings, report, work / f"n{n}" / "html" / "daily.html"))
+            del report, builds
+            if not args.no_serve:
+                row.update(serve_latency(settings))
             if browser:
                 page = (work / f"n{n}" / "html" / "daily.html").as_uri()
                 loads = [browser.open(page) for _ in range(args.repeat)]
@@ -336,24 +460,25 @@ def main(argv=None) -> int:
                 if browser:
                     row["before_ms"] = browser.open((work / f"n{n}" / "before.html").as_uri())["painted"]
             rows.append(row)
-            print(json.dumps(row, ensure_ascii=False))
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            shutil.rmtree(work / f"n{n}" / "html", ignore_errors=True)
         if browser:
             browser.close()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print()
-    print("| findings on the day | build (s) | render (s) | report page | finding pages | Chromium: load event (ms) | first frame after load (ms) | before issue 13: page, first frame |")
+    print("| findings on the day | build from stored triage: wall, CPU | re-judge every finding: CPU a finding (ratio) | "
+          "render (s) | report page | finding pages | Chromium: first frame (ms) | serve: first page, next (s) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        load = f"{r['load_ms']:,.0f}" if "load_ms" in r else "–"
         painted = f"{r['painted_ms']:,.0f}" if "painted_ms" in r else "–"
-        before = "–"
-        if "before_bytes" in r:
-            before = f"{r['before_bytes'] / 1e6:.1f} MB, " + (f"{r['before_ms']:,.0f} ms" if "before_ms" in r else "–")
-        note = "" if r["licensed_index"] else " (no licensed index)"
-        print(f"| {r['findings']:,}{note} | {r['build_s']:.2f} | {r['render_s']:.2f} | {r['index_bytes'] / 1e6:.2f} MB | "
-              f"{r['finding_pages']:,} (largest {r['largest_finding_page_bytes'] / 1e3:.0f} kB) | {load} | {painted} | {before} |")
+        serve = f"{r['serve_first_s']:.2f}, {r['serve_again_s']:.2f}" if "serve_first_s" in r else "–"
+        how = "whole day" if r["rejudged"] == r["findings"] else f"{r['rejudged']:,} sampled"
+        print(f"| {r['findings']:,} | {r['build_s']:.2f} s, {r['build_cpu_s']:.2f} s | "
+              f"{r['rejudge_cpu_s_per_finding'] * 1000:.1f} ms ({how}) vs {r['stored_cpu_s_per_finding'] * 1000:.2f} ms: "
+              f"{r['cpu_ratio']:,.0f}× | {r['render_s']:.2f} | {r['index_bytes'] / 1e6:.2f} MB | "
+              f"{r['finding_pages']:,} (largest {r['largest_finding_page_bytes'] / 1e3:.0f} kB) | {painted} | {serve} |")
     return 0
 
 

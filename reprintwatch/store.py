@@ -40,7 +40,7 @@ from typing import Iterable, Sequence
 from .errors import BadInput, ReprintwatchError
 from .sqlitedb import Database
 
-STORE_SCHEMA_VERSION = 3
+STORE_SCHEMA_VERSION = 4
 
 
 def _upgrade_1(conn) -> None:
@@ -61,7 +61,15 @@ def _upgrade_2(conn) -> None:
         conn.execute("ALTER TABLE suspects ADD COLUMN biz TEXT NOT NULL DEFAULT ''")
 
 
-_UPGRADES = {1: _upgrade_1, 2: _upgrade_2}
+def _upgrade_3(conn) -> None:
+    """Version 3 → 4: each kept triage says what it was judged on (``findings.triage_basis``: the triage
+    rules' version and the licences it read), so reports re-judge only what is out of date."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    if columns and "triage_basis" not in columns:
+        conn.execute("ALTER TABLE findings ADD COLUMN triage_basis TEXT")
+
+
+_UPGRADES = {1: _upgrade_1, 2: _upgrade_2, 3: _upgrade_3}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -117,6 +125,7 @@ CREATE TABLE IF NOT EXISTS findings (
     created_at TEXT NOT NULL,
     triage_json TEXT,
     triaged_at TEXT,
+    triage_basis TEXT,
     UNIQUE(suspect_id, licensed_id)
 );
 CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
@@ -196,17 +205,20 @@ CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, 
 
 # The one place finding columns get their record names (suspect columns are the finding's ``url``,
 # ``title``...; the licensed article's are ``licensed_*``).
-_FINDING_SELECT = """
+_FINDING_SELECT_TEMPLATE = """
 SELECT f.id AS finding_id, f.suspect_id, f.licensed_id, f.licensed_outlet, f.licensed_title, f.licensed_url,
     f.licensed_published_at, f.verdict, f.similarity, f.licensed_coverage, f.suspect_coverage,
     f.passages_json AS passages, f.created_at, f.triage_json AS triage, f.triaged_at,
-    s.source, s.platform, s.site, s.account, s.biz, s.url, s.canonical_url, s.title, s.author, s.published_at,
-    s.version, s.status, s.content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
+    f.triage_basis, s.source, s.platform, s.site, s.account, s.biz, s.url, s.canonical_url, s.title, s.author, s.published_at,
+    s.version, s.status, {content} AS content, s.original_flag, s.source_link, s.evidence_id, s.checked_at,
     e.sha256 AS evidence_sha256, COALESCE(e.final_url, s.url) AS final_url,
     COALESCE(seen.first_seen, s.checked_at) AS first_seen
 FROM findings f JOIN suspects s ON s.id = f.suspect_id LEFT JOIN evidence e ON e.id = s.evidence_id
     LEFT JOIN seen ON seen.url = s.url
 """
+_FINDING_SELECT = _FINDING_SELECT_TEMPLATE.format(content="s.content")
+# without the copy's text: what a summary or a page of rows needs (issue 13: 50,000 texts are ~150 MB)
+_FINDING_SELECT_LIGHT = _FINDING_SELECT_TEMPLATE.format(content="NULL")
 
 
 @dataclass(frozen=True)
@@ -231,6 +243,7 @@ class Finding(Mapping):
     created_at: str
     triage: dict | None  # the triage kept with the finding (``report.assess.Assessment.triage``), if any
     triaged_at: str | None
+    triage_basis: str | None  # what the triage was judged on (``report.assess.triage_basis``); stale when it differs
     source: str
     platform: str
     site: str
@@ -243,7 +256,7 @@ class Finding(Mapping):
     published_at: str | None
     version: int
     status: str
-    content: str
+    content: str | None  # None when read with ``list_findings(content=False)``
     original_flag: bool
     source_link: str
     evidence_id: int | None
@@ -525,10 +538,10 @@ class Store:
         return int(row[0] or 0) + 1
 
     def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None,
-                      before=None, ids: Iterable[int] | None = None) -> list[Finding]:
+                      before=None, ids: Iterable[int] | None = None, content: bool = True) -> list[Finding]:
         """Findings with their suspects, oldest first, in one query. ``since`` (inclusive) and ``until``
         (inclusive; a bare date means the whole day) or ``before`` (exclusive) bound ``created_at``;
-        ``ids`` keeps only those findings."""
+        ``ids`` keeps only those findings; ``content=False`` leaves the copy's text out (``None``)."""
         where, args = [], []
         if ids is not None:
             where.append("f.id IN (SELECT value FROM json_each(?))")
@@ -541,19 +554,22 @@ class Store:
             if value:
                 where.append(clause)
                 args.append(value)
-        sql = _FINDING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY f.created_at, f.id"
+        sql = (_FINDING_SELECT if content else _FINDING_SELECT_LIGHT) + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY f.created_at, f.id"
         return [Finding.from_row(row) for row in self.conn.execute(sql, args)]
 
-    def record_triage(self, triages: Iterable[tuple[int, dict]], at: str | None = None) -> int:
+    def record_triage(self, triages: Iterable[tuple], at: str | None = None) -> int:
         """Keep each finding's triage (``reprintwatch.report.assess.Assessment.triage``) with it, in one
-        transaction; returns how many findings were updated."""
+        transaction: ``(finding_id, triage)`` or ``(finding_id, triage, basis)`` — the basis says what it
+        was judged on (``report.assess.triage_basis``; none: judged again when next read). Returns how
+        many findings were updated."""
         at = at or utc_now()
         n = 0
         with self.transaction():
-            for finding_id, triage in triages:
+            for finding_id, triage, *basis in triages:
                 n += self.conn.execute(
-                    "UPDATE findings SET triage_json=?, triaged_at=? WHERE id=?",
-                    (json.dumps(triage, ensure_ascii=False, sort_keys=True), at, int(finding_id)),
+                    "UPDATE findings SET triage_json=?, triaged_at=?, triage_basis=? WHERE id=?",
+                    (json.dumps(triage, ensure_ascii=False, sort_keys=True), at, basis[0] if basis else None,
+                     int(finding_id)),
                 ).rowcount
         return n
 

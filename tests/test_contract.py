@@ -364,3 +364,27 @@ def test_band_keys_shared_by_too_many_articles_are_ignored(index):
     assert max(n for _, n in shared) < len(held_by_all)  # none of those keys was counted
     assert detector.check(UNRELATED + footer).reprints == []
     assert detector.check(articles[5].content).reprints[0].licensed.id == "a005"
+
+
+def test_a_key_is_hot_by_the_articles_that_still_hold_it(index):
+    """Hot keys are counted over live articles: after deletions a footer held by too many comes back
+    (Elasticsearch keeps deleted documents in its segments until they merge)."""
+    footer = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
+    sentences = [s + "。" for s in (METRO + RIVER + FLASH).replace("\n", "").split("。") if s]
+    articles = [
+        Article(f"a{i:03d}", "".join(sentences[(i * 7 + j) % len(sentences)] for j in range(6))
+                + f"第{i}号。" + (footer if i < 120 else ""))
+        for i in range(150)
+    ]
+    detector = Detector(index)
+    detector.add(articles)
+    suspect_keys = detector.fingerprint(UNRELATED + footer).keys
+    held_by_all = functools.reduce(np.intersect1d, [detector.prepare(a).keys for a in articles[:120]], suspect_keys)
+    assert len(held_by_all) >= 8
+    # 120 of 150 hold the footer's keys: more than max(100, 150 // 100), so none of them is counted
+    assert max((n for _, n in index.candidates(suspect_keys, 200)), default=0) < len(held_by_all)
+    index.delete([a.id for a in articles[:25]])
+    # 95 of 125 hold them now: counted again, for every article that holds them
+    shared = dict(index.candidates(suspect_keys, 200))
+    assert {a.id for a in articles[25:120]} <= {i for i, n in shared.items() if n >= len(held_by_all)}
+    assert not {a.id for a in articles[:25]} & set(shared)

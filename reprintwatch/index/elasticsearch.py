@@ -22,6 +22,7 @@ import base64
 import hashlib
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
@@ -300,6 +301,7 @@ class ElasticsearchIndex(LicensedIndex):
         self.chunk_size = chunk_size
         self.max_clauses = MAX_CLAUSES
         self._count: int | None = None
+        self._refresh_each_batch = True  # off inside bulk_load()
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
         try:
@@ -405,7 +407,8 @@ class ElasticsearchIndex(LicensedIndex):
             todo = {i: item for i, item in latest.items() if existing.get(i) != item.content_hash}
             if todo:
                 self._bulk_index(todo, stored)
-                self._retrying(lambda: self.es.indices.refresh(index=self.name))
+                if self._refresh_each_batch:
+                    self._retrying(lambda: self.es.indices.refresh(index=self.name))
         except ES_ERRORS + (_Overloaded,) as exc:
             if isinstance(exc, _Overloaded):
                 raise LicensedIndexError(
@@ -421,6 +424,24 @@ class ElasticsearchIndex(LicensedIndex):
                 "are skipped."
             ) from None
         return result
+
+    @contextmanager
+    def bulk_load(self):
+        """For a large load (``with index.bulk_load(): index.add(...)`` many times): no refresh after each
+        batch, one at the end (also when the load fails), so searches see the new articles from then on.
+
+        Nothing in the index settings changes (no leftover ``refresh_interval: -1`` if the process dies): a
+        shard nobody searches is search-idle and skips its periodic refresh anyway. A refresh per batch
+        writes one small segment per batch, which the node then spends CPU merging."""
+        self._refresh_each_batch = False
+        try:
+            yield self
+        finally:
+            self._refresh_each_batch = True
+            try:
+                self._retrying(lambda: self.es.indices.refresh(index=self.name))
+            except ES_ERRORS as exc:
+                raise explain(exc, self.url, f"refresh index {self.name!r}") from None
 
     def _retrying(self, call):
         """``call()``, retried with exponential back-off while the node is unreachable or overloaded: the
@@ -518,26 +539,49 @@ class ElasticsearchIndex(LicensedIndex):
         if not terms or limit <= 0:
             return []
         try:
-            hot = self._retrying(lambda: self._hot_terms(terms))
-            rest = [t for t in terms if t not in hot]
-            return self._retrying(lambda: self._candidates(rest, limit)) if rest else []
+            return self._retrying(lambda: self._candidates_ignoring_hot(terms, limit))
         except ES_ERRORS as exc:
             raise explain(exc, self.url, f"search index {self.name!r}") from None
 
-    def _hot_terms(self, terms: list[str]) -> set[str]:
-        """Band keys held by more than :func:`max_key_frequency` articles (ignored, as in SQLite)."""
+    def _candidates_ignoring_hot(self, terms: list[str], limit: int) -> list[tuple[str, int]]:
+        """Candidates counted over the keys that are not hot (held by more than :func:`max_key_frequency`
+        articles, ignored as in SQLite). Hot keys are rare (a footer normalisation does not know), so the
+        key counts and the candidate query over all keys go out together in one ``_msearch``; only when a
+        key turns out hot is the candidate query sent again without the hot keys."""
         if self._count is None:
             self._count = int(self.es.count(index=self.name)["count"])
         max_df = max_key_frequency(self._count)
-        if self._count <= max_df:
-            return set()
-        # a filters aggregation counts each term's documents from the index (bands keep no doc values)
-        resp = self.es.search(
-            index=self.name, size=0, query={"terms": {"bands": terms}},
-            aggs={"df": {"filters": {"filters": {t: {"term": {"bands": t}} for t in terms}}}},
-        )
-        buckets = resp["aggregations"]["df"]["buckets"]
-        return {t for t, bucket in buckets.items() if bucket["doc_count"] > max_df}
+        if self._count <= max_df:  # no key can be held by more articles than there are
+            return self._candidates(terms, limit)
+        if len(terms) > self.max_clauses:  # a split query: counts first, then the parts
+            hot = self._hot_terms(terms, max_df)
+            rest = [t for t in terms if t not in hot]
+            return self._candidates(rest, limit) if rest else []
+        resp = self.es.msearch(searches=[
+            {"index": self.name}, self._hot_terms_body(terms),
+            {"index": self.name}, self._count_query_body(terms, limit),
+        ])
+        df_resp, cand_resp = resp["responses"]
+        # a failed part is sent again alone, so that it raises (and is retried or explained) like any search
+        hot = self._hot_terms(terms, max_df) if "error" in df_resp else _hot_from(df_resp, max_df)
+        if hot:
+            rest = [t for t in terms if t not in hot]
+            return self._candidates(rest, limit) if rest else []
+        if "error" in cand_resp:  # e.g. too many clauses: the single-search path halves the query and retries
+            return self._candidates(terms, limit)
+        return _hits(cand_resp)
+
+    def _hot_terms(self, terms: list[str], max_df: int) -> set[str]:
+        return _hot_from(self.es.search(index=self.name, **self._hot_terms_body(terms)).body, max_df)
+
+    @staticmethod
+    def _hot_terms_body(terms: list[str]) -> dict:
+        """A ``filters`` aggregation counting each term's articles (bands keep no doc values). With no query,
+        Elasticsearch runs it filter by filter and counts a term in a segment without deletions in constant
+        time (its document frequency) instead of visiting every article holding it: a hot key is exactly the
+        one with a long posting list. Counts are of live articles, deletions included, as before."""
+        return {"size": 0, "track_total_hits": False,
+                "aggs": {"df": {"filters": {"filters": {t: {"term": {"bands": t}} for t in terms}}}}}
 
     def _candidates(self, terms: list[str], limit: int) -> list[tuple[str, int]]:
         while True:
@@ -563,17 +607,20 @@ class ElasticsearchIndex(LicensedIndex):
                 raise
 
     def _count_query(self, terms: list[str], limit: int, only: list[str] | None = None) -> list[tuple[str, int]]:
+        return _hits(self.es.search(index=self.name, **self._count_query_body(terms, limit, only)).body)
+
+    @staticmethod
+    def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None) -> dict:
         query: dict = {
             "bool": {"should": [{"constant_score": {"filter": {"term": {"bands": t}}, "boost": 1.0}} for t in terms]}
         }
         if only is not None:
             query["bool"]["filter"] = [{"terms": {"id": only}}]
             query["bool"]["minimum_should_match"] = 1
-        resp = self.es.search(
-            index=self.name, query=query, size=min(limit, 10_000), source=False, track_total_hits=False,
-            sort=[{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
-        )
-        return [(hit["sort"][1], int(round(hit["sort"][0]))) for hit in resp["hits"]["hits"]]
+        return {
+            "query": query, "size": min(limit, 10_000), "_source": False, "track_total_hits": False,
+            "sort": [{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
+        }
 
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         id_list = list(ids)
@@ -717,6 +764,15 @@ class ElasticsearchIndex(LicensedIndex):
                     {"add": {"index": new, "alias": name, "is_write_index": True}}]
         es.indices.update_aliases(actions=swap)
         return MigrateResult(name, old, new, after, migrated=True)
+
+
+def _hits(resp: dict) -> list[tuple[str, int]]:
+    """``(id, shared keys)`` of a candidate query's hits (score = number of shared keys, sort = [score, id])."""
+    return [(hit["sort"][1], int(round(hit["sort"][0]))) for hit in resp["hits"]["hits"]]
+
+
+def _hot_from(resp: dict, max_df: int) -> set[str]:
+    return {t for t, bucket in resp["aggregations"]["df"]["buckets"].items() if bucket["doc_count"] > max_df}
 
 
 def _item_error(item: dict) -> str:

@@ -183,12 +183,11 @@ def configure_logging(log_format: str = "text", log_file=None, verbose: bool = F
 
 
 def _triage_new(db, index) -> None:
-    """Keep a triage with every finding that has none yet (``findings list`` refreshes them all)."""
-    from ..report.assess import triage_findings
+    """Keep a current triage with every finding: new ones, and those whose licences or triage rules changed
+    (the one triage path, ``report.assess.triage_of``; the reports then only read them)."""
+    from ..report.assess import refresh_triage
 
-    todo = [f.finding_id for f in db.list_findings() if f.triage is None]
-    if todo:
-        triage_findings(db, db.licences(), index, todo)
+    refresh_triage(db, db.licences(), index)
 
 
 # --- reprintwatch extract ------------------------------------------------------------------------------------

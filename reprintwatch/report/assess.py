@@ -18,12 +18,18 @@ every reason says so.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+import hashlib
+import importlib
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..articles import Article
-from .attribution import Attribution, attribute
-from .licences import Decision, Licence, Reprinter, decide
+from .attribution import Attribution, Credit, attribute
+from .filters import with_platform
+from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
 from .verbatim import Edits, compare
 
@@ -51,6 +57,14 @@ class Assessment:
     when: When | None = None
     edits: Edits | None = None
     contradiction: str | None = None
+    # whether the licensed text was read when judging (a triage read back from the store has no text
+    # until :func:`with_texts` loads it for a full view); None: ``licensed_text is not None``
+    licensed_read: bool | None = None
+
+    @property
+    def licensed_text_checked(self) -> bool:
+        """Was the licensed text there to check for a stripped dateline/byline and to list the edits?"""
+        return self.licensed_text is not None if self.licensed_read is None else self.licensed_read
 
     @property
     def authorised(self) -> bool:
@@ -88,7 +102,39 @@ class Assessment:
             "reprinter": self.reprinter.to_dict(),
             "complaint_deadline": deadline.isoformat() if deadline else None,
             "complaint_deadline_note": deadline_note,
+            # the rest of the judgement, so that a report can be built from the stored triage alone
+            # (:meth:`from_triage`) and come out as it would judged afresh
+            "credited_outlets": list(a.credited_outlets),
+            "original_url": a.original_url,
+            "licensed_marks": list(a.licensed_marks),
+            "kept_specific": list(a.kept_specific),
+            "time_basis": self.decision.basis or None,
+            "licensed_text": self.licensed_text_checked,
         }
+
+    @classmethod
+    def from_triage(cls, finding: dict, triage: dict, licences_by_id: dict) -> "Assessment":
+        """The assessment a stored :meth:`triage` records, without judging again: what the reports read.
+        ``finding`` must be read as when it was judged (:func:`with_platform`); ``licences_by_id`` the
+        licence registry the triage was judged against (its :func:`triage_basis` says so). The texts
+        (``licensed_text``) are not loaded: :func:`with_texts` adds them for what is shown in full.
+        A triage missing a field raises KeyError (the caller judges afresh)."""
+        t = triage
+        licence = None
+        if t["licence_id"] is not None:
+            licence = licences_by_id[t["licence_id"]]
+        decision = Decision(bool(t["authorised"]), licence, t["licence_reason"], t["edited"],
+                            t["time_basis"] or "", tuple(t["differences"]))
+        attribution = Attribution(
+            t["credit"], tuple(Credit(**c) for c in t["credits"]), tuple(t["credited_outlets"]),
+            bool(t["credits_licensed_outlet"]), t["original_url"], tuple(t["stripped"]), tuple(t["licensed_marks"]),
+            tuple(t["kept"]), tuple(t["other_outlets_credited"]), tuple(t["kept_specific"]),
+        )
+        ct = t["copy_time"]
+        # the copy's local day and where it came from: all a report shows of it (``When.to_dict``)
+        when = When(_dt.date.fromisoformat(ct["date"]), ct["source"]) if ct else None
+        return cls(finding, t["status"], decision, attribution, t["first_publication"], t["first_publication_note"],
+                   Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]))
 
     def to_dict(self, include_texts: bool = False) -> dict:
         f = self.finding
@@ -270,7 +316,7 @@ def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None 
         status = UNAUTHORISED
     return Assessment(
         finding, status, decision, attribution, order, note, reprinter, licensed.content if licensed else None,
-        when, edits, contradiction,
+        when, edits, contradiction, licensed is not None,
     )
 
 
@@ -292,15 +338,144 @@ def assess_all(findings: Sequence[dict], licences: Sequence[Licence], index=None
 
 
 def triage_findings(findings_store, licences: Sequence[Licence], index, finding_ids: Sequence[int] | None = None) -> dict:
-    """Assess findings (all, or ``finding_ids``) against ``licences`` with the licensed texts from
-    ``index`` and keep each triage in the store with its finding. Returns ``{finding_id: triage dict}``.
+    """Judge findings afresh (all, or ``finding_ids``) and keep each triage in the store with its finding.
+    Returns ``{finding_id: triage dict}``. ``findings_store`` is a :class:`~reprintwatch.store.Store`."""
+    findings = findings_store.list_findings(ids=finding_ids) if finding_ids is not None else findings_store.list_findings()
+    return {a.finding["finding_id"]: a.triage() for a in triage_of(findings_store, findings, licences, index, force=True)}
 
-    ``findings_store`` is a :class:`~reprintwatch.store.Store`."""
-    if finding_ids is None:
-        findings = findings_store.list_findings()
-    else:
-        findings = findings_store.list_findings(ids=finding_ids)
-    assessments = assess_all(findings, licences, index)
-    triages = {a.finding["finding_id"]: a.triage() for a in assessments}
-    findings_store.record_triage(triages.items())
-    return triages
+
+# --------------------------------------------------------------------------- the stored triage
+#
+# Judging is the slow part of a report (issue 13: the verbatim comparison was 74 % of a 10,000-finding
+# build, 298 s at 88423a7), and a finding's triage only changes when what it was judged on changes.
+# So each triage is kept with its *basis* — the rules' version and the licences it read — and every command
+# reads the triage through :func:`triage_of`, which judges only the findings whose basis is out of date.
+
+# Bump when a change outside the rule modules below (e.g. a new input read from the finding) can change
+# a triage. Any change to the rule modules' source re-judges on its own (:func:`rules_digest`).
+TRIAGE_VERSION = 1
+RULE_MODULES = (
+    "reprintwatch.report.assess", "reprintwatch.report.licences", "reprintwatch.report.attribution",
+    "reprintwatch.report.verbatim", "reprintwatch.report.timeline", "reprintwatch.report.filters",
+    "reprintwatch.dedupe.normalize", "reprintwatch.dedupe.boilerplate", "reprintwatch.dates",
+)
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """The triage rules' version and a digest of their source: a triage judged by other rules is stale."""
+    h = hashlib.sha256(f"triage {TRIAGE_VERSION}".encode())
+    for name in RULE_MODULES:
+        h.update(name.encode())
+        try:
+            h.update(Path(importlib.import_module(name).__file__).read_bytes())
+        except (OSError, TypeError):  # no source file to read: the version number alone decides
+            pass
+    return f"{TRIAGE_VERSION}.{h.hexdigest()[:16]}"
+
+
+def licences_digest(licences: Iterable[Licence], outlet: str | None) -> str:
+    """A digest of every licence that can decide a finding against ``outlet`` (its own and ``*``; all of
+    them when the outlet is unknown): adding, removing or changing one of them makes those triages stale,
+    and only those."""
+    rows = [lic.to_dict() for lic in sorted(licences, key=lambda lic: lic.id or 0)
+            if not outlet or outlet_matches(lic, outlet)]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+
+
+def triage_basis(licences: Iterable[Licence], outlet: str | None) -> str:
+    """What a triage against ``outlet`` is judged on: the rules and the licences that can decide it."""
+    return f"{rules_digest()}:{licences_digest(licences, outlet)}"
+
+
+def _bases(licences: Sequence[Licence]):
+    """``row → triage_basis`` for ``licences``, computed once per outlet."""
+    bases: dict[str, str] = {}
+
+    def basis_of(row) -> str:
+        outlet = row.get("licensed_outlet") or ""
+        key = fold(outlet)
+        if key not in bases:
+            bases[key] = triage_basis(licences, outlet)
+        return bases[key]
+
+    return basis_of
+
+
+def is_current(row, basis: str, index=None) -> bool:
+    """Is ``row``'s stored triage current: judged on ``basis`` and, with an ``index`` to read the licensed
+    text from, judged with that text (a triage made without it could not list the edits)?"""
+    stored = row.get("triage")
+    return bool(stored) and row.get("triage_basis") == basis and (index is None or bool(stored.get("licensed_text")))
+
+
+def refresh_triage(store, licences: Sequence[Licence], index=None) -> int:
+    """Judge and keep the triage of every finding in ``store`` that has none or a stale one (what ingestion
+    runs after each batch). Returns how many were judged."""
+    licences = list(licences)
+    basis_of = _bases(licences)
+    stale = [f for f in (with_platform(r) for r in store.list_findings(content=False))
+             if not is_current(f, basis_of(f), index)]
+    if stale:
+        triage_of(store, stale, licences, index, force=True)
+    return len(stale)
+
+
+def triage_of(store, findings: Sequence[dict], licences: Sequence[Licence], index=None, force: bool = False,
+              keep: bool = True) -> list[Assessment]:
+    """The assessment of each of ``findings`` (store rows, in their order) — the one way every command
+    gets a triage. A finding's stored triage is used when its basis (:func:`triage_basis`) is current
+    and, with an ``index`` given, it was judged with the licensed text; the others (never triaged, rules or
+    relevant licences changed since, or ``force``) are judged now and, with ``keep``, stored back in one
+    transaction (``serve`` is read-only: ``keep=False``). Rows read without their text
+    (``list_findings(content=False)``) are read again with it only for the findings judged now."""
+    licences = list(licences)
+    by_id = {lic.id: lic for lic in licences}
+    rows = [with_platform(f) for f in findings]
+    basis_of = _bases(licences)
+
+    out: list[Assessment | None] = [None] * len(rows)
+    todo: list[int] = []
+    for i, row in enumerate(rows):
+        stored = row.get("triage")
+        if not force and is_current(row, basis_of(row), index):
+            try:
+                out[i] = Assessment.from_triage(row, stored, by_id)
+                continue
+            except (KeyError, TypeError, ValueError, AttributeError):  # an older or damaged triage: judge it
+                pass
+        todo.append(i)
+    if todo:
+        without_text = [rows[i]["finding_id"] for i in todo if rows[i].get("content") is None]
+        if without_text:
+            full = {f.finding_id: with_platform(f) for f in store.list_findings(ids=without_text)}
+            for i in todo:
+                if rows[i].get("content") is None and rows[i]["finding_id"] in full:
+                    rows[i] = full[rows[i]["finding_id"]]
+        fresh = assess_all([rows[i] for i in todo], licences, index)
+        for i, a in zip(todo, fresh):
+            out[i] = a
+        if keep and store is not None:
+            store.record_triage((a.finding["finding_id"], a.triage(), basis_of(a.finding)) for a in fresh)
+    return out  # type: ignore[return-value]
+
+
+def with_texts(assessments: Sequence[Assessment], index=None, store=None) -> list[Assessment]:
+    """``assessments`` with what only a full view (the texts side by side) needs: the licensed text from
+    ``index`` and, for rows read without it, the copy's text from ``store``. Call it for what is shown in
+    full, not for a whole day."""
+    want = [a.finding.get("licensed_id") for a in assessments if a.licensed_text is None]
+    licensed = load_licensed(index, want) if index is not None and want else {}
+    no_text = [a.finding["finding_id"] for a in assessments if a.finding.get("content") is None]
+    texts = {}
+    if no_text and store is not None:
+        texts = {f.finding_id: f.content for f in store.list_findings(ids=no_text)}
+    out = []
+    for a in assessments:
+        changes = {}
+        if a.licensed_text is None and a.finding.get("licensed_id") in licensed:
+            changes["licensed_text"] = licensed[a.finding.get("licensed_id")].content
+        if a.finding.get("content") is None and a.finding["finding_id"] in texts:
+            changes["finding"] = {**a.finding, "content": texts[a.finding["finding_id"]]}
+        out.append(replace(a, **changes) if changes else a)
+    return out

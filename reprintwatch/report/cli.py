@@ -94,8 +94,15 @@ def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), au
                   authorised=authorised, since=since, until=until, top=top, date_field=dates)
 
 
-def _emit(rep, fmt: str, output, excel: bool) -> None:
-    """The report to ``output`` (HTML into a file: plus a page per finding for a big report) or stdout."""
+def _emit(rep, fmt: str, output, excel: bool, store=None, index=None) -> None:
+    """The report to ``output`` (HTML into a file: plus a page per finding for a big report) or stdout.
+    The texts side by side are loaded only when the HTML shows findings in full."""
+    if fmt == "html":
+        from .daily import load_texts
+        from .html import INLINE_LIMIT
+
+        if output not in (None, "-") or len(rep.assessments) <= INLINE_LIMIT:
+            load_texts(rep, index, store)
     if fmt == "html" and output not in (None, "-"):
         from .html import write_html
 
@@ -107,6 +114,9 @@ def _emit(rep, fmt: str, output, excel: bool) -> None:
 
 
 _excel_option = click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+_rejudge_option = click.option(
+    "--rejudge", is_flag=True,
+    help="Judge every finding afresh instead of reading the triage kept in the store (slow; the result is kept).")
 
 
 # --- findings ---
@@ -132,10 +142,12 @@ FINDING_COLUMNS = (
 @filter_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+@_rejudge_option
 @handle_errors
-def findings_list(fmt, excel, **filters):
-    """List findings (suspect → licensed article) with their triage, oldest first; the fresh triage is
-    kept in the store.
+def findings_list(fmt, excel, rejudge, **filters):
+    """List findings (suspect → licensed article) with their triage, oldest first. The triage kept in the
+    store is used while it is current; new findings, and those whose licences or triage rules changed
+    since, are judged now and kept.
 
     \b
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
@@ -148,13 +160,13 @@ def findings_list(fmt, excel, **filters):
     flt = make_filter(**filters)
     settings = current_settings()
     with Store(settings.store, create=False) as db, _licensed_index(settings) as index:
-        assessments = select(db, db.licences(), index, flt)
-        triages = {a.finding["finding_id"]: a.triage() for a in assessments}
-        db.record_triage(triages.items())  # kept with each finding, for the reports and dossiers
+        assessments = select(db, db.licences(), index, flt, force=rejudge)  # new and stale triages are kept
+    triages = {a.finding["finding_id"]: a.triage() for a in assessments}
     if fmt == "json":
         for a in assessments:
             row = dict(a.finding)
-            row.pop("content", None)
+            for name in ("content", "triage_basis", "source_platform"):
+                row.pop(name, None)
             click.echo(json.dumps({**row, "triage": triages[row["finding_id"]]}, ensure_ascii=False, default=str))
         return
     if fmt == "csv":
@@ -316,8 +328,9 @@ def report():
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout (HTML: plus a page per finding in NAME_files/ for big reports).")
 @_excel_option
+@_rejudge_option
 @handle_errors
-def report_daily(day, fmt, output, excel, **filters):
+def report_daily(day, fmt, output, excel, rejudge, **filters):
     """Findings of one day (or --since/--until), judged against the licences, summarised, grouped by who copied.
 
     Needs the licensed index (--db or Elasticsearch): without its texts stripped datelines and
@@ -334,12 +347,13 @@ def report_daily(day, fmt, output, excel, **filters):
     settings = current_settings()
     fmt = _report_format(fmt, output)
     with _open_store(settings) as store, _licensed_index(settings) as index:
-        rep = daily_report(store, store.licences(), index, day, flt=flt)
-        _add_takedowns(rep, store, store.licences(), until=day.isoformat() if day else None)
-    _emit(rep, fmt, output, excel)
+        rep = daily_report(store, store.licences(), index, day, flt=flt, force=rejudge)
+        _add_takedowns(rep, store, store.licences(), index, until=day.isoformat() if day else None)
+        _emit(rep, fmt, output, excel, store, index)
 
 
 def _coverage_params(func):
+    func = _rejudge_option(func)
     func = _excel_option(func)
     func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                         help="Write here instead of stdout (HTML: plus a page per finding for big reports).")(func)
@@ -352,7 +366,7 @@ def _coverage_params(func):
 @report.command("coverage")
 @_coverage_params
 @handle_errors
-def coverage(outlet, fmt, output, excel, **filters):
+def coverage(outlet, fmt, output, excel, rejudge, **filters):
     """Where one outlet's articles were reprinted (most-copied first), and whether that was authorised.
 
     Needs the licensed index, as `report daily` does. --since/--until are the articles' publish days.
@@ -367,19 +381,19 @@ def coverage(outlet, fmt, output, excel, **filters):
     settings = current_settings()
     fmt = _report_format(fmt, output)
     with _open_store(settings) as store, _licensed_index(settings) as index:
-        rep = coverage_report(store, store.licences(), outlet, index, flt=flt)
-        _add_takedowns(rep, store, store.licences(), findings=[a.finding for a in rep.assessments])
-    _emit(rep, fmt, output, excel)
+        rep = coverage_report(store, store.licences(), outlet, index, flt=flt, force=rejudge)
+        _add_takedowns(rep, store, store.licences(), index, findings=[a.finding for a in rep.assessments])
+        _emit(rep, fmt, output, excel, store, index)
 
 
-def _add_takedowns(rep, store, licences, findings=None, until=None) -> None:
+def _add_takedowns(rep, store, licences, index, findings=None, until=None) -> None:
     """Complaint status and time to removal (``report.takedown``) for the report's scope: every finding
     made up to the report's day (daily), or the report's findings (coverage)."""
     from .takedown import takedown_for
 
     if findings is None:
-        findings = store.list_findings(until=until)
-    rep.extra["takedown"] = takedown_for(store, licences, findings)
+        findings = store.list_findings(until=until, content=False)
+    rep.extra["takedown"] = takedown_for(store, licences, findings, index)
 
 
 @click.command("coverage", hidden=True)

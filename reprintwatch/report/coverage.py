@@ -25,12 +25,13 @@ def coverage_report(
     since: _dt.date | None = None,
     chart_days: int = CHART_DAYS,
     flt: Filter | None = None,
+    force: bool = False,
 ) -> Report:
     """Where ``outlet``'s articles went: one group a licensed article, most-copied first. ``since`` and
     ``flt.since``/``flt.until`` are the licensed article's publish days; ``flt.top`` keeps the N articles
     with most unauthorised copies."""
     flt = coverage_filter(outlet, flt, since)
-    assessments = select(store, licences, index, flt, group_key=article_key, outlet=outlet)
+    assessments = select(store, licences, index, flt, group_key=article_key, force=force, outlet=outlet)
     indexed = None
     if index is not None:
         try:

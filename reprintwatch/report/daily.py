@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
-from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, assess_all
+from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
 from .attribution import CREDITED, CREDITED_OTHER
 from .filters import Filter, apply, finding_day, reprinter_key, row_matches, store_bounds, with_platform
 from .licences import Licence, Reprinter
@@ -198,18 +198,31 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
 
 
 def select(store, licences: Sequence[Licence], index, flt: Filter, group_key: Callable = reprinter_key,
-           **bounds) -> list[Assessment]:
-    """The assessments of the findings ``flt`` keeps: the store narrows by date/outlet/verdict in SQL, the
-    platform is read from each copy's URL, every finding is judged, then :func:`filters.apply` filters.
-    ``bounds`` (``since``/``until``/``outlet``) override what the filter gives the store."""
+           force: bool = False, keep: bool = True, **bounds) -> list[Assessment]:
+    """The assessments of the findings ``flt`` keeps: the store narrows by date/outlet/verdict in SQL (rows
+    without their texts), the platform is read from each copy's URL, what the filter can tell without a
+    judgement is dropped, the rest get their triage (:func:`assess.triage_of`: the stored one when
+    current, else judged now — and kept, unless ``keep`` is false), then :func:`filters.apply` filters.
+    ``force`` judges every finding afresh. ``bounds`` (``since``/``until``/``outlet``) override what the
+    filter gives the store."""
     query = {**store_bounds(flt), **bounds}
-    findings = [with_platform(f) for f in store.list_findings(**query)]
-    return apply(flt, assess_all(findings, licences, index), group_key)
+    rows = [r for r in (with_platform(f) for f in store.list_findings(**query, content=False)) if row_matches(flt, r)]
+    return apply(flt, triage_of(store, rows, licences, index, force=force, keep=keep), group_key)
+
+
+def load_texts(report: "Report", index, store) -> "Report":
+    """Load the texts a full view of every finding in ``report`` shows (side by side: the HTML report's
+    details or pages); the summary, CSV, JSON and text never need them."""
+    loaded = dict(zip(map(id, report.assessments), with_texts(report.assessments, index, store)))
+    report.assessments = [loaded[id(a)] for a in report.assessments]
+    for g in report.groups:
+        g.assessments = [loaded.get(id(a), a) for a in g.assessments]
+    return report
 
 
 def history_rows(store, since: str, until: str) -> list[dict]:
     """Findings (not judged) found in ``[since, until)``: for the chart and the "new" figures."""
-    return [with_platform(r) for r in store.list_findings(since=since, before=until)]
+    return [with_platform(r) for r in store.list_findings(since=since, before=until, content=False)]
 
 
 def chart_data(findings: Sequence[dict], days: Sequence[str]) -> dict:
@@ -246,6 +259,7 @@ def daily_report(
     day: _dt.date | None = None,
     chart_days: int = CHART_DAYS,
     flt: Filter | None = None,
+    force: bool = False,
 ) -> Report:
     """Findings created on ``day`` (default: today, UTC) — or, when ``flt`` has ``since``/``until``, on
     those days — from ``store`` (a :class:`~reprintwatch.store.Store`), judged with ``licences`` and kept by ``flt``. Licensed
@@ -260,7 +274,7 @@ def daily_report(
         period = first.isoformat()
         flt = replace(flt, since=first, until=last)
     next_day = (last + _dt.timedelta(days=1)).isoformat()
-    assessments = select(store, licences, index, flt)
+    assessments = select(store, licences, index, flt, force=force)
     window_start = min(first, last - _dt.timedelta(days=chart_days - 1))
     # earlier days: the same outlet/platform/verdict/reprinter filter (licence status needs judging,
     # which the chart and the "new" figures do without)

@@ -386,7 +386,7 @@ def attribution_html(a: Assessment) -> str:
     text = " ".join(parts)
     if attr.stripped:
         text += f' · <span class="flag">stripped the licensed article\'s {esc(" and ".join(attr.stripped))}</span>'
-    elif a.licensed_text is None:
+    elif not a.licensed_text_checked:
         text += ' · <span class="note">licensed text unavailable: dateline/byline not checked</span>'
     if a.finding.get("original_flag"):
         text += ' · <span class="flag">marked 原创 (original) by the copier</span>'

@@ -92,17 +92,18 @@ class FindingsView:
             if len(self._cache) > 16:
                 self._cache.clear()
             bounds = {"outlet": outlet} if outlet else {}
-            self._cache[key] = select(self.store, self.licences(), self.index, base, **bounds)
+            # the stored triage (read-only: anything stale is judged here and not written back)
+            self._cache[key] = select(self.store, self.licences(), self.index, base, keep=False, **bounds)
         return self._cache[key]
 
     def finding(self, finding_id: int):
-        from .assess import assess_all
-        from .filters import with_platform
+        """One finding in full: its triage, the copy's text and the licensed text."""
+        from .assess import triage_of, with_texts
 
         row = self.store.get_finding(finding_id)
         if row is None:
             return None
-        return assess_all([with_platform(row)], self.licences(), self.index)[0]
+        return with_texts(triage_of(self.store, [row], self.licences(), self.index, keep=False), self.index)[0]
 
     def indexed(self, outlet: str) -> int | None:
         if self.index is None:

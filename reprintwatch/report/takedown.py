@@ -274,11 +274,12 @@ def render_takedown_html(s: dict, esc) -> str:
     )
 
 
-def takedown_rows(store, licences, findings: Sequence) -> list[dict]:
-    """The infringing findings among ``findings`` as rows for :func:`takedown_summary`."""
-    from .assess import UNAUTHORISED, assess
+def takedown_rows(store, licences, findings: Sequence, index=None) -> list[dict]:
+    """The infringing findings among ``findings`` as rows for :func:`takedown_summary` (their triage as
+    the reports read it: :func:`assess.triage_of`)."""
+    from .assess import UNAUTHORISED, triage_of
 
-    infringing = [(f, a) for f, a in ((f, assess(f, licences)) for f in findings) if a.status == UNAUTHORISED]
+    infringing = [(a.finding, a) for a in triage_of(store, findings, licences, index) if a.status == UNAUTHORISED]
     tracking = load_tracking(store, [f for f, _ in infringing])
     rows = []
     for f, a in infringing:
@@ -287,7 +288,7 @@ def takedown_rows(store, licences, findings: Sequence) -> list[dict]:
     return rows
 
 
-def takedown_for(store, licences, findings: Sequence) -> dict:
+def takedown_for(store, licences, findings: Sequence, index=None) -> dict:
     """Complaint status, days to removal and repeat infringers for ``findings`` (the reports' section)."""
-    return takedown_summary(takedown_rows(store, licences, findings))
+    return takedown_summary(takedown_rows(store, licences, findings, index))
 
