@@ -78,12 +78,29 @@ def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> S
         keep[start : start + width] = False
         dropped = int((~keep).sum())
     idx = np.flatnonzero(keep)
-    hashes, lens, spans = sig.token_hashes[idx].copy(), sig.token_lens[idx].copy(), sig.token_spans[idx]
     gen = np.random.default_rng(rng.getrandbits(64))
+    if sig.token_hashes is None:  # a signature read back from Elasticsearch (bench/es_scale.py): no token hashes
+        return _mutated_shingles(gen, sig, idx, shingle_size)
+    hashes, lens, spans = sig.token_hashes[idx].copy(), sig.token_lens[idx].copy(), sig.token_spans[idx]
     swap = np.flatnonzero(gen.random(len(idx)) < 0.017)
     other = gen.integers(0, n, size=len(swap))
     hashes[swap], lens[swap] = sig.token_hashes[other], sig.token_lens[other]
     return Signature(lens, spans, shingles_of_token_hashes(hashes, shingle_size), hashes)
+
+
+def _mutated_shingles(gen: np.random.Generator, sig: Signature, idx: np.ndarray, shingle_size: int) -> Signature:
+    """The same at the shingle level: a shingle keeps its value when its tokens are still consecutive,
+    boundary shingles and ~5 % of the others (swapped words) get new values."""
+    lens, spans = sig.token_lens[idx], sig.token_spans[idx]
+    m = max(0, len(idx) - shingle_size + 1)
+    first, last = idx[:m], idx[shingle_size - 1 : shingle_size - 1 + m]
+    intact = (last == first + shingle_size - 1) & (first < len(sig.shingles))
+    fresh = gen.integers(0, 2**32, size=m, dtype=np.uint64).astype(np.uint32)
+    shingles = np.where(intact, sig.shingles[np.minimum(first, max(0, len(sig.shingles) - 1))], fresh)
+    shingles = shingles.astype(np.uint32)
+    swap = gen.random(m) < 0.05  # swapped words
+    shingles[swap] = gen.integers(0, 2**32, size=int(swap.sum()), dtype=np.uint64).astype(np.uint32)
+    return Signature(lens, spans, shingles)
 
 
 def sha1_hashes(shingles: np.ndarray) -> np.ndarray:
