@@ -55,8 +55,8 @@ class FingerprintParams:
     # Keys (band and fact keys alike) keep their low ``key_bits`` bits. Why 40: the SQLite key runs store
     # the gaps between sorted keys (dedupe/lsh.py ``KeyRun.to_bytes``), so every bit dropped is a bit saved a
     # key: 64 → 40 bits takes 3 bytes off each of ~490 keys an article. What it costs: a query key matches
-    # an unrelated stored key with probability (stored keys) / 2**40 — 4.5e-5 at 100k articles, 0.02 chance
-    # keys a check; 4e-4 and 0.2 at 1M — each adding 1 to some article's count, while a candidate needs 2
+    # an unrelated stored key with probability (stored keys) / 2**40 — 4.5e-5 at 100k articles, 0.02 such
+    # hits a check; 4e-4 and 0.2 at 1M — each adding 1 to some article's count, while a candidate needs 2
     # shared keys and a verification to be reported. Indexes made before this field read as 64 bits and
     # are refused; ``index migrate`` rebuilds their keys from the stored signatures and texts.
     key_bits: int = 40

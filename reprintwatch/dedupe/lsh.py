@@ -151,10 +151,12 @@ def _unpack_planes(blob: bytes, offset: int, n: int, dtype) -> tuple[np.ndarray,
 
 
 def make_run(keys: Sequence[np.ndarray], owners: Sequence[int]) -> KeyRun:
-    """One run from each owner's (unique) band keys, sorted by ``(key, owner)``."""
+    """One run from each owner's keys, sorted by ``(key, owner)``. An owner holds a key once (as an
+    Elasticsearch document holds a term once), even if two of its keys coincide after ``key_bits``."""
     if not keys:
         return KeyRun(np.zeros(0, np.int64), np.zeros(0, np.uint32))
-    all_keys = np.concatenate([np.asarray(k, dtype=np.int64) for k in keys])
+    keys = [np.unique(np.asarray(k, dtype=np.int64)) for k in keys]
+    all_keys = np.concatenate(keys)
     all_owners = np.repeat(np.asarray(owners, dtype=np.uint32), [len(k) for k in keys])
     order = np.lexsort((all_owners, all_keys))
     return KeyRun(all_keys[order], all_owners[order])
