@@ -15,8 +15,12 @@ text in the suspect is verified and reported; the others are listed with it (``M
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import multiprocessing
 import os
+import signal
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -32,7 +36,8 @@ from .dedupe.rewrite import (
 from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
-    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification, extend_passages, verify,
+    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification, extend_passages,
+    sorted_intersection, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -64,7 +69,7 @@ def version_overlap(a: np.ndarray, b: np.ndarray) -> float:
     small, large = sorted((len(a), len(b)))
     if not small or small < VERSION_MIN_SIZE_RATIO * large:
         return 0.0
-    overlap = np.intersect1d(a, b, assume_unique=True).size / small
+    overlap = sorted_intersection(a, b).size / small
     return overlap if overlap >= VERSION_MIN_OVERLAP else 0.0
 
 
@@ -212,7 +217,7 @@ class Detector:
             return matches
         p = self.params
         suspect: TextAnalysis = analyse(fp.normalized, article.content, fp.tokens, p.rewrite_rare_freq,
-                                        p.rewrite_common_char_freq)
+                                        p.rewrite_common_char_freq, fp.facts)
         by_id = {m.licensed.id: i for i, m in enumerate(matches)}
         out = list(matches)
         for record in self.index.get([lid for lid, _ in picked]):
@@ -232,7 +237,7 @@ class Detector:
         """Verify each distinct text once: candidates in order of how much of their own text is in the suspect
         (a shingle-set intersection), a candidate that is a version of one already verified joins its list."""
         u_s = fp.signature.unique_shingles
-        in_suspect = [np.intersect1d(u_s, r.signature.unique_shingles, assume_unique=True).size for r in records]
+        in_suspect = [sorted_intersection(u_s, r.signature.unique_shingles).size for r in records]
         order = sorted(
             (i for i, n in enumerate(in_suspect) if n),  # nothing shared: verify() would find nothing either
             key=lambda i: (-in_suspect[i] / len(records[i].signature.unique_shingles),
@@ -267,30 +272,15 @@ class Detector:
     def check_many(self, articles: Iterable[Article], jobs: int | None = None, chunksize: int = 4) -> Iterator[CheckResult]:
         """``check`` every article, on ``jobs`` processes (default: every core), results in input order.
 
-        The first article is checked here before the workers start, so the segmenter's dictionary and the
-        index's key table are loaded once and shared with the forked workers (copy-on-write); each worker
-        then opens its own connection to the index (``LicensedIndex.reopen``). The output is the same as
-        with one job. Where ``fork`` is not available, or the index cannot be reopened in a worker, this
-        checks in one process.
-
-        This is also the hook for other batch callers (``ingest run`` checks page by page today)."""
+        The output is the same as with one job. Where ``fork`` is not available, or the index cannot be
+        reopened in a worker, this checks in one process. For many batches over time (``ingest run``), keep
+        one :class:`CheckPool` instead: its workers are started once."""
         jobs = default_jobs() if jobs is None else jobs
-        if jobs <= 1 or not self.index.forkable or "fork" not in multiprocessing.get_all_start_methods():
+        if not CheckPool.possible(self, jobs):
             yield from self.scan(articles)
             return
-        it = iter(articles)
-        for first in it:
-            yield self.check(first)
-            break
-        else:
-            return
-        global _WORKER_DETECTOR
-        _WORKER_DETECTOR = self
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker) as pool:
-                yield from pool.imap(_check_in_worker, it, chunksize)
-        finally:
-            _WORKER_DETECTOR = None
+        with CheckPool(self, jobs) as pool:
+            yield from pool.check_many(articles, chunksize)
 
 
 def default_jobs() -> int:
@@ -301,12 +291,71 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: A text that gives band keys: checked once before the workers fork, so the segmenter's dictionary, the token
+#: table, the index's key table and its bucket tables are loaded once and shared with them (copy-on-write).
+_WARM_UP = Article(id="-", content="预热：新华社记者从国家统计局获悉，2018年全国粮食总产量再创新高。")
+
+
+class CheckPool:
+    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once.
+
+    Each worker opens its own connection to the index (``LicensedIndex.reopen``) and ignores Ctrl-C (the
+    parent decides when to stop). A worker that dies (killed, out of memory) does not hang the caller:
+    :meth:`check_many` raises ``concurrent.futures.process.BrokenProcessPool``.
+
+    >>> with CheckPool(detector, jobs=2) as pool:
+    ...     results = list(pool.check_many(articles))     # input order, as Detector.scan gives them
+    """
+
+    def __init__(self, detector: Detector, jobs: int):
+        self.detector = detector
+        self.jobs = jobs
+        detector.check(_WARM_UP)
+        self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_start_worker, initargs=(detector,))
+
+    @staticmethod
+    def possible(detector: Detector, jobs: int) -> bool:
+        return jobs > 1 and detector.index.forkable and "fork" in multiprocessing.get_all_start_methods()
+
+    def check_many(self, articles: Iterable[Article], chunksize: int = 4) -> Iterator[CheckResult]:
+        """Results in input order; at most ``4 × jobs`` chunks are in flight, so a long input is streamed."""
+        pending: deque = deque()
+        it = iter(articles)
+        while True:
+            while len(pending) < 4 * self.jobs:
+                chunk = list(itertools.islice(it, chunksize))
+                if not chunk:
+                    break
+                pending.append(self.submit(chunk))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+
+    def submit(self, articles: list[Article]) -> Future:
+        """Check ``articles`` on a worker; the future's result is the list of their results."""
+        return self._executor.submit(_check_in_worker, articles)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "CheckPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 _WORKER_DETECTOR: Detector | None = None
 
 
-def _start_worker() -> None:
-    _WORKER_DETECTOR.index.reopen()
+def _start_worker(detector: Detector) -> None:
+    # fork: ``detector`` is the parent's object, inherited, not pickled
+    global _WORKER_DETECTOR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_DETECTOR = detector
+    detector.index.reopen()
 
 
-def _check_in_worker(article: Article) -> CheckResult:
-    return _WORKER_DETECTOR.check(article)
+def _check_in_worker(articles: list[Article]) -> list[CheckResult]:
+    return [_WORKER_DETECTOR.check(a) for a in articles]

@@ -538,10 +538,13 @@ class Store:
         return int(row[0] or 0) + 1
 
     def list_findings(self, since=None, until=None, outlet: str | None = None, verdict: str | None = None,
-                      before=None, ids: Iterable[int] | None = None, content: bool = True) -> list[Finding]:
+                      before=None, ids: Iterable[int] | None = None, content: bool = True,
+                      newest_first: bool = False, limit: int | None = None, offset: int = 0) -> list[Finding]:
         """Findings with their suspects, oldest first, in one query. ``since`` (inclusive) and ``until``
         (inclusive; a bare date means the whole day) or ``before`` (exclusive) bound ``created_at``;
-        ``ids`` keeps only those findings; ``content=False`` leaves the copy's text out (``None``)."""
+        ``ids`` keeps only those findings; ``content=False`` leaves the copy's text out (``None``).
+        ``newest_first`` orders by ``created_at`` descending (ties by id, ascending); ``limit``/``offset``
+        read one page of them."""
         where, args = [], []
         if ids is not None:
             where.append("f.id IN (SELECT value FROM json_each(?))")
@@ -554,7 +557,11 @@ class Store:
             if value:
                 where.append(clause)
                 args.append(value)
-        sql = (_FINDING_SELECT if content else _FINDING_SELECT_LIGHT) + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY f.created_at, f.id"
+        sql = (_FINDING_SELECT if content else _FINDING_SELECT_LIGHT) + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY f.created_at DESC, f.id" if newest_first else " ORDER BY f.created_at, f.id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
         return [Finding.from_row(row) for row in self.conn.execute(sql, args)]
 
     def record_triage(self, triages: Iterable[tuple], at: str | None = None) -> int:

@@ -13,6 +13,26 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_RAW = REPO.parent / "shared" / "data" / "raw"
 
 
+def real_texts(n: int, seed: int) -> list[str]:
+    """``n`` real article texts (Sina and Xinhua) from ../shared, sampled with ``seed``; skips the test when
+    the research data is not beside the repository."""
+    import glob
+    import random
+
+    paths = sorted(glob.glob(str(SHARED_RAW / "sina-news-2018" / "*.jsonl")))
+    paths.append(str(SHARED_RAW / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"))
+    texts = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                texts += [json.loads(line).get("text", "") for line in fh]
+        except FileNotFoundError:
+            continue
+    if not texts:
+        pytest.skip(f"{SHARED_RAW} not found (the shared research data sits beside the repository)")
+    return random.Random(seed).sample(texts, min(n, len(texts)))
+
+
 @pytest.fixture(scope="session")
 def xinhua_articles():
     """Real Xinhua wire stories from ../shared (research-only; never copied into the repo)."""

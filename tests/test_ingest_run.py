@@ -393,3 +393,70 @@ def test_the_article_is_the_fetched_url_never_the_page_claim(site, env):
     article, _ = fetch_article(site.base + "/moved/start", Settings.load())
     assert article.url == site.base + "/moved/final.html"
     assert "licensed-outlet" not in article.url and article.id == site.base + "/moved/start"
+
+
+# --- parallel checks (ingest run --jobs) ------------------------------------------------------------------
+def _store_contents(path, ordered=True):
+    """What a run recorded, without the clock: suspects (in id order when ``ordered``) and their findings."""
+    suspects = rows(path, "SELECT id, url, platform, status, version, source, title, content, error FROM suspects ORDER BY id")
+    findings = rows(path, "SELECT s.url, f.licensed_id, f.verdict FROM findings f JOIN suspects s ON s.id = f.suspect_id"
+                          " ORDER BY f.id")
+    if ordered:
+        return suspects, findings
+    return sorted(s[1:] for s in suspects), sorted(findings)
+
+
+def test_parallel_checks_record_what_one_job_records(tmp_path, monkeypatch):
+    """Local items are recorded in input order with one job or two: the same suspects with the same ids, the
+    same findings — and with two the checks really ran on the workers (CheckPool.submit)."""
+    from reprintwatch import Detector, SQLiteIndex, read_jsonl
+    from reprintwatch.detector import CheckPool
+    from reprintwatch.ingest.runner import Runner
+    from reprintwatch.ingest.sources import load_sources
+
+    lines = (REPO / "data" / "suspects.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines if line.strip()]
+    # 3 × 14 items, more than a batch (4 × jobs): the sample suspects at other URLs, then the first part again
+    # (the same URL twice in a batch: unchanged, as with one job)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for n in range(3):
+        with (crawl / f"part{n}.jsonl").open("w", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps({**item, "url": f"{item['url']}?copy={n % 2}"}, ensure_ascii=False) + "\n")
+    sources = tmp_path / "s.toml"
+    sources.write_text("[[source]]\nname = 'crawl'\ntype = 'local'\npath = 'crawl'\n", encoding="utf-8")
+    submitted = []
+    original = CheckPool.submit
+
+    def counted(self, articles):
+        submitted.extend(a.id for a in articles)
+        return original(self, articles)
+
+    monkeypatch.setattr(CheckPool, "submit", counted)
+    index = SQLiteIndex(tmp_path / "licensed.db")
+    Detector(index).add(read_jsonl(REPO / "data" / "licensed.jsonl"))
+    try:
+        contents = {}
+        for jobs in (1, 2):
+            with Store(tmp_path / f"store{jobs}.db") as store:
+                counters = Runner(store, Detector(index), load_sources(sources), jobs=jobs).run_once()
+                assert (counters.new, counters.unchanged, counters.errors) == (2 * len(items), len(items), 0)
+            contents[jobs] = _store_contents(tmp_path / f"store{jobs}.db")
+        assert contents[2] == contents[1]
+        assert len(contents[1][1]) >= 3 * 5  # the sample suspects hold reprints
+        assert len(submitted) == len(set(submitted)) == 2 * len(items)  # on the workers; repeats: same bytes
+    finally:
+        index.close()
+
+
+def test_ingest_run_jobs_records_what_one_job_records(site, env, monkeypatch):
+    sources = example_sources(site, env)
+    contents = {}
+    for jobs in (1, 2):
+        store = env / f"store{jobs}" / "store.db"
+        monkeypatch.setenv("REPRINTWATCH_STORE", str(store))
+        result = run(["ingest", "run", "--sources", str(sources), "--once", "--jobs", str(jobs), "--no-progress"])
+        assert result.exit_code == 0, result.output
+        contents[jobs] = _store_contents(store, ordered=False)  # fetches finish in any order, one job or two
+    assert contents[2] == contents[1] and len(contents[1][0]) == 8 and len(contents[1][1]) == 2

@@ -5,13 +5,12 @@ false match — but indexes built with one implementation are read with the othe
 """
 from __future__ import annotations
 
-import glob
 import json
 import random
 
 import pytest
 
-from conftest import REPO, SHARED_RAW
+from conftest import REPO, real_texts
 from reprintwatch.dedupe import segment as S
 from reprintwatch.dedupe.normalize import normalize
 
@@ -68,17 +67,6 @@ def test_same_cuts_on_edge_cases():
 @pytest.mark.slow
 def test_same_cuts_on_real_articles():
     """A few thousand real articles from ../shared/data (research-only, read in place; CI has it)."""
-    paths = sorted(glob.glob(str(SHARED_RAW / "sina-news-2018" / "*.jsonl")))
-    paths.append(str(SHARED_RAW / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"))
-    texts = []
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                texts += [json.loads(line).get("text", "") for line in fh]
-        except FileNotFoundError:
-            continue
-    if not texts:
-        pytest.skip(f"{SHARED_RAW} not found (the shared research data sits beside the repository)")
-    texts = random.Random(8).sample(texts, min(2000, len(texts)))
+    texts = real_texts(2000, 8)
     assert sum(map(len, texts)) > 1_000_000
     _assert_same_cuts(texts, raw=False)  # all 13,861 raw and normalised texts agreed when this was written

@@ -201,6 +201,13 @@ def test_serve_judges_stale_findings_in_memory_and_writes_nothing(sample, judged
         assert s1 in stale and len(stale) < len(items)  # the day's other outlets were read from the store
         one = view.finding(s1)
         assert one.licensed_text and one.finding["content"]  # the page in full has both texts
+        reads = []
+        real_list = view.store.list_findings
+        view.store.list_findings = lambda *a, **k: reads.append(k) or real_list(*a, **k)
+        judged.clear()
+        unauthorised = view.assessments(Filter(authorised=False, platform=("wechat",)))
+        assert unauthorised and all(a.status != "authorised" for a in unauthorised)
+        assert reads == [] and judged == []  # another filter: from memory, not the store again
     finally:
         view.close()
     assert _triage_rows(settings) == kept  # read-only
@@ -252,3 +259,42 @@ def test_a_stored_triage_reads_back_as_the_judgement(case, with_text):
     assert back.to_dict() == fresh.to_dict()
     assert csv_row(back, "g") == csv_row(fresh, "g")
     assert finding_html(replace(back, licensed_text=fresh.licensed_text)) == finding_html(fresh)
+
+
+def _get(app, path, query=""):
+    status = []
+    body = app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": ""},
+               lambda s, h: status.append(s))
+    assert status[0].startswith("200"), status
+    return body[0].decode("utf-8")
+
+
+def test_serve_first_page_of_a_big_store_reads_only_its_rows(sample, judged):
+    import re
+
+    from reprintwatch.report.serve import App, FindingsView
+
+    settings = sample.settings
+    with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
+        daily_report(store, store.licences(), index, DAY)  # the day's triage kept; the earlier days' not
+    judged.clear()
+    open_index = lambda s: SQLiteIndex(s.db, create=False)  # noqa: E731
+    quick, full = FindingsView(settings, open_index), FindingsView(settings, open_index)
+    try:
+        small = App(quick, page_size=3, quick_above=2)  # "big": more than 2 findings
+        pages = []
+        for number in (1, 2, 3):
+            body = _get(small, "/", f"page={number}")
+            assert "summarise all findings" in body and "findings are unauthorised" not in body
+            pages.append(re.findall(r'id="r(\d+)"', body))
+        assert not quick.everything_read()
+        shown = {int(i) for page in pages for i in page}
+        assert set(judged) <= shown  # only stale findings on the pages shown were judged
+        everything = App(full, page_size=3, quick_above=10**9)
+        assert pages == [re.findall(r'id="r(\d+)"', _get(everything, "/", f"page={n}")) for n in (1, 2, 3)]
+        summary = _get(small, "/", "summary=1")
+        assert "findings are unauthorised" in summary and quick.everything_read()
+        assert "findings are unauthorised" in _get(small, "/")  # read once: the summary stays
+    finally:
+        quick.close()
+        full.close()

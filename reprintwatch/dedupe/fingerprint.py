@@ -23,7 +23,8 @@ from datasketch import MinHash
 from . import rewrite
 from .lsh import optimal_bands
 from .normalize import NormalizedText, Removed, normalize
-from .segment import segment, token_lengths, tokenizer_version
+from .segment import segment, tokenizer_version
+from .tokens import TokenTable, token_ids
 
 __all__ = ["FingerprintParams", "Signature", "Fingerprint", "fingerprint", "band_keys", "index_keys", "minhash"]
 
@@ -166,18 +167,6 @@ class Fingerprint:
 
 # --- hashing -------------------------------------------------------------------------------------------
 
-_token_hash_cache: dict[str, int] = {}
-
-
-def _token_hash(token: str) -> int:
-    h = _token_hash_cache.get(token)
-    if h is None:
-        h = zlib.crc32(token.encode("utf-8"))
-        if len(_token_hash_cache) < 2_000_000:
-            _token_hash_cache[token] = h
-    return h
-
-
 def _fmix64(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> _U64(33))
     h = h * _U64(0xFF51AFD7ED558CCD)
@@ -203,19 +192,22 @@ _MULTIPLIERS = np.array(
 
 def token_hashes(tokens: list[str]) -> np.ndarray:
     """The 32-bit hash (CRC-32 of the UTF-8) of each token."""
-    return np.fromiter(map(_token_hash, tokens), dtype=np.uint32, count=len(tokens))
+    table, ids = token_ids(tokens)
+    return table.crc[ids].astype(np.uint32)
 
 
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     """32-bit hashes of each run of ``size`` consecutive tokens (one shingle if there are fewer)."""
-    return shingles_of_token_hashes(token_hashes(tokens), size)
+    table, ids = token_ids(tokens)
+    return shingles_of_token_hashes(table.crc[ids], size)
 
 
-def shingles_of_token_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
-    """:func:`shingle_hashes` from the tokens' hashes."""
-    if not len(token_hashes):
+def shingles_of_token_hashes(token_crc: np.ndarray, size: int) -> np.ndarray:
+    """:func:`shingle_hashes` from the tokens' CRC-32s (``zlib.crc32`` of their UTF-8 bytes; a signature's
+    ``token_hashes``)."""
+    if len(token_crc) == 0:
         return np.zeros(0, dtype=np.uint32)
-    th = np.asarray(token_hashes).astype(np.uint64)
+    th = np.asarray(token_crc).astype(np.uint64)
     k = min(size, len(th))
     n = len(th) - k + 1
     acc = np.full(n, _U64(k), dtype=np.uint64)
@@ -271,11 +263,14 @@ def window_starts(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray
     anchors = np.flatnonzero((shingles >> np.uint32(8)) % np.uint32(params.window_chunk) == 0) + 1
     anchors = anchors[anchors < n]
     bounds = np.concatenate(([0], anchors, [n]))
-    starts: list[int] = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        if hi > lo:
-            starts.extend(range(int(lo), int(hi), params.window_max_chunk))
-    return np.asarray(starts, dtype=np.int64)
+    lo, size = bounds[:-1], np.diff(bounds)
+    lo, size = lo[size > 0], size[size > 0]
+    # a chunk longer than window_max_chunk is cut every window_max_chunk shingles (vectorised: the Python
+    # loop over chunks was a sixth of band_keys)
+    pieces = -(-size // params.window_max_chunk)
+    first = np.cumsum(pieces) - pieces
+    within = np.arange(int(pieces.sum())) - np.repeat(first, pieces)
+    return (np.repeat(lo, pieces) + within * params.window_max_chunk).astype(np.int64)
 
 
 def band_keys(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
@@ -308,37 +303,41 @@ def shorten_keys(keys: np.ndarray, params: FingerprintParams) -> np.ndarray:
 def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: list[str] | None = None) -> Signature:
     if tokens is None:
         tokens = segment(normalized.text)
-    lens = token_lengths(tokens)
+    return _signature(normalized, params, *token_ids(tokens))
+
+
+def _signature(normalized: NormalizedText, params: FingerprintParams, table: TokenTable, ids: np.ndarray) -> Signature:
+    lens = table.length[ids]
     ends = np.cumsum(lens)
     starts = ends - lens
-    if len(tokens):
+    if len(ids):
         spans = np.stack([normalized.offsets[starts], normalized.offsets[ends - 1] + 1], axis=1).astype(np.int32)
     else:
         spans = np.zeros((0, 2), dtype=np.int32)
-    hashes = token_hashes(tokens)
-    return Signature(lens, spans, shingles_of_token_hashes(hashes, params.shingle_size), hashes)
+    crc = table.crc[ids].astype(np.uint32)
+    return Signature(lens, spans, shingles_of_token_hashes(crc, params.shingle_size), crc)
 
 
 def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
     """Normalise, segment, shingle and band ``text``. Pure and deterministic."""
     normalized = normalize(text)
     tokens = segment(normalized.text)
-    signature = signature_of(normalized, params, tokens)
-    facts = _facts(tokens, params)
-    return Fingerprint(signature, band_keys(signature.shingles, params), normalized, tokens, facts,
-                       _fact_keys(facts, params))
+    # one token-table lookup serves the shingle hashes, the token lengths and the facts (dedupe/tokens.py)
+    table, ids = token_ids(tokens)
+    signature = _signature(normalized, params, table, ids)
+    facts, keys = _facts(tokens, table, ids, params)
+    return Fingerprint(signature, band_keys(signature.shingles, params), normalized, tokens, facts, keys)
 
 
-def _facts(tokens: list[str], params: FingerprintParams) -> list[tuple[str, int, int]]:
+def _facts(tokens: list[str], table: TokenTable, ids: np.ndarray,
+           params: FingerprintParams) -> tuple[list[tuple[str, int, int]], np.ndarray]:
+    """The facts of a text and its rewrite keys (none for an index made before the rewrite sketch)."""
     if params.rewrite_sketch == "none":  # an index made before the rewrite sketch (migrate keeps it so)
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     if params.rewrite_sketch != rewrite.SKETCH:
         raise ValueError(f"unsupported rewrite sketch {params.rewrite_sketch!r} (this reprintwatch has {rewrite.SKETCH!r})")
-    return rewrite.facts(tokens, params.rewrite_rare_freq, params.rewrite_common_char_freq)
-
-
-def _fact_keys(facts: list[tuple[str, int, int]], params: FingerprintParams) -> np.ndarray:
-    return np.unique(shorten_keys(rewrite.fact_keys(facts), params))
+    facts, keys = rewrite.facts_and_keys(tokens, table, ids, params.rewrite_rare_freq, params.rewrite_common_char_freq)
+    return facts, np.unique(shorten_keys(keys, params))
 
 
 def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np.ndarray:
@@ -348,5 +347,6 @@ def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np
     keys = band_keys(signature.shingles, params)
     if params.rewrite_sketch == "none":
         return keys
-    facts = _facts(segment(normalize(text).text), params)
-    return np.concatenate((keys, _fact_keys(facts, params)))
+    tokens = segment(normalize(text).text)
+    _, fact_keys = _facts(tokens, *token_ids(tokens), params)
+    return np.concatenate((keys, fact_keys))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -105,6 +105,15 @@ class KeyRun:
         rel, _ = _unpack_planes(owners, 4, n, np.uint32)
         return cls((distinct ^ _SIGN).view(np.int64), rel + np.uint32(base))
 
+    @cached_property
+    def _buckets(self) -> tuple[np.ndarray, int, np.uint64] | None:
+        # built on first lookup, once per process and run (runs never change): ~0.1 s for 4M entries
+        return _bucket_table(self.keys) if len(self.keys) >= _BUCKETED_FROM else None
+
+    def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``[lo, hi)`` of each of the sorted, unique int64 keys ``q`` in this run."""
+        return _key_ranges(self.keys, q, self._buckets)
+
     def without(self, owners: np.ndarray) -> "KeyRun":
         keep = ~np.isin(self.owners, np.asarray(owners, dtype=np.uint32))
         return KeyRun(self.keys[keep], self.owners[keep])
@@ -169,18 +178,51 @@ def merge_runs(runs: Sequence[KeyRun]) -> KeyRun:
     return KeyRun(keys[order], owners[order])
 
 
-def _key_ranges(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``[lo, hi)`` of each of the sorted ``q`` in ``keys``: one binary search, and a second one only for the
-    keys held by several owners (most have one, so a lookup in a large run costs half as many cache misses)."""
-    lo = np.searchsorted(keys, q, "left")
-    n = len(keys)
-    hit = lo < n
-    hit[hit] = keys[lo[hit]] == q[hit]
-    hi = lo + hit
-    multi = hit & (hi < n)
-    multi[multi] = keys[hi[multi]] == q[multi]
-    if multi.any():
-        hi[multi] = np.searchsorted(keys, q[multi], "right")
+#: Runs from this many entries get a bucket table (:meth:`KeyRun.ranges`); smaller ones fit in the CPU caches
+#: and two binary searches are cheaper than the table's extra steps (measured at 10k articles: 200k-entry
+#: runs 0.12 ms a lookup either way; the 4M-entry run 0.75 ms by binary search, 0.28 ms with the table).
+_BUCKETED_FROM = 1 << 20
+_BUCKET_FILL = 2  # entries a bucket on average
+_WINDOW = 8  # entries of a bucket compared at once; larger buckets (rare: hot keys) fall back to bisection
+_WINDOW_STEPS = np.arange(_WINDOW)
+
+
+def _bucket_table(keys: np.ndarray) -> tuple[np.ndarray, int, np.uint64]:
+    """``(starts, shift, base)``: entries whose key's offset from the run's smallest, ``base``, has top bits
+    ``b`` are ``keys[starts[b] : starts[b + 1]]``. Offsets, not the keys' own top bits: keys are uniform over
+    ``FingerprintParams.key_bits`` bits (40), not over 64."""
+    bits = max(1, int(np.ceil(np.log2(max(2, len(keys)) / _BUCKET_FILL))))
+    u = keys.view(np.uint64) ^ _SIGN  # order-preserving as unsigned
+    base = u[0]
+    shift = max(0, int(u[-1] - base).bit_length() - bits)
+    counts = np.bincount(((u - base) >> np.uint64(shift)).astype(np.int64))
+    starts = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return starts, shift, base
+
+
+def _key_ranges(keys: np.ndarray, q: np.ndarray, buckets: tuple[np.ndarray, int, np.uint64] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo, hi)`` of each of the sorted ``q`` in ``keys``. Band keys are uniform hashes, so with a bucket
+    table on their top bits a key is found by reading one bucket — two cache misses instead of the ~20 steps
+    of a binary search through a run larger than the caches."""
+    if buckets is None:
+        return np.searchsorted(keys, q, "left"), np.searchsorted(keys, q, "right")
+    starts, shift, base = buckets
+    # a key below the run's smallest wraps around to a huge offset: it lands in the last bucket and, not
+    # being there, is found nowhere — as a key outside the run must be
+    offset = (q.view(np.uint64) ^ _SIGN) - base
+    b = np.minimum(offset >> np.uint64(shift), np.uint64(len(starts) - 2)).astype(np.int64)
+    lo = starts[b]
+    size = starts[b + 1] - lo
+    window = keys[np.minimum(lo[:, None] + _WINDOW_STEPS, len(keys) - 1)]
+    equal = (window == q[:, None]) & (_WINDOW_STEPS < size[:, None])
+    lo = lo + equal.argmax(axis=1)
+    hi = lo + equal.sum(axis=1)
+    big = size > _WINDOW
+    if big.any():
+        lo[big] = np.searchsorted(keys, q[big], "left")
+        hi[big] = np.searchsorted(keys, q[big], "right")
     return lo, hi
 
 
@@ -194,7 +236,7 @@ def shared_key_counts(runs: Sequence[KeyRun], keys: np.ndarray, max_df: int) -> 
         q = np.unique(q)
     if len(q) == 0 or not runs:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    bounds = [_key_ranges(r.keys, q) for r in runs]
+    bounds = [r.ranges(q) for r in runs]
     df = np.sum([hi - lo for lo, hi in bounds], axis=0)
     cold = df <= max_df
     found = []

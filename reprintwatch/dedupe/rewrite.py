@@ -28,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from .normalize import NormalizedText
+from .tokens import TokenTable, dictionary as _dictionary, is_common_figure, token_ids
 
 __all__ = [
     "REWRITE", "RewriteThresholds", "DEFAULT_REWRITE_THRESHOLDS", "AlignedPair", "SharedFact",
@@ -39,25 +40,6 @@ REWRITE = "rewrite"
 
 # sentence ends in the original text: full stops, question/exclamation marks, semicolons, line breaks
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
-
-
-@lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, int], float]:
-    """Word frequencies of jieba's dictionary file and their total — the dictionary that cuts the words,
-    whichever implementation cuts them (read from the file: jieba-rs does not expose it, and loading
-    jieba's own prefix dictionary just for this would cost a second)."""
-    from .segment import jieba_dictionary
-
-    freq: dict[str, int] = {}
-    total = 0
-    with open(jieba_dictionary(), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ", 2)
-            if len(parts) >= 2:
-                n = int(parts[1])
-                freq[parts[0]] = n
-                total += n
-    return freq, float(total)
 
 
 # What a fact is (part of the fingerprint parameters stored with an index, since the sketch keys depend on
@@ -126,6 +108,7 @@ class TextAnalysis:
     sentence_spans: np.ndarray  # (n_sentences, 2) normalised [start, end)
     sentence_weights: np.ndarray  # summed weight of each sentence's distinct tokens
     normalized: NormalizedText
+    has_digit: np.ndarray | None = None  # bool per token: holds a digit (a figure); None: work it out
 
     @property
     def n_sentences(self) -> int:
@@ -147,33 +130,59 @@ def facts(tokens: list[str], rare_freq: int = RARE_FREQ,
     A fact is a token holding a digit (figures, dates; 2+ characters — a lone digit is a list number more
     often than a fact), a dictionary word of 2+ characters at most ``rare_freq`` frequent in jieba's dictionary (陆家嘴, 证监会,
     报批), a word jieba does not know, or a run of 2–4 uncommon single characters (a name jieba does not
-    know, cut into characters: 金 兴 明). Vectorised: on a 1,000-token article this is ~0.1 ms."""
-    n = len(tokens)
-    if n == 0:
-        return []
-    freq, _ = _dictionary()
-    lens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    f = np.fromiter(map(freq.get, tokens, itertools.repeat(0)), dtype=np.int64, count=n)
+    know, cut into characters: 金 兴 明)."""
+    table, ids = token_ids(tokens)
+    return _fact_list(tokens, *_fact_bounds(table, ids, rare_freq, common_char_freq))
+
+
+def _fact_bounds(table: TokenTable, ids: np.ndarray, rare_freq: int,
+                 common_char_freq: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(first token, last token + 1)`` of each fact, in text order, from the token table's columns:
+    vectorised end to end (the per-token Python passes were a quarter of ``fingerprint()``)."""
+    if len(ids) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    lens = table.length[ids]
+    f = table.freq[ids]
     # normalised text holds letters and digits only: a token that is not all letters holds a digit
-    digit = ~np.fromiter(map(str.isalpha, tokens), dtype=bool, count=n)
-    ascii_ = np.fromiter(map(str.isascii, tokens), dtype=bool, count=n)
-    single = (lens == 1) & ~digit & ~ascii_ & (f < common_char_freq)
-    word = ((digit & (lens >= 2)) | ((lens >= 2) & ~digit & (f <= rare_freq)))
-    out: list[tuple[int, int]] = [(int(i), int(i) + 1) for i in np.flatnonzero(word)]
+    digit = table.not_alpha[ids]
+    single = (lens == 1) & ~digit & ~table.ascii[ids] & (f < common_char_freq)
+    word = (lens >= 2) & (digit | (f <= rare_freq))
+    starts, ends = np.flatnonzero(word), np.flatnonzero(word) + 1
     if single.any():
         edges = np.diff(np.concatenate(([0], single.astype(np.int8), [0])))
-        for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-            if 2 <= b - a <= 4:
-                out.append((int(a), int(b)))
-    out.sort()
-    return [("".join(tokens[a:b]), a, b) for a, b in out]
+        a, b = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        run = (b - a >= 2) & (b - a <= 4)
+        starts, ends = np.concatenate((starts, a[run])), np.concatenate((ends, b[run]))
+        order = np.argsort(starts, kind="stable")  # starts are distinct: a run's tokens are single characters
+        starts, ends = starts[order], ends[order]
+    return starts, ends
+
+
+def _fact_list(tokens: list[str], starts: np.ndarray, ends: np.ndarray) -> list[tuple[str, int, int]]:
+    return [(tokens[a] if b == a + 1 else "".join(tokens[a:b]), a, b) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def facts_and_keys(tokens: list[str], table: TokenTable, ids: np.ndarray, rare_freq: int = RARE_FREQ,
+                   common_char_freq: int = COMMON_CHAR_FREQ) -> tuple[list[tuple[str, int, int]], np.ndarray]:
+    """:func:`facts` and :func:`fact_keys` of a text whose tokens are looked up already (``fingerprint``):
+    a one-token fact's CRC and key-fact flag come from the token table; only name runs are hashed here."""
+    starts, ends = _fact_bounds(table, ids, rare_freq, common_char_freq)
+    spans = _fact_list(tokens, starts, ends)
+    one = ends == starts + 1
+    crc = table.crc[ids[starts[one]]][~table.common_figure[ids[starts[one]]]].astype(np.uint64)
+    runs = [f for (f, a, b), is_one in zip(spans, one.tolist()) if not is_one and is_key_fact(f)]
+    if runs:
+        crc = np.concatenate((crc, np.fromiter((zlib.crc32(f.encode("utf-8")) for f in runs), np.uint64, len(runs))))
+    return spans, _keys_of_crc(crc)
 
 
 def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_freq: int = RARE_FREQ,
-            common_char_freq: int = COMMON_CHAR_FREQ) -> TextAnalysis:
-    """Cut a normalised text (and its jieba tokens) into what the rewrite path compares."""
-    freq, total = _dictionary()
-    lens = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            common_char_freq: int = COMMON_CHAR_FREQ,
+            fact_spans: list[tuple[str, int, int]] | None = None) -> TextAnalysis:
+    """Cut a normalised text (and its jieba tokens) into what the rewrite path compares. ``fact_spans``:
+    the text's :func:`facts` when they are known already (a fingerprint has them)."""
+    table, tids = token_ids(tokens)
+    lens = table.length[tids].astype(np.int64)
     starts = np.cumsum(lens) - lens
     per_char = sentence_bounds(normalized, original)
     if len(tokens):
@@ -183,8 +192,9 @@ def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_f
     else:
         sentence_of = np.zeros(0, dtype=np.int64)
         uniq = np.zeros(0, dtype=np.int64)
-    weights = np.fromiter(map(_idf, tokens), dtype=np.float64, count=len(tokens))
-    fact_spans = facts(tokens, rare_freq, common_char_freq)
+    weights = table.idf[tids]
+    if fact_spans is None:
+        fact_spans = _fact_list(tokens, *_fact_bounds(table, tids, rare_freq, common_char_freq))
     is_fact = np.zeros(len(tokens), dtype=bool)
     for _, a, b in fact_spans:
         is_fact[a:b] = True
@@ -198,13 +208,16 @@ def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_f
         last = np.zeros(n_sent, dtype=np.int64)
         np.maximum.at(last, sentence_of, ends)
         spans[:, 0], spans[:, 1] = first, last
-    # each distinct token once per sentence
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
-    _, first = np.unique(sentence_of * max(1, len(vocab)) + ids, return_index=True)
+    # each distinct token once per sentence, summed in the order of the tokens' first appearance in the
+    # text (the order of a vocabulary built token by token: the same floating-point sums as before)
+    _, first_seen, inverse = np.unique(tids, return_index=True, return_inverse=True)
+    rank = np.empty(len(first_seen), dtype=np.int64)
+    rank[np.argsort(first_seen)] = np.arange(len(first_seen))
+    local = rank[inverse.reshape(-1)] if len(tokens) else np.zeros(0, np.int64)
+    _, first = np.unique(sentence_of * max(1, len(first_seen)) + local, return_index=True)
     sentence_weights = np.bincount(sentence_of[first], weights=weights[first], minlength=n_sent)
     return TextAnalysis(tokens, starts, sentence_of, weights, is_fact, fact_spans, sentence_chars, spans,
-                        sentence_weights, normalized)
+                        sentence_weights, normalized, table.has_digit[tids])
 
 
 # --- the candidate sketch ----------------------------------------------------------------------------
@@ -213,14 +226,11 @@ def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_f
 _LEVEL = np.uint64(3)  # band keys of the other fingerprints are levels 1 (article) and 2 (window)
 
 
-_COMMON_FIGURE = re.compile(r"\d{1,2}|(?:19|20)\d\d")
-
-
 def is_key_fact(fact: str) -> bool:
     """Facts that make candidate keys: all but 1–2 digit numbers and years (10, 11, 2018 — days, months and
     years are in most articles: on the Sina/Xinhua news they made 60% of the index rows a candidate query
     reads, for no rewrite found). They stay facts for the alignment and its evidence."""
-    return not _COMMON_FIGURE.fullmatch(fact)
+    return not is_common_figure(fact)
 
 
 def fact_keys(fact_spans: list[tuple[str, int, int]]) -> np.ndarray:
@@ -232,9 +242,13 @@ def fact_keys(fact_spans: list[tuple[str, int, int]]) -> np.ndarray:
     very many articles (中国 is no fact; 北京时间 is) are ignored like any hot band key
     (``index.base.max_key_frequency``)."""
     names = [f for f, _, _ in fact_spans if is_key_fact(f)]
-    if not names:
-        return np.zeros(0, dtype=np.int64)
     crc = np.fromiter((zlib.crc32(f.encode("utf-8")) for f in names), dtype=np.uint64, count=len(names))
+    return _keys_of_crc(crc)
+
+
+def _keys_of_crc(crc: np.ndarray) -> np.ndarray:
+    if len(crc) == 0:
+        return np.zeros(0, dtype=np.int64)
     h = np.unique(crc) | (_LEVEL << np.uint64(40))
     with np.errstate(over="ignore"):
         h = h ^ (h >> np.uint64(33))
@@ -300,31 +314,49 @@ _NO_REWRITE = RewriteVerification(False, 0.0, 0.0, 0.0, 0)
 
 def _figures(a: TextAnalysis) -> list[set[str]]:
     out: list[set[str]] = [set() for _ in range(a.n_sentences)]
-    for i, tok in enumerate(a.tokens):
-        if any(ch.isdigit() for ch in tok):
-            out[a.sentence_of[i]].add(tok)
+    if a.has_digit is None:
+        figures = [i for i, tok in enumerate(a.tokens) if any(ch.isdigit() for ch in tok)]
+    else:
+        figures = np.flatnonzero(a.has_digit).tolist()
+    sentence_of = a.sentence_of.tolist()
+    for i in figures:
+        out[sentence_of[i]].add(a.tokens[i])
     return out
 
 
 def similarity_matrix(s: TextAnalysis, l: TextAnalysis) -> np.ndarray:
     """IDF-weighted Dice similarity of every (suspect sentence, licensed sentence) pair: twice the weight
-    of the distinct tokens the two sentences share over the weight of each one's distinct tokens. A token's
-    weight is the same everywhere, so the shared weight is one matrix product over the shared vocabulary."""
-    def incidence(a: TextAnalysis, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        cols = np.fromiter((vocab.get(t, -1) for t in a.tokens), dtype=np.int64, count=len(a.tokens))
-        inc = np.zeros((a.n_sentences, len(vocab) + 1), dtype=np.float64)
-        inc[a.sentence_of, cols] = 1.0  # column -1: tokens the other text does not have
-        return inc[:, :-1], a.sentence_weights
+    of the distinct tokens the two sentences share over the weight of each one's distinct tokens.
 
+    The shared weight is summed over (suspect sentence, licensed sentence, shared token) triples with one
+    ``bincount``, not as a product of dense incidence matrices: that product went through OpenBLAS, whose
+    worker threads spin on the other core — 0.2 ms of CPU became 3–7 ms of wall clock on the shared
+    2-core machine, and they took CPU from the other ``--jobs`` worker."""
     shared_tokens = set(s.tokens).intersection(l.tokens)
     vocab = {t: k for k, t in enumerate(shared_tokens)}
     weight = np.zeros(len(vocab))
     for tok, k in vocab.items():
         weight[k] = _idf(tok)
-    bs, ws = incidence(s, vocab)
-    bl, wl = incidence(l, vocab)
-    shared = (bs * weight) @ bl.T
-    denom = ws[:, None] + wl[None, :]
+
+    def incidence(a: TextAnalysis) -> tuple[np.ndarray, np.ndarray]:
+        """``(sentence, column)`` of each distinct shared token of each sentence, by column."""
+        cols = np.fromiter((vocab.get(t, -1) for t in a.tokens), dtype=np.int64, count=len(a.tokens))
+        has = cols >= 0
+        pairs = np.unique(cols[has] * max(1, a.n_sentences) + a.sentence_of[has])
+        return pairs % max(1, a.n_sentences), pairs // max(1, a.n_sentences)
+
+    n, m = s.n_sentences, l.n_sentences
+    s_sent, s_col = incidence(s)
+    l_sent, l_col = incidence(l)
+    per_col = np.bincount(l_col, minlength=len(vocab))
+    first_l = np.cumsum(per_col) - per_col
+    partners = per_col[s_col]  # licensed sentences holding each suspect (sentence, token)'s token
+    total = int(partners.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
+    l_of = l_sent[np.repeat(first_l[s_col], partners) + within]
+    shared = np.bincount(np.repeat(s_sent, partners) * m + l_of, weights=np.repeat(weight[s_col], partners),
+                         minlength=n * m).reshape(n, m)
+    denom = s.sentence_weights[:, None] + l.sentence_weights[None, :]
     return np.where(denom > 0, 2 * shared / np.maximum(denom, 1e-9), 0.0)
 
 

@@ -41,6 +41,8 @@ def ingest():
 @click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
 @click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that check pages (default: every core); what is recorded is the same as with one.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log records on stderr as text (warnings and errors) or JSON lines (everything).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also append JSON-line logs here.")
@@ -48,7 +50,7 @@ def ingest():
               help="Live status line on stderr (the final summary line is printed either way).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page on stderr, not only problems.")
 @handle_errors
-def ingest_run(sources_file, mode, interval, workers, log_format, log_file, progress, verbose):
+def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file, progress, verbose):
     """Fetch, extract and check every source; record evidence, suspects and findings.
 
     Safe to stop at any moment (Ctrl-C / SIGTERM finishes the page in hand; even kill -9 loses nothing):
@@ -58,8 +60,10 @@ def ingest_run(sources_file, mode, interval, workers, log_format, log_file, prog
     \b
         reprintwatch ingest run --sources sources.toml --once
         reprintwatch ingest run --sources sources.toml --follow --interval 10m --log-file ingest.log
+        reprintwatch ingest run --sources sources.toml --jobs 2
     """
     from ..cliutils import detector_for
+    from ..detector import default_jobs
     from ..index import open_index
     from ..store import Store
     from .fetch import Fetcher, FetchPolicy
@@ -75,7 +79,8 @@ def ingest_run(sources_file, mode, interval, workers, log_format, log_file, prog
     try:
         with Store(settings.store) as db:
             runner = Runner(db, detector_for(index, settings), sources, Fetcher(policy), workers=workers,
-                            progress=status.update, max_article_bytes=settings.max_article_bytes)
+                            progress=status.update, max_article_bytes=settings.max_article_bytes,
+                            jobs=default_jobs() if jobs is None else jobs)
             restore = runner.install_signal_handlers()
             try:
                 if mode == "follow":

@@ -14,12 +14,15 @@ import logging
 import signal
 import threading
 import time
+from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Generator
 
 from ..config import MAX_ARTICLE_BYTES
 from ..dates import later, parse_datetime
-from ..detector import Detector
+from ..articles import Article
+from ..detector import CheckPool, CheckResult, Detector
 from ..encoding import decode_page
 from ..errors import BadInput
 from ..store import Store, sha256_hex, utc_now
@@ -31,6 +34,10 @@ from .page import extract_bytes, fetch_failed, site_of, to_article
 from .sources import Source
 
 log = logging.getLogger("reprintwatch.ingest")
+
+#: One page being recorded: yields once (the article to check, or None), is sent the check's result, and
+#: returns the page's :class:`Outcome` (see ``Runner._recording``).
+Recording = Generator["Article | None", "CheckResult | None", "Outcome"]
 
 
 def event(name: str, level: int = logging.INFO, **fields) -> None:
@@ -95,8 +102,11 @@ class Runner:
         workers: int = 4,
         progress: Callable[[Counters], None] | None = None,
         max_article_bytes: int = MAX_ARTICLE_BYTES,
+        jobs: int = 1,
     ):
-        """``progress`` is called with the counters after each page (the CLI draws a status line with it)."""
+        """``progress`` is called with the counters after each page (the CLI draws a status line with it).
+        ``jobs``: processes that check pages (a :class:`~reprintwatch.detector.CheckPool`); pages are
+        recorded exactly as with one, in the same order."""
         self.store = store
         self.detector = detector
         self.sources = {s.name: s for s in sources}
@@ -107,6 +117,8 @@ class Runner:
         self.max_article_bytes = max_article_bytes
         self.counters = Counters()
         self.stop_requested = threading.Event()
+        self.jobs = max(1, jobs)
+        self._pool: CheckPool | None = None
 
     # --- control ---------------------------------------------------------------------------------------
     def request_stop(self, *_args) -> None:
@@ -137,6 +149,17 @@ class Runner:
 
     def run_once(self) -> Counters:
         """One pass: refresh every source, then drain the queue (including work left by a killed run)."""
+        # the check workers fork here, before any fetch thread exists, and stop at the end of the pass
+        if CheckPool.possible(self.detector, self.jobs):
+            self._pool = CheckPool(self.detector, self.jobs)
+        try:
+            return self._run_once()
+        finally:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    def _run_once(self) -> Counters:
         leftover = len(self.store.pending())
         if leftover:
             event("resume", pending=leftover)
@@ -337,11 +360,12 @@ class Runner:
         self.counters.queued += added
 
     def ingest_local(self, source: Source) -> None:
+        pages = _InOrder(self, limit=2 * self.jobs)
         for item in iter_local(source.path, max(source.policy.max_bytes, self.max_article_bytes)):
             if self.stop_requested.is_set():
-                return
-            self.record_local(source, item)
-            self.progress(self.counters)
+                break
+            pages.add(item.url, self._local_steps(source, item))
+        pages.finish()
 
     # --- the queue -------------------------------------------------------------------------------------
     def drain(self) -> None:
@@ -351,10 +375,14 @@ class Runner:
             return
         with cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch") as pool:
             waiting: dict[cf.Future, dict] = {}
+            # pages in hand — fetching, or fetched and being checked — stay within 2 × workers, as before
+            # there were checks on other processes: a killed run fetches at most that many pages again
+            pages = _InOrder(self, limit=self.workers * 2)
             items = iter(queue)
             exhausted = False
             while True:
-                while not exhausted and not self.stop_requested.is_set() and len(waiting) < self.workers * 2:
+                while (not exhausted and not self.stop_requested.is_set()
+                       and len(waiting) + len(pages) < self.workers * 2):
                     item = next(items, None)
                     if item is None:
                         exhausted = True
@@ -365,14 +393,18 @@ class Runner:
                         continue
                     seen = self.store.get_seen(item["url"]) or {}
                     waiting[pool.submit(self._fetch, item["url"], seen, source.policy)] = item
-                if not waiting:
+                if not waiting and not len(pages):
                     break
-                finished, _ = cf.wait(list(waiting), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                finished, _ = cf.wait(list(waiting) + pages.checking(), timeout=0.5, return_when=cf.FIRST_COMPLETED)
                 for future in finished:
+                    if future not in waiting:
+                        continue  # a check: recorded below, in order
                     item = waiting.pop(future)
                     fetched, error = future.result()
-                    self.record_fetched(self.sources[item["source"]], item["url"], fetched, error, item.get("hint") or {})
-                    self.progress(self.counters)
+                    pages.add(item["url"], self._fetched_steps(self.sources[item["source"]], item["url"], fetched,
+                                                               error, item.get("hint") or {}))
+                pages.record_ready()
+            pages.finish()
 
     def _fetch(self, url: str, seen: dict, policy: FetchPolicy):
         try:
@@ -384,14 +416,29 @@ class Runner:
             return None, FetchError(url, "internal", f"{type(exc).__name__}: {exc}")
 
     # --- recording -------------------------------------------------------------------------------------
+    #
+    # A recording (``_fetched_steps``, ``_local_steps``) is a generator: it reads and extracts its page, then
+    # stops once — yielding the article to check, or None — before its first write, and is resumed with the
+    # check's result (``_InOrder``). With several jobs the checks of the pages in hand run on the worker
+    # processes meanwhile, and pages are still written one by one in the order they came: what is recorded
+    # is the same as with one job.
+
     def record_fetched(self, source: Source, url: str, result: FetchResult | None, error: FetchError | None,
                        hint: dict | None = None) -> Outcome:
+        return _InOrder(self, limit=0).run(url, self._fetched_steps(source, url, result, error, hint))
+
+    def record_local(self, source: Source, item: LocalItem) -> Outcome:
+        return _InOrder(self, limit=0).run(item.url, self._local_steps(source, item))
+
+    def _fetched_steps(self, source: Source, url: str, result: FetchResult | None, error: FetchError | None,
+                       hint: dict | None = None) -> Recording:
         hint = hint or {}
         platform = "feed" if source.type == "feed" else "web"
         seen = self.store.get_seen(url) or {}
         if error is not None and error.kind == "robots":
             self.counters.skipped += 1
             self.counters.tally(source.name, False)
+            yield None
             with self.store.transaction():
                 self.store.mark_seen(url, source.name, status="skipped", error=error.reason)
                 self.store.dequeue(url)
@@ -400,8 +447,10 @@ class Runner:
         if result is not None:
             self.counters.fetched += 1
             if result.not_modified:
+                yield None
                 return self._unchanged(source, url, seen, result, "not modified (304)")
             if seen.get("body_sha256") == sha256_hex(result.body) and seen.get("status") != "error":
+                yield None
                 return self._unchanged(source, url, seen, result, "same bytes")
             extracted = extract_bytes(result.body, result.content_type, result.final_url)
             response = result
@@ -412,15 +461,16 @@ class Runner:
             extracted = fetch_failed(url, error)
         if extracted.platform == "wechat":
             platform = "wechat"
-        return self._record(source, url, platform, extracted, response, seen, hint)
+        return (yield from self._recording(source, url, platform, extracted, response, seen, hint))
 
-    def record_local(self, source: Source, item: LocalItem) -> Outcome:
+    def _local_steps(self, source: Source, item: LocalItem) -> Recording:
         seen = self.store.get_seen(item.url) or {}
         if item.kind == "bad":
             extracted = Extracted("local", "error", reason=item.bad.reason)
             event("bad_input", logging.WARNING, source=source.name, where=item.bad.where, reason=item.bad.reason)
-            return self._record(source, item.url, "local", extracted, None, seen, {})
+            return (yield from self._recording(source, item.url, "local", extracted, None, seen, {}))
         if seen.get("body_sha256") == sha256_hex(item.body) and seen.get("status") != "error":
+            yield None
             self.counters.unchanged += 1
             self.counters.tally(source.name, True)
             self.store.mark_seen(item.url, source.name)
@@ -439,8 +489,8 @@ class Runner:
             extracted = extract_bytes(item.body, item.content_type, item.final_url or item.url)
         response = FetchResult(item.url, item.final_url or item.url, item.status or 0, {"content-type": item.content_type},
                                item.body, item.fetched_at or utc_now())
-        return self._record(source, item.url, "wechat" if extracted.platform == "wechat" else "local",
-                            extracted, response, seen, {}, local=True)
+        return (yield from self._recording(source, item.url, "wechat" if extracted.platform == "wechat" else "local",
+                                           extracted, response, seen, {}, local=True))
 
     def _unchanged(self, source: Source, url: str, seen: dict, result: FetchResult, why: str) -> Outcome:
         self.counters.unchanged += 1
@@ -469,19 +519,22 @@ class Runner:
             self.store.dequeue(url)
         event("unchanged", url=url, source=source.name, why="same content", status=status)
         return Outcome(url, "unchanged")
-    def _record(self, source: Source, url: str, platform: str, extracted: Extracted, response: FetchResult | None,
-                seen: dict, hint: dict, local: bool = False) -> Outcome:
+    def _recording(self, source: Source, url: str, platform: str, extracted: Extracted, response: FetchResult | None,
+                   seen: dict, hint: dict, local: bool = False) -> Recording:
         status = extracted.status
         title = extracted.title or hint.get("title") or ""
         matches = []
         error = extracted.reason if status != "ok" else ""
+        article = None
         if status == "ok":
             try:
                 article = to_article(extracted, response.final_url if response else url, art_id=url, hint=hint,
                                      max_bytes=self.max_article_bytes)
-                matches = self.detector.check(article).reprints
             except BadInput as bad:
                 status, error = "error", bad.reason
+        checked = yield article  # the one stop of a recording, before it writes (see above)
+        if checked is not None:
+            matches = checked.reprints
         digest = content_hash(status, title if status != "error" else "", extracted.content if status == "ok" else "",
                               error if status == "removed" else (error.split(":")[0] if status == "error" else ""))
         body_sha = sha256_hex(response.body) if response is not None else None
@@ -532,3 +585,77 @@ class Runner:
             verdicts=[m.verdict for m in matches],
         )
         return Outcome(url, kind, suspect_id, evidence_id, len(finding_ids), error)
+
+
+class _InOrder:
+    """Pages in hand, recorded in the order they came: each recording is started (read, extracted) when it
+    is added, its check submitted to the runner's worker processes (checked here when there are none), and
+    it is written once every page before it is written and its own check is back. At most ``limit`` pages
+    wait; one URL twice waits for the first to be written (the second must see what it wrote)."""
+
+    def __init__(self, runner: Runner, limit: int):
+        self.runner = runner
+        self.limit = limit
+        self.queue: deque = deque()  # (url, recording, article or None, future or None)
+
+    def __len__(self) -> int:
+        return len(self.queue)
+
+    def run(self, url: str, recording: Recording) -> Outcome:
+        """Record one page now."""
+        return (self.add(url, recording) + self.finish())[-1]
+
+    def add(self, url: str, recording: Recording) -> list[Outcome]:
+        """Start a page; returns the outcomes of the pages this recorded meanwhile (in order)."""
+        done = self.finish() if any(u == url for u, _, _, _ in self.queue) else []
+        try:
+            article = next(recording)
+        except StopIteration as stopped:  # every path stops once; one that does not has nothing to check
+            self.queue.append((url, None, stopped.value, None))
+            return done
+        pool = self.runner._pool
+        future = pool.submit([article]) if pool is not None and article is not None else None
+        self.queue.append((url, recording, article, future))
+        done += self.record_ready()
+        while len(self.queue) > self.limit:
+            done.append(self._record_first())
+        return done
+
+    def checking(self) -> list:
+        return [f for _, _, _, f in self.queue if f is not None]
+
+    def record_ready(self) -> list[Outcome]:
+        done = []
+        while self.queue and (self.queue[0][3] is None or self.queue[0][3].done()):
+            done.append(self._record_first())
+        return done
+
+    def finish(self) -> list[Outcome]:
+        done = []
+        while self.queue:
+            done.append(self._record_first())
+        return done
+
+    def _record_first(self) -> Outcome:
+        url, recording, article, future = self.queue.popleft()
+        if recording is None:
+            outcome = article  # finished when it was added
+        else:
+            try:
+                outcome = recording.send(None if article is None else self._check(article, future))
+            except StopIteration as done:
+                outcome = done.value
+            else:
+                raise RuntimeError(f"{url}: a recording stops once")
+        self.runner.progress(self.runner.counters)
+        return outcome
+
+    def _check(self, article: Article, future) -> CheckResult:
+        if future is not None:
+            try:
+                return future.result()[0]
+            except BrokenProcessPool as exc:  # a worker was killed (out of memory …): check here from now on
+                if self.runner._pool is not None:
+                    event("check_workers_lost", logging.ERROR, reason=str(exc))
+                    self.runner._pool = None
+        return self.runner.detector.check(article)

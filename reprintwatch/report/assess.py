@@ -422,16 +422,17 @@ def refresh_triage(store, licences: Sequence[Licence], index=None) -> int:
 
 
 def triage_of(store, findings: Sequence[dict], licences: Sequence[Licence], index=None, force: bool = False,
-              keep: bool = True) -> list[Assessment]:
+              keep: bool = True, platformed: bool = False) -> list[Assessment]:
     """The assessment of each of ``findings`` (store rows, in their order) — the one way every command
     gets a triage. A finding's stored triage is used when its basis (:func:`triage_basis`) is current
     and, with an ``index`` given, it was judged with the licensed text; the others (never triaged, rules or
     relevant licences changed since, or ``force``) are judged now and, with ``keep``, stored back in one
     transaction (``serve`` is read-only: ``keep=False``). Rows read without their text
-    (``list_findings(content=False)``) are read again with it only for the findings judged now."""
+    (``list_findings(content=False)``) are read again with it only for the findings judged now.
+    ``platformed``: the rows already went through :func:`with_platform`."""
     licences = list(licences)
     by_id = {lic.id: lic for lic in licences}
-    rows = [with_platform(f) for f in findings]
+    rows = list(findings) if platformed else [with_platform(f) for f in findings]
     basis_of = _bases(licences)
 
     out: list[Assessment | None] = [None] * len(rows)

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence
 
 from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
 from .attribution import CREDITED, CREDITED_OTHER
-from .filters import Filter, apply, finding_day, reprinter_key, row_matches, store_bounds, with_platform
+from .filters import Filter, apply, finding_day, reprinter_key, row_filter, store_bounds, with_platform
 from .licences import Licence, Reprinter
 
 CHART_DAYS = 14
@@ -206,8 +206,9 @@ def select(store, licences: Sequence[Licence], index, flt: Filter, group_key: Ca
     ``force`` judges every finding afresh. ``bounds`` (``since``/``until``/``outlet``) override what the
     filter gives the store."""
     query = {**store_bounds(flt), **bounds}
-    rows = [r for r in (with_platform(f) for f in store.list_findings(**query, content=False)) if row_matches(flt, r)]
-    return apply(flt, triage_of(store, rows, licences, index, force=force, keep=keep), group_key)
+    keep_row = row_filter(flt)
+    rows = [r for r in (with_platform(f) for f in store.list_findings(**query, content=False)) if keep_row(r)]
+    return apply(flt, triage_of(store, rows, licences, index, force=force, keep=keep, platformed=True), group_key)
 
 
 def load_texts(report: "Report", index, store) -> "Report":
@@ -278,9 +279,8 @@ def daily_report(
     window_start = min(first, last - _dt.timedelta(days=chart_days - 1))
     # earlier days: the same outlet/platform/verdict/reprinter filter (licence status needs judging,
     # which the chart and the "new" figures do without)
-    history = [
-        r for r in history_rows(store, window_start.isoformat(), first.isoformat()) if row_matches(flt, r)
-    ]
+    keep_row = row_filter(flt)
+    history = [r for r in history_rows(store, window_start.isoformat(), first.isoformat()) if keep_row(r)]
     chart_rows = history + [a.finding for a in assessments]
     return Report(
         kind="daily",

@@ -264,7 +264,7 @@ def matches(flt: Filter, assessment) -> bool:
 
 
 class _RowView:
-    """A finding row seen as an assessment without a judgement (for :func:`row_matches`)."""
+    """A finding row seen as an assessment without a judgement (for :func:`row_filter`)."""
 
     status = None
     authorised = None
@@ -276,9 +276,19 @@ class _RowView:
         self.reprinter = Reprinter.from_row(row)
 
 
+def row_filter(flt: Filter) -> Callable[[dict], bool]:
+    """:func:`matches` for finding rows that have not been judged, ignoring the licence fields and dates
+    (what can be dropped before judging). One filter copy for all rows (issue 13: one a row was 9 % of
+    ``serve``'s first page at 10,000 findings)."""
+    loose = replace(flt, status=(), authorised=None, since=None, until=None, top=None)
+    if not loose.active:
+        return lambda row: True
+    return lambda row: matches(loose, _RowView(row))
+
+
 def row_matches(flt: Filter, row: dict) -> bool:
-    """:func:`matches` for a finding row that has not been judged, ignoring the licence fields and dates."""
-    return matches(replace(flt, status=(), authorised=None, since=None, until=None), _RowView(row))
+    """:func:`row_filter` for one row."""
+    return row_filter(flt)(row)
 
 
 def reprinter_key(assessment) -> str:

@@ -1,0 +1,112 @@
+"""The token table (dedupe/tokens.py) only caches: fingerprints, facts, fact keys and the rewrite analysis
+must be bit-identical to a straightforward per-token computation — indexes built before stay valid.
+
+The references below are the code as it was before the table (one Python pass per attribute)."""
+from __future__ import annotations
+
+import json
+import math
+import zlib
+
+import numpy as np
+import pytest
+
+from conftest import REPO, real_texts
+from reprintwatch.dedupe import FingerprintParams, fingerprint
+from reprintwatch.dedupe import rewrite as R
+from reprintwatch.dedupe import tokens as T
+from reprintwatch.dedupe.fingerprint import band_keys, shingle_hashes, shingles_of_token_hashes, shorten_keys
+from reprintwatch.dedupe.normalize import normalize
+from reprintwatch.dedupe.segment import segment
+
+
+def ref_shingle_hashes(tokens, size):
+    if not tokens:
+        return np.zeros(0, dtype=np.uint32)
+    # the CRC of each token, one by one (how the shingle is mixed from them is not what changed)
+    return shingles_of_token_hashes(np.array([zlib.crc32(t.encode("utf-8")) for t in tokens], dtype=np.uint32), size)
+
+
+def ref_facts(tokens, rare_freq=R.RARE_FREQ, common_char_freq=R.COMMON_CHAR_FREQ):
+    freq, _ = T.dictionary()
+    out = []
+    for i, t in enumerate(tokens):
+        digit = not t.isalpha()
+        if len(t) >= 2 and (digit or freq.get(t, 0) <= rare_freq):
+            out.append((i, i + 1))
+    single = [len(t) == 1 and t.isalpha() and not t.isascii() and freq.get(t, 0) < common_char_freq for t in tokens]
+    i = 0
+    while i < len(tokens):
+        if single[i]:
+            j = i
+            while j < len(tokens) and single[j]:
+                j += 1
+            if 2 <= j - i <= 4:
+                out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return [("".join(tokens[a:b]), a, b) for a, b in sorted(out)]
+
+
+def ref_weights(tokens):
+    freq, total = T.dictionary()
+    return np.array([math.log(total) - math.log(freq.get(t, 0) + 1.0) for t in tokens], dtype=np.float64)
+
+
+def ref_sentence_weights(tokens, sentence_of, n_sent):
+    weights = ref_weights(tokens)
+    vocab: dict[str, int] = {}
+    ids = np.array([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int64)
+    _, first = np.unique(sentence_of * max(1, len(vocab)) + ids, return_index=True)
+    return np.bincount(sentence_of[first], weights=weights[first], minlength=n_sent)
+
+
+def _assert_identical(texts):
+    params = FingerprintParams()
+    for text in texts:
+        fp = fingerprint(text, params)
+        tokens = segment(normalize(text).text)
+        assert fp.tokens == tokens
+        shingles = ref_shingle_hashes(tokens, params.shingle_size)
+        assert np.array_equal(fp.signature.shingles, shingles)
+        assert np.array_equal(shingle_hashes(tokens, params.shingle_size), shingles)
+        assert np.array_equal(fp.signature.token_lens, np.array([len(t) for t in tokens], dtype=np.int32))
+        assert np.array_equal(fp.keys, band_keys(shingles, params))
+        facts = ref_facts(tokens)
+        assert fp.facts == facts
+        assert R.facts(tokens) == facts
+        assert np.array_equal(fp.rewrite_keys, np.unique(shorten_keys(R.fact_keys(facts), params)))  # key_bits
+        a = R.analyse(fp.normalized, text, tokens)
+        b = R.analyse(fp.normalized, text, tokens, fact_spans=fp.facts)
+        for x in (a, b):
+            assert x.fact_spans == facts
+            assert np.array_equal(x.weights, ref_weights(tokens))  # bit for bit: the same math.log
+            assert np.array_equal(x.sentence_weights, ref_sentence_weights(tokens, x.sentence_of, x.n_sentences))
+            assert x.has_digit.tolist() == [any(ch.isdigit() for ch in t) for t in tokens]
+
+
+def test_identical_on_the_sample_data_and_edge_cases():
+    texts = []
+    for name in ("licensed.jsonl", "suspects.jsonl"):
+        with (REPO / "data" / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["content"] for line in fh if line.strip()]
+    texts += ["", "。", "2018年10月1日", "金兴明说：张 三 李四", "ａｂｃ１２３全角", "COVID-19疫情 3.14%", "𠮷野家和𡈽地"]
+    _assert_identical(texts)
+
+
+def test_a_full_table_starts_again_and_old_row_numbers_stay_valid(monkeypatch):
+    monkeypatch.setattr(T, "MAX_TOKENS", 50)
+    monkeypatch.setattr(T, "_TABLE", T.TokenTable.empty(8))
+    first = [f"词{i}" for i in range(40)]
+    table, ids = T.token_ids(first)
+    second = [f"字{i}" for i in range(30)]
+    table2, ids2 = T.token_ids(second)
+    assert table2 is not table and table2.size == 30
+    assert [int(table.crc[i]) for i in ids] == [zlib.crc32(t.encode()) for t in first]
+    assert [int(table2.crc[i]) for i in ids2] == [zlib.crc32(t.encode()) for t in second]
+
+
+def test_identical_on_real_articles():
+    """Real articles from ../shared/data (research-only, read in place) where present."""
+    _assert_identical(real_texts(600, 5))
