@@ -207,13 +207,17 @@ def run(args) -> dict:
         sha1_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the baseline's shingle hashes of each original
         base_real_s, base_real_n = 0.0, 0  # the baseline's build rate is timed on the real articles
         prep_s = store_s = base_s = 0.0
+        store_cpu = 0.0
+        base_cpu = 0.0  # the baseline's CPU time, taken out of the index stage's (its wall time is not CPU time
+        # on a busy machine: subtracting it gave negative rates)
         index_cpu = 0.0
         for size in sizes:
             # (c) index build: fingerprint (prepare) and store, timed apart; baseline MinHashLSH from the same shingles
             batch = []
             c_start = time.process_time()
-            base_before = base_s
+            base_before = base_cpu
             stage_start, prep_before, store_before, real_before = added, prep_s, store_s, n_real
+            store_cpu_before = store_cpu
             while added < size:
                 article = next(stream)
                 t0 = time.perf_counter()
@@ -232,7 +236,7 @@ def run(args) -> dict:
                                                                         fact_keys[doc.id])))
                 prep_s += time.perf_counter() - t0
                 if args.baseline:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     if real:
                         u = np.unique(item.signature.shingles)
                         sha1_of[article.id] = (u, sha1_hashes(u))
@@ -242,18 +246,20 @@ def run(args) -> dict:
                     else:
                         lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[doc.id]))
                     base_s += time.perf_counter() - t0
+                    base_cpu += time.process_time() - c0
                 batch.append(item)
                 added += 1
                 if len(batch) == 500 or added == size:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     index.add(batch)
                     store_s += time.perf_counter() - t0
+                    store_cpu += time.process_time() - c0
                     batch = []
                     if added % 5000 == 0:
                         log(f"  {added} indexed ({added / (prep_s + store_s):.0f}/s)")
-            # CPU time of this stage, minus the baseline's share (wall-timed: it is pure CPU)
-            index_cpu += time.process_time() - c_start - (base_s - base_before)
-            stage_cpu = time.process_time() - c_start - (base_s - base_before)
+            # CPU time of this stage, minus the baseline's share
+            stage_cpu = time.process_time() - c_start - (base_cpu - base_before)
+            index_cpu += stage_cpu
             stage_n = added - stage_start
             row: dict = {
                 "index_articles_per_s": added / (prep_s + store_s),
@@ -261,7 +267,8 @@ def run(args) -> dict:
                 "stage": {"articles": stage_n, "real": n_real - real_before, "mutated": stage_n - (n_real - real_before),
                           "articles_per_cpu_s": stage_n / stage_cpu,
                           "prepare_s": prep_s - prep_before, "store_s": store_s - store_before,
-                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before)},
+                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before),
+                          "store_articles_per_cpu_s": stage_n / max(1e-9, store_cpu - store_cpu_before)},
                 "index_fingerprint_s": prep_s,
                 "index_store_s": store_s,
             }

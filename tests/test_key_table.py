@@ -196,3 +196,34 @@ def test_bucketed_lookup_finds_what_bisection_finds(monkeypatch, key_bits):
     found = hi > lo
     assert found.sum() > 2500 and (hi - lo).max() >= 40
     assert np.array_equal(lo[found], ref_lo[found])
+
+
+def test_small_runs_are_searched_merged_with_the_same_counts(monkeypatch):
+    """SearchRuns merges the runs under _BUCKETED_FROM entries into one for lookups: the same owners and
+    counts as searching each run; the merge follows the set of small runs (a run added, one merged away)."""
+    from reprintwatch.dedupe import lsh
+
+    rng = np.random.default_rng(4)
+    pool = rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64)
+
+    def run(owners):
+        return make_run([rng.choice(pool, 40, replace=False) for _ in owners], owners)
+
+    monkeypatch.setattr(lsh, "_BUCKETED_FROM", 2000)
+    runs = {1: run(range(0, 60)), 2: run(range(60, 70)), 3: run(range(70, 75))}
+    search = lsh.SearchRuns()
+    queries = [np.unique(rng.choice(pool, 80)) for _ in range(20)]
+
+    def same(searched):
+        for q in queries:
+            a, b = shared_key_counts(list(runs.values()), q, 1000), shared_key_counts(searched, q, 1000)
+            assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+    searched = search.update(runs)
+    assert [len(r) for r in searched] == [2400, 600]  # run 1 alone, runs 2 and 3 merged
+    same(searched)
+    runs[4] = run(range(75, 80))
+    same(search.update(runs))
+    del runs[2], runs[3]
+    assert [len(r) for r in search.update(runs)] == [2400, 200]
+    same(search.update(runs))

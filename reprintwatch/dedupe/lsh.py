@@ -226,6 +226,32 @@ def _key_ranges(keys: np.ndarray, q: np.ndarray, buckets: tuple[np.ndarray, int,
     return lo, hi
 
 
+class SearchRuns:
+    """The runs a lookup searches: runs of ``_BUCKETED_FROM`` entries or more as they are (bucket tables),
+    the smaller ones merged into one in memory — a lookup pays a fixed ~10 numpy calls a run, and at 10k
+    articles four 250k-entry runs cost as much as the 4M-entry one (bench: 1.2 → 0.7 ms of lookups a check,
+    same counts). The merge (a stable sort of a few sorted arrays, ~50 ms for 1M entries) is redone only
+    when the set of small runs changes; order within a key does not matter to the counts."""
+
+    def __init__(self) -> None:
+        self._small: tuple[int, ...] = ()
+        self._merged: KeyRun | None = None
+
+    def update(self, runs: dict[int, KeyRun]) -> list[KeyRun]:
+        small = tuple(sorted(r for r, run in runs.items() if len(run) < _BUCKETED_FROM))
+        if small != self._small:
+            parts = [runs[r] for r in small]
+            if len(parts) > 1:
+                keys = np.concatenate([p.keys for p in parts])
+                order = np.argsort(keys, kind="stable")
+                self._merged = KeyRun(keys[order], np.concatenate([p.owners for p in parts])[order])
+            else:
+                self._merged = parts[0] if parts else None
+            self._small = small
+        large = [run for r, run in runs.items() if len(run) >= _BUCKETED_FROM]
+        return large + ([self._merged] if self._merged is not None else [])
+
+
 def shared_key_counts(runs: Sequence[KeyRun], keys: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray]:
     """``(owners, shared)``: every owner holding at least one of ``keys``, and how many of them it holds.
 

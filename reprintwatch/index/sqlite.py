@@ -28,7 +28,7 @@ import numpy as np
 
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, index_keys
-from ..dedupe.lsh import KeyRun, make_run, merge_runs, shared_key_counts
+from ..dedupe.lsh import KeyRun, SearchRuns, make_run, merge_runs, shared_key_counts
 from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
@@ -97,6 +97,8 @@ class SQLiteIndex(LicensedIndex):
             raise
         # the in-memory key table: run id → KeyRun, the row → id map, and the data_version they were read at
         self._runs: dict[int, KeyRun] = {}
+        self._search_runs = SearchRuns()  # what a lookup searches: large runs, and the small ones merged
+        self._search: list[KeyRun] = []
         self._seen_version: int | None = None
         self._count = 0
         self._rowids = np.zeros(0, np.int64)
@@ -249,11 +251,12 @@ class SQLiteIndex(LicensedIndex):
             finally:
                 self.conn.execute("COMMIT")
             self._runs = runs
+            self._search = self._search_runs.update(runs)
             self._rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             self._names = [r[1] for r in rows]
             self._count = len(rows)
             self._seen_version = version
-        return list(self._runs.values())
+        return self._search
 
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
         if len(keys) == 0 or limit <= 0:
