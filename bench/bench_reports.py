@@ -328,8 +328,9 @@ def rejudge_sample(settings: Settings, k: int, seed: int = 7) -> dict:
 
 
 def serve_latency(settings: Settings) -> dict:
-    """``serve``'s first page (the first request after start: it reads and summarises the whole store),
-    the next one (cached), a finding page, and page 2, over HTTP on 127.0.0.1."""
+    """``serve`` over HTTP on 127.0.0.1: the first page (the first request after start), again, page 2, a
+    finding, the summary of everything (``?summary=1``: reads the whole store), the first page once that
+    is read, and a filter (in memory from then on)."""
     import threading
     import urllib.request
 
@@ -357,6 +358,7 @@ def serve_latency(settings: Settings) -> dict:
         with Store(settings.store, create=False) as store:
             fid = store.conn.execute("SELECT MAX(id) FROM findings").fetchone()[0]
         for name, path in (("first", "/"), ("again", "/"), ("page2", "/?page=2"), ("finding", f"/finding/{fid}"),
+                           ("summary", "/?summary=1"), ("summary_again", "/"),
                            ("unauthorised_wechat", "/?authorised=no&platform=wechat")):
             with Clock() as c:
                 with urllib.request.urlopen(base + path, timeout=600) as response:
@@ -400,6 +402,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--serve-only", action="store_true", help="Only make the stores and time serve.")
     parser.add_argument("--before", type=int, nargs="*", default=[], metavar="SIZE",
                         help="Also open these sizes as rendered before issue 13 (slow: one big page).")
     parser.add_argument("--full-rejudge-max", type=int, default=1000, metavar="N",
@@ -426,6 +429,11 @@ def main(argv=None) -> int:
         for n in args.sizes:
             with Clock() as made:
                 settings = make_store(work / f"n{n}", n, triage=True)
+            if args.serve_only:
+                row = {"findings": n, "store_s": made.wall, **serve_latency(settings)}
+                rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+                continue
             repeat = args.repeat if n <= 1000 else 1
             builds = [build(settings) for _ in range(repeat)]
             report = builds[-1][0]
@@ -467,6 +475,8 @@ def main(argv=None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if args.serve_only:
+        return 0
     print()
     print("| findings on the day | build from stored triage: wall, CPU | re-judge every finding: CPU a finding (ratio) | "
           "render (s) | report page | finding pages | Chromium: first frame (ms) | serve: first page, next (s) |")

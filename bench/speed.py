@@ -36,6 +36,7 @@ from reprintwatch.dedupe.fingerprint import shingles_of_token_hashes  # noqa: E4
 from reprintwatch.dedupe import segment as S  # noqa: E402
 from reprintwatch.index.base import IndexedArticle  # noqa: E402
 from reprintwatch.dedupe import rewrite as R  # noqa: E402
+from reprintwatch.dedupe import tokens as T  # noqa: E402
 from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
 
@@ -182,8 +183,8 @@ def run(args) -> dict:
     out["fingerprint_articles_per_cpu_s"] = len(texts) / fp_cpu
     # the rewrite sketch's share of fingerprinting: facts and their keys from the tokens jieba gave
     t0 = time.perf_counter()
-    for fp in fps:
-        R.fact_keys(R.facts(fp.tokens, params.rewrite_rare_freq, params.rewrite_common_char_freq))
+    for fp in fps:  # as fingerprint() does it: from the token table (dedupe/tokens.py)
+        R.facts_and_keys(fp.tokens, *T.token_ids(fp.tokens), params.rewrite_rare_freq, params.rewrite_common_char_freq)
     facts_s = time.perf_counter() - t0
     out["rewrite_sketch_share_of_fingerprint"] = facts_s / fp_s
     log(f"jieba {out['jieba_articles_per_s']:.0f}/s ({out['jieba_articles_per_cpu_s']:.0f}/cpu-s) · fingerprint "
