@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import disguise as D  # noqa: E402
 from reprintwatch.articles import Article  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, Signature, band_keys, fingerprint  # noqa: E402
+from reprintwatch.dedupe.fingerprint import shingles_of_token_hashes  # noqa: E402
 from reprintwatch.dedupe import segment as S  # noqa: E402
 from reprintwatch.index.base import IndexedArticle  # noqa: E402
 from reprintwatch.dedupe import rewrite as R  # noqa: E402
@@ -65,8 +66,10 @@ def licensed_stream(docs: list[D.Doc], size: int):
 
 def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> Signature:
     """A near-copy at the signature level, so 100,000 licensed articles can be indexed without segmenting
-    88,000 synthetic texts: drop ~15 % of the tokens in sentence-sized blocks and give ~5 % of the shingles
-    new values (swapped words). Token lengths/spans stay consistent with the shingles."""
+    88,000 synthetic texts: drop ~15 % of the tokens in sentence-sized blocks and swap ~1.7 % of the others
+    for other words of the same article (each swap changes 3 shingles: ~5 % of them, as before). Made at the
+    token level, so the copy has token hashes like a real fingerprint and the index stores it as one (in
+    token ids of its vocabulary, whose size the copies do not inflate: their words are real ones)."""
     n = len(sig.token_lens)
     keep = np.ones(n, dtype=bool)
     dropped = 0
@@ -76,12 +79,23 @@ def mutate_signature(rng: random.Random, sig: Signature, shingle_size: int) -> S
         keep[start : start + width] = False
         dropped = int((~keep).sum())
     idx = np.flatnonzero(keep)
+    gen = np.random.default_rng(rng.getrandbits(64))
+    if sig.token_hashes is None:  # a signature read back from Elasticsearch (bench/es_scale.py): no token hashes
+        return _mutated_shingles(gen, sig, idx, shingle_size)
+    hashes, lens, spans = sig.token_hashes[idx].copy(), sig.token_lens[idx].copy(), sig.token_spans[idx]
+    swap = np.flatnonzero(gen.random(len(idx)) < 0.017)
+    other = gen.integers(0, n, size=len(swap))
+    hashes[swap], lens[swap] = sig.token_hashes[other], sig.token_lens[other]
+    return Signature(lens, spans, shingles_of_token_hashes(hashes, shingle_size), hashes)
+
+
+def _mutated_shingles(gen: np.random.Generator, sig: Signature, idx: np.ndarray, shingle_size: int) -> Signature:
+    """The same at the shingle level: a shingle keeps its value when its tokens are still consecutive,
+    boundary shingles and ~5 % of the others (swapped words) get new values."""
     lens, spans = sig.token_lens[idx], sig.token_spans[idx]
-    # a shingle keeps its value when its tokens are still consecutive; boundary shingles get new values
     m = max(0, len(idx) - shingle_size + 1)
     first, last = idx[:m], idx[shingle_size - 1 : shingle_size - 1 + m]
     intact = (last == first + shingle_size - 1) & (first < len(sig.shingles))
-    gen = np.random.default_rng(rng.getrandbits(64))
     fresh = gen.integers(0, 2**32, size=m, dtype=np.uint64).astype(np.uint32)
     shingles = np.where(intact, sig.shingles[np.minimum(first, max(0, len(sig.shingles) - 1))], fresh)
     shingles = shingles.astype(np.uint32)
@@ -194,13 +208,17 @@ def run(args) -> dict:
         sha1_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the baseline's shingle hashes of each original
         base_real_s, base_real_n = 0.0, 0  # the baseline's build rate is timed on the real articles
         prep_s = store_s = base_s = 0.0
+        store_cpu = 0.0
+        base_cpu = 0.0  # the baseline's CPU time, taken out of the index stage's (its wall time is not CPU time
+        # on a busy machine: subtracting it gave negative rates)
         index_cpu = 0.0
         for size in sizes:
             # (c) index build: fingerprint (prepare) and store, timed apart; baseline MinHashLSH from the same shingles
             batch = []
             c_start = time.process_time()
-            base_before = base_s
+            base_before = base_cpu
             stage_start, prep_before, store_before, real_before = added, prep_s, store_s, n_real
+            store_cpu_before = store_cpu
             while added < size:
                 article = next(stream)
                 t0 = time.perf_counter()
@@ -219,7 +237,7 @@ def run(args) -> dict:
                                                                         fact_keys[doc.id])))
                 prep_s += time.perf_counter() - t0
                 if args.baseline:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     if real:
                         u = np.unique(item.signature.shingles)
                         sha1_of[article.id] = (u, sha1_hashes(u))
@@ -229,18 +247,20 @@ def run(args) -> dict:
                     else:
                         lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[doc.id]))
                     base_s += time.perf_counter() - t0
+                    base_cpu += time.process_time() - c0
                 batch.append(item)
                 added += 1
                 if len(batch) == 500 or added == size:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     index.add(batch)
                     store_s += time.perf_counter() - t0
+                    store_cpu += time.process_time() - c0
                     batch = []
                     if added % 5000 == 0:
                         log(f"  {added} indexed ({added / (prep_s + store_s):.0f}/s)")
-            # CPU time of this stage, minus the baseline's share (wall-timed: it is pure CPU)
-            index_cpu += time.process_time() - c_start - (base_s - base_before)
-            stage_cpu = time.process_time() - c_start - (base_s - base_before)
+            # CPU time of this stage, minus the baseline's share
+            stage_cpu = time.process_time() - c_start - (base_cpu - base_before)
+            index_cpu += stage_cpu
             stage_n = added - stage_start
             row: dict = {
                 "index_articles_per_s": added / (prep_s + store_s),
@@ -248,7 +268,8 @@ def run(args) -> dict:
                 "stage": {"articles": stage_n, "real": n_real - real_before, "mutated": stage_n - (n_real - real_before),
                           "articles_per_cpu_s": stage_n / stage_cpu,
                           "prepare_s": prep_s - prep_before, "store_s": store_s - store_before,
-                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before)},
+                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before),
+                          "store_articles_per_cpu_s": stage_n / max(1e-9, store_cpu - store_cpu_before)},
                 "index_fingerprint_s": prep_s,
                 "index_store_s": store_s,
             }
@@ -258,6 +279,10 @@ def run(args) -> dict:
             row["band_keys_per_article"] = stats.band_keys / added
             wal = Path(str(db) + "-wal")
             row["db_file_bytes"] = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+            # the target is on what the index adds to the texts it stores: (pages in use − text bytes) an article
+            text_bytes = index.conn.execute("SELECT sum(length(CAST(content AS BLOB))) FROM articles").fetchone()[0]
+            row["text_bytes_per_article"] = text_bytes / added
+            row["index_bytes_beyond_text_per_article"] = (stats.size_bytes - text_bytes) / added
 
             # (d) scan: check() on the texts (fingerprint + candidates + verify + the rewrite path, timed apart)
             rewrite_s = [0.0, 0]
@@ -303,8 +328,9 @@ def run(args) -> dict:
                 row["scan_jobs_identical"] = par == serial
 
             # (e) query latency after segmentation: candidates + get + verify on a precomputed fingerprint
-            lat, ncand, parts = [], [], np.zeros(3)
+            lat, lat_cpu, ncand, parts = [], [], [], np.zeros(3)
             for fp in fps[: args.queries]:
+                c0 = time.process_time()
                 t0 = time.perf_counter()
                 cands = [c for c in index.candidates(fp.keys, detector.max_candidates)
                          if c[1] >= detector.min_shared_keys]
@@ -313,12 +339,14 @@ def run(args) -> dict:
                 t2 = time.perf_counter()
                 detector._verify(fp, records, dict(cands))  # verification, versions of one text grouped
                 t3 = time.perf_counter()
+                lat_cpu.append((time.process_time() - c0) * 1000)  # robust to a busy machine, unlike wall clock
                 lat.append((t3 - t0) * 1000)
                 parts += (t1 - t0, t2 - t1, t3 - t2)
                 ncand.append(len(cands))
             lat_a, ncand_a = np.asarray(lat), np.asarray(ncand)
             slow = lat_a >= np.percentile(lat_a, 99)
             row.update(latency_ms_p50=pct(lat, 50), latency_ms_p99=pct(lat, 99), latency_ms_max=max(lat),
+                       latency_cpu_ms_p50=pct(lat_cpu, 50), latency_cpu_ms_p99=pct(lat_cpu, 99),
                        candidates_p50=pct(ncand, 50), candidates_p99=pct(ncand, 99),
                        candidates_mean=float(ncand_a.mean()),
                        candidates_of_slowest_1pct=float(ncand_a[slow].mean()),

@@ -165,7 +165,7 @@ def index_stats(as_json):
     click.echo(
         f"fingerprint {p.get('tokenizer')} · {p.get('shingle_size')}-word shingles · MinHash {p.get('num_perm')} perms "
         f"({p.get('scheme')}, seed {p.get('seed')}) · article LSH {p.get('article_bands')}×{p.get('article_rows')} · "
-        f"window LSH {p.get('window_bands')}×{p.get('window_rows')}"
+        f"window LSH {p.get('window_bands')}×{p.get('window_rows')} · {p.get('key_bits', 64)}-bit keys"
     )
     for outlet, n in stats.outlets.items():
         click.echo(f"  {n:>8,}  {outlet or '(no outlet)'}")

@@ -34,11 +34,12 @@ class Database:
     ``schema`` is ``CREATE ... IF NOT EXISTS`` statements; ``meta`` the rows ``meta`` starts with (besides
     ``kind`` and ``schema_version``). ``upgrades[n]`` brings a file of schema version ``n`` to ``n + 1``
     (inside the opening transaction). Errors are raised as ``error`` (an exception class taking a message).
+    ``page_size``: the SQLite page size of a new file (an existing file keeps its own).
     """
 
     def __init__(self, path, kind: str, schema: str, schema_version: int, error: type[Exception],
                  meta: dict[str, str] | None = None, create: bool = True, remedy: str = "",
-                 upgrades: dict[int, Callable[[sqlite3.Connection], None]] | None = None):
+                 upgrades: dict[int, Callable[[sqlite3.Connection], None]] | None = None, page_size: int = 0):
         self._upgrades = upgrades or {}
         self.path = Path(path).expanduser()
         self.kind = kind
@@ -55,6 +56,8 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         try:
             self._refuse_other_kinds(set(_table_names(schema)))
+            if page_size:  # only takes effect on a file still empty (before WAL and the first table)
+                self.conn.execute(f"PRAGMA page_size={int(page_size)}")
             self._set_wal()
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")

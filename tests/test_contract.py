@@ -204,6 +204,26 @@ def test_an_index_made_before_the_rewrite_sketch_is_refused_until_migrated(backe
     assert again.exit_code == 0 and "up to date" in again.output
 
 
+def test_an_index_of_longer_keys_is_refused_until_migrated(backend):
+    """Keys were 64 bits before ``key_bits``; such an index is refused, and migrate rebuilds its keys so it
+    answers exactly as an index made today."""
+    with backend.open(params=FingerprintParams(key_bits=64)) as idx:
+        detector = Detector(idx)
+        detector.add(licensed() + [PORT_ARTICLE])
+        before = [r.to_dict() for r in map(detector.check, (RIVER, METRO + UNRELATED, PORT_REWRITE))]
+        assert detector.fingerprint(RIVER).keys.max() >= 2**40 and idx.candidates(detector.fingerprint(RIVER).keys, 1)
+    with pytest.raises(LicensedIndexError, match=r"key_bits: index 64 vs now 40.*`reprintwatch index migrate`"):
+        backend.open()
+    migrated = CliRunner().invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    with backend.open() as idx:
+        detector = Detector(idx)
+        assert idx.params == FingerprintParams()
+        assert [r.to_dict() for r in map(detector.check, (RIVER, METRO + UNRELATED, PORT_REWRITE))] == before
+        keys = detector.fingerprint(RIVER).keys
+        assert keys.max() < 2**40 and idx.candidates(keys, 1)[0][0] == "river"
+
+
 def test_unrelated_text_matches_nothing(index):
     detector = Detector(index)
     detector.add(licensed())

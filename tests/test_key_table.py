@@ -168,23 +168,28 @@ def test_a_schema_1_index_is_refused_then_migrated_in_place(tmp_path, monkeypatc
         assert idx.stats().band_keys > 0
 
 
-def test_bucketed_lookup_finds_what_bisection_finds(monkeypatch):
+@pytest.mark.parametrize("key_bits", [64, 40])
+def test_bucketed_lookup_finds_what_bisection_finds(monkeypatch, key_bits):
     """Large runs are searched through a bucket table on the keys' top bits (dedupe/lsh.py): the same
     ranges as two binary searches, for absent keys, single keys, hot keys held by many owners (buckets
-    larger than the compared window) and keys at both ends of the int64 range."""
+    larger than the compared window) and keys at both ends of the int64 range — with full 64-bit keys and
+    with keys of ``FingerprintParams.key_bits`` (40: all non-negative, their top bits all 0)."""
     from reprintwatch.dedupe import lsh
 
     rng = np.random.default_rng(3)
-    keys = np.concatenate((rng.integers(-2**63, 2**63 - 1, 50_000, dtype=np.int64),
-                           np.repeat(rng.integers(-2**63, 2**63 - 1, 20, dtype=np.int64), 40),
-                           [-2**63, -2**63, 2**63 - 1]))
+    mask = np.int64(-1) if key_bits == 64 else np.int64((1 << key_bits) - 1)
+    keys = np.concatenate((rng.integers(-2**63, 2**63 - 1, 50_000, dtype=np.int64) & mask,
+                           np.repeat(rng.integers(-2**63, 2**63 - 1, 20, dtype=np.int64) & mask, 40),
+                           np.array([-2**63, -2**63, 2**63 - 1], dtype=np.int64) & mask))
     owners = rng.integers(0, 5000, len(keys)).astype(np.uint32)
     order = np.lexsort((owners, keys))
     run = lsh.KeyRun(keys[order], owners[order])
     q = np.unique(np.concatenate((rng.choice(keys, 3000), rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64),
-                                  [-2**63, 2**63 - 1])))
+                                  rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64) & mask,
+                                  [-2**63, -1, 0, 1, 2**63 - 1])))
     monkeypatch.setattr(lsh, "_BUCKETED_FROM", 1000)
     assert run._buckets is not None
+    assert np.diff(run._buckets[0]).max() <= 60  # the keys spread over the buckets, whatever their width
     lo, hi = run.ranges(q)
     ref_lo, ref_hi = np.searchsorted(run.keys, q, "left"), np.searchsorted(run.keys, q, "right")
     assert np.array_equal(hi - lo, ref_hi - ref_lo)

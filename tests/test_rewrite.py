@@ -147,6 +147,21 @@ def test_index_without_rewrite_sketch_is_refused(tmp_path):
         SQLiteIndex(db)
 
 
+def test_an_index_made_before_key_bits_reads_as_64_bit_keys_and_is_refused(tmp_path):
+    db = tmp_path / "old.db"
+    SQLiteIndex(db, FingerprintParams(key_bits=64)).close()
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    stored = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0])
+    del stored["key_bits"]
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (json.dumps(stored),))
+    conn.commit()
+    conn.close()
+    with pytest.raises(LicensedIndexError, match=r"key_bits: index 64 vs now 40.*index migrate.*re-index"):
+        SQLiteIndex(db)
+
+
 def test_rewrite_keys_leave_the_index_with_their_article(tmp_path):
     with SQLiteIndex(tmp_path / "licensed.db") as index:
         detector = Detector(index)

@@ -1,9 +1,12 @@
 """The embedded index: idempotent adds, updates, deletes, stats, and parameters checked on open."""
 import sqlite3
 
+import numpy as np
 import pytest
 
 from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexError, SQLiteIndex
+from reprintwatch.dedupe.fingerprint import Signature
+from reprintwatch.index.base import IndexedArticle
 
 from texts import FLASH, METRO, RIVER
 
@@ -92,3 +95,82 @@ def test_a_failed_batch_leaves_nothing_half_written(db):
         with pytest.raises(Exception):
             idx.add([good, broken])
         assert idx.stats().articles == 0 and idx.stats().band_keys == 0
+
+
+def _same_signature(a, b):
+    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("token_lens", "token_spans", "shingles"))
+
+
+def test_signatures_read_back_as_written(db):
+    """Signatures are stored as token ids in a vocabulary (index/vocabulary.py) and their shingles recomputed:
+    what comes back must be the fingerprint's own, value for value — also for texts shorter than a shingle,
+    texts whose normalisation removed characters between tokens (gaps) and a signature of the older format."""
+    texts = {"metro": METRO, "river": RIVER, "flash": FLASH, "short": "台风", "one": "好",
+             "furniture": "关注我们\n" + FLASH.replace("。", "。 \u200b ") + "\n点击阅读原文\n",
+             "traditional": "颱風藍色預警：東海沿岸風力將達８級，影響範圍約１２０㎞。", "empty-ish": "！！！"}
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        prepared = {i: detector.prepare(Article(i, t)) for i, t in texts.items()}
+        assert any(len(p.signature.shingles) == 1 for p in prepared.values())  # fewer tokens than a shingle
+        # made without token hashes (as older code did): kept in the older format, read back the same
+        old = prepared["river"].signature
+        prepared["old"] = IndexedArticle(Article("old", RIVER), Signature(old.token_lens, old.token_spans, old.shingles),
+                                         prepared["river"].keys)
+        idx.add(list(prepared.values())[:3])
+        idx.add(list(prepared.values())[3:])
+        vocabulary = idx.conn.execute("SELECT count(*) FROM tokens").fetchone()[0]
+        assert 0 < vocabulary < sum(len(p.signature.token_lens) for p in prepared.values())  # words are shared
+    with SQLiteIndex(db) as idx:  # a fresh process's view: the vocabulary loaded from the file
+        for record in idx.get(list(prepared)):
+            assert _same_signature(record.signature, prepared[record.article.id].signature), record.article.id
+        blob = idx.conn.execute("SELECT signature FROM articles WHERE id = 'metro'").fetchone()[0]
+        assert len(blob) < len(prepared["metro"].signature.to_bytes()) / 2
+
+
+def test_a_reader_loads_the_words_another_writer_added(db):
+    with SQLiteIndex(db) as writer, SQLiteIndex(db) as reader:
+        Detector(writer).add([Article("metro", METRO)])
+        assert [r.article.id for r in reader.get(["metro"])] == ["metro"]  # vocabulary loaded by the reader
+        other = Detector(writer).prepare(Article("river", RIVER))
+        writer.add([other])
+        assert _same_signature(reader.get(["river"])[0].signature, other.signature)
+        # and a writer whose vocabulary is behind the file's (another process wrote) adds after it
+        Detector(reader).add([Article("flash", FLASH)])
+        fresh = Detector(writer).prepare(Article("flash2", FLASH + "新词汇：青溪鹭洲。"))
+        writer.add([fresh])
+        with SQLiteIndex(db) as third:
+            assert _same_signature(third.get(["flash2"])[0].signature, fresh.signature)
+            assert _same_signature(third.get(["flash"])[0].signature, Detector(third).prepare(Article("f", FLASH)).signature)
+
+
+def test_a_rolled_back_batch_leaves_no_words_behind(db):
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        idx.add([detector.prepare(Article("metro", METRO))])
+        broken = detector.prepare(Article("river", RIVER))
+        object.__setattr__(broken, "keys", ["not-a-number"])
+        with pytest.raises(Exception):
+            idx.add([broken])
+        flash = detector.prepare(Article("flash", FLASH + RIVER))  # RIVER's words again, after the rollback
+        idx.add([flash])
+        assert _same_signature(idx.get(["flash"])[0].signature, flash.signature)
+    with SQLiteIndex(db) as idx:
+        assert _same_signature(idx.get(["flash"])[0].signature, flash.signature)
+
+
+def test_new_indexes_use_small_pages_and_older_files_keep_theirs(tmp_path):
+    """1 KB pages leave less of each article's leaf page empty (reprintwatch/index/sqlite.py ``_PAGE_SIZE``);
+    a file made with 4 KB pages (before) is used as it is."""
+    with SQLiteIndex(tmp_path / "new.db") as idx:
+        Detector(idx).add(articles())
+        assert idx.conn.execute("PRAGMA page_size").fetchone()[0] == 1024
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("VACUUM")
+    conn.close()
+    with SQLiteIndex(old) as idx:
+        detector = Detector(idx)
+        detector.add(articles())
+        assert idx.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert [m.licensed.id for m in detector.check("转载：" + RIVER).reprints] == ["river"]

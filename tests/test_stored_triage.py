@@ -298,3 +298,15 @@ def test_serve_first_page_of_a_big_store_reads_only_its_rows(sample, judged):
     finally:
         quick.close()
         full.close()
+
+
+def test_complaint_recheck_reads_the_stored_triage(sample, judged):
+    from reprintwatch.complaint.recheck import open_findings
+
+    with Store(sample.settings.store, create=False) as store:
+        first = [f.finding_id for f in open_findings(store, store.licences())]
+        assert len(judged) == len(sample.finding_ids)  # nothing kept yet: judged once, and kept
+        judged.clear()
+        again = [f.finding_id for f in open_findings(store, store.licences())]
+    assert judged == [] and again == first
+    assert sample.finding_ids["s1-stripped"] in first and sample.finding_ids["s3-licensed"] not in first

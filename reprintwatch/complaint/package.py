@@ -21,7 +21,7 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes
 from ..errors import BadInput
-from ..report.assess import CHINA_TIME, assess_all
+from ..report.assess import CHINA_TIME, triage_of, with_texts
 from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
@@ -78,7 +78,8 @@ def build_dossiers(
             findings.append(f)
     else:
         findings = store.list_findings(outlet=outlet)
-    assessments = assess_all(findings, licences, index)
+    # the kept triage (judged now only when new or stale), with the texts a dossier quotes
+    assessments = with_texts(triage_of(store, findings, licences, index), index, store)
     groups: dict[tuple[str, str], list] = {}
     for a in assessments:
         key = (respondent_of(a), a.finding.get("licensed_outlet") or "")

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from ..ingest.fetch import Fetcher
 from ..ingest.page import fetch_page
-from ..report.assess import UNAUTHORISED, assess
+from ..report.assess import UNAUTHORISED, triage_of
 from ..store import sha256_hex, utc_now
 from .rules import CHANGED, REMOVED_STATES, classify, passages_still_there
 
@@ -54,7 +54,10 @@ def open_findings(store, licences, finding_ids: Sequence[int] | None = None) -> 
     if finding_ids:
         findings = [f for f in (store.get_finding(i) for i in finding_ids) if f is not None]
     else:
-        findings = [f for f in store.list_findings() if assess(f, licences).status == UNAUTHORISED]
+        # the triage kept in the store, as the reports read it (judged here only when new or stale)
+        rows = store.list_findings()
+        infringing = {a.finding["finding_id"] for a in triage_of(store, rows, licences) if a.status == UNAUTHORISED}
+        findings = [f for f in rows if f.finding_id in infringing]
     latest = store.latest_states([f.get("finding_id") for f in findings])
     if finding_ids:
         return findings

@@ -53,6 +53,14 @@ class FingerprintParams:
     rewrite_sketch: str = rewrite.SKETCH
     rewrite_rare_freq: int = rewrite.RARE_FREQ
     rewrite_common_char_freq: int = rewrite.COMMON_CHAR_FREQ
+    # Keys (band and fact keys alike) keep their low ``key_bits`` bits. Why 40: the SQLite key runs store
+    # the gaps between sorted keys (dedupe/lsh.py ``KeyRun.to_bytes``), so every bit dropped is a bit saved a
+    # key: 64 → 40 bits takes 3 bytes off each of ~490 keys an article. What it costs: a query key matches
+    # an unrelated stored key with probability (stored keys) / 2**40 — 4.5e-5 at 100k articles, 0.02 such
+    # hits a check; 4e-4 and 0.2 at 1M — each adding 1 to some article's count, while a candidate needs 2
+    # shared keys and a verification to be reported. Indexes made before this field read as 64 bits and
+    # are refused; ``index migrate`` rebuilds their keys from the stored signatures and texts.
+    key_bits: int = 40
     version: int = 1
 
     def __post_init__(self):
@@ -62,6 +70,8 @@ class FingerprintParams:
             object.__setattr__(self, "article_rows", rows)
         if self.article_bands * self.article_rows > self.num_perm:
             raise ValueError("article_bands × article_rows exceeds num_perm")
+        if not 16 <= self.key_bits <= 64:
+            raise ValueError("key_bits must be between 16 and 64")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -69,10 +79,12 @@ class FingerprintParams:
     @classmethod
     def from_dict(cls, data: dict) -> "FingerprintParams":
         """Parameters as stored; an index made before the rewrite sketch existed reads as ``rewrite_sketch
-        'none'`` — it has no rewrite keys, so it differs from today's parameters and is refused."""
+        'none'`` — it has no rewrite keys — and one made before ``key_bits`` as 64 bits: either differs from
+        today's parameters and is refused (with ``index migrate`` as the way out)."""
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values.setdefault("rewrite_sketch", "none")
+        values.setdefault("key_bits", 64)  # made before keys were shortened: full 64-bit keys
         return cls(**values)
 
     def differences(self, other: "FingerprintParams") -> dict:
@@ -85,12 +97,15 @@ class Signature:
     """What an index keeps per article to verify a match without re-segmenting it.
 
     ``token_lens[i]`` is the normalised length of token ``i``; ``token_spans[i]`` its ``[start, end)`` in the
-    original text; ``shingles[j]`` the 32-bit hash of tokens ``j .. j+shingle_size-1``.
+    original text; ``shingles[j]`` the 32-bit hash of tokens ``j .. j+shingle_size-1``; ``token_hashes[i]``,
+    when known, the 32-bit hash of token ``i`` (the shingles are a function of them: the SQLite index stores
+    token ids instead of shingles, index/vocabulary.py). Not part of :meth:`to_bytes`.
     """
 
     token_lens: np.ndarray
     token_spans: np.ndarray
     shingles: np.ndarray
+    token_hashes: np.ndarray | None = None
 
     @property
     def n_chars(self) -> int:
@@ -175,17 +190,24 @@ _MULTIPLIERS = np.array(
 )
 
 
+def token_hashes(tokens: list[str]) -> np.ndarray:
+    """The 32-bit hash (CRC-32 of the UTF-8) of each token."""
+    table, ids = token_ids(tokens)
+    return table.crc[ids].astype(np.uint32)
+
+
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     """32-bit hashes of each run of ``size`` consecutive tokens (one shingle if there are fewer)."""
     table, ids = token_ids(tokens)
-    return _shingle_hashes(table.crc[ids], size)
+    return shingles_of_token_hashes(table.crc[ids], size)
 
 
-def _shingle_hashes(token_crc: np.ndarray, size: int) -> np.ndarray:
-    """:func:`shingle_hashes` from the tokens' CRC-32s (``zlib.crc32`` of their UTF-8 bytes)."""
+def shingles_of_token_hashes(token_crc: np.ndarray, size: int) -> np.ndarray:
+    """:func:`shingle_hashes` from the tokens' CRC-32s (``zlib.crc32`` of their UTF-8 bytes; a signature's
+    ``token_hashes``)."""
     if len(token_crc) == 0:
         return np.zeros(0, dtype=np.uint32)
-    th = token_crc.astype(np.uint64)
+    th = np.asarray(token_crc).astype(np.uint64)
     k = min(size, len(th))
     n = len(th) - k + 1
     acc = np.full(n, _U64(k), dtype=np.uint64)
@@ -268,7 +290,14 @@ def band_keys(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray:
     for offset in range(1, span):
         np.minimum(windows, chunk_min[offset : len(chunk_min) - span + 1 + offset], out=windows)
     keys.append(_band_keys(windows, params.window_bands, params.window_rows, level=2))
-    return np.unique(np.concatenate(keys))
+    return np.unique(shorten_keys(np.concatenate(keys), params))
+
+
+def shorten_keys(keys: np.ndarray, params: FingerprintParams) -> np.ndarray:
+    """Keys cut to their low ``params.key_bits`` bits (see :class:`FingerprintParams`), as int64."""
+    if params.key_bits >= 64:
+        return keys
+    return keys & np.int64((1 << params.key_bits) - 1)
 
 
 def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: list[str] | None = None) -> Signature:
@@ -285,7 +314,8 @@ def _signature(normalized: NormalizedText, params: FingerprintParams, table: Tok
         spans = np.stack([normalized.offsets[starts], normalized.offsets[ends - 1] + 1], axis=1).astype(np.int32)
     else:
         spans = np.zeros((0, 2), dtype=np.int32)
-    return Signature(lens, spans, _shingle_hashes(table.crc[ids], params.shingle_size))
+    crc = table.crc[ids].astype(np.uint32)
+    return Signature(lens, spans, shingles_of_token_hashes(crc, params.shingle_size), crc)
 
 
 def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
@@ -306,7 +336,8 @@ def _facts(tokens: list[str], table: TokenTable, ids: np.ndarray,
         return [], np.zeros(0, dtype=np.int64)
     if params.rewrite_sketch != rewrite.SKETCH:
         raise ValueError(f"unsupported rewrite sketch {params.rewrite_sketch!r} (this reprintwatch has {rewrite.SKETCH!r})")
-    return rewrite.facts_and_keys(tokens, table, ids, params.rewrite_rare_freq, params.rewrite_common_char_freq)
+    facts, keys = rewrite.facts_and_keys(tokens, table, ids, params.rewrite_rare_freq, params.rewrite_common_char_freq)
+    return facts, np.unique(shorten_keys(keys, params))
 
 
 def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np.ndarray:

@@ -106,7 +106,7 @@ class KeyRun:
         return cls((distinct ^ _SIGN).view(np.int64), rel + np.uint32(base))
 
     @cached_property
-    def _buckets(self) -> tuple[np.ndarray, int] | None:
+    def _buckets(self) -> tuple[np.ndarray, int, np.uint64] | None:
         # built on first lookup, once per process and run (runs never change): ~0.1 s for 4M entries
         return _bucket_table(self.keys) if len(self.keys) >= _BUCKETED_FROM else None
 
@@ -160,10 +160,12 @@ def _unpack_planes(blob: bytes, offset: int, n: int, dtype) -> tuple[np.ndarray,
 
 
 def make_run(keys: Sequence[np.ndarray], owners: Sequence[int]) -> KeyRun:
-    """One run from each owner's (unique) band keys, sorted by ``(key, owner)``."""
+    """One run from each owner's keys, sorted by ``(key, owner)``. An owner holds a key once (as an
+    Elasticsearch document holds a term once), even if two of its keys coincide after ``key_bits``."""
     if not keys:
         return KeyRun(np.zeros(0, np.int64), np.zeros(0, np.uint32))
-    all_keys = np.concatenate([np.asarray(k, dtype=np.int64) for k in keys])
+    keys = [np.unique(np.asarray(k, dtype=np.int64)) for k in keys]
+    all_keys = np.concatenate(keys)
     all_owners = np.repeat(np.asarray(owners, dtype=np.uint32), [len(k) for k in keys])
     order = np.lexsort((all_owners, all_keys))
     return KeyRun(all_keys[order], all_owners[order])
@@ -185,25 +187,32 @@ _WINDOW = 8  # entries of a bucket compared at once; larger buckets (rare: hot k
 _WINDOW_STEPS = np.arange(_WINDOW)
 
 
-def _bucket_table(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    """``(starts, shift)``: entries whose key's top bits are ``b`` are ``keys[starts[b] : starts[b + 1]]``."""
+def _bucket_table(keys: np.ndarray) -> tuple[np.ndarray, int, np.uint64]:
+    """``(starts, shift, base)``: entries whose key's offset from the run's smallest, ``base``, has top bits
+    ``b`` are ``keys[starts[b] : starts[b + 1]]``. Offsets, not the keys' own top bits: keys are uniform over
+    ``FingerprintParams.key_bits`` bits (40), not over 64."""
     bits = max(1, int(np.ceil(np.log2(max(2, len(keys)) / _BUCKET_FILL))))
-    shift = 64 - bits
-    counts = np.bincount((keys >> shift) + (1 << (bits - 1)), minlength=1 << bits)
+    u = keys.view(np.uint64) ^ _SIGN  # order-preserving as unsigned
+    base = u[0]
+    shift = max(0, int(u[-1] - base).bit_length() - bits)
+    counts = np.bincount(((u - base) >> np.uint64(shift)).astype(np.int64))
     starts = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
-    return starts, shift
+    return starts, shift, base
 
 
-def _key_ranges(keys: np.ndarray, q: np.ndarray, buckets: tuple[np.ndarray, int] | None = None
+def _key_ranges(keys: np.ndarray, q: np.ndarray, buckets: tuple[np.ndarray, int, np.uint64] | None = None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """``[lo, hi)`` of each of the sorted ``q`` in ``keys``. Band keys are uniform hashes, so with a bucket
     table on their top bits a key is found by reading one bucket — two cache misses instead of the ~20 steps
     of a binary search through a run larger than the caches."""
     if buckets is None:
         return np.searchsorted(keys, q, "left"), np.searchsorted(keys, q, "right")
-    starts, shift = buckets
-    b = (q >> shift) + (len(starts) >> 1)
+    starts, shift, base = buckets
+    # a key below the run's smallest wraps around to a huge offset: it lands in the last bucket and, not
+    # being there, is found nowhere — as a key outside the run must be
+    offset = (q.view(np.uint64) ^ _SIGN) - base
+    b = np.minimum(offset >> np.uint64(shift), np.uint64(len(starts) - 2)).astype(np.int64)
     lo = starts[b]
     size = starts[b + 1] - lo
     window = keys[np.minimum(lo[:, None] + _WINDOW_STEPS, len(keys) - 1)]

@@ -27,9 +27,11 @@ def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
     metadata is a :class:`LicensedIndexError`, never silently replaced by defaults."""
     try:
         data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
-        # the rewrite sketch's fields are missing from indexes made before it: they read as sketch 'none'
-        # (FingerprintParams.from_dict) and are refused with the way to add it, not as damage
-        known = {f.name for f in dataclasses.fields(FingerprintParams) if not f.name.startswith("rewrite_")}
+        # the rewrite sketch's fields and key_bits are missing from indexes made before them: they read as
+        # sketch 'none' and 64-bit keys (FingerprintParams.from_dict) and are refused with the way to migrate,
+        # not as damage
+        known = {f.name for f in dataclasses.fields(FingerprintParams)
+                 if not f.name.startswith("rewrite_") and f.name != "key_bits"}
         if not isinstance(data, dict) or not known <= data.keys():
             missing = sorted(known - data.keys()) if isinstance(data, dict) else []
             raise ValueError(f"missing {', '.join(missing)}" if missing else f"not an object: {raw!r:.60}")
@@ -49,9 +51,10 @@ def check_fingerprint_params(
     diff = stored.differences(requested)
     if diff:
         details = ", ".join(f"{k}: index {a!r} vs now {b!r}" for k, (a, b) in diff.items())
-        if with_rewrite_sketch(stored) == requested:
-            remedy = ("It only lacks the rewrite (洗稿) keys, which `reprintwatch index migrate` adds from its "
-                      "stored texts; or: " + remedy[0].lower() + remedy[1:])
+        if migration_target(stored) == requested:
+            remedy = ("Only its keys are of an older kind (the rewrite (洗稿) keys missing, or longer keys), and "
+                      "`reprintwatch index migrate` rebuilds them from its stored signatures and texts; or: "
+                      + remedy[0].lower() + remedy[1:])
         raise LicensedIndexError(
             f"{where} was built with other fingerprint parameters ({details}); its signatures "
             f"cannot be compared with new ones. {remedy}"
@@ -59,13 +62,15 @@ def check_fingerprint_params(
     return stored
 
 
-def with_rewrite_sketch(stored: FingerprintParams) -> FingerprintParams:
-    """The parameters an index made before the rewrite sketch gets from ``index migrate``: its own, plus
-    today's rewrite sketch (its keys come from the stored texts, so nothing else has to change)."""
-    if stored.rewrite_sketch != "none":
-        return stored
+def migration_target(stored: FingerprintParams) -> FingerprintParams:
+    """The parameters ``index migrate`` gives an index made with ``stored``: its own, plus today's rewrite
+    sketch if it has none, and today's ``key_bits``. Both only change keys, which are rebuilt from what
+    every index stores (band keys from the signatures, fact keys from the texts): nothing else has to change."""
     fresh = FingerprintParams()
-    return dataclasses.replace(stored, rewrite_sketch=fresh.rewrite_sketch, rewrite_rare_freq=fresh.rewrite_rare_freq,
+    target = dataclasses.replace(stored, key_bits=fresh.key_bits)
+    if stored.rewrite_sketch != "none":
+        return target
+    return dataclasses.replace(target, rewrite_sketch=fresh.rewrite_sketch, rewrite_rare_freq=fresh.rewrite_rare_freq,
                                rewrite_common_char_freq=fresh.rewrite_common_char_freq)
 
 

@@ -47,7 +47,7 @@ from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import (
     AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
-    stored_fingerprint_params, top_candidates, with_rewrite_sketch,
+    stored_fingerprint_params, top_candidates, migration_target,
 )
 
 # A local development node runs without security; its warning header says so on every response.
@@ -711,14 +711,16 @@ class ElasticsearchIndex(LicensedIndex):
             raise LicensedIndexError(f"no index {name!r} at {where} to migrate")
         old, meta = found
         stored, version = check_meta(meta, name, where, allow_older=True)
-        # an index made before the rewrite sketch gets it: its keys come from the stored texts
-        target = with_rewrite_sketch(stored)
+        # an index made before the rewrite sketch or shorter keys gets them: keys come from the stored
+        # signatures and texts
+        target = migration_target(stored)
         if params is not None and target.differences(params):
             raise LicensedIndexError(
                 f"index {name!r} at {where} was built with other fingerprint parameters; migrate keeps them "
                 "(it re-uses the stored signatures). Re-index into a new --es-index to change them."
             )
-        new = f"{name}-v{MAPPING_VERSION}" if target == stored else f"{name}-v{MAPPING_VERSION}-{target.rewrite_sketch}"
+        new = (f"{name}-v{MAPPING_VERSION}" if target == stored
+               else f"{name}-v{MAPPING_VERSION}-{target.rewrite_sketch}-k{target.key_bits}")
         if new == old:
             new += "-2"
         if version == MAPPING_VERSION and target == stored:

@@ -1,8 +1,9 @@
 """The embedded licensed index: one SQLite file (WAL), no server.
 
 Tables: ``meta`` (schema version, fingerprint parameters), ``articles`` (metadata, text, content hash,
-signature blob, the key run holding its band keys) and ``key_runs``: band keys as a few sorted runs of
-``(key, article)`` pairs, stored as two blobs a run (``dedupe.lsh.KeyRun``).
+signature blob, the key run holding its band keys), ``key_runs``: band keys as a few sorted runs of
+``(key, article)`` pairs, stored as two blobs a run (``dedupe.lsh.KeyRun``), and ``tokens``: the vocabulary
+signatures are written in (index/vocabulary.py: token ids instead of shingle hashes).
 
 Why runs instead of one row per (key, article) — the layout of schema 1: at 100k articles the row table
 took ~9 KB an article (a B-tree cell, its header and page slack around every 16 bytes of data) and a
@@ -26,12 +27,13 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..articles import Article
-from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
+from ..dedupe.fingerprint import FingerprintParams, index_keys
 from ..dedupe.lsh import KeyRun, SearchRuns, make_run, merge_runs, shared_key_counts
 from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
-from .base import SCHEMA_VERSION, with_rewrite_sketch, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
+from .vocabulary import SCHEMA as _TOKENS_SCHEMA, TokenVocabulary
+from .base import SCHEMA_VERSION, migration_target, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,13 +58,19 @@ CREATE TABLE IF NOT EXISTS key_runs (
     keys BLOB NOT NULL,
     owners BLOB NOT NULL
 );
-"""
+""" + _TOKENS_SCHEMA + ";\n"
 
 #: Runs of one size tier (entries within a factor ``_FANOUT``) are merged when there are ``_FANOUT`` of them:
 #: each key is rewritten about log_4(total / batch) times over the life of an index (~4× at 100k articles).
 _FANOUT = 4
 _TIER_BASE = 50_000  # entries: runs below this are all tier 0
 _MAX_RUN = 1 << 24  # entries (a 128 MB keys blob): bigger runs are not merged further (SQLite blobs < 1 GB)
+
+#: Pages of a new index file. Rows of an article (text, signature, metadata: ~5 KB) spill into overflow
+#: pages, and what is left of each row in its leaf page varies from 0.5 to 4 KB, so leaves stay part-empty:
+#: 730 bytes an article with 4 KB pages, 175 with 1 KB (10k real articles; index 7.8 → 7.3 KB an article).
+#: Reading the key runs through 4× as many overflow pages costs ~30 ms at 10k articles, once per process.
+_PAGE_SIZE = 1024
 
 _MAX_VARS = 900  # stay under SQLITE_MAX_VARIABLE_NUMBER of old builds
 
@@ -77,7 +85,8 @@ class SQLiteIndex(LicensedIndex):
                            meta={"fingerprint": json.dumps((params or FingerprintParams()).to_dict()),
                                  # informational: both implementations give jieba's cuts (dedupe/segment.py)
                                  "segmenter": segmenter()},
-                           create=create, remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
+                           create=create, page_size=_PAGE_SIZE,
+                           remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
                            "--db / REPRINTWATCH_DB at an existing one)")
         self.conn = self.db.conn
         self._transaction = self.db.transaction
@@ -94,6 +103,7 @@ class SQLiteIndex(LicensedIndex):
         self._count = 0
         self._rowids = np.zeros(0, np.int64)
         self._names: list[str] = []
+        self._vocab = TokenVocabulary(self.conn)
 
     # --- metadata ---------------------------------------------------------------------------------------
     def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
@@ -102,23 +112,31 @@ class SQLiteIndex(LicensedIndex):
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
-        result = AddResult()
         if not items:
-            return result
+            return AddResult()
         self._seen_version = None
+        try:
+            return self._add(items)
+        except BaseException:
+            self._vocab.forget()  # it may hold tokens of the rolled-back transaction
+            raise
+
+    def _add(self, items: Sequence[IndexedArticle]) -> AddResult:
+        result = AddResult()
         new_keys: list[np.ndarray] = []
         new_owners: list[int] = []
         replaced: dict[int, list[int]] = {}  # run → rowids whose keys leave it
         with self._transaction():
-            for item in items:
+            self._vocab.refresh()
+            blobs = self._vocab.encode([item.signature for item in items])
+            for n, item in enumerate(items):
                 art = item.article
                 digest = item.content_hash
                 row = self.conn.execute("SELECT rowid, content_hash, run FROM articles WHERE id = ?", (art.id,)).fetchone()
                 if row is not None and row[1] == digest:
                     result.unchanged += 1
                     continue
-                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content,
-                          item.signature.to_bytes())
+                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content, blobs[n])
                 if row is None:
                     cur = self.conn.execute(
                         "INSERT INTO articles(id, outlet, title, url, published_at, content_hash, content,"
@@ -217,6 +235,7 @@ class SQLiteIndex(LicensedIndex):
         self.conn = self.db.conn
         self._transaction = self.db.transaction
         self._seen_version = None
+        self._vocab.conn = self.conn
 
     # --- reads ------------------------------------------------------------------------------------------
     def _key_table(self) -> list[KeyRun]:
@@ -266,10 +285,11 @@ class SQLiteIndex(LicensedIndex):
                 "SELECT id, content, title, outlet, url, published_at, signature FROM articles"
                 f" WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
-            )
-            for art_id, content, title, outlet, url, published_at, blob in rows:
+            ).fetchall()
+            signatures = self._vocab.decode([r[6] for r in rows], self.params.shingle_size)
+            for (art_id, content, title, outlet, url, published_at, _), signature in zip(rows, signatures):
                 article = Article(art_id, content, title, outlet, url, published_at)
-                found[art_id] = IndexedArticle(article, Signature.from_bytes(blob), np.zeros(0, np.int64))
+                found[art_id] = IndexedArticle(article, signature, np.zeros(0, np.int64))
         return [found[i] for i in id_list if i in found]
 
     def stats(self) -> IndexStats:
@@ -308,8 +328,8 @@ class SQLiteIndex(LicensedIndex):
             version = int(row[0]) if row else 0
             stored = FingerprintParams.from_dict(json.loads(
                 conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
-            # an index made before the rewrite sketch gets its fact keys, from the stored texts
-            params = with_rewrite_sketch(stored)
+            # an index made before the rewrite sketch or shorter keys gets them (index.base.migration_target)
+            params = migration_target(stored)
             if version == SCHEMA_VERSION and params == stored:
                 return 0
             if version not in (1, SCHEMA_VERSION):
@@ -318,13 +338,15 @@ class SQLiteIndex(LicensedIndex):
             done = 0
             conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute(_TOKENS_SCHEMA)
+                vocab = TokenVocabulary(conn)
                 if version == 1:
                     conn.execute("DROP TABLE IF EXISTS bands")
                     conn.execute("ALTER TABLE articles ADD COLUMN run INTEGER NOT NULL DEFAULT -2")
                     for statement in _SCHEMA.split(";"):
                         if "key_runs" in statement or "articles_run" in statement:
                             conn.execute(statement)
-                else:  # every key is rebuilt: band keys as they were, fact keys added
+                else:  # every key is rebuilt: band keys from the signatures, fact keys from the texts
                     conn.execute("DELETE FROM key_runs")
                     conn.execute("UPDATE articles SET run = -2")
                 last = 0
@@ -334,7 +356,8 @@ class SQLiteIndex(LicensedIndex):
                     if not rows:
                         break
                     owners = [r for r, _, _ in rows]
-                    keys = [index_keys(content, Signature.from_bytes(blob), params) for _, blob, content in rows]
+                    signatures = vocab.decode([blob for _, blob, _ in rows], stored.shingle_size)
+                    keys = [index_keys(content, sig, params) for (_, _, content), sig in zip(rows, signatures)]
                     conn.execute(f"UPDATE articles SET run = 0 WHERE rowid IN ({','.join('?' * len(owners))})", owners)
                     index._write_run(make_run(keys, owners), from_runs=[0])
                     index._compact()
