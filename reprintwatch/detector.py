@@ -19,6 +19,8 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -326,7 +328,7 @@ class CheckPool:
         self.jobs = jobs
         detector.check(_WARM_UP)
         self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_start_worker, initargs=(detector,))
+                                             initializer=_start_worker, initargs=(detector, os.getpid()))
 
     @staticmethod
     def possible(detector: Detector, jobs: int) -> bool:
@@ -363,12 +365,22 @@ class CheckPool:
 _WORKER_DETECTOR: Detector | None = None
 
 
-def _start_worker(detector: Detector) -> None:
+def _start_worker(detector: Detector, parent: int) -> None:
     # fork: ``detector`` is the parent's object, inherited, not pickled
     global _WORKER_DETECTOR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-parent", daemon=True).start()
     _WORKER_DETECTOR = detector
     detector.index.reopen()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Leave when the parent is gone. A parent killed with SIGKILL (``ingest run`` under a supervisor, the OOM
+    killer) leaves its workers waiting for work for ever: the sibling workers inherited the task pipe's write
+    end, so no worker ever reads end-of-file (seen: ``ingest run`` workers re-parented to init, 40 minutes on)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _check_in_worker(articles: list[Article]) -> list[CheckResult]:

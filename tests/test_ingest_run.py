@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -235,12 +236,16 @@ def test_killed_run_resumes_with_nothing_lost_or_doubled(site, env, how):
     proc = _start(env, sources)
     try:
         _wait_for_suspects(store, proc, 5)
+        workers = psutil.Process(proc.pid).children(recursive=True)  # the check pool's (none on one core)
         proc.send_signal(getattr(signal, how))
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    # no worker outlives its run, even one killed with SIGKILL
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, [p.pid for p in alive]
     if how == "SIGKILL":
         assert proc.returncode == -signal.SIGKILL
     else:
