@@ -331,30 +331,13 @@ def serve_latency(settings: Settings) -> dict:
     """``serve`` over HTTP on 127.0.0.1: the first page (the first request after start), again, page 2, a
     finding, the summary of everything (``?summary=1``: reads the whole store), the first page once that
     is read, and a filter (in memory from then on)."""
-    import threading
     import urllib.request
 
-    from reprintwatch.report.serve import make_server_for
+    from reprintwatch.report.serve import serving
 
-    import queue
-
-    started: queue.Queue = queue.Queue()
-
-    def run():  # the server's SQLite connections belong to its thread, as under `reprintwatch serve`
-        server, view = make_server_for(settings, 0, open_index=lambda s: SQLiteIndex(s.db, create=False))
-        started.put(server)
-        try:
-            server.serve_forever()
-        finally:
-            server.server_close()
-            view.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    server = started.get(timeout=60)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     out = {}
-    try:
+    # the server's SQLite connections belong to its thread, as under `reprintwatch serve`
+    with serving(settings, open_index=lambda s: SQLiteIndex(s.db, create=False)) as base:
         with Store(settings.store, create=False) as store:
             fid = store.conn.execute("SELECT MAX(id) FROM findings").fetchone()[0]
         for name, path in (("first", "/"), ("again", "/"), ("page2", "/?page=2"), ("finding", f"/finding/{fid}"),
@@ -366,9 +349,6 @@ def serve_latency(settings: Settings) -> dict:
             out[f"serve_{name}_s"] = c.wall
             out[f"serve_{name}_cpu_s"] = c.cpu
             out[f"serve_{name}_bytes"] = len(body)
-    finally:
-        server.shutdown()
-        thread.join(timeout=60)
     return out
 
 

@@ -6,10 +6,8 @@ and ``reprintwatch serve`` (findings page, one finding), taken in headless Chrom
 from __future__ import annotations
 
 import datetime as dt
-import queue
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +21,7 @@ from reprintwatch.index import SQLiteIndex  # noqa: E402
 from reprintwatch.report import daily_report  # noqa: E402
 from reprintwatch.store import Store  # noqa: E402
 from reprintwatch.report.html import write_html  # noqa: E402
-from reprintwatch.report.serve import make_server_for  # noqa: E402
+from reprintwatch.report.serve import serving  # noqa: E402
 
 
 def report_page(settings, day, out: Path) -> Path:
@@ -47,27 +45,11 @@ def main(target: Path) -> None:
         browser.open(page.as_uri())
         browser.screenshot(target / "report-10k-screenshot.png")
 
-        started: queue.Queue = queue.Queue()
-
-        def run():
-            server, view = make_server_for(sample.settings, 0, open_index=lambda s: SQLiteIndex(s.db, create=False))
-            started.put(server)
-            try:
-                server.serve_forever(poll_interval=0.1)
-            finally:
-                server.server_close()
-                view.close()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        server = started.get(timeout=30)
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-        browser.open(base + "/?authorised=no&sort=-similarity")
-        browser.screenshot(target / "serve-findings.png")
-        browser.open(f"{base}/finding/{sample.finding_ids['s6-hostile']}")
-        browser.screenshot(target / "serve-finding.png")
-        server.shutdown()
-        thread.join(timeout=10)
+        with serving(sample.settings, open_index=lambda s: SQLiteIndex(s.db, create=False)) as base:
+            browser.open(base + "/?authorised=no&sort=-similarity")
+            browser.screenshot(target / "serve-findings.png")
+            browser.open(f"{base}/finding/{sample.finding_ids['s6-hostile']}")
+            browser.screenshot(target / "serve-finding.png")
     finally:
         browser.close()
     print(f"screenshots in {target}")

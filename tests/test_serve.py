@@ -6,8 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import queue
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +16,7 @@ import pytest
 from report_sample import build_sample
 from reprintwatch.index import SQLiteIndex
 from reprintwatch.report.render import BOM
-from reprintwatch.report.serve import SERVE_CSP, make_server_for
+from reprintwatch.report.serve import SERVE_CSP, serving
 from test_report_browser import dump_dom, find_chromium
 
 
@@ -30,24 +28,8 @@ def sample(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base(sample):
     """The server's URL; it runs in its own thread (SQLite connections stay in the thread that made them)."""
-    started: queue.Queue = queue.Queue()
-
-    def run():
-        server, view = make_server_for(sample.settings, 0, page_size=3,
-                                       open_index=lambda s: SQLiteIndex(s.db, create=False))
-        started.put(server)
-        try:
-            server.serve_forever(poll_interval=0.1)
-        finally:
-            server.server_close()
-            view.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    server = started.get(timeout=30)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(sample.settings, page_size=3, open_index=lambda s: SQLiteIndex(s.db, create=False)) as url:
+        yield url
 
 
 def get(url: str, method: str = "GET", headers: dict | None = None):

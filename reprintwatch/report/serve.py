@@ -15,12 +15,14 @@ server's (a DNS-rebinding page) gets 403.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import queue
 import threading
 from dataclasses import replace
 from http import HTTPStatus
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -415,6 +417,39 @@ def serve(settings: Settings, port: int = 8765, page_size: int = PAGE_SIZE, open
     finally:
         server.server_close()
         view.close()
+
+
+@contextlib.contextmanager
+def serving(settings: Settings, page_size: int = PAGE_SIZE, open_index: Callable | None = None,
+            timeout: float = 60) -> Iterator[str]:
+    """Serve the store in ``settings`` on a free port of 127.0.0.1 in a thread of its own while the block
+    runs (its SQLite connections stay in that thread, as under ``reprintwatch serve``); yields the base URL
+    (``http://127.0.0.1:PORT``), shuts the server down on leaving. For tests, benchmarks and screenshots."""
+    started: queue.Queue = queue.Queue()
+
+    def run():
+        try:
+            server, view = make_server_for(settings, 0, page_size, open_index)
+        except BaseException as exc:
+            started.put(exc)
+            raise
+        started.put(server)
+        try:
+            server.serve_forever(poll_interval=0.1)
+        finally:
+            server.server_close()
+            view.close()
+
+    thread = threading.Thread(target=run, name="reprintwatch-serve", daemon=True)
+    thread.start()
+    server = started.get(timeout=timeout)
+    if isinstance(server, BaseException):
+        raise server
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=timeout)
 
 
 class _QuietHandler(WSGIRequestHandler):
