@@ -11,7 +11,7 @@ from reprintwatch import detector as detector_module
 from reprintwatch.cli import cli
 
 from conftest import REPO
-from texts import FLASH, METRO, RIVER, UNRELATED
+from texts import FLASH, METRO, PORT, RIVER, UNRELATED
 
 
 def versions_of_river():
@@ -40,6 +40,96 @@ def test_versions_of_one_text_are_verified_once_and_listed(tmp_path, monkeypatch
     out = result.to_dict()["matches"][0]
     assert {v["licensed_id"] for v in out["versions"]} == {"carried", "corrected"}
     assert all(0.8 <= v["overlap"] <= 1 for v in out["versions"])
+
+
+def edits_of_one_wire_story():
+    """A wire text and two edits of it that each drop other sentences: each edit is a version of the wire
+    text, but the two edits share less than ``VERSION_MIN_OVERLAP`` of their shingles."""
+    sentences = "\n".join([PORT, RIVER, METRO]).split("。")
+    edit = lambda drop: "。".join(s for i, s in enumerate(sentences) if i not in drop)  # noqa: E731
+    return "。".join(sentences), edit({1, 2, 3, 4}), edit({13, 14, 15, 16})
+
+
+def test_edits_that_drop_other_sentences_are_one_story(tmp_path, monkeypatch):
+    wire, edit_a, edit_b = edits_of_one_wire_story()
+    calls = []
+    real_verify = detector_module.verify
+    monkeypatch.setattr(detector_module, "verify", lambda *a, **k: calls.append(1) or real_verify(*a, **k))
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("wire", wire, "港口", "华夏通讯社"), Article("edit-a", edit_a, "港口", "江南日报"),
+               Article("edit-b", edit_b, "港口", "东海晚报"), Article("flash", FLASH, "台风")])
+        u = {r.article.id: r.signature.unique_shingles for r in idx.get(["wire", "edit-a", "edit-b"])}
+        # the premise: each edit is a version of the wire text, the two edits are not versions of each other
+        assert detector_module.version_overlap(u["edit-a"], u["wire"]) >= detector_module.VERSION_MIN_OVERLAP
+        assert detector_module.version_overlap(u["edit-b"], u["wire"]) >= detector_module.VERSION_MIN_OVERLAP
+        assert detector_module.version_overlap(u["edit-a"], u["edit-b"]) < detector_module.VERSION_MIN_OVERLAP
+        result = d.check(Article("s", "转载：" + edit_a))
+    assert len(calls) == 1  # three candidates, one story
+    assert [m.licensed.id for m in result.matches] == ["edit-a"]  # the edit that is entirely in the suspect
+    assert result.matches[0].verdict == "full_reprint"
+    versions = {v.licensed.id: v.overlap for v in result.matches[0].versions}
+    assert versions.keys() == {"wire", "edit-b"}  # listed, not lost
+    assert versions["wire"] >= 0.8 > versions["edit-b"] > 0.5  # the share against the reported version
+    assert [v["licensed_id"] for v in result.to_dict()["matches"][0]["versions"]] == ["wire", "edit-b"]
+
+
+def _record(article_id: str, text: str):
+    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
+    from reprintwatch.index.base import IndexedArticle
+
+    fp = fingerprint(text, FingerprintParams())
+    return IndexedArticle(Article(article_id, text), fp.signature, fp.index_keys)
+
+
+def test_a_story_that_did_not_match_hides_no_candidate_that_may():
+    """Through the versions already joined, a story whose reported version is no reprint takes only candidates
+    that share too few shingles with the suspect for any verdict: the others are verified themselves."""
+    from reprintwatch.dedupe.verify import NO_MATCH, Verification
+
+    wire, edit_a, edit_b = edits_of_one_wire_story()
+    none = Verification(NO_MATCH, 0.1, 0.0, 0.0, 0, 0)
+    full = Verification("full_reprint", 0.9, 1.0, 1.0, 500, 500)
+    u_b = _record("edit-b", edit_b).signature.unique_shingles
+    for verification, may_match, joins in ((none, True, False), (none, False, True), (full, True, True)):
+        story = detector_module._Story(_record("edit-a", edit_a), verification)
+        assert story.admits(u_b, may_match) is None  # not through edit-a alone
+        story.join(detector_module.Version(Article("wire", wire), 1.0), _record("wire", wire).signature.unique_shingles)
+        assert (story.admits(u_b, may_match) is not None) is joins
+
+
+def test_no_verdict_bound_gives_what_verify_gives(tmp_path):
+    """Candidates sharing too few shingles with the suspect for any verdict are not verified: the result
+    computed instead equals verify()'s, on every such pair of the sample data."""
+    from reprintwatch.dedupe.verify import _min_shared_shingles, verify
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        rows = [json.loads(line) for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines()]
+        d.add([Article(r["id"], r["content"]) for r in rows])
+        records = idx.get([r["id"] for r in rows])
+        below = 0
+        for suspect in _sample(tmp_path):
+            fp = d.fingerprint(suspect.content)
+            for rec in records:
+                n = detector_module.shared_count(fp.signature.unique_shingles, rec.signature.unique_shingles)
+                if 0 < n < _min_shared_shingles(rec.signature, d.thresholds):
+                    below += 1
+                    assert d._verification(fp, rec, n, False) == verify(fp.signature, rec.signature,
+                                                                       d.params.shingle_size, d.thresholds)
+    assert below >= 10
+
+
+def test_shared_count_is_the_intersection_size():
+    import numpy as np
+
+    from reprintwatch.dedupe.verify import sorted_intersection
+
+    rng = np.random.default_rng(8)
+    for n, m in ((0, 5), (5, 0), (1, 1), (300, 1200), (1000, 900)):
+        pool = np.unique(rng.integers(0, 3000, 4000).astype(np.uint32))
+        a, b = (np.unique(rng.choice(pool, k)) if k else pool[:0] for k in (n, m))
+        assert detector_module.shared_count(a, b) == sorted_intersection(a, b).size
 
 
 def test_a_flash_inside_a_digest_is_not_a_version_of_it(tmp_path):
