@@ -18,7 +18,6 @@ has the two halves of the rewrite path, both pure:
 """
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import zlib
