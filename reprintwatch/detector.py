@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .articles import Article
+from .dedupe.arrays import unique_sorted
 from .dedupe.fingerprint import Fingerprint, fingerprint
 from .dedupe.normalize import NormalizedText, Removed, normalize
 from .dedupe.rewrite import (
@@ -91,57 +92,55 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
 class _Story:
     """One text met by a check: the version verified and reported, and the versions listed with it.
 
-    A candidate joins when it is a version of the reported one (:func:`version_overlap` ≥ ``VERSION_MIN_OVERLAP``) or, failing that,
-    when ``VERSION_MIN_OVERLAP`` of its shingles are in the versions already joined (their union) and its size
-    is within ``VERSION_MIN_SIZE_RATIO`` of the reported one's. Why the second test: two outlets editing one
-    wire story each drop other sentences, so two edits can share less than 80 % while each holds more than
-    80 % of the wire text. In bench/speed.py's 100k archive (each story with ~7 copies that each drop ~15 % of
-    the tokens) copy-to-copy overlaps are ~0.78, and the first test alone verified a story's copies one by
-    one (up to 7 reprints of one story reported apart, 7.3 verifications a check against 3.0). ``overlap``
-    stays the share against the reported version (below 0.8 for a version that joined through the others).
+    A candidate joins when it is a version of the reported one (:func:`version_overlap` at least
+    ``VERSION_MIN_OVERLAP``) or, failing that, when ``VERSION_MIN_OVERLAP`` of its shingles are in the
+    versions already joined (their union) and its size is within ``VERSION_MIN_SIZE_RATIO`` of the reported
+    one's. Why the second test: two outlets editing one wire story each drop other sentences, so two edits
+    can share less than 80 % while each holds more than 80 % of the wire text. In bench/speed.py's 100k
+    archive (each story with ~7 copies that each drop ~15 % of the tokens) copy-to-copy overlaps are ~0.78:
+    the first test alone verified a story's copies one by one and reported up to 7 of them apart.
+    ``overlap`` stays the share against the reported version (below 0.8 for one that joined through others).
 
     A story whose reported version is no reprint takes a candidate through the union only when the
     candidate shares too few shingles with the suspect for any verdict (``can_match`` False): the others are
     verified themselves rather than hidden behind a version that did not match."""
 
-    __slots__ = ("reported", "verification", "versions", "_shingles", "_union", "_union_of")
+    __slots__ = ("reported", "can_match", "verification", "versions", "_shingles", "_union", "_union_of")
 
-    def __init__(self, reported: IndexedArticle, verification: Verification):
+    def __init__(self, reported: IndexedArticle, can_match: bool):
         self.reported = reported
-        self.verification = verification
+        self.can_match = can_match
+        self.verification: Verification | None = None  # verified when needed: a story may still merge
         self.versions: list[Version] = []
         self._shingles: list[np.ndarray] = [reported.signature.unique_shingles]
         self._union: np.ndarray | None = None
         self._union_of = 0
 
-    def admits(self, u_c: np.ndarray, can_match: bool) -> float | None:
-        """The overlap to list ``u_c`` with (a :class:`Version`), or None when it is not a version of this text."""
+    def admits(self, u_c: np.ndarray, can_match: bool, verify_story) -> float | None:
+        """The overlap to list ``u_c`` with (a :class:`Version`), or None when it is not a version of this text.
+        ``verify_story(story)`` verifies this story's reported version when the answer depends on its verdict."""
         u_r = self._shingles[0]
         overlap = version_overlap(u_c, u_r)
         if overlap >= VERSION_MIN_OVERLAP:
             return overlap
-        if (len(self._shingles) == 1 or (can_match and not self.verification.is_reprint)
-                or min(len(u_c), len(u_r)) < VERSION_MIN_SIZE_RATIO * max(len(u_c), len(u_r))):
+        if len(self._shingles) == 1 or min(len(u_c), len(u_r)) < VERSION_MIN_SIZE_RATIO * max(len(u_c), len(u_r)):
             return None
         if self._union_of != len(self._shingles):
-            self._union = _sorted_unique(np.concatenate(self._shingles))
+            self._union = unique_sorted(np.concatenate(self._shingles))
             self._union_of = len(self._shingles)
-        if shared_count(u_c, self._union) >= VERSION_MIN_OVERLAP * len(u_c):
-            return overlap
-        return None
+        if shared_count(u_c, self._union) < VERSION_MIN_OVERLAP * len(u_c):
+            return None
+        if can_match and not verify_story(self).is_reprint:
+            return None
+        return overlap
 
     def join(self, version: Version, u_c: np.ndarray) -> None:
         self.versions.append(version)
         self._shingles.append(u_c)
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    s = np.sort(values)
-    return s[np.concatenate(([True], s[1:] != s[:-1]))] if len(s) else s
-
-
-#: Values of each version's smallest shingle hashes looked up to find the stories a candidate may be a
-#: version of (:class:`_Stories`).
+#: Each version's ``SKETCH`` smallest shingle hashes are looked up to find the stories a candidate may be a
+#: version of; ``SKETCH_MIN_SHARED`` of them in common make it worth the exact test (:class:`_Stories`).
 SKETCH = 32
 SKETCH_MIN_SHARED = 3
 
@@ -150,15 +149,21 @@ class _Stories:
     """The stories of one check, and which of them a candidate may be a version of.
 
     Testing a candidate against every story was the slowest checks' largest cost (at 100k licensed, ~20
-    stories a check among 50 candidates: ~500 intersections, 18 µs each). Instead a candidate is tested only
-    against stories that hold one of its ``SKETCH`` smallest shingle hashes among their versions' smallest:
-    two versions (≥ 80 % of the smaller in the larger, sizes within 2×: Jaccard ≥ 0.36) share none of them
-    with probability ≤ 0.64 ** 32 < 10⁻⁶ — and a version missed this way is only verified on its own, not
-    lost."""
+    stories a check among 50 candidates: ~500 intersections). Instead a candidate is tested only against
+    stories holding ``SKETCH_MIN_SHARED`` of its ``SKETCH`` smallest shingle hashes among their versions'
+    smallest: two versions (≥ 80 % of the smaller in the larger, sizes within 2×: Jaccard ≥ 0.36) have fewer
+    in common with probability < 2·10⁻⁴ (binomial, 32 draws at 0.36), and a version missed this way is only
+    verified on its own, not lost (one stock phrase among the smallest hashes made most pairs look alike).
 
-    def __init__(self) -> None:
+    Stories are verified only once every candidate is placed, or when a placement needs the verdict: copies
+    arrive in the order of how much of them is in the suspect, so two edits that are not versions of each
+    other can each start a story before the wire text that joins them arrives; :meth:`merge` then joins
+    the later story to the earlier, unverified."""
+
+    def __init__(self, verify_story) -> None:
         self.stories: list[_Story] = []
         self._holders: dict[int, list[int]] = {}
+        self._verify_story = verify_story
 
     def _index(self, n: int, u: np.ndarray) -> None:
         for v in u[:SKETCH].tolist():
@@ -166,22 +171,41 @@ class _Stories:
             if not holders or holders[-1] != n:
                 holders.append(n)
 
-    def place(self, record: IndexedArticle, can_match: bool) -> bool:
-        """Join ``record`` to the first story that admits it; False when none does."""
+    def _near(self, u: np.ndarray, before: int) -> list[int]:
+        hits = collections.Counter(n for v in u[:SKETCH].tolist() for n in self._holders.get(v, ()) if n < before)
+        return sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED)
+
+    def place(self, record: IndexedArticle, can_match: bool) -> None:
+        """Join ``record`` to the first story that admits it, or start a story."""
         u_c = record.signature.unique_shingles
-        hits = collections.Counter(n for v in u_c[:SKETCH].tolist() for n in self._holders.get(v, ()))
-        for n in sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED):
+        for n in self._near(u_c, len(self.stories)):
             story = self.stories[n]
-            overlap = story.admits(u_c, can_match)
+            overlap = story.admits(u_c, can_match, self._verify_story)
             if overlap is not None:
                 story.join(Version(record.article, overlap), u_c)
                 self._index(n, u_c)
-                return True
-        return False
+                return
+        self._index(len(self.stories), u_c)
+        self.stories.append(_Story(record, can_match))
 
-    def add(self, record: IndexedArticle, verification: Verification) -> None:
-        self._index(len(self.stories), record.signature.unique_shingles)
-        self.stories.append(_Story(record, verification))
+    def merge(self) -> list[_Story]:
+        """The stories left once each unverified one that an earlier story admits (its reported version, as
+        a candidate) has joined it with its versions, in order."""
+        alive = [True] * len(self.stories)
+        for t, later in enumerate(self.stories):
+            if later.verification is not None:
+                continue
+            u_t = later._shingles[0]
+            for n in self._near(u_t, t):
+                story = self.stories[n]
+                if not alive[n] or story.admits(u_t, later.can_match, self._verify_story) is None:
+                    continue
+                for version, u in zip([Version(later.reported.article, 0.0), *later.versions], later._shingles):
+                    story.join(Version(version.licensed, version_overlap(u, story._shingles[0])), u)
+                    self._index(n, u)
+                alive[t] = False
+                break
+        return [s for s, keep in zip(self.stories, alive) if keep]
 
 
 @dataclass(frozen=True)
@@ -320,7 +344,9 @@ class Detector:
         reprints, aligned sentence by sentence (``dedupe/rewrite.py``)."""
         if len(fp.rewrite_keys) == 0 or any(m.verdict == FULL_REPRINT for m in matches):
             return matches  # a whole copy of one article is not also a rewrite of another
-        found = {m.licensed.id for m in matches if m.verdict != NO_MATCH}
+        # a version listed with a reported match is found too: aligned again here, it was reported a second
+        # time, as a match of its own (at 100k licensed, in 1 of the 1,060 checks of bench/speed.py)
+        found = {a.id for m in matches if m.verdict != NO_MATCH for a in (m.licensed, *(v.licensed for v in m.versions))}
         need = max(self.min_shared_facts, self.min_shared_fact_share * len(fp.rewrite_keys))
         picked = [(lid, n) for lid, n in self.index.candidates(fp.rewrite_keys, self.max_rewrite_candidates + len(found))
                   if n >= need and lid not in found][: self.max_rewrite_candidates]
@@ -353,15 +379,21 @@ class Detector:
             key=lambda i: (-in_suspect[i] / len(records[i].signature.unique_shingles),
                            -shared.get(records[i].article.id, 0), records[i].article.id),
         )
-        stories = _Stories()
+        can_match = {i: in_suspect[i] >= min_shared_shingles(records[i].signature, self.thresholds) for i in order}
+        position = {id(records[i]): i for i in order}
+
+        def verify_story(story: _Story) -> Verification:
+            if story.verification is None:
+                i = position[id(story.reported)]
+                story.verification = self._verification(fp, story.reported, in_suspect[i], can_match[i])
+            return story.verification
+
+        stories = _Stories(verify_story)
         for i in order:
-            record = records[i]
-            can_match = in_suspect[i] >= min_shared_shingles(record.signature, self.thresholds)
-            if not stories.place(record, can_match):
-                stories.add(record, self._verification(fp, record, in_suspect[i], can_match))
+            stories.place(records[i], can_match[i])
         matches = []
-        for story in stories.stories:
-            record, verification = story.reported, story.verification
+        for story in stories.merge():
+            record, verification = story.reported, verify_story(story)
             if verification.is_reprint:
                 passages = extend_passages(verification.passages, fp.normalized, _licensed_text(record.article.content))
                 verification = dataclasses.replace(verification, passages=passages)

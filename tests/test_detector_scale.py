@@ -92,10 +92,11 @@ def test_a_story_that_did_not_match_hides_no_candidate_that_may():
     full = Verification("full_reprint", 0.9, 1.0, 1.0, 500, 500)
     u_b = _record("edit-b", edit_b).signature.unique_shingles
     for verification, may_match, joins in ((none, True, False), (none, False, True), (full, True, True)):
-        story = detector_module._Story(_record("edit-a", edit_a), verification)
-        assert story.admits(u_b, may_match) is None  # not through edit-a alone
+        story = detector_module._Story(_record("edit-a", edit_a), can_match=True)
+        story.verification = verification
+        assert story.admits(u_b, may_match, lambda s: s.verification) is None  # not through edit-a alone
         story.join(detector_module.Version(Article("wire", wire), 1.0), _record("wire", wire).signature.unique_shingles)
-        assert (story.admits(u_b, may_match) is not None) is joins
+        assert (story.admits(u_b, may_match, lambda s: s.verification) is not None) is joins
 
 
 def test_no_verdict_bound_gives_what_verify_gives(tmp_path):

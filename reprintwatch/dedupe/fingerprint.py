@@ -114,10 +114,9 @@ class Signature:
 
     @cached_property
     def unique_shingles(self) -> np.ndarray:
-        # sort and drop repeats: np.unique (NumPy 2.x hashes integer arrays first) took 173 µs for 1,500
-        # shingles against 28 µs, and a check at 100k licensed computes this for ~19 candidates
-        s = np.sort(self.shingles)
-        return s[np.concatenate(([True], s[1:] != s[:-1]))] if len(s) else s
+        # unique_sorted, not np.unique: 28 against 173 µs for 1,500 shingles, and a check at 100k licensed
+        # computes this for ~19 candidates
+        return unique_sorted(self.shingles)
 
     def to_bytes(self) -> bytes:
         """Compact form: counts, then token lengths, start deltas, widths and shingles, zlib-compressed."""
