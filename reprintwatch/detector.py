@@ -26,7 +26,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -55,6 +55,11 @@ _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 #: ~20× cheaper than a verification (bench/speed.py, 100k licensed: ~35 versions of every story).
 VERSION_MIN_OVERLAP = 0.8
 VERSION_MIN_SIZE_RATIO = 0.5
+#: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
+#: with the suspect for any verdict), an edit of the same text sharing this much is listed too: two outlets
+#: cutting one wire story each drop other sentences (bench/speed.py's copies, ~15 % of the tokens dropped
+#: each: 0.65–0.79 between two copies, 0.85–0.99 against the original, 0.0–0.45 between different stories).
+EDIT_MIN_OVERLAP = 0.65
 
 
 @dataclass(frozen=True)
@@ -89,50 +94,60 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(s[1:] == s[:-1]))
 
 
+class _Candidate(NamedTuple):
+    record: IndexedArticle
+    shingles: np.ndarray  # its distinct shingles
+    in_suspect: int  # how many of them the suspect has too
+    can_match: bool  # enough of them for some verdict (verify.py's bound)
+
+
 class _Story:
     """One text met by a check: the version verified and reported, and the versions listed with it.
 
     A candidate joins when it is a version of the reported one (:func:`version_overlap` at least
-    ``VERSION_MIN_OVERLAP``) or, failing that, when ``VERSION_MIN_OVERLAP`` of its shingles are in the
-    versions already joined (their union) and its size is within ``VERSION_MIN_SIZE_RATIO`` of the reported
-    one's. Why the second test: two outlets editing one wire story each drop other sentences, so two edits
-    can share less than 80 % while each holds more than 80 % of the wire text. In bench/speed.py's 100k
-    archive (each story with ~7 copies that each drop ~15 % of the tokens) copy-to-copy overlaps are ~0.78:
-    the first test alone verified a story's copies one by one and reported up to 7 of them apart.
-    ``overlap`` stays the share against the reported version (below 0.8 for one that joined through others).
+    ``VERSION_MIN_OVERLAP``: as before stories, the only test) or, sizes within ``VERSION_MIN_SIZE_RATIO``,
+    when it is an edit of the same text: ``EDIT_MIN_OVERLAP`` of it in the reported one, or
+    ``VERSION_MIN_OVERLAP`` of it in the versions joined so far (their union) — but only when the story
+    explains it: the reported version is a reprint (the edit is listed with it, not lost), or the candidate
+    shares too few shingles with the suspect for any verdict. (A story whose reported version is no reprint
+    does not take an edit that may match: at 100k licensed, taking those whose shingles in the suspect were
+    the reported version's too hid partial reprints in 2 of 1,060 checks — a swapped word in the copied
+    passage of the reported copy was the difference.) Why: two outlets cutting one wire story each drop other
+    sentences, so two edits can share less than 80 % while each holds more than 80 % of the wire text. In
+    bench/speed.py's 100k archive (each story with ~7 copies that each drop ~15 % of the tokens) copy-to-copy
+    overlaps are 0.65–0.79: the first test alone verified a story's copies one by one and reported up to 7 of
+    them apart. ``overlap`` stays the share against the reported version."""
 
-    A story whose reported version is no reprint takes a candidate through the union only when the
-    candidate shares too few shingles with the suspect for any verdict (``can_match`` False): the others are
-    verified themselves rather than hidden behind a version that did not match."""
+    __slots__ = ("reported", "verification", "versions", "_shingles", "_union", "_union_of")
 
-    __slots__ = ("reported", "can_match", "verification", "versions", "_shingles", "_union", "_union_of")
-
-    def __init__(self, reported: IndexedArticle, can_match: bool):
+    def __init__(self, reported: _Candidate):
         self.reported = reported
-        self.can_match = can_match
         self.verification: Verification | None = None  # verified when needed: a story may still merge
         self.versions: list[Version] = []
-        self._shingles: list[np.ndarray] = [reported.signature.unique_shingles]
+        self._shingles: list[np.ndarray] = [reported.shingles]
         self._union: np.ndarray | None = None
         self._union_of = 0
 
-    def admits(self, u_c: np.ndarray, can_match: bool, verify_story) -> float | None:
-        """The overlap to list ``u_c`` with (a :class:`Version`), or None when it is not a version of this text.
+    def admits(self, c: _Candidate, verify_story) -> float | None:
+        """The overlap to list ``c`` with (a :class:`Version`), or None when it is not a version of this text.
         ``verify_story(story)`` verifies this story's reported version when the answer depends on its verdict."""
-        u_r = self._shingles[0]
+        u_c, u_r = c.shingles, self._shingles[0]
+        if min(len(u_c), len(u_r)) < VERSION_MIN_SIZE_RATIO * max(len(u_c), len(u_r)):
+            return None
         overlap = version_overlap(u_c, u_r)
         if overlap >= VERSION_MIN_OVERLAP:
             return overlap
-        if len(self._shingles) == 1 or min(len(u_c), len(u_r)) < VERSION_MIN_SIZE_RATIO * max(len(u_c), len(u_r)):
-            return None
-        if self._union_of != len(self._shingles):
-            self._union = unique_sorted(np.concatenate(self._shingles))
-            self._union_of = len(self._shingles)
-        if shared_count(u_c, self._union) < VERSION_MIN_OVERLAP * len(u_c):
-            return None
-        if can_match and not verify_story(self).is_reprint:
-            return None
-        return overlap
+        if overlap < EDIT_MIN_OVERLAP:
+            if len(self._shingles) == 1:
+                return None
+            if self._union_of != len(self._shingles):
+                self._union = unique_sorted(np.concatenate(self._shingles))
+                self._union_of = len(self._shingles)
+            if shared_count(u_c, self._union) < VERSION_MIN_OVERLAP * len(u_c):
+                return None
+        if not c.can_match or verify_story(self).is_reprint:
+            return overlap
+        return None
 
     def join(self, version: Version, u_c: np.ndarray) -> None:
         self.versions.append(version)
@@ -175,18 +190,17 @@ class _Stories:
         hits = collections.Counter(n for v in u[:SKETCH].tolist() for n in self._holders.get(v, ()) if n < before)
         return sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED)
 
-    def place(self, record: IndexedArticle, can_match: bool) -> None:
-        """Join ``record`` to the first story that admits it, or start a story."""
-        u_c = record.signature.unique_shingles
-        for n in self._near(u_c, len(self.stories)):
+    def place(self, c: _Candidate) -> None:
+        """Join ``c`` to the first story that admits it, or start a story."""
+        for n in self._near(c.shingles, len(self.stories)):
             story = self.stories[n]
-            overlap = story.admits(u_c, can_match, self._verify_story)
+            overlap = story.admits(c, self._verify_story)
             if overlap is not None:
-                story.join(Version(record.article, overlap), u_c)
-                self._index(n, u_c)
+                story.join(Version(c.record.article, overlap), c.shingles)
+                self._index(n, c.shingles)
                 return
-        self._index(len(self.stories), u_c)
-        self.stories.append(_Story(record, can_match))
+        self._index(len(self.stories), c.shingles)
+        self.stories.append(_Story(c))
 
     def merge(self) -> list[_Story]:
         """The stories left once each unverified one that an earlier story admits (its reported version, as
@@ -195,12 +209,11 @@ class _Stories:
         for t, later in enumerate(self.stories):
             if later.verification is not None:
                 continue
-            u_t = later._shingles[0]
-            for n in self._near(u_t, t):
+            for n in self._near(later.reported.shingles, t):
                 story = self.stories[n]
-                if not alive[n] or story.admits(u_t, later.can_match, self._verify_story) is None:
+                if not alive[n] or story.admits(later.reported, self._verify_story) is None:
                     continue
-                for version, u in zip([Version(later.reported.article, 0.0), *later.versions], later._shingles):
+                for version, u in zip([Version(later.reported.record.article, 0.0), *later.versions], later._shingles):
                     story.join(Version(version.licensed, version_overlap(u, story._shingles[0])), u)
                     self._index(n, u)
                 alive[t] = False
@@ -379,21 +392,21 @@ class Detector:
             key=lambda i: (-in_suspect[i] / len(records[i].signature.unique_shingles),
                            -shared.get(records[i].article.id, 0), records[i].article.id),
         )
-        can_match = {i: in_suspect[i] >= min_shared_shingles(records[i].signature, self.thresholds) for i in order}
-        position = {id(records[i]): i for i in order}
 
         def verify_story(story: _Story) -> Verification:
             if story.verification is None:
-                i = position[id(story.reported)]
-                story.verification = self._verification(fp, story.reported, in_suspect[i], can_match[i])
+                c = story.reported
+                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match)
             return story.verification
 
         stories = _Stories(verify_story)
         for i in order:
-            stories.place(records[i], can_match[i])
+            r = records[i]
+            stories.place(_Candidate(r, r.signature.unique_shingles, in_suspect[i],
+                                     in_suspect[i] >= min_shared_shingles(r.signature, self.thresholds)))
         matches = []
         for story in stories.merge():
-            record, verification = story.reported, verify_story(story)
+            record, verification = story.reported.record, verify_story(story)
             if verification.is_reprint:
                 passages = extend_licensed_passages(verification.passages, fp.normalized, record.article.content,
                                                     record.signature, _licensed_text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -11,7 +12,7 @@ from reprintwatch import detector as detector_module
 from reprintwatch.cli import cli
 
 from conftest import REPO
-from texts import FLASH, METRO, PORT, RIVER, UNRELATED
+from texts import FLASH, METRO, PORT, PORT_REWRITE, PORT_SAME_EVENT, RIVER, UNRELATED
 
 
 def versions_of_river():
@@ -42,19 +43,20 @@ def test_versions_of_one_text_are_verified_once_and_listed(tmp_path, monkeypatch
     assert all(0.8 <= v["overlap"] <= 1 for v in out["versions"])
 
 
-def edits_of_one_wire_story():
+WIRE_DROPS = ({1, 2, 3, 4, 5, 6}, {12, 13, 14, 15, 16, 17})
+
+
+def edits_of_one_wire_story(drops=WIRE_DROPS):
     """A wire text and two edits of it that each drop other sentences: each edit is a version of the wire
-    text, but the two edits share less than ``VERSION_MIN_OVERLAP`` of their shingles."""
+    text, but the two edits share less than ``EDIT_MIN_OVERLAP`` of their shingles."""
     sentences = "\n".join([PORT, RIVER, METRO]).split("。")
     edit = lambda drop: "。".join(s for i, s in enumerate(sentences) if i not in drop)  # noqa: E731
-    return "。".join(sentences), edit({1, 2, 3, 4}), edit({13, 14, 15, 16})
+    return "。".join(sentences), edit(drops[0]), edit(drops[1]), edit(drops[0] | drops[1])
 
 
-def test_edits_that_drop_other_sentences_are_one_story(tmp_path, monkeypatch):
-    wire, edit_a, edit_b = edits_of_one_wire_story()
-    calls = []
-    real_verify = detector_module.verify
-    monkeypatch.setattr(detector_module, "verify", lambda *a, **k: calls.append(1) or real_verify(*a, **k))
+@pytest.fixture
+def wire_index(tmp_path):
+    wire, edit_a, edit_b, _ = edits_of_one_wire_story()
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
         d.add([Article("wire", wire, "港口", "华夏通讯社"), Article("edit-a", edit_a, "港口", "江南日报"),
@@ -63,40 +65,74 @@ def test_edits_that_drop_other_sentences_are_one_story(tmp_path, monkeypatch):
         # the premise: each edit is a version of the wire text, the two edits are not versions of each other
         assert detector_module.version_overlap(u["edit-a"], u["wire"]) >= detector_module.VERSION_MIN_OVERLAP
         assert detector_module.version_overlap(u["edit-b"], u["wire"]) >= detector_module.VERSION_MIN_OVERLAP
-        assert detector_module.version_overlap(u["edit-a"], u["edit-b"]) < detector_module.VERSION_MIN_OVERLAP
-        result = d.check(Article("s", "转载：" + edit_a))
+        assert detector_module.version_overlap(u["edit-a"], u["edit-b"]) < detector_module.EDIT_MIN_OVERLAP
+        yield d
+
+
+@pytest.mark.parametrize("copied, reported", [(1, "edit-a"), (3, None)])
+def test_edits_that_drop_other_sentences_are_one_story(wire_index, monkeypatch, copied, reported):
+    """Copied: one edit (the wire text arrives second, the other edit joins through it), or the part both
+    edits kept (both edits arrive before the wire text: two stories, merged once the wire text joins one)."""
+    calls = []
+    real_verify = detector_module.verify
+    monkeypatch.setattr(detector_module, "verify", lambda *a, **k: calls.append(1) or real_verify(*a, **k))
+    result = wire_index.check(Article("s", "转载：" + edits_of_one_wire_story()[copied]))
     assert len(calls) == 1  # three candidates, one story
-    assert [m.licensed.id for m in result.matches] == ["edit-a"]  # the edit that is entirely in the suspect
-    assert result.matches[0].verdict == "full_reprint"
+    assert len(result.matches) == 1 and result.matches[0].verdict in ("full_reprint", "partial_reprint")
+    if reported:
+        assert result.matches[0].licensed.id == reported  # the version that is entirely in the suspect
     versions = {v.licensed.id: v.overlap for v in result.matches[0].versions}
-    assert versions.keys() == {"wire", "edit-b"}  # listed, not lost
-    assert versions["wire"] >= 0.8 > versions["edit-b"] > 0.5  # the share against the reported version
-    assert [v["licensed_id"] for v in result.to_dict()["matches"][0]["versions"]] == ["wire", "edit-b"]
+    assert versions.keys() | {result.matches[0].licensed.id} == {"wire", "edit-a", "edit-b"}  # listed, not lost
+    assert all(0.5 < o <= 1 for o in versions.values())  # the share against the reported version
+    assert len(result.to_dict()["matches"][0]["versions"]) == 2
 
 
-def _record(article_id: str, text: str):
+def _candidate(article_id: str, text: str, suspect):
     from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
     from reprintwatch.index.base import IndexedArticle
 
-    fp = fingerprint(text, FingerprintParams())
-    return IndexedArticle(Article(article_id, text), fp.signature, fp.index_keys)
+    u = fingerprint(text, FingerprintParams()).signature
+    shared = detector_module.shared_count(u.unique_shingles, suspect.signature.unique_shingles)
+    return detector_module._Candidate(IndexedArticle(Article(article_id, text), u, np.zeros(0, np.int64)),
+                                      u.unique_shingles, shared, shared >= 20)
 
 
-def test_a_story_that_did_not_match_hides_no_candidate_that_may():
-    """Through the versions already joined, a story whose reported version is no reprint takes only candidates
-    that share too few shingles with the suspect for any verdict: the others are verified themselves."""
+def test_an_edit_joins_only_a_story_that_explains_it():
+    """An edit that is no version of the reported one (only of the wire text) joins when the story is a
+    reprint or when the edit could not match; never a story it is no version of."""
+    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
     from reprintwatch.dedupe.verify import NO_MATCH, Verification
 
-    wire, edit_a, edit_b = edits_of_one_wire_story()
+    wire, edit_a, edit_b, _ = edits_of_one_wire_story()
     none = Verification(NO_MATCH, 0.1, 0.0, 0.0, 0, 0)
     full = Verification("full_reprint", 0.9, 1.0, 1.0, 500, 500)
-    u_b = _record("edit-b", edit_b).signature.unique_shingles
-    for verification, may_match, joins in ((none, True, False), (none, False, True), (full, True, True)):
-        story = detector_module._Story(_record("edit-a", edit_a), can_match=True)
-        story.verification = verification
-        assert story.admits(u_b, may_match, lambda s: s.verification) is None  # not through edit-a alone
-        story.join(detector_module.Version(Article("wire", wire), 1.0), _record("wire", wire).signature.unique_shingles)
-        assert (story.admits(u_b, may_match, lambda s: s.verification) is not None) is joins
+
+    def story(suspect, verification):
+        s = detector_module._Story(_candidate("edit-a", edit_a, suspect))
+        s.verification = verification
+        w = _candidate("wire", wire, suspect)
+        assert s.admits(w, lambda s: s.verification) is not None  # a version of the reported one
+        return s, w
+
+    def admits(s, c):
+        return s.admits(c, lambda s: s.verification) is not None
+
+    own = fingerprint("转载：" + edit_b[:400], FingerprintParams())  # text only edit-b and the wire text hold
+    b = _candidate("edit-b", edit_b, own)
+    s, w = story(own, full)
+    assert not admits(s, b)  # not through edit-a alone
+    s.join(detector_module.Version(w.record.article, 1.0), w.shingles)
+    assert admits(s, b)  # through the wire text: the story is a reprint
+    s, w = story(own, none)
+    s.join(detector_module.Version(w.record.article, 1.0), w.shingles)
+    assert b.can_match and not admits(s, b)  # its own evidence, the story no reprint: verified on its own
+    assert admits(s, b._replace(can_match=False))
+    both = fingerprint("转载：" + edits_of_one_wire_story()[3], FingerprintParams())  # text all three hold
+    s, w = story(both, none)
+    s.join(detector_module.Version(w.record.article, 1.0), w.shingles)
+    assert not admits(s, _candidate("edit-b", edit_b, both))  # may match: verified, even on the same text
+    other = _candidate("same-event", PORT_SAME_EVENT + PORT_REWRITE, both)  # the same event, other words
+    assert not admits(s, other) and not admits(s, other._replace(can_match=False))
 
 
 def test_no_verdict_bound_gives_what_verify_gives(tmp_path):
