@@ -40,13 +40,13 @@ from elasticsearch import (
     UnsupportedProductError,
     helpers,
 )
-from elasticsearch.exceptions import ElasticsearchWarning
+from elasticsearch.exceptions import ElasticsearchWarning, GeneralAvailabilityWarning
 
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import (
-    AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
+    AddResult, IndexedArticle, IndexStats, LicensedIndex, OptimizeResult, check_fingerprint_params, content_hash, max_key_frequency,
     stored_fingerprint_params, top_candidates, migration_target,
 )
 
@@ -442,6 +442,43 @@ class ElasticsearchIndex(LicensedIndex):
                 self._retrying(lambda: self.es.indices.refresh(index=self.name))
             except ES_ERRORS as exc:
                 raise explain(exc, self.url, f"refresh index {self.name!r}") from None
+
+    def optimize(self, segments: int = 1, poll_s: float = 2.0) -> OptimizeResult:
+        """Force-merge the index to ``segments`` segment(s) (default one), after a large load.
+
+        A candidate search looks up every band key of the suspect (~300) in every segment's term dictionary,
+        so its cost grows with the segments a bulk load leaves (34 at 1M articles). The merge runs as a
+        task on the node (it can take minutes for gigabytes: the request returns at once and the task is
+        polled), then a refresh. Searches keep working meanwhile, on the old segments. Best run once writing
+        has stopped: a segment this large is not merged again with later small ones until they have many
+        deletions, which Elasticsearch handles, but the index then carries a few extra segments again."""
+        t0 = time.perf_counter()
+        try:
+            before = self._segment_count()
+            task = self._retrying(lambda: self.es.indices.forcemerge(
+                index=self.name, max_num_segments=segments, wait_for_completion=False))["task"]
+            wait = 0.05
+            while True:
+                with warnings.catch_warnings():  # the client calls the task API a preview; stable since 5.x
+                    warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+                    status = self._retrying(lambda: self.es.tasks.get(task_id=task)).body
+                if status.get("completed"):
+                    break
+                time.sleep(wait)
+                wait = min(poll_s, wait * 2)
+            if status.get("error"):
+                raise LicensedIndexError(
+                    f"Elasticsearch at {self.url} failed to force-merge index {self.name!r}: "
+                    f"{status['error'].get('type', '')}: {status['error'].get('reason', '')}")
+            self._retrying(lambda: self.es.indices.refresh(index=self.name))
+            after = self._segment_count()
+        except ES_ERRORS as exc:
+            raise explain(exc, self.url, f"force-merge index {self.name!r}") from None
+        return OptimizeResult("segment", before, after, time.perf_counter() - t0)
+
+    def _segment_count(self) -> int:
+        stats = self._retrying(lambda: self.es.indices.stats(index=self.name, metric="segments")).body
+        return int(stats["_all"]["primaries"]["segments"]["count"])
 
     def _retrying(self, call):
         """``call()``, retried with exponential back-off while the node is unreachable or overloaded: the
