@@ -147,6 +147,23 @@ def variants_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) 
             for name, v in out.items()}
 
 
+def tail_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
+    """What the slow checks have in common: the node's own ``took`` of the candidate query against the keys
+    sent and the articles matched (counted up to ``max_df + 1``)."""
+    max_df = max_key_frequency(index._count)
+    rows = []
+    for terms in all_keys:
+        resp = index.es.search(index=index.name, **index._count_query_body(terms, limit, track=max_df + 1)).body
+        rows.append((resp["took"], len(terms), resp["hits"]["total"]["value"]))
+    took = [r[0] for r in rows]
+    slow = sorted(rows, reverse=True)[: max(1, len(rows) // 50)]
+    return {"took_ms_p50": pct(took, 50), "took_ms_p90": pct(took, 90), "took_ms_p99": pct(took, 99),
+            "terms_p50": pct([r[1] for r in rows], 50), "matched_p50": pct([r[2] for r in rows], 50),
+            "slowest_2pct_took_terms_matched": slow,
+            "corr_took_terms": float(np.corrcoef(took, [r[1] for r in rows])[0, 1]),
+            "corr_took_matched": float(np.corrcoef(took, [r[2] for r in rows])[0, 1])}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--es-url", default=os.environ.get("REPRINTWATCH_ES_URL", "http://127.0.0.1:9200"))
@@ -177,6 +194,7 @@ def main(argv=None) -> int:
     with CpuClock(index.es) as clock:
         result["profile"] = profile_pass(index, all_keys, limit)
     result["profile"]["node_cpu_ms_per_check_profiled"] = clock.per_item_ms(len(all_keys))["node_cpu"]
+    result["tail"] = tail_pass(index, all_keys, limit)
     if args.variants:
         result["variants"] = variants_pass(index, all_keys, limit, args.rounds)
     index.close()
