@@ -111,16 +111,16 @@ def variants(index: ElasticsearchIndex) -> dict:
     """Query bodies that must give exactly the current candidates: name → body(terms, limit, track)."""
     current = index._count_query_body
 
-    def no_stored_fields(terms, limit, track):
-        # the ids come from the sort values: do not load the stored _id in the fetch phase
-        return dict(current(terms, limit, track=track), stored_fields="_none_")
+    def stored_id(terms, limit, track):
+        # the query before stored_fields "_none_": the fetch phase read each hit's stored _id, though the ids come from the sort values
+        return {k: v for k, v in current(terms, limit, track=track).items() if k != "stored_fields"}
 
     def filter_then_count(terms, limit, track):
         body = current(terms, limit, track=track)
         body["query"] = {"bool": {"should": body["query"]["bool"]["should"], "minimum_should_match": 1}}
         return body
 
-    return {"current": lambda t, n, track: current(t, n, track=track), "no_stored_fields": no_stored_fields,
+    return {"current": lambda t, n, track: current(t, n, track=track), "stored_id": stored_id,
             "minimum_should_match_1": filter_then_count}
 
 
