@@ -164,6 +164,33 @@ def tail_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
             "corr_took_matched": float(np.corrcoef(took, [r[2] for r in rows])[0, 1])}
 
 
+def clauses_pass(index: ElasticsearchIndex, all_keys, limit: int, sizes, rounds: int) -> dict:
+    """``candidates()`` end to end (every request it makes) with the query split at each of ``sizes`` clauses:
+    a suspect with more keys than that costs a ``filters`` count of its keys and a split query (2 searches
+    a part), instead of one search."""
+    keys = [np.asarray([int(t) for t in terms], dtype=np.int64) for terms in all_keys]
+    out: dict = {n: {"ms": [], "node_cpu_ms": [], "found": None, "differ": 0} for n in sizes}
+    for _ in range(rounds):
+        for n in sizes:
+            index.max_clauses = n
+            ms, found = [], []
+            with CpuClock(index.es) as clock:
+                for k in keys:
+                    t = time.perf_counter()
+                    found.append(index.candidates(k, limit))
+                    ms.append((time.perf_counter() - t) * 1000)
+            out[n]["ms"].extend(ms)
+            out[n]["node_cpu_ms"].append(clock.per_item_ms(len(keys))["node_cpu"])
+            out[n]["found"] = found
+    first = out[sizes[0]]["found"]
+    return {str(n): {"p50_ms": pct(v["ms"], 50), "p99_ms": pct(v["ms"], 99),
+                     "node_cpu_ms_per_check": float(np.median(v["node_cpu_ms"])),
+                     "node_cpu_ms_per_round": v["node_cpu_ms"],
+                     "checks_split": sum(len(t) > n for t in all_keys),
+                     "checks_with_other_candidates_than_first": sum(a != b for a, b in zip(v["found"], first))}
+            for n, v in out.items()}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--es-url", default=os.environ.get("REPRINTWATCH_ES_URL", "http://127.0.0.1:9200"))
@@ -176,6 +203,9 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/var/tmp/rw-scale"))
     ap.add_argument("--variants", action="store_true", help="also time query-side alternatives")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --variants")
+    ap.add_argument("--clauses", default="",
+                    help="comma-separated split sizes to time candidates() with (e.g. 1000,4096)")
+    ap.add_argument("--no-profile", dest="profile", action="store_false")
     ap.add_argument("--json-out", type=Path)
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -191,10 +221,14 @@ def main(argv=None) -> int:
         index._count_query(terms, limit)
     result = {"index": index_figures(index.es, index, False), "waited_for_merges_s": waited,
               "load_average": os.getloadavg()}
-    with CpuClock(index.es) as clock:
-        result["profile"] = profile_pass(index, all_keys, limit)
-    result["profile"]["node_cpu_ms_per_check_profiled"] = clock.per_item_ms(len(all_keys))["node_cpu"]
-    result["tail"] = tail_pass(index, all_keys, limit)
+    if args.profile:
+        with CpuClock(index.es) as clock:
+            result["profile"] = profile_pass(index, all_keys, limit)
+        result["profile"]["node_cpu_ms_per_check_profiled"] = clock.per_item_ms(len(all_keys))["node_cpu"]
+        result["tail"] = tail_pass(index, all_keys, limit)
+    if args.clauses:
+        result["clauses"] = clauses_pass(index, all_keys, limit, [int(n) for n in args.clauses.split(",")],
+                                         args.rounds)
     if args.variants:
         result["variants"] = variants_pass(index, all_keys, limit, args.rounds)
     index.close()
