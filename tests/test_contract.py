@@ -347,6 +347,21 @@ def test_a_split_candidate_query_counts_like_one_query(es_settings):
         assert {i for i, _ in whole} == {"metro", "river", "flash"}
 
 
+@pytest.mark.elasticsearch
+def test_a_query_the_node_refuses_as_too_many_clauses_is_split(es_settings):
+    """The node's clause limit is max(1024, heap MB x 64 / search threads): a query over more keys is refused,
+    and the index halves its split size until the node accepts the parts; the counts do not change."""
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        detector.add(licensed())
+        keys = detector.fingerprint(METRO).keys
+        expected = idx.candidates(keys, 10)
+        noise = np.random.default_rng(1).integers(1, 2**40, 40_000)  # held by no article
+        idx.max_clauses = 80_000
+        assert idx.candidates(np.concatenate([keys, noise]), 10) == expected
+        assert idx.max_clauses < 40_000
+
+
 def test_band_keys_shared_by_too_many_articles_are_ignored(index):
     # a site footer that normalisation does not know: in every one of 120 articles
     footer = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
