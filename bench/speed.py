@@ -184,7 +184,7 @@ def run(args) -> dict:
     # the rewrite sketch's share of fingerprinting: facts and their keys from the tokens jieba gave
     t0 = time.perf_counter()
     for fp in fps:  # as fingerprint() does it: from the token table (dedupe/tokens.py)
-        R.facts_and_keys(fp.tokens, *T.token_ids(fp.tokens), params.rewrite_rare_freq, params.rewrite_common_char_freq)
+        R.fact_bounds_and_keys(fp.tokens, *T.token_ids(fp.tokens), params.rewrite_rare_freq, params.rewrite_common_char_freq)
     facts_s = time.perf_counter() - t0
     out["rewrite_sketch_share_of_fingerprint"] = facts_s / fp_s
     log(f"jieba {out['jieba_articles_per_s']:.0f}/s ({out['jieba_articles_per_cpu_s']:.0f}/cpu-s) · fingerprint "

@@ -39,8 +39,8 @@ from .dedupe.rewrite import (
 from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
-    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification, extend_passages,
-    sorted_intersection, verify,
+    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
+    extend_licensed_passages, sorted_intersection, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -259,7 +259,8 @@ class Detector:
         matches = []
         for record, verification, versions in verified:
             if verification.is_reprint:
-                passages = extend_passages(verification.passages, fp.normalized, _licensed_text(record.article.content))
+                passages = extend_licensed_passages(verification.passages, fp.normalized, record.article.content,
+                                                    record.signature, _licensed_text)
                 verification = dataclasses.replace(verification, passages=passages)
             if verification.passages or verification.similarity > 0:
                 matches.append(Match(record.article, verification, shared.get(record.article.id, 0),
@@ -284,10 +285,11 @@ class Detector:
             yield from pool.check_many(articles, chunksize)
 
 
-# The licensed side of a match, normalised (``extend_passages``) or cut into sentences (the rewrite path), is
-# kept for the last texts seen: a story copied by many accounts is matched again and again (in the speed
-# benchmark's 1,060 checks, 8 % of the reprint matches repeat a licensed text). Keyed by the text itself, so an
-# article replaced in the index is never served stale; bounded (~10 KB a text).
+# The licensed side of a match, normalised (``extend_licensed_passages``, when its tokens cannot be read from
+# the text alone) or cut into sentences (the rewrite path), is kept for the last texts seen: a story copied by
+# many accounts is matched again and again (in the speed benchmark's 1,060 checks, 8 % of the reprint matches
+# repeat a licensed text). Keyed by the text itself, so an article replaced in the index is never served
+# stale; bounded (~10 KB a text).
 @lru_cache(maxsize=256)
 def _licensed_text(content: str) -> NormalizedText:
     return normalize(content)

@@ -227,3 +227,19 @@ def test_small_runs_are_searched_merged_with_the_same_counts(monkeypatch):
     del runs[2], runs[3]
     assert [len(r) for r in search.update(runs)] == [2400, 200]
     same(search.update(runs))
+
+
+def test_make_run_equals_one_unique_per_owner_then_a_sort():
+    """make_run drops repeated (key, owner) pairs in one pass over the batch; the reference is what it did
+    before: each owner's keys made unique, then one lexsort. Owners out of order and repeated keys included."""
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        owners = [int(o) for o in rng.permutation(200)[: rng.integers(1, 40)]]
+        keys = [rng.integers(-30, 30, size=rng.integers(0, 25)) for _ in owners]
+        run = make_run(keys, owners)
+        uk = [np.unique(k) for k in keys]
+        ak, ao = np.concatenate(uk), np.repeat(np.asarray(owners, np.uint32), [len(k) for k in uk])
+        order = np.lexsort((ao, ak))
+        assert run.keys.dtype == np.int64 and run.owners.dtype == np.uint32
+        assert np.array_equal(run.keys, ak[order]) and np.array_equal(run.owners, ao[order])
+    assert len(make_run([], [])) == 0 and len(make_run([np.zeros(0, np.int64)], [3])) == 0

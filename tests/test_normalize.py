@@ -74,3 +74,20 @@ def test_ordinary_sentences_that_mention_reporters_are_not_removed():
 def test_empty_and_symbol_only_text():
     assert normalize("").text == ""
     assert normalize("🎉🎉！！——").text == ""
+
+
+def test_the_trigger_search_finds_exactly_the_triggers_in_the_text():
+    """find_boilerplate skips a pattern when none of its triggers occurs; the one-regex search must give
+    the set a plain ``in`` test of every trigger gives — triggers inside others and prefixes included."""
+    from conftest import real_texts
+    from reprintwatch.dedupe import boilerplate as B
+    from reprintwatch.dedupe.normalize import fold_text
+
+    every = {t for _, ts, _ in B.PATTERNS for t in ts}
+    texts = ["", "本文章", "更多人", "更多", "日消息日电", "转载自转自", "关注关注我们", "点击二维码免责声明阅读原文往期推荐阅读"]
+    try:
+        texts += [fold_text(t)[0] for t in real_texts(400, 9)]
+    except pytest.skip.Exception:
+        pass
+    for text in texts:
+        assert B.present_triggers(text) == {t for t in every if t in text}

@@ -174,3 +174,39 @@ def test_new_indexes_use_small_pages_and_older_files_keep_theirs(tmp_path):
         detector.add(articles())
         assert idx.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
         assert [m.licensed.id for m in detector.check("转载：" + RIVER).reprints] == ["river"]
+
+
+def test_the_same_id_twice_in_one_batch_keeps_the_last(db):
+    """Rows already stored are looked up once per batch (``_rows_of``): a second copy of an id in the
+    batch must still see the first one — unchanged when equal, replacing it (and its keys) when not."""
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        detector.add([articles()[2]])
+        result = detector.add([Article("metro", RIVER, "先", "江南日报"), Article("flash", FLASH, "台风蓝色预警", "东海晚报"),
+                               Article("metro", METRO, "后", "江南日报"), Article("metro", METRO, "后", "江南日报")])
+        assert (result.added, result.updated, result.unchanged) == (1, 1, 2)
+        assert idx.get(["metro"])[0].article.title == "后"
+        assert [m.licensed.id for m in detector.check(METRO).reprints] == ["metro"]
+        assert [m.licensed.id for m in detector.check(RIVER).reprints] == []  # the first copy's keys are gone
+        keys_left = sqlite3.connect(db).execute("SELECT sum(entries) FROM key_runs").fetchone()[0]
+        assert keys_left == idx.stats().band_keys
+
+
+def test_vocabulary_merge_keeps_the_arrays_a_full_sort_gives():
+    """New words are merged into the sorted lookup arrays (not everything sorted again): the arrays must
+    be those a stable sort of all rows gives, and every word found under its id."""
+    from reprintwatch.index.vocabulary import TokenVocabulary, _pair_keys
+
+    conn = sqlite3.connect(":memory:")
+    vocab = TokenVocabulary(conn)
+    rng = np.random.default_rng(2)
+    hashes, lens = np.zeros(0, np.uint32), np.zeros(0, np.int32)
+    for size in (0, 1, 50, 7, 300):
+        h = rng.integers(0, 40, size=size).astype(np.uint32)  # small range: equal hashes, other lengths
+        ln = rng.integers(1, 4, size=size).astype(np.int32)
+        vocab._append(h, ln)
+        hashes, lens = np.concatenate((hashes, h)), np.concatenate((lens, ln))
+        keys = _pair_keys(hashes, lens)
+        order = np.argsort(keys, kind="stable")
+        assert np.array_equal(vocab._keys, keys[order])
+        assert np.array_equal(vocab._ids, np.arange(1, len(keys) + 1)[order])

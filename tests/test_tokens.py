@@ -27,6 +27,36 @@ def ref_shingle_hashes(tokens, size):
     return shingles_of_token_hashes(np.array([zlib.crc32(t.encode("utf-8")) for t in tokens], dtype=np.uint32), size)
 
 
+def ref_band_keys(shingles, params):
+    """band_keys as it was written first: each level apart, fresh arrays at every step, np.unique."""
+    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _fmix64, _permuted, window_starts
+
+    if len(shingles) == 0:
+        return np.zeros(0, dtype=np.int64)
+
+    def level_keys(values, bands, rows, level):
+        n = values.shape[0]
+        cube = values[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            acc = np.full((n, bands), np.uint64(level), dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            acc = acc + np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0xD6E8FEB86659FD93)
+            for r in range(rows):
+                acc = _fmix64(acc ^ (cube[:, :, r] * _MULTIPLIERS[r % len(_MULTIPLIERS)]))
+        return acc.reshape(-1).view(np.int64)
+
+    n_window_perm = params.window_bands * params.window_rows
+    permuted = _permuted(shingles, max(params.num_perm, n_window_perm), params.seed, params.scheme)
+    keys = [level_keys(permuted[:, : params.num_perm].min(axis=0, keepdims=True), params.article_bands,
+                       params.article_rows, 1)]
+    chunk_min = np.minimum.reduceat(permuted[:, :n_window_perm], window_starts(shingles, params), axis=0)
+    span = min(params.window_span, len(chunk_min))
+    windows = chunk_min[: len(chunk_min) - span + 1].copy()
+    for offset in range(1, span):
+        np.minimum(windows, chunk_min[offset : len(chunk_min) - span + 1 + offset], out=windows)
+    keys.append(level_keys(windows, params.window_bands, params.window_rows, 2))
+    return np.unique(shorten_keys(np.concatenate(keys), params))
+
+
 def ref_facts(tokens, rare_freq=R.RARE_FREQ, common_char_freq=R.COMMON_CHAR_FREQ):
     freq, _ = T.dictionary()
     out = []
@@ -73,6 +103,8 @@ def _assert_identical(texts):
         assert np.array_equal(shingle_hashes(tokens, params.shingle_size), shingles)
         assert np.array_equal(fp.signature.token_lens, np.array([len(t) for t in tokens], dtype=np.int32))
         assert np.array_equal(fp.keys, band_keys(shingles, params))
+        assert np.array_equal(fp.keys, ref_band_keys(shingles, params))
+        assert fp.keys.dtype == np.int64 and fp.rewrite_keys.dtype == np.int64
         facts = ref_facts(tokens)
         assert fp.facts == facts
         assert R.facts(tokens) == facts
@@ -110,3 +142,25 @@ def test_a_full_table_starts_again_and_old_row_numbers_stay_valid(monkeypatch):
 def test_identical_on_real_articles():
     """Real articles from ../shared/data (research-only, read in place) where present."""
     _assert_identical(real_texts(600, 5))
+
+
+def test_band_keys_of_other_parameters_equal_the_reference():
+    """The merged band-key pass (levels with more rows first) for parameter sets other than the default:
+    the article level with more rows than the window level, and equal rows."""
+    rng = np.random.default_rng(4)
+    for params in (FingerprintParams(article_bands=8, article_rows=6), FingerprintParams(article_bands=20, article_rows=4),
+                   FingerprintParams(window_rows=2, window_bands=8), FingerprintParams(key_bits=64)):
+        for n in (1, 2, 5, 40, 700):
+            shingles = rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)
+            assert np.array_equal(band_keys(shingles, params), ref_band_keys(shingles, params))
+
+
+def test_unique_sorted_is_np_unique():
+    from reprintwatch.dedupe.arrays import unique_sorted
+
+    rng = np.random.default_rng(6)
+    for n in (0, 1, 2, 3, 100, 5000):
+        for dtype in (np.int64, np.uint64):
+            values = rng.integers(0, 60 if n > 50 else 2**40, size=n).astype(dtype)
+            out = unique_sorted(values)
+            assert out.dtype == values.dtype and np.array_equal(out, np.unique(values))

@@ -70,14 +70,40 @@ PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = tuple(
 )
 
 
+def _trigger_finder(patterns) -> tuple[re.Pattern, dict[str, frozenset[str]]]:
+    """One regex finding every trigger of ``patterns`` (longest first), and for each trigger the triggers
+    that are prefixes of it (found at the same place by the longer one)."""
+    triggers = sorted({t for _, ts, _ in patterns for t in ts}, key=lambda t: (-len(t), t))
+    prefixes = {t: frozenset(u for u in triggers if t.startswith(u)) for t in triggers}
+    return re.compile("|".join(map(re.escape, triggers))), prefixes
+
+
+_TRIGGERS, _PREFIXES = _trigger_finder(PATTERNS)
+
+
+def present_triggers(text: str, finder=_TRIGGERS, prefixes=_PREFIXES) -> set[str]:
+    """The triggers occurring in ``text``, exactly as ``{t for t in triggers if t in text}``: one search
+    from each place a trigger starts (so one starting inside another is found too), plus the prefixes of
+    the longest trigger found at each place. Why: testing each pattern's triggers with ``in`` was 64
+    scans of the text, about half of ``find_boilerplate`` (cProfile, 1,060 scan texts)."""
+    found: set[str] = set()
+    search = finder.search
+    m = search(text)
+    while m is not None:
+        found |= prefixes[m.group()]
+        m = search(text, m.start() + 1)
+    return found
+
+
 def find_boilerplate(text: str) -> list[tuple[str, int, int]]:
     """Non-overlapping ``(kind, start, end)`` spans of boilerplate in folded text, in text order.
 
     Where two patterns overlap, the earlier-starting (then longer) span wins.
     """
     spans: list[tuple[int, int, str]] = []
+    present = present_triggers(text)
     for kind, triggers, pattern in PATTERNS:
-        if not any(t in text for t in triggers):
+        if present.isdisjoint(triggers):
             continue
         for match in pattern.finditer(text):
             if match.end() > match.start():

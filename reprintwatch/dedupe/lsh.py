@@ -164,11 +164,15 @@ def make_run(keys: Sequence[np.ndarray], owners: Sequence[int]) -> KeyRun:
     Elasticsearch document holds a term once), even if two of its keys coincide after ``key_bits``."""
     if not keys:
         return KeyRun(np.zeros(0, np.int64), np.zeros(0, np.uint32))
-    keys = [np.unique(np.asarray(k, dtype=np.int64)) for k in keys]
-    all_keys = np.concatenate(keys)
+    all_keys = np.concatenate([np.asarray(k, dtype=np.int64) for k in keys])
     all_owners = np.repeat(np.asarray(owners, dtype=np.uint32), [len(k) for k in keys])
     order = np.lexsort((all_owners, all_keys))
-    return KeyRun(all_keys[order], all_owners[order])
+    all_keys, all_owners = all_keys[order], all_owners[order]
+    # a repeated (key, owner) pair sits next to its first: dropped in one pass over the batch (np.unique
+    # of each article's keys was a tenth of storing a 500-article batch)
+    keep = np.ones(len(all_keys), dtype=bool)
+    keep[1:] = (all_keys[1:] != all_keys[:-1]) | (all_owners[1:] != all_owners[:-1])
+    return KeyRun(all_keys[keep], all_owners[keep])
 
 
 def merge_runs(runs: Sequence[KeyRun]) -> KeyRun:

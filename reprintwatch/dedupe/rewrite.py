@@ -18,7 +18,6 @@ has the two halves of the rewrite path, both pure:
 """
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import zlib
@@ -27,6 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .arrays import unique_sorted
 from .normalize import NormalizedText
 from .tokens import TokenTable, dictionary as _dictionary, is_common_figure, token_ids
 
@@ -162,18 +162,25 @@ def _fact_list(tokens: list[str], starts: np.ndarray, ends: np.ndarray) -> list[
     return [(tokens[a] if b == a + 1 else "".join(tokens[a:b]), a, b) for a, b in zip(starts.tolist(), ends.tolist())]
 
 
-def facts_and_keys(tokens: list[str], table: TokenTable, ids: np.ndarray, rare_freq: int = RARE_FREQ,
-                   common_char_freq: int = COMMON_CHAR_FREQ) -> tuple[list[tuple[str, int, int]], np.ndarray]:
-    """:func:`facts` and :func:`fact_keys` of a text whose tokens are looked up already (``fingerprint``):
-    a one-token fact's CRC and key-fact flag come from the token table; only name runs are hashed here."""
+def fact_bounds_and_keys(tokens: list[str], table: TokenTable, ids: np.ndarray, rare_freq: int = RARE_FREQ,
+                         common_char_freq: int = COMMON_CHAR_FREQ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """``(first tokens, ends)`` of the :func:`facts` and their :func:`fact_keys`, for a text whose tokens are
+    looked up already (``fingerprint``): a one-token fact's CRC and key-fact flag come from the token table;
+    only name runs are joined and hashed here. The facts as strings (:func:`fact_list`) are left to the
+    rewrite path that needs them: building the list for every text was a tenth of ``fingerprint()``."""
     starts, ends = _fact_bounds(table, ids, rare_freq, common_char_freq)
-    spans = _fact_list(tokens, starts, ends)
     one = ends == starts + 1
-    crc = table.crc[ids[starts[one]]][~table.common_figure[ids[starts[one]]]].astype(np.uint64)
-    runs = [f for (f, a, b), is_one in zip(spans, one.tolist()) if not is_one and is_key_fact(f)]
+    first = ids[starts[one]]
+    crc = table.crc[first][~table.common_figure[first]].astype(np.uint64)
+    runs = [f for f in ("".join(tokens[a:b]) for a, b in zip(starts[~one].tolist(), ends[~one].tolist())) if is_key_fact(f)]
     if runs:
         crc = np.concatenate((crc, np.fromiter((zlib.crc32(f.encode("utf-8")) for f in runs), np.uint64, len(runs))))
-    return spans, _keys_of_crc(crc)
+    return (starts, ends), _keys_of_crc(crc)
+
+
+def fact_list(tokens: list[str], bounds: tuple[np.ndarray, np.ndarray]) -> list[tuple[str, int, int]]:
+    """The facts ``(text, first token, last token + 1)`` from :func:`fact_bounds_and_keys`'s bounds."""
+    return _fact_list(tokens, *bounds)
 
 
 def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_freq: int = RARE_FREQ,
@@ -249,14 +256,15 @@ def fact_keys(fact_spans: list[tuple[str, int, int]]) -> np.ndarray:
 def _keys_of_crc(crc: np.ndarray) -> np.ndarray:
     if len(crc) == 0:
         return np.zeros(0, dtype=np.int64)
-    h = np.unique(crc) | (_LEVEL << np.uint64(40))
+    # a CRC is 32 bits and fmix64 a bijection: distinct CRCs give distinct keys, one sort-unique at the end
+    h = crc | (_LEVEL << np.uint64(40))
     with np.errstate(over="ignore"):
         h = h ^ (h >> np.uint64(33))
-        h = h * np.uint64(0xFF51AFD7ED558CCD)
-        h = h ^ (h >> np.uint64(33))
-        h = h * np.uint64(0xC4CEB9FE1A85EC53)
-        h = h ^ (h >> np.uint64(33))
-    return np.unique(h.view(np.int64))
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+    return unique_sorted(h.view(np.int64))
 
 
 # --- verification ------------------------------------------------------------------------------------

@@ -130,10 +130,11 @@ class SQLiteIndex(LicensedIndex):
         with self._transaction():
             self._vocab.refresh()
             blobs = self._vocab.encode([item.signature for item in items])
+            existing = self._rows_of([item.article.id for item in items])
             for n, item in enumerate(items):
                 art = item.article
                 digest = item.content_hash
-                row = self.conn.execute("SELECT rowid, content_hash, run FROM articles WHERE id = ?", (art.id,)).fetchone()
+                row = existing.get(art.id)
                 if row is not None and row[1] == digest:
                     result.unchanged += 1
                     continue
@@ -161,6 +162,7 @@ class SQLiteIndex(LicensedIndex):
                         (*values, rowid),
                     )
                     result.updated += 1
+                existing[art.id] = (rowid, digest, 0)  # what a second copy of this id in the batch finds
                 new_keys.append(np.asarray(item.keys, dtype=np.int64))
                 new_owners.append(rowid)
             self._remove_from_runs(replaced)
@@ -168,6 +170,17 @@ class SQLiteIndex(LicensedIndex):
                 self._write_run(make_run(new_keys, new_owners), from_runs=[0])
             self._compact()
         return result
+
+    def _rows_of(self, ids: list[str]) -> dict[str, tuple[int, str, int]]:
+        """``id → (rowid, content_hash, run)`` of those ids already stored: one query per 500 ids (a query
+        per article was a tenth of storing a batch)."""
+        out: dict[str, tuple[int, str, int]] = {}
+        distinct = list(dict.fromkeys(ids))
+        for i in range(0, len(distinct), 500):
+            chunk = distinct[i : i + 500]
+            sql = f"SELECT id, rowid, content_hash, run FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update((r[0], (r[1], r[2], r[3])) for r in self.conn.execute(sql, chunk))
+        return out
 
     def _write_run(self, run: KeyRun, from_runs: Sequence[int]) -> None:
         """Store ``run`` and point the articles of ``from_runs`` (0: the batch being added) at it."""
