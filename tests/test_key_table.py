@@ -243,3 +243,26 @@ def test_make_run_equals_one_unique_per_owner_then_a_sort():
         assert run.keys.dtype == np.int64 and run.owners.dtype == np.uint32
         assert np.array_equal(run.keys, ak[order]) and np.array_equal(run.owners, ao[order])
     assert len(make_run([], [])) == 0 and len(make_run([np.zeros(0, np.int64)], [3])) == 0
+
+
+def test_the_merged_run_is_bucketed_and_counts_stay_the_same(monkeypatch):
+    """SearchRuns' merged run gets a bucket table from _MERGED_BUCKETED_FROM entries (below _BUCKETED_FROM);
+    owners and counts are those of a binary search in each run, counted with np.unique (the reference)."""
+    from reprintwatch.dedupe import lsh
+
+    rng = np.random.default_rng(6)
+    pool = rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64)
+    monkeypatch.setattr(lsh, "_BUCKETED_FROM", 5000)
+    monkeypatch.setattr(lsh, "_MERGED_BUCKETED_FROM", 500)
+    runs = {r: make_run([rng.choice(pool, 40, replace=False) for _ in range(r * 10, r * 10 + 10)],
+                        list(range(r * 10, r * 10 + 10))) for r in range(4)}
+    (merged,) = lsh.SearchRuns().update(runs)
+    assert len(merged) == 1600 and merged._buckets is not None
+    for _ in range(30):
+        q = np.unique(rng.choice(pool, 120))
+        found = np.concatenate([run.owners[np.searchsorted(run.keys, k, "left") : np.searchsorted(run.keys, k, "right")]
+                                for run in runs.values() for k in q])
+        ref_owners, ref_counts = np.unique(found, return_counts=True)
+        owners, counts = shared_key_counts([merged], q, 1000)
+        assert np.array_equal(owners, ref_owners) and np.array_equal(counts, ref_counts)
+        assert counts.max() > 1
