@@ -233,9 +233,11 @@ def test_make_run_equals_one_unique_per_owner_then_a_sort():
     """make_run drops repeated (key, owner) pairs in one pass over the batch; the reference is what it did
     before: each owner's keys made unique, then one lexsort. Owners out of order and repeated keys included."""
     rng = np.random.default_rng(5)
-    for _ in range(20):
-        owners = [int(o) for o in rng.permutation(200)[: rng.integers(1, 40)]]
-        keys = [rng.integers(-30, 30, size=rng.integers(0, 25)) for _ in owners]
+    for i in range(60):
+        # small keys (packed into one number to sort), negative ones and 64-bit ones (lexsort)
+        lo, hi = [(0, 30), (-30, 30), (-2**63, 2**63 - 1), (0, 2**40)][i % 4]
+        owners = [int(o) for o in rng.permutation(200)[: rng.integers(1, 40)] + (2**32 - 300 if i % 5 == 0 else 0)]
+        keys = [rng.integers(lo, hi, size=rng.integers(0, 25), dtype=np.int64) for _ in owners]
         run = make_run(keys, owners)
         uk = [np.unique(k) for k in keys]
         ak, ao = np.concatenate(uk), np.repeat(np.asarray(owners, np.uint32), [len(k) for k in uk])
@@ -287,3 +289,16 @@ def test_keys_held_by_many_owners_and_absent_keys_are_found_as_by_bisection(monk
     found = hi > lo
     assert np.array_equal(lo[found], ref_lo[found]) and (hi - lo).max() == 100
     assert (~lsh._maybe_held(run._bits, q[~found])).mean() > 0.8  # most absent keys stop at the bit table
+
+
+def test_merge_runs_sorts_like_lexsort():
+    rng = np.random.default_rng(12)
+    for lo, hi in [(0, 2**40), (0, 50), (-2**63, 2**63 - 1)]:
+        runs = [make_run([rng.integers(lo, hi, size=rng.integers(1, 30), dtype=np.int64) for _ in range(20)],
+                         [int(o) for o in rng.permutation(10**6)[:20]]) for _ in range(4)]
+        merged = merge_runs(runs)
+        keys = np.concatenate([r.keys for r in runs])
+        owners = np.concatenate([r.owners for r in runs])
+        order = np.lexsort((owners, keys))
+        assert merged.keys.dtype == np.int64 and merged.owners.dtype == np.uint32
+        assert np.array_equal(merged.keys, keys[order]) and np.array_equal(merged.owners, owners[order])

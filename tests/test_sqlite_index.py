@@ -210,3 +210,20 @@ def test_vocabulary_merge_keeps_the_arrays_a_full_sort_gives():
         order = np.argsort(keys, kind="stable")
         assert np.array_equal(vocab._keys, keys[order])
         assert np.array_equal(vocab._ids, np.arange(1, len(keys) + 1)[order])
+
+
+def test_every_article_points_at_a_run_holding_its_keys(db):
+    """The batch's run is created before its articles are written; a batch adding no keys (all unchanged)
+    leaves no empty run behind, and every article's ``run`` holds exactly its keys' owner."""
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        detector.add(articles()[:2])
+        detector.add(articles())  # two unchanged, one new
+        detector.add(articles())  # all unchanged
+        detector.add([Article("river", METRO, "改稿", "华夏通讯社")])  # replaced: leaves its old run
+        conn = sqlite3.connect(db)
+        assert conn.execute("SELECT count(*) FROM key_runs WHERE entries = 0").fetchone()[0] == 0
+        runs = {run: idx._load_run(run) for (run,) in conn.execute("SELECT run FROM key_runs")}
+        for rowid, run in conn.execute("SELECT rowid, run FROM articles"):
+            assert run in runs and rowid in set(runs[run].owners.tolist())
+            assert all(rowid not in set(r.owners.tolist()) for other, r in runs.items() if other != run)

@@ -29,7 +29,17 @@ def ref_shingle_hashes(tokens, size):
 
 def ref_band_keys(shingles, params):
     """band_keys as it was written first: each level apart, fresh arrays at every step, np.unique."""
-    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _fmix64, _permuted, window_starts
+    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _fmix64, _permuted
+
+    def window_starts(shingles, params):
+        n = len(shingles)
+        anchors = np.flatnonzero((shingles >> np.uint32(8)) % np.uint32(params.window_chunk) == 0) + 1
+        anchors = anchors[anchors < n]
+        bounds = np.concatenate(([0], anchors, [n]))
+        starts = []
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            starts.extend(range(lo, hi, params.window_max_chunk))
+        return np.array(starts, dtype=np.int64)
 
     if len(shingles) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -149,7 +159,8 @@ def test_band_keys_of_other_parameters_equal_the_reference():
     the article level with more rows than the window level, and equal rows."""
     rng = np.random.default_rng(4)
     for params in (FingerprintParams(article_bands=8, article_rows=6), FingerprintParams(article_bands=20, article_rows=4),
-                   FingerprintParams(window_rows=2, window_bands=8), FingerprintParams(key_bits=64)):
+                   FingerprintParams(window_rows=2, window_bands=8), FingerprintParams(key_bits=64),
+                   FingerprintParams(window_max_chunk=4), FingerprintParams(window_chunk=40, window_max_chunk=7)):
         for n in (1, 2, 5, 40, 700):
             shingles = rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)
             assert np.array_equal(band_keys(shingles, params), ref_band_keys(shingles, params))

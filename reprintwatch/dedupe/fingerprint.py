@@ -270,6 +270,13 @@ def _band_keys(values: np.ndarray, bands: int, rows: int, level: int) -> np.ndar
     return _levels_band_keys([(values, bands, rows, level)])
 
 
+@lru_cache(maxsize=16)
+def _band_init(level: int, bands: int) -> np.ndarray:
+    """The starting value of each band's key at ``level``."""
+    with np.errstate(over="ignore"):
+        return _U64(level) * _U64(0x9E3779B97F4A7C15) + np.arange(bands, dtype=np.uint64) * _U64(0xD6E8FEB86659FD93)
+
+
 def _levels_band_keys(levels: list[tuple[np.ndarray, int, int, int]]) -> np.ndarray:
     """:func:`_band_keys` of several levels at once: ``(values, bands, rows, level)`` each; keys of all
     levels concatenated, in no particular order.
@@ -279,27 +286,25 @@ def _levels_band_keys(levels: list[tuple[np.ndarray, int, int, int]]) -> np.ndar
     level a few dozen, so the time was NumPy's per-call overhead on small arrays — two passes making fresh
     temporaries at every step were 120 µs of a 1.2 ms fingerprint (1,060 scan texts, cProfile)."""
     levels = sorted(levels, key=lambda lv: -lv[2])  # more rows first: the levels mixing row r are a prefix
-    inits, cols, ends = [], [], []
-    for values, bands, rows, level in levels:
+    sizes = [values.shape[0] * bands for values, bands, _, _ in levels]
+    ends = np.cumsum(sizes).tolist()
+    max_rows = levels[0][2]
+    acc = np.empty(ends[-1], dtype=np.uint64)
+    rows_of = np.empty((max_rows, ends[-1]), dtype=np.uint64)  # row r of every band of every level
+    lo = 0
+    for (values, bands, rows, level), hi in zip(levels, ends):
         n = values.shape[0]
-        with np.errstate(over="ignore"):
-            init = _U64(level) * _U64(0x9E3779B97F4A7C15) + np.arange(bands, dtype=np.uint64) * _U64(0xD6E8FEB86659FD93)
-        inits.append(np.tile(init, n))
-        cols.append(values[:, : bands * rows].reshape(n * bands, rows).T)  # (rows, n*bands): row r of each band
-        ends.append((ends[-1] if ends else 0) + n * bands)
-    acc = np.concatenate(inits)
+        acc[lo:hi].reshape(n, bands)[:] = _band_init(level, bands)
+        np.copyto(rows_of[:rows, lo:hi].reshape(rows, n, bands),
+                  values[:, : bands * rows].reshape(n, bands, rows).transpose(2, 0, 1), casting="unsafe")
+        lo = hi
     tmp = np.empty_like(acc)
     with np.errstate(over="ignore"):
-        for r in range(levels[0][2]):
-            mult = _MULTIPLIERS[r % len(_MULTIPLIERS)]
-            lo = 0
-            for k, (_, _, rows, _) in enumerate(levels):
-                if r >= rows:
-                    break
-                np.multiply(cols[k][r], mult, out=tmp[lo : ends[k]], dtype=np.uint64, casting="unsafe")
-                lo = ends[k]
-            acc[:lo] ^= tmp[:lo]
-            _fmix64_inplace(acc[:lo], tmp[:lo])
+        rows_of *= _MULTIPLIERS[np.arange(max_rows) % len(_MULTIPLIERS)][:, None]
+        for r in range(max_rows):
+            hi = max(end for (_, _, rows, _), end in zip(levels, ends) if r < rows)
+            acc[:hi] ^= rows_of[r, :hi]
+            _fmix64_inplace(acc[:hi], tmp[:hi])
     return acc.view(np.int64)
 
 
@@ -311,8 +316,9 @@ def window_starts(shingles: np.ndarray, params: FingerprintParams) -> np.ndarray
     anchors = np.flatnonzero((shingles >> np.uint32(8)) % np.uint32(params.window_chunk) == 0) + 1
     anchors = anchors[anchors < n]
     bounds = np.concatenate(([0], anchors, [n]))
-    lo, size = bounds[:-1], np.diff(bounds)
-    lo, size = lo[size > 0], size[size > 0]
+    lo, size = bounds[:-1], np.diff(bounds)  # sizes > 0: anchors are distinct, 1 .. n-1
+    if int(size.max()) <= params.window_max_chunk:  # no chunk to cut (~3 texts in 4)
+        return lo.astype(np.int64)
     # a chunk longer than window_max_chunk is cut every window_max_chunk shingles (vectorised: the Python
     # loop over chunks was a sixth of band_keys)
     pieces = -(-size // params.window_max_chunk)

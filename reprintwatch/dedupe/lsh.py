@@ -181,8 +181,7 @@ def make_run(keys: Sequence[np.ndarray], owners: Sequence[int]) -> KeyRun:
         return KeyRun(np.zeros(0, np.int64), np.zeros(0, np.uint32))
     all_keys = np.concatenate([np.asarray(k, dtype=np.int64) for k in keys])
     all_owners = np.repeat(np.asarray(owners, dtype=np.uint32), [len(k) for k in keys])
-    order = np.lexsort((all_owners, all_keys))
-    all_keys, all_owners = all_keys[order], all_owners[order]
+    all_keys, all_owners = _sorted_pairs(all_keys, all_owners)
     # a repeated (key, owner) pair sits next to its first: dropped in one pass over the batch (np.unique
     # of each article's keys was a tenth of storing a 500-article batch)
     keep = np.ones(len(all_keys), dtype=bool)
@@ -191,10 +190,25 @@ def make_run(keys: Sequence[np.ndarray], owners: Sequence[int]) -> KeyRun:
 
 
 def merge_runs(runs: Sequence[KeyRun]) -> KeyRun:
-    keys = np.concatenate([r.keys for r in runs])
-    owners = np.concatenate([r.owners for r in runs])
+    return KeyRun(*_sorted_pairs(np.concatenate([r.keys for r in runs]), np.concatenate([r.owners for r in runs])))
+
+
+def _sorted_pairs(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(keys, owners)`` (int64, uint32) sorted by key, then owner: as ``np.lexsort((owners, keys))``.
+
+    When both fit in one 63-bit number (keys of ``key_bits`` ≤ 40 and the owners' spread: always at a few
+    million articles) the pairs are packed and sorted as numbers — ``np.sort`` of 245k int64 (a
+    500-article batch) takes 5 ms where ``lexsort``/``argsort`` take 19–26 ms."""
+    if len(keys) < 2:
+        return keys, owners
+    base = int(owners.min())
+    owner_bits = (int(owners.max()) - base).bit_length()
+    if int(keys.min()) >= 0 and int(keys.max()).bit_length() + owner_bits <= 63:
+        packed = (keys << np.int64(owner_bits)) | (owners.astype(np.int64) - base)
+        packed.sort()
+        return packed >> np.int64(owner_bits), ((packed & np.int64((1 << owner_bits) - 1)) + base).astype(np.uint32)
     order = np.lexsort((owners, keys))
-    return KeyRun(keys[order], owners[order])
+    return keys[order], owners[order]
 
 
 #: Runs from this many entries get a bucket table (:meth:`KeyRun.ranges`); smaller ones fit in the CPU caches

@@ -107,6 +107,8 @@ def _fold_one(ch: str) -> tuple[int, bool]:
 
 def _is_alnum(cps: np.ndarray) -> np.ndarray:
     alnum = _tables().alnum
+    if len(cps) == 0 or int(cps.max()) < _PLANES:
+        return alnum[cps]
     out = np.zeros(len(cps), dtype=bool)
     low = cps < _PLANES
     out[low] = alnum[cps[low]]
@@ -128,6 +130,9 @@ def _fold(text: str) -> tuple[str, np.ndarray]:
     text and the original index of each of its characters."""
     t = _tables()
     cps = _codepoints(text)
+    if len(cps) == 0 or int(cps.max()) < _PLANES:  # the BMP only (nearly every text): plain table lookups
+        keep, folded, expands = ~t.drop[cps], t.fold[cps], t.expands[cps]
+        return _fold_pieces(text, cps, keep, folded, expands)
     low = cps < _PLANES
     safe = np.where(low, cps, 0)
     keep = np.where(low, ~t.drop[safe], True)
@@ -139,6 +144,11 @@ def _fold(text: str) -> tuple[str, np.ndarray]:
             keep[i] = False
         else:
             folded[i], expands[i] = _fold_one(chr(cp))
+    return _fold_pieces(text, cps, keep, folded, expands)
+
+
+def _fold_pieces(text: str, cps: np.ndarray, keep: np.ndarray, folded: np.ndarray,
+                 expands: np.ndarray) -> tuple[str, np.ndarray]:
     expands &= keep
     if not expands.any():
         idx = np.flatnonzero(keep)

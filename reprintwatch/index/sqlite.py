@@ -130,6 +130,10 @@ class SQLiteIndex(LicensedIndex):
             self._vocab.refresh()
             blobs = self._vocab.encode([item.signature for item in items])
             existing = self._rows_of([item.article.id for item in items])
+            # the batch's run gets its id first, so its articles are written pointing at it: setting ``run``
+            # afterwards rewrote every row of the batch, text included (47 µs an article against 30 µs for the
+            # INSERT itself, 2,000 real articles in 500-article batches)
+            run_id = self.conn.execute("INSERT INTO key_runs(entries, keys, owners) VALUES (0, x'', x'')").lastrowid
             for n, item in enumerate(items):
                 art = item.article
                 digest = item.content_hash
@@ -141,8 +145,8 @@ class SQLiteIndex(LicensedIndex):
                 if row is None:
                     cur = self.conn.execute(
                         "INSERT INTO articles(id, outlet, title, url, published_at, content_hash, content,"
-                        " signature, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                        (art.id, *values),
+                        " signature, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (art.id, *values, run_id),
                     )
                     rowid = cur.lastrowid
                     if rowid >= 2**32:  # key runs store row numbers as uint32
@@ -157,16 +161,22 @@ class SQLiteIndex(LicensedIndex):
                         replaced.setdefault(row[2], []).append(rowid)
                     self.conn.execute(
                         "UPDATE articles SET outlet=?, title=?, url=?, published_at=?, content_hash=?, content=?,"
-                        " signature=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=0 WHERE rowid=?",
-                        (*values, rowid),
+                        " signature=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=? WHERE rowid=?",
+                        (*values, run_id, rowid),
                     )
                     result.updated += 1
-                existing[art.id] = (rowid, digest, 0)  # what a second copy of this id in the batch finds
+                existing[art.id] = (rowid, digest, run_id)  # what a second copy of this id in the batch finds
                 new_keys.append(np.asarray(item.keys, dtype=np.int64))
                 new_owners.append(rowid)
             self._remove_from_runs(replaced)
-            if new_owners:
-                self._write_run(make_run(new_keys, new_owners), from_runs=[0])
+            run = make_run(new_keys, new_owners)
+            if len(run):
+                keys, owners = run.to_bytes()
+                self.conn.execute("UPDATE key_runs SET entries = ?, keys = ?, owners = ? WHERE run = ?",
+                                  (len(run), keys, owners, run_id))
+            else:
+                self.conn.execute("UPDATE articles SET run = -1 WHERE run = ?", (run_id,))
+                self.conn.execute("DELETE FROM key_runs WHERE run = ?", (run_id,))
             self._compact()
         return result
 

@@ -25,6 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..dedupe.arrays import unique_sorted
 from ..dedupe.fingerprint import Signature, shingles_of_token_hashes
 from ..errors import LicensedIndexError
 
@@ -85,7 +86,10 @@ class TokenVocabulary:
         stores the articles using them (after :meth:`refresh` in it). The batch's distinct words are looked
         up once, sorted (searching 190,000 unsorted tokens of a 500-article batch in the vocabulary was ~20 %
         of storing it)."""
-        distinct, inverse = np.unique(_pair_keys(hashes, lens), return_inverse=True)
+        pairs = _pair_keys(hashes, lens)
+        # np.unique(return_inverse=True) argsorts: 31 ms for 190k pairs; a sort and a search of them 17 ms
+        distinct = unique_sorted(pairs)
+        inverse = np.searchsorted(distinct, pairs)
         found = self._find(distinct)
         new = found == 0
         if new.any():
