@@ -114,8 +114,8 @@ class Signature:
 
     @cached_property
     def unique_shingles(self) -> np.ndarray:
-        # unique_sorted, not np.unique: 28 against 173 µs for 1,500 shingles, and a check at 100k licensed
-        # computes this for ~19 candidates
+        # by a sort (dedupe/arrays.py): np.unique's hash table made this 0.6 of 11 s in cProfile of 1,060 checks
+        # at 10k licensed (5,118 calls: the suspect's and each candidate's), b5c72f4
         return unique_sorted(self.shingles)
 
     def to_bytes(self) -> bytes:
