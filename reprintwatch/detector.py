@@ -26,7 +26,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -42,7 +42,7 @@ from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
-    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, verify,
+    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -94,11 +94,24 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(s[1:] == s[:-1]))
 
 
-class _Candidate(NamedTuple):
-    record: IndexedArticle
-    shingles: np.ndarray  # its distinct shingles
-    in_suspect: int  # how many of them the suspect has too
-    can_match: bool  # enough of them for some verdict (verify.py's bound)
+class _Candidate:
+    """A candidate of one check: its record, its distinct shingles and how many of them the suspect has."""
+
+    __slots__ = ("record", "shingles", "in_suspect", "_can_match", "_bound")
+
+    def __init__(self, record: IndexedArticle, in_suspect: int, bound):
+        self.record = record
+        self.shingles = record.signature.unique_shingles
+        self.in_suspect = in_suspect
+        self._bound = bound
+        self._can_match: bool | None = None
+
+    @property
+    def can_match(self) -> bool:
+        """False when no verdict is possible (verify.py's bounds): worked out when first asked."""
+        if self._can_match is None:
+            self._can_match = self._bound(self)
+        return self._can_match
 
 
 class _Story:
@@ -125,8 +138,8 @@ class _Story:
         self.verification: Verification | None = None  # verified when needed: a story may still merge
         self.versions: list[Version] = []
         self._shingles: list[np.ndarray] = [reported.shingles]
-        self._union: np.ndarray | None = None
-        self._union_of = 0
+        self._union = reported.shingles  # of the first _union_of arrays of _shingles
+        self._union_of = 1
 
     def admits(self, c: _Candidate, verify_story) -> float | None:
         """The overlap to list ``c`` with (a :class:`Version`), or None when it is not a version of this text.
@@ -141,7 +154,9 @@ class _Story:
             if len(self._shingles) == 1:
                 return None
             if self._union_of != len(self._shingles):
-                self._union = unique_sorted(np.concatenate(self._shingles))
+                # grown by the versions joined since: versions share most shingles, so this stays ~1.5× a
+                # version (rebuilding it from all of them was most of a check meeting 40 copies of one story)
+                self._union = unique_sorted(np.concatenate([self._union, *self._shingles[self._union_of:]]))
                 self._union_of = len(self._shingles)
             if shared_count(u_c, self._union) < VERSION_MIN_OVERLAP * len(u_c):
                 return None
@@ -157,7 +172,7 @@ class _Story:
 #: Each version's ``SKETCH`` smallest shingle hashes are looked up to find the stories a candidate may be a
 #: version of; ``SKETCH_MIN_SHARED`` of them in common make it worth the exact test (:class:`_Stories`).
 SKETCH = 32
-SKETCH_MIN_SHARED = 3
+SKETCH_MIN_SHARED = 6
 
 
 class _Stories:
@@ -375,7 +390,12 @@ class Detector:
             licensed = _licensed_analysis(lic.content, p.rewrite_rare_freq, p.rewrite_common_char_freq)
             found_rewrite = verify_rewrite(suspect, licensed, self.rewrite_thresholds)
             if lic.id in by_id:
-                out[by_id[lic.id]] = dataclasses.replace(out[by_id[lic.id]], rewrite=found_rewrite)
+                match = out[by_id[lic.id]]
+                if found_rewrite.is_rewrite and not match.verification.is_reprint:
+                    # a rewrite shows its pair's coverage and passages: aligned in full if _verify skipped it
+                    match = dataclasses.replace(match, verification=verify(fp.signature, record.signature,
+                                                                           p.shingle_size, self.thresholds))
+                out[by_id[lic.id]] = dataclasses.replace(match, rewrite=found_rewrite)
             elif found_rewrite.is_rewrite:
                 verification = verify(fp.signature, record.signature, p.shingle_size, self.thresholds)
                 out.append(Match(lic, verification, 0, rewrite=found_rewrite))
@@ -393,6 +413,10 @@ class Detector:
                            -shared.get(records[i].article.id, 0), records[i].article.id),
         )
 
+        def bound(c: _Candidate) -> bool:
+            return c.in_suspect >= min_shared_shingles(c.record.signature, self.thresholds) and may_reach_verdict(
+                u_s, c.record.signature, self.params.shingle_size, self.thresholds)
+
         def verify_story(story: _Story) -> Verification:
             if story.verification is None:
                 c = story.reported
@@ -401,9 +425,7 @@ class Detector:
 
         stories = _Stories(verify_story)
         for i in order:
-            r = records[i]
-            stories.place(_Candidate(r, r.signature.unique_shingles, in_suspect[i],
-                                     in_suspect[i] >= min_shared_shingles(r.signature, self.thresholds)))
+            stories.place(_Candidate(records[i], in_suspect[i], bound))
         matches = []
         for story in stories.merge():
             record, verification = story.reported.record, verify_story(story)

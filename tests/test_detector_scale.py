@@ -94,7 +94,11 @@ def _candidate(article_id: str, text: str, suspect):
     u = fingerprint(text, FingerprintParams()).signature
     shared = detector_module.shared_count(u.unique_shingles, suspect.signature.unique_shingles)
     return detector_module._Candidate(IndexedArticle(Article(article_id, text), u, np.zeros(0, np.int64)),
-                                      u.unique_shingles, shared, shared >= 20)
+                                      shared, lambda c: shared >= 20)
+
+
+def _cannot_match(c):
+    return detector_module._Candidate(c.record, c.in_suspect, lambda _: False)
 
 
 def test_an_edit_joins_only_a_story_that_explains_it():
@@ -126,13 +130,13 @@ def test_an_edit_joins_only_a_story_that_explains_it():
     s, w = story(own, none)
     s.join(detector_module.Version(w.record.article, 1.0), w.shingles)
     assert b.can_match and not admits(s, b)  # its own evidence, the story no reprint: verified on its own
-    assert admits(s, b._replace(can_match=False))
+    assert admits(s, _cannot_match(b))
     both = fingerprint("转载：" + edits_of_one_wire_story()[3], FingerprintParams())  # text all three hold
     s, w = story(both, none)
     s.join(detector_module.Version(w.record.article, 1.0), w.shingles)
     assert not admits(s, _candidate("edit-b", edit_b, both))  # may match: verified, even on the same text
     other = _candidate("same-event", PORT_SAME_EVENT + PORT_REWRITE, both)  # the same event, other words
-    assert not admits(s, other) and not admits(s, other._replace(can_match=False))
+    assert not admits(s, other) and not admits(s, _cannot_match(other))
 
 
 def test_no_verdict_bound_gives_what_verify_gives(tmp_path):
@@ -155,6 +159,50 @@ def test_no_verdict_bound_gives_what_verify_gives(tmp_path):
                     assert d._verification(fp, rec, n, False) == verify(fp.signature, rec.signature,
                                                                        d.params.shingle_size, d.thresholds)
     assert below >= 10
+
+
+def test_no_verdict_ruled_out_that_verify_gives(tmp_path):
+    """may_reach_verdict() is an upper bound: on every pair of the sample data it is True where verify() gives
+    a verdict, and it rules out pairs that share enough shingles for the count bound to let them through."""
+    from reprintwatch.dedupe.verify import _min_shared_shingles, may_reach_verdict, verify
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        rows = [json.loads(line) for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines()]
+        d.add([Article(r["id"], r["content"]) for r in rows])
+        records = idx.get([r["id"] for r in rows])
+        verdicts = ruled_out = 0
+        for suspect in _sample(tmp_path) + [Article("port", PORT_SAME_EVENT + UNRELATED + PORT_REWRITE)]:
+            fp = d.fingerprint(suspect.content)
+            for rec in records:
+                v = verify(fp.signature, rec.signature, d.params.shingle_size, d.thresholds)
+                possible = may_reach_verdict(fp.signature.unique_shingles, rec.signature, d.params.shingle_size,
+                                             d.thresholds)
+                assert possible or not v.is_reprint, (suspect.id, rec.article.id)
+                verdicts += v.is_reprint
+                n = detector_module.shared_count(fp.signature.unique_shingles, rec.signature.unique_shingles)
+                ruled_out += not possible and n >= _min_shared_shingles(rec.signature, d.thresholds)
+    assert verdicts >= 10 and ruled_out >= 1
+
+
+@pytest.mark.parametrize("ruled_out", [False, True])
+def test_rewrite_matches_carry_the_full_alignment(tmp_path, monkeypatch, ruled_out):
+    """A candidate ruled out by the bound is not aligned in _verify; when the rewrite path then calls it a
+    rewrite, its coverage and passages (shown in the JSONL) are verify()'s, as if it had been."""
+    from reprintwatch.dedupe.verify import verify
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("port", PORT, "港口"), Article("metro", METRO, "地铁")])
+        if ruled_out:  # a band-key candidate too, ruled out by the bound (as a rewrite sharing fewer words)
+            monkeypatch.setattr(detector_module, "may_reach_verdict", lambda *a: False)
+            monkeypatch.setattr(idx, "candidates", lambda keys, limit: [("port", 100)])
+        result = d.check(Article("s", PORT_REWRITE))
+        rewrites = [m for m in result.matches if m.verdict == "rewrite"]
+        assert [m.licensed.id for m in rewrites] == ["port"]
+        fp = d.fingerprint(PORT_REWRITE)
+        (rec,) = idx.get(["port"])
+        assert rewrites[0].verification == verify(fp.signature, rec.signature, d.params.shingle_size, d.thresholds)
 
 
 def test_shared_count_is_the_intersection_size():
