@@ -121,8 +121,9 @@ class KeyRun:
         bits = self._bits
         if bits is None:
             return _key_ranges(self.keys, q, self._buckets)
-        # most keys of a check are in no run (1,060 checks at 10k: 497 band keys a check, 540 entries found
-        # over all runs): one probe of the bit table drops ~95 % of them before the bucket search
+        # a key held nowhere costs one probe of the bit table instead of a bucket search: at 10k licensed ~40 %
+        # of the band keys of the benchmark's 1,060 checks (most of them are copies: their keys are held), and
+        # most keys of a text that is no copy (bench: lookups 0.47 -> 0.42 ms a check)
         maybe = np.flatnonzero(_maybe_held(bits, q))
         lo, hi = np.zeros(len(q), np.int64), np.zeros(len(q), np.int64)
         if len(maybe):
