@@ -351,9 +351,14 @@ class _WholeText:
     def positions(self, original: list[int]) -> list[int]:
         return np.searchsorted(self.normalized.offsets, original).tolist()
 
+    # A chunk at a time (one string comparison), then character by character in the chunk where the texts
+    # part: a passage can grow by thousands of characters (copied text cut into several passages), and a
+    # Python step per character was ~10 % of a check at 100k licensed (cProfile, 1,060 checks).
     def walk_back(self, i: int, s_text: str, si: int) -> tuple[int, int]:
         """``(k, i - k)``: ``k`` characters before position ``i`` equal those before ``s_text[si]``."""
         text, k = self.normalized.text, 0
+        while (m := min(_CHUNK, si - k, i - k)) and s_text[si - k - m : si - k] == text[i - k - m : i - k]:
+            k += m
         while si - k > 0 and i - k > 0 and s_text[si - k - 1] == text[i - k - 1]:
             k += 1
         return k, i - k
@@ -361,6 +366,9 @@ class _WholeText:
     def walk_ahead(self, i: int, s_text: str, si: int) -> tuple[int, int]:
         """``(k, i + k)``: ``k`` characters from position ``i`` on equal those from ``s_text[si]`` on."""
         text, k = self.normalized.text, 0
+        while ((m := min(_CHUNK, len(s_text) - si - k, len(text) - i - k)) > 0
+               and s_text[si + k : si + k + m] == text[i + k : i + k + m]):
+            k += m
         while si + k < len(s_text) and i + k < len(text) and s_text[si + k] == text[i + k]:
             k += 1
         return k, i + k
@@ -369,6 +377,8 @@ class _WholeText:
         return self.normalized.original_span(start, end)
 
 
+#: Characters ``_WholeText`` compares at once.
+_CHUNK = 16
 #: Tokens one walk of ``TokenText.walk_back`` / ``walk_ahead`` reads before giving up.
 _MAX_WALK = 12
 
