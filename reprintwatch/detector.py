@@ -25,12 +25,12 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .articles import Article
-from .dedupe.fingerprint import Fingerprint, fingerprint
+from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
 from .dedupe.normalize import NormalizedText, Removed, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
@@ -171,17 +171,22 @@ class Detector:
         fp = self.fingerprint(article.content)
         return IndexedArticle(article, fp.signature, fp.index_keys)
 
+    def prepare_many(self, articles: Sequence[Article]) -> list[IndexedArticle]:
+        """:meth:`prepare` of each article, fingerprinted as a batch (``fingerprint_many``: faster)."""
+        fps = fingerprint_many([a.content for a in articles], self.params)
+        return [IndexedArticle(a, fp.signature, fp.index_keys) for a, fp in zip(articles, fps)]
+
     def add(self, articles: Iterable[Article], batch_size: int = 500) -> AddResult:
         """Fingerprint and store ``articles``; one transaction (or bulk request) per batch."""
         total = AddResult()
-        batch: list[IndexedArticle] = []
+        batch: list[Article] = []
         for article in articles:
-            batch.append(self.prepare(article))
+            batch.append(article)
             if len(batch) >= batch_size:
-                total += self.index.add(batch)
+                total += self.index.add(self.prepare_many(batch))
                 batch = []
         if batch:
-            total += self.index.add(batch)
+            total += self.index.add(self.prepare_many(batch))
         return total
 
     def check(self, article: Article | str) -> CheckResult:
