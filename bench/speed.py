@@ -314,8 +314,7 @@ def run(args) -> dict:
             n_reprints = n_versions = 0
             serial = []
             articles_to_scan = [Article(f"s{i}", t) for i, t in enumerate(texts)]
-            for a in articles_to_scan:
-                result = detector.check(a)
+            for result in detector.scan(articles_to_scan):  # as `scan --jobs 1` does: fingerprints in batches
                 n_reprints += bool(result.reprints)
                 n_versions += sum(len(m.versions) for m in result.matches)
                 serial.append(result.to_dict())

@@ -132,6 +132,10 @@ class CheckResult:
         return {"id": self.article.id, "matches": [m.to_dict() for m in matches]}
 
 
+#: Articles :meth:`Detector.scan` reads ahead and fingerprints together.
+SCAN_BATCH = 32
+
+
 class Detector:
     """Index licensed articles and check suspects against them, with any :class:`LicensedIndex`."""
 
@@ -189,10 +193,12 @@ class Detector:
             total += self.index.add(self.prepare_many(batch))
         return total
 
-    def check(self, article: Article | str) -> CheckResult:
+    def check(self, article: Article | str, fp: Fingerprint | None = None) -> CheckResult:
+        """Check one article (``fp``: its fingerprint, when made already — :meth:`check_batch`)."""
         if isinstance(article, str):
             article = Article(id="-", content=article)
-        fp = self.fingerprint(article.content)
+        if fp is None:
+            fp = self.fingerprint(article.content)
         candidates = [
             (licensed_id, shared)
             for licensed_id, shared in self.index.candidates(fp.keys, self.max_candidates)
@@ -272,11 +278,19 @@ class Detector:
                                      tuple(sorted(versions, key=lambda v: (-v.overlap, v.licensed.id)))))
         return matches
 
-    def scan(self, articles: Iterable[Article]) -> Iterator[CheckResult]:
-        for article in articles:
-            yield self.check(article)
+    def check_batch(self, articles: Sequence[Article]) -> list[CheckResult]:
+        """:meth:`check` of each article, the fingerprints made as a batch (``fingerprint_many``: 1.1–1.4×
+        the scan rate at 10k with batches of 32, CPU time, 1,060 benchmark texts, busy machine)."""
+        fps = fingerprint_many([a.content for a in articles], self.params)
+        return [self.check(a, fp) for a, fp in zip(articles, fps)]
 
-    def check_many(self, articles: Iterable[Article], jobs: int | None = None, chunksize: int = 4) -> Iterator[CheckResult]:
+    def scan(self, articles: Iterable[Article], batch: int = SCAN_BATCH) -> Iterator[CheckResult]:
+        """:meth:`check` of every article, in order, ``batch`` at a time (:meth:`check_batch`)."""
+        it = iter(articles)
+        while chunk := list(itertools.islice(it, batch)):
+            yield from self.check_batch(chunk)
+
+    def check_many(self, articles: Iterable[Article], jobs: int | None = None, chunksize: int = 16) -> Iterator[CheckResult]:
         """``check`` every article, on ``jobs`` processes (default: every core), results in input order.
 
         The output is the same as with one job. Where ``fork`` is not available, or the index cannot be
@@ -391,4 +405,4 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 
 def _check_in_worker(articles: list[Article]) -> list[CheckResult]:
-    return [_WORKER_DETECTOR.check(a) for a in articles]
+    return _WORKER_DETECTOR.check_batch(articles)
