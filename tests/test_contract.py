@@ -347,6 +347,21 @@ def test_a_split_candidate_query_counts_like_one_query(es_settings):
         assert {i for i, _ in whole} == {"metro", "river", "flash"}
 
 
+@pytest.mark.elasticsearch
+def test_a_query_the_node_refuses_as_too_many_clauses_is_split(es_settings):
+    """The node's clause limit is max(1024, heap MB x 64 / search threads): a query over more keys is refused,
+    and the index halves its split size until the node accepts the parts; the counts do not change."""
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        detector.add(licensed())
+        keys = detector.fingerprint(METRO).keys
+        expected = idx.candidates(keys, 10)
+        noise = np.random.default_rng(1).integers(1, 2**40, 40_000)  # held by no article
+        idx.max_clauses = 80_000
+        assert idx.candidates(np.concatenate([keys, noise]), 10) == expected
+        assert idx.max_clauses < 40_000
+
+
 def test_band_keys_shared_by_too_many_articles_are_ignored(index):
     # a site footer that normalisation does not know: in every one of 120 articles
     footer = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
@@ -388,3 +403,39 @@ def test_a_key_is_hot_by_the_articles_that_still_hold_it(index):
     shared = dict(index.candidates(suspect_keys, 200))
     assert {a.id for a in articles[25:120]} <= {i for i, n in shared.items() if n >= len(held_by_all)}
     assert not {a.id for a in articles[:25]} & set(shared)
+
+
+def _segments_or_runs(backend, idx) -> int:
+    if backend.name == "sqlite":
+        return idx.conn.execute("SELECT count(*) FROM key_runs").fetchone()[0]
+    return idx._segment_count()
+
+
+def test_optimize_leaves_one_piece_and_the_same_candidates(backend):
+    """`index optimize` after a load in several batches (Elasticsearch: a segment a refreshed batch; SQLite: a key
+    run a batch) with deletions: one segment or run afterwards, the deleted articles gone, candidates and
+    check output unchanged."""
+    sentences = [s + "。" for s in (METRO + RIVER + FLASH + PORT).replace("\n", "").split("。") if s]
+    articles = [Article(f"a{i:02d}", "".join(sentences[(i * 5 + j) % len(sentences)] for j in range(5)) + f"第{i}号。")
+                for i in range(30)]
+    suspects = [METRO, "转载：" + RIVER, partial_copy(), articles[7].content, UNRELATED]
+    with backend.open() as idx:
+        detector = Detector(idx)
+        for start in range(0, 30, 10):
+            detector.add(articles[start:start + 10])
+        idx.delete(["a03", "a17"])
+        before = _segments_or_runs(backend, idx)
+        keys = [detector.fingerprint(s).keys for s in suspects]
+        cands = [idx.candidates(k, 50) for k in keys]
+        checks = [detector.check(s).to_dict() for s in suspects]
+    assert before >= 3
+    assert any(cands) and all(i not in {"a03", "a17"} for c in cands for i, _ in c)
+    result = CliRunner().invoke(cli, [*backend.cli_args(), "index", "optimize"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Optimized the index: {before} ") and " -> 1 in " in result.output
+    with backend.open(create=False) as idx:
+        detector = Detector(idx)
+        assert _segments_or_runs(backend, idx) == 1
+        assert [idx.candidates(k, 50) for k in keys] == cands
+        assert [detector.check(s).to_dict() for s in suspects] == checks
+        assert len(idx.get([a.id for a in articles])) == 28

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..config import Settings
 from ..dedupe.fingerprint import FingerprintParams
 from ..errors import LicensedIndexError
-from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex
+from .base import AddResult, IndexedArticle, IndexStats, LicensedIndex, OptimizeResult
 from .sqlite import SQLiteIndex
 
 BACKENDS = ("sqlite", "elasticsearch")
@@ -21,4 +21,4 @@ def open_index(settings: Settings, create: bool = False, params: FingerprintPara
     raise LicensedIndexError(f"unknown backend {settings.backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
-__all__ = ["open_index", "LicensedIndex", "IndexedArticle", "AddResult", "IndexStats", "SQLiteIndex", "BACKENDS"]
+__all__ = ["open_index", "LicensedIndex", "IndexedArticle", "AddResult", "IndexStats", "OptimizeResult", "SQLiteIndex", "BACKENDS"]

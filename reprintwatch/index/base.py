@@ -135,6 +135,20 @@ class AddResult:
 
 
 @dataclass
+class OptimizeResult:
+    """What ``optimize`` did: the pieces a lookup searches (``unit``: Elasticsearch's segment, SQLite's key
+    run) before and after, and how long it took."""
+
+    unit: str
+    before: int
+    after: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
 class IndexStats:
     backend: str
     location: str
@@ -182,6 +196,11 @@ class LicensedIndex(ABC):
 
     @abstractmethod
     def stats(self) -> IndexStats: ...
+
+    @abstractmethod
+    def optimize(self) -> OptimizeResult:
+        """After a large load: rewrite the index into as few pieces as a lookup has to search. Candidates
+        are the same before and after; only their cost changes."""
 
     #: True when :meth:`reopen` lets a forked worker process use this index (``Detector.check_many``);
     #: otherwise checks run in one process.

@@ -40,13 +40,13 @@ from elasticsearch import (
     UnsupportedProductError,
     helpers,
 )
-from elasticsearch.exceptions import ElasticsearchWarning
+from elasticsearch.exceptions import ElasticsearchWarning, GeneralAvailabilityWarning
 
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import (
-    AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, content_hash, max_key_frequency,
+    AddResult, IndexedArticle, IndexStats, LicensedIndex, OptimizeResult, check_fingerprint_params, content_hash, max_key_frequency,
     stored_fingerprint_params, top_candidates, migration_target,
 )
 
@@ -57,9 +57,14 @@ warnings.filterwarnings("ignore", message=".*security features are not enabled.*
 #: with a pointer to ``reprintwatch index migrate``, which rebuilds them from the stored signatures.
 MAPPING_VERSION = 1
 
-#: Clauses in one candidate query. Elasticsearch 8 derives its clause limit from the heap (≥ 1024 at any
-#: heap we support); a suspect brings ~50–300 keys, a very long page more. Queries over more keys are split.
-MAX_CLAUSES = 1000
+#: Clauses in one candidate query. Elasticsearch 8 derives its clause limit from the heap and the search
+#: thread pool (max(1024, heap MB × 64 / threads): 8,192 for a 512 MB heap on 2 cores). A suspect brings
+#: ~50–300 keys, a long page thousands; a query over more keys is split (a ``filters`` count of its keys,
+#: then two searches a part), and a node refusing a query as too many clauses halves this for the index.
+#: 1,000 split 14 of bench/es_scale.py's first 200 checks, its p99: with 4,096 none, candidates p99 304 →
+#: 124 ms and node CPU 8.0 → 4.7 ms a check, same candidates (50,000 articles, one segment, busy machine;
+#: bench/es_profile.py --clauses 1000,4096).
+MAX_CLAUSES = 4096
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
 _RETRY_STATUS = (429, 502, 503, 504)
@@ -443,6 +448,43 @@ class ElasticsearchIndex(LicensedIndex):
             except ES_ERRORS as exc:
                 raise explain(exc, self.url, f"refresh index {self.name!r}") from None
 
+    def optimize(self, segments: int = 1, poll_s: float = 2.0) -> OptimizeResult:
+        """Force-merge the index to ``segments`` segment(s) (default one), after a large load.
+
+        A candidate search looks up every band key of the suspect (~300) in every segment's term dictionary,
+        so its cost grows with the segments a bulk load leaves (34 at 1M articles). The merge runs as a
+        task on the node (it can take minutes for gigabytes: the request returns at once and the task is
+        polled), then a refresh. Searches keep working meanwhile, on the old segments. Best run once writing
+        has stopped: a segment this large is not merged again with later small ones until they have many
+        deletions, which Elasticsearch handles, but the index then carries a few extra segments again."""
+        t0 = time.perf_counter()
+        try:
+            before = self._segment_count()
+            task = self._retrying(lambda: self.es.indices.forcemerge(
+                index=self.name, max_num_segments=segments, wait_for_completion=False))["task"]
+            wait = 0.05
+            while True:
+                with warnings.catch_warnings():  # the client calls the task API a preview; stable since 5.x
+                    warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+                    status = self._retrying(lambda: self.es.tasks.get(task_id=task)).body
+                if status.get("completed"):
+                    break
+                time.sleep(wait)
+                wait = min(poll_s, wait * 2)
+            if status.get("error"):
+                raise LicensedIndexError(
+                    f"Elasticsearch at {self.url} failed to force-merge index {self.name!r}: "
+                    f"{status['error'].get('type', '')}: {status['error'].get('reason', '')}")
+            self._retrying(lambda: self.es.indices.refresh(index=self.name))
+            after = self._segment_count()
+        except ES_ERRORS as exc:
+            raise explain(exc, self.url, f"force-merge index {self.name!r}") from None
+        return OptimizeResult("segment", before, after, time.perf_counter() - t0)
+
+    def _segment_count(self) -> int:
+        stats = self._retrying(lambda: self.es.indices.stats(index=self.name, metric="segments")).body
+        return int(stats["_all"]["primaries"]["segments"]["count"])
+
     def _retrying(self, call):
         """``call()``, retried with exponential back-off while the node is unreachable or overloaded: the
         one retry policy of this module (the client itself does not retry)."""
@@ -624,7 +666,11 @@ class ElasticsearchIndex(LicensedIndex):
             query["bool"]["minimum_should_match"] = 1
         return {
             # track: count the matching articles up to this many (0: not at all); scoring visits them anyway
-            "query": query, "size": min(limit, 10_000), "_source": False, "track_total_hits": track or False,
+            # ids come from the sort values: no stored field is read for the hits, not even _id (the profile's
+            # fetch phase at 50,000 articles: load_stored_fields 1.6 → 0.0 ms a check; node CPU a check within
+            # the noise of a busy machine, 5.5 vs 5.6 ms; same candidates — bench/es_profile.py --variants)
+            "query": query, "size": min(limit, 10_000), "_source": False, "stored_fields": "_none_",
+            "track_total_hits": track or False,
             "sort": [{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
         }
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -33,7 +34,7 @@ from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
 from .vocabulary import SCHEMA as _TOKENS_SCHEMA, TokenVocabulary
-from .base import SCHEMA_VERSION, migration_target, AddResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
+from .base import SCHEMA_VERSION, migration_target, AddResult, OptimizeResult, IndexedArticle, IndexStats, LicensedIndex, check_fingerprint_params, max_key_frequency, top_candidates
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -397,6 +398,33 @@ class SQLiteIndex(LicensedIndex):
             raise LicensedIndexError(f"cannot migrate licensed index {path}: {exc}") from None
         finally:
             conn.close()
+
+    def optimize(self) -> OptimizeResult:
+        """Merge the key runs into as few as fit (runs of ``_MAX_RUN`` entries at most), in one
+        transaction, then ``PRAGMA optimize``. A lookup pays a fixed cost per run it searches; ``add``
+        leaves up to ``_FANOUT - 1`` runs a size tier. Readers see the old runs or the new, never a mix."""
+        t0 = time.perf_counter()
+        self._seen_version = None
+        with self._transaction():
+            runs = self.conn.execute("SELECT run, entries FROM key_runs ORDER BY entries, run").fetchall()
+            groups: list[list[int]] = [[]]
+            size = 0
+            for run_id, entries in runs:
+                if entries >= _MAX_RUN:
+                    continue
+                if size + entries > _MAX_RUN:
+                    groups.append([])
+                    size = 0
+                groups[-1].append(run_id)
+                size += entries
+            for ids in groups:
+                if len(ids) > 1:
+                    merged = merge_runs([self._load_run(r) for r in ids])
+                    self.conn.execute(f"DELETE FROM key_runs WHERE run IN ({','.join('?' * len(ids))})", ids)
+                    self._write_run(merged, from_runs=ids)
+            after = self.conn.execute("SELECT count(*) FROM key_runs").fetchone()[0]
+        self.conn.execute("PRAGMA optimize")
+        return OptimizeResult("key run", len(runs), after, time.perf_counter() - t0)
 
     def close(self) -> None:
         self.db.close()
