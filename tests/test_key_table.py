@@ -247,6 +247,50 @@ def test_make_run_equals_one_unique_per_owner_then_a_sort():
     assert len(make_run([], [])) == 0 and len(make_run([np.zeros(0, np.int64)], [3])) == 0
 
 
+def test_the_merged_run_is_bucketed_and_counts_stay_the_same(monkeypatch):
+    """SearchRuns' merged run gets a bucket table from _MERGED_BUCKETED_FROM entries (below _BUCKETED_FROM);
+    owners and counts are those of a binary search in each run, counted with np.unique (the reference)."""
+    from reprintwatch.dedupe import lsh
+
+    rng = np.random.default_rng(6)
+    pool = rng.integers(-2**63, 2**63 - 1, 3000, dtype=np.int64)
+    monkeypatch.setattr(lsh, "_BUCKETED_FROM", 5000)
+    monkeypatch.setattr(lsh, "_MERGED_BUCKETED_FROM", 500)
+    runs = {r: make_run([rng.choice(pool, 40, replace=False) for _ in range(r * 10, r * 10 + 10)],
+                        list(range(r * 10, r * 10 + 10))) for r in range(4)}
+    (merged,) = lsh.SearchRuns().update(runs)
+    assert len(merged) == 1600 and merged._buckets is not None
+    for _ in range(30):
+        q = np.unique(rng.choice(pool, 120))
+        found = np.concatenate([run.owners[np.searchsorted(run.keys, k, "left") : np.searchsorted(run.keys, k, "right")]
+                                for run in runs.values() for k in q])
+        ref_owners, ref_counts = np.unique(found, return_counts=True)
+        owners, counts = shared_key_counts([merged], q, 1000)
+        assert np.array_equal(owners, ref_owners) and np.array_equal(counts, ref_counts)
+        assert counts.max() > 1
+
+
+def test_keys_held_by_many_owners_and_absent_keys_are_found_as_by_bisection(monkeypatch):
+    """Buckets of every size take their path (8-entry window, 64-entry window, bisection) and the bit table
+    drops only absent keys: the ranges are those of two binary searches."""
+    from reprintwatch.dedupe import lsh
+
+    rng = np.random.default_rng(8)
+    keys = np.sort(np.concatenate((rng.integers(0, 2**40, 20_000), np.repeat(rng.integers(0, 2**40, 10), 30),
+                                   np.repeat(rng.integers(0, 2**40, 5), 100))))
+    run = lsh.KeyRun(keys, np.arange(len(keys), dtype=np.uint32), bucketed=True)
+    q = np.unique(np.concatenate((rng.choice(keys, 4000), rng.integers(0, 2**40, 4000))))
+    sizes = np.diff(run._buckets[0])
+    assert sizes.max() > 64 and ((sizes > 8) & (sizes <= 64)).any()
+    assert run._bits is not None and lsh._maybe_held(run._bits, keys).all()
+    lo, hi = run.ranges(q)
+    ref_lo, ref_hi = np.searchsorted(keys, q, "left"), np.searchsorted(keys, q, "right")
+    assert np.array_equal(hi - lo, ref_hi - ref_lo)
+    found = hi > lo
+    assert np.array_equal(lo[found], ref_lo[found]) and (hi - lo).max() == 100
+    assert (~lsh._maybe_held(run._bits, q[~found])).mean() > 0.8  # most absent keys stop at the bit table
+
+
 def test_merge_runs_sorts_like_lexsort():
     rng = np.random.default_rng(12)
     for lo, hi in [(0, 2**40), (0, 50), (-2**63, 2**63 - 1)]:

@@ -80,3 +80,23 @@ def test_a_partial_reprint_needs_one_exactly_copied_stretch():
     assert verify(s.signature, l.signature, 3).verdict == PARTIAL_REPRINT
     strict = Thresholds(partial_min_exact_chars=10_000)
     assert verify(s.signature, l.signature, 3, strict).verdict == NO_MATCH
+
+
+def test_covered_characters_equal_a_token_mask():
+    """``_covered`` (union of token ranges by sorting, characters from a running sum) equals the boolean token
+    mask it replaced, on overlapping, nested, repeated and touching ranges."""
+    import numpy as np
+
+    from reprintwatch.dedupe.verify import _chars_before, _covered
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        lens = rng.integers(1, 5, size=int(rng.integers(1, 60)))
+        ranges = []
+        for _ in range(int(rng.integers(0, 8))):
+            a = int(rng.integers(0, len(lens)))
+            ranges.append((a, int(rng.integers(a, len(lens)))))
+        mask = np.zeros(len(lens), dtype=bool)
+        for a, b in ranges:
+            mask[a : b + 1] = True
+        assert _covered(ranges, _chars_before(lens)) == int(lens[mask].sum())

@@ -157,12 +157,22 @@ def _chain(runs, max_gap: int) -> list[list]:
     return sorted(kept)
 
 
-def _covered(ranges, token_lens: np.ndarray) -> int:
-    """Normalised characters in the union of inclusive token ranges."""
-    mask = np.zeros(len(token_lens), dtype=bool)
-    for t0, t1 in ranges:
-        mask[t0 : t1 + 1] = True
-    return int(token_lens[mask].sum())
+def _covered(ranges, chars_before: list[int]) -> int:
+    """Normalised characters in the union of inclusive token ranges; ``chars_before[i]`` is the characters
+    of tokens ``0 .. i-1`` (``_chars_before``). Python over a handful of ranges: a boolean mask and a NumPy
+    sum per passage were 0.1 ms of a check's 0.7 ms of verify() (1,060 checks at 10k licensed, b5c72f4)."""
+    total, end = 0, -1
+    for t0, t1 in sorted(ranges):
+        if t1 > end:
+            total += chars_before[t1 + 1] - chars_before[max(t0, end + 1)]
+            end = t1
+    return total
+
+
+def _chars_before(token_lens: np.ndarray) -> list[int]:
+    out = np.zeros(len(token_lens) + 1, dtype=np.int64)
+    np.cumsum(token_lens, out=out[1:])
+    return out.tolist()
 
 
 def _min_shared_shingles(licensed: Signature, t: Thresholds) -> int:
@@ -219,10 +229,11 @@ def verify(
     l_spanned: list[tuple[int, int]] = []
     longest_exact = 0
     runs = _runs(s_sh, l_sh, shared_values, thresholds.max_repeats, thresholds.min_run)
+    l_before = _chars_before(licensed.token_lens)
     for s0, s1, l0, l1, members in _chain(runs, thresholds.max_gap):
         l_tokens = [(a, min(b + k_l - 1, len(licensed.token_lens) - 1)) for _, _, a, b in members]
-        chars = _covered(l_tokens, licensed.token_lens)
-        exact = max(int(licensed.token_lens[a : b + 1].sum()) for a, b in l_tokens)
+        chars = _covered(l_tokens, l_before)
+        exact = max(l_before[b + 1] - l_before[a] for a, b in l_tokens)
         if chars < thresholds.min_passage_chars:
             continue
         st1 = min(s1 + k_s - 1, len(suspect.token_lens) - 1)
@@ -243,12 +254,12 @@ def verify(
     if not passages:
         return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
 
-    copied = _covered(l_matched, licensed.token_lens)
+    copied = _covered(l_matched, l_before)
     licensed_coverage = copied / max(1, licensed.n_chars)
-    suspect_coverage = _covered(s_matched, suspect.token_lens) / max(1, suspect.n_chars)
+    suspect_coverage = _covered(s_matched, _chars_before(suspect.token_lens)) / max(1, suspect.n_chars)
     longest = max(p.chars for p in passages)
     t = thresholds
-    extent = _covered(l_spanned, licensed.token_lens) / max(1, licensed.n_chars)
+    extent = _covered(l_spanned, l_before) / max(1, licensed.n_chars)
     if (
         extent >= t.full_coverage
         and licensed_coverage >= t.full_min_copied
