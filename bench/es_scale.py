@@ -302,6 +302,8 @@ def latency_pass(index: ElasticsearchIndex, detector: Detector, fps, texts, n_ch
 # --- the run ---------------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
+    # the code this process runs: read before the long setup, during which the worktree may move on
+    commit, digest = git_commit(), D.core_digest()
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--es-url", default=os.environ.get("REPRINTWATCH_ES_URL", "http://127.0.0.1:9200"))
     ap.add_argument("--index", default="rw-scale", help="index alias (kept afterwards: the run resumes from it)")
@@ -350,7 +352,7 @@ def main(argv=None) -> int:
     query_fps = [fingerprint(t, params) for t in texts[: args.queries]]
     log(f"setup {time.perf_counter() - t:.0f}s: {len(docs):,} real articles, {len(texts)} query texts")
 
-    results = {"params": params.to_dict(), "core_digest": D.core_digest(), "commit": git_commit(),
+    results = {"params": params.to_dict(), "core_digest": digest, "commit": commit,
                "real_articles": len(docs), "batch": args.batch, "chunk": args.chunk, "stages": {}}
     if args.json_out and args.json_out.exists():
         old = json.loads(args.json_out.read_text())
