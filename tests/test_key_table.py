@@ -302,3 +302,19 @@ def test_merge_runs_sorts_like_lexsort():
         order = np.lexsort((owners, keys))
         assert merged.keys.dtype == np.int64 and merged.owners.dtype == np.uint32
         assert np.array_equal(merged.keys, keys[order]) and np.array_equal(merged.owners, owners[order])
+
+
+def test_owner_counts_are_the_same_by_table_and_by_sort():
+    """shared_key_counts counts owners in a table of every row when entries are many for the rows' range, by
+    a sort otherwise: both give np.unique's owners and counts."""
+    rng = np.random.default_rng(9)
+    pool = rng.integers(0, 2**40, 2000)
+    for spread in (50, 10**6):  # dense row numbers (the table), sparse ones (the sort)
+        owners = [int(o) for o in rng.choice(spread, 40, replace=False)]
+        run = make_run([rng.choice(pool, 60, replace=False) for _ in owners], owners)
+        for _ in range(20):
+            q = np.unique(rng.choice(pool, 200))
+            lo, hi = np.searchsorted(run.keys, q, "left"), np.searchsorted(run.keys, q, "right")
+            ref = np.unique(np.concatenate([run.owners[a:b] for a, b in zip(lo, hi)]), return_counts=True)
+            got = shared_key_counts([run], q, 1000)
+            assert got[0].dtype == np.uint32 and np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
