@@ -14,6 +14,7 @@ text in the suspect is verified and reported; the others are listed with it (``M
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import itertools
 import multiprocessing
@@ -30,6 +31,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from .articles import Article
+from .dedupe.arrays import unique_sorted
 from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
 from .dedupe.normalize import NormalizedText, Removed, normalize
 from .dedupe.rewrite import (
@@ -40,7 +42,7 @@ from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
-    extend_licensed_passages, sorted_intersection, verify,
+    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -53,6 +55,11 @@ _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 #: ~20× cheaper than a verification (bench/speed.py, 100k licensed: ~35 versions of every story).
 VERSION_MIN_OVERLAP = 0.8
 VERSION_MIN_SIZE_RATIO = 0.5
+#: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
+#: with the suspect for any verdict), an edit of the same text sharing this much is listed too: two outlets
+#: cutting one wire story each drop other sentences (bench/speed.py's copies, ~15 % of the tokens dropped
+#: each: 0.65–0.79 between two copies, 0.85–0.99 against the original, 0.0–0.45 between different stories).
+EDIT_MIN_OVERLAP = 0.65
 
 
 @dataclass(frozen=True)
@@ -68,12 +75,165 @@ class Version:
 
 
 def version_overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Overlap of two sorted unique shingle arrays if they are versions of one text, else 0."""
+    """Share of the smaller of two sorted unique shingle arrays found in the other; 0 when their sizes differ
+    more than ``VERSION_MIN_SIZE_RATIO`` allows. They are versions of one text when it is at least
+    ``VERSION_MIN_OVERLAP``."""
     small, large = sorted((len(a), len(b)))
     if not small or small < VERSION_MIN_SIZE_RATIO * large:
         return 0.0
-    overlap = sorted_intersection(a, b).size / small
-    return overlap if overlap >= VERSION_MIN_OVERLAP else 0.0
+    return shared_count(a, b) / small
+
+
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values share: their concatenation sorted (a stable
+    sort of two sorted runs is one linear merge) and equal neighbours counted. 10 µs for two arrays of
+    ~1,000 shingles against 31 µs for ``sorted_intersection(a, b).size`` (a binary search a value); a check
+    counts this for every candidate and every version test."""
+    s = np.concatenate((a, b))
+    s.sort(kind="stable")
+    return int(np.count_nonzero(s[1:] == s[:-1]))
+
+
+class _Candidate:
+    """A candidate of one check: its record, its distinct shingles and how many of them the suspect has."""
+
+    __slots__ = ("record", "shingles", "in_suspect", "_can_match", "_bound")
+
+    def __init__(self, record: IndexedArticle, in_suspect: int, bound):
+        self.record = record
+        self.shingles = record.signature.unique_shingles
+        self.in_suspect = in_suspect
+        self._bound = bound
+        self._can_match: bool | None = None
+
+    @property
+    def can_match(self) -> bool:
+        """False when no verdict is possible (verify.py's bounds): worked out when first asked."""
+        if self._can_match is None:
+            self._can_match = self._bound(self)
+        return self._can_match
+
+
+class _Story:
+    """One text met by a check: the version verified and reported, and the versions listed with it.
+
+    A candidate joins when it is a version of the reported one (:func:`version_overlap` at least
+    ``VERSION_MIN_OVERLAP``: as before stories, the only test) or, sizes within ``VERSION_MIN_SIZE_RATIO``,
+    when it is an edit of the same text: ``EDIT_MIN_OVERLAP`` of it in the reported one, or
+    ``VERSION_MIN_OVERLAP`` of it in the versions joined so far (their union) — but only when the story
+    explains it: the reported version is a reprint (the edit is listed with it, not lost), or the candidate
+    shares too few shingles with the suspect for any verdict. (A story whose reported version is no reprint
+    does not take an edit that may match: at 100k licensed, taking those whose shingles in the suspect were
+    the reported version's too hid partial reprints in 2 of 1,060 checks — a swapped word in the copied
+    passage of the reported copy was the difference.) Why: two outlets cutting one wire story each drop other
+    sentences, so two edits can share less than 80 % while each holds more than 80 % of the wire text. In
+    bench/speed.py's 100k archive (each story with ~7 copies that each drop ~15 % of the tokens) copy-to-copy
+    overlaps are 0.65–0.79: the first test alone verified a story's copies one by one and reported up to 7 of
+    them apart. ``overlap`` stays the share against the reported version."""
+
+    __slots__ = ("reported", "verification", "versions", "_shingles", "_union", "_union_of")
+
+    def __init__(self, reported: _Candidate):
+        self.reported = reported
+        self.verification: Verification | None = None  # verified when needed: a story may still merge
+        self.versions: list[Version] = []
+        self._shingles: list[np.ndarray] = [reported.shingles]
+        self._union = reported.shingles  # of the first _union_of arrays of _shingles
+        self._union_of = 1
+
+    def admits(self, c: _Candidate, verify_story) -> float | None:
+        """The overlap to list ``c`` with (a :class:`Version`), or None when it is not a version of this text.
+        ``verify_story(story)`` verifies this story's reported version when the answer depends on its verdict."""
+        u_c, u_r = c.shingles, self._shingles[0]
+        if min(len(u_c), len(u_r)) < VERSION_MIN_SIZE_RATIO * max(len(u_c), len(u_r)):
+            return None
+        overlap = version_overlap(u_c, u_r)
+        if overlap >= VERSION_MIN_OVERLAP:
+            return overlap
+        if overlap < EDIT_MIN_OVERLAP:
+            if len(self._shingles) == 1:
+                return None
+            if self._union_of != len(self._shingles):
+                # grown by the versions joined since: versions share most shingles, so this stays ~1.5× a
+                # version (rebuilding it from all of them was most of a check meeting 40 copies of one story)
+                self._union = unique_sorted(np.concatenate([self._union, *self._shingles[self._union_of:]]))
+                self._union_of = len(self._shingles)
+            if shared_count(u_c, self._union) < VERSION_MIN_OVERLAP * len(u_c):
+                return None
+        if not c.can_match or verify_story(self).is_reprint:
+            return overlap
+        return None
+
+    def join(self, version: Version, u_c: np.ndarray) -> None:
+        self.versions.append(version)
+        self._shingles.append(u_c)
+
+
+#: Each version's ``SKETCH`` smallest shingle hashes are looked up to find the stories a candidate may be a
+#: version of; ``SKETCH_MIN_SHARED`` of them in common make it worth the exact test (:class:`_Stories`).
+SKETCH = 32
+SKETCH_MIN_SHARED = 6
+
+
+class _Stories:
+    """The stories of one check, and which of them a candidate may be a version of.
+
+    Testing a candidate against every story was the slowest checks' largest cost (at 100k licensed, ~20
+    stories a check among 50 candidates: ~500 intersections). Instead a candidate is tested only against
+    stories holding ``SKETCH_MIN_SHARED`` of its ``SKETCH`` smallest shingle hashes among their versions'
+    smallest: two versions (≥ 80 % of the smaller in the larger, sizes within 2×: Jaccard ≥ 0.36) have fewer
+    in common with probability < 2·10⁻⁴ (binomial, 32 draws at 0.36), and a version missed this way is only
+    verified on its own, not lost (one stock phrase among the smallest hashes made most pairs look alike).
+
+    Stories are verified only once every candidate is placed, or when a placement needs the verdict: copies
+    arrive in the order of how much of them is in the suspect, so two edits that are not versions of each
+    other can each start a story before the wire text that joins them arrives; :meth:`merge` then joins
+    the later story to the earlier, unverified."""
+
+    def __init__(self, verify_story) -> None:
+        self.stories: list[_Story] = []
+        self._holders: dict[int, list[int]] = {}
+        self._verify_story = verify_story
+
+    def _index(self, n: int, u: np.ndarray) -> None:
+        for v in u[:SKETCH].tolist():
+            holders = self._holders.setdefault(v, [])
+            if not holders or holders[-1] != n:
+                holders.append(n)
+
+    def _near(self, u: np.ndarray, before: int) -> list[int]:
+        hits = collections.Counter(n for v in u[:SKETCH].tolist() for n in self._holders.get(v, ()) if n < before)
+        return sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED)
+
+    def place(self, c: _Candidate) -> None:
+        """Join ``c`` to the first story that admits it, or start a story."""
+        for n in self._near(c.shingles, len(self.stories)):
+            story = self.stories[n]
+            overlap = story.admits(c, self._verify_story)
+            if overlap is not None:
+                story.join(Version(c.record.article, overlap), c.shingles)
+                self._index(n, c.shingles)
+                return
+        self._index(len(self.stories), c.shingles)
+        self.stories.append(_Story(c))
+
+    def merge(self) -> list[_Story]:
+        """The stories left once each unverified one that an earlier story admits (its reported version, as
+        a candidate) has joined it with its versions, in order."""
+        alive = [True] * len(self.stories)
+        for t, later in enumerate(self.stories):
+            if later.verification is not None:
+                continue
+            for n in self._near(later.reported.shingles, t):
+                story = self.stories[n]
+                if not alive[n] or story.admits(later.reported, self._verify_story) is None:
+                    continue
+                for version, u in zip([Version(later.reported.record.article, 0.0), *later.versions], later._shingles):
+                    story.join(Version(version.licensed, version_overlap(u, story._shingles[0])), u)
+                    self._index(n, u)
+                alive[t] = False
+                break
+        return [s for s, keep in zip(self.stories, alive) if keep]
 
 
 @dataclass(frozen=True)
@@ -223,7 +383,9 @@ class Detector:
         reprints, aligned sentence by sentence (``dedupe/rewrite.py``)."""
         if len(fp.rewrite_keys) == 0 or any(m.verdict == FULL_REPRINT for m in matches):
             return matches  # a whole copy of one article is not also a rewrite of another
-        found = {m.licensed.id for m in matches if m.verdict != NO_MATCH}
+        # a version listed with a reported match is found too: aligned again here, it was reported a second
+        # time, as a match of its own (at 100k licensed, in 1 of the 1,060 checks of bench/speed.py)
+        found = {a.id for m in matches if m.verdict != NO_MATCH for a in (m.licensed, *(v.licensed for v in m.versions))}
         need = max(self.min_shared_facts, self.min_shared_fact_share * len(fp.rewrite_keys))
         picked = [(lid, n) for lid, n in self.index.candidates(fp.rewrite_keys, self.max_rewrite_candidates + len(found))
                   if n >= need and lid not in found][: self.max_rewrite_candidates]
@@ -239,7 +401,12 @@ class Detector:
             licensed = _licensed_analysis(lic.content, p.rewrite_rare_freq, p.rewrite_common_char_freq)
             found_rewrite = verify_rewrite(suspect, licensed, self.rewrite_thresholds)
             if lic.id in by_id:
-                out[by_id[lic.id]] = dataclasses.replace(out[by_id[lic.id]], rewrite=found_rewrite)
+                match = out[by_id[lic.id]]
+                if found_rewrite.is_rewrite and not match.verification.is_reprint:
+                    # a rewrite shows its pair's coverage and passages: aligned in full if _verify skipped it
+                    match = dataclasses.replace(match, verification=verify(fp.signature, record.signature,
+                                                                           p.shingle_size, self.thresholds))
+                out[by_id[lic.id]] = dataclasses.replace(match, rewrite=found_rewrite)
             elif found_rewrite.is_rewrite:
                 verification = verify(fp.signature, record.signature, p.shingle_size, self.thresholds)
                 out.append(Match(lic, verification, 0, rewrite=found_rewrite))
@@ -247,36 +414,49 @@ class Detector:
 
     def _verify(self, fp: Fingerprint, records: list[IndexedArticle], shared: dict[str, int]) -> list[Match]:
         """Verify each distinct text once: candidates in order of how much of their own text is in the suspect
-        (a shingle-set intersection), a candidate that is a version of one already verified joins its list."""
+        (a shingle-set intersection); a candidate that is a version of a text already verified joins its list
+        (:class:`_Story`)."""
         u_s = fp.signature.unique_shingles
-        in_suspect = [sorted_intersection(u_s, r.signature.unique_shingles).size for r in records]
+        in_suspect = [shared_count(u_s, r.signature.unique_shingles) for r in records]
         order = sorted(
             (i for i, n in enumerate(in_suspect) if n),  # nothing shared: verify() would find nothing either
             key=lambda i: (-in_suspect[i] / len(records[i].signature.unique_shingles),
                            -shared.get(records[i].article.id, 0), records[i].article.id),
         )
-        verified: list[tuple[IndexedArticle, Verification, list[Version]]] = []
+
+        def bound(c: _Candidate) -> bool:
+            return c.in_suspect >= min_shared_shingles(c.record.signature, self.thresholds) and may_reach_verdict(
+                u_s, c.record.signature, self.params.shingle_size, self.thresholds)
+
+        def verify_story(story: _Story) -> Verification:
+            if story.verification is None:
+                c = story.reported
+                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match)
+            return story.verification
+
+        stories = _Stories(verify_story)
         for i in order:
-            record = records[i]
-            u_c = record.signature.unique_shingles
-            for reported, _, versions in verified:
-                overlap = version_overlap(u_c, reported.signature.unique_shingles)
-                if overlap:
-                    versions.append(Version(record.article, overlap))
-                    break
-            else:
-                verification = verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
-                verified.append((record, verification, []))
+            stories.place(_Candidate(records[i], in_suspect[i], bound))
         matches = []
-        for record, verification, versions in verified:
+        for story in stories.merge():
+            record, verification = story.reported.record, verify_story(story)
             if verification.is_reprint:
                 passages = extend_licensed_passages(verification.passages, fp.normalized, record.article.content,
                                                     record.signature, _licensed_text)
                 verification = dataclasses.replace(verification, passages=passages)
             if verification.passages or verification.similarity > 0:
                 matches.append(Match(record.article, verification, shared.get(record.article.id, 0),
-                                     tuple(sorted(versions, key=lambda v: (-v.overlap, v.licensed.id)))))
+                                     tuple(sorted(story.versions, key=lambda v: (-v.overlap, v.licensed.id)))))
         return matches
+
+    def _verification(self, fp: Fingerprint, record: IndexedArticle, in_suspect: int, can_match: bool) -> Verification:
+        """``verify(suspect, record)``, without the call when the shingles the two share (``in_suspect``,
+        counted for the candidate order) are too few for any verdict (``can_match`` False): what verify()
+        returns then, computed here."""
+        if not can_match:
+            similarity = in_suspect / (len(fp.signature.unique_shingles) + len(record.signature.unique_shingles) - in_suspect)
+            return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
+        return verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
 
     def check_batch(self, articles: Sequence[Article]) -> list[CheckResult]:
         """:meth:`check` of each article, the fingerprints made as a batch (``fingerprint_many``: 1.1–1.4×
