@@ -247,6 +247,9 @@ def test_check_many_on_two_processes_equals_one_in_input_order(tmp_path):
             d.add([Article(row["id"], row["content"], row.get("title", ""), row.get("outlet", ""))])
         suspects = _sample(tmp_path) * 3
         one = [r.to_dict(include_all=True) for r in d.check_many(suspects, jobs=1)]
+        # one at a time, fingerprint made inside check: what the batches (scan, check_batch) must give
+        assert one == [d.check(a).to_dict(include_all=True) for a in suspects]
+        assert one == [r.to_dict(include_all=True) for r in d.scan(iter(suspects), batch=5)]
         two = [r.to_dict(include_all=True) for r in d.check_many(iter(suspects), jobs=2, chunksize=2)]
         assert one == two
         assert [r["id"] for r in two] == [a.id for a in suspects]

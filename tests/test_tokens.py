@@ -15,7 +15,7 @@ from conftest import REPO, real_texts
 from reprintwatch.dedupe import FingerprintParams, fingerprint
 from reprintwatch.dedupe import rewrite as R
 from reprintwatch.dedupe import tokens as T
-from reprintwatch.dedupe.fingerprint import band_keys, shingle_hashes, shingles_of_token_hashes, shorten_keys
+from reprintwatch.dedupe.fingerprint import band_keys, fingerprint_many, shingle_hashes, shingles_of_token_hashes, shorten_keys
 from reprintwatch.dedupe.normalize import normalize
 from reprintwatch.dedupe.segment import segment
 
@@ -104,6 +104,12 @@ def ref_sentence_weights(tokens, sentence_of, n_sent):
 
 def _assert_identical(texts):
     params = FingerprintParams()
+    # fingerprinting a batch stage by stage (index add) gives each text's own fingerprint
+    for one, many in zip([fingerprint(t, params) for t in texts], fingerprint_many(texts, params), strict=True):
+        assert np.array_equal(one.keys, many.keys) and np.array_equal(one.rewrite_keys, many.rewrite_keys)
+        assert one.signature.to_bytes() == many.signature.to_bytes() and one.tokens == many.tokens
+        assert np.array_equal(one.signature.token_hashes, many.signature.token_hashes)
+        assert one.facts == many.facts and one.normalized.text == many.normalized.text
     for text in texts:
         fp = fingerprint(text, params)
         tokens = segment(normalize(text).text)
