@@ -9,7 +9,6 @@ import math
 import zlib
 
 import numpy as np
-import pytest
 
 from conftest import REPO, real_texts
 from reprintwatch.dedupe import FingerprintParams, fingerprint
@@ -29,7 +28,8 @@ def ref_shingle_hashes(tokens, size):
 
 def ref_band_keys(shingles, params):
     """band_keys as it was written first: each level apart, fresh arrays at every step, np.unique."""
-    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _fmix64, _permuted
+    from reprintwatch.dedupe.arrays import fmix64 as _fmix64
+    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _permuted
 
     def window_starts(shingles, params):
         n = len(shingles)

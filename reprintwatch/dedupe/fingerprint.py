@@ -22,7 +22,7 @@ import numpy as np
 from datasketch import MinHash
 
 from . import rewrite
-from .arrays import unique_sorted
+from .arrays import fmix64, fmix64_inplace, unique_sorted
 from .lsh import optimal_bands
 from .normalize import NormalizedText, Removed, normalize
 from .segment import segment, tokenizer_version
@@ -179,14 +179,6 @@ class Fingerprint:
 
 # --- hashing -------------------------------------------------------------------------------------------
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
-
-
 def _fmix32(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> np.uint32(16))
     h = h * np.uint32(0x85EBCA6B)
@@ -226,7 +218,7 @@ def shingles_of_token_hashes(token_crc: np.ndarray, size: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         for i in range(k):
             acc = acc + th[i : i + n] * _MULTIPLIERS[i % len(_MULTIPLIERS)]
-        return (_fmix64(acc) >> _U64(32)).astype(np.uint32)
+        return (fmix64(acc) >> _U64(32)).astype(np.uint32)
 
 
 @lru_cache(maxsize=8)
@@ -255,15 +247,6 @@ def minhash(shingles: np.ndarray, params: FingerprintParams) -> MinHash:
     else:
         values = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     return MinHash(seed=params.seed, hashvalues=values, permutations=(a, b), scheme=params.scheme)
-
-
-def _fmix64_inplace(h: np.ndarray, tmp: np.ndarray) -> None:
-    """:func:`_fmix64` of ``h`` in place (``tmp``: scratch of the same shape)."""
-    for mult in (_U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53), None):
-        np.right_shift(h, _U64(33), out=tmp)
-        h ^= tmp
-        if mult is not None:
-            h *= mult
 
 
 def _band_keys(values: np.ndarray, bands: int, rows: int, level: int) -> np.ndarray:
@@ -305,7 +288,7 @@ def _levels_band_keys(levels: list[tuple[np.ndarray, int, int, int]]) -> np.ndar
         for r in range(max_rows):
             hi = max(end for (_, _, rows, _), end in zip(levels, ends) if r < rows)
             acc[:hi] ^= rows_of[r, :hi]
-            _fmix64_inplace(acc[:hi], tmp[:hi])
+            fmix64_inplace(acc[:hi], tmp[:hi])
     return acc.view(np.int64)
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import unique_sorted
+from .arrays import fmix64, unique_sorted
 from .normalize import NormalizedText
 from .tokens import TokenTable, dictionary as _dictionary, is_common_figure, token_ids
 
@@ -257,14 +257,7 @@ def _keys_of_crc(crc: np.ndarray) -> np.ndarray:
     if len(crc) == 0:
         return np.zeros(0, dtype=np.int64)
     # a CRC is 32 bits and fmix64 a bijection: distinct CRCs give distinct keys, one sort-unique at the end
-    h = crc | (_LEVEL << np.uint64(40))
-    with np.errstate(over="ignore"):
-        h = h ^ (h >> np.uint64(33))
-        h *= np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xC4CEB9FE1A85EC53)
-        h ^= h >> np.uint64(33)
-    return unique_sorted(h.view(np.int64))
+    return unique_sorted(fmix64(crc | (_LEVEL << np.uint64(40))).view(np.int64))
 
 
 # --- verification ------------------------------------------------------------------------------------
