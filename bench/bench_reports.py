@@ -10,7 +10,7 @@ once, and each real match is recorded again for many made-up reprinters (300 at 
 accounts on mp.weixin.qq.com recorded as a JSONL ``local`` source, a few copying a lot): N on the report
 day and N/4 more over the 13 days before, with three licences so some copies are authorised.
 
-Then every finding is triaged and the triage kept, as ingestion does (``report.assess.refresh_triage``,
+Then every finding is triaged and the triage kept, as ingestion does (``triage.assess.refresh_triage``,
 the real code) — with the two pure text comparisons (``verbatim.compare``, ``attribution.attribute``)
 memoised per distinct input while the store is prepared, because the copies repeat a dozen texts and
 judging 62,500 findings at ~30 ms each would take half an hour on the shared machine. The timings below
@@ -88,7 +88,7 @@ def reprinters(n: int, rng: random.Random) -> list[dict]:
 def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DAY, triage: bool = False) -> Settings:
     """A licensed index of the sample articles and a findings store with ``n`` findings (``triage``: each
     with its triage kept, as after ingestion)."""
-    from reprintwatch.report.licences import make_licence
+    from reprintwatch.triage.licences import make_licence
 
     directory.mkdir(parents=True, exist_ok=True)
     settings = Settings.load(environ={}, db=directory / "licensed.db", store=directory / "store.db")
@@ -127,9 +127,9 @@ def triage_store(settings: Settings) -> int:
     comparisons memoised per distinct input (the synthetic copies repeat a dozen texts)."""
     import importlib
 
-    from reprintwatch.report.assess import refresh_triage
+    from reprintwatch.triage.assess import refresh_triage
 
-    assess = importlib.import_module("reprintwatch.report.assess")
+    assess = importlib.import_module("reprintwatch.triage.assess")
     real = {"compare": assess.compare, "attribute": assess.attribute}
     memo: dict = {}
 
@@ -317,7 +317,7 @@ def render_pages(settings: Settings, report, out: Path) -> dict:
 
 def rejudge_sample(settings: Settings, k: int, seed: int = 7) -> dict:
     """Judge ``k`` of the report day's findings afresh (what ``--rejudge`` does to each; nothing kept)."""
-    from reprintwatch.report.assess import triage_of
+    from reprintwatch.triage.assess import triage_of
 
     with Store(settings.store, create=False) as store, SQLiteIndex(settings.db, create=False) as index:
         rows = store.list_findings(since=REPORT_DAY.isoformat(), until=REPORT_DAY.isoformat(), content=False)

@@ -3,7 +3,7 @@
 For N real articles (research-only corpus, see ``bench/disguise.py``) three copies are made: the article
 with a credit line added and its punctuation changed to ASCII (verbatim: must *not* be an edit), the article
 with its first figure outside the credits changed, and the article with its last paragraph cut (both must be edits). Reports how
-often each is judged right by :func:`reprintwatch.report.verbatim.compare`, and the median and worst time a
+often each is judged right by :func:`reprintwatch.triage.verbatim.compare`, and the median and worst time a
 comparison takes, against the median time of ``normalize`` on the same texts (the baseline every finding
 already pays).
 
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from disguise import load_corpus  # noqa: E402
 
 from reprintwatch.dedupe import normalize  # noqa: E402
-from reprintwatch.report.attribution import find_credits  # noqa: E402
-from reprintwatch.report.verbatim import compare  # noqa: E402
+from reprintwatch.triage.attribution import find_credits  # noqa: E402
+from reprintwatch.triage.verbatim import compare  # noqa: E402
 
 _DIGIT_RE = re.compile(r"\d+")
 

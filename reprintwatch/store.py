@@ -14,7 +14,7 @@ Tables (names and columns are a contract shared with the reports code; add colum
 - ``finding_status``: what re-checks saw of a finding's copy; consecutive checks with the same state extend
   one row (``checked_at`` first seen in that state, ``last_checked_at`` last);
 - ``licences``: who may reprint which outlet's articles, when and how (the decisions live in
-  ``reprintwatch.report.licences``; the store only keeps the records).
+  ``reprintwatch.triage.licences``; the store only keeps the records).
 
 One store owns every table, one schema version and one way to write (:meth:`Store.transaction`, from
 :mod:`reprintwatch.sqlitedb`). Reads return records: :class:`Finding` (a finding with its suspect and
@@ -241,9 +241,9 @@ class Finding(Mapping):
     suspect_coverage: float
     passages: list
     created_at: str
-    triage: dict | None  # the triage kept with the finding (``report.assess.Assessment.triage``), if any
+    triage: dict | None  # the triage kept with the finding (``triage.assess.Assessment.triage``), if any
     triaged_at: str | None
-    triage_basis: str | None  # what the triage was judged on (``report.assess.triage_basis``); stale when it differs
+    triage_basis: str | None  # what the triage was judged on (``triage.assess.triage_basis``); stale when it differs
     source: str
     platform: str
     site: str
@@ -565,9 +565,9 @@ class Store:
         return [Finding.from_row(row) for row in self.conn.execute(sql, args)]
 
     def record_triage(self, triages: Iterable[tuple], at: str | None = None) -> int:
-        """Keep each finding's triage (``reprintwatch.report.assess.Assessment.triage``) with it, in one
+        """Keep each finding's triage (``reprintwatch.triage.assess.Assessment.triage``) with it, in one
         transaction: ``(finding_id, triage)`` or ``(finding_id, triage, basis)`` — the basis says what it
-        was judged on (``report.assess.triage_basis``; none: judged again when next read). Returns how
+        was judged on (``triage.assess.triage_basis``; none: judged again when next read). Returns how
         many findings were updated."""
         at = at or utc_now()
         n = 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.config import Settings
-from reprintwatch.report.licences import make_licence
+from reprintwatch.triage.licences import make_licence
 from reprintwatch.store import Store
 
 REPORT_DAY = "2026-11-02"

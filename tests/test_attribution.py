@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reprintwatch.report.attribution import (
+from reprintwatch.triage.attribution import (
     CREDITED,
     CREDITED_OTHER,
     UNCREDITED,

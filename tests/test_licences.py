@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from reprintwatch.errors import BadInput
-from reprintwatch.report.licences import (
+from reprintwatch.triage.licences import (
     Licence,
     Reprinter,
     decide,

@@ -13,7 +13,7 @@ from report_sample import COPIES, EXPECTED, REPORT_DAY, build_sample, cli_runner
 from reprintwatch.index import SQLiteIndex
 from reprintwatch.store import Store
 from reprintwatch.report import coverage_report, daily_report, render
-from reprintwatch.report.assess import first_publication
+from reprintwatch.triage.assess import first_publication
 from reprintwatch.report.html import highlight, merge_spans, safe_link
 from reprintwatch.report.render import render_csv
 

@@ -18,11 +18,11 @@ from reprintwatch.index import SQLiteIndex
 from reprintwatch.report import coverage_report, daily_report, render
 from reprintwatch.report.daily import load_texts
 from reprintwatch.report.html import INLINE, PAGES, write_html
-from reprintwatch.report.licences import make_licence
+from reprintwatch.triage.licences import make_licence
 from reprintwatch.store import Store
 
 DAY = dt.date.fromisoformat(REPORT_DAY)
-assess_module = importlib.import_module("reprintwatch.report.assess")  # the package exports a function of that name
+assess_module = importlib.import_module("reprintwatch.triage.assess")  # the package exports a function of that name
 
 
 @pytest.fixture
@@ -237,7 +237,7 @@ def test_a_stored_triage_reads_back_as_the_judgement(case, with_text):
 
     from test_triage import BODY, DATELINE, LICENSED, SITE, WECHAT, finding
 
-    from reprintwatch.report.assess import Assessment, assess
+    from reprintwatch.triage.assess import Assessment, assess
     from reprintwatch.report.filters import with_platform
     from reprintwatch.report.html import finding_html
     from reprintwatch.report.render import csv_row

@@ -15,7 +15,7 @@ import pytest
 
 from reprintwatch.articles import Article
 from reprintwatch.errors import BadInput
-from reprintwatch.report.assess import (
+from reprintwatch.triage.assess import (
     AUTHORISED,
     PUBLISHED_FIRST,
     SUSPECT_FIRST,
@@ -24,8 +24,8 @@ from reprintwatch.report.assess import (
     assess,
     first_publication,
 )
-from reprintwatch.report.attribution import CREDITED, CREDITED_OTHER, UNCREDITED, attribute
-from reprintwatch.report.licences import (
+from reprintwatch.triage.attribution import CREDITED, CREDITED_OTHER, UNCREDITED, attribute
+from reprintwatch.triage.licences import (
     Licence,
     Reprinter,
     biz_of,
@@ -34,7 +34,7 @@ from reprintwatch.report.licences import (
     make_licence,
     reprinter_matches,
 )
-from reprintwatch.report.timeline import (
+from reprintwatch.triage.timeline import (
     FIRST_SEEN,
     PUBLISHED,
     complaint_deadline,
@@ -43,7 +43,7 @@ from reprintwatch.report.timeline import (
     parse_zone,
     within_complaint_limit,
 )
-from reprintwatch.report.verbatim import compare
+from reprintwatch.triage.verbatim import compare
 
 OUTLET = "江南日报"
 TITLE = "江南新区地铁三号线开通运营"

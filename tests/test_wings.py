@@ -85,7 +85,7 @@ def test_global_options_work_before_and_after_the_subcommand(indexed, rw, monkey
     before, after = rw("--db", db, "index", "stats", "--json"), rw("index", "stats", "--json", "--db", db)
     assert before.exit_code == after.exit_code == 0 and json.loads(before.output) == json.loads(after.output)
     with Store(indexed / "other-store.db") as store:
-        store.add_licences([__import__("reprintwatch.report.licences", fromlist=["make_licence"])
+        store.add_licences([__import__("reprintwatch.triage.licences", fromlist=["make_licence"])
                             .make_licence("site", "a.example", "A")])
     for args in (("--store", indexed / "other-store.db", "licence", "list"),
                  ("licence", "list", "--store", indexed / "other-store.db")):
@@ -198,7 +198,7 @@ def test_one_candidate_is_singular(indexed, rw):
 
 
 def test_closed_pipe_ends_quietly(home):
-    from reprintwatch.report.licences import make_licence
+    from reprintwatch.triage.licences import make_licence
 
     with Store(home / "store.db") as store:
         store.add_licences([make_licence("site", f"site{i}.example", "新华社", note="x" * 80) for i in range(3000)])

@@ -16,8 +16,8 @@ import datetime as _dt
 import re
 from typing import Sequence
 
-from ..report.assess import Assessment
-from ..report.attribution import CREDITED, CREDITED_OTHER
+from ..triage.assess import Assessment
+from ..triage.attribution import CREDITED, CREDITED_OTHER
 from ..report.takedown import Tracking, instant
 from .holders import RightsHolder
 from .rules import (
@@ -67,7 +67,7 @@ def zh_time(value) -> str:
 
 
 def licence_reason_zh(reason: str, respondent: str, outlet: str) -> str:
-    """The licence decision's reason (English, from ``report.licences.decide``) in the dossier's Chinese."""
+    """The licence decision's reason (English, from ``triage.licences.decide``) in the dossier's Chinese."""
     m = re.match(r"licence #(\d+) ended (\S+); the copy was (published|first seen) (\S+)", reason or "")
     if m:
         when = "发布" if m[3] == "published" else "首次被发现"

@@ -21,7 +21,7 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes
 from ..errors import BadInput
-from ..report.assess import CHINA_TIME, triage_of, with_texts
+from ..triage.assess import CHINA_TIME, triage_of, with_texts
 from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from ..ingest.fetch import Fetcher
 from ..ingest.page import fetch_page
-from ..report.assess import UNAUTHORISED, triage_of
+from ..triage.assess import UNAUTHORISED, triage_of
 from ..store import sha256_hex, utc_now
 from .rules import CHANGED, REMOVED_STATES, classify, passages_still_there
 

@@ -5,7 +5,7 @@ authorised, not published first, inside the two-year limit) and what a re-check 
   for a continuing infringement the two years run from when it ended. A copy still online has not ended,
   so the clock runs from the *last day the copy was seen online* (China time): a copy last seen on
   2024-03-01 may be complained about up to and including 2026-03-01. Dates and years are counted with
-  triage's :mod:`reprintwatch.report.timeline` (one rule: ``complaint_deadline``, which counts from the
+  triage's :mod:`reprintwatch.triage.timeline` (one rule: ``complaint_deadline``, which counts from the
   copy's publication when no later sighting is known — the earliest the limit can end).
 * **Re-check states.** A fetched page is classified by the ingest module's own removal-notice
   recognition (:func:`reprintwatch.ingest.extract.extract_page`); this module only maps the notice it
@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..dedupe.verify import DEFAULT_THRESHOLDS
-from ..report.assess import AUTHORISED, PUBLISHED_FIRST
-from ..report.timeline import CHINA_TIME, complaint_deadline, local_date
+from ..triage.assess import AUTHORISED, PUBLISHED_FIRST
+from ..triage.timeline import CHINA_TIME, complaint_deadline, local_date
 
 # --- why a finding stays out of a dossier -----------------------------------------------------------------
 EXCLUDED_AUTHORISED = "authorised"
@@ -59,7 +59,7 @@ def china_day(value) -> _dt.date | None:
 
 def limitation_deadline(last_seen) -> _dt.date | None:
     """The last day a complaint may be filed for a copy last seen online at ``last_seen`` (triage's one rule,
-    :func:`reprintwatch.report.timeline.complaint_deadline`)."""
+    :func:`reprintwatch.triage.timeline.complaint_deadline`)."""
     return complaint_deadline(None, last_seen=last_seen)[0] if last_seen else None
 
 

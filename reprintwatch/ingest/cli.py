@@ -189,8 +189,8 @@ def configure_logging(log_format: str = "text", log_file=None, verbose: bool = F
 
 def _triage_new(db, index) -> None:
     """Keep a current triage with every finding: new ones, and those whose licences or triage rules changed
-    (the one triage path, ``report.assess.triage_of``; the reports then only read them)."""
-    from ..report.assess import refresh_triage
+    (the one triage path, ``triage.assess.triage_of``; the reports then only read them)."""
+    from ..triage.assess import refresh_triage
 
     refresh_triage(db, db.licences(), index)
 

@@ -5,12 +5,12 @@
 >>> with Store("store.db", create=False) as store:
 ...     html = render(daily_report(store, store.licences()), "html")
 """
-from .assess import Assessment, assess, assess_all
-from .attribution import Attribution, attribute, find_credits, same_outlet
+from ..triage.assess import Assessment, assess, assess_all
+from ..triage.attribution import Attribution, attribute, find_credits, same_outlet
 from .coverage import coverage_report
 from .daily import Report, daily_report
 from .evidence import export_bundle, verify_bundle
-from .licences import Licence, Reprinter, decide, make_licence, parse_csv
+from ..triage.licences import Licence, Reprinter, decide, make_licence, parse_csv
 from .render import render
 
 __all__ = [

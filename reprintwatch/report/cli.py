@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import BadInput
 from ..output import CsvWriter, one_line
 from ..store import Store
-from .licences import KINDS, SCOPES, make_licence
+from ..triage.licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
@@ -56,7 +56,7 @@ def filter_options(outlet: bool = True, dates: str = "found"):
     """The filter options ``report daily``, ``report coverage`` and ``findings list`` share (one
     :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
     finding was made (``found``) or the licensed article's publish day (``article``)."""
-    from .assess import STATUSES
+    from ..triage.assess import STATUSES
     from .filters import VERDICTS
 
     day_what = "found" if dates == "found" else "published (the licensed article)"
@@ -244,7 +244,7 @@ def licence_list(outlet, fmt):
         reprintwatch licence list --outlet 新华社
         reprintwatch licence list --format csv > licences.csv
     """
-    from .licences import select
+    from ..triage.licences import select
 
     path = current_settings().store
     found = []
@@ -254,7 +254,7 @@ def licence_list(outlet, fmt):
     if fmt == "json":
         click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        from .licences import CSV_COLUMNS
+        from ..triage.licences import CSV_COLUMNS
 
         out = io.StringIO()
         writer = CsvWriter(out, ("id",) + CSV_COLUMNS)
@@ -296,7 +296,7 @@ def licence_import(file):
     \b
         reprintwatch licence import licences.csv
     """
-    from .licences import read_csv_file
+    from ..triage.licences import read_csv_file
 
     licences = read_csv_file(file)
     with Store(current_settings().store) as db:

@@ -11,10 +11,10 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..errors import LicensedIndexError
-from .assess import UNAUTHORISED
+from ..triage.assess import UNAUTHORISED
 from .daily import CHART_DAYS, STATUS_ORDER, Group, Report, chart_data, day_range, now_utc, select, summarise
 from .filters import Filter, article_key, finding_day
-from .licences import Licence
+from ..triage.licences import Licence
 
 
 def coverage_report(

@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
-from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
-from .attribution import CREDITED, CREDITED_OTHER
+from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
+from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .filters import Filter, apply, finding_day, reprinter_key, row_filter, store_bounds, with_platform
-from .licences import Licence, Reprinter
+from ..triage.licences import Licence, Reprinter
 
 CHART_DAYS = 14
 TOP_ROWS = 10  # rows in each summary table; the findings table below has everything

@@ -28,8 +28,8 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes
 from ..errors import BadInput, ReprintwatchError
-from .assess import assess, load_licensed
-from .licences import Licence
+from ..triage.assess import assess, load_licensed
+from ..triage.licences import Licence
 
 BUNDLE_FORMAT = "reprintwatch-evidence/1"
 MANIFEST = "manifest.json"

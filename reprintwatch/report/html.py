@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from .assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
-from .attribution import CREDITED, CREDITED_OTHER
+from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
+from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .daily import Group, Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

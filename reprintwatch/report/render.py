@@ -5,7 +5,7 @@ import io
 import json
 
 from ..output import BOM, CsvWriter, terminal_safe  # noqa: F401 - BOM is part of this module's face
-from .assess import TRIAGE_CSV_COLUMNS, triage_csv_row
+from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from .daily import Report
 
 FORMATS = ("html", "csv", "json", "text")

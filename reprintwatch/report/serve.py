@@ -28,7 +28,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..config import Settings
 from ..errors import ReprintwatchError
-from .assess import STATUSES
+from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
 from .filters import VERDICTS, Filter, apply, article_key
 from .html import (
@@ -104,7 +104,7 @@ class FindingsView:
     def newest(self, offset: int, limit: int) -> list:
         """One page of findings, newest first (the default order), with their triage: only this page is
         read, and only its stale findings judged."""
-        from .assess import triage_of
+        from ..triage.assess import triage_of
 
         rows = self.store.list_findings(content=False, newest_first=True, limit=limit, offset=offset)
         return triage_of(self.store, rows, self.licences(), self.index, keep=False)
@@ -138,7 +138,7 @@ class FindingsView:
 
     def finding(self, finding_id: int):
         """One finding in full: its triage, the copy's text and the licensed text."""
-        from .assess import triage_of, with_texts
+        from ..triage.assess import triage_of, with_texts
 
         row = self.store.get_finding(finding_id)
         if row is None:

@@ -277,7 +277,7 @@ def render_takedown_html(s: dict, esc) -> str:
 def takedown_rows(store, licences, findings: Sequence, index=None) -> list[dict]:
     """The infringing findings among ``findings`` as rows for :func:`takedown_summary` (their triage as
     the reports read it: :func:`assess.triage_of`)."""
-    from .assess import UNAUTHORISED, triage_of
+    from ..triage.assess import UNAUTHORISED, triage_of
 
     infringing = [(a.finding, a) for a in triage_of(store, findings, licences, index) if a.status == UNAUTHORISED]
     tracking = load_tracking(store, [f for f, _ in infringing])

@@ -11,7 +11,7 @@ Status of a finding:
   that: a "first" copy that credits the licensed outlet or keeps its dateline/byline is flagged
   (``contradiction``) and judged like any other copy.
 
-All times follow :mod:`reprintwatch.report.timeline`: China time (UTC+8) unless a licence names another
+All times follow :mod:`reprintwatch.triage.timeline`: China time (UTC+8) unless a licence names another
 zone, compared by local date; a copy without a publish time is judged by when it was first seen, and
 every reason says so.
 """
@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 
 from ..articles import Article
 from .attribution import Attribution, Credit, attribute
-from .filters import with_platform
+from .identity import with_platform
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
 from .verbatim import Edits, compare
@@ -355,8 +355,8 @@ def triage_findings(findings_store, licences: Sequence[Licence], index, finding_
 # a triage. Any change to the rule modules' source re-judges on its own (:func:`rules_digest`).
 TRIAGE_VERSION = 1
 RULE_MODULES = (
-    "reprintwatch.report.assess", "reprintwatch.report.licences", "reprintwatch.report.attribution",
-    "reprintwatch.report.verbatim", "reprintwatch.report.timeline", "reprintwatch.report.filters",
+    "reprintwatch.triage.assess", "reprintwatch.triage.licences", "reprintwatch.triage.attribution",
+    "reprintwatch.triage.verbatim", "reprintwatch.triage.timeline", "reprintwatch.triage.identity",
     "reprintwatch.dedupe.normalize", "reprintwatch.dedupe.boilerplate", "reprintwatch.dates",
 )
 

@@ -347,7 +347,7 @@ def decide(
     """Is this reprint covered? Picks the first licence (by id) that covers it; otherwise explains the
     nearest miss (wrong dates, or a verbatim-only licence for an edited copy).
 
-    ``day`` is a :class:`~reprintwatch.report.timeline.When` (or a date/ISO string, read as the publish
+    ``day`` is a :class:`~reprintwatch.triage.timeline.When` (or a date/ISO string, read as the publish
     time). ``edits`` is the verbatim comparison (an ``Edits`` from ``verbatim.compare``); without it
     a copy counts as verbatim only when its verdict is ``full_reprint`` and its shingles are identical.
     """
