@@ -571,7 +571,7 @@ def archive_cases(rng, licensed: list[D.Doc], hosts: list[D.Doc], copies: int, s
     case's ``meta["copied"]`` holds ``(source, copied text)`` pairs: the truth accepts the source and any
     licensed article holding :data:`ARCHIVE_VERSION_SHARE` of that text."""
     cases: list[D.Case] = []
-    for k, doc in enumerate(rng.sample(licensed, copies)):
+    for k, doc in enumerate(rng.choices(licensed, k=copies)):  # as a day's copies: some articles copied twice
         cases.append(D.Case(f"copy-{k:05d}", "archive_copy", archive_copy(rng, doc), D.retitle(rng, doc.title),
                             (doc.id,), "full_reprint", (), {"copied": [(doc.id, doc.text)]}))
     long_docs = [d for d in licensed if d.chars >= D.STITCH_SOURCE_CHARS]
