@@ -15,6 +15,14 @@ names every source (each explains its own piece) and an excerpt still names its 
 sibling, a series member or an article sharing a site's boilerplate — whose shared text lies inside the text
 the copied article explains — is listed under that article, not reported.
 
+Text that many licensed articles share is not evidence against any one of them (:func:`held_by_many`): a
+stretch of the suspect that ``FAMILY_MIN_HOLDERS`` otherwise different licensed articles hold — a site's
+promotion block, a series' editor's note, a template's standard clauses, a stock conference lead — is learned
+from the archive as the check meets it (the licensed articles the index returns as candidates for this text),
+not from a hand-kept list, and never makes a verdict by itself; nor does quoted text (:func:`quoted_spans`: an
+announcement, an apology letter, a Weibo post quoted by independent reports of one event). A licensed article
+taken whole (``WHOLE_COVERAGE`` of it in the suspect) is a copy whatever else shares its text.
+
 Pure functions over passages' suspect-side extents in normalised characters; the detector maps them.
 """
 from __future__ import annotations
@@ -25,13 +33,23 @@ from typing import Sequence
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
+#: A stretch of the suspect that this many distinct licensed texts (versions of one text count once) hold is
+#: shared text, not evidence of copying one of them. See docs/findings.md for what it changes on real pairs.
+FAMILY_MIN_HOLDERS = 4
+#: A licensed article this share of which is in the suspect is taken whole (the truth of bench/quality.py
+#: --archive calls an article holding 80 % of the copied text a version of it).
+WHOLE_COVERAGE = 0.8
+
+
 @dataclass(frozen=True)
 class Claim:
     """What one verified licensed article claims of the suspect: its passages' suspect-side extents as
-    ``[start, end)`` in normalised characters, and its own length (normalised characters)."""
+    ``[start, end)`` in normalised characters, its own length (normalised characters) and whether it is taken
+    whole (``WHOLE_COVERAGE``)."""
 
     spans: tuple[tuple[int, int], ...]
     licensed_chars: int
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,8 @@ class Credit:
     longest_unexplained: int
     shared: int
     explained_by: int | None = None
+    #: why a claim no kept claim explains is no finding: "shared_text" (held by many) or "quotation"
+    discounted: str = ""
 
 
 def _union(spans) -> list[tuple[int, int]]:
@@ -88,26 +108,75 @@ def stands_alone(chars: int, longest: int, licensed_chars: int, t: Thresholds = 
     return chars >= t.short_article_min_chars and chars >= t.short_article_coverage * licensed_chars
 
 
-def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS) -> list[Credit]:
+def held_by_many(holders: Sequence[Sequence[tuple[int, int]]], min_holders: int = FAMILY_MIN_HOLDERS) -> list[tuple[int, int]]:
+    """The stretches held by at least ``min_holders`` of ``holders`` (each a list of spans of one licensed
+    text), as a sorted union."""
+    events: list[tuple[int, int]] = []
+    for spans in holders:
+        for a, b in _union(spans):
+            events += ((a, 1), (b, -1))
+    out, depth, start = [], 0, 0
+    for x, d in sorted(events):
+        if d > 0 and depth + d >= min_holders > depth:
+            start = x
+        elif d < 0 and depth >= min_holders > depth + d and x > start:
+            out.append((start, x))
+        depth += d
+    return _union(out)
+
+
+# “…” 「…」 『…』 and ASCII double quotes; a quotation is at most a few paragraphs (a lone unmatched mark does
+# not swallow the rest of the page)
+_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
+_MAX_QUOTE = 1500
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the quotations of ``text`` (original offsets, marks excluded)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        close = _QUOTES.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        j = text.find(close, i + 1, i + 1 + _MAX_QUOTE)
+        if j < 0:
+            i += 1
+            continue
+        if j > i + 1:
+            out.append((i + 1, j))
+        i = j + 1
+    return out
+
+
+def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
+                 shared_text: Sequence[tuple[int, int]] = (), quoted: Sequence[tuple[int, int]] = ()) -> list[Credit]:
     """One :class:`Credit` for each claim, claims given best first (the caller's order: most copied text).
 
-    A claim is kept when the copied text the kept claims before it leave unexplained stands alone
-    (:func:`stands_alone`); otherwise it is explained by the kept claim sharing most of its text. The first
-    claim is always kept."""
+    A claim is kept when the copied text that the kept claims before it leave unexplained stands alone
+    (:func:`stands_alone`) outside ``shared_text`` (:func:`held_by_many`) and ``quoted`` text — or, for a
+    claim taken whole, at all. A claim not kept is explained by the kept claim sharing most of its text, or,
+    when none shares any, discounted (its copied text is shared or quoted text)."""
+    discount = _union([*shared_text, *quoted])
     covered: list[tuple[int, int]] = []
     kept_spans: list[tuple[int, list[tuple[int, int]]]] = []
     out: list[Credit] = []
     for n, claim in enumerate(claims):
         spans = _union(claim.spans)
         shared = sum(b - a for a, b in spans)
-        rest = _minus(spans, covered)
+        fresh = _minus(spans, covered)
+        rest = fresh if claim.whole else _minus(fresh, discount)
         unexplained = sum(b - a for a, b in rest)
         longest = max((b - a for a, b in rest), default=0)
-        if not kept_spans or stands_alone(unexplained, longest, claim.licensed_chars, t):
+        if stands_alone(unexplained, longest, claim.licensed_chars, t):
             out.append(Credit(True, unexplained, longest, shared))
             kept_spans.append((n, spans))
             covered = _union(covered + spans)
+            continue
+        by = max(kept_spans, key=lambda k: (_overlap(spans, k[1]), -k[0]), default=None)
+        if by is not None and _overlap(spans, by[1]):
+            out.append(Credit(False, unexplained, longest, shared, by[0]))
         else:
-            by = max(kept_spans, key=lambda k: (_overlap(spans, k[1]), -k[0]))[0]
-            out.append(Credit(False, unexplained, longest, shared, by))
+            why = "quotation" if _overlap(fresh, _union(quoted)) > _overlap(fresh, _union(shared_text)) else "shared_text"
+            out.append(Credit(False, unexplained, longest, shared, None, why))
     return out
