@@ -33,7 +33,7 @@ import numpy as np
 from .articles import Article
 from .dedupe.arrays import unique_sorted
 from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
-from .dedupe.normalize import NormalizedText, Removed, normalize
+from .dedupe.normalize import NormalizedText, Removed, is_code, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
     verify_rewrite,
@@ -386,6 +386,8 @@ class Detector:
             article = Article(id="-", content=article)
         if fp is None:
             fp = self.fingerprint(article.content)
+        if is_code(article.content):
+            return CheckResult(article, [], fp.removed, 0)  # a page of program code is not an article
         candidates = [
             (licensed_id, shared)
             for licensed_id, shared in self.index.candidates(fp.keys, self.max_candidates)

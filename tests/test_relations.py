@@ -112,3 +112,15 @@ def test_held_by_many_and_quoted_spans():
     assert held_by_many(holders[:2], 3) == []
     text = "他说：“今天很好。”又说「明天」，“没有闭合"
     assert [text[a:b] for a, b in quoted_spans(text)] == ["今天很好。", "明天"]
+
+
+def test_a_page_of_code_is_not_an_article(tmp_path):
+    from reprintwatch.dedupe.normalize import is_code
+
+    script = "\n".join(f"var slide{i} = {{src: '/img/{i}.jpg', title: 'look {i}'}}; show(slide{i});" for i in range(60))
+    assert is_code(script) and not is_code(METRO) and not is_code(METRO + "\n代码示例：if (a) { b(); }")
+    assert not is_code("BBC English quiz: what does 'postcode' mean? 邮政编码（postcode）是英国的叫法。" * 5)
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("slides", script)])
+        assert d.check(Article("s", script)).matches == []
