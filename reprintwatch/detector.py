@@ -39,7 +39,8 @@ from .dedupe.rewrite import (
     verify_rewrite,
 )
 from .dedupe.relations import (
-    FAMILY_MIN_HOLDERS, WHOLE_COVERAGE, Claim, explain_away, held_by_many, quoted_spans,
+    FAMILY_MIN_HOLDERS, STANDS_OUT, WHOLE_COVERAGE, Claim, explain_away, held_by_many, overlaps, quotations,
+    quoted_spans,
 )
 from .dedupe.score import score
 from .dedupe.segment import segment
@@ -269,10 +270,10 @@ class Match:
 
     @property
     def verdict(self) -> str:
+        if (self.discounted or self.verification.verdict == NO_MATCH) and self.rewrite is not None and self.rewrite.is_rewrite:
+            return REWRITE  # the sentence-by-sentence alignment is evidence of its own
         if self.discounted:
             return NO_MATCH
-        if self.verification.verdict == NO_MATCH and self.rewrite is not None and self.rewrite.is_rewrite:
-            return REWRITE
         return self.verification.verdict
 
     @property
@@ -432,12 +433,19 @@ class Detector:
 
         reprints.sort(key=lambda m: (-m.verification.copied_chars, -m.verification.licensed_coverage,
                                      -m.verification.similarity, m.licensed.id))
-        holders = [spans(m) for m in matches if m.verification.passages]
-        shared_text = held_by_many(holders) if len(holders) >= FAMILY_MIN_HOLDERS else []
-        quoted = normalised(quoted_spans(article.content))
-        claims = [Claim(spans(m), licensed_chars(m.verification), m.verification.licensed_coverage >= WHOLE_COVERAGE)
-                  for m in reprints]
-        credits = explain_away(claims, self.thresholds, shared_text, quoted)
+        held = [(m, spans(m)) for m in matches if m.verification.passages]
+        shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
+        s_quotes = quoted_spans(article.content)
+
+        def claim(m: Match) -> Claim:
+            mine = spans(m)
+            others = [o.verification.copied_chars for o, h in held if o is not m and overlaps(mine, h)]
+            v = m.verification
+            return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
+                         v.copied_chars >= STANDS_OUT * max(others, default=0),
+                         normalised(quotations(v.passages, s_quotes, quoted_spans(m.licensed.content))))
+
+        credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
         if all(c.kept for c in credits):
             return matches
         siblings: dict[int, list[Sibling]] = collections.defaultdict(list)

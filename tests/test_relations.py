@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from reprintwatch import Article, Detector, SQLiteIndex
-from reprintwatch.dedupe.relations import Claim, explain_away, stands_alone
+from reprintwatch.dedupe.relations import Claim, explain_away, quoted_spans, stands_alone
 
 from texts import METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
 
@@ -124,3 +124,19 @@ def test_a_page_of_code_is_not_an_article(tmp_path):
         d = Detector(idx)
         d.add([Article("slides", script)])
         assert d.check(Article("s", script)).matches == []
+
+
+def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need_marks_on_both_sides():
+    from reprintwatch.dedupe.relations import quotations
+    from reprintwatch.dedupe.verify import Passage
+
+    template = [(0, 120)]  # held by four licensed texts
+    copied = Claim(((0, 130),), 600, stands_out=True)  # the day's report: its figures too
+    sibling = Claim(((0, 100),), 600)
+    assert [c.kept for c in explain_away([copied, sibling], shared_text=template)] == [True, False]
+    assert explain_away([Claim(((0, 130),), 600)], shared_text=template)[0].discounted == "shared_text"
+    suspect, licensed = "记者了解到，他说：“甲乙丙丁戊己庚辛”。", "据报道，“甲乙丙丁戊己庚辛”。"
+    inside = Passage(10, 18, 5, 13, 8)
+    beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
+    assert quotations([inside, beyond], quoted_spans(suspect), quoted_spans(licensed)) == [(10, 18)]
+    assert quotations([inside], quoted_spans(suspect), []) == []  # quoted in the suspect only: prose copied
