@@ -138,5 +138,5 @@ def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need
     suspect, licensed = "记者了解到，他说：“甲乙丙丁戊己庚辛”。", "据报道，“甲乙丙丁戊己庚辛”。"
     inside = Passage(10, 18, 5, 13, 8)
     beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
-    assert quotations([inside, beyond], quoted_spans(suspect), quoted_spans(licensed)) == [(10, 18)]
-    assert quotations([inside], quoted_spans(suspect), []) == []  # quoted in the suspect only: prose copied
+    assert quotations([inside, beyond], quoted_spans(suspect), licensed) == [(10, 18)]
+    assert quotations([inside], quoted_spans(suspect), "据报道" + licensed[5:]) == []  # quoted in the suspect only
