@@ -24,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 from ..encoding import decode_bytes, detect_encoding
 from ..errors import BadInput
 from ..store import Licence
+from . import reasons as R
+from .reasons import Reason
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
 
 KINDS = ("site", "wechat", "app")
@@ -124,16 +126,22 @@ class Reprinter:
 class Decision:
     authorised: bool
     licence: Licence | None
-    reason: str
+    why: Reason  # the structured reason (:mod:`reprintwatch.triage.reasons`); each renderer words it
     edited: bool | None  # None: could not be measured
     basis: str = ""  # the time the window was checked against: "published" | "first_seen" | "" (unknown)
     differences: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (what the reports and ``findings list`` show)."""
+        return R.english(self.why)
 
     def to_dict(self) -> dict:
         return {
             "authorised": self.authorised,
             "licence": self.licence.to_dict() if self.licence else None,
             "reason": self.reason,
+            "why": self.why.to_dict(),
             "edited": self.edited,
             "time_basis": self.basis or None,
             "differences": list(self.differences),
@@ -240,8 +248,9 @@ def biz_of(url: str) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
-def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
-    """How ``licence`` names this reprinter (a sentence), or ``None`` when it does not.
+def match_reprinter(licence: Licence, reprinter: Reprinter) -> dict | None:
+    """How ``licence`` names this reprinter (evidence for :func:`reasons.match_text`), or ``None`` when it
+    does not.
 
     * site: the fetched host is the licensed domain or a subdomain of it (never a WeChat page);
     * wechat: on a WeChat page only — the ``__biz`` equal exactly (case-sensitive), or the account name
@@ -256,7 +265,7 @@ def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
         if host in SHARED_HOSTS:
             return None
         if covers_host(wanted, host):
-            return f"fetched from {host}" + ("" if host == normalise_domain(wanted) else f", a subdomain of {normalise_domain(wanted)}")
+            return {"by": "host", "host": host, "domain": normalise_domain(wanted)}
         return None
     if licence.reprinter_kind == "wechat":
         if not reprinter.on_wechat:
@@ -264,31 +273,35 @@ def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
         value = unicodedata.normalize("NFKC", wanted)
         biz = reprinter.wechat_biz
         if biz and value == biz:
-            return f"WeChat __biz {biz}"
+            return {"by": "wechat_biz", "value": biz}
         account = unicodedata.normalize("NFKC", reprinter.account or "").strip()
         if account:
             if _ID_LIKE_RE.match(value) and value == account:
-                return f"WeChat account {account}"
+                return {"by": "wechat_account", "value": account}
             if not _ID_LIKE_RE.match(value) and fold(value) == fold(account):
-                return f"WeChat account {account}"
+                return {"by": "wechat_account", "value": account}
         return None
     if licence.reprinter_kind == "app":
         target = fold(wanted)
         for name, value in (("source", reprinter.source), ("account", reprinter.account), ("site", reprinter.site)):
             if value and fold(value) == target:
-                return f"app {value} ({name})"
+                return {"by": "app", "value": value, "field": name}
     return None
 
 
-def unconfirmed_wechat(licence: Licence, reprinter: Reprinter) -> str | None:
+def unconfirmed_wechat(licence: Licence, reprinter: Reprinter) -> Reason | None:
     """Why a WeChat licence naming this copy's account does not cover it when the copy did not come
     from a WeChat page (a mirror, a saved file, a record someone typed): the account is only a claim."""
     if licence.reprinter_kind != "wechat" or reprinter.on_wechat or not reprinter.account:
         return None
     if fold(licence.reprinter) != fold(reprinter.account):
         return None
-    return (f"licence #{licence.id} is for WeChat account {licence.reprinter}, but this copy was not fetched from "
-            f"a WeChat page ({reprinter.host or reprinter.url or 'no URL'}), so the account is not confirmed")
+    return Reason(R.ACCOUNT_UNCONFIRMED, _rule(licence), {
+        "licence_id": licence.id, "account": licence.reprinter, "fetched": reprinter.host or reprinter.url or ""})
+
+
+def _rule(licence: Licence) -> str:
+    return f"licence #{licence.id}"
 
 
 def reprinter_matches(licence: Licence, reprinter: Reprinter) -> bool:
@@ -312,27 +325,23 @@ def _as_when(day) -> When | None:
     return When(moment, PUBLISHED) if moment is not None else None
 
 
-def in_range(licence: Licence, when) -> str | None:
+def in_range(licence: Licence, when) -> Reason | None:
     """``None`` when the copy's time is inside the licence's dates (inclusive, by local date in the
     licence's zone), else why not — naming which time was used."""
     when = _as_when(when)
     if when is None:
         if licence.valid_from or licence.valid_until:
-            return f"licence #{licence.id} has dates, and the copy's publish time and first-seen time are unknown"
+            return Reason(R.TIME_UNKNOWN, _rule(licence), {"licence_id": licence.id})
         return None
     tz = licence_zone(licence)
     day = local_date(when.moment, tz)
     side = in_window(day, licence.valid_from, licence.valid_until)
     if side is None:
         return None
-    what = ("published" if not when.estimated else "first seen") + f" {day}"
     zone = "China time" if not getattr(licence, "timezone", "") else licence.timezone
-    if side == "before":
-        return f"licence #{licence.id} starts {licence.valid_from}; the copy was {what} ({zone}), before it"
-    text = f"licence #{licence.id} ended {licence.valid_until}; the copy was {what} ({zone}), after it"
-    if when.estimated:
-        text += " — its publish time is unknown, it may have been published while the licence ran"
-    return text
+    return Reason(R.NOT_STARTED if side == "before" else R.ENDED, _rule(licence), {
+        "licence_id": licence.id, "valid_from": licence.valid_from, "valid_until": licence.valid_until,
+        "copy_day": day.isoformat(), "basis": when.source, "zone": zone})
 
 
 def decide(
@@ -361,7 +370,7 @@ def decide(
             (verdict.replace("_", " "),) if verdict != "full_reprint" else (f"similarity {similarity:.3f} < 1 (licensed text unavailable to list the changes)",)
         )
     basis = "" if when is None else when.source
-    near_miss: str | None = None
+    near_miss: Reason | None = None
     for licence in sorted(licences, key=lambda lic: lic.id or 0):
         if not outlet_matches(licence, outlet):
             continue
@@ -371,7 +380,8 @@ def decide(
             if unconfirmed:
                 out_of_range = in_range(licence, when)
                 if out_of_range:  # the dates decide on their own; say the identity was not confirmed either
-                    unconfirmed = f"{out_of_range} (and the account is not confirmed: not fetched from a WeChat page)"
+                    unconfirmed = Reason(out_of_range.code, out_of_range.rule,
+                                         {**out_of_range.evidence, "account_unconfirmed": True})
                 near_miss = near_miss or unconfirmed
             continue
         out_of_range = in_range(licence, when)
@@ -379,25 +389,21 @@ def decide(
             near_miss = near_miss or out_of_range
             continue
         if edited and licence.scope != "may_edit":
-            near_miss = near_miss or (
-                f"licence #{licence.id} allows verbatim reprints only; this copy is edited: " + "; ".join(differences[:6])
-            )
+            near_miss = near_miss or Reason(R.VERBATIM_ONLY, _rule(licence), {
+                "licence_id": licence.id, "differences": list(differences[:6])})
             continue
-        timing = "" if when is None else f", {when.describe()}"
-        dates = ""
-        if licence.valid_from or licence.valid_until:
-            dates = f" within {licence.valid_from or '…'} – {licence.valid_until or '…'}"
-        return Decision(True, licence, f"covered by licence #{licence.id} ({licence.scope}): {how}{timing}{dates}",
-                        edited, basis, differences)
-    reason = near_miss or _no_licence_reason(reprinter, outlet)
-    return Decision(False, None, reason, edited, basis, differences)
+        why = Reason(R.COVERED, _rule(licence), {
+            "licence_id": licence.id, "scope": licence.scope, "match": how,
+            "copy_day": when.day.isoformat() if when is not None else None, "basis": basis or None,
+            "valid_from": licence.valid_from, "valid_until": licence.valid_until})
+        return Decision(True, licence, why, edited, basis, differences)
+    return Decision(False, None, near_miss or _no_licence_reason(reprinter, outlet), edited, basis, differences)
 
 
-def _no_licence_reason(reprinter: Reprinter, outlet: str) -> str:
-    text = f"no licence for {reprinter.label()} to reprint {outlet or 'this outlet'}"
-    if reprinter.claimed_url and host_of(reprinter.claimed_url) != reprinter.host:
-        text += f" (the page claims to be {reprinter.claimed_url}; a page's own claim is not who serves it)"
-    return text
+def _no_licence_reason(reprinter: Reprinter, outlet: str) -> Reason:
+    claimed = reprinter.claimed_url if reprinter.claimed_url and host_of(reprinter.claimed_url) != reprinter.host else ""
+    return Reason(R.NO_LICENCE, "licence registry", {
+        "reprinter": reprinter.label(), "outlet": outlet or "", "claimed_url": claimed or None})
 
 
 # --------------------------------------------------------------------------- validation
