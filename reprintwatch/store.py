@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import dates
 from .errors import BadInput, ReprintwatchError
 from .sqlitedb import Database
 
@@ -343,28 +344,13 @@ def utc_now() -> str:
 
 
 def to_utc_bound(value: str | None, end: bool, where: str = "date") -> str | None:
-    """``--since/--until`` values (a date or an ISO datetime) as a comparable UTC string.
-
-    A bare date as ``until`` means the whole of that day (UTC).
-    """
-    if value in (None, ""):
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
+    """``since``/``until`` values as a comparable UTC string (:func:`reprintwatch.dates.to_utc_bound`, the
+    one parser): a bare date or a time without a zone here is UTC; callers with a user's day pass UTC
+    instants (``report.filters.store_bounds``)."""
     try:
-        if len(text) == 10:
-            day = _dt.date.fromisoformat(text)
-            moment = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
-            if end:
-                moment += _dt.timedelta(days=1)
-        else:
-            moment = _dt.datetime.fromisoformat(text)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=_dt.timezone.utc)
-            if end:
-                moment += _dt.timedelta(seconds=1)
-    except ValueError:
-        raise BadInput(where, f"not an ISO 8601 date or datetime: {value!r}") from None
-    return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return dates.to_utc_bound(value, end)
+    except ValueError as exc:
+        raise BadInput(where, str(exc)) from None
 
 
 def sha256_hex(data: bytes) -> str:

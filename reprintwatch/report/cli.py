@@ -17,6 +17,7 @@ import click
 from ..cliutils import InputFile, current_settings, handle_errors, write_output
 from ..config import Settings
 from ..errors import BadInput
+from ..dates import parse_day
 from ..output import CsvWriter, one_line
 from ..store import Store
 from ..triage.licences import KINDS, SCOPES, make_licence
@@ -29,7 +30,7 @@ def _date(ctx, param, value):
     if value is None:
         return None
     try:
-        return _dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
@@ -321,7 +322,7 @@ def report():
 
 
 @report.command("daily")
-@click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
+@click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made, in REPRINTWATCH_TIMEZONE (default Asia/Shanghai); default today there.")
 @filter_options()
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="html (default into a file or pipe), text (default on a terminal), csv or json.")
@@ -348,7 +349,9 @@ def report_daily(day, fmt, output, excel, rejudge, **filters):
     fmt = _report_format(fmt, output)
     with _open_store(settings) as store, _licensed_index(settings) as index:
         rep = daily_report(store, store.licences(), index, day, flt=flt, force=rejudge)
-        _add_takedowns(rep, store, store.licences(), index, until=day.isoformat() if day else None)
+        from .filters import until_bound
+
+        _add_takedowns(rep, store, store.licences(), index, until=until_bound(day) if day else None)
         _emit(rep, fmt, output, excel, store, index)
 
 

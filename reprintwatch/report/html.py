@@ -546,7 +546,8 @@ def render_html(report: Report, details: str | None = None, href: Callable[[Asse
     flt = report.filter.describe() if report.filter else ""
     body = (
         f"<header><h1>{esc(report.title)}</h1>"
-        f'<div class="meta">generated {esc(report.generated_at)} by reprintwatch · {esc(report.period)}</div>'
+        f'<div class="meta">generated {esc(report.generated_at)} by reprintwatch · {esc(report.period)}'
+        + (f" · days in {esc(report.zone)}" if report.zone else "") + "</div>"
         + (f'<div class="filter">Filter: {esc(flt)}</div>' if flt else "")
         + "</header>"
         + before_tables

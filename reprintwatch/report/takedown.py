@@ -18,6 +18,8 @@ from typing import Iterable
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..dates import parse_datetime
+
 DAY = 86400.0
 
 # --- re-check states (what ``recheck`` records in the store's ``finding_status``) ----------------------------
@@ -105,18 +107,9 @@ def removed_at(t: Tracking) -> str | None:
 
 
 def instant(value) -> _dt.datetime | None:
-    """An ISO date or datetime as an aware datetime (a bare date is China midnight; naive is China time)."""
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        if len(text) == 10:
-            moment = _dt.datetime.fromisoformat(text + "T00:00:00+08:00")  # a bare date is a China day
-        else:
-            moment = _dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+    """An ISO date or datetime as an aware datetime (the one parser, :func:`reprintwatch.dates.parse_datetime`:
+    a bare date is China midnight; a time without a zone is China time)."""
+    return parse_datetime(value) if value else None
 
 
 def days_between(start, end) -> float | None:

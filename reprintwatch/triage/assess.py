@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..articles import Article
+from ..dates import parse_day
 from .attribution import Attribution, Credit, attribute
 from .identity import with_platform
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
@@ -134,7 +135,7 @@ class Assessment:
         )
         ct = t["copy_time"]
         # the copy's local day and where it came from: all a report shows of it (``When.to_dict``)
-        when = When(_dt.date.fromisoformat(ct["date"]), ct["source"]) if ct else None
+        when = When(parse_day(ct["date"]), ct["source"]) if ct else None
         return cls(finding, t["status"], decision, attribution, t["first_publication"], t["first_publication_note"],
                    Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]))
 
