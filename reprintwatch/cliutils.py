@@ -18,7 +18,7 @@ import click
 
 from .config import Settings
 from .errors import BadInput, ReprintwatchError
-from .output import terminal_safe
+from .output import terminal_safe, write_atomic
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -172,10 +172,8 @@ def write_output(text: str, path) -> None:
         click.echo(text, nl=False)
         return
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text)
     except OSError as exc:
         raise BadInput(str(path), f"cannot write the output file ({exc.strerror})") from None
     click.echo(f"Wrote {path}", err=True)

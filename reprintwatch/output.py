@@ -1,16 +1,24 @@
 """The one output layer: check results as text for people and JSON, JSON Lines or CSV for machines, plus
 the escaping every command uses — :func:`terminal_safe` for text shown on a terminal and
 :class:`CsvWriter` for spreadsheet cells. Page text is hostile input: it may carry terminal escapes,
-bidi overrides and spreadsheet formulas.
+bidi overrides and spreadsheet formulas. Every file a command writes goes through :func:`write_atomic`.
+
+It imports nothing of the project (the check results it renders are only read), so every layer, the
+store included, can write through it.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import re
-from typing import Iterable, Sequence, TextIO
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TextIO
 
-from .detector import CheckResult
+if TYPE_CHECKING:  # rendering reads a result's fields; it needs no detector to do so
+    from .detector import CheckResult
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = (
@@ -188,3 +196,41 @@ class ResultWriter:
             self.out.write("\n]\n")
         self.out.flush()
 
+
+
+# --------------------------------------------------------------------------- files
+
+
+def file_mode() -> int:
+    """The mode every written file gets: what ``open()`` gives a new file under the current umask
+    (0644 under the usual 022). A temporary file from :mod:`tempfile` is 0600, which is how dossier zips
+    came out 0600 beside 0644 HTML and PDF."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path, data: bytes | str | Callable, fsync: bool = False) -> Path:
+    """Write ``path`` all at once or not at all: a temporary file in the same folder, renamed into place
+    (a reader never sees half a file; a crash leaves the old one). ``data`` is bytes, text (UTF-8), or a
+    function given the open binary file to write into (a zip, a gzip stream). ``fsync``: flushed to disk
+    before the rename (the evidence store). Missing folders are made. Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path

@@ -29,9 +29,7 @@ import datetime as _dt
 import gzip
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -39,6 +37,7 @@ from typing import Iterable, Sequence
 
 from . import dates
 from .errors import BadInput, ReprintwatchError
+from .output import write_atomic
 from .sqlitedb import Database
 
 STORE_SCHEMA_VERSION = 4
@@ -391,21 +390,11 @@ class Store:
         target = self.evidence_path(digest)
         if target.exists():
             return digest, target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
-        try:
-            with os.fdopen(fd, "wb") as raw:
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                    gz.write(body)
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        def write(raw) -> None:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(body)
+
+        write_atomic(target, write, fsync=True)
         return digest, target
 
     def record_page(

@@ -88,6 +88,10 @@ def test_dossiers_include_infringements_and_list_the_rest_apart(run, sample, hol
     assert f"left out #{ids['s3-licensed']}: authorised" in r.output
     assert f"left out #{ids['s5-earlier']}: published first" in r.output
     assert excluded == {}  # (no dossier mixes them in)
+    # every file written has the one mode (the zips were 0600 from a temporary file, the HTML 0644)
+    from reprintwatch.output import file_mode
+
+    assert {p.suffix: p.stat().st_mode & 0o777 for p in out.iterdir()} == {".zip": file_mode(), ".html": file_mode()}
 
 
 def test_two_year_limit_leaves_old_copies_out(run, sample, holders, tmp_path):

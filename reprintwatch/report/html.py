@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
+from ..output import write_atomic
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .daily import Group, Report
@@ -585,14 +586,7 @@ def write_html(report: Report, path: Path, details: str | None = None) -> list[P
         back = f"../{quote(path.name)}"
         for a in report.assessments:
             target = folder / f"f{a.finding.get('finding_id')}.html"
-            _atomic_write(target, finding_page(a, f"{back}#r{a.finding.get('finding_id')}"))
+            write_atomic(target, finding_page(a, f"{back}#r{a.finding.get('finding_id')}"))
             written.append(target)
-    _atomic_write(path, render_html(report, details, href))
+    write_atomic(path, render_html(report, details, href))
     return written
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
