@@ -81,6 +81,15 @@ def current_settings() -> Settings:
     return load_settings(ctx.find_root().obj if ctx else None)
 
 
+def licensed_index(settings: Settings):
+    """The licensed index, for a command that judges findings (reports, ``findings list``, ``serve``,
+    ``complaint build``). They need its texts (a stripped dateline or byline is found by comparing them):
+    without it a report would silently under-count, so an unavailable index fails (exit 3)."""
+    from .index import open_index
+
+    return open_index(settings)
+
+
 def detector_for(index, settings: Settings):
     """The detector with the configured candidate settings (``Settings.max_candidates`` …)."""
     from .detector import Detector

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html as _html
 import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TextIO
+from typing import Callable, Iterable, Sequence, TextIO
 
-if TYPE_CHECKING:  # rendering reads a result's fields; it needs no detector to do so
-    from .detector import CheckResult
+# Check results (``detector.CheckResult``) are rendered by reading their fields: this layer imports no
+# detector, so the store and every command below the detector can write through it.
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = (
@@ -109,7 +110,7 @@ def _excerpt(text: str, start: int, end: int, width: int = 48) -> str:
     return piece
 
 
-def render_text(result: CheckResult, include_all: bool = False, passages: int = 3) -> str:
+def render_text(result, include_all: bool = False, passages: int = 3) -> str:
     art = result.article
     matches = result.matches if include_all else result.reprints
     head = one_line(art.id) + (f"  {one_line(art.title)}" if art.title else "")
@@ -155,7 +156,7 @@ def _rewrite_lines(rw, content: str, shown: int) -> list[str]:
     return lines
 
 
-def csv_rows(result: CheckResult, include_all: bool = False) -> Iterable[dict]:
+def csv_rows(result, include_all: bool = False) -> Iterable[dict]:
     for match in result.to_dict(include_all)["matches"]:
         # a rewrite's evidence is its aligned sentences, written like passages
         spans = match.pop("rewrite")["aligned_sentences"] if match["verdict"] == "rewrite" else match["passages"]
@@ -179,7 +180,7 @@ class ResultWriter:
         elif fmt == "json":
             out.write("[")
 
-    def write(self, result: CheckResult) -> None:
+    def write(self, result) -> None:
         if self.fmt == "text":
             self.out.write(render_text(result, self.include_all))
         elif self.fmt == "jsonl":
@@ -196,6 +197,27 @@ class ResultWriter:
             self.out.write("\n]\n")
         self.out.flush()
 
+
+
+# --------------------------------------------------------------------------- HTML
+# Every HTML page we write (reports, finding pages, dossiers, serve) shows text from pages we fetched:
+# each value goes through :func:`esc`, each link through :func:`safe_link`, and each page carries CSP.
+
+# No scripts, no remote anything, no forms posting away: the page is inert even if escaping failed.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def esc(value) -> str:
+    """Text (or ``None``) for HTML text or a quoted attribute."""
+    return _html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_link(url, text=None) -> str:
+    """A link for http(s) URLs only; anything else (javascript:, data:) is shown as inert text."""
+    shown = esc(text if text is not None else url)
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{shown}</a>'
+    return shown
 
 
 # --------------------------------------------------------------------------- files

@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from report_sample import HOSTILE_SCRIPT, build_sample, cli_runner
-from reprintwatch.report.evidence import verify_bundle
+from reprintwatch.evidence import verify_bundle
 
 
 @pytest.fixture(scope="module")

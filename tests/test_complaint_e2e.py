@@ -94,8 +94,8 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert run("recheck", "--delay", "0").exit_code == 0
     assert site.hits.get("/mp/s/LibRaRyRePrInT01") == hits.get("/mp/s/LibRaRyRePrInT01")
 
-    # the takedown figures (report.takedown): status and time to removal, per platform and reprinter
-    from reprintwatch.report.takedown import render_takedown_text, takedown_for
+    # the takedown figures (complaint.takedown): status and time to removal, per platform and reprinter
+    from reprintwatch.complaint.takedown import render_takedown_text, takedown_for
 
     with Store(env / "store" / "store.db") as store:
         t = takedown_for(store, store.licences(), store.list_findings())

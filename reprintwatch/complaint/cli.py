@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
+from ..cliutils import current_settings, handle_errors, licensed_index
 from ..dates import parse_day, to_iso
 from ..errors import BadInput
 from ..output import json_text, terminal_safe
-from ..report.cli import _licensed_index
 from ..store import Store
 from .holders import make_holder
 
@@ -188,7 +186,7 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
             today = parse_day(day)
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
-    with _open_store() as (st, licences, settings), _licensed_index(settings) as index:
+    with _open_store() as (st, licences, settings), licensed_index(settings) as index:
         results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf)
     for r in results:
         if r.path is None:

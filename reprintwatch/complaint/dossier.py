@@ -20,7 +20,7 @@ from ..triage import reasons
 from ..triage.assess import Assessment
 from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
-from ..report.takedown import Tracking, instant
+from .takedown import Tracking, instant
 from .holders import RightsHolder
 from .rules import (
     EXCLUDED_AUTHORISED,

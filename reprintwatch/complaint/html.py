@@ -4,7 +4,7 @@ escaped with the reports' :func:`~reprintwatch.report.html.esc`. Prints cleanly 
 """
 from __future__ import annotations
 
-from ..report.html import CSP, esc, safe_link
+from ..output import CSP, esc, safe_link
 from .dossier import application_text, zh_date, zh_time
 
 STYLE = """

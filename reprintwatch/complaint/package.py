@@ -22,12 +22,12 @@ from .. import __version__
 from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
-from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
+from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
 from .holders import make_holder
 from .html import render_dossier_html
-from ..report.takedown import load_tracking
+from .takedown import load_tracking
 
 DOSSIER_KIND = "complaint-dossier"
 MAX_WORKS = MAX_DOSSIER_FILES - 8  # nested bundles, plus the page, PDF, JSON, text and manifest files

@@ -6,19 +6,17 @@ licences are in the store (``Settings.store``), the licensed texts in the licens
 """
 from __future__ import annotations
 
-import datetime as _dt
 import io
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..cliutils import InputFile, current_settings, handle_errors, write_output
+from ..cliutils import InputFile, current_settings, handle_errors, licensed_index, write_output
 from ..config import Settings
 from ..errors import BadInput
 from ..dates import parse_day
-from ..output import CsvWriter, one_line
+from ..output import CsvWriter, json_text, one_line
 from ..store import Store
 from ..triage.licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
@@ -33,14 +31,6 @@ def _date(ctx, param, value):
         return parse_day(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _licensed_index(settings: Settings):
-    """The licensed index. Reports need its texts (a stripped dateline or byline is found by comparing
-    them): without it a report would silently under-count, so an unavailable index fails (exit 3)."""
-    from ..index import open_index
-
-    return open_index(settings)
 
 
 def _report_format(fmt: str | None, output) -> str:
@@ -160,7 +150,7 @@ def findings_list(fmt, excel, rejudge, **filters):
 
     flt = make_filter(**filters)
     settings = current_settings()
-    with Store(settings.store, create=False) as db, _licensed_index(settings) as index:
+    with Store(settings.store, create=False) as db, licensed_index(settings) as index:
         assessments = select(db, db.licences(), index, flt, force=rejudge)  # new and stale triages are kept
     triages = {a.finding["finding_id"]: a.triage() for a in assessments}
     if fmt == "json":
@@ -168,7 +158,7 @@ def findings_list(fmt, excel, rejudge, **filters):
             row = dict(a.finding)
             for name in ("content", "triage_basis", "source_platform"):
                 row.pop(name, None)
-            click.echo(json.dumps({**row, "triage": triages[row["finding_id"]]}, ensure_ascii=False, default=str))
+            click.echo(json_text({**row, "triage": triages[row["finding_id"]]}, indent=None))
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -253,7 +243,7 @@ def licence_list(outlet, fmt):
         with Store(path, create=False) as db:
             found = select(db.licences(), outlet=outlet)
     if fmt == "json":
-        click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
+        click.echo(json_text([lic.to_dict() for lic in found]))
     elif fmt == "csv":
         from ..triage.licences import CSV_COLUMNS
 
@@ -347,7 +337,7 @@ def report_daily(day, fmt, output, excel, rejudge, **filters):
     flt = make_filter(**filters)
     settings = current_settings()
     fmt = _report_format(fmt, output)
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         rep = daily_report(store, store.licences(), index, day, flt=flt, force=rejudge)
         from .filters import until_bound
 
@@ -383,16 +373,16 @@ def coverage(outlet, fmt, output, excel, rejudge, **filters):
     flt = make_filter(**filters, dates="article")
     settings = current_settings()
     fmt = _report_format(fmt, output)
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         rep = coverage_report(store, store.licences(), outlet, index, flt=flt, force=rejudge)
         _add_takedowns(rep, store, store.licences(), index, findings=[a.finding for a in rep.assessments])
         _emit(rep, fmt, output, excel, store, index)
 
 
 def _add_takedowns(rep, store, licences, index, findings=None, until=None) -> None:
-    """Complaint status and time to removal (``report.takedown``) for the report's scope: every finding
+    """Complaint status and time to removal (``complaint.takedown``) for the report's scope: every finding
     made up to the report's day (daily), or the report's findings (coverage)."""
-    from .takedown import takedown_for
+    from ..complaint.takedown import takedown_for
 
     if findings is None:
         findings = store.list_findings(until=until, content=False)
@@ -431,7 +421,7 @@ def serve(port, page_size):
 
     settings = current_settings()
     try:
-        run_server(settings, port, page_size, open_index=_licensed_index,
+        run_server(settings, port, page_size, open_index=licensed_index,
                    ready=lambda url: click.echo(f"Serving {url} (read-only; Ctrl-C to stop)", err=True))
     except OSError as exc:
         raise BadInput(f"127.0.0.1:{port}", f"cannot listen: {exc.strerror or exc}") from None
@@ -459,10 +449,10 @@ def evidence_export(finding_id, output):
     \b
         reprintwatch evidence export 17 -o finding-17.zip
     """
-    from .evidence import export_bundle
+    from ..evidence import export_bundle
 
     settings = current_settings()
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
@@ -478,7 +468,7 @@ def evidence_verify(bundle, expect):
     \b
         reprintwatch evidence verify finding-17.zip --expect 3f5c…
     """
-    from .evidence import verify_bundle
+    from ..evidence import verify_bundle
 
     result = verify_bundle(bundle, expect)
     for f in result.files:

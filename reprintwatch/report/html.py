@@ -14,18 +14,16 @@ fetches and remote images even if something slipped through.
 """
 from __future__ import annotations
 
-import html as _html
 import math
 from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from ..output import write_atomic
+from ..output import CSP, esc, safe_link, write_atomic  # noqa: F401 (CSP: this module's face too)
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .daily import Group, Report
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 MAX_SHOWN_CHARS = 20_000  # per side of a side-by-side view
 # Up to this many findings, side-by-side texts ride along in collapsed <details> (one file); above it they
 # go to a page per finding. ~7.5 kB a finding: 100 keep the page under 1 MB.
@@ -117,18 +115,6 @@ nav.top { font-size: 13px; margin-bottom: 6px; }
 .filter { font-size: 13px; color: var(--muted); margin-top: 4px; }
 @media print { .text { max-height: none; } body { background: #fff; } section.grp { content-visibility: visible; } }
 """
-
-
-def esc(value) -> str:
-    return _html.escape("" if value is None else str(value), quote=True)
-
-
-def safe_link(url, text=None) -> str:
-    """A link for http(s) URLs only; anything else (javascript:, data:) is shown as inert text."""
-    shown = esc(text if text is not None else url)
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{shown}</a>'
-    return shown
 
 
 def pct(value) -> str:
@@ -524,10 +510,10 @@ def choose_details(report: Report, can_write_pages: bool) -> str:
 
 
 def _takedown_section(report: Report) -> str:
-    """Complaints and takedowns (``report.takedown``), when the report carries them."""
+    """Complaints and takedowns (``complaint.takedown``), when the report carries them."""
     if not report.extra.get("takedown"):
         return ""
-    from .takedown import render_takedown_html
+    from ..complaint.takedown import render_takedown_html
 
     return render_takedown_html(report.extra["takedown"], esc)
 

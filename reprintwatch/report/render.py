@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import io
-import json
 
-from ..output import BOM, CsvWriter, terminal_safe  # noqa: F401 - BOM is part of this module's face
+from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BOM is part of this module's face
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from ..config import local_zone
 from ..dates import zone_label
@@ -55,7 +54,7 @@ def render_csv(report: Report, excel: bool = False) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+    return json_text(report.to_dict()) + "\n"
 
 
 def render_text(report: Report) -> str:
@@ -101,7 +100,7 @@ def render_text(report: Report) -> str:
     if not report.groups:
         lines.append("No findings.")
     if report.extra.get("takedown"):
-        from .takedown import render_takedown_text
+        from ..complaint.takedown import render_takedown_text
 
         lines.extend(render_takedown_text(report.extra["takedown"]))
     return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"

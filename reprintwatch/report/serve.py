@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import queue
 import threading
 from dataclasses import replace
@@ -28,6 +27,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..config import Settings
 from ..errors import ReprintwatchError
+from ..output import json_text
 from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
 from .filters import VERDICTS, Filter, apply, article_key
@@ -363,7 +363,7 @@ class App:
     def download(self, fmt: str, query: dict):
         _, items = self._filtered(query)
         if fmt == "json":
-            data = json.dumps([a.to_dict() for a in items], ensure_ascii=False, indent=1, default=str) + "\n"
+            data = json_text([a.to_dict() for a in items], indent=1) + "\n"
             return HTTPStatus.OK, "application/json; charset=utf-8", data, [
                 ("Content-Disposition", 'attachment; filename="findings.json"')]
         out = io.StringIO()

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
-from .. import __version__
-from ..output import json_file_bytes, write_atomic
-from ..errors import BadInput, ReprintwatchError
-from ..triage.assess import assess, load_licensed
-from ..triage.licences import Licence
+from . import __version__
+from .output import json_file_bytes, write_atomic
+from .errors import BadInput, ReprintwatchError
+from .triage.assess import assess, load_licensed
+from .triage.licences import Licence
 
 BUNDLE_FORMAT = "reprintwatch-evidence/1"
 MANIFEST = "manifest.json"
