@@ -64,15 +64,46 @@ def global_options() -> list[click.Option]:
     ]
 
 
-def add_global_options(group: click.Group) -> None:
+# Which commands read what: a global option is listed in a command's --help only where it applies
+# (``extract``, ``evidence verify`` and ``holder list`` listed all nine, Elasticsearch credentials
+# included, before). Every command still accepts all of them, so a script passing --db everywhere works.
+INDEX_OPTIONS = ("db", "backend", "es_url", "es_index", "es_api_key", "es_username", "es_password", "es_ca_certs")
+STORE_OPTIONS = ("store",)
+_READS = {
+    "index": {"index"}, "check": {"index", "store"}, "scan": {"index"}, "ingest run": {"index", "store"},
+    "report": {"index", "store"}, "coverage": {"index", "store"}, "findings list": {"index", "store"},
+    "serve": {"index", "store"}, "complaint build": {"index", "store"}, "evidence export": {"index", "store"},
+    "complaint": {"store"}, "holder": {"store"}, "licence": {"store"}, "recheck": {"store"},
+    "extract": set(), "evidence verify": set(),
+}
+
+
+def reads(path: str) -> set[str]:
+    """What the command at ``path`` (``"report daily"``) reads: ``index`` and/or ``store`` (the most
+    specific entry of :data:`_READS` wins; an unknown command is taken to read both)."""
+    words = path.split()
+    for n in range(len(words), 0, -1):
+        found = _READS.get(" ".join(words[:n]))
+        if found is not None:
+            return found
+    return {"index", "store"}
+
+
+def add_global_options(group: click.Group, prefix: str = "") -> None:
     """Give every command under ``group`` the global options, so ``--db``/``--store`` work after the
-    subcommand as well as before it."""
-    for command in group.commands.values():
+    subcommand as well as before it; its --help lists those that apply to it (:func:`reads`)."""
+    for name, command in group.commands.items():
+        path = f"{prefix}{name}"
         if isinstance(command, click.Group):
-            add_global_options(command)
-        else:
-            names = {p.name for p in command.params}
-            command.params.extend(o for o in global_options() if o.name not in names)
+            add_global_options(command, path + " ")
+            continue
+        uses = reads(path)
+        shown = (INDEX_OPTIONS if "index" in uses else ()) + (STORE_OPTIONS if "store" in uses else ())
+        names = {p.name for p in command.params}
+        for option in global_options():
+            if option.name not in names:
+                option.hidden = option.name not in shown
+                command.params.append(option)
 
 
 def current_settings() -> Settings:

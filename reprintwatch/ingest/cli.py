@@ -39,7 +39,7 @@ def ingest():
               help="The sources file (TOML); see data/sources.example.toml in the repository.")
 @click.option("--once", "mode", flag_value="once", default=True, help="One pass over every source, then exit (default).")
 @click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
-@click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
+@click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow: a number with a unit, ms, s, m, h or d (10m, 2h; a bare number is seconds).")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that check pages (default: every core); what is recorded is the same as with one.")

@@ -43,14 +43,15 @@ def _report_format(fmt: str | None, output) -> str:
     return fmt
 
 
-def filter_options(outlet: bool = True, dates: str = "found"):
+def filter_options(outlet: bool = True, dates: str = "found", top: str = "reprinters"):
     """The filter options ``report daily``, ``report coverage`` and ``findings list`` share (one
     :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
     finding was made (``found``) or the licensed article's publish day (``article``)."""
     from ..triage.assess import STATUSES
     from .filters import VERDICTS
 
-    day_what = "found" if dates == "found" else "published (the licensed article)"
+    day_what = ("found (days in REPRINTWATCH_TIMEZONE, default Asia/Shanghai)" if dates == "found"
+                else "published (the licensed article)")
     options = [
         click.option("--reprinter", multiple=True, metavar="NAME",
                      help="Only copies by this reprinter: WeChat account, site or domain (repeatable)."),
@@ -63,7 +64,7 @@ def filter_options(outlet: bool = True, dates: str = "found"):
         click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
         click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
         click.option("--top", type=click.IntRange(1), metavar="N",
-                     help="Only the N reprinters (coverage: articles) with most unauthorised copies."),
+                     help=f"Only the N {top} with most unauthorised copies."),
     ]
     if outlet:
         options.insert(0, click.option("--outlet", "outlets", multiple=True, metavar="NAME",
@@ -280,7 +281,10 @@ def licence_remove(ids):
 @click.argument("file", type=InputFile(dash=False))
 @handle_errors
 def licence_import(file):
-    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
+    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note,timezone).
+
+    reprinter_kind, reprinter and outlet are required; timezone (e.g. Asia/Tokyo, +09:00) is the zone
+    the licence's dates are in, China time when empty.
 
     The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
 
@@ -352,7 +356,7 @@ def _coverage_params(func):
                         help="Write here instead of stdout (HTML: plus a page per finding for big reports).")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS),
                         help="html (default into a file or pipe), text (default on a terminal), csv or json.")(func)
-    func = filter_options(outlet=False, dates="article")(func)
+    func = filter_options(outlet=False, dates="article", top="articles")(func)
     return click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")(func)
 
 
@@ -466,7 +470,10 @@ def evidence_verify(bundle, expect):
     """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not.
 
     \b
-        reprintwatch evidence verify finding-17.zip --expect 3f5c…
+        reprintwatch evidence verify finding-17.zip
+        reprintwatch evidence verify finding-17.zip --expect "$SHA256"
+
+    $SHA256 is the "manifest SHA-256" that `evidence export` printed when it wrote the bundle.
     """
     from ..evidence import verify_bundle
 
