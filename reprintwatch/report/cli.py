@@ -146,6 +146,7 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --unauthorised --platform wechat --top 5
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
     """
+    from ..complaint.takedown import takedown_text, with_takedowns
     from .daily import select
     from .render import write_csv
 
@@ -153,6 +154,7 @@ def findings_list(fmt, excel, rejudge, **filters):
     settings = current_settings()
     with Store(settings.store, create=False) as db, licensed_index(settings) as index:
         assessments = select(db, db.licences(), index, flt, force=rejudge)  # new and stale triages are kept
+        assessments = with_takedowns(db, assessments)  # each finding's removal and complaints
     triages = {a.finding["finding_id"]: a.triage() for a in assessments}
     if fmt == "json":
         for a in assessments:
@@ -182,6 +184,7 @@ def findings_list(fmt, excel, rejudge, **filters):
         click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
         if triage.get("contradiction"):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+        click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
@@ -387,10 +390,12 @@ def _add_takedowns(rep, store, licences, index, findings=None, until=None) -> No
     """Complaint status and time to removal (``complaint.takedown``) for the report's scope: every finding
     made up to the report's day (daily), or the report's findings (coverage)."""
     from ..complaint.takedown import takedown_for
+    from .daily import load_takedowns
 
     if findings is None:
         findings = store.list_findings(until=until, content=False)
     rep.extra["takedown"] = takedown_for(store, licences, findings, index)
+    load_takedowns(rep, store)  # and each finding's own removal and complaints, on its row
 
 
 @click.command("coverage", hidden=True)

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Sequence
 from ..config import local_zone
 from ..dates import day_bounds, parse_day, today_in, utc_text, zone_label
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
+from ..complaint.takedown import with_takedowns
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .filters import Filter, apply, finding_day, reprinter_key, row_filter, store_bounds, with_platform
 from ..triage.licences import Licence, Reprinter
@@ -215,14 +216,26 @@ def select(store, licences: Sequence[Licence], index, flt: Filter, group_key: Ca
     return apply(flt, triage_of(store, rows, licences, index, force=force, keep=keep, platformed=True), group_key)
 
 
-def load_texts(report: "Report", index, store) -> "Report":
-    """Load the texts a full view of every finding in ``report`` shows (side by side: the HTML report's
-    details or pages); the summary, CSV, JSON and text never need them."""
-    loaded = dict(zip(map(id, report.assessments), with_texts(report.assessments, index, store)))
+def _swap(report: "Report", changed: Sequence[Assessment]) -> "Report":
+    """``report`` with each of its assessments replaced by the one at the same place in ``changed``
+    (groups included)."""
+    loaded = dict(zip(map(id, report.assessments), changed))
     report.assessments = [loaded[id(a)] for a in report.assessments]
     for g in report.groups:
         g.assessments = [loaded.get(id(a), a) for a in g.assessments]
     return report
+
+
+def load_texts(report: "Report", index, store) -> "Report":
+    """Load the texts a full view of every finding in ``report`` shows (side by side: the HTML report's
+    details or pages); the summary, CSV, JSON and text never need them."""
+    return _swap(report, with_texts(report.assessments, index, store))
+
+
+def load_takedowns(report: "Report", store) -> "Report":
+    """Each finding of ``report`` with its removal and complaints (``takedown`` on the finding: every
+    format shows it on the finding's row)."""
+    return _swap(report, with_takedowns(store, report.assessments))
 
 
 def history_rows(store, since: str, until: str) -> list[dict]:

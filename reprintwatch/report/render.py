@@ -7,6 +7,7 @@ from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BO
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from ..config import local_zone
 from ..dates import zone_label
+from ..complaint.takedown import render_takedown_text, takedown_text
 from .daily import Report
 from .filters import finding_day
 
@@ -17,6 +18,7 @@ CSV_FIELDS = ("group", "finding_id") + TRIAGE_CSV_COLUMNS + (
     "credited_outlets", "platform", "suspect_title", "suspect_published_at", "licensed_id", "licensed_outlet",
     "licensed_title", "licensed_url", "licensed_published_at", "verdict", "similarity", "licensed_coverage",
     "suspect_coverage", "passages", "evidence_sha256", "created_at", "found_day", "day_zone",
+    "takedown_state", "removed_at", "complaints", "takedown",
 )
 
 
@@ -28,6 +30,7 @@ def csv_row(a, group: str = "", zone: str = "") -> dict:
         **d,
         "found_day": finding_day(a.finding),
         "day_zone": zone,
+        **_takedown_cells(a.finding.get("takedown")),
         **triage_csv_row(a.triage()),
         "group": group,
         "credited_outlets": "|".join(a.attribution.credited_outlets),
@@ -36,6 +39,14 @@ def csv_row(a, group: str = "", zone: str = "") -> dict:
         "licensed_coverage": f"{float(a.finding.get('licensed_coverage') or 0):.3f}",
         "suspect_coverage": f"{float(a.finding.get('suspect_coverage') or 0):.3f}",
     }
+
+
+def _takedown_cells(t: dict | None) -> dict:
+    """The CSV cells of a finding's removal and complaints (empty when they were not read)."""
+    if not t:
+        return {}
+    return {"takedown_state": t.get("state") or "", "removed_at": t.get("removed_at") or "",
+            "complaints": t.get("complaints") or 0, "takedown": takedown_text(t)}
 
 
 def write_csv(out, rows, excel: bool = False, zone: str | None = None) -> None:
@@ -97,11 +108,11 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
+            if f.get("takedown"):
+                lines.append(f"      removal: {takedown_text(f['takedown'])}")
     if not report.groups:
         lines.append("No findings.")
     if report.extra.get("takedown"):
-        from ..complaint.takedown import render_takedown_text
-
         lines.extend(render_takedown_text(report.extra["takedown"]))
     return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"
 

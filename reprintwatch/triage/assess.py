@@ -181,6 +181,8 @@ class Assessment:
             "evidence_sha256": f.get("evidence_sha256"),
             "created_at": f.get("created_at"),
         }
+        if f.get("takedown") is not None:  # removal and complaints, when the view read them
+            out["takedown"] = f["takedown"]
         if include_texts:
             out["suspect_content"] = f.get("content")
             out["licensed_content"] = self.licensed_text
