@@ -25,7 +25,7 @@ EXCLUDED_PUBLISHED_FIRST = "published_first"
 EXCLUDED_TIME_BARRED = "time_barred"
 
 # --- re-check states: defined with the takedown figures the reports show ---------------------------------
-from ..report.takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
+from .takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
     CHANGED,
     ONLINE,
     ONLINE_STATES,
