@@ -181,3 +181,45 @@ def test_title_suffix_is_cut_when_the_headline_is_not_an_h1():
 def test_title_leaves_the_furniture_of_the_headline_block(header):
     e = extract_page(news_page(title_tag=HEADLINE + "_南港网", header=header), "")
     assert e.title == HEADLINE
+
+
+def test_time_to_the_minute_from_the_byline_under_the_headline_when_the_meta_has_only_the_date():
+    header = (f"<div class='text_title'><h1>{HEADLINE}</h1><div class='box01'><div class='fl'>"
+              f"2026年11月19日08:18&nbsp;&nbsp;来源：<a href='/'>南港网</a></div></div></div>")
+    e = extract_page(news_page(header=header, head="<meta name='publishdate' content='2026-11-19'>"), "")
+    assert e.published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_time_with_the_year_implied_takes_the_year_the_page_states_elsewhere():
+    header = (f"<div class='article-title'><h2>{HEADLINE}</h2></div><div class='article-desc'><p>南港生活家</p>"
+              f"<span class='date'>发布时间：11-19</span><span class='time'>08:18</span></div>")
+    e = extract_page(news_page(header=header, head="<meta itemprop='dateUpdate' content='2026-11-19'>"), "")
+    assert e.published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_publish_time_beats_an_edit_time_shown_first():
+    header = (f"<h1>{HEADLINE}</h1><div class='meta'><span>编辑于 2026-11-20 10:05</span> "
+              f"<span>发布于 2026-11-19 08:18</span></div>")
+    assert extract_page(news_page(header=header), "").published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_a_reader_comment_time_is_never_the_articles():
+    comments = ("<div class='comment-list'><div class='item'><span class='user'>岛民阿青</span>"
+                "<span class='time'>2026-11-19 21:30</span><p>终于不用在城里租房了</p></div></div>")
+    e = extract_page(news_page(head="<meta name='publishdate' content='2026-11-19'>", tail=comments), "")
+    assert e.published_at == "2026-11-19"
+
+
+@pytest.mark.parametrize("text, reference, expected", [
+    ("编辑于 2026-11-20 10:05 发布于 2026-11-19 08:18", None, "2026-11-19T08:18:00+08:00"),
+    ("编辑于 2026-11-20 10:05", None, "2026-11-20T10:05:00+08:00"),  # all there is
+    ("2026-11-19 编辑于 2026-11-20 10:05", None, "2026-11-19"),  # a publish date beats an edit time
+    ("发布时间：11-19 08:18", "2026-11-19", "2026-11-19T08:18:00+08:00"),
+    ("发布时间：12-30 23:50", "2027-01-02T09:00:00+08:00", "2026-12-30T23:50:00+08:00"),  # updated in January
+    ("发布时间：11-19 08:18", None, None),  # no year known: not guessed
+    ("发布时间：2026-11-19 08:18", "2019-01-01", "2026-11-19T08:18:00+08:00"),  # a stated year stays
+    ("2月30日 08:18", "2026-12-01", None),
+])
+def test_find_published(text, reference, expected):
+    from reprintwatch.dates import find_published
+    assert find_published(text, reference) == expected
