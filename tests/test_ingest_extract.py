@@ -223,3 +223,34 @@ def test_a_reader_comment_time_is_never_the_articles():
 def test_find_published(text, reference, expected):
     from reprintwatch.dates import find_published
     assert find_published(text, reference) == expected
+
+
+def notice_page(text):
+    """A WeChat notice page: a one-line notice in weui-msg, wrapped in script as the real ones are."""
+    script = "<script>var msg = {a: 1};" + "window.__x = 'padding';" * 400 + "</script>"
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title></title>{script}</head><body>"
+            f"<div class='weui-msg'><div class='weui-msg__text-area'><h2 class='weui-msg__title'>{text}</h2></div>"
+            f"<a class='weui-btn'>OK</a></div>{script}</body></html>")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("此內容因違規無法查看", "violation"),  # traditional interface
+    ("該內容已被發布者刪除", "deleted"),
+    ("此內容被投訴且經審核涉嫌侵權，無法查看", "complaint"),
+    ("此帳號已被屏蔽, 內容無法查看", "account"),
+    ("The content has been deleted by the author.", "deleted"),  # English interface
+    ("This content has been reported and found to infringe, and cannot be viewed.", "complaint"),
+    ("Unable to view this content because it violates regulations.", "violation"),
+    ("The link has expired.", "expired"),
+    ("This account has been blocked. The content cannot be viewed.", "account"),
+])
+def test_wechat_notices_in_every_interface_language(text, kind):
+    e = extract_page(notice_page(text), "https://mp.weixin.qq.com/s/gone")
+    assert (e.platform, e.status, e.notice) == ("wechat", "removed", kind)
+    assert e.reason.rstrip(".") in text  # the platform's own words, as shown
+
+
+def test_an_english_article_about_a_deleted_post_is_not_a_notice():
+    story = ["A long article that says the content has been deleted by the author, and then goes on. " * 3] * 4
+    e = extract_page(news_page(story=story + STORY), "")
+    assert e.status == "ok"
