@@ -254,3 +254,52 @@ def test_an_english_article_about_a_deleted_post_is_not_a_notice():
     story = ["A long article that says the content has been deleted by the author, and then goes on. " * 3] * 4
     e = extract_page(news_page(story=story + STORY), "")
     assert e.status == "ok"
+
+
+# WeChat posts whose text is only in the page's script data (the structures of WeChat's text, picture and
+# video posts; the words ours). 1763513880 is 2025-11-19 08:58 in China.
+def script_post(data, body=""):
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>微信公众平台</title>"
+            f"<link rel='stylesheet' href='https://res.wx.qq.com/mmbizappmsg/zh_CN/htmledition/js/a.css'></head><body>"
+            f"<div id='js_article'>{body}</div><script>var appmsg_type = '9';\n{data}\n</script></body></html>")
+
+
+PICTURE_POST = script_post(
+    "window.cgiDataNew = {\n  title: JsDecode('青屿岛的夜航船'),\n  nick_name: JsDecode('南港发布'),\n"
+    "  create_time: '1763513880',\n  item_show_type: '8' * 1,\n"
+    "  content_noencode: JsDecode('" + "\\x0a\\x0a".join(STORY[:3]) + "'),\n"
+    "  picture_page_info_list: [{cdn_url: JsDecode('https://mmbiz.qpic.cn/mmbiz_jpg/one/0?wx_fmt=jpeg\\x26amp;from=appmsg')}],\n};")
+TEXT_POST = script_post(
+    "var nickname = htmlDecode(\"南港发布\");\nvar ct = \"1763513880\";\nwindow.item_show_type = '10';\n"
+    "window.cgiDataNew = {\n  text_page_info: {\n    content: '" + "\\x0a".join(STORY) + "',\n  },\n};")
+VIDEO_POST = script_post(
+    "var msg_title = '夜航船首航 | 视频';\nvar nickname = htmlDecode(\"南港发布\");\nvar ct = \"1763513880\";\n"
+    "window.cgiDataNew = {\n  item_show_type: '5' * 1,\n  content_noencode: JsDecode('" + STORY[0] + "\\x0a" + STORY[1]
+    + "\\x3cbr\\x3e'),\n};", body="<div id='js_content'><iframe class='video_iframe' data-src='https://v.qq.com/x'></iframe></div>")
+
+
+@pytest.mark.parametrize("html, title, lines", [
+    (PICTURE_POST, "青屿岛的夜航船", STORY[:3]),
+    (TEXT_POST, "", STORY),  # a text post has no title of its own; never "微信公众平台"
+    (VIDEO_POST, "夜航船首航 | 视频", STORY[:2]),
+])
+def test_wechat_posts_whose_text_is_in_script_data(html, title, lines):
+    e = extract_page(html, "")
+    assert (e.platform, e.status, e.title, e.account) == ("wechat", "ok", title, "南港发布")
+    assert e.published_at == "2025-11-19T08:58:00+08:00"
+    assert e.content.split("\n") == lines
+
+
+def test_wechat_account_is_never_an_attribute_name():
+    html = page("wechat_reprint.html").replace('id="js_name"', 'id="js_name_gone"').replace(
+        'id="js_content" style="visibility: hidden;">', 'id="js_content" style="visibility: hidden;">'
+        '<mp-common-miniprogram data-miniprogram-nickname="南港小程序"></mp-common-miniprogram>', 1)
+    assert 'data-miniprogram-nickname' in html
+    assert extract_page(html, "").account == "东湖城事通"
+
+
+def test_wechat_credit_lines_stay_and_calls_to_action_go():
+    body = "".join(f"<p>{line}</p>" for line in ["来源：南港日报", *STORY, "- END -", "编辑：小周", "欢迎分享到朋友圈~",
+                                                  "点击上方蓝字关注我们"])
+    html = f"<html><body><h1 id='activity-name'>{HEADLINE}</h1><div id='js_content'>{body}</div></body></html>"
+    assert extract_page(html, "").content.split("\n") == ["来源：南港日报", *STORY, "编辑：小周", "欢迎分享到朋友圈~"]

@@ -75,7 +75,7 @@ def _extract(page: str, url: str, min_chars: int) -> Extracted:
         return Extracted("web", "error", url=url, reason=f"cannot parse HTML: {exc}")
     if tree is None:
         return Extracted("web", "error", url=url, reason="cannot parse HTML: no document")
-    wechat = is_wechat(url, tree)
+    wechat = is_wechat(url, tree) or is_wechat_script_post(page)
     notice = removal_notice(tree)
     if notice:
         return _removed("wechat" if wechat or tree.xpath('//*[contains(@class, "weui-msg")]') else "web", notice, url)
@@ -177,18 +177,24 @@ _JS_STRING = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(\d+))"""
 
 def _script_var(page: str, *names: str) -> str:
     """The value of ``var name = "..."``, ``name: '...'``, ``name = htmlDecode("...")``/``JsDecode('...')``
-    or ``var biz = ""||"..."`` in inline scripts (the first non-empty one, unescaped)."""
+    or ``var biz = ""||"..."`` in inline scripts (the first non-empty one, unescaped, spaces folded)."""
+    return _clean_inline(_html.unescape(_script_string(page, *names)))
+
+
+def _script_string(page: str, *names: str) -> str:
+    """:func:`_script_var` as the script writes it: JS escapes decoded, line breaks and markup kept."""
     for name in names:
         # the pattern starts with the literal name (a fast scan); the character before it is checked by hand
         pattern = (re.escape(name) +
                    r"""\s*[:=]\s*(?:""\s*\|\|\s*|''\s*\|\|\s*)?(?:(?:htmlDecode|JsDecode)\(\s*)?""" + _JS_STRING)
         for match in re.finditer(pattern, page):
             before = page[match.start() - 1] if match.start() else " "
-            if before.isalnum() or before in "_$":
+            # a longer name (nick_name vs. profile_nick_name) or an HTML attribute (data-miniprogram-nickname=…)
+            if before.isalnum() or before in "_$-":
                 continue
             value = next((g for g in match.groups() if g is not None), "").strip()
             if value:
-                return _clean_inline(_html.unescape(_unescape_js(value)))
+                return _unescape_js(value).strip()
     return ""
 
 
@@ -206,18 +212,59 @@ def _http(url: str) -> str:
 
 
 # --- WeChat ------------------------------------------------------------------------------------------------
+# WeChat's own calls to action at either end of #js_content (点击上方蓝字关注, 点个在看, -END-): furniture.
+# Not credit lines (来源：…, 编辑：…, 文｜…): they belong to the article and triage reads them; not an
+# author's sign-off (欢迎分享到朋友圈~): the real pages of issue 24 keep it as the article's last line.
 _WECHAT_TRAILER = re.compile(
-    r"^(?:-+\s*(?:END|end|完|THE END)\s*-+|(?:本文)?(?:来源|编辑|责编|审核|校对|排版|美编|图片|图源|文字|撰文|监制|"
-    r"统筹|出品|制作|终审|初审|二审|三审)\s*[｜|:：/]?.{0,30}|.{0,12}(?:点个?“?在看”?|点赞|分享|转发|星标|置顶|关注我们|"
+    r"^(?:-+\s*(?:END|end|完|THE END)\s*-+|.{0,12}(?:点个?“?在看”?|点赞|星标|置顶|关注我们|"
     r"长按(?:识别)?二维码|扫码关注|点击上方|蓝字关注).{0,20}|微信扫一扫.{0,20}|往期(?:回顾|推荐|精彩).{0,20})$")
+# "- END -" closes an article wherever it stands (credit lines may follow it): never the article's text.
+_END_MARK = re.compile(r"^[-—–=\s]*(?:END|end|完|THE END)[-—–=\s]*$")
 _BIZ = re.compile(r"__biz=([A-Za-z0-9+/]{6,}(?:=|%3D){0,2})")
+
+
+# WeChat's post types that keep their text in the page's script data, not in #js_content: text posts
+# (item_show_type 10: text_page_info), picture posts (8: picture_page_info_list, content_noencode), video and
+# share posts (window.cgiDataNew … content_noencode). The page's <title> is then "微信公众平台".
+_WECHAT_SCRIPT_POST = re.compile(r"\b(?:cgiDataNew|picture_page_info_list|text_page_info|content_noencode)\b")
+_WECHAT_PAGE_SIGN = re.compile(r"mp\.weixin\.qq\.com|mmbiz\.qpic\.cn|res\.wx\.qq\.com")
+_PLATFORM_TITLES = {"微信公众平台", "微信公众号", "WeChat Official Accounts Platform", "Weixin Official Accounts Platform"}
+
+
+def is_wechat_script_post(page: str) -> bool:
+    """A WeChat post whose text lives in script data (no #js_content to recognise it by)."""
+    head = page[:3_000_000]
+    return bool(_WECHAT_SCRIPT_POST.search(head) and _WECHAT_PAGE_SIGN.search(head))
+
+
+def _script_body(page: str) -> str:
+    """The text of a script-data post (content_noencode, text_page_info's content), one line a paragraph."""
+    value = _script_string(page, "content_noencode")
+    if not value:
+        match = re.search(r"text_page_info\s*[:=]\s*\{", page)
+        if match:
+            value = _script_string(page[match.end():match.end() + 200_000], "content")
+    if not value:
+        return ""
+    try:
+        fragment = lxml.html.fragment_fromstring(value.replace("\n", "<br>"), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _clean_inline(value)
+    return block_text(fragment)
 
 
 def extract_wechat(page: str, url: str, tree) -> Extracted:
     body = _first(tree, '//*[@id="js_content"]')
-    content = _trim_lines(block_text(body), lead=_WECHAT_TRAILER, trail=_WECHAT_TRAILER) if body is not None else ""
-    title = (_text(_first(tree, '//*[@id="activity-name"]')) or _script_var(page, "msg_title", "title")
-             or _meta(tree, "og:title", "twitter:title"))
+    content = ""
+    if body is not None:
+        lines = [line for line in block_text(body).split("\n") if not _END_MARK.match(line)]
+        content = _trim_lines("\n".join(lines), lead=_WECHAT_TRAILER, trail=_WECHAT_TRAILER)
+    if _chars(content) < MIN_ARTICLE_CHARS and is_wechat_script_post(page):
+        content = _script_body(page) or content
+        if content and body is None:
+            body = tree  # the post is its script data
+    title = next((t for t in (_text(_first(tree, '//*[@id="activity-name"]')), _script_var(page, "msg_title", "title"),
+                              _meta(tree, "og:title", "twitter:title")) if t and t not in _PLATFORM_TITLES), "")
     account = (_text(_first(tree, '//*[@id="js_name"]')) or _script_var(page, "nickname", "nick_name", "profile_nickname")
                or _text(_first(tree, '//*[contains(@class, "profile_nickname")]')))
     author = (_meta(tree, "author") or _text(_first(tree, '//*[@id="js_author_name"]'))
