@@ -28,9 +28,9 @@ from lxml import etree
 
 from ..articles import looks_binary
 from ..dates import find_in_text, find_published, has_time, to_iso
+from ..triage.identity import is_wechat_page, served_host
 from .notices import Notice, parse_html, removal_notice, visible_text
 
-WECHAT_HOSTS = ("mp.weixin.qq.com",)
 # A caption or a picture post's line is a handful of characters; the shortest article in our fixtures
 # (tests/page_corpus.py, tests/fixtures/ingest) has 167. 50 sits well between; a choice, not a measurement of the web.
 MIN_ARTICLE_CHARS = 50
@@ -110,16 +110,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def is_wechat(url: str, tree) -> bool:
-    if _host(url) in WECHAT_HOSTS:
+    if is_wechat_page(url):
         return True
     return bool(tree.xpath('//*[@id="js_content" or @id="activity-name"]'))
-
-
-def _host(url: str) -> str:
-    try:
-        return (urllib.parse.urlsplit(url or "").hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 # --- text helpers ------------------------------------------------------------------------------------------
@@ -304,7 +297,7 @@ def _wechat_time(page: str, tree) -> str | None:
 
 def _wechat_biz(page: str, url: str, claimed: str) -> str:
     """The account id, only from a page served by WeChat, or a saved page (no URL) that claims to be."""
-    if _host(url) not in WECHAT_HOSTS and not (not _host(url) and _host(claimed) in WECHAT_HOSTS):
+    if not is_wechat_page(url) and not (not served_host(url) and is_wechat_page(claimed)):
         return ""
     value = _script_var(page, "biz", "__biz")
     if not value:
@@ -457,7 +450,7 @@ def _canonical(tree, url: str) -> str:
 def _site_name(tree, ld: dict, claimed: str) -> str:
     return (_meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
             or _ld_name(ld.get("publisher")) or _title_suffix(_text(_first(tree, "//title")))
-            or _host(claimed))
+            or served_host(claimed))
 
 
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]|\s-\s)\s*")
