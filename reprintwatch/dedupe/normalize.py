@@ -67,6 +67,11 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+def simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC ``t2s``), nothing else changed."""
+    return _converter().convert(text) if text else text
+
+
 @dataclass(frozen=True, eq=False)
 class _Tables:
     alnum: np.ndarray  # bool: a letter or digit (str.isalnum), never "_"
