@@ -140,3 +140,15 @@ def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need
     beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
     assert quotations([inside, beyond], quoted_spans(suspect), licensed) == [(10, 18)]
     assert quotations([inside], quoted_spans(suspect), "据报道" + licensed[5:]) == []  # quoted in the suspect only
+
+
+def test_the_text_output_lists_siblings_and_says_why_a_pair_is_no_finding(series_detector):
+    from reprintwatch.output import render_text
+    from texts import STATEMENT
+
+    text = render_text(series_detector.check(Article("s", SERIES_NOTE + METRO)))
+    assert "also holds text it explains (not findings): " in text and "port (" in text and "river (" in text
+    series_detector.add([Article("report", "江南日报讯 昨天上午，青溪网络科技公司的应用出现故障。该公司发表声明：" + STATEMENT)])
+    quoting = series_detector.check(Article("q", UNRELATED + "\n随后，该公司在官方微博发布致歉信称：" + STATEMENT))
+    assert "no reprint found" in render_text(quoting)
+    assert "not a finding: what the two share is a quotation" in render_text(quoting, include_all=True)
