@@ -6,7 +6,7 @@ import pytest
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.dedupe.relations import Claim, explain_away, quoted_spans, stands_alone
 
-from texts import METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
+from texts import FLASH, METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
 
 
 def test_a_claim_inside_a_better_ones_text_is_explained_by_it():
@@ -152,3 +152,12 @@ def test_the_text_output_lists_siblings_and_says_why_a_pair_is_no_finding(series
     quoting = series_detector.check(Article("q", UNRELATED + "\n随后，该公司在官方微博发布致歉信称：" + STATEMENT))
     assert "no reprint found" in render_text(quoting)
     assert "not a finding: what the two share is a quotation" in render_text(quoting, include_all=True)
+
+
+def test_a_short_article_copied_whole_is_the_finding_not_a_digest_holding_it(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("flash", FLASH), Article("digest", METRO + "\n" + FLASH + "\n" + RIVER + "\n" + PORT)])
+        # the copy: the flash whole, and one sentence of the digest's metro story next to it
+        result = d.check(Article("s", UNRELATED + "\n" + FLASH + METRO[:60]))
+    assert [m.licensed.id for m in result.reprints][:1] == ["flash"]
