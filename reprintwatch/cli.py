@@ -1,7 +1,7 @@
 """The ``reprintwatch`` command: a thin layer over the library.
 
 Exit codes (see :mod:`reprintwatch.cliutils`): 0 success · 1 bad input · 2 usage error · 3 licensed index,
-store or Elasticsearch unavailable or incompatible.
+store or Elasticsearch unavailable or incompatible · 4 every source of an ``ingest run`` failed.
 """
 from __future__ import annotations
 
@@ -75,19 +75,21 @@ def cli(ctx):
     Index the licensed articles once, then check suspect articles against them:
 
     \b
-        reprintwatch index add licensed.jsonl
-        reprintwatch check suspect_wechat.html
-        reprintwatch scan suspects.jsonl --format jsonl
+        reprintwatch index add data/licensed.jsonl
+        reprintwatch check data/suspect_wechat.html
+        reprintwatch scan data/suspects.jsonl --format jsonl
 
-    Watch sources continuously and report what was found:
+    Watch sources continuously and report what was found (data/ is the sample in a clone):
 
     \b
-        reprintwatch ingest run --sources sources.toml --once
+        reprintwatch ingest run --sources data/sample-sources.toml --once
         reprintwatch report daily --format html -o report.html
 
-    Global options (--db, --store, --backend, --es-*) go before or after the subcommand.
-    Every option can also be set with a REPRINTWATCH_* environment variable; flags win.
-    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 index or store unavailable.
+    Global options (--db, --store, --backend, --es-*) go before or after the subcommand;
+    a subcommand's --help lists the ones it uses. Every option can also be set with a
+    REPRINTWATCH_* environment variable; flags win.
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 index or store unavailable,
+    4 every source of an `ingest run` failed, 130 interrupted.
     """
     ctx.obj = load_settings(ctx.obj)
 

@@ -4,7 +4,8 @@ documented exit code.
 
 Exit codes (README, "Exit codes"): 0 success · 1 bad input (a missing or unreadable input file, an
 output file that cannot be written, a bad line with ``--strict``, a run in which every line was bad) ·
-2 usage error · 3 the licensed index, the store or Elasticsearch is missing, unusable or of the other kind.
+2 usage error · 3 the licensed index, the store or Elasticsearch is missing, unusable or of the other kind ·
+4 every source of an ``ingest run`` failed (``ingest/cli.py``) · 130 interrupted.
 """
 from __future__ import annotations
 
@@ -64,46 +65,73 @@ def global_options() -> list[click.Option]:
     ]
 
 
-# Which commands read what: a global option is listed in a command's --help only where it applies
-# (``extract``, ``evidence verify`` and ``holder list`` listed all nine, Elasticsearch credentials
-# included, before). Every command still accepts all of them, so a script passing --db everywhere works.
 INDEX_OPTIONS = ("db", "backend", "es_url", "es_index", "es_api_key", "es_username", "es_password", "es_ca_certs")
 STORE_OPTIONS = ("store",)
-_READS = {
-    "index": {"index"}, "check": {"index", "store"}, "scan": {"index"}, "ingest run": {"index", "store"},
-    "report": {"index", "store"}, "coverage": {"index", "store"}, "findings list": {"index", "store"},
-    "serve": {"index", "store"}, "complaint build": {"index", "store"}, "evidence export": {"index", "store"},
-    "complaint": {"store"}, "holder": {"store"}, "licence": {"store"}, "recheck": {"store"},
-    "extract": set(), "evidence verify": set(),
+
+# Which global options each command uses, by its path under `reprintwatch` (the longest prefix named here
+# decides). A command's --help lists only these, in a group of their own; the others are still accepted
+# (hidden), so `reprintwatch extract page.html --db x.db` works as it did. A command named nowhere shows all.
+GLOBAL_OPTIONS_USED = {
+    "index": INDEX_OPTIONS,
+    "check": INDEX_OPTIONS + STORE_OPTIONS,  # a fetched URL's page is kept as evidence in the store
+    "scan": INDEX_OPTIONS,
+    "extract": (),
+    "ingest": INDEX_OPTIONS + STORE_OPTIONS,
+    "findings": INDEX_OPTIONS + STORE_OPTIONS,  # stale triage is judged again with the licensed texts
+    "licence": STORE_OPTIONS,
+    "report": INDEX_OPTIONS + STORE_OPTIONS,
+    "coverage": INDEX_OPTIONS + STORE_OPTIONS,
+    "evidence export": INDEX_OPTIONS + STORE_OPTIONS,
+    "evidence verify": (),
+    "serve": INDEX_OPTIONS + STORE_OPTIONS,
+    "holder": STORE_OPTIONS,
+    "complaint build": INDEX_OPTIONS + STORE_OPTIONS,
+    "complaint record": STORE_OPTIONS,
+    "complaint status": STORE_OPTIONS,
+    "recheck": STORE_OPTIONS,
 }
 
 
-def reads(path: str) -> set[str]:
-    """What the command at ``path`` (``"report daily"``) reads: ``index`` and/or ``store`` (the most
-    specific entry of :data:`_READS` wins; an unknown command is taken to read both)."""
-    words = path.split()
-    for n in range(len(words), 0, -1):
-        found = _READS.get(" ".join(words[:n]))
-        if found is not None:
-            return found
-    return {"index", "store"}
+def global_options_used(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The global options the command at ``path`` (e.g. ``("evidence", "verify")``) uses."""
+    for n in range(len(path), 0, -1):
+        used = GLOBAL_OPTIONS_USED.get(" ".join(path[:n]))
+        if used is not None:
+            return used
+    return INDEX_OPTIONS + STORE_OPTIONS
 
 
-def add_global_options(group: click.Group, prefix: str = "") -> None:
+def _format_options(command: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """A subcommand's options, then the global options it uses as a group of their own."""
+    own, shared = [], []
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record:
+            (shared if getattr(param, "global_option", False) else own).append(record)
+    if own:
+        with formatter.section("Options"):
+            formatter.write_dl(own)
+    if shared:
+        with formatter.section("Global options (before or after the subcommand)"):
+            formatter.write_dl(shared)
+
+
+def add_global_options(group: click.Group, path: tuple[str, ...] = ()) -> None:
     """Give every command under ``group`` the global options, so ``--db``/``--store`` work after the
-    subcommand as well as before it; its --help lists those that apply to it (:func:`reads`)."""
+    subcommand as well as before it; its --help shows the ones it uses (``GLOBAL_OPTIONS_USED``)."""
     for name, command in group.commands.items():
-        path = f"{prefix}{name}"
         if isinstance(command, click.Group):
-            add_global_options(command, path + " ")
+            add_global_options(command, path + (name,))
             continue
-        uses = reads(path)
-        shown = (INDEX_OPTIONS if "index" in uses else ()) + (STORE_OPTIONS if "store" in uses else ())
+        used = global_options_used(path + (name,))
         names = {p.name for p in command.params}
         for option in global_options():
-            if option.name not in names:
-                option.hidden = option.name not in shown
-                command.params.append(option)
+            if option.name in names:
+                continue
+            option.global_option = True
+            option.hidden = option.name not in used
+            command.params.append(option)
+        command.format_options = functools.partial(_format_options, command)
 
 
 def current_settings() -> Settings:

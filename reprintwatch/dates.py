@@ -8,6 +8,8 @@ shows it. Pure functions, no clock:
 - :func:`to_iso` — the same value as ISO 8601, keeping its precision: ``2026-11-19`` for a bare date,
   ``2026-11-19T09:20:00+08:00`` for a time (the form stored and shown everywhere);
 - :func:`find_in_text` — the first date-time written in running text ("发布时间：2026年11月19日 09:20");
+- :func:`find_published` — the publish time a byline shows: a time labelled 编辑于/更新 (an edit) only when
+  nothing else is shown, and ``10-08 12:00`` (the year implied) completed from a year the page states elsewhere;
 - :func:`has_time` — whether an ISO value carries a time of day (a date alone is less exact);
 - :func:`parse_zone`, :func:`local_day`, :func:`day_bounds`, :func:`to_utc_bound` — the one notion of a
   *day*: a calendar day in one zone (the user's, ``REPRINTWATCH_TIMEZONE``, default Asia/Shanghai: a
@@ -148,6 +150,58 @@ def find_in_text(text: str, default_tz: _dt.tzinfo = CHINA_TZ, prefer_time: bool
             return _iso(*parsed)
         first = first or _iso(*parsed)
     return first
+
+
+# A byline's month, day and time without the year (baijiahao's 发布时间：10-08 12:00, 11月19日 08:18): not
+# preceded by a digit or a date separator, so it never matches inside a full date.
+_NO_YEAR = re.compile(r"(?<![\d\-/.年])(?P<mo>\d{1,2})\s*(?:[-/]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?\s*"
+                      r"(?P<h>\d{1,2})\s*(?::|：|时)\s*(?P<mi>\d{2})(?!\d)")
+# What a byline prints before an edit time: Zhihu-style 编辑于, 更新于/更新时间, 最后更新, 修改于.
+_EDIT_LABEL = re.compile(r"(?:编辑于|編輯於|更新于|更新於|更新时间|更新時間|最后更新|最後更新|修改于|修改於|修订)\s*[:：]?\s*$")
+
+
+def find_published(text: str, reference: str | None = None, default_tz: _dt.tzinfo = CHINA_TZ) -> str | None:
+    """The publish time written in a byline-like ``text``, as :func:`to_iso` gives it, or None.
+
+    Of the times shown (in text order), the first not labelled as an edit (编辑于 …) wins; a time of day
+    beats a date alone. ``10-08 12:00`` with no year takes the year of ``reference`` (a date the page
+    states elsewhere: its publish or update date), the year before when that day would fall after the
+    reference (a page updated in January for a December post), and is skipped without a reference. An
+    edit time is the answer only when it is all there is.
+    """
+    if not text:
+        return None
+    text = text[:20_000]
+    found: list[tuple[int, str, bool]] = []  # (position, iso, is an edit time)
+    spans = []
+    for m in _NUMERIC.finditer(text):
+        parsed = _parse(m.group(0), default_tz, whole=True)
+        if parsed:
+            spans.append((m.start(), m.end()))
+            found.append((m.start(), _iso(*parsed), _is_edit(text, m.start())))
+    ref = parse_datetime(reference, default_tz) if reference else None
+    if ref is not None:
+        for m in _NO_YEAR.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            month, day = int(m.group("mo")), int(m.group("d"))
+            year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+            try:
+                moment = _dt.datetime(year, month, day, int(m.group("h")), int(m.group("mi")), tzinfo=default_tz)
+            except ValueError:
+                continue
+            found.append((m.start(), _iso(moment, True), _is_edit(text, m.start())))
+    found.sort()
+    for edits in (False, True):
+        for want_time in (True, False):
+            for _, iso, is_edit in found:
+                if is_edit == edits and has_time(iso) == want_time:
+                    return iso
+    return None
+
+
+def _is_edit(text: str, at: int) -> bool:
+    return bool(_EDIT_LABEL.search(text[max(0, at - 8):at]))
 
 
 def has_time(iso: str | None) -> bool:

@@ -171,6 +171,25 @@ def test_recheck_sees_a_changed_page_and_an_unreachable_one(site, env):
     assert unreachable["evidence_id"]  # the error page is kept too
 
 
+@pytest.mark.parametrize("notice, state, said", [
+    ("該內容已被發布者刪除", "removed_by_author", "該內容已被發布者刪除"),  # WeChat's traditional interface
+    ("此內容因違規無法查看", "removed_by_platform", "此內容因違規無法查看"),
+    ("此帳號已自主註銷，內容無法查看", "removed_by_author", "此帳號已自主註銷，內容無法查看"),
+    ("The content has been deleted by the author.", "removed_by_author",  # and its English one
+     "The content has been deleted by the author."),
+    ("This account has been blocked. The content cannot be viewed.", "removed_by_platform",
+     "This account has been blocked."),
+])
+def test_recheck_reads_wechat_notices_in_every_interface_language(site, env, notice, state, said):
+    found = ingest(site, env)
+    site.add("/mp/s/LibRaRyRePrInT01", AUTHOR_NOTICE.replace("该内容已被发布者删除", notice),
+             content_type="text/html; charset=utf-8")
+    with Store(env / "store" / "store.db") as store:
+        recheck(store, [], Fetcher(FetchPolicy(delay=0, retries=0)), finding_ids=[found["/mp/s/LibRaRyRePrInT01"]])
+        (entry,) = store.status_history()[found["/mp/s/LibRaRyRePrInT01"]]
+    assert (entry["state"], entry["detail"]) == (state, f"notice: {said}")
+
+
 def test_recheck_never_fetches_what_is_not_on_the_web(tmp_path):
     import dataclasses
 

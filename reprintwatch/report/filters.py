@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..config import local_zone
-from ..dates import day_bounds, local_day, parse_day, utc_text
+from ..dates import day_bounds, local_day, parse_datetime, parse_day, utc_text
 from ..errors import BadInput
 from ..detector import NO_MATCH, VERDICTS as _DETECTOR_VERDICTS
 from ..triage.identity import PLATFORM_HOSTS, fold, platform_from_url, served_host, with_platform  # noqa: F401 (re-exported)
@@ -38,10 +38,15 @@ def _day(value, where: str) -> _dt.date | None:
         return None
     if isinstance(value, _dt.date):
         return value
+    text = str(value).strip()
     try:
-        return parse_day(str(value).strip()[:10])
+        day = parse_day(text[:10])
     except ValueError:
-        raise BadInput(where, f"not a date (YYYY-MM-DD): {value!r}") from None
+        day = None
+    # a datetime is taken by its date, but only if all of it is one (2026-01-01T25:99 is not)
+    if day is None or (len(text) > 10 and parse_datetime(text) is None):
+        raise BadInput(where, f"not a date (YYYY-MM-DD): {value!r}")
+    return day
 
 
 def _tuple(value) -> tuple[str, ...]:
