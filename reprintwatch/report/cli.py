@@ -146,7 +146,7 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --unauthorised --platform wechat --top 5
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
     """
-    from ..complaint.takedown import takedown_text, with_takedowns
+    from ..complaint.takedown import has_news, takedown_text, with_takedowns
     from .daily import select
     from .render import write_csv
 
@@ -184,7 +184,8 @@ def findings_list(fmt, excel, rejudge, **filters):
         click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
         if triage.get("contradiction"):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
-        click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
+        if has_news(row["takedown"]):
+            click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from ..complaint.takedown import takedown_text
+from ..complaint.takedown import has_news, takedown_text
 from ..output import CSP, esc, safe_link, write_atomic  # noqa: F401 (CSP: this module's face too)
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
@@ -470,7 +470,7 @@ def _finding_row(a: Assessment, kind: str, details: str, href: Callable[[Assessm
         f'<td class="n">{float(f.get("similarity") or 0):.2f}</td><td class="n">{pct(f.get("licensed_coverage"))}</td>'
         f"<td>{esc(a.decision.reason)}<br><span class=\"meta\">{esc(ATTRIBUTION_LABELS.get(a.attribution.status, a.attribution.status))}"
         f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}</span>'
-        + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if f.get("takedown") else "")
+        + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if has_news(f.get("takedown")) else "")
         + "</td>"
         f'<td class="meta">{esc(str(f.get("created_at") or "")[:16].replace("T", " "))}</td></tr>'
     )

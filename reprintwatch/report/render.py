@@ -7,7 +7,7 @@ from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BO
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
 from ..config import local_zone
 from ..dates import zone_label
-from ..complaint.takedown import render_takedown_text, takedown_text
+from ..complaint.takedown import has_news, render_takedown_text, takedown_text
 from .daily import Report
 from .filters import finding_day
 
@@ -108,7 +108,7 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
-            if f.get("takedown"):
+            if has_news(f.get("takedown")):
                 lines.append(f"      removal: {takedown_text(f['takedown'])}")
     if not report.groups:
         lines.append("No findings.")
