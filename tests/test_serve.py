@@ -70,6 +70,7 @@ def test_first_screen_shows_findings_and_reprinters_link_to_them(base, sample):
     _, page = html_of(base + "/?summary=1")
     text = lxml.html.tostring(page, encoding="unicode")
     assert text.index("finding-row") < text.index('id="summary"') < text.index('class="cards"')
+    assert "days and times in Asia/Shanghai (UTC+08:00)" in page.text_content()
     who = page.xpath("//h3[text()='Who copied most']/following-sibling::table[1]//td[1]/a")
     assert who and all(a.get("href").startswith("/?reprinter=") for a in who)
     name = who[0].text_content()
