@@ -21,6 +21,7 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
+from ..dates import today_in
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
 from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
@@ -52,7 +53,9 @@ def file_stem(respondent: str, outlet: str) -> str:
 
 
 def china_today() -> _dt.date:
-    return _dt.datetime.now(CHINA_TIME).date()
+    """Today in China: a complaint to the copyright administration counts its two years in China days
+    (whatever REPRINTWATCH_TIMEZONE the reports use; its default is the same zone)."""
+    return today_in(CHINA_TIME)
 
 
 def build_dossiers(
