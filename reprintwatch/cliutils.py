@@ -42,6 +42,17 @@ def load_settings(current=None) -> Settings:
         raise click.UsageError(str(exc)) from None
 
 
+class StoreLocation(click.ParamType):
+    """``--store``: a file path, or a ``postgresql://`` URL kept as it is (a Path would fold its ``//``)."""
+
+    name = "path|url"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "://" in value:
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 def global_options() -> list[click.Option]:
     """The options every command accepts (the environment variables are read by ``Settings.load``)."""
     return [
@@ -59,8 +70,9 @@ def global_options() -> list[click.Option]:
                      help="Elasticsearch basic-auth password (env REPRINTWATCH_ES_PASSWORD)."),
         click.Option(["--es-ca-certs"], type=click.Path(dir_okay=False), expose_value=False, callback=_remember,
                      help="CA certificate bundle for a TLS cluster (env REPRINTWATCH_ES_CA_CERTS)."),
-        click.Option(["--store"], type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
-                     callback=_remember, help="Findings, evidence and licences store (env REPRINTWATCH_STORE)."),
+        click.Option(["--store"], type=StoreLocation(), expose_value=False, callback=_remember,
+                     help="Findings, evidence and licences store: an SQLite file or a postgresql:// URL, no password "
+                          "in it (env REPRINTWATCH_STORE)."),
     ]
 
 

@@ -50,7 +50,8 @@ class Settings:
     # share (one shared key is chance agreement on a stock phrase; measured in bench/quality.py)
     max_candidates: int = 50
     min_shared_keys: int = 2
-    # the findings / evidence store used by ingestion and reports
+    # the findings / evidence store used by ingestion and reports: an SQLite file, or a postgresql:// URL
+    # (kept as a string; reprintwatch.pgdb) shared by several ingest machines
     store: Path = field(default_factory=lambda: default_data_dir() / "store.db")
     # polite fetching (ingest, check URL, extract URL); a sources file's [defaults] and each [[source]]
     # override these per source (reprintwatch.ingest.sources)
@@ -101,6 +102,8 @@ def _coerce(f: dataclasses.Field, value, where: str):
 def _convert(f: dataclasses.Field, value):
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
     if "Path" in kind:
+        if isinstance(value, str) and "://" in value:  # a URL (the store on PostgreSQL) is not a path
+            return value
         return Path(value).expanduser()
     if kind in ("int", "float"):
         number = (int if kind == "int" else float)(value)

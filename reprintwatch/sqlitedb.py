@@ -17,7 +17,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 # Seconds a writer waits for another process's write lock before giving up. A whole ingest page or an
 # index batch of 500 articles commits in well under a second; a minute covers a busy machine.
@@ -28,7 +28,35 @@ BUSY_TIMEOUT = 60.0
 MARKER_TABLES = {"store": ("suspects",), "licensed index": ("bands", "key_runs")}
 
 
-class Database:
+class Transactions:
+    """The one transaction idiom of both store engines (this module's SQLite, :mod:`reprintwatch.pgdb`'s
+    PostgreSQL): :meth:`transaction` on the engine's ``_begin`` / ``_commit`` / ``_rollback``."""
+
+    _depth = 0
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction: all or nothing. Nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self._commit()
+
+
+class Database(Transactions):
     """The SQLite file at ``path`` holding ``kind`` (a key of :data:`MARKER_TABLES`).
 
     ``schema`` is ``CREATE ... IF NOT EXISTS`` statements; ``meta`` the rows ``meta`` starts with (besides
@@ -129,26 +157,14 @@ class Database:
         return meta
 
     # --- writing ------------------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all or nothing. Nested calls join the outer transaction."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
+
+    def _commit(self) -> None:
         self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         try:

@@ -32,11 +32,13 @@ import json
 import os
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import pgdb
 from .errors import BadInput, ReprintwatchError
 from .sqlitedb import Database
 
@@ -203,6 +205,16 @@ CREATE TABLE IF NOT EXISTS finding_status (
 CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, id);
 """
 
+# Only on PostgreSQL: the evidence bytes (gzipped, as the files beside an SQLite store), so every ingest
+# machine and every reader reaches them; ``evidence.body_path`` keeps the same name on both engines.
+_PG_EVIDENCE_BODIES = """
+CREATE TABLE IF NOT EXISTS evidence_bodies (
+    sha256 TEXT PRIMARY KEY,
+    gzip BLOB NOT NULL,
+    size INTEGER NOT NULL
+);
+"""
+
 # The one place finding columns get their record names (suspect columns are the finding's ``url``,
 # ``title``...; the licensed article's are ``licensed_*``).
 _FINDING_SELECT_TEMPLATE = """
@@ -367,22 +379,38 @@ def to_utc_bound(value: str | None, end: bool, where: str = "date") -> str | Non
     return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def store_exists(location) -> bool:
+    """Is there a store at ``location`` (a file path or a ``postgresql://`` URL)? Makes nothing."""
+    if pgdb.is_url(location):
+        return pgdb.holds(location, "store", StoreError)
+    return Path(location).expanduser().exists()
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class Store:
-    """The store at ``path``; evidence files live in ``<path's directory>/evidence/``.
+    """The store at ``path``: an SQLite file (evidence files live in ``<path's directory>/evidence/``) or a
+    ``postgresql://`` URL (evidence bytes in the database; see :mod:`reprintwatch.pgdb`).
 
     ``create=False`` refuses to make a new store (for commands that only read one).
     """
 
     def __init__(self, path, create: bool = True):
-        self.path = Path(path).expanduser()
-        self.evidence_dir = self.path.parent / "evidence"
-        self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
-                           upgrades=_UPGRADES,
-                           remedy="run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
+        remedy = "run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)"
+        self.engine = "postgresql" if pgdb.is_url(path) else "sqlite"
+        if self.engine == "postgresql":
+            self.path = None
+            self.evidence_dir = None
+            self.db = pgdb.Database(path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                                    upgrades=_UPGRADES, remedy=remedy, extra_schema=_PG_EVIDENCE_BODIES)
+        else:
+            self.path = Path(path).expanduser()
+            self.evidence_dir = self.path.parent / "evidence"
+            self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                               upgrades=_UPGRADES, remedy=remedy)
+        self.location = self.db.path  # for messages: the file, or the URL without a password
         self.conn = self.db.conn
         self.transaction = self.db.transaction
 
@@ -397,7 +425,8 @@ class Store:
 
     # --- evidence ------------------------------------------------------------------------------------
     def evidence_path(self, sha256: str) -> Path:
-        return self.evidence_dir / sha256[:2] / f"{sha256}.gz"
+        """Where an SQLite store keeps the bytes of ``sha256`` (also their name, ``body_path``, on PostgreSQL)."""
+        return (self.evidence_dir or Path("evidence")) / sha256[:2] / f"{sha256}.gz"
 
     def write_evidence_file(self, body: bytes) -> tuple[str, Path]:
         """Keep ``body`` gzipped under its SHA-256 (written to a temporary file, then renamed: atomic)."""
@@ -433,14 +462,20 @@ class Store:
         headers: dict | None = None,
     ) -> int:
         """Keep one fetched page (or local file) as evidence; returns the evidence id."""
-        digest, target = self.write_evidence_file(body)
+        if self.engine == "postgresql":
+            digest = sha256_hex(body)
+        else:  # the file first: a crash leaves an unreferenced file, never a row without its bytes
+            digest, _ = self.write_evidence_file(body)
         with self.transaction():
+            if self.engine == "postgresql":  # the bytes and their row in one transaction
+                self.conn.execute("INSERT OR IGNORE INTO evidence_bodies(sha256, gzip, size) VALUES (?, ?, ?)",
+                                  (digest, gzip.compress(body, mtime=0), len(body)))
             cur = self.conn.execute(
                 "INSERT INTO evidence(url, final_url, status, fetched_at, sha256, content_type, headers_json, body_path, body_size)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (url, final_url or url, status, fetched_at or utc_now(), digest, content_type or "",
                  json.dumps(headers or {}, ensure_ascii=False, sort_keys=True),
-                 str(target.relative_to(self.path.parent)), len(body)),
+                 f"evidence/{digest[:2]}/{digest}.gz", len(body)),
             )
         return cur.lastrowid
 
@@ -453,14 +488,24 @@ class Store:
         row = self.evidence(evidence_id)
         if row is None:
             raise BadInput(f"evidence {evidence_id}", "no such evidence in the store")
-        path = self.path.parent / row["body_path"]
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise BadInput(str(path), f"cannot read evidence file: {exc}") from None
+        if self.engine == "postgresql":
+            where = f"evidence {evidence_id} ({row['body_path']} in {self.location})"
+            kept = self.conn.execute("SELECT gzip FROM evidence_bodies WHERE sha256=?", (row["sha256"],)).fetchone()
+            if kept is None:
+                raise BadInput(where, "the evidence bytes are missing from the store")
+            try:
+                data = gzip.decompress(bytes(kept[0]))
+            except (OSError, EOFError, zlib.error) as exc:
+                raise BadInput(where, f"cannot read evidence bytes: {exc}") from None
+        else:
+            where = str(self.path.parent / row["body_path"])
+            try:
+                with gzip.open(where, "rb") as fh:
+                    data = fh.read()
+            except (OSError, EOFError, zlib.error) as exc:
+                raise BadInput(where, f"cannot read evidence file: {exc}") from None
         if sha256_hex(data) != row["sha256"]:
-            raise BadInput(str(path), "evidence file does not match its recorded SHA-256")
+            raise BadInput(where, "evidence file does not match its recorded SHA-256")
         return data
 
     # --- suspects and findings -----------------------------------------------------------------------
@@ -547,7 +592,7 @@ class Store:
         read one page of them."""
         where, args = [], []
         if ids is not None:
-            where.append("f.id IN (SELECT value FROM json_each(?))")
+            where.append("f.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))")
             args.append(json.dumps([int(i) for i in ids]))
         lo = to_utc_bound(since, end=False, where="--since")
         hi = to_utc_bound(until, end=True, where="--until")
@@ -622,7 +667,7 @@ class Store:
         return added
 
     def pending(self, source: str | None = None) -> list[dict]:
-        sql, args = "SELECT * FROM pending", ()
+        sql, args = "SELECT url, source, via, hint_json, queued_at FROM pending", ()
         if source is not None:
             sql, args = sql + " WHERE source=?", (source,)
         rows = self.conn.execute(sql + " ORDER BY queued_at, rowid", args).fetchall()
@@ -678,7 +723,10 @@ class Store:
         return removed
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``)."""
+        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``; on
+        PostgreSQL the server's snapshot, see :meth:`reprintwatch.pgdb.Database.data_version`)."""
+        if self.engine == "postgresql":
+            return self.db.data_version()
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def outlets(self) -> list[str]:

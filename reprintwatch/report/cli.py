@@ -18,7 +18,7 @@ from ..cliutils import InputFile, current_settings, handle_errors, write_output
 from ..config import Settings
 from ..errors import BadInput
 from ..output import CsvWriter, one_line
-from ..store import Store
+from ..store import Store, store_exists
 from ..triage.licences import KINDS, SCOPES, make_licence
 from .render import FORMATS, render
 
@@ -248,7 +248,7 @@ def licence_list(outlet, fmt):
 
     path = current_settings().store
     found = []
-    if Path(path).exists():  # listing never creates a store
+    if store_exists(path):  # listing never creates a store
         with Store(path, create=False) as db:
             found = select(db.licences(), outlet=outlet)
     if fmt == "json":
