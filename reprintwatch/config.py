@@ -67,6 +67,10 @@ class Settings:
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_robots: bool = True
     fetch_max_redirects: int = 5
+    # several ingest processes on one PostgreSQL store: how long a process holds a queued URL (or a source, or
+    # one of a host's request slots) before another may take it over — longer than any one page takes
+    # (fetch_deadline plus checking), so a live process never loses its work; a killed one's waits this long
+    lease_seconds: float = 300.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

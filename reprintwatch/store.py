@@ -205,13 +205,26 @@ CREATE TABLE IF NOT EXISTS finding_status (
 CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, id);
 """
 
-# Only on PostgreSQL: the evidence bytes (gzipped, as the files beside an SQLite store), so every ingest
-# machine and every reader reaches them; ``evidence.body_path`` keeps the same name on both engines.
-_PG_EVIDENCE_BODIES = """
+# Only on PostgreSQL, the store several ingest machines share:
+# - ``evidence_bodies``: the evidence bytes (gzipped, as the files beside an SQLite store), so every machine and
+#   every reader reaches them; ``evidence.body_path`` keeps the same name on both engines;
+# - ``leases``: who works on what until when (a queued URL, a source being refreshed, one of a host's request
+#   slots); a killed machine's leases run out and its work is taken over;
+# - ``host_starts``: the earliest moment the next request to a host may start, for every process.
+_PG_SHARED = """
 CREATE TABLE IF NOT EXISTS evidence_bodies (
     sha256 TEXT PRIMARY KEY,
     gzip BLOB NOT NULL,
     size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_starts (
+    host TEXT PRIMARY KEY,
+    next_start REAL NOT NULL
 );
 """
 
@@ -404,7 +417,7 @@ class Store:
             self.path = None
             self.evidence_dir = None
             self.db = pgdb.Database(path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
-                                    upgrades=_UPGRADES, remedy=remedy, extra_schema=_PG_EVIDENCE_BODIES)
+                                    upgrades=_UPGRADES, remedy=remedy, extra_schema=_PG_SHARED)
         else:
             self.path = Path(path).expanduser()
             self.evidence_dir = self.path.parent / "evidence"
@@ -674,8 +687,66 @@ class Store:
         return [{**dict(r), "hint": json.loads(r["hint_json"] or "{}")} for r in rows]
 
     def dequeue(self, url: str) -> None:
+        """Done with ``url``: off the queue, and its lease (PostgreSQL) given back in the same transaction."""
         with self.transaction():
             self.conn.execute("DELETE FROM pending WHERE url=?", (url,))
+            if self.engine == "postgresql":
+                self.conn.execute("DELETE FROM leases WHERE key=?", (url,))
+
+    # --- sharing the work (PostgreSQL: several ingest processes on one store) ---------------------------
+    def clock(self) -> float:
+        """Seconds since the epoch by the store's clock: the server's on PostgreSQL, so machines whose clocks
+        disagree still agree on lease expiries and request start times."""
+        if self.engine == "postgresql":
+            return float(self.conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()[0])
+        import time
+
+        return time.time()
+
+    def take_lease(self, key: str, holder: str, seconds: float, queued: bool = False) -> bool:
+        """Lease ``key`` to ``holder`` for ``seconds`` unless another holder's lease on it is still running
+        (``holder``'s own is renewed). ``queued``: only while ``key`` (a URL) is still on the queue — a URL
+        another process recorded meanwhile is not taken. Returns whether ``holder`` has it."""
+        with self.transaction():
+            if queued and self.conn.execute("SELECT 1 FROM pending WHERE url=?", (key,)).fetchone() is None:
+                return False
+            now = self.clock()
+            cur = self.conn.execute(
+                "INSERT INTO leases(key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET holder=excluded.holder, expires_at=excluded.expires_at"
+                " WHERE leases.expires_at < ? OR leases.holder = excluded.holder",
+                (key, holder, now + seconds, now))
+            return cur.rowcount > 0
+
+    def renew_leases(self, holder: str, seconds: float) -> int:
+        """Every lease ``holder`` has runs ``seconds`` from now again (a live process keeps its work)."""
+        with self.transaction():
+            return self.conn.execute("UPDATE leases SET expires_at=? WHERE holder=?",
+                                     (self.clock() + seconds, holder)).rowcount
+
+    def release_lease(self, key: str, holder: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM leases WHERE key=? AND holder=?", (key, holder))
+
+    def leases_elsewhere(self, holder: str) -> int:
+        """Queued URLs another holder's running lease covers (work in hand elsewhere)."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM leases l JOIN pending p ON p.url = l.key WHERE l.holder != ? AND l.expires_at >= ?",
+            (holder, self.clock())).fetchone()[0]
+
+    def claim_start(self, host: str, gap: float) -> float:
+        """Start a request to ``host`` now if ``gap`` seconds have passed since the last start by any process:
+        then now is recorded as the last start and 0 returned; else the seconds left to wait. (Claimed at the
+        moment of sending, not reserved ahead: a thread woken late — the GIL held by a check — would
+        otherwise send late, and the next process's on-time request would follow it too closely.)"""
+        with self.transaction():
+            now = self.clock()
+            row = self.conn.execute("SELECT next_start FROM host_starts WHERE host=?", (host,)).fetchone()
+            if row is not None and row[0] > now:
+                return row[0] - now
+            self.conn.execute("INSERT INTO host_starts(host, next_start) VALUES (?, ?) ON CONFLICT(host) DO UPDATE"
+                              " SET next_start=excluded.next_start", (host, now + max(0.0, gap)))
+        return 0.0
 
     def get_checkpoint(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM checkpoints WHERE key=?", (key,)).fetchone()
