@@ -28,7 +28,7 @@ from ..errors import BadInput
 from ..store import Store, sha256_hex, utc_now
 from .extract import Extracted
 from .feeds import parse_feed
-from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
+from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult, host_key
 from .local import LocalItem, iter_local
 from .shared import holder_name
 from ..triage.identity import served_host
@@ -92,6 +92,23 @@ def content_hash(status: str, title: str, content: str, reason: str = "") -> str
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def hosts_taking_turns(queue: list[dict]) -> list[dict]:
+    """The queue reordered so that hosts take turns (each host's URLs keep their order). Feeds queue a host's
+    pages together, and the pages in hand (2 × workers) were then all one host's, each waiting its per-host
+    delay: 120 pages on 6 hosts with a 0.5 s delay went at 1.6 pages/s, one host at a time, and a second
+    process on the same store added nothing (bench/bench_ingest.py --processes)."""
+    by_host: dict[str, deque] = {}
+    for item in queue:
+        by_host.setdefault(host_key(item["url"]), deque()).append(item)
+    turns = []
+    while by_host:
+        for host in list(by_host):
+            turns.append(by_host[host].popleft())
+            if not by_host[host]:
+                del by_host[host]
+    return turns
 
 
 class Runner:
@@ -393,7 +410,7 @@ class Runner:
         every second — they get recorded there, or their lease runs out and this run takes them over."""
         queue, handled = self.store.pending(), set()
         while queue:
-            self._drain(queue, handled)
+            self._drain(hosts_taking_turns(queue), handled)
             if not self.lease_seconds or self.stop_requested.is_set():
                 return
             queue = [i for i in self.store.pending() if i["url"] not in handled and i["source"] in self.sources]
@@ -581,6 +598,7 @@ class Runner:
             return self._same_content(url, source, response, body_sha, status)
         now = utc_now()
         final_url = response.final_url if response is not None else url
+        began = time.perf_counter()
         with self.store.transaction():
             # Read again under the write lock: another run may have recorded this very content since ``seen``
             # was read (two runs on one store fetching one page), and it must not become a second version.
@@ -611,6 +629,7 @@ class Runner:
                 fields["last_modified"] = response.last_modified
             self.store.mark_seen(url, **fields)
             self.store.dequeue(url)
+        store_ms = (time.perf_counter() - began) * 1000  # the page's transaction, waiting for the write lock included
         kind = {"ok": "new" if version == 1 else "changed", "removed": "removed", "error": "error",
                 "too_short": "too_short"}[status]
         counter = "errors" if kind == "error" else kind
@@ -620,7 +639,7 @@ class Runner:
             "recorded", logging.WARNING if status == "error" else logging.INFO,
             url=url, source=source.name, result=kind, platform=platform, version=version, status=status,
             suspect_id=suspect_id, evidence_id=evidence_id, findings=len(finding_ids), reason=error,
-            verdicts=[m.verdict for m in matches],
+            verdicts=[m.verdict for m in matches], store_ms=round(store_ms, 2),
         )
         return Outcome(url, kind, suspect_id, evidence_id, len(finding_ids), error)
 
