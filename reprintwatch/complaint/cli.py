@@ -174,16 +174,21 @@ def complaint():
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the dossiers (one zip and one HTML page per respondent and outlet).")
 @click.option("--pdf", is_flag=True, help="Also print each page to PDF with headless Chromium (needs chromium).")
+@click.option("--include-possible-exceptions", "include_exceptions", is_flag=True,
+              help="Also complain about findings whose legal hints say an exception is possible (pure factual "
+                   "news, the current-affairs exception); by default they are listed apart with the reason.")
 @handle_errors
-def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
+def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, include_exceptions):
     """Build complaint dossiers (HTML + JSON + evidence bundles in one zip) from the findings.
 
-    Authorised findings, copies published before the licensed article and copies last seen online over
-    two years ago are left out and listed with the reason.
+    Authorised findings, copies published before the licensed article, copies last seen online over
+    two years ago and — unless --include-possible-exceptions — copies a legal hint says the law may leave
+    free (docs/legal-hints.md) are left out and listed with the reason.
 
     \b
     Example:
       reprintwatch complaint build --outlet 江南日报 -o dossiers/ --pdf
+      reprintwatch complaint build --outlet 江南日报 -o dossiers/ --include-possible-exceptions
       reprintwatch evidence verify dossiers/complaint-….zip
     """
     from .package import build_dossiers
@@ -195,7 +200,8 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
     with _open_store() as (st, licences, settings), _licensed_index(settings) as index:
-        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf)
+        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf,
+                                 include_exceptions)
     for r in results:
         if r.path is None:
             _echo(f"{r.respondent} / {r.outlet}: nothing to complain about ({len(r.excluded)} finding(s) left out)")

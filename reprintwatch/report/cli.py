@@ -20,6 +20,7 @@ from ..errors import BadInput
 from ..output import CsvWriter, one_line
 from ..store import Store
 from ..triage.licences import KINDS, SCOPES, make_licence
+from ..triage.legal import describe as describe_hint
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
@@ -57,7 +58,7 @@ def filter_options(outlet: bool = True, dates: str = "found"):
     :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
     finding was made (``found``) or the licensed article's publish day (``article``)."""
     from ..triage.assess import STATUSES
-    from .filters import VERDICTS
+    from .filters import HINTS, VERDICTS
 
     day_what = "found" if dates == "found" else "published (the licensed article)"
     options = [
@@ -69,6 +70,9 @@ def filter_options(outlet: bool = True, dates: str = "found"):
         click.option("--status", multiple=True, type=click.Choice(STATUSES), help="Only this licence status (repeatable)."),
         click.option("--authorised/--unauthorised", "authorised", default=None,
                      help="Only copies a licence covers / does not cover."),
+        click.option("--hint", multiple=True, type=click.Choice(HINTS),
+                     help="Only findings with this legal hint (any certainty); 'exception': a possible exception, "
+                          "what complaints set apart (repeatable; docs/legal-hints.md)."),
         click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
         click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
         click.option("--top", type=click.IntRange(1), metavar="N",
@@ -87,11 +91,11 @@ def filter_options(outlet: bool = True, dates: str = "found"):
 
 
 def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), authorised=None, since=None,
-                until=None, top=None, dates="found"):
+                until=None, top=None, dates="found", hint=()):
     from .filters import Filter
 
     return Filter(outlet=outlets, reprinter=reprinter, platform=platform, verdict=verdict, status=status,
-                  authorised=authorised, since=since, until=until, top=top, date_field=dates)
+                  authorised=authorised, hint=hint, since=since, until=until, top=top, date_field=dates)
 
 
 def _emit(rep, fmt: str, output, excel: bool, store=None, index=None) -> None:
@@ -153,6 +157,7 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
         reprintwatch findings list --unauthorised --platform wechat --top 5
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
+        reprintwatch findings list --hint exception --hint reservation_statement
     """
     from .daily import select
     from .render import write_csv
@@ -190,6 +195,8 @@ def findings_list(fmt, excel, rejudge, **filters):
         click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
         if triage.get("contradiction"):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+        for hint in a.hints:
+            click.echo(f"      legal hint: {one_line(describe_hint(hint), 200)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 

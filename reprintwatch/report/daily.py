@@ -166,6 +166,10 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         "unauthorised_crediting_licensed_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED),
         "unauthorised_crediting_another_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED_OTHER),
         "contradictions": sum(1 for a in assessments if a.contradiction),
+        # legal hints: the unauthorised findings the law may leave free (what a complaint sets apart; filter
+        # ``hint=exception``), and every hint's count
+        "possible_exceptions": sum(1 for a in unauthorised if any(h.exception for h in a.hints)),
+        "legal_hints": dict(sorted(Counter(h.code for a in assessments for h in a.hints).items())),
         "stripped_dateline_or_byline": sum(1 for a in assessments if a.attribution.stripped),
         "full_reprint": verdicts.get("full_reprint", 0),
         "partial_reprint": verdicts.get("partial_reprint", 0),

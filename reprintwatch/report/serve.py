@@ -30,7 +30,7 @@ from ..config import Settings
 from ..errors import ReprintwatchError
 from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
-from .filters import VERDICTS, Filter, apply, article_key
+from .filters import HINTS, VERDICTS, Filter, apply, article_key
 from .html import (
     _FINDINGS_HEAD, PAGES, STATUS_LABELS, _finding_row, esc, finding_page, headline, page, render_html,
     summary_cards, summary_tables,
@@ -188,6 +188,7 @@ def filter_form(flt: Filter, action: str, outlets: list[str], extra: dict | None
         f'<input name="platform" placeholder="platform" value="{esc(",".join(flt.platform))}" size="9">',
         options("verdict", VERDICTS, flt.verdict),
         options("status", STATUSES, flt.status),
+        options("hint", HINTS, flt.hint),
         '<select name="authorised">'
         + "".join(f'<option value="{v}"{" selected" if v == authorised else ""}>{t}</option>'
                   for v, t in (("", "licensed or not"), ("yes", "authorised"), ("no", "unauthorised")))
