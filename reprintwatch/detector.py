@@ -38,6 +38,7 @@ from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
     verify_rewrite,
 )
+from .dedupe.relations import Claim, explain_away
 from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
@@ -237,12 +238,29 @@ class _Stories:
 
 
 @dataclass(frozen=True)
+class Sibling:
+    """A licensed article that shares copied text with the suspect, all of it explained by the reported match
+    it is listed under (``dedupe/relations.py``): a template sibling, a series member, an article carrying the
+    same boilerplate. Not a finding; ``passages`` say what it shares."""
+
+    licensed: Article
+    shared_chars: int  # normalised characters of the suspect its passages cover
+    passages: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {"licensed_id": self.licensed.id, "outlet": self.licensed.outlet, "title": self.licensed.title,
+                "url": self.licensed.url, "shared_chars": self.shared_chars,
+                "passages": [p.to_dict() for p in self.passages]}
+
+
+@dataclass(frozen=True)
 class Match:
     licensed: Article
     verification: Verification
     shared_keys: int = 0
     versions: tuple[Version, ...] = ()
     rewrite: RewriteVerification | None = None  # the rewrite path's evidence, when it looked at the pair
+    siblings: tuple[Sibling, ...] = ()  # articles whose copied text this match explains (not findings)
 
     @property
     def verdict(self) -> str:
@@ -270,6 +288,7 @@ class Match:
             "suspect_coverage": v.suspect_coverage,
             "passages": [p.to_dict() for p in v.passages],
             **({"versions": [x.to_dict() for x in self.versions]} if self.versions else {}),
+            **({"siblings": [x.to_dict() for x in self.siblings]} if self.siblings else {}),
         }
         if self.verdict == REWRITE:
             out["rewrite"] = self.rewrite.to_dict()
@@ -368,6 +387,7 @@ class Detector:
         matches = self._verify(fp, records, dict(candidates))
         if self.rewrite_thresholds is not None:
             matches = self._rewrites(article, fp, matches)
+        matches = self._attribute(fp, matches)
         matches.sort(
             key=lambda m: (
                 _VERDICT_RANK[m.verdict],
@@ -377,6 +397,40 @@ class Detector:
             )
         )
         return CheckResult(article, matches, fp.removed, len(candidates))
+
+    def _attribute(self, fp: Fingerprint, matches: list[Match]) -> list[Match]:
+        """Each copied passage credited to the licensed article that best explains it (``dedupe/relations.py``):
+        reprint matches taken by most copied text; one whose copied text the matches before it already explain
+        is no finding and is listed under the match explaining most of it (:class:`Sibling`, with its versions)."""
+        reprints = [m for m in matches if m.verification.is_reprint]
+        if len(reprints) < 2:
+            return matches
+        reprints.sort(key=lambda m: (-m.verification.copied_chars, -m.verification.licensed_coverage,
+                                     -m.verification.similarity, m.licensed.id))
+        offsets = fp.normalized.offsets
+
+        def spans(m: Match) -> tuple[tuple[int, int], ...]:
+            ps = m.verification.passages
+            starts = np.searchsorted(offsets, [p.suspect_start for p in ps]).tolist()
+            ends = np.searchsorted(offsets, [p.suspect_end for p in ps]).tolist()
+            return tuple(zip(starts, ends))
+
+        def licensed_chars(v: Verification) -> int:
+            return round(v.copied_chars / v.licensed_coverage) if v.licensed_coverage else v.copied_chars
+
+        credits = explain_away([Claim(spans(m), licensed_chars(m.verification)) for m in reprints], self.thresholds)
+        if all(c.kept for c in credits):
+            return matches
+        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
+        for m, c in zip(reprints, credits):
+            if not c.kept:
+                siblings[c.explained_by].extend(
+                    Sibling(a, c.shared, m.verification.passages) for a in (m.licensed, *(v.licensed for v in m.versions)))
+        explained = {id(m) for m, c in zip(reprints, credits) if not c.kept}
+        with_siblings = {id(reprints[n]): tuple(sorted(sibs, key=lambda x: (-x.shared_chars, x.licensed.id)))
+                         for n, sibs in siblings.items()}
+        return [dataclasses.replace(m, siblings=with_siblings[id(m)]) if id(m) in with_siblings else m
+                for m in matches if id(m) not in explained]
 
     def _rewrites(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
         """The rewrite path: licensed articles sharing many facts with the suspect, not already found as

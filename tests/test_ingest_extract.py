@@ -124,3 +124,60 @@ def test_feed_dates_keep_the_feed_zone_and_default_to_china_time():
     </channel></rss>""".encode()
     a, b = parse_feed(rss, "feed")
     assert a.published_at == "2026-11-19T09:20:00+08:00" and b.published_at == "2026-11-19T09:20:00+08:00"
+
+
+# --- issue 24: the kinds of miss seen on real pages, each in a page of our own writing ----------------------
+# The structures are the real pages' (people.com.cn, thepaper, sohu, baijiahao, xinhuanet, qq, WeChat's text
+# and picture posts); every word is ours. One page kind per test; the real pages themselves stay outside the
+# repository (bench/bench_extract.py --real scores them).
+HEADLINE = "南港夜间轮渡下月试运行 每晚增开三个航班"
+STORY = [
+    "记者从南港市交通运输局获悉，南港至青屿的夜间轮渡航线将于12月1日起试运行，每晚增开三个航班。",
+    "新航线使用两艘新建的电动客渡船，每艘核载乘客二百人，单程航行时间约四十分钟。",
+    "此前，青屿岛居民晚上七点以后无法离岛，在市区上夜班的岛民只能在城里租房居住。",
+    "市交通运输局表示，试运行三个月后将根据客流情况调整班次，并研究开通周末旅游专线。",
+]
+
+
+def news_page(title_tag=HEADLINE, header=f"<h1>{HEADLINE}</h1>", story=STORY, before="", after="", head="",
+              tail=""):
+    """A news page of our own: a nav bar, the article header, the story in an article block, a footer."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in story)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title_tag}</title>{head}</head><body>"
+            f"<div class='nav'><a href='/'>首页</a> <a href='/local'>本地</a> <a href='/finance'>财经</a></div>"
+            f"<div class='main'>{header}<div class='article-content'>{before}{paragraphs}{after}</div>{tail}</div>"
+            f"<div class='footer'>关于我们 联系我们 版权所有 南港日报社</div></body></html>")
+
+
+@pytest.mark.parametrize("suffix", ["_本地_南港网", "_数据_宏观频道首页_南港财经网 - NANGANG.EXAMPLE.COM", "-南港网",
+                                    "_10%公司_南港新闻-The Harbour", " | 本地 | 南港社 NHA", "_南港氪", " · 南港笔记"])
+def test_title_suffix_after_the_headline_is_cut_where_the_page_shows_the_headline(suffix):
+    e = extract_page(news_page(title_tag=HEADLINE + suffix), "")
+    assert e.title == HEADLINE
+
+
+def test_title_suffix_is_cut_when_the_headline_is_not_an_h1():
+    # Xinhua's structure: the headline in div.h-title inside the article's div.header, and a hidden share
+    # widget repeating the <title> with its suffix
+    header = f"<div class='header'><div class='h-news'><div class='h-title'>{HEADLINE}</div></div></div>"
+    tail = f"<div class='share-box'><div class='share-title'>{HEADLINE}-南港网</div></div>"
+    assert extract_page(news_page(title_tag=HEADLINE + "-南港网", header=header, tail=tail), "").title == HEADLINE
+
+
+@pytest.mark.parametrize("header", [
+    # the header block carries the date and source under the h1 (people.com.cn)
+    f"<div class='text_title'><h3 class='pre'></h3><h1>{HEADLINE}</h1><div class='box01'><div class='fl'>"
+    f"2026年11月19日08:18&nbsp;&nbsp;来源：<a href='/'>南港网-本地频道</a></div><div class='fr'>分享到：</div></div></div>",
+    # the account, 发布时间 and a badge beside an h2 headline (baijiahao)
+    f"<div class='title_border'><div class='article-title'><h2>{HEADLINE}</h2></div><div class='article-desc'>"
+    f"<p class='author-name'>南港生活家</p><span class='date'>发布时间：11-19</span><span class='time'>08:18</span>"
+    f"<span>优质原创作者</span></div></div>",
+    # the time and place inline in the heading's block (sohu)
+    f"<div class='text-title'><h1>{HEADLINE}<span class='article-tag'></span></h1><div class='article-info'>"
+    f"<span class='time'>2026-11-19 08:18</span><span>发布于：南港市</span></div></div>",
+    # a voice-reader button inside the h1
+    f"<h1 class='title'>{HEADLINE}<span class='tts'>播报文章</span><span class='tts-tip'>语音播报文章，释放双眼</span></h1>",
+])
+def test_title_leaves_the_furniture_of_the_headline_block(header):
+    e = extract_page(news_page(title_tag=HEADLINE + "_南港网", header=header), "")
+    assert e.title == HEADLINE

@@ -28,6 +28,7 @@ from reprintwatch.triage.legal import (
     title_change,
 )
 from reprintwatch.triage.licences import Licence
+from reprintwatch.triage.reasons import Reason, english
 
 
 def _hints(case: Case, number: int = 1, licences=()) -> dict:
@@ -76,7 +77,11 @@ def test_hints_are_kept_with_the_triage_and_read_back():
     case = next(c for c in CASES if c.expected == {CURRENT_AFFAIRS: POSSIBLE})
     a = assess(case.finding(7), [], case.licensed)
     stored = a.triage()
-    assert [h["code"] for h in stored["legal_hints"]] == [CURRENT_AFFAIRS]
+    # kept as the project's one shape for a why (triage/reasons.py), worded by its English renderer
+    (kept,) = stored["legal_hints"]
+    assert kept["code"] == "hint." + CURRENT_AFFAIRS and kept["rule"] == "CL2020-24-1-4"
+    assert kept["evidence"]["certainty"] == POSSIBLE and kept["evidence"]["also"] == ["RIN-6-7", "CL2020-24-1"]
+    assert english(Reason.from_dict(kept)) == describe(a.hints[0])
     back = Assessment.from_triage(a.finding, stored, {})
     assert back.hints == a.hints and back.hints[0].exception
     assert back.to_dict()["legal_hints"] == stored["legal_hints"]
@@ -149,3 +154,5 @@ def test_a_long_report_without_quotes_is_not_called_unprotected():
 def test_hint_round_trip():
     h = Hint(RESERVATION, FOUND, ("CL2020-35-2",), {"statement": "禁止转载"}, ("禁止转载",))
     assert Hint.from_dict(h.to_dict()) == h and not h.exception
+    with pytest.raises(ValueError):
+        Hint.from_dict({"code": "licence.none", "rule": "", "evidence": {}})

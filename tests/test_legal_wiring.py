@@ -84,14 +84,16 @@ def run(legal_store, monkeypatch):
 def test_findings_list_shows_and_filters_hints(run, legal_store):
     _, ids = legal_store
     rows = [json.loads(line) for line in run("findings", "list", "--format", "json").splitlines()]
-    codes = {r["finding_id"]: {h["code"]: h["certainty"] for h in r["triage"]["legal_hints"]} for r in rows}
+    codes = {r["finding_id"]: {h["code"].removeprefix("hint."): h["evidence"]["certainty"]
+                               for h in r["triage"]["legal_hints"]} for r in rows}
     assert codes[ids[PICKED[0]]] == {"factual_news_possible": "possible", "no_credit": "found"}
     assert codes[ids[PICKED[1]]] == {"current_affairs_exception_possible": "possible"}
     assert codes[ids[PICKED[2]]] == {"reservation_statement": "found", "no_credit": "found"}
     assert codes[ids[PICKED[3]]] == {"title_distorted": "possible", "no_credit": "found"}
     # every hint carries its rules and evidence in the JSON
     hint = next(r for r in rows if r["finding_id"] == ids[PICKED[2]])["triage"]["legal_hints"][0]
-    assert hint["rules"] == ["CL2020-24-1-4", "CL2020-35-2", "RIN-10"] and "未经授权不得转载" in hint["evidence"][0]
+    assert [hint["rule"]] + hint["evidence"]["also"] == ["CL2020-24-1-4", "CL2020-35-2", "RIN-10"]
+    assert "未经授权不得转载" in hint["evidence"]["seen"][0]
 
     only = [json.loads(line)["finding_id"] for line in run("findings", "list", "--format", "json", "--hint", "exception").splitlines()]
     assert sorted(only) == sorted([ids[PICKED[0]], ids[PICKED[1]]])

@@ -87,3 +87,9 @@ MARKET_TUESDAY = (
     "个股方面，上涨家数为1184家，下跌家数为3502家，跌停个股17只。\n"
     "市场人士表示，后市或延续震荡格局，建议关注估值较低的防御性品种。"
 )
+
+# --- a series: one editor's note opens every member (as a conference series or a yearly notice does)
+SERIES_NOTE = (
+    "编者按：为记录城市建设的新变化，本报自即日起推出“城市新面貌”系列报道，记者走进地铁、河道、港口等一线，"
+    "倾听建设者和市民的声音，展现城市发展的点滴进步。本系列报道每周一、三、五刊发，欢迎读者提供新闻线索。\n"
+)

@@ -9,7 +9,6 @@ What the page claims about itself (``canonical``/``og:url``) is evidence only an
 from __future__ import annotations
 
 import logging
-import urllib.parse
 from pathlib import Path
 
 from ..articles import MAX_ARTICLE_BYTES, Article, check_content
@@ -17,18 +16,11 @@ from ..config import Settings
 from ..encoding import decode_bytes, decode_page
 from ..errors import BadInput
 from ..inputs import read_article as read_text_article
+from ..triage.identity import served_host
 from .extract import Extracted, extract_page
 from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
 
 log = logging.getLogger("reprintwatch.ingest")
-
-
-def site_of(url: str) -> str:
-    """The host of an http(s) URL, lower case; ``""`` for anything else (file:// URIs, ids)."""
-    parts = urllib.parse.urlsplit(url or "")
-    if parts.scheme.lower() not in ("http", "https"):
-        return ""
-    return (parts.hostname or "").lower()
 
 
 def safe_extract(page: str, url: str) -> Extracted:
@@ -47,7 +39,7 @@ def extract_bytes(body: bytes, content_type: str = "", url: str = "") -> Extract
 
 def outlet_of(extracted: Extracted, fetched_url: str) -> str:
     """Who published the page: the WeChat account, else the fetched site, else what a saved page says."""
-    return extracted.account or site_of(fetched_url) or extracted.outlet
+    return extracted.account or served_host(fetched_url) or extracted.outlet
 
 
 def to_article(extracted: Extracted, fetched_url: str, art_id: str | None = None, hint: dict | None = None,
@@ -68,7 +60,7 @@ def to_article(extracted: Extracted, fetched_url: str, art_id: str | None = None
         content=check_content(extracted.content, where, max_bytes),
         title=extracted.title or hint.get("title") or "",
         outlet=outlet_of(extracted, fetched_url),
-        url=fetched_url if site_of(fetched_url) else "",
+        url=fetched_url if served_host(fetched_url) else "",
         published_at=extracted.published_at or hint.get("published_at"),
     )
 

@@ -7,15 +7,13 @@ A :class:`Filter` is plain data (built from CLI options or from a web query stri
 from __future__ import annotations
 
 import datetime as _dt
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from ..errors import BadInput
 from ..detector import NO_MATCH, VERDICTS as _DETECTOR_VERDICTS
-from ..triage.identity import PLATFORM_HOSTS, platform_from_url, with_platform  # noqa: F401 (re-exported)
+from ..triage.identity import PLATFORM_HOSTS, fold, platform_from_url, served_host, with_platform  # noqa: F401 (re-exported)
 from ..triage.legal import CODES as HINT_CODES
 
 # what ``hint`` may ask for: a hint's code, or ``exception`` — a possible exception (what a complaint sets apart)
@@ -24,10 +22,6 @@ HINTS = HINT_CODES + (EXCEPTION,)
 
 # the verdicts a finding can carry: the detector's, less "none" (rewrite included)
 VERDICTS = tuple(v for v in _DETECTOR_VERDICTS if v != NO_MATCH)
-
-def _fold(value) -> str:
-    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
-
 
 def finding_day(finding: Mapping) -> str:
     """The UTC day a finding was made (``YYYY-MM-DD``), or ``unknown``."""
@@ -189,8 +183,8 @@ def reprinter_keys(assessment) -> set[str]:
     """The folded names a ``reprinter`` filter value may match for this assessment."""
     f = assessment.finding
     r = assessment.reprinter
-    host = (urlsplit(str(f.get("canonical_url") or f.get("url") or "")).hostname or "").lower()
-    keys = {_fold(r.label()), _fold(f.get("account")), _fold(f.get("site")), host, _fold(f.get("source"))}
+    host = served_host(f.get("canonical_url") or f.get("url"))
+    keys = {fold(r.label()), fold(f.get("account")), fold(f.get("site")), host, fold(f.get("source"))}
     if host.startswith("www."):
         keys.add(host[4:])
     return keys - {""}
@@ -199,7 +193,7 @@ def reprinter_keys(assessment) -> set[str]:
 def _reprinter_matches(wanted: Sequence[str], assessment) -> bool:
     keys = reprinter_keys(assessment)
     for value in wanted:
-        v = _fold(value)
+        v = fold(value)
         if v in keys or any(k.endswith("." + v) for k in keys if "." in k):
             return True
     return False
@@ -214,9 +208,9 @@ def hint_matches(wanted: Sequence[str], assessment) -> bool:
 def matches(flt: Filter, assessment) -> bool:
     """True when ``assessment`` (an :class:`~reprintwatch.triage.assess.Assessment`) passes ``flt`` (not ``top``)."""
     f = assessment.finding
-    if flt.outlet and _fold(f.get("licensed_outlet")) not in {_fold(o) for o in flt.outlet}:
+    if flt.outlet and fold(f.get("licensed_outlet")) not in {fold(o) for o in flt.outlet}:
         return False
-    if flt.platform and _fold(f.get("platform")) not in {_fold(p) for p in flt.platform}:
+    if flt.platform and fold(f.get("platform")) not in {fold(p) for p in flt.platform}:
         return False
     if flt.verdict and f.get("verdict") not in flt.verdict:
         return False

@@ -30,7 +30,9 @@ from ..articles import Article
 from .attribution import OUTLET_GROUPS, Attribution, Credit, attribute
 from .identity import with_platform
 from .legal import Facts, Hint, legal_hints
+from .legal import label as hint_label
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
+from .reasons import Reason
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
 from .verbatim import Edits, compare
 
@@ -89,6 +91,7 @@ class Assessment:
             "authorised": self.authorised,
             "licence_id": self.decision.licence.id if self.decision.licence else None,
             "licence_reason": self.decision.reason,
+            "licence_why": self.decision.why.to_dict(),
             "edited": self.decision.edited,
             "differences": list(self.decision.differences),
             "copy_time": self.when.to_dict() if self.when else None,
@@ -127,7 +130,7 @@ class Assessment:
         licence = None
         if t["licence_id"] is not None:
             licence = licences_by_id[t["licence_id"]]
-        decision = Decision(bool(t["authorised"]), licence, t["licence_reason"], t["edited"],
+        decision = Decision(bool(t["authorised"]), licence, Reason.from_dict(t["licence_why"]), t["edited"],
                             t["time_basis"] or "", tuple(t["differences"]))
         attribution = Attribution(
             t["credit"], tuple(Credit(**c) for c in t["credits"]), tuple(t["credited_outlets"]),
@@ -150,6 +153,7 @@ class Assessment:
             "authorised": self.authorised,
             "licence": self.decision.licence.to_dict() if self.decision.licence else None,
             "licence_reason": self.decision.reason,
+            "licence_why": self.decision.why.to_dict(),
             "edited": self.decision.edited,
             "differences": list(self.decision.differences),
             "attribution": self.attribution.to_dict(),
@@ -223,7 +227,7 @@ def triage_csv_row(triage: dict) -> dict:
         "claimed_url": who.get("claimed_url") or "",
         "complaint_deadline": triage.get("complaint_deadline"),
         # code(certainty) for each hint: the rules and evidence are in the JSON
-        "legal_hints": " | ".join(f"{h['code']}({h['certainty']})" for h in triage.get("legal_hints") or []),
+        "legal_hints": " | ".join(hint_label(h) for h in triage.get("legal_hints") or []),
     }
 
 
@@ -403,6 +407,7 @@ RULE_MODULES = (
     "reprintwatch.triage.assess", "reprintwatch.triage.licences", "reprintwatch.triage.attribution",
     "reprintwatch.triage.legal",
     "reprintwatch.triage.verbatim", "reprintwatch.triage.timeline", "reprintwatch.triage.identity",
+    "reprintwatch.triage.reasons",
     "reprintwatch.dedupe.normalize", "reprintwatch.dedupe.boilerplate", "reprintwatch.dates",
 )
 

@@ -31,7 +31,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
+
+from .reasons import Reason
 
 # --------------------------------------------------------------------------- the rules hints rest on
 # key → (citation, the words the hint relies on). docs/legal-hints.md quotes each one in full.
@@ -64,11 +66,16 @@ FOUND, POSSIBLE, UNSURE = "found", "possible", "unsure"
 CERTAINTIES = (FOUND, POSSIBLE, UNSURE)
 
 
+# a hint kept with the triage is a :class:`~reprintwatch.triage.reasons.Reason` with this code prefix
+REASON_PREFIX = "hint."
+
+
 @dataclass(frozen=True)
 class Hint:
     """One hint: a code, how sure (``found`` / ``possible`` / ``unsure``), the rules it rests on (keys of
-    :data:`RULES`), what was measured (``params``) and the text it saw (``evidence``). Each renderer words
-    it itself (:func:`describe` in English, the complaint dossier in Chinese)."""
+    :data:`RULES`), what was measured (``params``) and the text it saw (``evidence``). Kept and shown as a
+    :class:`~reprintwatch.triage.reasons.Reason` (:meth:`reason`), which each renderer words itself
+    (:func:`describe` in English, the complaint dossier in Chinese)."""
 
     code: str
     certainty: str
@@ -81,24 +88,30 @@ class Hint:
         """Does this hint say the law may leave the copy free (a ``possible`` exception, not an unsure one)?"""
         return self.code in EXCEPTION_CODES and self.certainty == POSSIBLE
 
+    def reason(self) -> Reason:
+        """The hint as the project's one shape for a judgement's why: ``code`` ``hint.<code>``, ``rule`` the
+        first rule it rests on; ``evidence`` the certainty, the other rules (``also``), what was measured
+        (``params``) and the text it saw (``seen``)."""
+        return Reason(REASON_PREFIX + self.code, self.rules[0] if self.rules else "", {
+            "certainty": self.certainty, "also": list(self.rules[1:]), "params": dict(self.params),
+            "seen": list(self.evidence)})
+
     def to_dict(self) -> dict:
-        return {"code": self.code, "certainty": self.certainty, "rules": list(self.rules),
-                "params": _sorted(self.params), "evidence": list(self.evidence)}
+        return self.reason().to_dict()
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Hint":
-        return cls(d["code"], d["certainty"], tuple(d["rules"]), dict(d.get("params") or {}),
-                   tuple(d.get("evidence") or ()))
+    def from_reason(cls, reason: Reason) -> "Hint":
+        e = reason.evidence
+        if not reason.code.startswith(REASON_PREFIX):
+            raise ValueError(f"not a legal hint: {reason.code}")
+        rules = ((reason.rule,) if reason.rule else ()) + tuple(e.get("also") or ())
+        return cls(reason.code[len(REASON_PREFIX):], e["certainty"], rules, dict(e.get("params") or {}),
+                   tuple(e.get("seen") or ()))
 
-
-def _sorted(value):
-    """Dicts with their keys in order, at every level: the store keeps JSON with sorted keys, and a triage
-    read back must render byte for byte as one judged afresh."""
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, (list, tuple)):
-        return [_sorted(v) for v in value]
-    return value
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "Hint":
+        """The inverse of :meth:`to_dict` (a stored reason); anything else raises KeyError/TypeError/ValueError."""
+        return cls.from_reason(Reason.from_dict(d))
 
 
 # --------------------------------------------------------------------------- the licensed article's kind
@@ -471,18 +484,21 @@ _WORDS = {
 }
 
 
-def describe(hint: Hint | dict) -> str:
-    """One English line for a hint (``findings list``, reports, ``serve``)."""
-    h = Hint.from_dict(hint) if isinstance(hint, dict) else hint
+def _hint(hint: Hint | Reason | Mapping) -> Hint:
+    if isinstance(hint, Hint):
+        return hint
+    return Hint.from_reason(hint) if isinstance(hint, Reason) else Hint.from_dict(hint)
+
+
+def describe(hint: Hint | Reason | Mapping) -> str:
+    """One English line for a hint, a stored one or its reason (``findings list``, reports, ``serve``;
+    :func:`reprintwatch.triage.reasons.english` for a ``hint.`` reason)."""
+    h = _hint(hint)
     rules = ", ".join(RULES[r][0] for r in h.rules[:2] if r in RULES)
     return f"{h.code} ({h.certainty}): {_WORDS.get(h.code, h.code)} — {'; '.join(h.evidence[:3])} [{rules}]"
 
 
-def codes(hints: Iterable[Hint | dict]) -> tuple[str, ...]:
-    return tuple((h["code"] if isinstance(h, dict) else h.code) for h in hints)
-
-
-def exception_hints(hints: Iterable[Hint | dict]) -> tuple[Hint, ...]:
-    """The hints that say the law may leave the copy free (``possible`` only)."""
-    out = tuple(Hint.from_dict(h) if isinstance(h, dict) else h for h in hints)
-    return tuple(h for h in out if h.exception)
+def label(hint: Hint | Reason | Mapping) -> str:
+    """``code(certainty)``: a hint in a CSV cell or a table row."""
+    h = _hint(hint)
+    return f"{h.code}({h.certainty})"
