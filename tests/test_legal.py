@@ -156,3 +156,20 @@ def test_hint_round_trip():
     assert Hint.from_dict(h.to_dict()) == h and not h.exception
     with pytest.raises(ValueError):
         Hint.from_dict({"code": "licence.none", "rule": "", "evidence": {}})
+
+
+def test_a_column_label_not_a_word_makes_a_commentary():
+    body = FEATURE.content  # long enough not to be a flash
+    assert article_kind("（江南时评）别让停车难成为老城更新的短板", body).kind == "commentary"
+    assert article_kind("（体育）体育时评：冠军也要守规矩", body).kind == "commentary"
+    assert article_kind("一家之言", "社论\n" + body).kind == "editorial"
+    # the words as news about something: a forum held, a paper founded
+    assert article_kind("（经济）江南民营经济论坛在新区举行", body).kind == "report"
+    assert article_kind("《江南观察报》创刊三十周年", body).kind == "report"
+
+
+def test_a_market_report_with_causes_is_unsure_not_unprotected():
+    figures = GOLD.content
+    hints = legal_hints(Facts("20日沪深股指双双收跌", "在利空消息打压的背景下，" + figures))
+    assert [(h.code, h.certainty) for h in hints] == [(FACTUAL_NEWS, UNSURE)]
+    assert any("背景下" in e for e in hints[0].evidence)
