@@ -169,3 +169,18 @@ def test_dossier_json_gives_the_reason_in_chinese(legal_store, tmp_path):
     assert excluded["reason_code"] == "possible_exception"
     assert excluded["reason_zh"].startswith("原作品为关于政治、经济问题的评论，转载方为媒体，注明了来源和标题")
     assert "《著作权法》（2020）第二十四条第一款第（四）项" in excluded["reason_zh"]
+
+
+def test_hostile_text_in_a_hint_is_escaped():
+    from dataclasses import replace as _replace
+
+    from legal_cases import SELF_MEDIA
+    from reprintwatch.report.html import finding_html
+    from reprintwatch.triage.assess import assess as judge
+
+    case = next(c for c in CASES if c.name == "feature, self-media, uncredited, clickbait title")
+    hostile = _replace(case, copier=SELF_MEDIA, content='来源：<script>alert(1)</script>\n' + case.licensed.content)
+    a = judge(hostile.finding(), [], hostile.licensed)
+    assert any("<script>" in e for h in a.hints for e in h.evidence)  # the credit it quotes is the page's text
+    page = finding_html(a)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

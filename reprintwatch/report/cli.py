@@ -347,6 +347,7 @@ def report_daily(day, fmt, output, excel, rejudge, **filters):
         reprintwatch report daily --date 2026-11-02 -o report.html
         reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
         reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
+        reprintwatch report daily --hint exception --format text   # what the law may leave free
     """
     from .daily import daily_report
 
