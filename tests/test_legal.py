@@ -97,7 +97,7 @@ def test_without_the_licensed_text_only_title_and_credit_hints():
 
 
 def test_reservation_statements_and_what_is_not_one():
-    assert reservation_statement("正文。\n（本文为江南日报原创，未经授权不得转载）") == (FOUND, "(本文为江南日报原创,未经授权不得转载)")
+    assert reservation_statement("正文。\n（本文为江南日报原创，未经授权不得转载）") == (FOUND, "（本文为江南日报原创，未经授权不得转载）")
     assert reservation_statement("版权所有 严禁转载\n" + "正文" * 200)[0] == FOUND
     assert reservation_statement("转载请注明出处。" + "正文" * 100) is None  # permits, with a credit
     assert reservation_statement("欢迎转载") is None

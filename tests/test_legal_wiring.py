@@ -152,7 +152,12 @@ def test_complaint_sets_a_possible_exception_apart_unless_asked(run, legal_store
     reserved = ids[PICKED[2]]
     run("complaint", "build", "--finding", str(reserved), "-o", str(tmp_path / "reserved"))
     with zipfile.ZipFile(sorted((tmp_path / "reserved").glob("*.zip"))[0]) as zf:
-        assert [w["finding_id"] for w in json.loads(zf.read("dossier.json"))["works"]] == [reserved]
+        dossier = json.loads(zf.read("dossier.json"))
+    assert [w["finding_id"] for w in dossier["works"]] == [reserved]
+    # and the statement is stated in the application as a fact that supports it
+    assert dossier["works"][0]["supporting_zh"] == ["原作品载明“（本文为江南日报原创，未经授权不得转载）”"]
+    facts = next(x["text"] for x in dossier["application"] if x["heading"] == "二、侵权事实")
+    assert "原作品载明“（本文为江南日报原创，未经授权不得转载）”。取证时间" in facts
 
 
 def test_dossier_json_gives_the_reason_in_chinese(legal_store, tmp_path):

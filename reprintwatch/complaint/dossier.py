@@ -23,7 +23,8 @@ from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from ..report.takedown import Tracking, instant
 from .holders import RightsHolder
-from ..triage.legal import CURRENT_AFFAIRS, FACTUAL_NEWS, RULES, describe as describe_hint
+from ..triage.legal import CURRENT_AFFAIRS, FACTUAL_NEWS, FOUND, POSSIBLE, RESERVATION, RULES, TITLE_DISTORTED
+from ..triage.legal import describe as describe_hint
 from .rules import (
     EXCLUDED_AUTHORISED,
     EXCLUDED_POSSIBLE_EXCEPTION,
@@ -153,6 +154,18 @@ def hint_zh(h) -> str:
     return f"{h.code}（{rule}）"
 
 
+def supporting_zh(a: Assessment) -> list[str]:
+    """Facts the legal hints read that support a complaint, stated as facts (never the hint's judgement):
+    the licensed article's reservation statement, and a changed title (both titles quoted)."""
+    out = []
+    for h in a.hints:
+        if h.code == RESERVATION and h.certainty == FOUND:
+            out.append(f"原作品载明“{h.params.get('statement', '')}”")
+        elif h.code == TITLE_DISTORTED and h.certainty == POSSIBLE:
+            out.append(f"转载时将标题《{h.params.get('licensed_title', '')}》改为《{h.params.get('copy_title', '')}》")
+    return out
+
+
 def _cut(text: str, limit: int = MAX_PASSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -211,6 +224,9 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
                    "summary_zh": credit_zh(a, outlet), "credited_outlets": list(a.attribution.credited_outlets),
                    "stripped": list(a.attribution.stripped)},
         "first_publication": a.first_publication_note,
+        # what the legal hints found that supports the complaint (a reservation statement, a changed title)
+        "legal_hints": [h.to_dict() for h in a.hints],
+        "supporting_zh": supporting_zh(a),
         # two years from the last day the copy was seen online (a continuing infringement ends when it goes)
         "complaint_deadline": str(limitation_deadline(t.last_seen or f.get("checked_at")) or "") or None,
         "evidence": {
@@ -265,7 +281,8 @@ def application_sections(d: dict) -> list[dict]:
             f"首次发现于{zh_time(cp['first_seen'])}，最近一次发现在线于{zh_time(cp['last_seen'])}）。"
             f"复制约{w['copied_chars']}字，占原文的{float(w['licensed_coverage'] or 0):.0%}；"
             f"{w['licence']['reason_zh']}；{w['credit']['summary_zh']}。"
-            f"取证时间：{zh_time(ev['fetched_at'])}，网页证据SHA-256：{ev['sha256'] or '无'}。"
+            + "".join(f"{x}。" for x in w.get("supporting_zh") or [])
+            + f"取证时间：{zh_time(ev['fetched_at'])}，网页证据SHA-256：{ev['sha256'] or '无'}。"
             f"当前状态：{cp['state_zh']}。"
         )
     reasons = (

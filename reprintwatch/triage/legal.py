@@ -276,16 +276,20 @@ STATEMENT_EDGE_CHARS = 120
 def reservation_statement(text: str) -> tuple[str, str] | None:
     """``(certainty, statement)`` when the text carries a 不得转载-type statement: ``found`` on a short line
     of its own or at either end of the text, ``unsure`` inside a longer paragraph; None without one."""
-    text = _fold(text)
+    raw, text = text or "", _fold(text)
+    # quote the statement as written (（本文…） not (本文…)) when folding kept every offset, as it does for
+    # full-width punctuation; else as folded
+    shown = raw if len(raw) == len(text) else text
     best = None
     for m in _RESERVATION_RE.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+        line_end = line_end if line_end >= 0 else len(text)
+        line = shown[line_start:line_end].strip()
         edge = m.start() < STATEMENT_EDGE_CHARS or len(text) - m.end() < STATEMENT_EDGE_CHARS
         if len(line) <= STATEMENT_LINE_MAX or edge:
             return FOUND, line[:STATEMENT_LINE_MAX * 2]
-        best = best or (UNSURE, line[max(0, m.start() - line_start - 20) : m.end() - line_start + 20])
+        best = best or (UNSURE, shown[max(line_start, m.start() - 20) : min(line_end, m.end() + 20)].strip())
     return best
 
 
