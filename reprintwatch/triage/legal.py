@@ -421,7 +421,6 @@ def legal_hints(facts: Facts) -> tuple[Hint, ...]:
     """Every hint for one finding, in :data:`CODES` order. Pure."""
     hints: list[Hint] = []
     reservation = None
-    kind = None
     if facts.licensed_text is not None:
         kind = article_kind(facts.licensed_title, facts.licensed_text, facts.family)
         reservation = reservation_statement(facts.licensed_text)
