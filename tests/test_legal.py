@@ -137,7 +137,7 @@ def test_kinds_and_the_template_family_hook():
     assert article_kind(GOLD.title, GOLD.content).kind == "template"
     assert article_kind(FEATURE.title, FEATURE.content).kind == "report"
     # a family named by the detector makes a template report of text that would not read as one
-    text = "江南新区今日发布公交线路调整通知，涉及线路详见附表。"
+    text = "江南新区公交集团今日发布公交线路调整通知，新区1路、新区2路自12月1日起调整走向，涉及站点详见附表。"
     assert article_kind("公交线路调整", text).kind == "flash"
     kind = article_kind("公交线路调整", text, family="bus-route-notice")
     assert kind.kind == "template" and kind.family == "bus-route-notice"
