@@ -166,6 +166,10 @@ def test_a_column_label_not_a_word_makes_a_commentary():
     # the words as news about something: a forum held, a paper founded
     assert article_kind("（经济）江南民营经济论坛在新区举行", body).kind == "report"
     assert article_kind("《江南观察报》创刊三十周年", body).kind == "report"
+    assert article_kind("江南首富评论本地球队：踢得像一盘散沙", body).kind == "report"  # news about a comment
+    assert article_kind("江南时评｜老城更新别忘了老人", body).kind == "commentary"
+    # an editor's note heads interviews and features as often as opinion
+    assert article_kind("一位校长的三十年", "编者按：今天我们请一位老校长讲讲他的故事。\n" + body).kind == "report"
 
 
 def test_a_market_report_with_causes_is_unsure_not_unprotected():
