@@ -190,6 +190,11 @@ class LicensedIndex(ABC):
         """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id: use
         :func:`top_candidates`). Keys held by more than :func:`max_key_frequency` articles are not counted."""
 
+    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int]]) -> list[list[tuple[str, int]]]:
+        """:meth:`candidates` of each ``(keys, limit)``, in order. A backend behind a network answers them
+        in one request (Elasticsearch's ``_msearch``); this default asks one at a time."""
+        return [self.candidates(keys, limit) for keys, limit in queries]
+
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         """Stored records for ``ids`` (missing ids are left out), in the order asked."""
@@ -201,6 +206,10 @@ class LicensedIndex(ABC):
     def optimize(self) -> OptimizeResult:
         """After a large load: rewrite the index into as few pieces as a lookup has to search. Candidates
         are the same before and after; only their cost changes."""
+
+    #: True when the index answers across the network (a server): ``Detector.scan`` then fingerprints the
+    #: next batch while the lookups of one are in flight.
+    remote: bool = False
 
     #: True when :meth:`reopen` lets a forked worker process use this index (``Detector.check_many``);
     #: otherwise checks run in one process.
