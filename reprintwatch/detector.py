@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
+import math
 import multiprocessing
 import os
 import signal
@@ -294,6 +295,8 @@ class CheckResult:
 
 #: Articles :meth:`Detector.scan` reads ahead and fingerprints together.
 SCAN_BATCH = 32
+#: Batches :meth:`Detector.scan` has in flight on a remote index (each waiting on the node or verified).
+SCAN_IN_FLIGHT = 1
 
 
 class Detector:
@@ -365,8 +368,7 @@ class Detector:
         (a story met by several checks of the batch is read and decoded once), then each is verified on its
         own, as one check alone would be — the same results in any batch. On Elasticsearch, one request a
         check for each step had made ``scan`` 0.12× the SQLite rate at 4,000 licensed (bench/es_scan.py)."""
-        found = self.index.candidates_many([(fp.keys, self.max_candidates) for fp in fps])
-        candidates = [[(i, n) for i, n in c if n >= self.min_shared_keys] for c in found]
+        candidates = self.index.candidates_many([(fp.keys, self.max_candidates, self.min_shared_keys) for fp in fps])
         records = self._records({i for c in candidates for i, _ in c}, {})
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
@@ -404,8 +406,8 @@ class Detector:
             found = {a.id for m in found_matches if m.verdict != NO_MATCH
                      for a in (m.licensed, *(v.licensed for v in m.versions))}
             asks.append((n, found, max(self.min_shared_facts, self.min_shared_fact_share * len(fps[n].rewrite_keys))))
-        answers = self.index.candidates_many([(fps[n].rewrite_keys, self.max_rewrite_candidates + len(found))
-                                              for n, found, _ in asks])
+        answers = self.index.candidates_many([(fps[n].rewrite_keys, self.max_rewrite_candidates + len(found),
+                                               math.ceil(need)) for n, found, need in asks])
         picks = {n: [lid for lid, k in answer if k >= need and lid not in found][: self.max_rewrite_candidates]
                  for (n, found, need), answer in zip(asks, answers)}
         records = self._records({lid for picked in picks.values() for lid in picked}, records)
@@ -506,16 +508,15 @@ class Detector:
         # an index across the network: the next batch is fingerprinted while the node answers for this one
         # (the lookups of a batch wait on the node for most of their time, and fingerprinting is most of the
         # checking process's CPU)
-        with ThreadPoolExecutor(1, thread_name_prefix="reprintwatch-check") as lookups:
-            pending: Future | None = None
+        with ThreadPoolExecutor(SCAN_IN_FLIGHT, thread_name_prefix="reprintwatch-check") as lookups:
+            pending: deque[Future] = deque()
             while chunk := list(itertools.islice(it, batch)):
-                submitted = lookups.submit(self._check_prepared, chunk,
-                                           fingerprint_many([a.content for a in chunk], self.params))
-                if pending is not None:
-                    yield from pending.result()
-                pending = submitted
-            if pending is not None:
-                yield from pending.result()
+                fps = fingerprint_many([a.content for a in chunk], self.params)
+                pending.append(lookups.submit(self._check_prepared, chunk, fps))
+                if len(pending) > SCAN_IN_FLIGHT:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
 
     def check_many(self, articles: Iterable[Article], jobs: int | None = None, chunksize: int = 16) -> Iterator[CheckResult]:
         """``check`` every article, on ``jobs`` processes (default: every core), results in input order.

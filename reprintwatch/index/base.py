@@ -190,10 +190,12 @@ class LicensedIndex(ABC):
         """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id: use
         :func:`top_candidates`). Keys held by more than :func:`max_key_frequency` articles are not counted."""
 
-    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int]]) -> list[list[tuple[str, int]]]:
-        """:meth:`candidates` of each ``(keys, limit)``, in order. A backend behind a network answers them
-        in one request (Elasticsearch's ``_msearch``); this default asks one at a time."""
-        return [self.candidates(keys, limit) for keys, limit in queries]
+    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int, int]]) -> list[list[tuple[str, int]]]:
+        """For each ``(keys, limit, least)``: :meth:`candidates` ``(keys, limit)`` without those sharing fewer
+        than ``least`` keys, in order. A backend behind a network answers them in one request
+        (Elasticsearch's ``_msearch``) and may skip work ``least`` makes needless; this default asks one at a
+        time."""
+        return [[c for c in self.candidates(keys, limit) if c[1] >= least] for keys, limit, least in queries]
 
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
