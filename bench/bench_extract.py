@@ -1,4 +1,5 @@
-"""Field accuracy of page extraction on our own page corpus (tests/page_corpus.py).
+"""Field accuracy of page extraction: our own page corpus (tests/page_corpus.py), and real saved pages
+scored side by side with GNE and trafilatura (``--real``).
 
 The corpus is text we wrote in the structures real pages have (WeChat 2017–2025 variants, notice pages
 wrapped in script, news and self-media pages with JSON-LD, padded/broken og:title, banner h1, bylines,
@@ -11,11 +12,22 @@ they were written for, not how often the web looks like this.
 
 A field counts as right when it equals the truth exactly; ``body`` is right when every line of the article
 is in the extracted text and no junk string is (a missing line and kept junk are also counted apart).
+
+Real pages (research-only, never copied into the repository; their README says where they come from):
+
+    python bench/bench_extract.py --real ../shared/data/realpages
+
+scores reprintwatch, GNE and trafilatura on the same decoded text in the same run, with that folder's own
+scorer (``score.py``: its field rules, imported, not rewritten here), per field and per page kind. GNE and
+trafilatura are given their best settings for a fair race: trafilatura's date to the minute
+(``outputformat``), GNE's defaults (its title/time/body rules are what it is). GNE is a bench extra
+(``pip install -e ".[bench]"``), never a runtime dependency.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import statistics
 import sys
 import time
@@ -92,10 +104,115 @@ def score(extract_page) -> tuple[dict, dict, list[str], list[float]]:
     return right, total, misses, times
 
 
+def _load_scorer(folder: Path):
+    spec = importlib.util.spec_from_file_location("realpages_score", folder / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _ours(page: str) -> dict:
+    from reprintwatch.ingest.extract import extract_page
+
+    return extract_page(page, "").to_dict()
+
+
+def _gne(page: str) -> dict:
+    from gne import GeneralNewsExtractor
+
+    got = GeneralNewsExtractor().extract(page)
+    return {"title": got.get("title"), "published": got.get("publish_time"), "content": got.get("content") or ""}
+
+
+def _trafilatura(page: str) -> dict:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(page, with_metadata=True, favor_recall=True,
+                                      date_extraction_params={"extensive_search": True, "original_date": True,
+                                                              "outputformat": "%Y-%m-%d %H:%M"})
+    data = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
+    return {"title": data.get("title"), "published": data.get("date"), "content": data.get("text") or "",
+            "site_name": data.get("sitename")}
+
+
+TOOLS = {"reprintwatch": _ours, "GNE": _gne, "trafilatura": _trafilatura}
+REAL_FIELDS = (  # (label, page selector, right?) over score.py's per-page scores
+    ("status (article / removed / error)", lambda t, r: True, lambda r: r["status"]),
+    ("WeChat account", lambda t, r: bool(t.get("account")), lambda r: r.get("account") is True),
+    ("title", lambda t, r: r["article"], lambda r: r.get("title") is True),
+    ("publish time to the minute", lambda t, r: bool(t.get("published")), lambda r: r.get("published") == "ok"),
+    ("body complete (first and last sentence)", lambda t, r: "body" in r, lambda r: r["body"]["complete"]),
+    ("body clean (<= 10 stray characters each end)", lambda t, r: "body" in r, lambda r: r["body"]["clean"]),
+)
+
+
+def real_pages(folder: Path, only: list[str]) -> None:
+    """Score each tool on the real pages of ``folder`` (truth.json, score.py) and print markdown tables."""
+    from reprintwatch.encoding import decode_page
+
+    scorer = _load_scorer(folder)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    tools = {name: fn for name, fn in TOOLS.items() if not only or name in only}
+    rows: dict[str, dict[str, dict]] = {name: {} for name in tools}
+    misses: dict[str, list[str]] = {name: [] for name in tools}
+    seconds: dict[str, list[float]] = {name: [] for name in tools}
+    for page_name, want in truth.items():
+        page = decode_page((folder / want["file"]).read_bytes())
+        for name, fn in tools.items():
+            started = time.perf_counter()
+            try:
+                answer = scorer.normalise_answer(fn(page))
+            except Exception as exc:  # a tool that crashes on a page scores nothing on it
+                answer = scorer.normalise_answer({"status": "error", "content": ""})
+                misses[name].append(f"{page_name}: crashed: {type(exc).__name__}: {exc}")
+            seconds[name].append(time.perf_counter() - started)
+            rows[name][page_name] = got = scorer.score_page(want, answer)
+            for field in ("title", "account"):
+                if got.get(field) is False:
+                    misses[name].append(f"{page_name}: {field} {answer[field]!r}")
+            if got.get("published") not in (None, "ok"):
+                misses[name].append(f"{page_name}: published {answer['published']!r} ({got['published']})")
+            body = got.get("body")
+            if body and not body["clean"]:
+                misses[name].append(f"{page_name}: body start={body['start']} end={body['end']} "
+                                    f"junk={body['junk_before']}/{body['junk_after']}")
+    kinds = sorted({w.get("kind", "?") for w in truth.values()}, key=lambda k: (k != "wechat", k))
+
+    def cell(name, select, right, kind=None):
+        chosen = [p for p, w in truth.items() if (kind is None or w.get("kind") == kind) and select(w, rows[name][p])]
+        return f"{sum(1 for p in chosen if right(rows[name][p]))}/{len(chosen)}" if chosen else "–"
+
+    counts = ", ".join(f"{k} {sum(1 for w in truth.values() if w.get('kind') == k)}" for k in kinds)
+    print(f"real pages: {len(truth)} in {folder} ({counts})")
+    print("\n| field | " + " | ".join(tools) + " |")
+    print("|---|" + "---:|" * len(tools))
+    for label, select, right in REAL_FIELDS:
+        print(f"| {label} | " + " | ".join(cell(n, select, right) for n in tools) + " |")
+    print("\n| kind | field | " + " | ".join(tools) + " |")
+    print("|---|---|" + "---:|" * len(tools))
+    for kind in kinds:
+        for label, select, right in REAL_FIELDS:
+            cells = [cell(n, select, right, kind) for n in tools]
+            if any(c != "–" for c in cells):
+                print(f"| {kind} | {label} | " + " | ".join(cells) + " |")
+    for name in tools:
+        print(f"\n{name}: median {statistics.median(seconds[name]) * 1000:.0f} ms/page; {len(misses[name])} misses")
+        for miss in misses[name]:
+            print("  -", miss)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", help="an older extract.py to score in the same run")
+    parser.add_argument("--real", metavar="DIR", help="a folder of real saved pages with truth.json and score.py")
+    parser.add_argument("--tool", action="append", choices=sorted(TOOLS), help="with --real: only these tools")
     args = parser.parse_args()
+    if args.real:
+        folder = Path(args.real)
+        if not (folder / "truth.json").is_file() or not (folder / "score.py").is_file():
+            parser.error(f"--real {args.real}: no truth.json and score.py there")
+        real_pages(folder, args.tool or [])
+        return
     from reprintwatch.ingest.extract import extract_page
 
     runs = {"current": extract_page}

@@ -34,10 +34,14 @@ import numpy as np
 from .articles import Article
 from .dedupe.arrays import unique_sorted
 from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
-from .dedupe.normalize import NormalizedText, Removed, normalize
+from .dedupe.normalize import NormalizedText, Removed, is_code, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
     verify_rewrite,
+)
+from .dedupe.relations import (
+    FAMILY_MIN_HOLDERS, STANDS_OUT, WHOLE_COVERAGE, Claim, explain_away, held_by_many, overlaps, quotations,
+    quoted_spans,
 )
 from .dedupe.score import score
 from .dedupe.segment import segment
@@ -238,17 +242,39 @@ class _Stories:
 
 
 @dataclass(frozen=True)
+class Sibling:
+    """A licensed article that shares copied text with the suspect, all of it explained by the reported match
+    it is listed under (``dedupe/relations.py``): a template sibling, a series member, an article carrying the
+    same boilerplate. Not a finding; ``passages`` say what it shares."""
+
+    licensed: Article
+    shared_chars: int  # normalised characters of the suspect its passages cover
+    passages: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {"licensed_id": self.licensed.id, "outlet": self.licensed.outlet, "title": self.licensed.title,
+                "url": self.licensed.url, "shared_chars": self.shared_chars,
+                "passages": [p.to_dict() for p in self.passages]}
+
+
+@dataclass(frozen=True)
 class Match:
     licensed: Article
     verification: Verification
     shared_keys: int = 0
     versions: tuple[Version, ...] = ()
     rewrite: RewriteVerification | None = None  # the rewrite path's evidence, when it looked at the pair
+    siblings: tuple[Sibling, ...] = ()  # articles whose copied text this match explains (not findings)
+    #: why a pair verify() calls a reprint is no finding: its copied text is "shared_text" (held by many
+    #: licensed articles) or a "quotation" (dedupe/relations.py)
+    discounted: str = ""
 
     @property
     def verdict(self) -> str:
-        if self.verification.verdict == NO_MATCH and self.rewrite is not None and self.rewrite.is_rewrite:
-            return REWRITE
+        if (self.discounted or self.verification.verdict == NO_MATCH) and self.rewrite is not None and self.rewrite.is_rewrite:
+            return REWRITE  # the sentence-by-sentence alignment is evidence of its own
+        if self.discounted:
+            return NO_MATCH
         return self.verification.verdict
 
     @property
@@ -271,6 +297,8 @@ class Match:
             "suspect_coverage": v.suspect_coverage,
             "passages": [p.to_dict() for p in v.passages],
             **({"versions": [x.to_dict() for x in self.versions]} if self.versions else {}),
+            **({"siblings": [x.to_dict() for x in self.siblings]} if self.siblings else {}),
+            **({"discounted": self.discounted} if self.discounted else {}),
         }
         if self.verdict == REWRITE:
             out["rewrite"] = self.rewrite.to_dict()
@@ -368,14 +396,17 @@ class Detector:
         (a story met by several checks of the batch is read and decoded once), then each is verified on its
         own, as one check alone would be — the same results in any batch. On Elasticsearch, one request a
         check for each step had made ``scan`` 0.12× the SQLite rate at 4,000 licensed (bench/es_scan.py)."""
-        candidates = self.index.candidates_many([(fp.keys, self.max_candidates, self.min_shared_keys) for fp in fps])
+        code = [is_code(a.content) for a in articles]  # a page of program code is not an article
+        candidates = self.index.candidates_many([(fp.keys, 0 if c else self.max_candidates, self.min_shared_keys)
+                                                 for fp, c in zip(fps, code)])
         records = self._records({i for c in candidates for i, _ in c}, {})
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
         if self.rewrite_thresholds is not None:
-            matches = self._rewrites(articles, fps, matches, records)
+            matches = self._rewrites(articles, fps, matches, records, code)
         results = []
         for article, fp, c, found_matches in zip(articles, fps, candidates, matches):
+            found_matches = self._attribute(article, fp, found_matches)
             found_matches.sort(
                 key=lambda m: (
                     _VERDICT_RANK[m.verdict],
@@ -392,14 +423,69 @@ class Detector:
         missing = sorted(ids - known.keys())
         return {**known, **{r.article.id: r for r in self.index.get(missing)}} if missing else known
 
+    def _attribute(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
+        """Each copied passage credited to the licensed article that best explains it (``dedupe/relations.py``):
+        reprint matches taken by most copied text; one whose copied text the matches before it already explain
+        is no finding and is listed under the match explaining most of it (:class:`Sibling`, with its versions);
+        one whose copied text is only text many licensed articles of this check hold, or quoted text, is no
+        finding either (``Match.discounted``)."""
+        reprints = [m for m in matches if m.verification.is_reprint]
+        if not reprints:
+            return matches
+        offsets = fp.normalized.offsets
+
+        def normalised(ranges) -> tuple[tuple[int, int], ...]:
+            starts = np.searchsorted(offsets, [a for a, _ in ranges]).tolist()
+            ends = np.searchsorted(offsets, [b for _, b in ranges]).tolist()
+            return tuple((a, b) for a, b in zip(starts, ends) if b > a)
+
+        def spans(m: Match) -> tuple[tuple[int, int], ...]:
+            return normalised([(p.suspect_start, p.suspect_end) for p in m.verification.passages])
+
+        def licensed_chars(v: Verification) -> int:
+            return round(v.copied_chars / v.licensed_coverage) if v.licensed_coverage else v.copied_chars
+
+        reprints.sort(key=lambda m: (-m.verification.copied_chars, -m.verification.licensed_coverage,
+                                     -m.verification.similarity, m.licensed.id))
+        held = [(m, spans(m)) for m in matches if m.verification.passages]
+        shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
+        s_quotes = quoted_spans(article.content)
+
+        def claim(m: Match) -> Claim:
+            mine = spans(m)
+            others = [o.verification.copied_chars for o, h in held if o is not m and overlaps(mine, h)]
+            v = m.verification
+            return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
+                         v.copied_chars >= STANDS_OUT * max(others, default=0),
+                         normalised(quotations(v.passages, s_quotes, quoted_spans(m.licensed.content))))
+
+        credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
+        if all(c.kept for c in credits):
+            return matches
+        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
+        changed: dict[int, Match] = {}
+        for m, c in zip(reprints, credits):
+            if c.explained_by is not None:
+                siblings[c.explained_by].extend(
+                    Sibling(a, c.shared, m.verification.passages) for a in (m.licensed, *(v.licensed for v in m.versions)))
+                changed[id(m)] = None
+            elif not c.kept:
+                changed[id(m)] = dataclasses.replace(m, discounted=c.discounted)
+        for n, sibs in siblings.items():
+            m = reprints[n]
+            changed[id(m)] = dataclasses.replace(
+                changed.get(id(m)) or m, siblings=tuple(sorted(sibs, key=lambda x: (-x.shared_chars, x.licensed.id))))
+        out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
+        return [m for m in out if m is not None]
+
     def _rewrites(self, articles: Sequence[Article], fps: Sequence[Fingerprint], matches: list[list[Match]],
-                  records: dict[str, IndexedArticle]) -> list[list[Match]]:
+                  records: dict[str, IndexedArticle], code: list[bool]) -> list[list[Match]]:
         """The rewrite path: licensed articles sharing many facts with the suspect, not already found as
         reprints, aligned sentence by sentence (``dedupe/rewrite.py``). The fact-key lookups of the checks that
         need one are made together, as their band-key lookups were."""
         asks: list[tuple[int, set[str], float]] = []
         for n, (fp, found_matches) in enumerate(zip(fps, matches)):
-            if len(fp.rewrite_keys) == 0 or any(m.verdict == FULL_REPRINT for m in found_matches):
+            if code[n] or len(fp.rewrite_keys) == 0 or any(m.verdict == FULL_REPRINT for m in found_matches):
                 continue  # a whole copy of one article is not also a rewrite of another
             # a version listed with a reported match is found too: aligned again here, it was reported a second
             # time, as a match of its own (at 100k licensed, in 1 of the 1,060 checks of bench/speed.py)

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -53,9 +55,10 @@ def test_index_given_as_store_is_refused_and_left_alone(files):
 
 def test_files_made_before_meta_kind_are_recognised_by_their_tables(files):
     index, store = files
-    for path in files:
+    for path in files:  # before meta.kind (and before application ids)
         conn = sqlite3.connect(path)
         conn.execute("DELETE FROM meta WHERE key='kind'")
+        conn.execute("PRAGMA application_id=0")
         conn.commit()
         conn.close()
     with pytest.raises(LicensedIndexError, match="store"):
@@ -79,7 +82,7 @@ def test_foreign_and_corrupt_files_are_refused(tmp_path):
     assert tables(foreign) == {"customers"}
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
-    with pytest.raises(LicensedIndexError, match="not a usable licensed index"):
+    with pytest.raises(LicensedIndexError, match="is damaged .*PRAGMA integrity_check.*.recover"):
         SQLiteIndex(corrupt)
     text = tmp_path / "notes.db"
     text.write_text("just some text, not a database\n" * 20)
@@ -179,3 +182,155 @@ def test_concurrent_index_adds_on_a_new_database(tmp_path):
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         conn.close()
         assert meta["kind"] == "licensed index" and json.loads(meta["fingerprint"])
+
+
+# --- issue 21: damaged files, and other programs' files with a `meta` table ----------------------------------
+
+def damage(path, offset: int, size: int, seed: int = 21) -> str:
+    """Overwrite ``size`` bytes at ``offset`` with random bytes (the header stays intact); the file's sha256."""
+    import hashlib
+    import random
+    noise = random.Random(seed).randbytes(size)
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(noise)
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def sha(path) -> str:
+    import hashlib
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+@pytest.fixture
+def damaged_sample(tmp_path, monkeypatch):
+    from report_sample import build_sample
+    sample = build_sample(tmp_path / "sample")
+    store, index = sample.settings.store, sample.settings.db
+    assert store.stat().st_size > 70_000 and index.stat().st_size > 20_000
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(store))
+    monkeypatch.setenv("REPRINTWATCH_DB", str(index))
+    (tmp_path / "sources.toml").write_text("[[source]]\nname = 'crawl'\ntype = 'local'\npath = 'crawl'\n",
+                                           encoding="utf-8")
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "a.html").write_bytes((FIXTURES / "wechat_infringing.html").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    return sample
+
+
+def assert_damage_error(result, path):
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 3 and len(lines) == 1, result.output
+    assert lines[0].startswith(f"Error: {path} is damaged (") and "Traceback" not in result.output
+    for way_out in ("PRAGMA integrity_check", "restore it from a backup", ".recover"):
+        assert way_out in lines[0]
+
+
+def test_a_damaged_store_is_refused_by_every_command_and_not_written(damaged_sample, tmp_path):
+    store = damaged_sample.settings.store
+    before = damage(store, 60_000, 10_240)  # 10 KB inside, the header intact (the issue's reproduction)
+    finding = str(next(iter(damaged_sample.finding_ids.values())))
+    runner = CliRunner()
+    for args in (["findings", "list"], ["report", "daily"], ["complaint", "build", "-o", "dossiers"],
+                 ["complaint", "record", finding, "--filed-at", "2026-11-28", "--channel", "web"],
+                 ["recheck"], ["evidence", "export", finding, "-o", "e.zip"],
+                 ["licence", "add", "--site", "a.example", "--outlet", "x"],
+                 ["holder", "add", "--outlet", "江南日报", "--name", "江南日报社", "--address", "江南市人民路1号",
+                  "--contact", "法务部 020-0000"],
+                 ["ingest", "run", "--sources", "sources.toml", "--once"],
+                 ["serve", "--port", "0"]):
+        assert_damage_error(runner.invoke(cli, args), store)
+        assert sha(store) == before, args  # nothing written
+    assert not (tmp_path / "dossiers").exists() and not (tmp_path / "e.zip").exists()
+
+
+def test_a_damaged_index_is_refused_with_the_way_out(damaged_sample):
+    index = damaged_sample.settings.db
+    before = damage(index, 4096, 16_384)
+    runner = CliRunner()
+    (Path("suspects.jsonl")).write_text((FIXTURES / "licensed.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    for args in (["index", "stats"], ["index", "add", str(FIXTURES / "licensed.jsonl")],
+                 ["check", str(FIXTURES / "news_gbk.html")], ["scan", "suspects.jsonl"],
+                 ["scan", "suspects.jsonl", "--jobs", "2"], ["ingest", "run", "--sources", "sources.toml", "--once"]):
+        assert_damage_error(runner.invoke(cli, args), index)
+        assert sha(index) == before, args
+
+
+def test_damage_found_in_a_worker_process_is_the_same_one_line_error(files):
+    """A worker of ``scan --jobs`` raises the error in its own process: it must cross back as itself."""
+    import pickle
+    index, _ = files
+    damage(index, 2048, index.stat().st_size - 4096)
+    from reprintwatch.sqlitedb import Database
+    with pytest.raises(LicensedIndexError) as caught:
+        Database(index, "licensed index", "", 2, LicensedIndexError, create=False).conn.execute(
+            "SELECT count(*) FROM articles").fetchall()
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is LicensedIndexError and "is damaged" in str(again) and ".recover" in str(again)
+
+
+def write_foreign(path, sql: str) -> str:
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()
+    return sha(path)
+
+
+@pytest.mark.parametrize("sql", [
+    "create table meta(key text primary key, value text); insert into meta values('x','y')",
+    "create table meta(key text primary key, value text); insert into meta values('schema_version','2')",
+    "create table meta(key text primary key, value text); insert into meta values('kind','ledger')",
+    "create table meta(k, v); create table suspects(id)",
+    "pragma application_id=1234",  # no tables, but another program's id
+    "pragma application_id=1234; create table meta(key text primary key, value text);"
+    "insert into meta values('kind','store')",
+])
+def test_another_programs_file_is_refused_even_with_a_meta_table(tmp_path, monkeypatch, sql):
+    other = tmp_path / "o.db"
+    before = write_foreign(other, sql)
+    with pytest.raises(LicensedIndexError, match="another program"):
+        SQLiteIndex(other)
+    with pytest.raises(StoreError, match="another program"):
+        Store(other)
+    monkeypatch.delenv("REPRINTWATCH_DB", raising=False)
+    monkeypatch.delenv("REPRINTWATCH_STORE", raising=False)
+    (tmp_path / "s.jsonl").write_text((FIXTURES / "licensed.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    runner = CliRunner()
+    for args in (["--db", str(other), "index", "stats"], ["--store", str(other), "findings", "list"],
+                 ["--db", str(other), "scan", str(tmp_path / "s.jsonl")],
+                 ["--db", str(other), "check", str(FIXTURES / "news_gbk.html")],
+                 ["--store", str(other), "serve", "--port", "0"]):
+        r = runner.invoke(cli, args)
+        lines = r.output.strip().splitlines()
+        assert r.exit_code == 3 and len(lines) == 1 and "another program" in lines[0], (args, r.output)
+    assert sha(other) == before
+
+
+def test_new_files_only_where_there_is_none_or_it_is_empty(tmp_path):
+    from reprintwatch.sqlitedb import APPLICATION_IDS
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with Store(empty):
+        pass
+    blank = tmp_path / "blank.db"  # an SQLite file without a single table (e.g. `sqlite3 blank.db vacuum`)
+    write_foreign(blank, "create table t(x); drop table t")
+    SQLiteIndex(blank).close()
+    for path, kind in ((empty, "store"), (blank, "licensed index")):
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_IDS[kind]
+        conn.close()
+
+
+def test_files_of_earlier_versions_are_adopted_by_their_meta_rows(files):
+    from reprintwatch.sqlitedb import APPLICATION_IDS
+    index, store = files
+    for path in files:  # as an earlier reprintwatch left them: no application id
+        write_foreign(path, "PRAGMA application_id=0")
+    with pytest.raises(StoreError, match="is a reprintwatch licensed index"):
+        Store(index)
+    SQLiteIndex(index, create=False).close()
+    Store(store, create=False).close()
+    for path, kind in ((index, "licensed index"), (store, "store")):
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_IDS[kind]
+        conn.close()

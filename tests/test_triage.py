@@ -551,3 +551,30 @@ def test_a_copy_still_online_extends_the_complaint_limit():
     assert why == "complaints until 2027-07-01 (2 years from 2025-07-01, the last day the copy was seen online, China time (UTC+8))"
     # without a sighting it is counted from publication, the earliest the limit can end
     assert complaint_deadline("2024-11-29T20:00Z")[0] == dt.date(2026, 11, 30)
+
+
+# --------------------------------------------------------------------------- structured reasons
+
+
+def test_a_decision_carries_a_structured_reason_each_renderer_words():
+    """The reason is data (code, rule, evidence); the English and the dossier's Chinese are both worded from
+    it, so the dossier no longer depends on the English sentence's wording."""
+    from reprintwatch.complaint.dossier import licence_reason_zh
+    from reprintwatch.triage.reasons import ENDED, NO_LICENCE, Reason, english
+
+    lic = Licence(7, "site", "copycat.example", OUTLET, "2026-01-01", "2026-11-20", "may_reprint")
+    who = Reprinter(platform="web", url="https://copycat.example/a/1.html")
+    d = decide([lic], who, OUTLET, "2026-11-20T17:00Z", "full_reprint", 1.0)
+    assert d.why == Reason(ENDED, "licence #7", {
+        "licence_id": 7, "valid_from": "2026-01-01", "valid_until": "2026-11-20", "copy_day": "2026-11-21",
+        "basis": PUBLISHED, "zone": "China time"})
+    assert d.reason == english(d.why) == (
+        "licence #7 ended 2026-11-20; the copy was published 2026-11-21 (China time), after it")
+    assert licence_reason_zh(d.why, "copycat.example", OUTLET) == (
+        "双方曾有的转载许可（第7号）已于2026-11-20到期，该转载于2026-11-21发布，不在许可期内")
+    # the stored form round-trips, and a code no renderer knows falls back to the generic sentence
+    assert Reason.from_dict(d.why.to_dict()) == d.why
+    none = decide([], who, OUTLET, "2026-11-20", "full_reprint", 1.0)
+    assert none.why.code == NO_LICENCE and none.why.evidence["reprinter"] == "copycat.example"
+    assert licence_reason_zh(Reason("hint.unknown"), "某网站", OUTLET) == f"投诉人未许可某网站转载{OUTLET}的作品"
+    assert english(Reason("hint.unknown", evidence={"text": "own words"})) == "own words"

@@ -87,3 +87,15 @@ MARKET_TUESDAY = (
     "个股方面，上涨家数为1184家，下跌家数为3502家，跌停个股17只。\n"
     "市场人士表示，后市或延续震荡格局，建议关注估值较低的防御性品种。"
 )
+
+# --- a series: one editor's note opens every member (as a conference series or a yearly notice does)
+SERIES_NOTE = (
+    "编者按：为记录城市建设的新变化，本报自即日起推出“城市新面貌”系列报道，记者走进地铁、河道、港口等一线，"
+    "倾听建设者和市民的声音，展现城市发展的点滴进步。本系列报道每周一、三、五刊发，欢迎读者提供新闻线索。\n"
+)
+
+# --- a company's statement, quoted word for word by two independent reports of one event
+STATEMENT = (
+    "“对于本次软件故障给广大用户带来的不便，我们深表歉意。经技术团队连夜排查，故障原因是一台核心服务器的配置更新出现错误，"
+    "目前所有服务均已恢复正常。受影响用户的会员期限将统一延长七天，我们将进一步完善发布流程，杜绝类似问题再次发生。”"
+)

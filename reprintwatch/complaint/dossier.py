@@ -13,12 +13,14 @@ listed apart, each with its reason.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Sequence
 
+from ..dates import CHINA_TZ, has_time, parse_datetime, to_iso
+from ..triage import reasons
 from ..triage.assess import Assessment
+from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
-from ..report.takedown import Tracking, instant
+from .takedown import Tracking, instant
 from .holders import RightsHolder
 from .rules import (
     EXCLUDED_AUTHORISED,
@@ -52,36 +54,36 @@ def zh_date(value) -> str:
 
 def zh_time(value) -> str:
     """An ISO time as China time, to the minute: 2026年11月20日 09:30（北京时间）."""
-    text = str(value or "")
-    day = china_day(text)
-    if day is None:
+    moment = parse_datetime(value) if value else None
+    if moment is None:
         return "不详"
-    try:
-        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return zh_date(text)
-    if moment.tzinfo is None:
-        return f"{zh_date(text)} {moment:%H:%M}（北京时间）"
-    local = moment.astimezone(_dt.timezone(_dt.timedelta(hours=8)))
-    return f"{zh_date(text)} {local:%H:%M}（北京时间）"
+    if not has_time(to_iso(value)):
+        return zh_date(value)
+    local = moment.astimezone(CHINA_TZ)
+    return f"{zh_date(local.date())} {local:%H:%M}（北京时间）"
 
 
-def licence_reason_zh(reason: str, respondent: str, outlet: str) -> str:
-    """The licence decision's reason (English, from ``triage.licences.decide``) in the dossier's Chinese."""
-    m = re.match(r"licence #(\d+) ended (\S+); the copy was (published|first seen) (\S+)", reason or "")
-    if m:
-        when = "发布" if m[3] == "published" else "首次被发现"
-        return f"双方曾有的转载许可（第{m[1]}号）已于{m[2]}到期，该转载于{m[4]}{when}，不在许可期内"
-    m = re.match(r"licence #(\d+) starts (\S+); the copy was (published|first seen) (\S+)", reason or "")
-    if m:
-        when = "发布" if m[3] == "published" else "首次被发现"
-        return f"转载许可（第{m[1]}号）自{m[2]}起生效，该转载于{m[4]}{when}，早于许可期"
-    m = re.match(r"licence #(\d+) allows verbatim reprints only", reason or "")
-    if m:
-        return f"转载许可（第{m[1]}号）仅允许原文转载，该转载经过删改，超出许可范围"
-    m = re.match(r"licence #(\d+) has dates, and the copy's publish time and first-seen time are unknown", reason or "")
-    if m:
-        return f"转载时间不明，无法认定在许可（第{m[1]}号）期内"
+def _copy_day_zh(e) -> str:
+    return f"于{e.get('copy_day')}" + ("发布" if e.get("basis") == "published" else "首次被发现")
+
+
+def licence_reason_zh(why: Reason, respondent: str, outlet: str) -> str:
+    """The licence decision's reason (:class:`~reprintwatch.triage.reasons.Reason`) in the dossier's Chinese."""
+    e, n = why.evidence, why.evidence.get("licence_id")
+    if why.code == reasons.ENDED:
+        return f"双方曾有的转载许可（第{n}号）已于{e.get('valid_until')}到期，该转载{_copy_day_zh(e)}，不在许可期内"
+    if why.code == reasons.NOT_STARTED:
+        return f"转载许可（第{n}号）自{e.get('valid_from')}起生效，该转载{_copy_day_zh(e)}，早于许可期"
+    if why.code == reasons.VERBATIM_ONLY:
+        return f"转载许可（第{n}号）仅允许原文转载，该转载经过删改，超出许可范围"
+    if why.code == reasons.TIME_UNKNOWN:
+        return f"转载时间不明，无法认定在许可（第{n}号）期内"
+    if why.code == reasons.ACCOUNT_UNCONFIRMED:
+        return f"转载许可（第{n}号）授予微信公众号“{e.get('account')}”，但该转载并非取自微信公众平台页面，无法确认为该公众号"
+    if why.code == reasons.COVERED:
+        scope = "可删改转载" if e.get("scope") == "may_edit" else "原文转载"
+        dates = f"，有效期{e.get('valid_from') or '不限'}至{e.get('valid_until') or '不限'}" if e.get("valid_from") or e.get("valid_until") else ""
+        return f"转载许可第{n}号（{scope}{dates}）"
     return f"投诉人未许可{respondent}转载{outlet}的作品"
 
 
@@ -102,7 +104,8 @@ def credit_zh(a: Assessment, outlet: str) -> str:
 def exclusion_reason(code: str, a: Assessment, last_seen) -> tuple[str, str]:
     """(English, Chinese) reason a finding is not in the dossier."""
     if code == EXCLUDED_AUTHORISED:
-        return (f"authorised: {a.decision.reason}", f"已获授权（{a.decision.reason}），不属侵权")
+        return (f"authorised: {a.decision.reason}",
+                f"已获授权（{licence_reason_zh(a.decision.why, '', '')}），不属侵权")
     if code == EXCLUDED_PUBLISHED_FIRST:
         return (
             f"published first: {a.first_publication_note}",
@@ -167,7 +170,8 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
         "suspect_coverage": f.get("suspect_coverage"),
         "copied_chars": copied,
         "licence": {"authorised": a.authorised, "reason": a.decision.reason,
-                    "reason_zh": licence_reason_zh(a.decision.reason, respondent, outlet)},
+                    "reason_zh": licence_reason_zh(a.decision.why, respondent, outlet),
+                    "why": a.decision.why.to_dict()},
         "credit": {"status": a.attribution.status, "summary": a.attribution.summary(),
                    "summary_zh": credit_zh(a, outlet), "credited_outlets": list(a.attribution.credited_outlets),
                    "stripped": list(a.attribution.stripped)},

@@ -30,7 +30,8 @@ from .extract import Extracted
 from .feeds import parse_feed
 from .fetch import FetchError, Fetcher, FetchPolicy, FetchResult
 from .local import LocalItem, iter_local
-from .page import extract_bytes, fetch_failed, site_of, to_article
+from ..triage.identity import served_host
+from .page import extract_bytes, fetch_failed, to_article
 from .sources import Source
 
 log = logging.getLogger("reprintwatch.ingest")
@@ -556,7 +557,7 @@ class Runner:
                                                      response.fetched_at, response.content_type, response.headers)
             suspect_id = self.store.record_suspect(
                 url=url, platform=platform, content_hash=digest, version=version, status=status, source=source.name,
-                site=site_of(final_url), account=extracted.account, canonical_url=extracted.canonical_url,
+                site=served_host(final_url), account=extracted.account, canonical_url=extracted.canonical_url,
                 biz=extracted.biz,
                 title=title, author=extracted.author or hint.get("author") or "",
                 published_at=extracted.published_at or hint.get("published_at"),

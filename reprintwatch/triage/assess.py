@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..articles import Article
-from .attribution import Attribution, Credit, attribute
+from ..dates import parse_day
+from .attribution import OUTLET_GROUPS, Attribution, Credit, attribute
 from .identity import with_platform
+from .legal import Facts, Hint, legal_hints
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
+from .reasons import Reason
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
 from .verbatim import Edits, compare
 
@@ -60,6 +63,8 @@ class Assessment:
     # whether the licensed text was read when judging (a triage read back from the store has no text
     # until :func:`with_texts` loads it for a full view); None: ``licensed_text is not None``
     licensed_read: bool | None = None
+    # legal hints (:mod:`reprintwatch.triage.legal`): they inform, the status above never depends on them
+    hints: tuple[Hint, ...] = ()
 
     @property
     def licensed_text_checked(self) -> bool:
@@ -86,6 +91,7 @@ class Assessment:
             "authorised": self.authorised,
             "licence_id": self.decision.licence.id if self.decision.licence else None,
             "licence_reason": self.decision.reason,
+            "licence_why": self.decision.why.to_dict(),
             "edited": self.decision.edited,
             "differences": list(self.decision.differences),
             "copy_time": self.when.to_dict() if self.when else None,
@@ -110,6 +116,7 @@ class Assessment:
             "kept_specific": list(a.kept_specific),
             "time_basis": self.decision.basis or None,
             "licensed_text": self.licensed_text_checked,
+            "legal_hints": [h.to_dict() for h in self.hints],
         }
 
     @classmethod
@@ -123,7 +130,7 @@ class Assessment:
         licence = None
         if t["licence_id"] is not None:
             licence = licences_by_id[t["licence_id"]]
-        decision = Decision(bool(t["authorised"]), licence, t["licence_reason"], t["edited"],
+        decision = Decision(bool(t["authorised"]), licence, Reason.from_dict(t["licence_why"]), t["edited"],
                             t["time_basis"] or "", tuple(t["differences"]))
         attribution = Attribution(
             t["credit"], tuple(Credit(**c) for c in t["credits"]), tuple(t["credited_outlets"]),
@@ -132,9 +139,10 @@ class Assessment:
         )
         ct = t["copy_time"]
         # the copy's local day and where it came from: all a report shows of it (``When.to_dict``)
-        when = When(_dt.date.fromisoformat(ct["date"]), ct["source"]) if ct else None
+        when = When(parse_day(ct["date"]), ct["source"]) if ct else None
+        hints = tuple(Hint.from_dict(h) for h in t["legal_hints"])
         return cls(finding, t["status"], decision, attribution, t["first_publication"], t["first_publication_note"],
-                   Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]))
+                   Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]), hints)
 
     def to_dict(self, include_texts: bool = False) -> dict:
         f = self.finding
@@ -145,12 +153,14 @@ class Assessment:
             "authorised": self.authorised,
             "licence": self.decision.licence.to_dict() if self.decision.licence else None,
             "licence_reason": self.decision.reason,
+            "licence_why": self.decision.why.to_dict(),
             "edited": self.decision.edited,
             "differences": list(self.decision.differences),
             "attribution": self.attribution.to_dict(),
             "first_publication": self.first_publication,
             "first_publication_note": self.first_publication_note,
             "contradiction": self.contradiction,
+            "legal_hints": [h.to_dict() for h in self.hints],
             "copy_time": self.when.to_dict() if self.when else None,
             "reprinter": self.reprinter.label(),
             "reprinter_identity": self.reprinter.to_dict(),
@@ -177,6 +187,8 @@ class Assessment:
             "evidence_sha256": f.get("evidence_sha256"),
             "created_at": f.get("created_at"),
         }
+        if f.get("takedown") is not None:  # removal and complaints, when the view read them
+            out["takedown"] = f["takedown"]
         if include_texts:
             out["suspect_content"] = f.get("content")
             out["licensed_content"] = self.licensed_text
@@ -188,6 +200,7 @@ TRIAGE_CSV_COLUMNS = (
     "status", "authorised", "licence_id", "licence_reason", "edited", "differences", "copy_time", "credit",
     "credit_summary", "other_outlets_credited", "stripped", "kept", "first_publication",
     "first_publication_note", "contradiction", "reprinter", "fetched_url", "claimed_url", "complaint_deadline",
+    "legal_hints",
 )
 
 
@@ -215,6 +228,8 @@ def triage_csv_row(triage: dict) -> dict:
         "fetched_url": who.get("url"),
         "claimed_url": who.get("claimed_url") or "",
         "complaint_deadline": triage.get("complaint_deadline"),
+        # code(certainty) for each hint: the rules and evidence are in the JSON
+        "legal_hints": " | ".join(f"{h['code']}({h['certainty']})" for h in triage.get("legal_hints") or []),
     }
 
 
@@ -314,9 +329,45 @@ def assess(finding: dict, licences: Iterable[Licence], licensed: Article | None 
         status = AUTHORISED
     else:
         status = UNAUTHORISED
+    hints = legal_hints(legal_facts(finding, licensed, reprinter, attribution, edits))
     return Assessment(
         finding, status, decision, attribution, order, note, reprinter, licensed.content if licensed else None,
-        when, edits, contradiction, licensed is not None,
+        when, edits, contradiction, licensed is not None, hints,
+    )
+
+
+# every name of the news organisations attribution knows: a copier of one of these names is a media outlet
+KNOWN_OUTLETS = tuple(sorted(name for group in OUTLET_GROUPS for name in group))
+
+
+def title_named(edits: Edits | None, attribution: Attribution, licensed_title: str, copy_title: str) -> bool | None:
+    """Does the copy name the licensed article's title — kept (furniture aside) or cited with 原标题?
+    None when a title is missing or the texts were not compared."""
+    if any(c.kind == "original_title" for c in attribution.credits):
+        return True
+    if not (licensed_title or "").strip() or not (copy_title or "").strip() or edits is None:
+        return None
+    return not edits.title_changed
+
+
+def legal_facts(finding: dict, licensed: Article | None, reprinter: Reprinter, attribution: Attribution,
+                edits: Edits | None) -> Facts:
+    """What :func:`~reprintwatch.triage.legal.legal_hints` reads, from one finding. ``template_family`` on
+    the finding is the detector's template family for the licensed article, when it names one."""
+    licensed_title = finding.get("licensed_title") or (licensed.title if licensed else "") or ""
+    copy_title = finding.get("title") or ""
+    names = tuple(dict.fromkeys(n for n in (finding.get("account"), finding.get("site_name"), reprinter.label()) if n))
+    return Facts(
+        licensed_title=licensed_title,
+        licensed_text=licensed.content if licensed else None,
+        copy_title=copy_title,
+        copier_names=names,
+        copier_platform=finding.get("platform") or "",
+        credit=attribution.status,
+        credit_summary=attribution.summary(),
+        title_named=title_named(edits, attribution, licensed_title, copy_title),
+        family=finding.get("template_family") or None,
+        known_outlets=KNOWN_OUTLETS,
     )
 
 
@@ -353,10 +404,12 @@ def triage_findings(findings_store, licences: Sequence[Licence], index, finding_
 
 # Bump when a change outside the rule modules below (e.g. a new input read from the finding) can change
 # a triage. Any change to the rule modules' source re-judges on its own (:func:`rules_digest`).
-TRIAGE_VERSION = 1
+TRIAGE_VERSION = 2  # 2: legal hints
 RULE_MODULES = (
     "reprintwatch.triage.assess", "reprintwatch.triage.licences", "reprintwatch.triage.attribution",
+    "reprintwatch.triage.legal",
     "reprintwatch.triage.verbatim", "reprintwatch.triage.timeline", "reprintwatch.triage.identity",
+    "reprintwatch.triage.reasons",
     "reprintwatch.dedupe.normalize", "reprintwatch.dedupe.boilerplate", "reprintwatch.dates",
 )
 

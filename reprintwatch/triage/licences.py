@@ -16,14 +16,27 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import unquote, urlsplit
 
+from ..dates import parse_day
 from ..encoding import decode_bytes, detect_encoding
 from ..errors import BadInput
 from ..store import Licence
+from . import reasons as R
+from .identity import (  # noqa: F401 (the identity helpers, re-exported where licences were read from)
+    SHARED_HOSTS,
+    WECHAT_HOST,
+    Reprinter,
+    biz_of,
+    covers_host,
+    fold,
+    host_of,
+    is_wechat_page,
+    normalise_domain,
+    registrable_domain,
+)
+from .reasons import Reason
 from .timeline import PUBLISHED, When, in_window, local_date, parse_moment, parse_zone
 
 KINDS = ("site", "wechat", "app")
@@ -39,101 +52,25 @@ CSV_COLUMNS = ("reprinter_kind", "reprinter", "outlet", "valid_from", "valid_unt
 
 
 @dataclass(frozen=True)
-class Reprinter:
-    """Who published a copy, from what was *fetched*: the final URL after redirects, the host it is on,
-    and — only on a WeChat page (``mp.weixin.qq.com``) — the account's ``__biz`` ID and name.
-
-    ``claimed_url`` is the page's own ``<link rel=canonical>``/``og:url``: kept as evidence, never used to
-    decide who the reprinter is and never shown as the copy's address (a copier can claim any URL).
-    """
-
-    platform: str = ""  # wechat | feed | web | local
-    site: str = ""  # host the copy was fetched from (used only when there is no URL)
-    account: str = ""  # WeChat account name (from a WeChat page), or an app/local source's outlet name
-    url: str = ""  # the fetched URL, after redirects
-    source: str = ""  # the ingest source name (an app's export, a feed name…)
-    biz: str = ""  # WeChat __biz, exact; only from a WeChat page
-    claimed_url: str = ""  # the page's canonical/og:url: evidence only
-
-    @classmethod
-    def from_row(cls, row: dict) -> "Reprinter":
-        url = row.get("final_url") or row.get("url") or ""
-        wechat = is_wechat_page(url)
-        biz = (row.get("biz") or "").strip() if wechat else ""
-        return cls(
-            # how the record reached us (the reports read the platform from the URL and keep this apart)
-            platform=row.get("source_platform") or row.get("platform") or "",
-            site=row.get("site") or "",
-            account=row.get("account") or "",  # a WeChat licence uses it only on a WeChat page
-            url=url,
-            source=row.get("source") or "",
-            biz=biz,
-            claimed_url=row.get("canonical_url") or "",
-        )
-
-    @property
-    def host(self) -> str:
-        return host_of(self.url) or normalise_domain(self.site)
-
-    @property
-    def on_wechat(self) -> bool:
-        return is_wechat_page(self.url)
-
-    @property
-    def wechat_biz(self) -> str:
-        """The exact ``__biz``, only for a WeChat page (given by ingestion, else read from the URL)."""
-        if not self.on_wechat:
-            return ""
-        return self.biz or biz_of(self.url) or ""
-
-    def label(self) -> str:
-        """What the reports group by: the WeChat account, else the fetched host as served, else the source."""
-        # kept on the instance (frozen, so through __dict__): a report asks each finding's label several
-        # times, and each answer parses the URL (issue 13: 36,000 calls, 9 % of serve's first page at 10k)
-        label = self.__dict__.get("_label")
-        if label is None:
-            label = self.__dict__["_label"] = self._label()
-        return label
-
-    def _label(self) -> str:
-        if self.on_wechat and (self.account or self.wechat_biz):
-            return f"微信公众号 {self.account or self.wechat_biz}"
-        if self.platform == "local" and self.account:
-            return self.account  # records the user supplied name their publisher
-        # (a local export without one is labelled by each copy's host, not lumped under the source's name)
-        try:
-            served = (urlsplit(self.url).hostname or "") if host_of(self.url) else ""
-        except ValueError:
-            served = ""
-        return served or self.site or self.account or self.source or "(unknown)"
-
-    def to_dict(self) -> dict:
-        return {
-            "label": self.label(),
-            "platform": self.platform,
-            "host": self.host,
-            "url": self.url,
-            "wechat_biz": self.wechat_biz or None,
-            "wechat_account": self.account if self.on_wechat else None,
-            "claimed_url": self.claimed_url or None,
-            "claimed_host_differs": bool(self.claimed_url and host_of(self.claimed_url) != self.host),
-        }
-
-
-@dataclass(frozen=True)
 class Decision:
     authorised: bool
     licence: Licence | None
-    reason: str
+    why: Reason  # the structured reason (:mod:`reprintwatch.triage.reasons`); each renderer words it
     edited: bool | None  # None: could not be measured
     basis: str = ""  # the time the window was checked against: "published" | "first_seen" | "" (unknown)
     differences: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (what the reports and ``findings list`` show)."""
+        return R.english(self.why)
 
     def to_dict(self) -> dict:
         return {
             "authorised": self.authorised,
             "licence": self.licence.to_dict() if self.licence else None,
             "reason": self.reason,
+            "why": self.why.to_dict(),
             "edited": self.edited,
             "time_basis": self.basis or None,
             "differences": list(self.differences),
@@ -142,106 +79,13 @@ class Decision:
 
 # --------------------------------------------------------------------------- pure matching
 
-WECHAT_HOST = "mp.weixin.qq.com"
-# Hosts where many unrelated publishers share one domain: a site licence never covers them.
-SHARED_HOSTS = frozenset({WECHAT_HOST, "weixin.qq.com"})
 # A WeChat __biz is base64 of the account's number: an exact, case-sensitive identifier.
 _ID_LIKE_RE = re.compile(r"^[A-Za-z0-9+/_-]{6,}={0,2}$")
 
 
-def fold(value: str) -> str:
-    return unicodedata.normalize("NFKC", value or "").strip().casefold()
-
-
-def _idna(host: str) -> str:
-    labels = []
-    for label in host.split("."):
-        if label and not label.isascii():
-            try:
-                label = label.encode("idna").decode("ascii")
-            except UnicodeError:
-                return ""
-        labels.append(label)
-    return ".".join(labels)
-
-
-def normalise_domain(value: str) -> str:
-    """``https://WWW.Example.com:8080/x`` → ``example.com``; ``news.example.com`` stays itself; full-width
-    dots fold, IDN labels become punycode, a trailing dot goes."""
-    value = fold(value)
-    if "://" in value:
-        try:
-            value = urlsplit(value).hostname or ""
-        except ValueError:
-            return ""
-    value = value.split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
-    value = _idna(value)
-    return value[4:] if value.startswith("www.") else value
-
-
-def host_of(url: str) -> str:
-    """The host of an http(s) URL, normalised; ``""`` for anything else (a copy's address must be a
-    web address to say who serves it)."""
-    if not url:
-        return ""
-    try:
-        parts = urlsplit(url.strip())
-        if parts.scheme.lower() not in ("http", "https"):
-            return ""
-        return normalise_domain(parts.hostname or "")
-    except ValueError:
-        return ""
-
-
-@lru_cache(maxsize=1)
-def _psl():
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
-
-
-def registrable_domain(host: str) -> str | None:
-    """``news.jiangnan-daily.com.cn`` → ``jiangnan-daily.com.cn``; ``None`` for a public suffix itself
-    (``com.cn``, ``github.io``), which no single publisher owns."""
-    host = normalise_domain(host)
-    return _psl().privatesuffix(host) if host else None
-
-
-def covers_host(licensed: str, host: str) -> bool:
-    """A site licence for ``licensed`` covers ``host`` when it is that host or a subdomain of it, label by
-    label: ``jiangnan-daily.com`` covers ``m.jiangnan-daily.com`` but not ``jiangnan-daily.com.evil.cn``
-    nor ``evil-jiangnan-daily.com``. A public suffix covers nothing."""
-    licensed, host = normalise_domain(licensed), normalise_domain(host)
-    if not licensed or not host or registrable_domain(licensed) is None:
-        return False
-    return host == licensed or host.endswith("." + licensed)
-
-
-@lru_cache(maxsize=1 << 16)  # asked 3 times a finding (platform, identity, label); parsing the URL is the cost
-def is_wechat_page(url: str) -> bool:
-    """An http(s) URL on ``mp.weixin.qq.com`` exactly (not a mirror, not a look-alike host)."""
-    try:
-        parts = urlsplit((url or "").strip())
-        return parts.scheme.lower() in ("http", "https") and (parts.hostname or "") == WECHAT_HOST
-    except ValueError:
-        return False
-
-
-def biz_of(url: str) -> str | None:
-    """The ``__biz`` of a WeChat page URL, exactly as written (percent-decoded, case kept); ``None`` on
-    any other host, or when the URL carries two different ``__biz`` values."""
-    if not is_wechat_page(url):
-        return None
-    values = set()
-    for part in urlsplit(url.strip()).query.split("&"):
-        name, _, value = part.partition("=")
-        if unquote(name) == "__biz" and value:
-            values.add(unquote(value).strip())
-    return values.pop() if len(values) == 1 else None
-
-
-def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
-    """How ``licence`` names this reprinter (a sentence), or ``None`` when it does not.
+def match_reprinter(licence: Licence, reprinter: Reprinter) -> dict | None:
+    """How ``licence`` names this reprinter (evidence for :func:`reasons.match_text`), or ``None`` when it
+    does not.
 
     * site: the fetched host is the licensed domain or a subdomain of it (never a WeChat page);
     * wechat: on a WeChat page only — the ``__biz`` equal exactly (case-sensitive), or the account name
@@ -256,7 +100,7 @@ def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
         if host in SHARED_HOSTS:
             return None
         if covers_host(wanted, host):
-            return f"fetched from {host}" + ("" if host == normalise_domain(wanted) else f", a subdomain of {normalise_domain(wanted)}")
+            return {"by": "host", "host": host, "domain": normalise_domain(wanted)}
         return None
     if licence.reprinter_kind == "wechat":
         if not reprinter.on_wechat:
@@ -264,31 +108,35 @@ def match_reprinter(licence: Licence, reprinter: Reprinter) -> str | None:
         value = unicodedata.normalize("NFKC", wanted)
         biz = reprinter.wechat_biz
         if biz and value == biz:
-            return f"WeChat __biz {biz}"
+            return {"by": "wechat_biz", "value": biz}
         account = unicodedata.normalize("NFKC", reprinter.account or "").strip()
         if account:
             if _ID_LIKE_RE.match(value) and value == account:
-                return f"WeChat account {account}"
+                return {"by": "wechat_account", "value": account}
             if not _ID_LIKE_RE.match(value) and fold(value) == fold(account):
-                return f"WeChat account {account}"
+                return {"by": "wechat_account", "value": account}
         return None
     if licence.reprinter_kind == "app":
         target = fold(wanted)
         for name, value in (("source", reprinter.source), ("account", reprinter.account), ("site", reprinter.site)):
             if value and fold(value) == target:
-                return f"app {value} ({name})"
+                return {"by": "app", "value": value, "field": name}
     return None
 
 
-def unconfirmed_wechat(licence: Licence, reprinter: Reprinter) -> str | None:
+def unconfirmed_wechat(licence: Licence, reprinter: Reprinter) -> Reason | None:
     """Why a WeChat licence naming this copy's account does not cover it when the copy did not come
     from a WeChat page (a mirror, a saved file, a record someone typed): the account is only a claim."""
     if licence.reprinter_kind != "wechat" or reprinter.on_wechat or not reprinter.account:
         return None
     if fold(licence.reprinter) != fold(reprinter.account):
         return None
-    return (f"licence #{licence.id} is for WeChat account {licence.reprinter}, but this copy was not fetched from "
-            f"a WeChat page ({reprinter.host or reprinter.url or 'no URL'}), so the account is not confirmed")
+    return Reason(R.ACCOUNT_UNCONFIRMED, _rule(licence), {
+        "licence_id": licence.id, "account": licence.reprinter, "fetched": reprinter.host or reprinter.url or ""})
+
+
+def _rule(licence: Licence) -> str:
+    return f"licence #{licence.id}"
 
 
 def reprinter_matches(licence: Licence, reprinter: Reprinter) -> bool:
@@ -312,27 +160,23 @@ def _as_when(day) -> When | None:
     return When(moment, PUBLISHED) if moment is not None else None
 
 
-def in_range(licence: Licence, when) -> str | None:
+def in_range(licence: Licence, when) -> Reason | None:
     """``None`` when the copy's time is inside the licence's dates (inclusive, by local date in the
     licence's zone), else why not — naming which time was used."""
     when = _as_when(when)
     if when is None:
         if licence.valid_from or licence.valid_until:
-            return f"licence #{licence.id} has dates, and the copy's publish time and first-seen time are unknown"
+            return Reason(R.TIME_UNKNOWN, _rule(licence), {"licence_id": licence.id})
         return None
     tz = licence_zone(licence)
     day = local_date(when.moment, tz)
     side = in_window(day, licence.valid_from, licence.valid_until)
     if side is None:
         return None
-    what = ("published" if not when.estimated else "first seen") + f" {day}"
     zone = "China time" if not getattr(licence, "timezone", "") else licence.timezone
-    if side == "before":
-        return f"licence #{licence.id} starts {licence.valid_from}; the copy was {what} ({zone}), before it"
-    text = f"licence #{licence.id} ended {licence.valid_until}; the copy was {what} ({zone}), after it"
-    if when.estimated:
-        text += " — its publish time is unknown, it may have been published while the licence ran"
-    return text
+    return Reason(R.NOT_STARTED if side == "before" else R.ENDED, _rule(licence), {
+        "licence_id": licence.id, "valid_from": licence.valid_from, "valid_until": licence.valid_until,
+        "copy_day": day.isoformat(), "basis": when.source, "zone": zone})
 
 
 def decide(
@@ -361,7 +205,7 @@ def decide(
             (verdict.replace("_", " "),) if verdict != "full_reprint" else (f"similarity {similarity:.3f} < 1 (licensed text unavailable to list the changes)",)
         )
     basis = "" if when is None else when.source
-    near_miss: str | None = None
+    near_miss: Reason | None = None
     for licence in sorted(licences, key=lambda lic: lic.id or 0):
         if not outlet_matches(licence, outlet):
             continue
@@ -371,7 +215,8 @@ def decide(
             if unconfirmed:
                 out_of_range = in_range(licence, when)
                 if out_of_range:  # the dates decide on their own; say the identity was not confirmed either
-                    unconfirmed = f"{out_of_range} (and the account is not confirmed: not fetched from a WeChat page)"
+                    unconfirmed = Reason(out_of_range.code, out_of_range.rule,
+                                         {**out_of_range.evidence, "account_unconfirmed": True})
                 near_miss = near_miss or unconfirmed
             continue
         out_of_range = in_range(licence, when)
@@ -379,25 +224,21 @@ def decide(
             near_miss = near_miss or out_of_range
             continue
         if edited and licence.scope != "may_edit":
-            near_miss = near_miss or (
-                f"licence #{licence.id} allows verbatim reprints only; this copy is edited: " + "; ".join(differences[:6])
-            )
+            near_miss = near_miss or Reason(R.VERBATIM_ONLY, _rule(licence), {
+                "licence_id": licence.id, "differences": list(differences[:6])})
             continue
-        timing = "" if when is None else f", {when.describe()}"
-        dates = ""
-        if licence.valid_from or licence.valid_until:
-            dates = f" within {licence.valid_from or '…'} – {licence.valid_until or '…'}"
-        return Decision(True, licence, f"covered by licence #{licence.id} ({licence.scope}): {how}{timing}{dates}",
-                        edited, basis, differences)
-    reason = near_miss or _no_licence_reason(reprinter, outlet)
-    return Decision(False, None, reason, edited, basis, differences)
+        why = Reason(R.COVERED, _rule(licence), {
+            "licence_id": licence.id, "scope": licence.scope, "match": how,
+            "copy_day": when.day.isoformat() if when is not None else None, "basis": basis or None,
+            "valid_from": licence.valid_from, "valid_until": licence.valid_until})
+        return Decision(True, licence, why, edited, basis, differences)
+    return Decision(False, None, near_miss or _no_licence_reason(reprinter, outlet), edited, basis, differences)
 
 
-def _no_licence_reason(reprinter: Reprinter, outlet: str) -> str:
-    text = f"no licence for {reprinter.label()} to reprint {outlet or 'this outlet'}"
-    if reprinter.claimed_url and host_of(reprinter.claimed_url) != reprinter.host:
-        text += f" (the page claims to be {reprinter.claimed_url}; a page's own claim is not who serves it)"
-    return text
+def _no_licence_reason(reprinter: Reprinter, outlet: str) -> Reason:
+    claimed = reprinter.claimed_url if reprinter.claimed_url and host_of(reprinter.claimed_url) != reprinter.host else ""
+    return Reason(R.NO_LICENCE, "licence registry", {
+        "reprinter": reprinter.label(), "outlet": outlet or "", "claimed_url": claimed or None})
 
 
 # --------------------------------------------------------------------------- validation
@@ -407,7 +248,7 @@ def _check_date(value, where: str, name: str) -> str | None:
     if value in (None, ""):
         return None
     try:
-        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+        return parse_day(value).isoformat()
     except ValueError:
         raise BadInput(where, f"{name} is not an ISO date (YYYY-MM-DD): {value!r}") from None
 

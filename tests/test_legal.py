@@ -1,0 +1,151 @@
+"""Legal hints (issue 25): the case set of tests/legal_cases.py judged through ``assess``, each rule's
+boundary, and the promise that hints never change a licence decision. Texts are invented."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+import pytest
+
+from legal_cases import CASES, FEATURE, FLASH, GOLD, SITE, Case
+from reprintwatch.triage.assess import AUTHORISED, UNAUTHORISED, Assessment, assess
+from reprintwatch.triage.legal import (
+    CURRENT_AFFAIRS,
+    FACTUAL_NEWS,
+    FOUND,
+    NO_CREDIT,
+    POSSIBLE,
+    RESERVATION,
+    RULES,
+    UNSURE,
+    Facts,
+    Hint,
+    article_kind,
+    copier_media,
+    describe,
+    legal_hints,
+    reservation_statement,
+    title_change,
+)
+from reprintwatch.triage.licences import Licence
+
+
+def _hints(case: Case, number: int = 1, licences=()) -> dict:
+    a = assess(case.finding(number), list(licences), case.licensed)
+    return {h.code: h.certainty for h in a.hints}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.known_miss], ids=lambda c: c.name)
+def test_case_set(case):
+    assert _hints(case) == case.expected
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.known_miss], ids=lambda c: c.name)
+def test_known_misses_stay_unsure_never_silent(case):
+    # what the hints cannot read is said as "unsure", not left out and not overstated
+    got = _hints(case)
+    assert got != case.expected
+    assert set(got) == set(case.expected) and set(got.values()) == {UNSURE}
+
+
+def test_every_hint_names_rules_we_quote_and_its_evidence():
+    for i, case in enumerate(CASES, 1):
+        for h in assess(case.finding(i), [], case.licensed).hints:
+            assert h.rules and all(r in RULES for r in h.rules), h
+            assert h.evidence and all(isinstance(e, str) and e for e in h.evidence), h
+            assert describe(h).startswith(f"{h.code} ({h.certainty}): ")
+
+
+def test_hints_never_change_a_licence_decision(monkeypatch):
+    covering = Licence(1, "site", "news-mirror.example", "江南日报", None, None, "may_reprint")
+    for i, case in enumerate(CASES, 1):
+        for licences in ((), (covering,)):
+            with_hints = assess(case.finding(i), list(licences), case.licensed)
+            monkeypatch.setattr(importlib.import_module("reprintwatch.triage.assess"), "legal_hints", lambda facts: ())
+            without = assess(case.finding(i), list(licences), case.licensed)
+            monkeypatch.undo()
+            assert (with_hints.status, with_hints.decision) == (without.status, without.decision)
+    # a possibly unprotected flash stays unauthorised without a licence, authorised with one
+    flash = CASES[0]
+    assert assess(flash.finding(), [], flash.licensed).status == UNAUTHORISED
+    site_flash = dataclasses.replace(flash, copier=SITE)
+    assert assess(site_flash.finding(), [covering], flash.licensed).status == AUTHORISED
+
+
+def test_hints_are_kept_with_the_triage_and_read_back():
+    case = next(c for c in CASES if c.expected == {CURRENT_AFFAIRS: POSSIBLE})
+    a = assess(case.finding(7), [], case.licensed)
+    stored = a.triage()
+    assert [h["code"] for h in stored["legal_hints"]] == [CURRENT_AFFAIRS]
+    back = Assessment.from_triage(a.finding, stored, {})
+    assert back.hints == a.hints and back.hints[0].exception
+    assert back.to_dict()["legal_hints"] == stored["legal_hints"]
+
+
+def test_without_the_licensed_text_only_title_and_credit_hints():
+    case = next(c for c in CASES if c.name.startswith("feature, self-media, uncredited, clickbait"))
+    a = assess(case.finding(), [], None)
+    assert {h.code for h in a.hints} == {"title_distorted", NO_CREDIT}
+
+
+# --------------------------------------------------------------------------- the rules, one by one
+
+
+def test_reservation_statements_and_what_is_not_one():
+    assert reservation_statement("正文。\n（本文为江南日报原创，未经授权不得转载）") == (FOUND, "(本文为江南日报原创,未经授权不得转载)")
+    assert reservation_statement("版权所有 严禁转载\n" + "正文" * 200)[0] == FOUND
+    assert reservation_statement("转载请注明出处。" + "正文" * 100) is None  # permits, with a credit
+    assert reservation_statement("欢迎转载") is None
+    # a sentence deep inside a long paragraph reports someone else's rule: unsure, never "found"
+    body = "正文" * 100 + "该平台规定，用户未经原作者许可不得转载他人作品，违者将被封号。" + "正文" * 100
+    assert reservation_statement(body)[0] == UNSURE
+
+
+def test_title_furniture_and_cuts_are_harmless():
+    assert title_change("20日国内金银商品收跌", "【转载】20日国内金银商品收跌 | 北岸网") is None
+    assert title_change("老街上的最后一家修表铺", "老街最后一家修表铺") is None
+    assert title_change("江宁区新建两所小学", "") is None
+
+
+def test_title_changes_that_may_distort():
+    certainty, params, why = title_change("江南市拟上调出租车起步价", "江南市已上调出租车起步价")
+    assert certainty == POSSIBLE and why == ("claim made firmer: 拟 → 已",)
+    certainty, _, why = title_change("江南新区房价环比上涨", "江南新区房价环比下跌")
+    assert certainty == POSSIBLE and "direction reversed: 涨/跌" in why
+    certainty, _, why = title_change("江宁区不再收取停车费", "江宁区收取停车费")
+    assert certainty == POSSIBLE and why[0].startswith("negation changed")
+    # a negation character inside another word is not a negation
+    assert title_change("江南未来三天多云", "江南未来三天多云 | 北岸网") is None
+    certainty, params, _ = title_change("评论：稳就业要在营商环境上下真功夫", "就业的出路在哪里")
+    assert certainty == UNSURE and params["kept_share"] < 0.5
+
+
+def test_copier_media_is_never_not_media():
+    assert copier_media(["微信公众号 东海晚报"])[0] is True
+    assert copier_media(["新华社"], ["新华社"])[0] is True
+    assert copier_media(["理财小助手"]) == (None, "理财小助手 is not known to be a media outlet")
+    assert copier_media(["某某传媒"])[0] is None  # an MCN's name is not a newsroom's
+
+
+def test_kinds_and_the_template_family_hook():
+    assert article_kind(FLASH.title, FLASH.content).kind == "flash"
+    assert article_kind(GOLD.title, GOLD.content).kind == "template"
+    assert article_kind(FEATURE.title, FEATURE.content).kind == "report"
+    # a family named by the detector makes a template report of text that would not read as one
+    text = "江南新区今日发布公交线路调整通知，涉及线路详见附表。"
+    assert article_kind("公交线路调整", text).kind == "flash"
+    kind = article_kind("公交线路调整", text, family="bus-route-notice")
+    assert kind.kind == "template" and kind.family == "bus-route-notice"
+    hints = legal_hints(Facts("公交线路调整", text, family="bus-route-notice"))
+    assert hints[0].code == FACTUAL_NEWS and hints[0].certainty == POSSIBLE
+    assert "template family bus-route-notice" in hints[0].evidence
+
+
+def test_a_long_report_without_quotes_is_not_called_unprotected():
+    text = "江南新区今年新建道路12条。" * 60  # 780 characters of plain facts: longer than a short report
+    assert legal_hints(Facts("江南新区建设", text)) == ()
+
+
+def test_hint_round_trip():
+    h = Hint(RESERVATION, FOUND, ("CL2020-35-2",), {"statement": "禁止转载"}, ("禁止转载",))
+    assert Hint.from_dict(h.to_dict()) == h and not h.exception

@@ -1,0 +1,142 @@
+"""Attribution that explains away (dedupe/relations.py): a finding names only what was copied."""
+from __future__ import annotations
+
+import pytest
+
+from reprintwatch import Article, Detector, SQLiteIndex
+from reprintwatch.dedupe.relations import Claim, explain_away, quoted_spans, stands_alone
+
+from texts import METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
+
+
+def test_a_claim_inside_a_better_ones_text_is_explained_by_it():
+    whole = Claim(((0, 400),), 400)  # the copied article
+    note = Claim(((0, 120),), 500)  # a sibling sharing its first 120 characters
+    credits = explain_away([whole, note])
+    assert [c.kept for c in credits] == [True, False]
+    assert credits[1].explained_by == 0 and credits[1].unexplained == 0 and credits[1].shared == 120
+
+
+def test_pieces_of_two_sources_are_both_kept_and_leftovers_must_stand_alone():
+    first = Claim(((0, 200),), 600)
+    second = Claim(((200, 330),), 700)  # its own 130 characters: a 拼接稿's second source
+    overlapping = Claim(((150, 370),), 900)  # 40 characters no one else explains: not enough alone
+    credits = explain_away([first, second, overlapping])
+    assert [c.kept for c in credits] == [True, True, False]
+    # listed under the kept claim sharing most of its text (130 characters with the second, 50 with the first)
+    assert credits[2].unexplained == 40 and credits[2].explained_by == 1
+
+
+def test_a_short_article_stands_alone_on_its_share():
+    assert stands_alone(40, 40, 70)  # most of a 70-character flash
+    assert not stands_alone(40, 40, 400)
+    assert stands_alone(80, 30, 5000)
+
+
+@pytest.fixture
+def series_detector(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("metro", SERIES_NOTE + METRO, "地铁九号线开通"), Article("river", SERIES_NOTE + RIVER, "清溪河"),
+               Article("port", SERIES_NOTE + PORT, "青溪港二期")])
+        yield d
+
+
+def test_a_copy_of_one_series_member_names_only_it(series_detector):
+    result = series_detector.check(Article("s", "点击上方蓝字关注我们\n" + SERIES_NOTE + METRO))
+    (match,) = result.reprints
+    assert match.licensed.id == "metro" and match.verdict == "full_reprint"
+    # the other members share the editor's note only: listed under the copy's match, with what they share
+    assert {s.licensed.id for s in match.siblings} == {"river", "port"}
+    assert all(80 <= s.shared_chars <= 100 for s in match.siblings)
+    note = match.to_dict()["siblings"][0]["passages"][0]
+    shared = result.article.content[note["suspect_start"]:note["suspect_end"]]
+    assert SERIES_NOTE.strip() in shared and len(shared) < len(SERIES_NOTE) + 10
+
+
+def test_every_source_of_a_stitched_copy_and_a_short_excerpt_are_still_found(series_detector):
+    stitched = series_detector.check(Article("s", METRO[:140] + "\n此外，" + RIVER[60:200]))
+    assert {m.licensed.id for m in stitched.reprints} == {"metro", "river"}
+    excerpt = PORT[120:240]
+    assert len([c for c in excerpt if c.isalnum()]) >= 100
+    found = series_detector.check(Article("e", UNRELATED + "\n" + excerpt + "\n" + UNRELATED[::-1]))
+    assert [m.licensed.id for m in found.reprints] == ["port"]
+
+
+def test_the_note_alone_makes_one_finding_not_three(series_detector):
+    # a page carrying only the series' note: one member explains it; the others are listed, not reported
+    result = series_detector.check(Article("s", UNRELATED + "\n" + SERIES_NOTE))
+    assert len(result.reprints) <= 1
+    assert sum(len(m.siblings) for m in result.reprints) == 2 * len(result.reprints)
+
+
+def test_text_held_by_many_licensed_articles_makes_no_finding(tmp_path):
+    from texts import MARKET_MONDAY
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        bodies = {"metro": METRO, "river": RIVER, "port": PORT, "market": MARKET_MONDAY}
+        d.add([Article(k, SERIES_NOTE + body, k) for k, body in bodies.items()])
+        note_only = d.check(Article("s", UNRELATED + "\n" + SERIES_NOTE))
+        assert note_only.reprints == []
+        assert {m.discounted for m in note_only.matches if m.verification.is_reprint} == {"shared_text"}
+        assert note_only.to_dict(include_all=True)["matches"][0]["discounted"] == "shared_text"
+        # a copy of one member is still that member's finding, the others listed under it
+        (match,) = d.check(Article("c", SERIES_NOTE + RIVER)).reprints
+        assert match.licensed.id == "river" and {s.licensed.id for s in match.siblings} == {"metro", "port", "market"}
+        # and an excerpt of a member's own text is found
+        (match,) = d.check(Article("e", UNRELATED + "\n" + PORT[120:260])).reprints
+        assert match.licensed.id == "port"
+
+
+def test_a_quotation_shared_by_two_reports_is_not_copying(tmp_path):
+    from texts import STATEMENT
+
+    licensed = "江南日报讯 昨天上午，青溪网络科技公司的手机应用出现大面积故障，用户无法登录。当晚，该公司发表声明：" + STATEMENT
+    other = UNRELATED + "\n不少用户在社交平台上抱怨无法登录。随后，青溪网络科技公司在官方微博发布致歉信称：" + STATEMENT
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", licensed, "故障")])
+        quoting = d.check(Article("s", other))
+        assert quoting.reprints == [] and quoting.matches[0].discounted == "quotation"
+        # the same quotation inside the copied report is the report's finding
+        assert [m.licensed.id for m in d.check(Article("c", "点击上方蓝字关注我们\n" + licensed)).reprints] == ["report"]
+
+
+def test_held_by_many_and_quoted_spans():
+    from reprintwatch.dedupe.relations import held_by_many, quoted_spans
+
+    holders = [[(0, 50)], [(10, 60)], [(20, 30), (40, 45)], [(25, 100)]]
+    assert held_by_many(holders, 3) == [(20, 50)]
+    assert held_by_many(holders, 4) == [(25, 30), (40, 45)]
+    assert held_by_many(holders[:2], 3) == []
+    text = "他说：“今天很好。”又说「明天」，“没有闭合"
+    assert [text[a:b] for a, b in quoted_spans(text)] == ["今天很好。", "明天"]
+
+
+def test_a_page_of_code_is_not_an_article(tmp_path):
+    from reprintwatch.dedupe.normalize import is_code
+
+    script = "\n".join(f"var slide{i} = {{src: '/img/{i}.jpg', title: 'look {i}'}}; show(slide{i});" for i in range(60))
+    assert is_code(script) and not is_code(METRO) and not is_code(METRO + "\n代码示例：if (a) { b(); }")
+    assert not is_code("BBC English quiz: what does 'postcode' mean? 邮政编码（postcode）是英国的叫法。" * 5)
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("slides", script)])
+        assert d.check(Article("s", script)).matches == []
+
+
+def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need_marks_on_both_sides():
+    from reprintwatch.dedupe.relations import quotations
+    from reprintwatch.dedupe.verify import Passage
+
+    template = [(0, 120)]  # held by four licensed texts
+    copied = Claim(((0, 130),), 600, stands_out=True)  # the day's report: its figures too
+    sibling = Claim(((0, 100),), 600)
+    assert [c.kept for c in explain_away([copied, sibling], shared_text=template)] == [True, False]
+    assert explain_away([Claim(((0, 130),), 600)], shared_text=template)[0].discounted == "shared_text"
+    suspect, licensed = "记者了解到，他说：“甲乙丙丁戊己庚辛”。", "据报道，“甲乙丙丁戊己庚辛”。"
+    inside = Passage(10, 18, 5, 13, 8)
+    beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
+    assert quotations([inside, beyond], quoted_spans(suspect), quoted_spans(licensed)) == [(10, 18)]
+    assert quotations([inside], quoted_spans(suspect), []) == []  # quoted in the suspect only: prose copied
