@@ -246,31 +246,21 @@ def index_migrate():
 
 # --- check / scan -----------------------------------------------------------------------------------------
 
-def _is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 def _load_check_input(source: str, encoding: str, settings: Settings):
-    from .ingest.page import read_article
+    from .ingest.page import is_url, read_article, read_source
 
-    if _is_url(source):
+    if is_url(source):
         from .ingest import fetch_article
         from .store import Store
 
         with Store(settings.store) as store:  # the fetched page is kept as evidence
             article, _evidence = fetch_article(source, settings, store)
         return article
-    if source != "-" and "://" in source:
-        raise BadInput(source, "only http(s) URLs can be checked")
-    if source == "-":
-        raw = sys.stdin.buffer.read(settings.max_article_bytes + 1)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise BadInput(source, "no such file")
-        with path.open("rb") as fh:
-            raw = fh.read(settings.max_article_bytes + 1)
-    return read_article(raw, source, encoding, settings.max_article_bytes)
+    # a saved page may be as large as a fetched one; the text it holds, as an article
+    limit = max(settings.max_article_bytes, settings.fetch_max_bytes)
+    raw = read_source(source, limit, "REPRINTWATCH_FETCH_MAX_BYTES" if limit > settings.max_article_bytes
+                      else "REPRINTWATCH_MAX_ARTICLE_BYTES")
+    return read_article(raw, source, encoding, settings.max_article_bytes, settings.fetch_max_bytes)
 
 
 @cli.command()
@@ -295,7 +285,9 @@ def check(source, fmt, include_all, encoding):
     settings = current_settings()
     # a local input is read first (a missing file is bad input whether or not there is an index); a URL
     # is fetched only once the index is known to be there
-    article = None if _is_url(source) else _load_check_input(source, encoding, settings)
+    from .ingest.page import is_url
+
+    article = None if is_url(source) else _load_check_input(source, encoding, settings)
     with open_index(settings) as idx:
         article = article or _load_check_input(source, encoding, settings)
         result = detector_for(idx, settings).check(article)

@@ -19,7 +19,7 @@ import click
 
 from .config import Settings
 from .errors import BadInput, ReprintwatchError
-from .output import terminal_safe
+from .output import terminal_safe, write_atomic
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -140,6 +140,15 @@ def current_settings() -> Settings:
     return load_settings(ctx.find_root().obj if ctx else None)
 
 
+def licensed_index(settings: Settings):
+    """The licensed index, for a command that judges findings (reports, ``findings list``, ``serve``,
+    ``complaint build``). They need its texts (a stripped dateline or byline is found by comparing them):
+    without it a report would silently under-count, so an unavailable index fails (exit 3)."""
+    from .index import open_index
+
+    return open_index(settings)
+
+
 def detector_for(index, settings: Settings):
     """The detector with the configured candidate settings (``Settings.max_candidates`` …)."""
     from .detector import Detector
@@ -231,10 +240,8 @@ def write_output(text: str, path) -> None:
         click.echo(text, nl=False)
         return
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text)
     except OSError as exc:
         raise BadInput(str(path), f"cannot write the output file ({exc.strerror})") from None
     click.echo(f"Wrote {path}", err=True)

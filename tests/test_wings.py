@@ -283,6 +283,24 @@ def test_every_command_help_has_an_example(rw):
     assert missing == []
 
 
+def test_global_options_are_listed_where_they_apply(rw):
+    """The nine global options are accepted everywhere but listed only on the commands that read the
+    licensed index (the eight index options) or the store (--store)."""
+    def listed(*path):
+        text = rw(*path, "--help").output
+        return {o for o in ("--db", "--es-password", "--store") if f"  {o} " in text or f"  {o}\n" in text}
+
+    assert listed("extract") == set() and listed("evidence", "verify") == set()
+    assert listed("holder", "list") == {"--store"} and listed("licence", "import") == {"--store"}
+    assert listed("report", "daily") == {"--db", "--es-password", "--store"}
+    assert listed("index", "stats") == {"--db", "--es-password"}
+    assert rw("extract", "--db", "x.db", "--help").exit_code == 0  # still accepted where hidden
+    assert "Only the N articles" in rw("report", "coverage", "--help").output
+    assert "Only the N reprinters" in rw("findings", "list", "--help").output
+    assert "scope,note,timezone" in rw("licence", "import", "--help").output
+    assert "…" not in rw("evidence", "verify", "--help").output
+
+
 # --- Elasticsearch module: one retry layer, bugs stay bugs, one set of open-time checks ------------------
 
 
