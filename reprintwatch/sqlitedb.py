@@ -68,6 +68,9 @@ class Database:
         self._verified = False
         if not create and not self.path.exists():
             raise error(f"no {kind} at {self.path}" + (f"; {remedy}" if remedy else ""))
+        if self.path.exists() and not self.path.is_file():  # a FIFO would block the open until a writer came
+            raise error(f"{self.path} is not a regular file (a device, a pipe or a directory), not a reprintwatch "
+                        f"{kind}")
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -334,3 +334,15 @@ def test_files_of_earlier_versions_are_adopted_by_their_meta_rows(files):
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_IDS[kind]
         conn.close()
+
+
+def test_a_pipe_or_device_is_refused_without_blocking(tmp_path):
+    """Found while probing: ``--store`` / ``--db`` naming a FIFO blocked the read-only open until a writer
+    came (forever); a device gave SQLite's "disk I/O error". Neither is a file of ours."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/null"):
+        with pytest.raises(LicensedIndexError, match="is not a regular file"):
+            SQLiteIndex(path)
+        with pytest.raises(StoreError, match="is not a regular file"):
+            Store(path)

@@ -433,7 +433,7 @@ class SQLiteIndex(LicensedIndex):
 def _refuse_schema_1(path: Path) -> None:
     """A schema-1 index (one row per band key) is refused with the way to upgrade it, before anything is
     written to it (the shared opener would otherwise try to create schema 2's tables in it)."""
-    if not path.exists():
+    if not path.is_file():  # missing, or a pipe or device: the shared opener says so (opening a FIFO blocks)
         return
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
