@@ -346,3 +346,25 @@ def test_a_pipe_or_device_is_refused_without_blocking(tmp_path):
             SQLiteIndex(path)
         with pytest.raises(StoreError, match="is not a regular file"):
             Store(path)
+
+
+@pytest.mark.parametrize("sql", [
+    "create table meta(key text primary key, value text); insert into meta values('x','y')",
+    "create table meta(key text primary key, value text); insert into meta values('schema_version','1')",
+])
+def test_index_migrate_refuses_another_programs_file(tmp_path, sql):
+    """Found while probing: `index migrate` opened the file itself and ended in a TypeError traceback."""
+    other = tmp_path / "o.db"
+    before = write_foreign(other, sql)
+    r = CliRunner().invoke(cli, ["--db", str(other), "index", "migrate"])
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 3 and len(lines) == 1 and "another program" in lines[0], r.output
+    assert sha(other) == before
+
+
+def test_index_migrate_refuses_a_damaged_index(files):
+    index, _ = files
+    before = damage(index, 2048, index.stat().st_size - 4096)
+    r = CliRunner().invoke(cli, ["--db", str(index), "index", "migrate"])
+    assert_damage_error(r, index)
+    assert sha(index) == before

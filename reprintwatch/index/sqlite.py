@@ -342,11 +342,12 @@ class SQLiteIndex(LicensedIndex):
         function of them) and written as runs; the old table is dropped. One transaction: an interrupted
         migration leaves the old index as it was."""
         path = Path(path)
-        if not path.exists():
-            raise LicensedIndexError(f"no licensed index at {path}")
+        # identified (ours, or an earlier version's) and quick-checked before anything is written
+        db = Database(path, "licensed index", None, SCHEMA_VERSION, LicensedIndexError, create=False)
         index = cls.__new__(cls)
         index.path = path
-        index.conn = conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        index.conn = conn = db.conn
+        conn.row_factory = None
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else 0
