@@ -33,12 +33,15 @@ import numpy as np
 from .articles import Article
 from .dedupe.arrays import unique_sorted
 from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
-from .dedupe.normalize import NormalizedText, Removed, normalize
+from .dedupe.normalize import NormalizedText, Removed, is_code, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
     verify_rewrite,
 )
-from .dedupe.relations import Claim, explain_away
+from .dedupe.relations import (
+    FAMILY_MIN_HOLDERS, STANDS_OUT, WHOLE_COVERAGE, Claim, explain_away, held_by_many, overlaps, quotations,
+    quoted_spans,
+)
 from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
@@ -261,11 +264,16 @@ class Match:
     versions: tuple[Version, ...] = ()
     rewrite: RewriteVerification | None = None  # the rewrite path's evidence, when it looked at the pair
     siblings: tuple[Sibling, ...] = ()  # articles whose copied text this match explains (not findings)
+    #: why a pair verify() calls a reprint is no finding: its copied text is "shared_text" (held by many
+    #: licensed articles) or a "quotation" (dedupe/relations.py)
+    discounted: str = ""
 
     @property
     def verdict(self) -> str:
-        if self.verification.verdict == NO_MATCH and self.rewrite is not None and self.rewrite.is_rewrite:
-            return REWRITE
+        if (self.discounted or self.verification.verdict == NO_MATCH) and self.rewrite is not None and self.rewrite.is_rewrite:
+            return REWRITE  # the sentence-by-sentence alignment is evidence of its own
+        if self.discounted:
+            return NO_MATCH
         return self.verification.verdict
 
     @property
@@ -289,6 +297,7 @@ class Match:
             "passages": [p.to_dict() for p in v.passages],
             **({"versions": [x.to_dict() for x in self.versions]} if self.versions else {}),
             **({"siblings": [x.to_dict() for x in self.siblings]} if self.siblings else {}),
+            **({"discounted": self.discounted} if self.discounted else {}),
         }
         if self.verdict == REWRITE:
             out["rewrite"] = self.rewrite.to_dict()
@@ -378,6 +387,8 @@ class Detector:
             article = Article(id="-", content=article)
         if fp is None:
             fp = self.fingerprint(article.content)
+        if is_code(article.content):
+            return CheckResult(article, [], fp.removed, 0)  # a page of program code is not an article
         candidates = [
             (licensed_id, shared)
             for licensed_id, shared in self.index.candidates(fp.keys, self.max_candidates)
@@ -387,7 +398,7 @@ class Detector:
         matches = self._verify(fp, records, dict(candidates))
         if self.rewrite_thresholds is not None:
             matches = self._rewrites(article, fp, matches)
-        matches = self._attribute(fp, matches)
+        matches = self._attribute(article, fp, matches)
         matches.sort(
             key=lambda m: (
                 _VERDICT_RANK[m.verdict],
@@ -398,39 +409,60 @@ class Detector:
         )
         return CheckResult(article, matches, fp.removed, len(candidates))
 
-    def _attribute(self, fp: Fingerprint, matches: list[Match]) -> list[Match]:
+    def _attribute(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
         """Each copied passage credited to the licensed article that best explains it (``dedupe/relations.py``):
         reprint matches taken by most copied text; one whose copied text the matches before it already explain
-        is no finding and is listed under the match explaining most of it (:class:`Sibling`, with its versions)."""
+        is no finding and is listed under the match explaining most of it (:class:`Sibling`, with its versions);
+        one whose copied text is only text many licensed articles of this check hold, or quoted text, is no
+        finding either (``Match.discounted``)."""
         reprints = [m for m in matches if m.verification.is_reprint]
-        if len(reprints) < 2:
+        if not reprints:
             return matches
-        reprints.sort(key=lambda m: (-m.verification.copied_chars, -m.verification.licensed_coverage,
-                                     -m.verification.similarity, m.licensed.id))
         offsets = fp.normalized.offsets
 
+        def normalised(ranges) -> tuple[tuple[int, int], ...]:
+            starts = np.searchsorted(offsets, [a for a, _ in ranges]).tolist()
+            ends = np.searchsorted(offsets, [b for _, b in ranges]).tolist()
+            return tuple((a, b) for a, b in zip(starts, ends) if b > a)
+
         def spans(m: Match) -> tuple[tuple[int, int], ...]:
-            ps = m.verification.passages
-            starts = np.searchsorted(offsets, [p.suspect_start for p in ps]).tolist()
-            ends = np.searchsorted(offsets, [p.suspect_end for p in ps]).tolist()
-            return tuple(zip(starts, ends))
+            return normalised([(p.suspect_start, p.suspect_end) for p in m.verification.passages])
 
         def licensed_chars(v: Verification) -> int:
             return round(v.copied_chars / v.licensed_coverage) if v.licensed_coverage else v.copied_chars
 
-        credits = explain_away([Claim(spans(m), licensed_chars(m.verification)) for m in reprints], self.thresholds)
+        reprints.sort(key=lambda m: (-m.verification.copied_chars, -m.verification.licensed_coverage,
+                                     -m.verification.similarity, m.licensed.id))
+        held = [(m, spans(m)) for m in matches if m.verification.passages]
+        shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
+        s_quotes = quoted_spans(article.content)
+
+        def claim(m: Match) -> Claim:
+            mine = spans(m)
+            others = [o.verification.copied_chars for o, h in held if o is not m and overlaps(mine, h)]
+            v = m.verification
+            return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
+                         v.copied_chars >= STANDS_OUT * max(others, default=0),
+                         normalised(quotations(v.passages, s_quotes, quoted_spans(m.licensed.content))))
+
+        credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
         if all(c.kept for c in credits):
             return matches
         siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
+        changed: dict[int, Match] = {}
         for m, c in zip(reprints, credits):
-            if not c.kept:
+            if c.explained_by is not None:
                 siblings[c.explained_by].extend(
                     Sibling(a, c.shared, m.verification.passages) for a in (m.licensed, *(v.licensed for v in m.versions)))
-        explained = {id(m) for m, c in zip(reprints, credits) if not c.kept}
-        with_siblings = {id(reprints[n]): tuple(sorted(sibs, key=lambda x: (-x.shared_chars, x.licensed.id)))
-                         for n, sibs in siblings.items()}
-        return [dataclasses.replace(m, siblings=with_siblings[id(m)]) if id(m) in with_siblings else m
-                for m in matches if id(m) not in explained]
+                changed[id(m)] = None
+            elif not c.kept:
+                changed[id(m)] = dataclasses.replace(m, discounted=c.discounted)
+        for n, sibs in siblings.items():
+            m = reprints[n]
+            changed[id(m)] = dataclasses.replace(
+                changed.get(id(m)) or m, siblings=tuple(sorted(sibs, key=lambda x: (-x.shared_chars, x.licensed.id))))
+        out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
+        return [m for m in out if m is not None]
 
     def _rewrites(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
         """The rewrite path: licensed articles sharing many facts with the suspect, not already found as

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from report_sample import COPIES, build_sample, cli_runner, page_html
-from reprintwatch.report.evidence import MANIFEST, MANIFEST_HASH, verify_bundle
+from reprintwatch.evidence import MANIFEST, MANIFEST_HASH, verify_bundle
 from reprintwatch.store import Store
 
 

@@ -259,7 +259,7 @@ def test_text_format_is_terminal_safe(daily, sample):
     text = render(dataclasses.replace(daily, groups=groups), "text")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "南方日报\\x1b[2J\\x1b]0;owned\\x07\\u202e" in text  # shown, harmlessly
-    assert text.startswith("Reprint report for 2026-11-02\n7 findings: 5 unauthorised, 1 authorised, 1 published")
+    assert text.startswith("Reprint report for 2026-11-02 · days in Asia/Shanghai (UTC+08:00)\n7 findings: 5 unauthorised, 1 authorised, 1 published")
     assert "licence #2 allows verbatim reprints only" in text
     assert "first publication: the copy was published" in text
 

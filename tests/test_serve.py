@@ -66,6 +66,24 @@ def test_browse_filter_sort_and_page(base, sample):
     assert page.xpath("//select[@name='outlet']/option[@selected]/@value") == ["南方日报"]
 
 
+def test_first_screen_shows_findings_and_reprinters_link_to_them(base, sample):
+    _, page = html_of(base + "/?summary=1")
+    text = lxml.html.tostring(page, encoding="unicode")
+    assert text.index("finding-row") < text.index('id="summary"') < text.index('class="cards"')
+    who = page.xpath("//h3[text()='Who copied most']/following-sibling::table[1]//td[1]/a")
+    assert who and all(a.get("href").startswith("/?reprinter=") for a in who)
+    name = who[0].text_content()
+    _, filtered = html_of(base + who[0].get("href"))
+    rows = filtered.xpath("//tr[contains(@class,'finding-row')]")
+    assert rows and f"reprinter {name}" in filtered.text_content()
+    # each row and each finding's page say what became of the copy (nothing recorded in the sample yet)
+    assert "not re-checked; no complaint recorded" in page.xpath("//tr[contains(@class,'finding-row')]")[0].text_content()
+    fid = sample.finding_ids["s1-stripped"]
+    _, one = html_of(f"{base}/finding/{fid}")
+    assert one.xpath("//dt[text()='Removal · complaints']/following-sibling::dd[1]")[0].text_content() == (
+        "not re-checked; no complaint recorded")
+
+
 def test_one_finding_side_by_side_and_hostile_text(base, sample):
     fid = sample.finding_ids["s6-hostile"]
     status, headers, body = get(f"{base}/finding/{fid}")

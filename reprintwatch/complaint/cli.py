@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors
+from ..cliutils import current_settings, handle_errors, licensed_index
+from ..dates import parse_day, to_iso
 from ..errors import BadInput
 from ..output import json_text, terminal_safe
-from ..report.cli import _licensed_index
 from ..store import Store
 from .holders import make_holder
 
@@ -37,18 +36,11 @@ def _echo(line: str, err: bool = False) -> None:
 
 
 def _when(value: str | None, name: str) -> str:
-    """A date or datetime (ISO 8601); a bare date or naive time is China time."""
-    text = (value or "").strip()
-    try:
-        if len(text) == 10:
-            _dt.date.fromisoformat(text)
-            return text
-        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date or datetime", param_hint=name) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
-    return moment.isoformat()
+    """A date or datetime (ISO 8601, read by the one parser); a bare date or naive time is China time."""
+    iso = to_iso((value or "").strip()) if (value or "").strip() else None
+    if iso is None:
+        raise click.BadParameter(f"{value!r} is not an ISO date or datetime", param_hint=name)
+    return iso
 
 
 # --- holder -----------------------------------------------------------------------------------------------
@@ -191,10 +183,10 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
     today = None
     if day:
         try:
-            today = _dt.date.fromisoformat(day)
+            today = parse_day(day)
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
-    with _open_store() as (st, licences, settings), _licensed_index(settings) as index:
+    with _open_store() as (st, licences, settings), licensed_index(settings) as index:
         results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf)
     for r in results:
         if r.path is None:

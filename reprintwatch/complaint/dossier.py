@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Sequence
 
+from ..dates import CHINA_TZ, has_time, parse_datetime, to_iso
 from ..triage import reasons
 from ..triage.assess import Assessment
 from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
-from ..report.takedown import Tracking, instant
+from .takedown import Tracking, instant
 from .holders import RightsHolder
 from .rules import (
     EXCLUDED_AUTHORISED,
@@ -53,18 +54,13 @@ def zh_date(value) -> str:
 
 def zh_time(value) -> str:
     """An ISO time as China time, to the minute: 2026年11月20日 09:30（北京时间）."""
-    text = str(value or "")
-    day = china_day(text)
-    if day is None:
+    moment = parse_datetime(value) if value else None
+    if moment is None:
         return "不详"
-    try:
-        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return zh_date(text)
-    if moment.tzinfo is None:
-        return f"{zh_date(text)} {moment:%H:%M}（北京时间）"
-    local = moment.astimezone(_dt.timezone(_dt.timedelta(hours=8)))
-    return f"{zh_date(text)} {local:%H:%M}（北京时间）"
+    if not has_time(to_iso(value)):
+        return zh_date(value)
+    local = moment.astimezone(CHINA_TZ)
+    return f"{zh_date(local.date())} {local:%H:%M}（北京时间）"
 
 
 def _copy_day_zh(e) -> str:

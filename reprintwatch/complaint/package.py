@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
-from ..output import json_file_bytes
+from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
-from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
+from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
 from .holders import make_holder
 from .html import render_dossier_html
-from ..report.takedown import load_tracking
+from .takedown import load_tracking
 
 DOSSIER_KIND = "complaint-dossier"
 MAX_WORKS = MAX_DOSSIER_FILES - 8  # nested bundles, plus the page, PDF, JSON, text and manifest files
@@ -151,11 +151,8 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str, pdf:
     files[MANIFEST_HASH] = f"{digest}  {MANIFEST}\n".encode("ascii")
     path = out_dir / f"{stem}.zip"
     write_zip(files, path)
-    html_path = out_dir / f"{stem}.html"
-    tmp_html = html_path.with_name(html_path.name + ".tmp")
-    tmp_html.write_text(html, encoding="utf-8")
-    tmp_html.replace(html_path)
+    html_path = write_atomic(out_dir / f"{stem}.html", html)
     if "dossier.pdf" in files:
-        out_dir.joinpath(f"{stem}.pdf").write_bytes(files["dossier.pdf"])
+        write_atomic(out_dir / f"{stem}.pdf", files["dossier.pdf"])
     return DossierResult(dossier["respondent"]["name"], dossier["outlet"], path, html_path, digest,
                          len(dossier["works"]), dossier["excluded"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from ..dedupe.normalize import simplified
 from ..dedupe.verify import DEFAULT_THRESHOLDS
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST
 from ..triage.timeline import CHINA_TIME, complaint_deadline, local_date
@@ -25,7 +26,7 @@ EXCLUDED_PUBLISHED_FIRST = "published_first"
 EXCLUDED_TIME_BARRED = "time_barred"
 
 # --- re-check states: defined with the takedown figures the reports show ---------------------------------
-from ..report.takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
+from .takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
     CHANGED,
     ONLINE,
     ONLINE_STATES,
@@ -49,7 +50,12 @@ _KIND_STATES = {
     "expired": REMOVED,
     "unavailable": REMOVED,
 }
-_ACCOUNT_PHRASES = (("自主注销", REMOVED_BY_AUTHOR), ("屏蔽", REMOVED_BY_PLATFORM), ("冻结", REMOVED_BY_PLATFORM))
+# Read in simplified characters, lower case: WeChat words its notices in the reader's interface language
+# (此帳號已自主註銷, "This account has been blocked").
+_ACCOUNT_PHRASES = (("自主注销", REMOVED_BY_AUTHOR), ("屏蔽", REMOVED_BY_PLATFORM), ("冻结", REMOVED_BY_PLATFORM),
+                    ("deregistered", REMOVED_BY_AUTHOR), ("deactivated", REMOVED_BY_AUTHOR),
+                    ("blocked", REMOVED_BY_PLATFORM), ("banned", REMOVED_BY_PLATFORM),
+                    ("suspended", REMOVED_BY_PLATFORM), ("frozen", REMOVED_BY_PLATFORM))
 
 
 def china_day(value) -> _dt.date | None:
@@ -85,7 +91,8 @@ def exclusion(status: str, last_seen, today: _dt.date) -> str | None:
 def notice_state(kind: str, text: str = "") -> str:
     """The removal state a platform notice (kind and wording, as ingest recognised it) stands for."""
     if kind == "account":
-        return next((state for phrase, state in _ACCOUNT_PHRASES if phrase in (text or "")), REMOVED)
+        text = simplified(text or "").lower()
+        return next((state for phrase, state in _ACCOUNT_PHRASES if phrase in text), REMOVED)
     return _KIND_STATES.get(kind, REMOVED)
 
 

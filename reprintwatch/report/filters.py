@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from ..dates import parse_datetime
+from ..config import local_zone
+from ..dates import day_bounds, local_day, parse_datetime, parse_day, utc_text
 from ..errors import BadInput
 from ..detector import NO_MATCH, VERDICTS as _DETECTOR_VERDICTS
 from ..triage.identity import PLATFORM_HOSTS, fold, platform_from_url, served_host, with_platform  # noqa: F401 (re-exported)
@@ -19,14 +20,17 @@ from ..triage.identity import PLATFORM_HOSTS, fold, platform_from_url, served_ho
 # the verdicts a finding can carry: the detector's, less "none" (rewrite included)
 VERDICTS = tuple(v for v in _DETECTOR_VERDICTS if v != NO_MATCH)
 
-def finding_day(finding: Mapping) -> str:
-    """The UTC day a finding was made (``YYYY-MM-DD``), or ``unknown``."""
-    return (finding.get("created_at") or "")[:10] or "unknown"
+def finding_day(finding: Mapping, tz=None) -> str:
+    """The day a finding was made (``YYYY-MM-DD``) in the user's zone (``tz``, default the configured
+    one: :func:`reprintwatch.config.local_zone`), or ``unknown``."""
+    day = local_day(finding.get("created_at") or "", tz or local_zone())
+    return day.isoformat() if day else "unknown"
 
 
-def article_day(finding: Mapping) -> str:
+def article_day(finding: Mapping, tz=None) -> str:
     """The licensed article's publish day, or the day of the finding when that is unknown."""
-    return (finding.get("licensed_published_at") or finding.get("created_at") or "")[:10]
+    day = local_day(finding.get("licensed_published_at") or finding.get("created_at") or "", tz or local_zone())
+    return day.isoformat() if day else ""
 
 
 def _day(value, where: str) -> _dt.date | None:
@@ -36,7 +40,7 @@ def _day(value, where: str) -> _dt.date | None:
         return value
     text = str(value).strip()
     try:
-        day = _dt.date.fromisoformat(text[:10])
+        day = parse_day(text[:10])
     except ValueError:
         day = None
     # a datetime is taken by its date, but only if all of it is one (2026-01-01T25:99 is not)
@@ -271,14 +275,21 @@ def apply(flt: Filter, assessments: Iterable, key: Callable = reprinter_key) -> 
     return kept
 
 
-def store_bounds(flt: Filter) -> dict:
-    """What the store can narrow in SQL before assessing: found-date bounds and a single outlet."""
+def until_bound(day: _dt.date, tz=None) -> str:
+    """The store's inclusive ``until`` (to the second) for the whole of ``day`` in the user's zone."""
+    return utc_text(day_bounds(day, tz or local_zone())[1] - _dt.timedelta(seconds=1))
+
+
+def store_bounds(flt: Filter, tz=None) -> dict:
+    """What the store can narrow in SQL before assessing: found-date bounds (the days in the user's zone,
+    as UTC instants) and a single outlet."""
     out: dict = {}
+    tz = tz or local_zone()
     if flt.date_field == "found":
         if flt.since:
-            out["since"] = flt.since.isoformat()
+            out["since"] = utc_text(day_bounds(flt.since, tz)[0])
         if flt.until:
-            out["until"] = flt.until.isoformat()  # the store reads a bare date as the whole day
+            out["until"] = until_bound(flt.until, tz)
     if len(flt.outlet) == 1:
         out["outlet"] = flt.outlet[0]
     if len(flt.verdict) == 1:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import queue
 import sys
 import threading
@@ -31,9 +30,10 @@ from urllib.parse import parse_qs, urlencode
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ..complaint.takedown import with_takedowns
 from ..config import Settings
 from ..errors import ReprintwatchError
-from ..output import one_line
+from ..output import json_text, one_line
 from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
 from .filters import VERDICTS, Filter, apply, article_key
@@ -183,7 +183,8 @@ class FindingsView:
         row = self.store.get_finding(finding_id)
         if row is None:
             return None
-        return with_texts(triage_of(self.store, [row], self.licences(), self.index, keep=False), self.index)[0]
+        judged = with_texts(triage_of(self.store, [row], self.licences(), self.index, keep=False), self.index)
+        return with_takedowns(self.store, judged)[0]
 
     def indexed(self, outlet: str) -> int | None:
         if self.index is None:
@@ -355,7 +356,8 @@ class App:
             shown = items[(number - 1) * self.page_size: number * self.page_size]
             report = Report("daily", "Findings", flt.describe() or "all findings", now_utc(), items, [], {}, filter=flt,
                             _summary=self.view.summary(flt, items))
-            summary_html = headline(report) + summary_cards(report.summary) + summary_tables(report)
+            by_reprinter = lambda key: _url("/", {"reprinter": key})  # noqa: E731 (as the report links its groups)
+            summary_html = headline(report) + summary_cards(report.summary) + summary_tables(report, by_reprinter)
 
         def sort_link(key: str, label: str) -> str:
             new = key if sort != key else "-" + key
@@ -368,7 +370,7 @@ class App:
             f'<th class="n">{sort_link("coverage", "Cov.")}</th><th>Licence · credit</th><th>{sort_link("found", "Found")}</th></tr>'
         )
         href = lambda a: f"/finding/{a.finding.get('finding_id')}"  # noqa: E731
-        rows = "".join(_finding_row(a, "daily", PAGES, href) for a in shown)
+        rows = "".join(_finding_row(a, "daily", PAGES, href) for a in with_takedowns(self.view.store, shown))
 
         pager = []
         if pages > 1:
@@ -386,11 +388,13 @@ class App:
             + f"<h1>Findings</h1><div class=\"meta\">{total:,} finding(s){' · ' + esc(flt.describe()) if flt.active else ''}"
             f" · download {downloads}</div>"
             + filter_form(flt, "/", outlets)
-            + (f'<div class="meta">Coverage: {by_outlet}</div>' if by_outlet else "")
-            + summary_html
-            + f'<h2>Findings</h2><div class="pager">page {number} of {pages}: {" ".join(pager)}</div>'
+            # the findings first (a team comes for them; the summary's ~900 px of cards came first before)
+            + f'<div class="pager">page {number} of {pages}: {" ".join(pager)} · <a href="#summary">summary</a></div>'
             + f'<table class="t f">{_FINDINGS_HEAD}<thead>{head}</thead><tbody>{rows}</tbody></table>'
             + (f'<div class="pager">{" ".join(pager)}</div>' if pager else "")
+            + '<h2 id="summary">Summary</h2>'
+            + (f'<div class="meta">Coverage: {by_outlet}</div>' if by_outlet else "")
+            + summary_html
         )
         return self._html("Findings", body)
 
@@ -410,7 +414,7 @@ class App:
     def download(self, fmt: str, query: dict):
         _, items = self._filtered(query)
         if fmt == "json":
-            data = json.dumps([a.to_dict() for a in items], ensure_ascii=False, indent=1, default=str) + "\n"
+            data = json_text([a.to_dict() for a in items], indent=1) + "\n"
             return HTTPStatus.OK, "application/json; charset=utf-8", data, [
                 ("Content-Disposition", 'attachment; filename="findings.json"')]
         out = io.StringIO()

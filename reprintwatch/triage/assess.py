@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..articles import Article
+from ..dates import parse_day
 from .attribution import OUTLET_GROUPS, Attribution, Credit, attribute
 from .identity import with_platform
 from .legal import Facts, Hint, legal_hints
@@ -138,7 +139,7 @@ class Assessment:
         )
         ct = t["copy_time"]
         # the copy's local day and where it came from: all a report shows of it (``When.to_dict``)
-        when = When(_dt.date.fromisoformat(ct["date"]), ct["source"]) if ct else None
+        when = When(parse_day(ct["date"]), ct["source"]) if ct else None
         hints = tuple(Hint.from_dict(h) for h in t["legal_hints"])
         return cls(finding, t["status"], decision, attribution, t["first_publication"], t["first_publication_note"],
                    Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]), hints)
@@ -186,6 +187,8 @@ class Assessment:
             "evidence_sha256": f.get("evidence_sha256"),
             "created_at": f.get("created_at"),
         }
+        if f.get("takedown") is not None:  # removal and complaints, when the view read them
+            out["takedown"] = f["takedown"]
         if include_texts:
             out["suspect_content"] = f.get("content")
             out["licensed_content"] = self.licensed_text

@@ -33,6 +33,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .reasons import sorted_keys
+
 # --------------------------------------------------------------------------- the rules hints rest on
 # key → (citation, the words the hint relies on). docs/legal-hints.md quotes each one in full.
 RULES: dict[str, tuple[str, str]] = {
@@ -83,22 +85,12 @@ class Hint:
 
     def to_dict(self) -> dict:
         return {"code": self.code, "certainty": self.certainty, "rules": list(self.rules),
-                "params": _sorted(self.params), "evidence": list(self.evidence)}
+                "params": sorted_keys(self.params), "evidence": list(self.evidence)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Hint":
         return cls(d["code"], d["certainty"], tuple(d["rules"]), dict(d.get("params") or {}),
                    tuple(d.get("evidence") or ()))
-
-
-def _sorted(value):
-    """Dicts with their keys in order, at every level: the store keeps JSON with sorted keys, and a triage
-    read back must render byte for byte as one judged afresh."""
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, (list, tuple)):
-        return [_sorted(v) for v in value]
-    return value
 
 
 # --------------------------------------------------------------------------- the licensed article's kind
