@@ -368,3 +368,20 @@ def test_index_migrate_refuses_a_damaged_index(files):
     r = CliRunner().invoke(cli, ["--db", str(index), "index", "migrate"])
     assert_damage_error(r, index)
     assert sha(index) == before
+
+
+def test_damage_read_only_by_scan_workers_is_the_one_line_error(damaged_sample):
+    """Only the articles' pages damaged (what a worker of ``scan --jobs`` reads for the candidates' texts; the
+    key table the parent loads before forking is intact): the worker's error crosses back as the one line."""
+    index = damaged_sample.settings.db
+    conn = sqlite3.connect(index)
+    pages = [p for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name='articles' AND pagetype='leaf'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    assert pages
+    for page in pages:
+        before = damage(index, (page - 1) * size + 8, size - 16, seed=page)
+    Path("suspects.jsonl").write_text((FIXTURES / "licensed.jsonl").read_text(encoding="utf-8") * 3, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["scan", "suspects.jsonl", "--jobs", "2"])
+    assert_damage_error(r, index)
+    assert "_RemoteTraceback" not in r.output and sha(index) == before
