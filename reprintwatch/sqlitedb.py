@@ -43,6 +43,10 @@ MARKER_TABLES = {"store": ("suspects",), "licensed index": ("bands", "key_runs")
 # for a one-article ``check``) — damage a lookup reads is still the one-line error there (:class:`_Cursor`).
 VERIFY_ON_OPEN = {"store": True, "licensed index": False}
 
+# The largest rowid (a finding's, a licence's id) SQLite can hold: a signed 64-bit INTEGER. A larger number
+# bound to a query is an OverflowError, so the CLI and serve refuse it as input before it gets here.
+MAX_ROWID = 2**63 - 1
+
 # SQLite's primary result codes for a damaged file: SQLITE_CORRUPT ("database disk image is malformed") and
 # SQLITE_NOTADB ("file is not a database", also what a page of garbage in the header gives).
 _DAMAGE_CODES = {11, 26}

@@ -385,3 +385,22 @@ def test_damage_read_only_by_scan_workers_is_the_one_line_error(damaged_sample):
     r = CliRunner().invoke(cli, ["scan", "suspects.jsonl", "--jobs", "2"])
     assert_damage_error(r, index)
     assert "_RemoteTraceback" not in r.output and sha(index) == before
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("args", [
+    ["recheck", "--finding", HUGE], ["complaint", "record", HUGE, "--filed-at", "2026-11-28", "--channel", "web"],
+    ["complaint", "status", HUGE], ["complaint", "build", "--finding", HUGE, "-o", "d"],
+    ["evidence", "export", HUGE, "-o", "e.zip"], ["licence", "remove", HUGE], ["evidence", "export", "0", "-o", "e.zip"],
+])
+def test_ids_beyond_sqlites_integers_are_usage_errors(files, monkeypatch, tmp_path, args):
+    """Found while probing: each of these ended in `OverflowError: Python int too large to convert to SQLite
+    INTEGER` (a traceback, exit 1)."""
+    _, store = files
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(store))
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2 and "is not in the range 1<=x<=9223372036854775807" in r.output, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
