@@ -276,8 +276,11 @@ class App:
                         f"<h1>{exc.status.value} {esc(exc.status.phrase)}</h1><p>{esc(str(exc))}</p>"
                         '<p><a href="/">All findings</a></p>', SERVE_CSP)
         except ReprintwatchError as exc:
-            status, ctype, extra = HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8", []
-            body = page("400 Bad Request", f"<h1>Bad request</h1><p>{esc(str(exc))}</p><p><a href=\"/\">All findings</a></p>", SERVE_CSP)
+            # exit code 3: the store or the index is unavailable or damaged — not the request's fault
+            status = HTTPStatus.SERVICE_UNAVAILABLE if exc.exit_code == 3 else HTTPStatus.BAD_REQUEST
+            ctype, extra = "text/html; charset=utf-8", []
+            body = page(f"{status.value} {status.phrase}", f"<h1>{esc(status.phrase)}</h1><p>{esc(str(exc))}</p>"
+                        '<p><a href="/">All findings</a></p>', SERVE_CSP)
         except Exception as exc:  # a bug: a 500 with the same headers as every page, one line in the log
             print(one_line(f"serve: 500 for {environ.get('PATH_INFO')!r}: {type(exc).__name__}: {exc}"),
                   file=sys.stderr)
