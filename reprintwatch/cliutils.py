@@ -20,6 +20,7 @@ import click
 from .config import Settings
 from .errors import BadInput, ReprintwatchError
 from .output import terminal_safe, write_atomic
+from .sqlitedb import MAX_ROWID
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -30,6 +31,12 @@ def _remember(ctx: click.Context, param: click.Parameter, value):
         root = ctx.find_root()
         root.obj = load_settings(root.obj).replace(**{param.name: value})
     return value
+
+
+# A finding's or a licence's id as a command takes it: 1 … the largest SQLite holds. A larger number made
+# `recheck --finding`, `complaint record`, `evidence export` and `licence remove` end in an OverflowError
+# traceback (issue 21); now it is a usage error naming the argument.
+ROW_ID = click.IntRange(1, MAX_ROWID)
 
 
 def load_settings(current=None) -> Settings:

@@ -208,8 +208,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 
 
 def esc(value) -> str:
-    """Text (or ``None``) for HTML text or a quoted attribute."""
-    return _html.escape("" if value is None else str(value), quote=True)
+    """Text (or ``None``) for HTML text or a quoted attribute. Controls and bidi overrides/isolates are shown
+    as visible escapes, as on a terminal (:func:`terminal_safe`): a copier's account name ending in U+202E
+    otherwise reversed the rest of its line in a dossier ("… · 被投诉人 …"), the respondent's name included."""
+    return _html.escape(terminal_safe(value), quote=True)
 
 
 def safe_link(url, text=None) -> str:

@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -432,7 +433,7 @@ class Store:
         try:
             with gzip.open(path, "rb") as fh:
                 data = fh.read()
-        except OSError as exc:
+        except (OSError, EOFError, zlib.error) as exc:  # EOFError: cut short (click would print "Aborted!")
             raise BadInput(str(path), f"cannot read evidence file: {exc}") from None
         if sha256_hex(data) != row["sha256"]:
             raise BadInput(str(path), "evidence file does not match its recorded SHA-256")

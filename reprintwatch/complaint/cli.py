@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors, licensed_index
+from ..cliutils import ROW_ID, current_settings, handle_errors, licensed_index
 from ..dates import parse_day, to_iso
 from ..errors import BadInput
 from ..output import json_text, terminal_safe
@@ -160,7 +160,7 @@ def complaint():
 @complaint.command("build")
 @click.option("--reprinter", help="Only this respondent (WeChat account, site, or the label reports show).")
 @click.option("--outlet", help="Only findings of this outlet's articles.")
-@click.option("--finding", "finding_ids", type=int, multiple=True, help="Only these findings; repeatable.")
+@click.option("--finding", "finding_ids", type=ROW_ID, multiple=True, help="Only these findings; repeatable.")
 @click.option("--date", "day", metavar="DATE", help="The complaint's date (YYYY-MM-DD, China); default today. "
               "The two-year limit is counted back from it.")
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -204,7 +204,7 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, include_e
 
 
 @complaint.command("record")
-@click.argument("finding_ids", nargs=-1, required=True, type=int)
+@click.argument("finding_ids", nargs=-1, required=True, type=ROW_ID)
 @click.option("--filed-at", required=True, help="When it was filed (YYYY-MM-DD or ISO datetime; China time if no zone).")
 @click.option("--channel", required=True, help="Where: e.g. 微信公众平台侵权投诉, 国家版权局, the aggregator's copyright desk.")
 @click.option("--reference", default="", help="The complaint's reference number.")
@@ -227,7 +227,7 @@ def complaint_record(finding_ids, filed_at, channel, reference, note):
 
 
 @complaint.command("status")
-@click.argument("finding_ids", nargs=-1, type=int)
+@click.argument("finding_ids", nargs=-1, type=ROW_ID)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
 def complaint_status(finding_ids, fmt):
@@ -259,7 +259,7 @@ def complaint_status(finding_ids, fmt):
 
 
 @click.command("recheck")
-@click.option("--finding", "finding_ids", type=int, multiple=True, help="Only these findings (even if removed); repeatable.")
+@click.option("--finding", "finding_ids", type=ROW_ID, multiple=True, help="Only these findings (even if removed); repeatable.")
 @click.option("--sources", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sources file whose [defaults] set how politely to fetch (delay, robots, time-outs).")
 @click.option("--delay", type=float, help="Seconds between two requests to one host (overrides --sources).")

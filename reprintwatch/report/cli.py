@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..cliutils import InputFile, current_settings, handle_errors, licensed_index, write_output
+from ..cliutils import ROW_ID, InputFile, current_settings, handle_errors, licensed_index, write_output
 from ..config import Settings
 from ..errors import BadInput
 from ..dates import parse_day
@@ -271,7 +271,7 @@ def licence_list(outlet, fmt):
 
 
 @licence.command("remove")
-@click.argument("ids", nargs=-1, required=True, type=int)
+@click.argument("ids", nargs=-1, required=True, type=ROW_ID)
 @handle_errors
 def licence_remove(ids):
     """Remove licences by id (exit 1 if one of them is not there).
@@ -457,7 +457,7 @@ def evidence():
 
 
 @evidence.command("export")
-@click.argument("finding_id")
+@click.argument("finding_id", type=ROW_ID)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
 @handle_errors
 def evidence_export(finding_id, output):
