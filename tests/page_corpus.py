@@ -186,7 +186,8 @@ var msg_source_url = 'https://ferry.example.org/notice/2021-11-04';</script></bo
     return Case(page, "", "wechat", dict(
         status="ok", title="夜间轮渡下月试运行", account="南港发布", biz="MzU1NTAwMDAyMQ==", author="海岛记者 林一帆",
         published_at="2021-11-04T12:00:00+08:00", original=True, source_link="https://ferry.example.org/notice/2021-11-04",
-        content=body_text(FERRY), junk=["- END -", "编辑：小渡"]))
+        # the credit lines after "- END -" stay: they belong to the article, and triage reads them (issue 24)
+        content=body_text(FERRY) + "\n来源：南港发布\n编辑：小渡", junk=["- END -"]))
 
 
 def wechat_2023_late_content() -> Case:

@@ -1,7 +1,9 @@
 """From findings to takedown on the local test site (a real HTTP server): ingest → rights holders →
 dossier (opened in headless Chromium) → pages replaced by removal notices → recheck → the report shows
 status and time to removal. Also: an interrupted recheck is resumed."""
+import csv
 import datetime as dt
+import io
 import json
 import zipfile
 
@@ -94,8 +96,8 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert run("recheck", "--delay", "0").exit_code == 0
     assert site.hits.get("/mp/s/LibRaRyRePrInT01") == hits.get("/mp/s/LibRaRyRePrInT01")
 
-    # the takedown figures (report.takedown): status and time to removal, per platform and reprinter
-    from reprintwatch.report.takedown import render_takedown_text, takedown_for
+    # the takedown figures (complaint.takedown): status and time to removal, per platform and reprinter
+    from reprintwatch.complaint.takedown import render_takedown_text, takedown_for
 
     with Store(env / "store" / "store.db") as store:
         t = takedown_for(store, store.licences(), store.list_findings())
@@ -108,6 +110,19 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert report["takedown"]["removed"] == 2 and report["takedown"]["complained"] == 2
     html = run("report", "coverage", "--outlet", "东湖晚报", "--format", "html").output
     assert "Complaints and takedowns" in html and "<td>wechat</td>" in html
+
+    # ... and each finding shows its own removal and complaints wherever it is listed
+    rows = {r["finding_id"]: r for r in map(json.loads, run("findings", "list", "--format", "json").output.splitlines())}
+    assert rows[wechat]["takedown"]["state"] == "removed_after_complaint" and rows[wechat]["takedown"]["complaints"] == 1
+    assert rows[wechat]["takedown"]["complaint_channels"] == ["微信公众平台侵权投诉"]
+    text = run("findings", "list").output
+    assert "removal: removed after a complaint (seen gone " in text
+    assert "1 complaint (微信公众平台侵权投诉), first " in text
+    csv_rows = {r["finding_id"]: r for r in csv.DictReader(io.StringIO(run("findings", "list", "--format", "csv").output))}
+    assert csv_rows[str(news)]["takedown_state"] == "removed" and csv_rows[str(news)]["complaints"] == "1"
+    found = {f["finding_id"]: f for g in report["groups"] for f in g["findings"]}
+    assert found[wechat]["takedown"]["removed_at"] and found[news]["takedown"]["state"] == "removed"
+    assert "removed after a complaint (seen gone" in html  # the coverage report's row
 
 def test_an_interrupted_recheck_is_resumed(site, env):
     found = ingest(site, env)
@@ -154,6 +169,25 @@ def test_recheck_sees_a_changed_page_and_an_unreachable_one(site, env):
     (unreachable,) = history[found["/mp/s/LibRaRyRePrInT01"]]
     assert unreachable["state"] == "unreachable" and unreachable["http_status"] == 503
     assert unreachable["evidence_id"]  # the error page is kept too
+
+
+@pytest.mark.parametrize("notice, state, said", [
+    ("該內容已被發布者刪除", "removed_by_author", "該內容已被發布者刪除"),  # WeChat's traditional interface
+    ("此內容因違規無法查看", "removed_by_platform", "此內容因違規無法查看"),
+    ("此帳號已自主註銷，內容無法查看", "removed_by_author", "此帳號已自主註銷，內容無法查看"),
+    ("The content has been deleted by the author.", "removed_by_author",  # and its English one
+     "The content has been deleted by the author."),
+    ("This account has been blocked. The content cannot be viewed.", "removed_by_platform",
+     "This account has been blocked."),
+])
+def test_recheck_reads_wechat_notices_in_every_interface_language(site, env, notice, state, said):
+    found = ingest(site, env)
+    site.add("/mp/s/LibRaRyRePrInT01", AUTHOR_NOTICE.replace("该内容已被发布者删除", notice),
+             content_type="text/html; charset=utf-8")
+    with Store(env / "store" / "store.db") as store:
+        recheck(store, [], Fetcher(FetchPolicy(delay=0, retries=0)), finding_ids=[found["/mp/s/LibRaRyRePrInT01"]])
+        (entry,) = store.status_history()[found["/mp/s/LibRaRyRePrInT01"]]
+    assert (entry["state"], entry["detail"]) == (state, f"notice: {said}")
 
 
 def test_recheck_never_fetches_what_is_not_on_the_web(tmp_path):

@@ -181,3 +181,125 @@ def test_title_suffix_is_cut_when_the_headline_is_not_an_h1():
 def test_title_leaves_the_furniture_of_the_headline_block(header):
     e = extract_page(news_page(title_tag=HEADLINE + "_南港网", header=header), "")
     assert e.title == HEADLINE
+
+
+def test_time_to_the_minute_from_the_byline_under_the_headline_when_the_meta_has_only_the_date():
+    header = (f"<div class='text_title'><h1>{HEADLINE}</h1><div class='box01'><div class='fl'>"
+              f"2026年11月19日08:18&nbsp;&nbsp;来源：<a href='/'>南港网</a></div></div></div>")
+    e = extract_page(news_page(header=header, head="<meta name='publishdate' content='2026-11-19'>"), "")
+    assert e.published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_time_with_the_year_implied_takes_the_year_the_page_states_elsewhere():
+    header = (f"<div class='article-title'><h2>{HEADLINE}</h2></div><div class='article-desc'><p>南港生活家</p>"
+              f"<span class='date'>发布时间：11-19</span><span class='time'>08:18</span></div>")
+    e = extract_page(news_page(header=header, head="<meta itemprop='dateUpdate' content='2026-11-19'>"), "")
+    assert e.published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_publish_time_beats_an_edit_time_shown_first():
+    header = (f"<h1>{HEADLINE}</h1><div class='meta'><span>编辑于 2026-11-20 10:05</span> "
+              f"<span>发布于 2026-11-19 08:18</span></div>")
+    assert extract_page(news_page(header=header), "").published_at == "2026-11-19T08:18:00+08:00"
+
+
+def test_a_reader_comment_time_is_never_the_articles():
+    comments = ("<div class='comment-list'><div class='item'><span class='user'>岛民阿青</span>"
+                "<span class='time'>2026-11-19 21:30</span><p>终于不用在城里租房了</p></div></div>")
+    e = extract_page(news_page(head="<meta name='publishdate' content='2026-11-19'>", tail=comments), "")
+    assert e.published_at == "2026-11-19"
+
+
+@pytest.mark.parametrize("text, reference, expected", [
+    ("编辑于 2026-11-20 10:05 发布于 2026-11-19 08:18", None, "2026-11-19T08:18:00+08:00"),
+    ("编辑于 2026-11-20 10:05", None, "2026-11-20T10:05:00+08:00"),  # all there is
+    ("2026-11-19 编辑于 2026-11-20 10:05", None, "2026-11-19"),  # a publish date beats an edit time
+    ("发布时间：11-19 08:18", "2026-11-19", "2026-11-19T08:18:00+08:00"),
+    ("发布时间：12-30 23:50", "2027-01-02T09:00:00+08:00", "2026-12-30T23:50:00+08:00"),  # updated in January
+    ("发布时间：11-19 08:18", None, None),  # no year known: not guessed
+    ("发布时间：2026-11-19 08:18", "2019-01-01", "2026-11-19T08:18:00+08:00"),  # a stated year stays
+    ("2月30日 08:18", "2026-12-01", None),
+])
+def test_find_published(text, reference, expected):
+    from reprintwatch.dates import find_published
+    assert find_published(text, reference) == expected
+
+
+def notice_page(text):
+    """A WeChat notice page: a one-line notice in weui-msg, wrapped in script as the real ones are."""
+    script = "<script>var msg = {a: 1};" + "window.__x = 'padding';" * 400 + "</script>"
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title></title>{script}</head><body>"
+            f"<div class='weui-msg'><div class='weui-msg__text-area'><h2 class='weui-msg__title'>{text}</h2></div>"
+            f"<a class='weui-btn'>OK</a></div>{script}</body></html>")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("此內容因違規無法查看", "violation"),  # traditional interface
+    ("該內容已被發布者刪除", "deleted"),
+    ("此內容被投訴且經審核涉嫌侵權，無法查看", "complaint"),
+    ("此帳號已被屏蔽, 內容無法查看", "account"),
+    ("The content has been deleted by the author.", "deleted"),  # English interface
+    ("This content has been reported and found to infringe, and cannot be viewed.", "complaint"),
+    ("Unable to view this content because it violates regulations.", "violation"),
+    ("The link has expired.", "expired"),
+    ("This account has been blocked. The content cannot be viewed.", "account"),
+])
+def test_wechat_notices_in_every_interface_language(text, kind):
+    e = extract_page(notice_page(text), "https://mp.weixin.qq.com/s/gone")
+    assert (e.platform, e.status, e.notice) == ("wechat", "removed", kind)
+    assert e.reason.rstrip(".") in text  # the platform's own words, as shown
+
+
+def test_an_english_article_about_a_deleted_post_is_not_a_notice():
+    story = ["A long article that says the content has been deleted by the author, and then goes on. " * 3] * 4
+    e = extract_page(news_page(story=story + STORY), "")
+    assert e.status == "ok"
+
+
+# WeChat posts whose text is only in the page's script data (the structures of WeChat's text, picture and
+# video posts; the words ours). 1763513880 is 2025-11-19 08:58 in China.
+def script_post(data, body=""):
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>微信公众平台</title>"
+            f"<link rel='stylesheet' href='https://res.wx.qq.com/mmbizappmsg/zh_CN/htmledition/js/a.css'></head><body>"
+            f"<div id='js_article'>{body}</div><script>var appmsg_type = '9';\n{data}\n</script></body></html>")
+
+
+PICTURE_POST = script_post(
+    "window.cgiDataNew = {\n  title: JsDecode('青屿岛的夜航船'),\n  nick_name: JsDecode('南港发布'),\n"
+    "  create_time: '1763513880',\n  item_show_type: '8' * 1,\n"
+    "  content_noencode: JsDecode('" + "\\x0a\\x0a".join(STORY[:3]) + "'),\n"
+    "  picture_page_info_list: [{cdn_url: JsDecode('https://mmbiz.qpic.cn/mmbiz_jpg/one/0?wx_fmt=jpeg\\x26amp;from=appmsg')}],\n};")
+TEXT_POST = script_post(
+    "var nickname = htmlDecode(\"南港发布\");\nvar ct = \"1763513880\";\nwindow.item_show_type = '10';\n"
+    "window.cgiDataNew = {\n  text_page_info: {\n    content: '" + "\\x0a".join(STORY) + "',\n  },\n};")
+VIDEO_POST = script_post(
+    "var msg_title = '夜航船首航 | 视频';\nvar nickname = htmlDecode(\"南港发布\");\nvar ct = \"1763513880\";\n"
+    "window.cgiDataNew = {\n  item_show_type: '5' * 1,\n  content_noencode: JsDecode('" + STORY[0] + "\\x0a" + STORY[1]
+    + "\\x3cbr\\x3e'),\n};", body="<div id='js_content'><iframe class='video_iframe' data-src='https://v.qq.com/x'></iframe></div>")
+
+
+@pytest.mark.parametrize("html, title, lines", [
+    (PICTURE_POST, "青屿岛的夜航船", STORY[:3]),
+    (TEXT_POST, "", STORY),  # a text post has no title of its own; never "微信公众平台"
+    (VIDEO_POST, "夜航船首航 | 视频", STORY[:2]),
+])
+def test_wechat_posts_whose_text_is_in_script_data(html, title, lines):
+    e = extract_page(html, "")
+    assert (e.platform, e.status, e.title, e.account) == ("wechat", "ok", title, "南港发布")
+    assert e.published_at == "2025-11-19T08:58:00+08:00"
+    assert e.content.split("\n") == lines
+
+
+def test_wechat_account_is_never_an_attribute_name():
+    html = page("wechat_reprint.html").replace('id="js_name"', 'id="js_name_gone"').replace(
+        'id="js_content" style="visibility: hidden;">', 'id="js_content" style="visibility: hidden;">'
+        '<mp-common-miniprogram data-miniprogram-nickname="南港小程序"></mp-common-miniprogram>', 1)
+    assert 'data-miniprogram-nickname' in html
+    assert extract_page(html, "").account == "东湖城事通"
+
+
+def test_wechat_credit_lines_stay_and_calls_to_action_go():
+    body = "".join(f"<p>{line}</p>" for line in ["来源：南港日报", *STORY, "- END -", "编辑：小周", "欢迎分享到朋友圈~",
+                                                  "点击上方蓝字关注我们"])
+    html = f"<html><body><h1 id='activity-name'>{HEADLINE}</h1><div id='js_content'>{body}</div></body></html>"
+    assert extract_page(html, "").content.split("\n") == ["来源：南港日报", *STORY, "编辑：小周", "欢迎分享到朋友圈~"]

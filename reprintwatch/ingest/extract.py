@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 
 from ..articles import looks_binary
-from ..dates import find_in_text, has_time, to_iso
+from ..dates import find_in_text, find_published, has_time, to_iso
 from ..triage.identity import is_wechat_page, served_host
 from .notices import Notice, parse_html, removal_notice, visible_text
 
@@ -75,7 +75,7 @@ def _extract(page: str, url: str, min_chars: int) -> Extracted:
         return Extracted("web", "error", url=url, reason=f"cannot parse HTML: {exc}")
     if tree is None:
         return Extracted("web", "error", url=url, reason="cannot parse HTML: no document")
-    wechat = is_wechat(url, tree)
+    wechat = is_wechat(url, tree) or is_wechat_script_post(page)
     notice = removal_notice(tree)
     if notice:
         return _removed("wechat" if wechat or tree.xpath('//*[contains(@class, "weui-msg")]') else "web", notice, url)
@@ -170,18 +170,24 @@ _JS_STRING = r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(\d+))"""
 
 def _script_var(page: str, *names: str) -> str:
     """The value of ``var name = "..."``, ``name: '...'``, ``name = htmlDecode("...")``/``JsDecode('...')``
-    or ``var biz = ""||"..."`` in inline scripts (the first non-empty one, unescaped)."""
+    or ``var biz = ""||"..."`` in inline scripts (the first non-empty one, unescaped, spaces folded)."""
+    return _clean_inline(_html.unescape(_script_string(page, *names)))
+
+
+def _script_string(page: str, *names: str) -> str:
+    """:func:`_script_var` as the script writes it: JS escapes decoded, line breaks and markup kept."""
     for name in names:
         # the pattern starts with the literal name (a fast scan); the character before it is checked by hand
         pattern = (re.escape(name) +
                    r"""\s*[:=]\s*(?:""\s*\|\|\s*|''\s*\|\|\s*)?(?:(?:htmlDecode|JsDecode)\(\s*)?""" + _JS_STRING)
         for match in re.finditer(pattern, page):
             before = page[match.start() - 1] if match.start() else " "
-            if before.isalnum() or before in "_$":
+            # a longer name (nick_name vs. profile_nick_name) or an HTML attribute (data-miniprogram-nickname=…)
+            if before.isalnum() or before in "_$-":
                 continue
             value = next((g for g in match.groups() if g is not None), "").strip()
             if value:
-                return _clean_inline(_html.unescape(_unescape_js(value)))
+                return _unescape_js(value).strip()
     return ""
 
 
@@ -199,18 +205,59 @@ def _http(url: str) -> str:
 
 
 # --- WeChat ------------------------------------------------------------------------------------------------
+# WeChat's own calls to action at either end of #js_content (点击上方蓝字关注, 点个在看, -END-): furniture.
+# Not credit lines (来源：…, 编辑：…, 文｜…): they belong to the article and triage reads them; not an
+# author's sign-off (欢迎分享到朋友圈~): the real pages of issue 24 keep it as the article's last line.
 _WECHAT_TRAILER = re.compile(
-    r"^(?:-+\s*(?:END|end|完|THE END)\s*-+|(?:本文)?(?:来源|编辑|责编|审核|校对|排版|美编|图片|图源|文字|撰文|监制|"
-    r"统筹|出品|制作|终审|初审|二审|三审)\s*[｜|:：/]?.{0,30}|.{0,12}(?:点个?“?在看”?|点赞|分享|转发|星标|置顶|关注我们|"
+    r"^(?:-+\s*(?:END|end|完|THE END)\s*-+|.{0,12}(?:点个?“?在看”?|点赞|星标|置顶|关注我们|"
     r"长按(?:识别)?二维码|扫码关注|点击上方|蓝字关注).{0,20}|微信扫一扫.{0,20}|往期(?:回顾|推荐|精彩).{0,20})$")
+# "- END -" closes an article wherever it stands (credit lines may follow it): never the article's text.
+_END_MARK = re.compile(r"^[-—–=\s]*(?:END|end|完|THE END)[-—–=\s]*$")
 _BIZ = re.compile(r"__biz=([A-Za-z0-9+/]{6,}(?:=|%3D){0,2})")
+
+
+# WeChat's post types that keep their text in the page's script data, not in #js_content: text posts
+# (item_show_type 10: text_page_info), picture posts (8: picture_page_info_list, content_noencode), video and
+# share posts (window.cgiDataNew … content_noencode). The page's <title> is then "微信公众平台".
+_WECHAT_SCRIPT_POST = re.compile(r"\b(?:cgiDataNew|picture_page_info_list|text_page_info|content_noencode)\b")
+_WECHAT_PAGE_SIGN = re.compile(r"mp\.weixin\.qq\.com|mmbiz\.qpic\.cn|res\.wx\.qq\.com")
+_PLATFORM_TITLES = {"微信公众平台", "微信公众号", "WeChat Official Accounts Platform", "Weixin Official Accounts Platform"}
+
+
+def is_wechat_script_post(page: str) -> bool:
+    """A WeChat post whose text lives in script data (no #js_content to recognise it by)."""
+    head = page[:3_000_000]
+    return bool(_WECHAT_SCRIPT_POST.search(head) and _WECHAT_PAGE_SIGN.search(head))
+
+
+def _script_body(page: str) -> str:
+    """The text of a script-data post (content_noencode, text_page_info's content), one line a paragraph."""
+    value = _script_string(page, "content_noencode")
+    if not value:
+        match = re.search(r"text_page_info\s*[:=]\s*\{", page)
+        if match:
+            value = _script_string(page[match.end():match.end() + 200_000], "content")
+    if not value:
+        return ""
+    try:
+        fragment = lxml.html.fragment_fromstring(value.replace("\n", "<br>"), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _clean_inline(value)
+    return block_text(fragment)
 
 
 def extract_wechat(page: str, url: str, tree) -> Extracted:
     body = _first(tree, '//*[@id="js_content"]')
-    content = _trim_lines(block_text(body), lead=_WECHAT_TRAILER, trail=_WECHAT_TRAILER) if body is not None else ""
-    title = (_text(_first(tree, '//*[@id="activity-name"]')) or _script_var(page, "msg_title", "title")
-             or _meta(tree, "og:title", "twitter:title"))
+    content = ""
+    if body is not None:
+        lines = [line for line in block_text(body).split("\n") if not _END_MARK.match(line)]
+        content = _trim_lines("\n".join(lines), lead=_WECHAT_TRAILER, trail=_WECHAT_TRAILER)
+    if _chars(content) < MIN_ARTICLE_CHARS and is_wechat_script_post(page):
+        content = _script_body(page) or content
+        if content and body is None:
+            body = tree  # the post is its script data
+    title = next((t for t in (_text(_first(tree, '//*[@id="activity-name"]')), _script_var(page, "msg_title", "title"),
+                              _meta(tree, "og:title", "twitter:title")) if t and t not in _PLATFORM_TITLES), "")
     account = (_text(_first(tree, '//*[@id="js_name"]')) or _script_var(page, "nickname", "nick_name", "profile_nickname")
                or _text(_first(tree, '//*[contains(@class, "profile_nickname")]')))
     author = (_meta(tree, "author") or _text(_first(tree, '//*[@id="js_author_name"]'))
@@ -308,7 +355,7 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
     content = _generic_body(data.get("text") or "", title)
     byline = _byline_text(tree, title)
     author = _author(tree, ld, byline) or (data.get("author") or "")
-    published = _generic_time(page, tree, ld, byline)
+    published = _generic_time(page, tree, ld, byline, _after_headline(headline_node))
     if not content:
         return Extracted("web", "error", title=title, url=url, canonical_url=claimed, outlet=site_name,
                          reason="no main text found on the page")
@@ -495,7 +542,8 @@ def _title(page: str, tree, ld: dict, site_name: str) -> tuple[str, object]:
         if not rank:
             continue
         rank = rank * 2 + (node.tag == "h1")
-        if best is None or rank > best[0]:
+        # the innermost of equal headings: its byline follows it (a header block holds both)
+        if best is None or rank > best[0] or (rank == best[0] and best[2] in node.iterancestors()):
             best = (rank, shown, node)
     if best:
         return best[1], best[2]
@@ -553,19 +601,47 @@ def _is_banner(node, text: str, site_name: str) -> bool:
 
 
 def _byline_text(tree, title: str) -> str:
-    """The short lines near the headline that carry time, source and author (visible text only)."""
+    """The short lines that carry time, source and author (visible text only; never a comment's)."""
     lines = []
     for node in tree.xpath(
             "//*[self::div or self::p or self::span or self::section]"
             "[contains(@class,'info') or contains(@class,'time') or contains(@class,'date') or contains(@class,'source')"
             " or contains(@class,'meta') or contains(@class,'author') or contains(@class,'byline') or contains(@id,'info')"
             " or contains(@class,'pub')]"):
+        if _in_junk(node):
+            continue
         text = _clean_inline(visible_text(node))
         if 4 <= len(text) <= 200:
             lines.append(text)
         if len(lines) > 20:
             break
     return "\n".join(lines)
+
+
+# How much text after the headline is its byline: the real pages of issue 24 put the time 0–120 visible
+# characters after the headline (people.com.cn, thepaper, toutiao, gmw, baijiahao); 240 leaves room for an
+# account card, and stops before most first paragraphs.
+AFTER_HEADLINE_CHARS = 240
+# One text of a byline is short (an account, 来源：…, a time: under 40 characters on those pages); a text of
+# 60 or more is a paragraph of the article.
+BYLINE_PART_CHARS = 60
+
+
+def _after_headline(node) -> str:
+    """The visible text that follows the headline on the page, up to :data:`AFTER_HEADLINE_CHARS`."""
+    if node is None:
+        return ""
+    parts, size = [], 0
+    for found in node.xpath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"):
+        text = _clean_inline(found)
+        if len(text) >= BYLINE_PART_CHARS:
+            break  # a paragraph: the article has begun (its dates, and a comment's after it, are not the byline)
+        if text and not _in_junk(found.getparent()):
+            parts.append(text)
+            size += len(text)
+            if size >= AFTER_HEADLINE_CHARS:
+                break
+    return " ".join(parts)[:AFTER_HEADLINE_CHARS]
 
 
 _SCRIPT_TIME = re.compile(
@@ -575,18 +651,33 @@ _TIME_METAS = ("article:published_time", "og:article:published_time", "datePubli
                "PubDate", "publish_time", "og:release_date", "weibo:article:create_at", "release_date", "dc.date")
 
 
-def _generic_time(page: str, tree, ld: dict, byline: str) -> str | None:
-    """The first candidate that shows a time of day, in order of trust; else the first date; else htmldate."""
-    candidates = [
+_UPDATE_METAS = ("article:modified_time", "og:updated_time", "dateModified", "dateUpdate", "lastmod")
+
+
+def _generic_time(page: str, tree, ld: dict, byline: str, after_headline: str = "") -> str | None:
+    """The first candidate that shows a time of day, in order of trust; else the first date; else htmldate.
+
+    The text right after the headline is the byline a reader sees (``2019年06月15日08:18 来源：…``, an edit
+    time labelled 编辑于 passed over, ``发布时间：10-08 12:00`` completed with the year the page states
+    elsewhere); it comes after the page's machine-readable claims and before scattered time-ish classes.
+    """
+    claimed = [
         ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None,
         _meta(tree, *_TIME_METAS),
+    ]
+    later = [
         next(iter(tree.xpath("//time/@datetime")), None),
-        find_in_text(byline),
+        find_published(byline),
         find_in_text(_split_date(tree)),
     ]
-    candidates += [m.group(1) for m in _SCRIPT_TIME.finditer(page[:3_000_000])][:5]
+    later += [m.group(1) for m in _SCRIPT_TIME.finditer(page[:3_000_000])][:5]
+    # a date the page states elsewhere, for a byline that leaves the year out (publish first, then update)
+    reference = next((iso for iso in (to_iso(v) for v in claimed + later if v) if iso), None)
+    if after_headline and not reference:
+        reference = to_iso(_meta(tree, *_UPDATE_METAS)) or to_iso(_htmldate(tree))
+    shown = find_published(after_headline, reference)
     dates = []
-    for value in candidates:
+    for value in claimed + [shown] + later:
         iso = to_iso(value) if value else None
         if iso and has_time(iso):
             same_day = [d for d in dates if d != iso[:10]]
@@ -596,13 +687,18 @@ def _generic_time(page: str, tree, ld: dict, byline: str) -> str | None:
             dates.append(iso[:10])
     if dates:
         return dates[0]
+    found = _htmldate(tree)
+    return to_iso(found) if found else None
+
+
+def _htmldate(tree) -> str | None:
+    """htmldate's guess at the page's date (a date only), or None."""
     try:
         from htmldate import find_date
 
-        found = find_date(tree, original_date=True, extensive_search=False)
+        return find_date(tree, original_date=True, extensive_search=False)
     except Exception:  # a guess only
-        found = None
-    return to_iso(found) if found else None
+        return None
 
 
 def _split_date(tree) -> str:
@@ -628,7 +724,3 @@ def _author(tree, ld: dict, byline: str) -> str:
         return match.group(1)
     node = _first(tree, "//*[contains(@class,'author-name') or contains(@class,'author_name')]")
     return _text(node)
-
-
-def extracted_to_json(extracted: Extracted) -> str:
-    return json.dumps(extracted.to_dict(), ensure_ascii=False)

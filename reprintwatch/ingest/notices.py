@@ -4,6 +4,10 @@ A pure function over decoded HTML (:func:`removal_notice`), shared by ingestion 
 the *visible* text only: a real WeChat error page carries ~20 K characters of inline script around a
 one-line notice, so counting script text would call it an article. An article that merely quotes a notice
 ("原文显示‘该内容已被发布者删除’") is long and is not a notice page.
+
+WeChat shows its notices in the reader's interface language: simplified, traditional (此內容因違規無法查看,
+該內容已被發布者刪除 — read through OpenCC ``t2s``, so each phrase is listed once) and English ("The content
+has been deleted by the author."). The English phrases are matched as patterns, case and spacing aside.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
+
+from ..dedupe.normalize import simplified
 
 # (kind, phrase): the first phrase found in the visible text decides. Longer phrases first where one
 # contains another. Kinds: deleted, violation, complaint, expired, account, unavailable.
@@ -44,6 +50,16 @@ NOTICES: tuple[tuple[str, str], ...] = (
     ("unavailable", "此内容发送失败无法查看"),
     ("unavailable", "该内容暂时无法查看"),
 )
+# WeChat's English interface (issue 24: "The content has been deleted by the author."); the same kinds as
+# above, worded as patterns so that "This content"/"The content" and a full stop or none all match.
+ENGLISH_NOTICES: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
+    ("complaint", r"(?:reported|complaints?)\b.{0,80}\binfring\w*"),
+    ("violation", r"\b(?:content|article)\b.{0,60}\b(?:violat\w*|breach\w*)\b.{0,40}\b(?:regulations?|rules|terms|laws?)\b"),
+    ("violation", r"\b(?:cannot|can't|unable to) (?:be )?view\w*.{0,40}\bviolat\w*"),
+    ("deleted", r"\b(?:content|article|post)\b.{0,20}\bhas been deleted by the (?:author|publisher)\b"),
+    ("expired", r"\blink (?:has )?expired\b"),
+    ("account", r"\baccount\b.{0,30}\b(?:has been )?(?:blocked|banned|suspended|frozen|deregistered|deactivated|migrated)\b"),
+))
 # A notice page says little besides the notice (a button, a rule link, a footer, hidden dialog labels); a
 # WeChat page with an article body (#js_content of 50+ characters) is never a notice page, whatever its
 # length. 600 leaves room for a notice page's chrome; a choice, not a measurement of the web.
@@ -111,11 +127,27 @@ def removal_notice(page_or_tree, max_visible: int = MAX_VISIBLE_CHARS) -> Notice
         if len(re.sub(r"\s+", "", visible_text(body))) >= 50:
             return None  # a WeChat article (it may quote a notice)
     seen = visible_text(tree)
+    if len(seen) > 20_000:
+        return None  # an article, whatever it mentions (and no need to convert it)
+    simple = simplified(seen)
     for kind, phrase in NOTICES:
-        at = seen.find(phrase)
+        at = simple.find(phrase)
         if at < 0:
             continue
-        if len(seen) - len(phrase) <= max_visible:
-            return Notice(kind, phrase)
-        return None  # a long page that mentions a notice is an article about it
+        if len(seen) - len(phrase) > max_visible:
+            return None  # a long page that mentions a notice is an article about it
+        # the platform's own wording (traditional where the page is): t2s keeps these phrases' length
+        return Notice(kind, seen[at:at + len(phrase)] if len(simple) == len(seen) else phrase)
+    for kind, pattern in ENGLISH_NOTICES:
+        match = pattern.search(seen)
+        if match:
+            return Notice(kind, _sentence(seen, match)) if len(seen) - len(match.group(0)) <= max_visible else None
     return None
+
+
+def _sentence(text: str, match) -> str:
+    """The sentence around an English notice phrase (what the page says, up to its full stop)."""
+    stop = text.rfind(". ", 0, match.start())
+    start = stop + 2 if stop >= 0 else 0
+    end = text.find(".", match.end())
+    return text[start:end + 1 if 0 <= end < match.end() + 80 else match.end()].strip()
