@@ -323,6 +323,8 @@ _JUNK_WORDS = {
     "recommends", "tuijian", "recom", "share", "sharebox", "footer", "foot", "copyright", "statement",
     "disclaimer", "crumb", "breadcrumb", "nav", "navbar", "qrcode", "qr", "hot", "rank", "sidebar", "aside",
     "toolbar", "jiucuo", "tiyi1", "articleedit",
+    # a summary box above the story repeats its lines (qq's div.introduction on the real pages of issue 24)
+    "introduction", "summary", "digest",
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _LEAD_JUNK = re.compile(
@@ -332,7 +334,11 @@ _TRAIL_JUNK = re.compile(
     r"^(?:[（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|纠错)\s*[:：]?.{0,30}[）)】\]]?|【纠错】.{0,40}|"
     r"(?:免责)?声明\s*[:：].*|本文为.{0,40}(?:仅代表|不代表).*|.{0,30}版权所有.*|(?:分享到|分享至)\s*[:：]?.{0,40}|"
     r".{0,12}扫一扫.{0,30}|(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?.{0,40})$")
-_SECTION_BREAK = re.compile(r"^(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?$")
+_SECTION_BREAK = re.compile(r"^(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢|"
+                            r"精彩(?:视频|图片)?推荐|(?:视频|图片)推荐|今日精选|精选(?:推荐|阅读|文章)?)\s*[:：]?$")
+# A photo caption: the short text right after a picture that credits it (视觉中国, 新华社记者 … 摄, 资料图).
+_CAPTION_CREDIT = re.compile(r"视觉中国|图虫|东方IC|IC\s*photo|供图|资料图|图片来源|图源|(?:记者|通讯员).{0,12}摄|摄$|摄）|摄\)|\b(?:图|photo)\s*[/:：|｜]")
+CAPTION_CHARS = 60
 
 
 def extract_generic(page: str, url: str, tree) -> Extracted:
@@ -340,6 +346,8 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
 
     ld = _json_ld(tree)
     pruned = _prune(tree)
+    block = _article_block(pruned)
+    block_key = _squeeze(block_text(block)) if block is not None else ""
     try:
         doc = trafilatura.bare_extraction(pruned, url=url or None, with_metadata=False, include_comments=False,
                                           include_tables=True, favor_recall=True)
@@ -352,7 +360,7 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
     site_name = _site_name(tree, ld, claimed)
     title, headline_node = _title(page, tree, ld, site_name)
     title = title or _strip_site_suffix(data.get("title") or "", site_name)
-    content = _generic_body(data.get("text") or "", title)
+    content = _generic_body(_within(data.get("text") or "", block_key), title)
     byline = _byline_text(tree, title)
     author = _author(tree, ld, byline) or (data.get("author") or "")
     published = _generic_time(page, tree, ld, byline, _after_headline(headline_node))
@@ -361,6 +369,44 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
                          reason="no main text found on the page")
     return Extracted("web", "ok", content=content, title=title, author=author, published_at=published,
                      canonical_url=claimed, url=url, outlet=site_name)
+
+
+# What makes a node a paragraph of the article for :func:`_article_block`: 10+ characters of its own.
+PARAGRAPH_CHARS = 10
+# The article block must hold this share of the text trafilatura found, else it is not the article's block
+# (a page whose paragraphs are spread over several containers) and trafilatura's text stands alone.
+BLOCK_SHARE = 0.6
+
+
+def _article_block(tree):
+    """The element that holds the article's paragraphs (readability's scoring, simplified): each paragraph
+    (``p``, or a ``div``/``section``/``td`` with text of its own) gives its length to its parent and half to
+    its grandparent; the best-scored element wins. None on a page without paragraphs."""
+    scores: dict = {}
+    for node in tree.iter("p", "div", "section", "td", "article", "li"):
+        own = (node.text or "") + "".join(child.tail or "" for child in node) if node.tag != "p" else node.text_content()
+        size = len(_squeeze(own))
+        if size < PARAGRAPH_CHARS:
+            continue
+        parent = node.getparent() if node.tag in ("p", "li") else node
+        for weight, el in ((1.0, parent), (0.5, parent.getparent() if parent is not None else None)):
+            if el is not None and isinstance(el.tag, str):
+                scores[el] = scores.get(el, 0.0) + size * weight
+    return max(scores, key=scores.get) if scores else None
+
+
+def _within(text: str, block_key: str) -> str:
+    """The lines of trafilatura's ``text`` that the article block shows: what it took from around the block
+    (a follow-us box, the right column, keywords, a summary box repeated above the story) goes. When the
+    block holds less than :data:`BLOCK_SHARE` of the text, it is not the article's, and the text stays whole."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not block_key or not lines:
+        return text
+    kept = [line for line in lines if _squeeze(line) in block_key]
+    total = sum(len(_squeeze(line)) for line in lines)
+    if sum(len(_squeeze(line)) for line in kept) < total * BLOCK_SHARE:
+        return text
+    return "\n".join(kept)
 
 
 def _prune(tree):
@@ -373,12 +419,33 @@ def _prune(tree):
             continue
         if _words(node) & _JUNK_WORDS and len(_clean_inline(node.text_content())) < total * 0.4:
             node.drop_tree()
+    _drop_captions(copy)
     return copy
 
 
 def _words(node) -> set[str]:
-    """The words of a node's class and id (``comment-list`` → comment, list)."""
-    return set(_WORD.findall(f"{node.get('class', '')} {node.get('id', '')}".lower().replace("_", " ")))
+    """The words of a node's class and id (``comment-list`` → comment, list; ``mbArticleShareBtn`` → mb,
+    article, share, btn)."""
+    names = _CAMEL.sub(r"\1 \2", f"{node.get('class', '')} {node.get('id', '')}")
+    return set(_WORD.findall(names.lower().replace("_", " ")))
+
+
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def _drop_captions(tree) -> None:
+    """Drop photo captions: the element right after a picture whose short text credits the photo."""
+    for img in tree.iter("img"):
+        holder = img
+        while holder.getparent() is not None and not (holder.tail or "").strip() and holder.getnext() is None \
+                and holder.getparent().tag not in ("body", "article"):
+            holder = holder.getparent()  # the picture's wrapper (<div><img></div>, <p><img></p>)
+        nxt = holder.getnext()
+        if (holder.tail or "").strip() or nxt is None or not isinstance(nxt.tag, str):
+            continue
+        text = _clean_inline(nxt.text_content())
+        if 0 < len(text) <= CAPTION_CHARS and (nxt.tag == "figcaption" or _CAPTION_CREDIT.search(text)):
+            nxt.drop_tree()
 
 
 def _in_junk(node) -> bool:
