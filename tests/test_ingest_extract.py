@@ -335,3 +335,18 @@ def test_credit_lines_and_reprint_statements_stay_in_the_body():
     html = news_page(before="<p>原标题：夜航船来了</p>", after="<p>（原题为《夜航船来了》）</p><p>来源：南港日报</p>")
     assert extract_page(html, "").content.split("\n") == ["原标题：夜航船来了", *STORY, "（原题为《夜航船来了》）",
                                                           "来源：南港日报"]
+
+
+@pytest.mark.parametrize("kind, extra, lines", [
+    ("the title and a 最后更新 line repeated before the story",
+     dict(before=f"<p>{HEADLINE}</p><p>最后更新：2026-11-19 08:18</p>"), STORY),
+    ("a feedback toast after it", dict(after="<div class='toast'>感谢您的反馈，我们会尽快处理</div>"), STORY),
+    ("list items, which trafilatura writes with a '- ' the page does not show",
+     dict(after="<ul><li>首航时间：12月1日</li><li>票价：每人十元</li></ul>"), STORY + ["首航时间：12月1日", "票价：每人十元"]),
+    ("link-only list items at the end, which trafilatura drops",
+     dict(after="<p>试运行期间的班次：</p><ul><li><a href='/a'>青屿—南港 19:30</a></li><li><a href='/b'>南港—青屿 21:00</a></li></ul>"),
+     STORY + ["试运行期间的班次：", "青屿—南港 19:30", "南港—青屿 21:00"]),
+    ("the h1 repeated as the first line", dict(before=f"<h1>{HEADLINE}</h1>"), STORY),
+])
+def test_body_as_the_reader_sees_it(kind, extra, lines):
+    assert extract_page(news_page(**extra), "").content.split("\n") == lines, kind

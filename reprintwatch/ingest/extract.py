@@ -325,15 +325,18 @@ _JUNK_WORDS = {
     "toolbar", "jiucuo", "tiyi1", "articleedit",
     # a summary box above the story repeats its lines (qq's div.introduction on the real pages of issue 24)
     "introduction", "summary", "digest",
+    # a feedback toast (感谢您的反馈…) the page shows after a click
+    "toast", "feedback",
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _LEAD_JUNK = re.compile(
     r"^(?:.{0,60}(?:字号|字体)\s*[:：]?\s*[大中小Tt]|.{0,40}(?:来源|作者|发布时间|时间|浏览|阅读|点击)\s*[:：].{0,60}"
-    r"|(?:首页|当前位置)\s*[>＞›].{0,60}|.{0,20}\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}.{0,40}(?:来源|作者).{0,40})$")
+    r"|(?:首页|当前位置)\s*[>＞›].{0,60}|.{0,20}\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}.{0,40}(?:来源|作者).{0,40}"
+    r"|(?:最后|最後)?(?:更新|修改)(?:时间|時間|于|於)?\s*[:：]?\s*\d{4}.{0,30})$")
 _TRAIL_JUNK = re.compile(
     r"^(?:[（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|纠错)\s*[:：]?.{0,30}[）)】\]]?|【纠错】.{0,40}|"
     r"(?:免责)?声明\s*[:：].*|本文为.{0,40}(?:仅代表|不代表).*|.{0,30}版权所有.*|(?:分享到|分享至)\s*[:：]?.{0,40}|"
-    r".{0,12}扫一扫.{0,30}|(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?.{0,40})$")
+    r".{0,12}扫一扫.{0,30}|感谢(?:您的)?反馈.{0,40}|(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢)\s*[:：]?.{0,40})$")
 _SECTION_BREAK = re.compile(r"^(?:相关(?:新闻|阅读|文章|推荐)|推荐阅读|为你推荐|热门推荐|延伸阅读|网友评论|热门评论|猜你喜欢|"
                             r"精彩(?:视频|图片)?推荐|(?:视频|图片)推荐|今日精选|精选(?:推荐|阅读|文章)?)\s*[:：]?$")
 # A photo caption: the short text right after a picture that credits it (视觉中国, 新华社记者 … 摄, 资料图).
@@ -347,7 +350,8 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
     ld = _json_ld(tree)
     pruned = _prune(tree)
     block = _article_block(pruned)
-    block_key = _squeeze(block_text(block)) if block is not None else ""
+    block_lines = block_text(block).split("\n") if block is not None else []
+    block_items = {_squeeze(_text(li)) for li in block.iter("li")} if block is not None else set()
     try:
         doc = trafilatura.bare_extraction(pruned, url=url or None, with_metadata=False, include_comments=False,
                                           include_tables=True, favor_recall=True)
@@ -360,7 +364,7 @@ def extract_generic(page: str, url: str, tree) -> Extracted:
     site_name = _site_name(tree, ld, claimed)
     title, headline_node = _title(page, tree, ld, site_name)
     title = title or _strip_site_suffix(data.get("title") or "", site_name)
-    content = _generic_body(_within(data.get("text") or "", block_key), title)
+    content = _generic_body(_within(data.get("text") or "", block_lines, block_items), title)
     byline = _byline_text(tree, title)
     author = _author(tree, ld, byline) or (data.get("author") or "")
     published = _generic_time(page, tree, ld, byline, _after_headline(headline_node))
@@ -395,17 +399,28 @@ def _article_block(tree):
     return max(scores, key=scores.get) if scores else None
 
 
-def _within(text: str, block_key: str) -> str:
+def _within(text: str, block_lines: list[str], block_items: set[str]) -> str:
     """The lines of trafilatura's ``text`` that the article block shows: what it took from around the block
-    (a follow-us box, the right column, keywords, a summary box repeated above the story) goes. When the
-    block holds less than :data:`BLOCK_SHARE` of the text, it is not the article's, and the text stays whole."""
+    (a follow-us box, the right column, keywords, a summary box repeated above the story) goes, and the
+    list items it dropped at the block's end (link-only ones) come back. When the block holds less than
+    :data:`BLOCK_SHARE` of the text, it is not the article's, and the text stays whole."""
     lines = [line for line in text.split("\n") if line.strip()]
+    block_key = _squeeze("".join(block_lines))
     if not block_key or not lines:
         return text
+    # trafilatura writes list items as "- item"; the page shows the item alone
+    lines = [line[2:] if line.startswith("- ") and _squeeze(line) not in block_key else line for line in lines]
     kept = [line for line in lines if _squeeze(line) in block_key]
     total = sum(len(_squeeze(line)) for line in lines)
     if sum(len(_squeeze(line)) for line in kept) < total * BLOCK_SHARE:
         return text
+    keys = [_squeeze(line) for line in block_lines]
+    last = _squeeze(kept[-1])
+    at = max((i for i, key in enumerate(keys) if key == last), default=len(keys))
+    for line, key in zip(block_lines[at + 1:], keys[at + 1:]):
+        if key not in block_items:
+            break
+        kept.append(line)
     return "\n".join(kept)
 
 
@@ -457,8 +472,9 @@ def _in_junk(node) -> bool:
 def _generic_body(text: str, title: str) -> str:
     lines = [_clean_inline(line) for line in text.split("\n")]
     lines = [line for line in lines if line]
-    if lines and title and lines[0] == title.strip():
-        lines = lines[1:]  # trafilatura repeats the headline as the first line
+    # trafilatura repeats the headline as the first line, or after a 最后更新 line
+    while lines and ((title and _squeeze(lines[0]) == _squeeze(title)) or _LEAD_JUNK.match(lines[0])):
+        lines = lines[1:]
     for i, line in enumerate(lines):
         if i > 0 and _SECTION_BREAK.match(line):
             lines = lines[:i]  # a "related / recommended / comments" heading: nothing after it is the article
