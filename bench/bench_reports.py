@@ -103,7 +103,10 @@ def make_store(directory: Path, n: int, seed: int = 13, day: dt.date = REPORT_DA
             row, match = tmpl[i % len(tmpl)]
             r = rng.choices(who, weights)[0]
             when = day if i < n else day - dt.timedelta(days=rng.randint(1, 13))
-            created = f"{when.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
+            # a time of the newsroom's day (China time: the day reports count in), stored in UTC
+            local = dt.datetime(when.year, when.month, when.day, rng.randint(0, 23), rng.randint(0, 59),
+                                tzinfo=dt.timezone(dt.timedelta(hours=8)))
+            created = local.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
             url = r["url"].format(mid=i)
             suspect = store.record_suspect(
                 url, "local", content_hash=f"bench-{i}", version=1, source="bench-jsonl", site=r["site"],

@@ -623,7 +623,9 @@ def summarise_archive(records: list[dict], by_id: dict[str, D.Doc]) -> dict:
         case = rec["case"]
         kind = per_kind[case.disguise]
         kind["cases"] += 1
-        statuses = [source_status(rec, s) in REPRINT for s in case.sources]
+        # a source listed as a version of a reported match is named with it (Match.versions)
+        named = {v.licensed.id for m in rec["matches"].values() if m.verdict in REPRINT for v in m.versions}
+        statuses = [source_status(rec, s) in REPRINT or s in named for s in case.sources]
         kind["sources"] += len(statuses)
         kind["found"] += sum(statuses)
         kind["all_found"] += all(statuses)

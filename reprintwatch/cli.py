@@ -1,7 +1,7 @@
 """The ``reprintwatch`` command: a thin layer over the library.
 
 Exit codes (see :mod:`reprintwatch.cliutils`): 0 success · 1 bad input · 2 usage error · 3 licensed index,
-store or Elasticsearch unavailable or incompatible.
+store or Elasticsearch unavailable or incompatible · 4 every source of an ``ingest run`` failed.
 """
 from __future__ import annotations
 
@@ -75,19 +75,21 @@ def cli(ctx):
     Index the licensed articles once, then check suspect articles against them:
 
     \b
-        reprintwatch index add licensed.jsonl
-        reprintwatch check suspect_wechat.html
-        reprintwatch scan suspects.jsonl --format jsonl
+        reprintwatch index add data/licensed.jsonl
+        reprintwatch check data/suspect_wechat.html
+        reprintwatch scan data/suspects.jsonl --format jsonl
 
-    Watch sources continuously and report what was found:
+    Watch sources continuously and report what was found (data/ is the sample in a clone):
 
     \b
-        reprintwatch ingest run --sources sources.toml --once
+        reprintwatch ingest run --sources data/sample-sources.toml --once
         reprintwatch report daily --format html -o report.html
 
-    Global options (--db, --store, --backend, --es-*) go before or after the subcommand.
-    Every option can also be set with a REPRINTWATCH_* environment variable; flags win.
-    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 index or store unavailable.
+    Global options (--db, --store, --backend, --es-*) go before or after the subcommand;
+    a subcommand's --help lists the ones it uses. Every option can also be set with a
+    REPRINTWATCH_* environment variable; flags win.
+    Exit codes: 0 ok, 1 bad input, 2 usage error, 3 index or store unavailable,
+    4 every source of an `ingest run` failed, 130 interrupted.
     """
     ctx.obj = load_settings(ctx.obj)
 
@@ -244,31 +246,21 @@ def index_migrate():
 
 # --- check / scan -----------------------------------------------------------------------------------------
 
-def _is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 def _load_check_input(source: str, encoding: str, settings: Settings):
-    from .ingest.page import read_article
+    from .ingest.page import is_url, read_article, read_source
 
-    if _is_url(source):
+    if is_url(source):
         from .ingest import fetch_article
         from .store import Store
 
         with Store(settings.store) as store:  # the fetched page is kept as evidence
             article, _evidence = fetch_article(source, settings, store)
         return article
-    if source != "-" and "://" in source:
-        raise BadInput(source, "only http(s) URLs can be checked")
-    if source == "-":
-        raw = sys.stdin.buffer.read(settings.max_article_bytes + 1)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise BadInput(source, "no such file")
-        with path.open("rb") as fh:
-            raw = fh.read(settings.max_article_bytes + 1)
-    return read_article(raw, source, encoding, settings.max_article_bytes)
+    # a saved page may be as large as a fetched one; the text it holds, as an article
+    limit = max(settings.max_article_bytes, settings.fetch_max_bytes)
+    raw = read_source(source, limit, "REPRINTWATCH_FETCH_MAX_BYTES" if limit > settings.max_article_bytes
+                      else "REPRINTWATCH_MAX_ARTICLE_BYTES")
+    return read_article(raw, source, encoding, settings.max_article_bytes, settings.fetch_max_bytes)
 
 
 @cli.command()
@@ -293,7 +285,9 @@ def check(source, fmt, include_all, encoding):
     settings = current_settings()
     # a local input is read first (a missing file is bad input whether or not there is an index); a URL
     # is fetched only once the index is known to be there
-    article = None if _is_url(source) else _load_check_input(source, encoding, settings)
+    from .ingest.page import is_url
+
+    article = None if is_url(source) else _load_check_input(source, encoding, settings)
     with open_index(settings) as idx:
         article = article or _load_check_input(source, encoding, settings)
         result = detector_for(idx, settings).check(article)

@@ -4,7 +4,8 @@ documented exit code.
 
 Exit codes (README, "Exit codes"): 0 success · 1 bad input (a missing or unreadable input file, an
 output file that cannot be written, a bad line with ``--strict``, a run in which every line was bad) ·
-2 usage error · 3 the licensed index, the store or Elasticsearch is missing, unusable or of the other kind.
+2 usage error · 3 the licensed index, the store or Elasticsearch is missing, unusable or of the other kind ·
+4 every source of an ``ingest run`` failed (``ingest/cli.py``) · 130 interrupted.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import click
 
 from .config import Settings
 from .errors import BadInput, ReprintwatchError
-from .output import terminal_safe
+from .output import terminal_safe, write_atomic
+from .sqlitedb import MAX_ROWID
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -29,6 +31,12 @@ def _remember(ctx: click.Context, param: click.Parameter, value):
         root = ctx.find_root()
         root.obj = load_settings(root.obj).replace(**{param.name: value})
     return value
+
+
+# A finding's or a licence's id as a command takes it: 1 … the largest SQLite holds. A larger number made
+# `recheck --finding`, `complaint record`, `evidence export` and `licence remove` end in an OverflowError
+# traceback (issue 21); now it is a usage error naming the argument.
+ROW_ID = click.IntRange(1, MAX_ROWID)
 
 
 def load_settings(current=None) -> Settings:
@@ -64,21 +72,88 @@ def global_options() -> list[click.Option]:
     ]
 
 
-def add_global_options(group: click.Group) -> None:
+INDEX_OPTIONS = ("db", "backend", "es_url", "es_index", "es_api_key", "es_username", "es_password", "es_ca_certs")
+STORE_OPTIONS = ("store",)
+
+# Which global options each command uses, by its path under `reprintwatch` (the longest prefix named here
+# decides). A command's --help lists only these, in a group of their own; the others are still accepted
+# (hidden), so `reprintwatch extract page.html --db x.db` works as it did. A command named nowhere shows all.
+GLOBAL_OPTIONS_USED = {
+    "index": INDEX_OPTIONS,
+    "check": INDEX_OPTIONS + STORE_OPTIONS,  # a fetched URL's page is kept as evidence in the store
+    "scan": INDEX_OPTIONS,
+    "extract": (),
+    "ingest": INDEX_OPTIONS + STORE_OPTIONS,
+    "findings": INDEX_OPTIONS + STORE_OPTIONS,  # stale triage is judged again with the licensed texts
+    "licence": STORE_OPTIONS,
+    "report": INDEX_OPTIONS + STORE_OPTIONS,
+    "coverage": INDEX_OPTIONS + STORE_OPTIONS,
+    "evidence export": INDEX_OPTIONS + STORE_OPTIONS,
+    "evidence verify": (),
+    "serve": INDEX_OPTIONS + STORE_OPTIONS,
+    "holder": STORE_OPTIONS,
+    "complaint build": INDEX_OPTIONS + STORE_OPTIONS,
+    "complaint record": STORE_OPTIONS,
+    "complaint status": STORE_OPTIONS,
+    "recheck": STORE_OPTIONS,
+}
+
+
+def global_options_used(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The global options the command at ``path`` (e.g. ``("evidence", "verify")``) uses."""
+    for n in range(len(path), 0, -1):
+        used = GLOBAL_OPTIONS_USED.get(" ".join(path[:n]))
+        if used is not None:
+            return used
+    return INDEX_OPTIONS + STORE_OPTIONS
+
+
+def _format_options(command: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """A subcommand's options, then the global options it uses as a group of their own."""
+    own, shared = [], []
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record:
+            (shared if getattr(param, "global_option", False) else own).append(record)
+    if own:
+        with formatter.section("Options"):
+            formatter.write_dl(own)
+    if shared:
+        with formatter.section("Global options (before or after the subcommand)"):
+            formatter.write_dl(shared)
+
+
+def add_global_options(group: click.Group, path: tuple[str, ...] = ()) -> None:
     """Give every command under ``group`` the global options, so ``--db``/``--store`` work after the
-    subcommand as well as before it."""
-    for command in group.commands.values():
+    subcommand as well as before it; its --help shows the ones it uses (``GLOBAL_OPTIONS_USED``)."""
+    for name, command in group.commands.items():
         if isinstance(command, click.Group):
-            add_global_options(command)
-        else:
-            names = {p.name for p in command.params}
-            command.params.extend(o for o in global_options() if o.name not in names)
+            add_global_options(command, path + (name,))
+            continue
+        used = global_options_used(path + (name,))
+        names = {p.name for p in command.params}
+        for option in global_options():
+            if option.name in names:
+                continue
+            option.global_option = True
+            option.hidden = option.name not in used
+            command.params.append(option)
+        command.format_options = functools.partial(_format_options, command)
 
 
 def current_settings() -> Settings:
     """The settings of this invocation (``Settings.load()`` outside the CLI)."""
     ctx = click.get_current_context(silent=True)
     return load_settings(ctx.find_root().obj if ctx else None)
+
+
+def licensed_index(settings: Settings):
+    """The licensed index, for a command that judges findings (reports, ``findings list``, ``serve``,
+    ``complaint build``). They need its texts (a stripped dateline or byline is found by comparing them):
+    without it a report would silently under-count, so an unavailable index fails (exit 3)."""
+    from .index import open_index
+
+    return open_index(settings)
 
 
 def detector_for(index, settings: Settings):
@@ -172,10 +247,8 @@ def write_output(text: str, path) -> None:
         click.echo(text, nl=False)
         return
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text)
     except OSError as exc:
         raise BadInput(str(path), f"cannot write the output file ({exc.strerror})") from None
     click.echo(f"Wrote {path}", err=True)

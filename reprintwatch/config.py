@@ -12,6 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
+from .dates import DEFAULT_ZONE, parse_zone
 from .errors import ReprintwatchError
 
 ENV_PREFIX = "REPRINTWATCH_"
@@ -66,6 +67,13 @@ class Settings:
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_robots: bool = True
     fetch_max_redirects: int = 5
+    # the zone of every day a user sees (report days, --date, --since/--until dates): a Chinese newsroom's
+    # day; stored times stay UTC
+    timezone: str = DEFAULT_ZONE
+
+    @property
+    def zone(self):
+        return parse_zone(self.timezone)
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -94,19 +102,61 @@ class SettingError(ReprintwatchError):
 def _coerce(f: dataclasses.Field, value, where: str):
     try:
         return _convert(f, value)
-    except (TypeError, ValueError) as exc:
-        raise SettingError(f"{where}: {exc}") from None
+    except (TypeError, ValueError):
+        raise SettingError(f"{where} {_takes(f)}, got {value!r}") from None
+
+
+def _kind(f: dataclasses.Field) -> str:
+    return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+
+
+def _takes(f: dataclasses.Field) -> str:
+    """What a setting takes, in words (for the one-line error naming a bad value)."""
+    kind = _kind(f)
+    if f.name == "timezone":
+        return "takes a time zone (Asia/Shanghai, +08:00, UTC)"
+    if kind == "int":
+        return "takes a whole number, 0 or more"
+    if kind == "float":
+        return "takes a number, 0 or more"
+    if kind == "bool":
+        return "takes yes or no (1/0, true/false, on/off)"
+    return "takes a value"
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _convert(f: dataclasses.Field, value):
-    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    kind = _kind(f)
     if "Path" in kind:
         return Path(value).expanduser()
     if kind in ("int", "float"):
         number = (int if kind == "int" else float)(value)
-        if number < 0:
+        if number < 0 or number != number:  # negative, or NaN
             raise ValueError(f"{f.name} must not be negative, got {value!r}")
         return number
     if kind == "bool":
-        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in _YES + _NO:
+            raise ValueError(f"not yes or no: {value!r}")
+        return text in _YES
+    if f.name == "timezone":
+        parse_zone(str(value))
     return value
+
+
+def local_zone(environ=None):
+    """The zone of a user's days (``REPRINTWATCH_TIMEZONE``, default Asia/Shanghai): what every day
+    boundary a user sees is counted in. A bad value raises :class:`SettingError` naming the variable."""
+    environ = os.environ if environ is None else environ
+    spec = environ.get(ENV_PREFIX + "TIMEZONE") or DEFAULT_ZONE
+    try:
+        return parse_zone(spec)
+    except ValueError:
+        raise SettingError(f"{ENV_PREFIX}TIMEZONE {_takes(_FIELDS['timezone'])}, got {spec!r}") from None
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}

@@ -10,7 +10,10 @@ shows it. Pure functions, no clock:
 - :func:`find_in_text` — the first date-time written in running text ("发布时间：2026年11月19日 09:20");
 - :func:`find_published` — the publish time a byline shows: a time labelled 编辑于/更新 (an edit) only when
   nothing else is shown, and ``10-08 12:00`` (the year implied) completed from a year the page states elsewhere;
-- :func:`has_time` — whether an ISO value carries a time of day (a date alone is less exact).
+- :func:`has_time` — whether an ISO value carries a time of day (a date alone is less exact);
+- :func:`parse_zone`, :func:`local_day`, :func:`day_bounds`, :func:`to_utc_bound` — the one notion of a
+  *day*: a calendar day in one zone (the user's, ``REPRINTWATCH_TIMEZONE``, default Asia/Shanghai: a
+  Chinese newsroom's day), stored times in UTC.
 
 Forms read: ISO 8601 (``T`` or space, ``Z``, ``+08:00``/``+0800``, fractions), ``2026年11月19日 09时20分``,
 ``2026/11/19 9:20``, ``2026.11.19``, RFC 2822 (feeds, HTTP), Unix seconds or milliseconds (WeChat's ``ct``),
@@ -22,6 +25,7 @@ import datetime as _dt
 import email.utils
 import re
 import time as _time
+from functools import lru_cache
 
 CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8))
 
@@ -210,3 +214,112 @@ def later(a: str | None, b: str | None) -> bool:
     if da is None:
         return False
     return db is None or da > db
+
+
+# --------------------------------------------------------------------------- zones and days
+
+DEFAULT_ZONE = "Asia/Shanghai"
+_OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def parse_zone(spec: str | None) -> _dt.tzinfo:
+    """``""``/``None`` → China time (UTC+8); ``+08:00``, ``UTC+9``, ``-05:30``, ``UTC`` or an IANA name
+    (``Asia/Tokyo``). Raises ``ValueError`` naming the bad value."""
+    text = (spec or "").strip()
+    if not text:
+        return CHINA_TZ
+    if text.upper() in ("UTC", "GMT", "Z"):
+        return _dt.timezone.utc
+    m = _OFFSET_RE.match(text)
+    if m:
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            raise ValueError(f"time zone offset out of range: {spec!r}")
+        delta = _dt.timedelta(hours=hours, minutes=minutes)
+        return _dt.timezone(-delta if sign == "-" else delta)
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(text)
+    except (ValueError, KeyError, OSError, ImportError):
+        raise ValueError(f"not a time zone (use +08:00 or a name like Asia/Shanghai): {spec!r}") from None
+
+
+def zone_label(tz: _dt.tzinfo) -> str:
+    """``Asia/Shanghai (UTC+08:00)``, ``UTC+08:00``: how a report names the zone its days are in."""
+    name = getattr(tz, "key", None)
+    offset = _dt.datetime.now(tz).strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{name} ({offset})" if name else offset
+
+
+def parse_day(value) -> _dt.date:
+    """A calendar day a user typed (``YYYY-MM-DD``, what ``--date``/``--since``/licence dates take);
+    raises ``ValueError``. A date object passes through."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value).strip())
+
+
+@lru_cache(maxsize=1 << 16)  # a report asks the day of every finding, often twice; stored times repeat
+def local_day(value, tz: _dt.tzinfo = CHINA_TZ) -> _dt.date | None:
+    """The calendar day of a time in ``tz`` (a bare date is already a day; a time without a zone is
+    read in ``tz``). ``None`` when it is not a date."""
+    if isinstance(value, str) and len(value) >= 20 and value[10] == "T":  # a stored time: ISO, with a zone
+        try:
+            moment = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                return moment.astimezone(tz).date()
+        except ValueError:
+            pass
+    parsed = _parse(value, tz, whole=True)
+    if parsed is None:
+        return None
+    moment, with_time = parsed
+    return moment.astimezone(tz).date() if with_time else moment.date()
+
+
+def day_bounds(day: _dt.date, tz: _dt.tzinfo = CHINA_TZ) -> tuple[_dt.datetime, _dt.datetime]:
+    """``[start, end)`` of calendar day ``day`` in ``tz``, as UTC instants."""
+    start = _dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+    following = day + _dt.timedelta(days=1)
+    end = _dt.datetime(following.year, following.month, following.day, tzinfo=tz)
+    return start.astimezone(_dt.timezone.utc), end.astimezone(_dt.timezone.utc)
+
+
+def utc_text(moment: _dt.datetime) -> str:
+    """An aware datetime as the store writes times: UTC, to the second, ``Z``."""
+    return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def today_in(tz: _dt.tzinfo = CHINA_TZ, now: _dt.datetime | None = None) -> _dt.date:
+    """Today's date in ``tz`` (``now`` for a fixed clock)."""
+    return (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(tz).date()
+
+
+def to_utc_bound(value, end: bool, tz: _dt.tzinfo = _dt.timezone.utc) -> str | None:
+    """A ``since``/``until`` value (a date or an ISO date-time) as a comparable UTC string. A bare date is
+    the day in ``tz`` (as ``until``: the whole of it); a time without a zone is read in ``tz``; an
+    ``until`` time is inclusive to the second. Raises ``ValueError``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        value = value.isoformat()
+    text = str(value).strip()
+    moment = None
+    if len(text) == 10:
+        try:
+            start, stop = day_bounds(_dt.date.fromisoformat(text), tz)
+            moment = stop if end else start
+        except ValueError:
+            pass
+    elif (m := _NUMERIC.fullmatch(text)) and m.group("h") is not None:
+        moment = parse_datetime(text, tz)
+        if moment is not None and end:
+            moment += _dt.timedelta(seconds=1)
+    if moment is None:
+        raise ValueError(f"not an ISO 8601 date or datetime: {value!r}")
+    return utc_text(moment)

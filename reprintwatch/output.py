@@ -1,16 +1,25 @@
 """The one output layer: check results as text for people and JSON, JSON Lines or CSV for machines, plus
 the escaping every command uses — :func:`terminal_safe` for text shown on a terminal and
 :class:`CsvWriter` for spreadsheet cells. Page text is hostile input: it may carry terminal escapes,
-bidi overrides and spreadsheet formulas.
+bidi overrides and spreadsheet formulas. Every file a command writes goes through :func:`write_atomic`.
+
+It imports nothing of the project (the check results it renders are only read), so every layer, the
+store included, can write through it.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import html as _html
 import json
+import os
 import re
-from typing import Iterable, Sequence, TextIO
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Sequence, TextIO
 
-from .detector import CheckResult
+# Check results (``detector.CheckResult``) are rendered by reading their fields: this layer imports no
+# detector, so the store and every command below the detector can write through it.
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = (
@@ -101,7 +110,7 @@ def _excerpt(text: str, start: int, end: int, width: int = 48) -> str:
     return piece
 
 
-def render_text(result: CheckResult, include_all: bool = False, passages: int = 3) -> str:
+def render_text(result, include_all: bool = False, passages: int = 3) -> str:
     art = result.article
     matches = result.matches if include_all else result.reprints
     head = one_line(art.id) + (f"  {one_line(art.title)}" if art.title else "")
@@ -129,6 +138,13 @@ def render_text(result: CheckResult, include_all: bool = False, passages: int = 
             )
         if len(v.passages) > passages:
             lines.append(f"     … {len(v.passages) - passages} more passages (--format json shows all)")
+        if m.discounted:
+            why = "text many licensed articles share" if m.discounted == "shared_text" else "a quotation"
+            lines.append(f"     not a finding: what the two share is {why}")
+        if m.siblings:
+            shown = ", ".join(f"{one_line(x.licensed.id)} ({x.shared_chars} characters)" for x in m.siblings[:5])
+            more = f" and {len(m.siblings) - 5} more" if len(m.siblings) > 5 else ""
+            lines.append(f"     also holds text it explains (not findings): {shown}{more}")
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +163,7 @@ def _rewrite_lines(rw, content: str, shown: int) -> list[str]:
     return lines
 
 
-def csv_rows(result: CheckResult, include_all: bool = False) -> Iterable[dict]:
+def csv_rows(result, include_all: bool = False) -> Iterable[dict]:
     for match in result.to_dict(include_all)["matches"]:
         # a rewrite's evidence is its aligned sentences, written like passages
         spans = match.pop("rewrite")["aligned_sentences"] if match["verdict"] == "rewrite" else match["passages"]
@@ -171,7 +187,7 @@ class ResultWriter:
         elif fmt == "json":
             out.write("[")
 
-    def write(self, result: CheckResult) -> None:
+    def write(self, result) -> None:
         if self.fmt == "text":
             self.out.write(render_text(result, self.include_all))
         elif self.fmt == "jsonl":
@@ -188,3 +204,64 @@ class ResultWriter:
             self.out.write("\n]\n")
         self.out.flush()
 
+
+
+# --------------------------------------------------------------------------- HTML
+# Every HTML page we write (reports, finding pages, dossiers, serve) shows text from pages we fetched:
+# each value goes through :func:`esc`, each link through :func:`safe_link`, and each page carries CSP.
+
+# No scripts, no remote anything, no forms posting away: the page is inert even if escaping failed.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def esc(value) -> str:
+    """Text (or ``None``) for HTML text or a quoted attribute. Controls and bidi overrides/isolates are shown
+    as visible escapes, as on a terminal (:func:`terminal_safe`): a copier's account name ending in U+202E
+    otherwise reversed the rest of its line in a dossier ("… · 被投诉人 …"), the respondent's name included."""
+    return _html.escape(terminal_safe(value), quote=True)
+
+
+def safe_link(url, text=None) -> str:
+    """A link for http(s) URLs only; anything else (javascript:, data:) is shown as inert text."""
+    shown = esc(text if text is not None else url)
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{shown}</a>'
+    return shown
+
+
+# --------------------------------------------------------------------------- files
+
+
+def file_mode() -> int:
+    """The mode every written file gets: what ``open()`` gives a new file under the current umask
+    (0644 under the usual 022). A temporary file from :mod:`tempfile` is 0600, which is how dossier zips
+    came out 0600 beside 0644 HTML and PDF."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path, data: bytes | str | Callable, fsync: bool = False) -> Path:
+    """Write ``path`` all at once or not at all: a temporary file in the same folder, renamed into place
+    (a reader never sees half a file; a crash leaves the old one). ``data`` is bytes, text (UTF-8), or a
+    function given the open binary file to write into (a zip, a gzip stream). ``fsync``: flushed to disk
+    before the rename (the evidence store). Missing folders are made. Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path

@@ -43,6 +43,10 @@ MARKER_TABLES = {"store": ("suspects",), "licensed index": ("bands", "key_runs")
 # for a one-article ``check``) — damage a lookup reads is still the one-line error there (:class:`_Cursor`).
 VERIFY_ON_OPEN = {"store": True, "licensed index": False}
 
+# The largest rowid (a finding's, a licence's id) SQLite can hold: a signed 64-bit INTEGER. A larger number
+# bound to a query is an OverflowError, so the CLI and serve refuse it as input before it gets here.
+MAX_ROWID = 2**63 - 1
+
 # SQLite's primary result codes for a damaged file: SQLITE_CORRUPT ("database disk image is malformed") and
 # SQLITE_NOTADB ("file is not a database", also what a page of garbage in the header gives).
 _DAMAGE_CODES = {11, 26}
@@ -54,10 +58,12 @@ class Database:
     ``schema`` is ``CREATE ... IF NOT EXISTS`` statements; ``meta`` the rows ``meta`` starts with (besides
     ``kind`` and ``schema_version``). ``upgrades[n]`` brings a file of schema version ``n`` to ``n + 1``
     (inside the opening transaction). Errors are raised as ``error`` (an exception class taking a message).
-    ``page_size``: the SQLite page size of a new file (an existing file keeps its own).
+    ``page_size``: the SQLite page size of a new file (an existing file keeps its own). ``schema=None``: open
+    an existing file only after it is identified and quick-checked, creating and writing nothing (for code
+    that reshapes the file itself, like ``index migrate``).
     """
 
-    def __init__(self, path, kind: str, schema: str, schema_version: int, error: type[Exception],
+    def __init__(self, path, kind: str, schema: str | None, schema_version: int, error: type[Exception],
                  meta: dict[str, str] | None = None, create: bool = True, remedy: str = "",
                  upgrades: dict[int, Callable[[sqlite3.Connection], None]] | None = None, page_size: int = 0):
         self._upgrades = upgrades or {}
@@ -68,6 +74,9 @@ class Database:
         self._verified = False
         if not create and not self.path.exists():
             raise error(f"no {kind} at {self.path}" + (f"; {remedy}" if remedy else ""))
+        if self.path.exists() and not self.path.is_file():  # a FIFO would block the open until a writer came
+            raise error(f"{self.path} is not a regular file (a device, a pipe or a directory), not a reprintwatch "
+                        f"{kind}")
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +87,13 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         self.conn.damaged = self._damaged
         try:
-            self._identify(set(_table_names(schema)))
+            self._identify()
+            if schema is None:  # an existing file, to be reshaped by its caller (``index migrate``)
+                if not self.path.stat().st_size:
+                    raise error(f"{self.path} is empty, not a reprintwatch {kind}")
+                self.meta = {}
+                self.verify()
+                return
             if page_size:  # only takes effect on a file still empty (before WAL and the first table)
                 self.conn.execute(f"PRAGMA page_size={int(page_size)}")
             self._set_wal()
@@ -97,7 +112,7 @@ class Database:
             raise
 
     # --- opening ------------------------------------------------------------------------------------
-    def _identify(self, own_tables: set[str]) -> str:
+    def _identify(self) -> str:
         """What the file is to this opener: ``"own"`` (our application id), ``"empty"`` (no file, an empty
         file, or an SQLite file without a single schema object: made here) or ``"legacy"`` (an earlier
         reprintwatch's file of this kind: adopted). Anything else is refused with a one-line error."""
@@ -167,7 +182,7 @@ class Database:
                 return self._checked(meta, version)
         with self.transaction():
             # again under the write lock: another process may have made the file since we looked
-            self._identify(set(_table_names(schema)))
+            self._identify()
             self.conn.execute(f"PRAGMA application_id={APPLICATION_IDS[self.kind]}")
             self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             stored = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()

@@ -29,15 +29,16 @@ import datetime as _dt
 import gzip
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import dates
 from .errors import BadInput, ReprintwatchError
+from .output import write_atomic
 from .sqlitedb import Database
 
 STORE_SCHEMA_VERSION = 4
@@ -343,28 +344,13 @@ def utc_now() -> str:
 
 
 def to_utc_bound(value: str | None, end: bool, where: str = "date") -> str | None:
-    """``--since/--until`` values (a date or an ISO datetime) as a comparable UTC string.
-
-    A bare date as ``until`` means the whole of that day (UTC).
-    """
-    if value in (None, ""):
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
+    """``since``/``until`` values as a comparable UTC string (:func:`reprintwatch.dates.to_utc_bound`, the
+    one parser): a bare date or a time without a zone here is UTC; callers with a user's day pass UTC
+    instants (``report.filters.store_bounds``)."""
     try:
-        if len(text) == 10:
-            day = _dt.date.fromisoformat(text)
-            moment = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
-            if end:
-                moment += _dt.timedelta(days=1)
-        else:
-            moment = _dt.datetime.fromisoformat(text)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=_dt.timezone.utc)
-            if end:
-                moment += _dt.timedelta(seconds=1)
-    except ValueError:
-        raise BadInput(where, f"not an ISO 8601 date or datetime: {value!r}") from None
-    return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return dates.to_utc_bound(value, end)
+    except ValueError as exc:
+        raise BadInput(where, str(exc)) from None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -405,21 +391,11 @@ class Store:
         target = self.evidence_path(digest)
         if target.exists():
             return digest, target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
-        try:
-            with os.fdopen(fd, "wb") as raw:
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                    gz.write(body)
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        def write(raw) -> None:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(body)
+
+        write_atomic(target, write, fsync=True)
         return digest, target
 
     def record_page(
@@ -457,7 +433,7 @@ class Store:
         try:
             with gzip.open(path, "rb") as fh:
                 data = fh.read()
-        except OSError as exc:
+        except (OSError, EOFError, zlib.error) as exc:  # EOFError: cut short (click would print "Aborted!")
             raise BadInput(str(path), f"cannot read evidence file: {exc}") from None
         if sha256_hex(data) != row["sha256"]:
             raise BadInput(str(path), "evidence file does not match its recorded SHA-256")

@@ -2,12 +2,15 @@
 # System packages the tests need, installed with apt only when missing (Debian/Ubuntu).
 #   chromium            headless browser for the HTML report test (tests/test_report_browser.py)
 #   fonts-wqy-microhei  a CJK font, so reports and docs/report-screenshot.png render Chinese text
+#   jq, unzip           used by console examples in docs/ that tests/test_docs.py runs
 # Append packages as "command-or-file:package" pairs; a pair is skipped when the command/file exists.
 set -euo pipefail
 
 NEEDS=(
     "chromium:chromium"
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei"
+    "jq:jq"
+    "unzip:unzip"
 )
 
 missing=()

@@ -29,6 +29,9 @@ COMPLAINT_NOTICE = (
 
 
 def main(directory: Path, screenshot: Path | None) -> None:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the test site's access log is not the commands' output
     directory.mkdir(parents=True, exist_ok=True)
     server = make_server()
     try:
@@ -45,7 +48,7 @@ def main(directory: Path, screenshot: Path | None) -> None:
             print(result.output.replace(str(directory), "$DIR").replace(site.base, "$SITE"), end="")
             return result
 
-        run("ingest", "run", "--sources", str(sources), "--once")
+        run("ingest", "run", "--sources", str(sources), "--once", "--workers", "1", "--jobs", "1")  # ids in one order
         run("holder", "add", "--outlet", "东湖晚报", "--name", "东湖晚报社", "--address", "东湖市滨江大道100号",
             "--contact", "法务部 张律师 0000-00000000", "--proof", "国作登字-2026-A-00000042",
             "--proof", "contracts/donghu-2026-staff-works.pdf")

@@ -148,6 +148,26 @@ def test_check_refuses_non_http_urls_and_missing_files(indexed, runner):
     assert result.exit_code == 1 and "no such file" in result.output
 
 
+def test_check_and_extract_read_a_file_the_same_way(indexed, runner, monkeypatch):
+    """One "URL, file or -" reader: the same refusals, and a saved page held to the limit of a fetched one
+    (check read only REPRINTWATCH_MAX_ARTICLE_BYTES of it before, and judged a truncated page)."""
+    for command in ("check", "extract"):
+        r = runner.invoke(cli, [command, "ftp://example.com/a.html"])
+        assert r.exit_code == 1 and "only http(s) URLs, files and - (stdin) can be read" in r.output, command
+    monkeypatch.setenv("REPRINTWATCH_MAX_ARTICLE_BYTES", "20000")
+    page = indexed / "long.html"
+    filler = "<script>var ad = '" + "广告" * 10000 + "';</script>"  # 60,000 bytes of page before the article
+    page.write_text(f"<html><head><title>地铁</title>{filler}</head><body><article><p>"
+                    + METRO.replace("\n", "</p><p>") + "</p></article></body></html>", encoding="utf-8")
+    r = runner.invoke(cli, ["check", str(page), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["matches"][0]["licensed_id"] == "metro"  # the article after the filler was read
+    monkeypatch.setenv("REPRINTWATCH_FETCH_MAX_BYTES", "30000")
+    for command in ("check", "extract"):
+        r = runner.invoke(cli, [command, str(page)])
+        assert r.exit_code == 1 and "over the limit of 30,000 bytes (REPRINTWATCH_FETCH_MAX_BYTES)" in r.output, command
+
+
 def test_missing_index_exits_3(env, runner):
     page = env / "p.txt"
     page.write_text(METRO, encoding="utf-8")

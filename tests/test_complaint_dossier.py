@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from report_sample import HOSTILE_SCRIPT, build_sample, cli_runner
-from reprintwatch.report.evidence import verify_bundle
+from reprintwatch.evidence import verify_bundle
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,32 @@ def test_dossiers_include_infringements_and_list_the_rest_apart(run, sample, hol
     assert f"left out #{ids['s3-licensed']}: authorised" in r.output
     assert f"left out #{ids['s5-earlier']}: published first" in r.output
     assert excluded == {}  # (no dossier mixes them in)
+    # every file written has the one mode (the zips were 0600 from a temporary file, the HTML 0644)
+    from reprintwatch.output import file_mode
+
+    assert {p.suffix: p.stat().st_mode & 0o777 for p in out.iterdir()} == {".zip": file_mode(), ".html": file_mode()}
+
+
+def test_printed_dossier_starts_the_application_on_page_one(run, sample, holders, tmp_path):
+    """The PDF: the application under the title on page 1, no heading left alone at a page's foot, and
+    pages in proportion to the works (before: page 1 held only the title, 7 pages for 2 works)."""
+    from test_report_browser import find_chromium
+
+    find_chromium()  # skipped without a browser
+    pypdf = pytest.importorskip("pypdf")
+    out = tmp_path / "pdf"
+    r = run("complaint", "build", "-o", str(out), "--date", "2026-11-29", "--pdf", "--reprinter", "news.copycat.example")
+    assert r.exit_code == 0, r.output
+    (pdf,) = out.glob("*.pdf")
+    dossier, _, _ = load(pdf.with_suffix(".zip"))
+    assert len(dossier["works"]) == 2
+    headings = {s["heading"] for s in dossier["application"]} | {"投诉书", "侵权链接与证据", "逐段对照", "下架跟踪", "已提交的投诉"}
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages]
+    assert "投诉人：南方报业传媒集团" in pages[0] and "一、权利依据" in pages[0]
+    for number, text in enumerate(pages[:-1], 1):
+        foot = [line.strip() for line in text.splitlines() if line.strip()][-1]
+        assert foot not in headings, f"page {number} ends with the heading {foot!r}"
+    assert len(pages) <= 2 * len(dossier["works"])
 
 
 def test_two_year_limit_leaves_old_copies_out(run, sample, holders, tmp_path):

@@ -1,7 +1,9 @@
 """From findings to takedown on the local test site (a real HTTP server): ingest → rights holders →
 dossier (opened in headless Chromium) → pages replaced by removal notices → recheck → the report shows
 status and time to removal. Also: an interrupted recheck is resumed."""
+import csv
 import datetime as dt
+import io
 import json
 import zipfile
 
@@ -94,8 +96,8 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert run("recheck", "--delay", "0").exit_code == 0
     assert site.hits.get("/mp/s/LibRaRyRePrInT01") == hits.get("/mp/s/LibRaRyRePrInT01")
 
-    # the takedown figures (report.takedown): status and time to removal, per platform and reprinter
-    from reprintwatch.report.takedown import render_takedown_text, takedown_for
+    # the takedown figures (complaint.takedown): status and time to removal, per platform and reprinter
+    from reprintwatch.complaint.takedown import render_takedown_text, takedown_for
 
     with Store(env / "store" / "store.db") as store:
         t = takedown_for(store, store.licences(), store.list_findings())
@@ -108,6 +110,19 @@ def test_findings_to_dossier_to_takedown(site, env, tmp_path):
     assert report["takedown"]["removed"] == 2 and report["takedown"]["complained"] == 2
     html = run("report", "coverage", "--outlet", "东湖晚报", "--format", "html").output
     assert "Complaints and takedowns" in html and "<td>wechat</td>" in html
+
+    # ... and each finding shows its own removal and complaints wherever it is listed
+    rows = {r["finding_id"]: r for r in map(json.loads, run("findings", "list", "--format", "json").output.splitlines())}
+    assert rows[wechat]["takedown"]["state"] == "removed_after_complaint" and rows[wechat]["takedown"]["complaints"] == 1
+    assert rows[wechat]["takedown"]["complaint_channels"] == ["微信公众平台侵权投诉"]
+    text = run("findings", "list").output
+    assert "removal: removed after a complaint (seen gone " in text
+    assert "1 complaint (微信公众平台侵权投诉), first " in text
+    csv_rows = {r["finding_id"]: r for r in csv.DictReader(io.StringIO(run("findings", "list", "--format", "csv").output))}
+    assert csv_rows[str(news)]["takedown_state"] == "removed" and csv_rows[str(news)]["complaints"] == "1"
+    found = {f["finding_id"]: f for g in report["groups"] for f in g["findings"]}
+    assert found[wechat]["takedown"]["removed_at"] and found[news]["takedown"]["state"] == "removed"
+    assert "removed after a complaint (seen gone" in html  # the coverage report's row
 
 def test_an_interrupted_recheck_is_resumed(site, env):
     found = ingest(site, env)

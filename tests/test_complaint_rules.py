@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from reprintwatch.complaint import rules
-from reprintwatch.report.takedown import days_between, takedown_summary
+from reprintwatch.complaint.takedown import days_between, takedown_summary
 from reprintwatch.ingest.extract import extract_page
 from reprintwatch.ingest.notices import NOTICES
 

@@ -49,3 +49,36 @@ def test_find_in_text_prefers_a_time_of_day():
     assert find_in_text("只有日期 2026-11-18 而已") == "2026-11-18"
     assert find_in_text("no date at all") is None
     assert has_time("2026-11-19T09:20:00+08:00") and not has_time("2026-11-19")
+
+
+# --------------------------------------------------------------------------- one clock: the user's days
+
+
+def test_a_day_is_a_day_in_the_configured_zone(monkeypatch):
+    from reprintwatch.config import SettingError, Settings, local_zone
+    from reprintwatch.dates import day_bounds, local_day, parse_zone, to_utc_bound, zone_label
+    from reprintwatch.report.filters import finding_day
+
+    shanghai = parse_zone("Asia/Shanghai")
+    # 17:00Z on 1 November is 01:00 on 2 November in China: the newsroom's 2 November
+    assert local_day("2026-11-01T17:00:00Z", shanghai) == dt.date(2026, 11, 2)
+    assert local_day("2026-11-01T17:00:00Z", dt.timezone.utc) == dt.date(2026, 11, 1)
+    assert local_day("2026-11-01", shanghai) == dt.date(2026, 11, 1)  # a bare date is already a day
+    start, end = day_bounds(dt.date(2026, 11, 2), shanghai)
+    assert (start.isoformat(), end.isoformat()) == ("2026-11-01T16:00:00+00:00", "2026-11-02T16:00:00+00:00")
+    assert to_utc_bound("2026-11-02", True, shanghai) == "2026-11-02T16:00:00Z"
+    assert to_utc_bound("2026-11-02T10:00:00", False) == "2026-11-02T10:00:00Z"  # the store's own default: UTC
+    with pytest.raises(ValueError, match="not an ISO 8601"):
+        to_utc_bound("soon", False)
+    assert zone_label(shanghai) == "Asia/Shanghai (UTC+08:00)"
+
+    monkeypatch.delenv("REPRINTWATCH_TIMEZONE", raising=False)
+    row = {"created_at": "2026-11-01T17:00:00Z"}
+    assert local_zone() == shanghai and finding_day(row) == "2026-11-02"
+    monkeypatch.setenv("REPRINTWATCH_TIMEZONE", "UTC")
+    assert finding_day(row) == "2026-11-01"
+    monkeypatch.setenv("REPRINTWATCH_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingError, match=r"^REPRINTWATCH_TIMEZONE takes a time zone .*'Mars/Olympus'$"):
+        local_zone()
+    with pytest.raises(SettingError, match=r"^REPRINTWATCH_MAX_CANDIDATES takes a whole number, 0 or more, got 'abc'$"):
+        Settings.load({"REPRINTWATCH_MAX_CANDIDATES": "abc"})

@@ -186,55 +186,16 @@ def test_a_huge_retry_after_is_capped_by_max_backoff(site):
 
 
 # --- a total deadline per fetch, against a real server that drips the body --------------------------
-def _drip_server(with_length: bool):
-    """A raw socket server: headers at once, then one byte every 0.1 s (Content-Length, or until close)."""
-    import socket
-    import threading
-    import time
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    stop = threading.Event()
-
-    def serve(conn):
-        try:
-            conn.recv(65536)
-            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-            head += b"Content-Length: 100000\r\n\r\n" if with_length else b"Connection: close\r\n\r\n"
-            conn.sendall(head)
-            for _ in range(100000):
-                if stop.is_set():
-                    break
-                conn.sendall(b"x")
-                time.sleep(0.1)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    return f"http://127.0.0.1:{listener.getsockname()[1]}", lambda: (stop.set(), listener.close())
-
-
 @pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "until-close"])
 def test_a_drip_fed_body_is_cut_off_at_the_total_deadline(with_length):
     import time
 
-    base, stop = _drip_server(with_length)
+    base, _, stop = _hostile_server()
     try:
         policy = FetchPolicy(delay=0, retries=0, robots=False, read_timeout=1.0, deadline=1.5)
         started = time.monotonic()
         with pytest.raises(FetchError) as err:
-            Fetcher(policy).fetch(base + "/drip.html")
+            Fetcher(policy).fetch(base + ("/drip" if with_length else "/drip-until-close"))
         elapsed = time.monotonic() - started
     finally:
         stop()
@@ -278,3 +239,142 @@ def test_politeness_defaults_come_from_settings():
     policy = FetchPolicy.from_settings(settings)
     assert (policy.delay, policy.deadline, policy.robots) == (2.5, 30.0, False)
     assert FetchPolicy().delay == Settings().fetch_delay
+
+
+# --- issue 21: the deadline starts with the host's slot, bounds retry waits and header drips -----------------
+
+def _hostile_server():
+    """A raw socket server, one thread a connection: ``/drip`` (headers at once, then a body byte every 0.1 s of
+    a 100,000-byte Content-Length; ``/drip-until-close`` the same without a length),
+    ``/slow-headers`` (the header block a byte every 0.1 s, never finished), ``/busy-2099`` (429 with a
+    Retry-After date in 2099), ``/busy-1`` (429, Retry-After: 1) and any other path a small page. Returns the
+    base URL, the requests seen (path, monotonic time) and a stop function."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    stop = threading.Event()
+    seen: list[tuple[str, float]] = []
+
+    def answer(conn, status: str, extra: str, body: bytes):
+        conn.sendall(f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n{extra}"
+                     "Connection: close\r\n\r\n".encode() + body)
+
+    def serve(conn):
+        try:
+            path = conn.recv(65536).split(b" ", 2)[1].decode()
+            seen.append((path, time.monotonic()))
+            path = path.split("?")[0]
+            if path in ("/drip", "/drip-until-close"):
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                conn.sendall(head + (b"Content-Length: 100000\r\n\r\n" if path == "/drip" else
+                                     b"Connection: close\r\n\r\n"))
+                drip = b"x" * 100000
+            elif path == "/slow-headers":
+                drip = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"y" * 100000
+            elif path == "/busy-2099":
+                return answer(conn, "429 Too Many Requests", "Retry-After: Fri, 01 Jan 2099 00:00:00 GMT\r\n", b"slow down")
+            elif path == "/busy-1":
+                return answer(conn, "429 Too Many Requests", "Retry-After: 1\r\n", b"slow down")
+            else:
+                return answer(conn, "200 OK", "", b"<html><body>ok</body></html>")
+            for byte in drip:
+                if stop.is_set():
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(0.1)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", seen, lambda: (stop.set(), listener.close())
+
+
+@pytest.fixture
+def hostile():
+    base, seen, stop = _hostile_server()
+    yield base, seen
+    stop()
+
+
+def test_waiting_for_the_hosts_slot_is_not_the_pages_time(hostile):
+    """One slot a host: three normal pages queued behind two drips (3 s of slot time, twice the 1.5 s
+    deadline) all arrive; only the drips run out of time (the issue: the pages failed, never requested)."""
+    import threading
+    import time
+
+    base, seen = hostile
+    fetcher = Fetcher(FetchPolicy(delay=0, concurrency=1, retries=0, robots=False, read_timeout=1.0, deadline=1.5))
+    outcomes: dict[str, object] = {}
+
+    def fetch(path):
+        try:
+            outcomes[path] = fetcher.fetch(base + path).status
+        except FetchError as exc:
+            outcomes[path] = exc.label
+
+    threads = [threading.Thread(target=fetch, args=("/drip",))]
+    threads[0].start()
+    while not seen:  # the first drip holds the slot before the others queue
+        time.sleep(0.01)
+    for path in ["/drip?2", "/page-0", "/page-1", "/page-2"]:
+        threads.append(threading.Thread(target=fetch, args=(path,)))
+        threads[-1].start()
+        time.sleep(0.1)  # queued in this order
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes == {"/drip": "timeout", "/drip?2": "timeout", "/page-0": 200, "/page-1": 200, "/page-2": 200}
+    asked = dict(seen)
+    assert asked["/page-0"] - asked["/drip"] > 2.9  # asked for after both drips' 1.5 s, and still had their own
+
+
+def test_a_retry_after_past_the_deadline_ends_the_fetch_at_once_as_http_429(hostile):
+    import time
+
+    base, seen = hostile
+    policy = FetchPolicy(delay=0, retries=4, robots=False, deadline=10, max_backoff=60)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        Fetcher(policy).fetch(base + "/busy-2099")
+    assert time.monotonic() - started < 3 and len(seen) == 1
+    assert err.value.label == "http 429" and "deadline" in err.value.reason and "60 s" in err.value.reason
+    assert err.value.result.body == b"slow down"
+
+
+def test_retries_within_the_deadline_end_with_the_servers_answer(hostile):
+    import time
+
+    base, seen = hostile
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:  # Retry-After: 1, two retries: three requests about 1 s apart
+        Fetcher(FetchPolicy(delay=0, retries=2, robots=False, deadline=10)).fetch(base + "/busy-1")
+    assert err.value.label == "http 429" and len(seen) == 3 and 1.9 < time.monotonic() - started < 6
+    seen.clear()
+    with pytest.raises(FetchError) as err:  # the same with 2.5 s of deadline: the third wait does not fit
+        Fetcher(FetchPolicy(delay=0, retries=4, robots=False, deadline=2.5)).fetch(base + "/busy-1")
+    assert err.value.label == "http 429" and "not retried" in err.value.reason and len(seen) == 3
+
+
+def test_response_headers_dripping_are_cut_at_the_deadline(hostile):
+    import time
+
+    base, _ = hostile
+    policy = FetchPolicy(delay=0, retries=2, robots=False, read_timeout=1.0, deadline=1.5)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as err:
+        Fetcher(policy).fetch(base + "/slow-headers")
+    assert err.value.kind == "timeout" and "headers still arriving after the 1.5 s deadline" in err.value.reason
+    assert 1.4 < time.monotonic() - started < 3  # each byte well within read_timeout; the deadline stops it

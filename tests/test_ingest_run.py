@@ -465,3 +465,25 @@ def test_ingest_run_jobs_records_what_one_job_records(site, env, monkeypatch):
         assert result.exit_code == 0, result.output
         contents[jobs] = _store_contents(store, ordered=False)  # fetches finish in any order, one job or two
     assert contents[2] == contents[1] and len(contents[1][0]) == 8 and len(contents[1][1]) == 2
+
+
+def test_pages_queued_behind_drips_on_one_host_are_fetched(env):
+    """Issue 21: two drip-feeding URLs and two normal pages on one host, one slot: the drips time out, the
+    normal pages (asked for after both drips' deadlines) are fetched — not "no time left", not exit 4."""
+    from test_ingest_fetch import _hostile_server
+
+    base, seen, stop = _hostile_server()
+    try:
+        sources = env / "drips.toml"
+        sources.write_text(f'[defaults]\ndelay = "0s"\nconcurrency = 1\nretries = 0\nrobots = false\n'
+                           f'read_timeout = "1s"\ndeadline = "1.5s"\n[[source]]\nname = "w"\ntype = "pages"\n'
+                           f'urls = ["{base}/drip?1", "{base}/drip?2", "{base}/page-1.html", "{base}/page-2.html"]\n',
+                           encoding="utf-8")
+        result = run(["ingest", "run", "--sources", str(sources), "--once", "--workers", "4", "--no-progress"])
+    finally:
+        stop()
+    assert result.exit_code == 0, result.output
+    outcome = {u.replace(base, ""): e or "" for u, e in rows(env / "store" / "store.db", "SELECT url, error FROM suspects")}
+    assert "deadline" in outcome["/drip?1"] and "deadline" in outcome["/drip?2"]
+    assert {p for p, _ in seen} >= {"/page-1.html", "/page-2.html"}
+    assert "timeout" not in outcome.get("/page-1.html", "") and "timeout" not in outcome.get("/page-2.html", "")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from reprintwatch import Article, Detector, SQLiteIndex
-from reprintwatch.dedupe.relations import Claim, explain_away, stands_alone
+from reprintwatch.dedupe.relations import Claim, explain_away, quoted_spans, stands_alone
 
-from texts import METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
+from texts import FLASH, METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
 
 
 def test_a_claim_inside_a_better_ones_text_is_explained_by_it():
@@ -68,3 +68,96 @@ def test_the_note_alone_makes_one_finding_not_three(series_detector):
     result = series_detector.check(Article("s", UNRELATED + "\n" + SERIES_NOTE))
     assert len(result.reprints) <= 1
     assert sum(len(m.siblings) for m in result.reprints) == 2 * len(result.reprints)
+
+
+def test_text_held_by_many_licensed_articles_makes_no_finding(tmp_path):
+    from texts import MARKET_MONDAY
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        bodies = {"metro": METRO, "river": RIVER, "port": PORT, "market": MARKET_MONDAY}
+        d.add([Article(k, SERIES_NOTE + body, k) for k, body in bodies.items()])
+        note_only = d.check(Article("s", UNRELATED + "\n" + SERIES_NOTE))
+        assert note_only.reprints == []
+        assert {m.discounted for m in note_only.matches if m.verification.is_reprint} == {"shared_text"}
+        assert note_only.to_dict(include_all=True)["matches"][0]["discounted"] == "shared_text"
+        # a copy of one member is still that member's finding, the others listed under it
+        (match,) = d.check(Article("c", SERIES_NOTE + RIVER)).reprints
+        assert match.licensed.id == "river" and {s.licensed.id for s in match.siblings} == {"metro", "port", "market"}
+        # and an excerpt of a member's own text is found
+        (match,) = d.check(Article("e", UNRELATED + "\n" + PORT[120:260])).reprints
+        assert match.licensed.id == "port"
+
+
+def test_a_quotation_shared_by_two_reports_is_not_copying(tmp_path):
+    from texts import STATEMENT
+
+    licensed = "江南日报讯 昨天上午，青溪网络科技公司的手机应用出现大面积故障，用户无法登录。当晚，该公司发表声明：" + STATEMENT
+    other = UNRELATED + "\n不少用户在社交平台上抱怨无法登录。随后，青溪网络科技公司在官方微博发布致歉信称：" + STATEMENT
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", licensed, "故障")])
+        quoting = d.check(Article("s", other))
+        assert quoting.reprints == [] and quoting.matches[0].discounted == "quotation"
+        # the same quotation inside the copied report is the report's finding
+        assert [m.licensed.id for m in d.check(Article("c", "点击上方蓝字关注我们\n" + licensed)).reprints] == ["report"]
+
+
+def test_held_by_many_and_quoted_spans():
+    from reprintwatch.dedupe.relations import held_by_many, quoted_spans
+
+    holders = [[(0, 50)], [(10, 60)], [(20, 30), (40, 45)], [(25, 100)]]
+    assert held_by_many(holders, 3) == [(20, 50)]
+    assert held_by_many(holders, 4) == [(25, 30), (40, 45)]
+    assert held_by_many(holders[:2], 3) == []
+    text = "他说：“今天很好。”又说「明天」，“没有闭合"
+    assert [text[a:b] for a, b in quoted_spans(text)] == ["今天很好。", "明天"]
+
+
+def test_a_page_of_code_is_not_an_article(tmp_path):
+    from reprintwatch.dedupe.normalize import is_code
+
+    script = "\n".join(f"var slide{i} = {{src: '/img/{i}.jpg', title: 'look {i}'}}; show(slide{i});" for i in range(60))
+    assert is_code(script) and not is_code(METRO) and not is_code(METRO + "\n代码示例：if (a) { b(); }")
+    assert not is_code("BBC English quiz: what does 'postcode' mean? 邮政编码（postcode）是英国的叫法。" * 5)
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("slides", script)])
+        assert d.check(Article("s", script)).matches == []
+
+
+def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need_marks_on_both_sides():
+    from reprintwatch.dedupe.relations import quotations
+    from reprintwatch.dedupe.verify import Passage
+
+    template = [(0, 120)]  # held by four licensed texts
+    copied = Claim(((0, 130),), 600, stands_out=True)  # the day's report: its figures too
+    sibling = Claim(((0, 100),), 600)
+    assert [c.kept for c in explain_away([copied, sibling], shared_text=template)] == [True, False]
+    assert explain_away([Claim(((0, 130),), 600)], shared_text=template)[0].discounted == "shared_text"
+    suspect, licensed = "记者了解到，他说：“甲乙丙丁戊己庚辛”。", "据报道，“甲乙丙丁戊己庚辛”。"
+    inside = Passage(10, 18, 5, 13, 8)
+    beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
+    assert quotations([inside, beyond], quoted_spans(suspect), licensed) == [(10, 18)]
+    assert quotations([inside], quoted_spans(suspect), "据报道" + licensed[5:]) == []  # quoted in the suspect only
+
+
+def test_the_text_output_lists_siblings_and_says_why_a_pair_is_no_finding(series_detector):
+    from reprintwatch.output import render_text
+    from texts import STATEMENT
+
+    text = render_text(series_detector.check(Article("s", SERIES_NOTE + METRO)))
+    assert "also holds text it explains (not findings): " in text and "port (" in text and "river (" in text
+    series_detector.add([Article("report", "江南日报讯 昨天上午，青溪网络科技公司的应用出现故障。该公司发表声明：" + STATEMENT)])
+    quoting = series_detector.check(Article("q", UNRELATED + "\n随后，该公司在官方微博发布致歉信称：" + STATEMENT))
+    assert "no reprint found" in render_text(quoting)
+    assert "not a finding: what the two share is a quotation" in render_text(quoting, include_all=True)
+
+
+def test_a_short_article_copied_whole_is_the_finding_not_a_digest_holding_it(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("flash", FLASH), Article("digest", METRO + "\n" + FLASH + "\n" + RIVER + "\n" + PORT)])
+        # the copy: the flash whole, and one sentence of the digest's metro story next to it
+        result = d.check(Article("s", UNRELATED + "\n" + FLASH + METRO[:60]))
+    assert [m.licensed.id for m in result.reprints][:1] == ["flash"]

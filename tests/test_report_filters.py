@@ -17,7 +17,7 @@ import pytest
 from reprintwatch.errors import BadInput
 from reprintwatch.index import SQLiteIndex
 from reprintwatch.report import coverage_report, daily_report
-from reprintwatch.report.filters import Filter, platform_from_url
+from reprintwatch.report.filters import Filter, finding_day, platform_from_url
 from reprintwatch.report.html import INLINE_LIMIT, chart_svg, nice_step, write_html
 from reprintwatch.report.render import BOM, render_csv
 from reprintwatch.store import Store
@@ -129,10 +129,10 @@ def test_new_since_yesterday_and_repeat_infringers(day, team):
     with Store(team.store) as store:
         rows = store.list_findings()
     yesterday = (REPORT_DAY - dt.timedelta(days=1)).isoformat()
-    earlier = [r for r in rows if r["created_at"][:10] < REPORT_DAY.isoformat()]
+    earlier = [r for r in rows if finding_day(r) < REPORT_DAY.isoformat()]  # days in China time
     new = day.summary["new"]
     assert new["previous_day"] == yesterday
-    assert new["previous_day_findings"] == sum(1 for r in earlier if r["created_at"].startswith(yesterday))
+    assert new["previous_day_findings"] == sum(1 for r in earlier if finding_day(r) == yesterday)
     before = {r["account"] or r["site"] for r in earlier}
     today = {a.finding["account"] or a.finding["site"] for a in day.assessments}
     assert new["new_reprinters"] == len(today - before)
@@ -162,7 +162,8 @@ def test_filters(day, team):
         1 for a in day.assessments if a.finding["licensed_outlet"] == outlet and a.finding["verdict"] == "full_reprint")
     week = _daily(team, since=REPORT_DAY - dt.timedelta(days=6), until=REPORT_DAY)
     with Store(team.store) as store:
-        in_week = store.list_findings(since=(REPORT_DAY - dt.timedelta(days=6)).isoformat(), until=REPORT_DAY.isoformat())
+        in_week = store.list_findings(since=(REPORT_DAY - dt.timedelta(days=6)).isoformat() + "T00:00:00+08:00",
+                                      until=REPORT_DAY.isoformat() + "T23:59:59+08:00")
     assert len(week.assessments) == len(in_week) > N
 
 

@@ -259,9 +259,24 @@ def test_text_format_is_terminal_safe(daily, sample):
     text = render(dataclasses.replace(daily, groups=groups), "text")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "南方日报\\x1b[2J\\x1b]0;owned\\x07\\u202e" in text  # shown, harmlessly
-    assert text.startswith("Reprint report for 2026-11-02\n7 findings: 5 unauthorised, 1 authorised, 1 published")
+    assert text.startswith("Reprint report for 2026-11-02 · days in Asia/Shanghai (UTC+08:00)\n7 findings: 5 unauthorised, 1 authorised, 1 published")
     assert "licence #2 allows verbatim reprints only" in text
     assert "first publication: the copy was published" in text
+
+
+
+def test_html_format_shows_bidi_overrides_and_controls_harmlessly(daily, sample):
+    """Issue 21 (found while probing dossiers): a U+202E in a name reversed the rest of its line in HTML."""
+    import dataclasses
+
+    a = daily.assessments[0]
+    hostile = dataclasses.replace(a, finding=dataclasses.replace(
+        a.finding, licensed_outlet="南方日报\x1b[2J\u202e\u2066<b>x</b>"))
+    groups = [dataclasses.replace(g, assessments=[hostile if x is a else x for x in g.assessments])
+              for g in daily.groups]
+    html = render(dataclasses.replace(daily, groups=groups), "html")
+    assert not any(c in html for c in "\x1b\u202e\u2066") and "<b>x</b>" not in html
+    assert "南方日报\\x1b[2J\\u202e\\u2066&lt;b&gt;x&lt;/b&gt;" in html
 
 
 def test_text_format_through_the_cli(run):

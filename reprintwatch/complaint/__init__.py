@@ -3,7 +3,7 @@ takedown figures the reports show.
 
 >>> from reprintwatch.complaint import build_dossiers, recheck, takedown_summary
 """
-from ..report.takedown import Tracking, takedown_summary
+from .takedown import Tracking, takedown_summary
 from .dossier import application_text, build_dossier
 from .holders import RightsHolder, make_holder
 from .html import render_dossier_html

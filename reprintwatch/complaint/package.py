@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
-from ..output import json_file_bytes
+from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
-from ..report.evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
+from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
 from .dossier import application_text, build_dossier, respondent_of
 from .holders import make_holder
 from .html import render_dossier_html
-from ..report.takedown import load_tracking
+from .takedown import load_tracking
 
 DOSSIER_KIND = "complaint-dossier"
 MAX_WORKS = MAX_DOSSIER_FILES - 8  # nested bundles, plus the page, PDF, JSON, text and manifest files
@@ -65,9 +65,11 @@ def build_dossiers(
     finding_ids: Sequence[int] | None = None,
     today: _dt.date | None = None,
     pdf: bool = False,
+    include_exceptions: bool = False,
 ) -> list[DossierResult]:
     """Build every dossier the filters select into ``out_dir``; returns one result per (respondent, outlet).
-    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it)."""
+    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it).
+    ``include_exceptions``: complain also about findings a legal hint says the law may leave free."""
     today = today or china_today()
     if finding_ids:
         findings = []
@@ -106,7 +108,7 @@ def build_dossiers(
     generated = utc_now()
     for (who, group_outlet), group in sorted(groups.items()):
         items = [(a, tracking[a.finding.get("finding_id")]) for a in group]
-        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated)
+        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated, include_exceptions)
         if not dossier["works"]:
             results.append(DossierResult(who, group_outlet, None, None, None, 0, dossier["excluded"]))
             continue
@@ -151,11 +153,8 @@ def _write(store, licences, index, dossier: dict, out_dir: Path, stem: str, pdf:
     files[MANIFEST_HASH] = f"{digest}  {MANIFEST}\n".encode("ascii")
     path = out_dir / f"{stem}.zip"
     write_zip(files, path)
-    html_path = out_dir / f"{stem}.html"
-    tmp_html = html_path.with_name(html_path.name + ".tmp")
-    tmp_html.write_text(html, encoding="utf-8")
-    tmp_html.replace(html_path)
+    html_path = write_atomic(out_dir / f"{stem}.html", html)
     if "dossier.pdf" in files:
-        out_dir.joinpath(f"{stem}.pdf").write_bytes(files["dossier.pdf"])
+        write_atomic(out_dir / f"{stem}.pdf", files["dossier.pdf"])
     return DossierResult(dossier["respondent"]["name"], dossier["outlet"], path, html_path, digest,
                          len(dossier["works"]), dossier["excluded"])

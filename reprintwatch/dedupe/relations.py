@@ -15,23 +15,56 @@ names every source (each explains its own piece) and an excerpt still names its 
 sibling, a series member or an article sharing a site's boilerplate — whose shared text lies inside the text
 the copied article explains — is listed under that article, not reported.
 
+Text that many licensed articles share is not evidence against any one of them (:func:`held_by_many`): a
+stretch of the suspect that ``FAMILY_MIN_HOLDERS`` otherwise different licensed articles hold — a site's
+promotion block, a series' editor's note, a template's standard clauses, a stock conference lead — is learned
+from the archive as the check meets it (the licensed articles the index returns as candidates for this text),
+not from a hand-kept list, and never makes a verdict by itself — unless one holder stands out
+(``STANDS_OUT`` times the copied text of any other holder: the day's market report a copy took, against the
+other days' that share its template but not its figures). Nor does a quotation (:func:`quoted_spans`: an
+announcement, an apology letter, a Weibo post quoted by independent reports of one event): a passage inside
+quotation marks on both sides; a copier takes the prose around a quote as well, and a passage reaching
+beyond the marks is prose. A licensed article taken whole (``WHOLE_COVERAGE`` of it in the suspect) is a copy
+whatever else shares its text.
+
 Pure functions over passages' suspect-side extents in normalised characters; the detector maps them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
+#: A stretch of the suspect that this many distinct licensed texts (versions of one text count once) hold is
+#: shared text, not evidence of copying one of them. See docs/findings.md for what it changes on real pairs.
+FAMILY_MIN_HOLDERS = 4
+#: A holder of shared text whose copied text is this many times any other holder's stands out: it is the
+#: copied one. Template siblings of a copied market report hold 0.35–0.45 of their text in the copy (issue 19)
+#: against ~1.0 for the report; holders of one boilerplate block hold it alike (ratio ~1). A 拼接稿 piece of
+#: 130 characters of one day's report against 94 of the next day's (ratio 1.38, bench/quality.py --archive
+#: stitched-00048) is the case that sets it below 1.38.
+STANDS_OUT = 1.25
+#: A licensed article this share of which is in the suspect is taken whole (the truth of bench/quality.py
+#: --archive calls an article holding 80 % of the copied text a version of it).
+WHOLE_COVERAGE = 0.8
+
+
 @dataclass(frozen=True)
 class Claim:
     """What one verified licensed article claims of the suspect: its passages' suspect-side extents as
-    ``[start, end)`` in normalised characters, and its own length (normalised characters)."""
+    ``[start, end)`` in normalised characters, its own length (normalised characters) and whether it is taken
+    whole (``WHOLE_COVERAGE``)."""
 
     spans: tuple[tuple[int, int], ...]
     licensed_chars: int
+    whole: bool = False
+    #: its copied text is ``STANDS_OUT`` times that of any other holder of it: shared text counts for it
+    stands_out: bool = False
+    #: the spans of its passages that are quotations (inside quotation marks in both texts)
+    quoted: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +78,8 @@ class Credit:
     longest_unexplained: int
     shared: int
     explained_by: int | None = None
+    #: why a claim no kept claim explains is no finding: "shared_text" (held by many) or "quotation"
+    discounted: str = ""
 
 
 def _union(spans) -> list[tuple[int, int]]:
@@ -88,26 +123,95 @@ def stands_alone(chars: int, longest: int, licensed_chars: int, t: Thresholds = 
     return chars >= t.short_article_min_chars and chars >= t.short_article_coverage * licensed_chars
 
 
-def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS) -> list[Credit]:
+def held_by_many(holders: Sequence[Sequence[tuple[int, int]]], min_holders: int = FAMILY_MIN_HOLDERS) -> list[tuple[int, int]]:
+    """The stretches held by at least ``min_holders`` of ``holders`` (each a list of spans of one licensed
+    text), as a sorted union."""
+    events: list[tuple[int, int]] = []
+    for spans in holders:
+        for a, b in _union(spans):
+            events += ((a, 1), (b, -1))
+    out, depth, start = [], 0, 0
+    for x, d in sorted(events):
+        if d > 0 and depth + d >= min_holders > depth:
+            start = x
+        elif d < 0 and depth >= min_holders > depth + d and x > start:
+            out.append((start, x))
+        depth += d
+    return _union(out)
+
+
+# “…” 「…」 『…』 and ASCII double quotes; a quotation is at most a few paragraphs (a lone unmatched mark does
+# not swallow the rest of the page). One regex: a Python loop over the characters was most of this module's
+# cost a check (bench/attribution_cost.py).
+_MAX_QUOTE = 1500
+_QUOTATION = re.compile("|".join(f"{re.escape(a)}([^{re.escape(b)}]{{1,{_MAX_QUOTE}}}){re.escape(b)}"
+                                 for a, b in (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'))))
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the quotations of ``text`` (original offsets, marks excluded)."""
+    return [m.span(m.lastindex) for m in _QUOTATION.finditer(text)]
+
+
+#: A passage may reach this many characters beyond a quotation's marks and still be the quotation: the two
+#: texts may introduce it with the same word (…表示：“…” / …表示“…”)
+QUOTE_SLACK = 4
+
+
+def _inside(a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    return any(c - QUOTE_SLACK <= a and b <= d + QUOTE_SLACK for c, d in quotes)
+
+
+def quotations(passages, suspect_quotes: Sequence[tuple[int, int]], licensed: str) -> list[tuple[int, int]]:
+    """The suspect-side ``[start, end)`` (original offsets) of the passages that lie inside a quotation in
+    both texts (``suspect_quotes``: :func:`quoted_spans` of the suspect; ``licensed``: the licensed text): a
+    source quoted by two reports, not prose copied."""
+    inside = [p for p in passages if _inside(p.suspect_start, p.suspect_end, suspect_quotes)]
+    if not inside:
+        return []
+    licensed_quotes = quoted_spans(licensed)
+    return [(p.suspect_start, p.suspect_end) for p in inside if _inside(p.licensed_start, p.licensed_end, licensed_quotes)]
+
+
+def overlaps(spans: Sequence[tuple[int, int]], other: Sequence[tuple[int, int]]) -> bool:
+    return any(min(b, d) > max(a, c) for a, b in spans for c, d in other)
+
+
+def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
+                 shared_text: Sequence[tuple[int, int]] = ()) -> list[Credit]:
     """One :class:`Credit` for each claim, claims given best first (the caller's order: most copied text).
 
-    A claim is kept when the copied text the kept claims before it leave unexplained stands alone
-    (:func:`stands_alone`); otherwise it is explained by the kept claim sharing most of its text. The first
-    claim is always kept."""
+    A claim is kept when the copied text that the kept claims before it leave unexplained stands alone
+    (:func:`stands_alone`) without its quotations and, unless it stands out, outside ``shared_text``
+    (:func:`held_by_many`) — or, for a claim taken whole, at all. A claim not kept is explained by the kept
+    claim sharing most of its text, or, when none shares any, discounted (its copied text is shared text or
+    quotations)."""
+    shared_text = _union(shared_text)
     covered: list[tuple[int, int]] = []
     kept_spans: list[tuple[int, list[tuple[int, int]]]] = []
     out: list[Credit] = []
     for n, claim in enumerate(claims):
         spans = _union(claim.spans)
         shared = sum(b - a for a, b in spans)
-        rest = _minus(spans, covered)
+        fresh = _minus(spans, covered)
+        rest = fresh
+        if not claim.whole:
+            rest = _minus(rest, _union(claim.quoted))
+            if not claim.stands_out:
+                rest = _minus(rest, shared_text)
         unexplained = sum(b - a for a, b in rest)
         longest = max((b - a for a, b in rest), default=0)
-        if not kept_spans or stands_alone(unexplained, longest, claim.licensed_chars, t):
+        # nothing taken away: verify()'s verdict stands as it is
+        if rest == spans or stands_alone(unexplained, longest, claim.licensed_chars, t):
             out.append(Credit(True, unexplained, longest, shared))
             kept_spans.append((n, spans))
             covered = _union(covered + spans)
+            continue
+        by = max(kept_spans, key=lambda k: (_overlap(spans, k[1]), -k[0]), default=None)
+        if by is not None and _overlap(spans, by[1]):
+            out.append(Credit(False, unexplained, longest, shared, by[0]))
         else:
-            by = max(kept_spans, key=lambda k: (_overlap(spans, k[1]), -k[0]))[0]
-            out.append(Credit(False, unexplained, longest, shared, by))
+            quoted = _overlap(fresh, _union(claim.quoted))
+            why = "quotation" if quoted > _overlap(_minus(fresh, _union(claim.quoted)), shared_text) else "shared_text"
+            out.append(Credit(False, unexplained, longest, shared, None, why))
     return out

@@ -39,7 +39,7 @@ def ingest():
               help="The sources file (TOML); see data/sources.example.toml in the repository.")
 @click.option("--once", "mode", flag_value="once", default=True, help="One pass over every source, then exit (default).")
 @click.option("--follow", "mode", flag_value="follow", help="Keep going: a pass every --interval until stopped.")
-@click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow.")
+@click.option("--interval", default="10m", show_default=True, callback=_duration, help="Time between passes with --follow: a number with a unit, ms, s, m, h or d (10m, 2h; a bare number is seconds).")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Fetch threads (per-host limits still apply).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that check pages (default: every core); what is recorded is the same as with one.")
@@ -219,28 +219,15 @@ def extract(source, fmt, page_url):
         reprintwatch extract https://mp.weixin.qq.com/s/AbCdEf --format json
         curl -s https://news.example.org/a.html | reprintwatch extract - --url https://news.example.org/a.html
     """
-    from ..errors import BadInput
     from .fetch import Fetcher, FetchPolicy
-    from .page import extract_bytes, fetch_page, outlet_of
+    from .page import extract_bytes, fetch_page, is_url, outlet_of, read_source
 
     settings = current_settings()
-    if source.lower().startswith(("http://", "https://")):
+    if is_url(source):
         _result, extracted, _ = fetch_page(source, Fetcher(FetchPolicy.from_settings(settings)))
         fetched = extracted.url or source
     else:
-        if "://" in source:
-            raise BadInput(source, "only http(s) URLs and files can be read")
-        limit = settings.fetch_max_bytes
-        if source == "-":
-            raw = sys.stdin.buffer.read(limit + 1)
-        else:
-            path = Path(source)
-            if not path.is_file():
-                raise BadInput(source, "no such file")
-            with path.open("rb") as fh:
-                raw = fh.read(limit + 1)
-        if len(raw) > limit:
-            raise BadInput(source, f"page is over the limit of {limit:,} bytes (REPRINTWATCH_FETCH_MAX_BYTES)")
+        raw = read_source(source, settings.fetch_max_bytes, "REPRINTWATCH_FETCH_MAX_BYTES")
         fetched = page_url or ""
         extracted = extract_bytes(raw, "", fetched)
     record = extract_record(extracted, outlet_of(extracted, fetched))

@@ -841,7 +841,3 @@ def _author(tree, ld: dict, byline: str) -> str:
         return match.group(1)
     node = _first(tree, "//*[contains(@class,'author-name') or contains(@class,'author_name')]")
     return _text(node)
-
-
-def extracted_to_json(extracted: Extracted) -> str:
-    return json.dumps(extracted.to_dict(), ensure_ascii=False)

@@ -1,6 +1,11 @@
 """A polite HTTP fetcher: http(s) only, per-host rate and concurrency limits, robots.txt, conditional GET,
-retries (urllib3's ``Retry`` on the requests adapter, ``Retry-After`` respected and capped), time-outs, a total
+retries (urllib3's ``Retry`` decides what and how long, ``Retry-After`` respected and capped), time-outs, a total
 deadline per fetch, and a body-size cap.
+
+The deadline is the fetch's own time: its clock runs only while it holds its host's slot (waiting behind
+other pages of a polite host is not the page's fault), and it bounds everything done there — connecting,
+response headers arriving a byte at a time, retry waits (a ``Retry-After`` past the deadline ends the fetch
+at once, with the server's answer as the outcome: ``http 429``, not a time-out) and the body.
 
 The fetcher never decides what a page means; it returns the raw bytes and what the server said about them
 (:class:`FetchResult`). Extraction lives in :mod:`reprintwatch.ingest.extract`, charsets in
@@ -23,7 +28,9 @@ from typing import Callable
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import InvalidHeader, NameResolutionError
+import urllib3
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError as Urllib3Error, InvalidHeader, MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from ..config import Settings
@@ -115,6 +122,7 @@ class FetchResult:
     body: bytes
     fetched_at: str  # ISO 8601 UTC
     not_modified: bool = False
+    note: str = ""  # why a retryable answer (429, 503 …) was not retried further, when the deadline stopped it
 
     @property
     def content_type(self) -> str:
@@ -189,6 +197,7 @@ class Fetcher:
         self._sessions: dict[tuple, requests.Session] = {}
         self._sessions_lock = threading.Lock()
         self.limiter = HostLimiter(sleep=sleep)
+        self._sleep = sleep
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | FetchError | None]] = {}
         self._robots_lock = threading.Lock()
 
@@ -200,7 +209,7 @@ class Fetcher:
             if session is None:
                 session = self._given_session if (self._given_session and not self._sessions) else requests.Session()
                 session.trust_env = False  # no proxies or .netrc credentials picked up behind the user's back
-                adapter = HTTPAdapter(max_retries=retry_for(policy))
+                adapter = _DeadlineAdapter(max_retries=0)  # retries are the fetch's (_get_once), in its deadline
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 self._sessions[key] = session
@@ -268,12 +277,12 @@ class Fetcher:
         """
         policy = policy or self.policy
         check_url(url)
-        deadline = time.monotonic() + policy.deadline
         if not self.allowed(url, policy):
             raise FetchError(url, "robots", f"disallowed by {host_key(url)}/robots.txt for {policy.user_agent!r}")
         current = url
+        budget = [float(policy.deadline)]  # seconds left; spent only while holding a host's slot (_get_once)
         for _ in range(policy.max_redirects + 1):
-            result = self._get_once(url, current, etag, last_modified, policy, deadline)
+            result = self._get_once(url, current, etag, last_modified, policy, budget)
             if result.status in REDIRECT_CODES:
                 location = result.headers.get("location")
                 if not location:
@@ -291,11 +300,14 @@ class Fetcher:
                 result.not_modified = True
                 return result
             if result.status >= 400:
-                raise FetchError(url, "http", f"HTTP {result.status}", result.status, result)
+                raise FetchError(url, "http", f"HTTP {result.status}{result.note}", result.status, result)
             return result
         raise FetchError(url, "redirect", f"more than {policy.max_redirects} redirects")
 
-    def _get_once(self, original: str, url: str, etag, last_modified, policy: FetchPolicy, deadline: float) -> FetchResult:
+    def _get_once(self, original: str, url: str, etag, last_modified, policy: FetchPolicy,
+                  budget: list[float]) -> FetchResult:
+        """One hop: GET ``url`` holding its host's slot, retrying as :func:`retry_for` says while the
+        deadline lasts. ``budget[0]``: seconds of the fetch's deadline left (this hop spends from it)."""
         headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
@@ -303,26 +315,47 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         host = host_key(url)
         self.limiter.acquire(host, policy.concurrency, policy.delay)
+        deadline = time.monotonic() + budget[0]  # the clock starts now that the host's slot is ours
         try:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise FetchError(original, "timeout", f"no time left of the {policy.deadline:g} s deadline")
-            fetched_at = utc_now()
-            try:
-                response = self.session(policy).get(
-                    url,
-                    headers=headers,
-                    timeout=(min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining)),
-                    allow_redirects=False,
-                    stream=True,
-                )
-            except requests.RequestException as exc:
-                raise network_error(original, url, exc) from None
+            retry = retry_for(policy)  # this fetch's own count of tries
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise FetchError(original, "timeout", f"no time left of the {policy.deadline:g} s deadline")
+                fetched_at = utc_now()
+                response, failure = self._request(original, url, headers, policy, deadline)
+                try:
+                    if response is None:
+                        error = _urllib3_error(failure.__cause__)
+                        if error is None:  # not a network failure urllib3 would retry (a bad URL …)
+                            raise failure
+                        retry = retry.increment("GET", url, error=error)
+                        wait = retry.get_backoff_time()
+                    elif retry.is_retry("GET", response.status_code, "retry-after" in response.headers):
+                        retry = retry.increment("GET", url, response=response.raw)
+                        after = retry.get_retry_after(response.raw)
+                        wait = retry.get_backoff_time() if after is None else after
+                    else:
+                        break
+                except MaxRetryError:  # tries used up: the last answer (or failure) is the outcome
+                    if response is None:
+                        raise failure from None
+                    break
+                if time.monotonic() + wait >= deadline:
+                    if response is None:
+                        raise failure from None
+                    response.note = (f"; not retried: the retry wait of {wait:g} s would pass the "
+                                     f"{policy.deadline:g} s deadline")
+                    break
+                if response is not None:
+                    response.close()
+                self._sleep(wait)
             try:
                 body = read_body(original, response, policy, deadline)
             finally:
                 response.close()
         finally:
+            budget[0] = deadline - time.monotonic()
             self.limiter.release(host)
         return FetchResult(
             url=original,
@@ -331,7 +364,110 @@ class Fetcher:
             headers={k.lower(): v for k, v in response.headers.items()},
             body=body,
             fetched_at=fetched_at,
+            note=getattr(response, "note", ""),
         )
+
+    def _request(self, original: str, url: str, headers: dict, policy: FetchPolicy, deadline: float):
+        """One GET: ``(response, None)``, or ``(None, FetchError)`` whose ``__cause__`` is what requests raised.
+        Connecting and each read wait at most their time-out and what is left of the deadline; response
+        headers still arriving at the deadline are cut there (:class:`_DeadlineAdapter`)."""
+        remaining = max(0.001, deadline - time.monotonic())
+        watch = _WATCHED.watch = _Watch(deadline)
+        late = FetchError(original, "timeout", f"response headers still arriving after the {policy.deadline:g} s "
+                          "deadline")
+        try:
+            response = self.session(policy).get(
+                url, headers=headers, allow_redirects=False, stream=True,
+                timeout=(min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining)),
+            )
+        except requests.RequestException as exc:
+            failure = late if watch.cut else network_error(original, url, exc)
+            if time.monotonic() >= deadline and failure.kind in ("timeout", "connection") and not watch.cut:
+                failure = FetchError(original, "timeout", f"no response within the {policy.deadline:g} s deadline")
+            failure.__cause__ = exc
+            return None, failure
+        finally:
+            _WATCHED.watch = None
+        if watch.cut:  # the socket was shut mid-headers: what arrived is not an answer
+            response.close()
+            raise late
+        return response, None
+
+
+# --- the deadline while response headers arrive --------------------------------------------------------------
+# A read time-out bounds each socket read, so a server sending its headers a byte a second never trips it (the
+# issue's /slow-headers took 34 s with a 10 s deadline). The fetching thread puts its deadline here; the
+# connection shuts its own socket when the deadline comes before the headers are complete.
+_WATCHED = threading.local()
+
+
+class _Watch:
+    """One request's deadline, and whether its socket had to be shut for it."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.cut = False
+
+    def shut(self, sock) -> None:
+        self.cut = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class _DeadlineConnectionMixin:
+    def getresponse(self, *args, **kwargs):
+        watch = getattr(_WATCHED, "watch", None)
+        sock = getattr(self, "sock", None)
+        if watch is None or sock is None:
+            return super().getresponse(*args, **kwargs)
+        timer = threading.Timer(max(0.0, watch.deadline - time.monotonic()), watch.shut, (sock,))
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().getresponse(*args, **kwargs)
+        finally:
+            timer.cancel()
+
+
+class _DeadlineHTTPConnection(_DeadlineConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter over connections that keep the fetch's deadline while the headers arrive."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+
+def _urllib3_error(exc: BaseException | None) -> BaseException | None:
+    """The urllib3 exception under a requests one (what :meth:`Retry.increment` classifies: connect, read,
+    other), or None."""
+    seen = 0
+    while exc is not None and seen < 10:
+        seen += 1
+        if isinstance(exc, MaxRetryError):
+            exc = exc.reason
+            continue
+        if isinstance(exc, Urllib3Error):
+            return exc
+        exc = next((a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)), None) or exc.__cause__
+    return None
 
 
 def read_body(original: str, response: requests.Response, policy: FetchPolicy, deadline: float) -> bytes:

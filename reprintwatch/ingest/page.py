@@ -9,6 +9,7 @@ What the page claims about itself (``canonical``/``og:url``) is evidence only an
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from ..articles import MAX_ARTICLE_BYTES, Article, check_content
@@ -73,11 +74,42 @@ def looks_like_html(name: str, raw: bytes) -> bool:
     return suffix in ("", ".txt") and (head.startswith((b"<!doctype html", b"<html")) or b"<head" in head)
 
 
-def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """One article from a file's bytes (``-`` for stdin): a saved page (HTML), one JSON article, or text."""
+def is_url(source: str) -> bool:
+    """Is a command's SOURCE an http(s) URL (fetched politely), rather than a file or ``-``?"""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_source(source: str, limit: int, setting: str) -> bytes:
+    """The bytes of SOURCE that is a file or ``-`` (stdin) — the one reader ``check`` and ``extract`` share
+    (URLs are fetched by the caller). Any other scheme, a missing file, or more than ``limit`` bytes is
+    bad input naming SOURCE (and ``setting``, the variable that sets the limit)."""
+    if "://" in source:
+        raise BadInput(source, "only http(s) URLs, files and - (stdin) can be read")
+    if source == "-":
+        raw = sys.stdin.buffer.read(limit + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise BadInput(source, "no such file")
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise BadInput(source, f"cannot read ({exc.strerror})") from None
+    if len(raw) > limit:
+        raise BadInput(source, f"input is over the limit of {limit:,} bytes ({setting})")
+    return raw
+
+
+def read_article(raw: bytes, name: str, encoding: str = "auto", max_bytes: int = MAX_ARTICLE_BYTES,
+                 page_max_bytes: int | None = None) -> Article:
+    """One article from a file's bytes (``-`` for stdin): a saved page (HTML), one JSON article, or text.
+    A saved page is held to the limit of a fetched one (``page_max_bytes``, REPRINTWATCH_FETCH_MAX_BYTES);
+    the article it holds, like any text, to ``max_bytes``."""
     if looks_like_html(name, raw) and raw.strip() and b"\x00" not in raw[:8192]:
-        if len(raw) > max(max_bytes * 2, 10 * 1024 * 1024):
-            raise BadInput(name, f"page is {len(raw):,} bytes, over the limit")
+        page_limit = max(max_bytes, page_max_bytes or 0)
+        if len(raw) > page_limit:
+            raise BadInput(name, f"page is {len(raw):,} bytes, over the limit of {page_limit:,} (REPRINTWATCH_FETCH_MAX_BYTES)")
         page = decode_page(raw) if encoding == "auto" else decode_bytes(raw, encoding, name)
         art_id = "-" if name == "-" else Path(name).stem
         return to_article(safe_extract(page, ""), "", art_id=art_id, max_bytes=max_bytes)

@@ -9,7 +9,7 @@ from ..triage.assess import Assessment, assess, assess_all
 from ..triage.attribution import Attribution, attribute, find_credits, same_outlet
 from .coverage import coverage_report
 from .daily import Report, daily_report
-from .evidence import export_bundle, verify_bundle
+from ..evidence import export_bundle, verify_bundle
 from ..triage.licences import Licence, Reprinter, decide, make_licence, parse_csv
 from .render import render
 

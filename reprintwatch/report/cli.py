@@ -6,20 +6,20 @@ licences are in the store (``Settings.store``), the licensed texts in the licens
 """
 from __future__ import annotations
 
-import datetime as _dt
 import io
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..cliutils import InputFile, current_settings, handle_errors, write_output
+from ..cliutils import ROW_ID, InputFile, current_settings, handle_errors, licensed_index, write_output
 from ..config import Settings
 from ..errors import BadInput
-from ..output import CsvWriter, one_line
+from ..dates import parse_day
+from ..output import CsvWriter, json_text, one_line
 from ..store import Store
 from ..triage.licences import KINDS, SCOPES, make_licence
+from ..triage.legal import describe as describe_hint
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
@@ -29,17 +29,9 @@ def _date(ctx, param, value):
     if value is None:
         return None
     try:
-        return _dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _licensed_index(settings: Settings):
-    """The licensed index. Reports need its texts (a stripped dateline or byline is found by comparing
-    them): without it a report would silently under-count, so an unavailable index fails (exit 3)."""
-    from ..index import open_index
-
-    return open_index(settings)
 
 
 def _report_format(fmt: str | None, output) -> str:
@@ -52,14 +44,15 @@ def _report_format(fmt: str | None, output) -> str:
     return fmt
 
 
-def filter_options(outlet: bool = True, dates: str = "found"):
+def filter_options(outlet: bool = True, dates: str = "found", top: str = "reprinters"):
     """The filter options ``report daily``, ``report coverage`` and ``findings list`` share (one
     :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
     finding was made (``found``) or the licensed article's publish day (``article``)."""
     from ..triage.assess import STATUSES
-    from .filters import VERDICTS
+    from .filters import HINTS, VERDICTS
 
-    day_what = "found" if dates == "found" else "published (the licensed article)"
+    day_what = ("found (days in REPRINTWATCH_TIMEZONE, default Asia/Shanghai)" if dates == "found"
+                else "published (the licensed article)")
     options = [
         click.option("--reprinter", multiple=True, metavar="NAME",
                      help="Only copies by this reprinter: WeChat account, site or domain (repeatable)."),
@@ -69,10 +62,13 @@ def filter_options(outlet: bool = True, dates: str = "found"):
         click.option("--status", multiple=True, type=click.Choice(STATUSES), help="Only this licence status (repeatable)."),
         click.option("--authorised/--unauthorised", "authorised", default=None,
                      help="Only copies a licence covers / does not cover."),
+        click.option("--hint", multiple=True, type=click.Choice(HINTS),
+                     help="Only findings with this legal hint (any certainty); 'exception': a possible exception, "
+                          "what complaints set apart (repeatable; docs/legal-hints.md)."),
         click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
         click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
         click.option("--top", type=click.IntRange(1), metavar="N",
-                     help="Only the N reprinters (coverage: articles) with most unauthorised copies."),
+                     help=f"Only the N {top} with most unauthorised copies."),
     ]
     if outlet:
         options.insert(0, click.option("--outlet", "outlets", multiple=True, metavar="NAME",
@@ -87,11 +83,11 @@ def filter_options(outlet: bool = True, dates: str = "found"):
 
 
 def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), authorised=None, since=None,
-                until=None, top=None, dates="found"):
+                until=None, top=None, dates="found", hint=()):
     from .filters import Filter
 
     return Filter(outlet=outlets, reprinter=reprinter, platform=platform, verdict=verdict, status=status,
-                  authorised=authorised, since=since, until=until, top=top, date_field=dates)
+                  authorised=authorised, hint=hint, since=since, until=until, top=top, date_field=dates)
 
 
 def _emit(rep, fmt: str, output, excel: bool, store=None, index=None) -> None:
@@ -153,21 +149,24 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
         reprintwatch findings list --unauthorised --platform wechat --top 5
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
+        reprintwatch findings list --hint exception --hint reservation_statement
     """
+    from ..complaint.takedown import takedown_text, with_takedowns
     from .daily import select
     from .render import write_csv
 
     flt = make_filter(**filters)
     settings = current_settings()
-    with Store(settings.store, create=False) as db, _licensed_index(settings) as index:
+    with Store(settings.store, create=False) as db, licensed_index(settings) as index:
         assessments = select(db, db.licences(), index, flt, force=rejudge)  # new and stale triages are kept
+        assessments = with_takedowns(db, assessments)  # each finding's removal and complaints
     triages = {a.finding["finding_id"]: a.triage() for a in assessments}
     if fmt == "json":
         for a in assessments:
             row = dict(a.finding)
             for name in ("content", "triage_basis", "source_platform"):
                 row.pop(name, None)
-            click.echo(json.dumps({**row, "triage": triages[row["finding_id"]]}, ensure_ascii=False, default=str))
+            click.echo(json_text({**row, "triage": triages[row["finding_id"]]}, indent=None))
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -190,6 +189,9 @@ def findings_list(fmt, excel, rejudge, **filters):
         click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
         if triage.get("contradiction"):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
+        for hint in a.hints:
+            click.echo(f"      legal hint: {one_line(describe_hint(hint), 200)}")
+        click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
@@ -252,7 +254,7 @@ def licence_list(outlet, fmt):
         with Store(path, create=False) as db:
             found = select(db.licences(), outlet=outlet)
     if fmt == "json":
-        click.echo(json.dumps([lic.to_dict() for lic in found], ensure_ascii=False, indent=2))
+        click.echo(json_text([lic.to_dict() for lic in found]))
     elif fmt == "csv":
         from ..triage.licences import CSV_COLUMNS
 
@@ -269,7 +271,7 @@ def licence_list(outlet, fmt):
 
 
 @licence.command("remove")
-@click.argument("ids", nargs=-1, required=True, type=int)
+@click.argument("ids", nargs=-1, required=True, type=ROW_ID)
 @handle_errors
 def licence_remove(ids):
     """Remove licences by id (exit 1 if one of them is not there).
@@ -289,7 +291,10 @@ def licence_remove(ids):
 @click.argument("file", type=InputFile(dash=False))
 @handle_errors
 def licence_import(file):
-    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note).
+    """Import licences from CSV (header: reprinter_kind,reprinter,outlet,valid_from,valid_until,scope,note,timezone).
+
+    reprinter_kind, reprinter and outlet are required; timezone (e.g. Asia/Tokyo, +09:00) is the zone
+    the licence's dates are in, China time when empty.
 
     The whole file is checked first; one bad row (reported as FILE:LINE) imports nothing.
 
@@ -321,7 +326,7 @@ def report():
 
 
 @report.command("daily")
-@click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made; default today (UTC).")
+@click.option("--date", "day", callback=_date, metavar="DATE", help="Day (YYYY-MM-DD) the findings were made, in REPRINTWATCH_TIMEZONE (default Asia/Shanghai); default today there.")
 @filter_options()
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="html (default into a file or pipe), text (default on a terminal), csv or json.")
@@ -340,15 +345,18 @@ def report_daily(day, fmt, output, excel, rejudge, **filters):
         reprintwatch report daily --date 2026-11-02 -o report.html
         reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
         reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
+        reprintwatch report daily --hint exception --format text   # what the law may leave free
     """
     from .daily import daily_report
 
     flt = make_filter(**filters)
     settings = current_settings()
     fmt = _report_format(fmt, output)
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         rep = daily_report(store, store.licences(), index, day, flt=flt, force=rejudge)
-        _add_takedowns(rep, store, store.licences(), index, until=day.isoformat() if day else None)
+        from .filters import until_bound
+
+        _add_takedowns(rep, store, store.licences(), index, until=until_bound(day) if day else None)
         _emit(rep, fmt, output, excel, store, index)
 
 
@@ -359,7 +367,7 @@ def _coverage_params(func):
                         help="Write here instead of stdout (HTML: plus a page per finding for big reports).")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS),
                         help="html (default into a file or pipe), text (default on a terminal), csv or json.")(func)
-    func = filter_options(outlet=False, dates="article")(func)
+    func = filter_options(outlet=False, dates="article", top="articles")(func)
     return click.option("--outlet", required=True, help="The publisher whose articles to follow, e.g. 南方日报.")(func)
 
 
@@ -380,20 +388,22 @@ def coverage(outlet, fmt, output, excel, rejudge, **filters):
     flt = make_filter(**filters, dates="article")
     settings = current_settings()
     fmt = _report_format(fmt, output)
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         rep = coverage_report(store, store.licences(), outlet, index, flt=flt, force=rejudge)
         _add_takedowns(rep, store, store.licences(), index, findings=[a.finding for a in rep.assessments])
         _emit(rep, fmt, output, excel, store, index)
 
 
 def _add_takedowns(rep, store, licences, index, findings=None, until=None) -> None:
-    """Complaint status and time to removal (``report.takedown``) for the report's scope: every finding
+    """Complaint status and time to removal (``complaint.takedown``) for the report's scope: every finding
     made up to the report's day (daily), or the report's findings (coverage)."""
-    from .takedown import takedown_for
+    from ..complaint.takedown import takedown_for
+    from .daily import load_takedowns
 
     if findings is None:
         findings = store.list_findings(until=until, content=False)
     rep.extra["takedown"] = takedown_for(store, licences, findings, index)
+    load_takedowns(rep, store)  # and each finding's own removal and complaints, on its row
 
 
 @click.command("coverage", hidden=True)
@@ -428,7 +438,7 @@ def serve(port, page_size):
 
     settings = current_settings()
     try:
-        run_server(settings, port, page_size, open_index=_licensed_index,
+        run_server(settings, port, page_size, open_index=licensed_index,
                    ready=lambda url: click.echo(f"Serving {url} (read-only; Ctrl-C to stop)", err=True))
     except OSError as exc:
         raise BadInput(f"127.0.0.1:{port}", f"cannot listen: {exc.strerror or exc}") from None
@@ -447,7 +457,7 @@ def evidence():
 
 
 @evidence.command("export")
-@click.argument("finding_id")
+@click.argument("finding_id", type=ROW_ID)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
 @handle_errors
 def evidence_export(finding_id, output):
@@ -456,10 +466,10 @@ def evidence_export(finding_id, output):
     \b
         reprintwatch evidence export 17 -o finding-17.zip
     """
-    from .evidence import export_bundle
+    from ..evidence import export_bundle
 
     settings = current_settings()
-    with _open_store(settings) as store, _licensed_index(settings) as index:
+    with _open_store(settings) as store, licensed_index(settings) as index:
         result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
@@ -473,9 +483,12 @@ def evidence_verify(bundle, expect):
     """Re-hash every file in BUNDLE against its manifest. Exit 0 if intact, 1 if not.
 
     \b
-        reprintwatch evidence verify finding-17.zip --expect 3f5c…
+        reprintwatch evidence verify finding-17.zip
+        reprintwatch evidence verify finding-17.zip --expect "$SHA256"
+
+    $SHA256 is the "manifest SHA-256" that `evidence export` printed when it wrote the bundle.
     """
-    from .evidence import verify_bundle
+    from ..evidence import verify_bundle
 
     result = verify_bundle(bundle, expect)
     for f in result.files:

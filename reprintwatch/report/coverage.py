@@ -14,6 +14,8 @@ from ..errors import LicensedIndexError
 from ..triage.assess import UNAUTHORISED
 from .daily import CHART_DAYS, STATUS_ORDER, Group, Report, chart_data, day_range, now_utc, select, summarise
 from .filters import Filter, article_key, finding_day
+from ..config import local_zone
+from ..dates import parse_day, today_in, zone_label
 from ..triage.licences import Licence
 
 
@@ -73,7 +75,8 @@ def build_coverage(assessments, outlet: str, flt: Filter, indexed: int | None = 
     newest_first = sorted(groups.values(), key=lambda g: (str(g.detail.get("licensed_published_at") or ""), g.key), reverse=True)
     ordered = sorted(newest_first, key=lambda g: (-len(g.assessments), -g.counts[UNAUTHORISED]))  # stable: ties stay newest first
     days = sorted({finding_day(a.finding) for a in assessments} - {"unknown"})
-    last = _dt.date.fromisoformat(days[-1]) if days else _dt.datetime.now(_dt.timezone.utc).date()
+    tz = local_zone()
+    last = parse_day(days[-1]) if days else today_in(tz)
     extra_summary = {"articles_reprinted": len(groups)}
     if indexed is not None:
         extra_summary["articles_in_index"] = indexed
@@ -94,6 +97,7 @@ def build_coverage(assessments, outlet: str, flt: Filter, indexed: int | None = 
         chart=chart_data([a.finding for a in assessments], day_range(last, chart_days)),
         extra={"summary": extra_summary, "outlet": outlet},
         filter=replace(flt, outlet=()),  # what was asked beyond the outlet the title names
+        zone=zone_label(tz),
     )
     new = summarise(latest, history)["new"] if assessments else None
     if new is not None:

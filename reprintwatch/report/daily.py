@@ -14,7 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
+from ..config import local_zone
+from ..dates import day_bounds, parse_day, today_in, utc_text, zone_label
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment, triage_of, with_texts
+from ..complaint.takedown import with_takedowns
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .filters import Filter, apply, finding_day, reprinter_key, row_filter, store_bounds, with_platform
 from ..triage.licences import Licence, Reprinter
@@ -51,6 +54,7 @@ class Report:
     extra: dict = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
     history: Sequence[dict] = ()  # earlier findings (rows, not assessed) for "new" and "repeat"
+    zone: str = ""  # the zone the report's days are counted in (``dates.zone_label``), shown in every format
     _summary: dict | None = field(default=None, repr=False)
 
     @property
@@ -64,6 +68,7 @@ class Report:
             "kind": self.kind,
             "title": self.title,
             "period": self.period,
+            "days_in": self.zone,
             "generated_at": self.generated_at,
             "filter": self.filter.to_query(),
             "summary": self.summary,
@@ -139,7 +144,7 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
     for r in earlier:
         earlier_days[_row_reprinter(r)].add(finding_day(r))
     previous_day = (
-        (_dt.date.fromisoformat(first_day) - _dt.timedelta(days=1)).isoformat() if first_day else ""
+        (parse_day(first_day) - _dt.timedelta(days=1)).isoformat() if first_day else ""
     )
     previous_count = sum(1 for r in earlier if finding_day(r) == previous_day)
     earlier_articles = {r.get("licensed_id") for r in earlier}
@@ -166,6 +171,10 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         "unauthorised_crediting_licensed_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED),
         "unauthorised_crediting_another_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED_OTHER),
         "contradictions": sum(1 for a in assessments if a.contradiction),
+        # legal hints: the unauthorised findings the law may leave free (what a complaint sets apart; filter
+        # ``hint=exception``), and every hint's count
+        "possible_exceptions": sum(1 for a in unauthorised if any(h.exception for h in a.hints)),
+        "legal_hints": dict(sorted(Counter(h.code for a in assessments for h in a.hints).items())),
         "stripped_dateline_or_byline": sum(1 for a in assessments if a.attribution.stripped),
         "full_reprint": verdicts.get("full_reprint", 0),
         "partial_reprint": verdicts.get("partial_reprint", 0),
@@ -211,14 +220,26 @@ def select(store, licences: Sequence[Licence], index, flt: Filter, group_key: Ca
     return apply(flt, triage_of(store, rows, licences, index, force=force, keep=keep, platformed=True), group_key)
 
 
-def load_texts(report: "Report", index, store) -> "Report":
-    """Load the texts a full view of every finding in ``report`` shows (side by side: the HTML report's
-    details or pages); the summary, CSV, JSON and text never need them."""
-    loaded = dict(zip(map(id, report.assessments), with_texts(report.assessments, index, store)))
+def _swap(report: "Report", changed: Sequence[Assessment]) -> "Report":
+    """``report`` with each of its assessments replaced by the one at the same place in ``changed``
+    (groups included)."""
+    loaded = dict(zip(map(id, report.assessments), changed))
     report.assessments = [loaded[id(a)] for a in report.assessments]
     for g in report.groups:
         g.assessments = [loaded.get(id(a), a) for a in g.assessments]
     return report
+
+
+def load_texts(report: "Report", index, store) -> "Report":
+    """Load the texts a full view of every finding in ``report`` shows (side by side: the HTML report's
+    details or pages); the summary, CSV, JSON and text never need them."""
+    return _swap(report, with_texts(report.assessments, index, store))
+
+
+def load_takedowns(report: "Report", store) -> "Report":
+    """Each finding of ``report`` with its removal and complaints (``takedown`` on the finding: every
+    format shows it on the finding's row)."""
+    return _swap(report, with_takedowns(store, report.assessments))
 
 
 def history_rows(store, since: str, until: str) -> list[dict]:
@@ -249,7 +270,9 @@ def group_by_reprinter(assessments: Sequence[Assessment]) -> list[Group]:
         group = groups.setdefault(label, Group(label, label, detail={"platform": a.finding.get("platform")}))
         group.assessments.append(a)
     for g in groups.values():
-        g.assessments.sort(key=lambda a: (STATUS_ORDER[a.status], str(a.finding.get("created_at")), str(a.finding.get("finding_id"))))
+        # in the order they were found: ids grow with created_at, and unlike the second-granular created_at
+        # (then "10" < "4" as strings) they never tie, so one store gives one order (docs/reports.md shows it)
+        g.assessments.sort(key=lambda a: (STATUS_ORDER[a.status], int(a.finding.get("finding_id") or 0)))
     return sorted(groups.values(), key=lambda g: (-g.counts[UNAUTHORISED], -len(g.assessments), g.label))
 
 
@@ -262,25 +285,26 @@ def daily_report(
     flt: Filter | None = None,
     force: bool = False,
 ) -> Report:
-    """Findings created on ``day`` (default: today, UTC) — or, when ``flt`` has ``since``/``until``, on
+    """Findings created on ``day`` (default: today; days in the configured zone, :func:`config.local_zone`) — or, when ``flt`` has ``since``/``until``, on
     those days — from ``store`` (a :class:`~reprintwatch.store.Store`), judged with ``licences`` and kept by ``flt``. Licensed
     texts come from ``index`` when given. The chart covers the ``chart_days`` days up to the last day."""
     flt = asked = flt or Filter()
+    tz = local_zone()
     if flt.since or flt.until:
         first = flt.since or flt.until
-        last = flt.until or day or _dt.datetime.now(_dt.timezone.utc).date()
+        last = flt.until or day or today_in(tz)
         period = first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
     else:
-        first = last = day or _dt.datetime.now(_dt.timezone.utc).date()
+        first = last = day or today_in(tz)
         period = first.isoformat()
         flt = replace(flt, since=first, until=last)
-    next_day = (last + _dt.timedelta(days=1)).isoformat()
     assessments = select(store, licences, index, flt, force=force)
     window_start = min(first, last - _dt.timedelta(days=chart_days - 1))
     # earlier days: the same outlet/platform/verdict/reprinter filter (licence status needs judging,
     # which the chart and the "new" figures do without)
     keep_row = row_filter(flt)
-    history = [r for r in history_rows(store, window_start.isoformat(), first.isoformat()) if keep_row(r)]
+    history = [r for r in history_rows(store, utc_text(day_bounds(window_start, tz)[0]),
+                                       utc_text(day_bounds(first, tz)[0])) if keep_row(r)]
     chart_rows = history + [a.finding for a in assessments]
     return Report(
         kind="daily",
@@ -292,4 +316,5 @@ def daily_report(
         chart=chart_data(chart_rows, day_range(last, max(chart_days, (last - first).days + 1))),
         filter=asked,
         history=history,
+        zone=zone_label(tz),
     )

@@ -14,17 +14,18 @@ fetches and remote images even if something slipped through.
 """
 from __future__ import annotations
 
-import html as _html
 import math
 from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
+from ..complaint.takedown import takedown_text
+from ..output import CSP, esc, safe_link, write_atomic  # noqa: F401 (CSP: this module's face too)
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
+from ..triage.legal import describe as describe_hint
 from .daily import Group, Report
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 MAX_SHOWN_CHARS = 20_000  # per side of a side-by-side view
 # Up to this many findings, side-by-side texts ride along in collapsed <details> (one file); above it they
 # go to a page per finding. ~7.5 kB a finding: 100 keep the page under 1 MB.
@@ -106,7 +107,9 @@ table.f col.c-who { width: 24%; } table.f col.c-n { width: 56px; } table.f col.c
 table.f col.c-at { width: 92px; }
 table.f td { overflow-wrap: anywhere; }
 .st { display: inline-block; font-size: 12px; font-weight: 600; color: #fff; background: var(--bad); padding: 0 6px;
-      border-radius: 8px; }
+      border-radius: 8px; white-space: nowrap; overflow-wrap: normal; }
+.badge { white-space: nowrap; overflow-wrap: normal; }
+.takedown-line { color: var(--muted, #555); }
 .st.authorised { background: var(--ok); } .st.published_first { background: var(--warn); }
 tr.finding-row.authorised td:first-child { border-left: 4px solid var(--ok); }
 tr.finding-row.unauthorised td:first-child { border-left: 4px solid var(--bad); }
@@ -116,18 +119,6 @@ nav.top { font-size: 13px; margin-bottom: 6px; }
 .filter { font-size: 13px; color: var(--muted); margin-top: 4px; }
 @media print { .text { max-height: none; } body { background: #fff; } section.grp { content-visibility: visible; } }
 """
-
-
-def esc(value) -> str:
-    return _html.escape("" if value is None else str(value), quote=True)
-
-
-def safe_link(url, text=None) -> str:
-    """A link for http(s) URLs only; anything else (javascript:, data:) is shown as inert text."""
-    shown = esc(text if text is not None else url)
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{shown}</a>'
-    return shown
 
 
 def pct(value) -> str:
@@ -295,6 +286,8 @@ def summary_cards(summary: dict) -> str:
     ]
     if summary.get("contradictions"):
         cards.append(("Contradict their own date", summary["contradictions"], "warn"))
+    if summary.get("possible_exceptions"):
+        cards.append(("Unauthorised, a legal exception possible (hint)", summary["possible_exceptions"], "warn"))
     new = summary.get("new") or {}
     if new.get("history"):
         cards.append(("New reprinters", new.get("new_reprinters", 0), ""))
@@ -323,9 +316,11 @@ def _table(title: str, head: str, rows: list[str], empty: str = "none") -> str:
     return f'<div><h3>{esc(title)}</h3><table class="t"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def summary_tables(report: Report, group_anchor: Callable[[str], str | None] = lambda key: None) -> str:
+def summary_tables(report: Report, group_href: Callable[[str], str | None] = lambda key: None) -> str:
+    """The summary's tables; a reprinter's name links to ``group_href(name)`` (the report: its group
+    below; ``serve``: the findings filtered to it)."""
     s = report.summary
-    link = lambda key, text: (f'<a href="#{group_anchor(key)}">{esc(text)}</a>' if group_anchor(key) else esc(text))  # noqa: E731
+    link = lambda key, text: (f'<a href="{esc(group_href(key))}">{esc(text)}</a>' if group_href(key) else esc(text))  # noqa: E731
     reprinters = [
         f'<tr><td>{link(r["name"], r["name"])}</td><td>{esc(r["platform"])}</td>{_status_cells(r)}</tr>'
         for r in s["top_reprinters"]
@@ -401,7 +396,17 @@ def triage_extra_html(a: Assessment) -> str:
     if a.decision.edited and a.decision.differences:
         items = "".join(f"<li>{esc(d)}</li>" for d in a.decision.differences[:12])
         out += f"\n    <dt>Differences</dt><dd><ul>{items}</ul></dd>"
+    if a.hints:
+        items = "".join(f"<li>{esc(describe_hint(h))}</li>" for h in a.hints)
+        out += (f'\n    <dt>Legal hints</dt><dd><ul>{items}</ul><span class="meta">hints, not legal advice: '
+                f'they never change the licence decision (docs/legal-hints.md)</span></dd>')
     return out
+
+
+def takedown_html(a: Assessment) -> str:
+    """The finding's removal and complaints (``complaint.takedown.finding_takedown``), when read."""
+    t = a.finding.get("takedown")
+    return f"\n    <dt>Removal · complaints</dt><dd>{esc(takedown_text(t))}</dd>" if t else ""
 
 
 def finding_html(a: Assessment) -> str:
@@ -434,7 +439,7 @@ def finding_html(a: Assessment) -> str:
     <dt>Scores</dt><dd>similarity {float(f.get("similarity") or 0):.2f} · licensed coverage {pct(f.get("licensed_coverage"))} · copy made of licensed text {pct(f.get("suspect_coverage"))} · {len(f.get("passages") or [])} passage(s){" · edited copy" if a.decision.edited else ""}</dd>
     <dt>Licence</dt><dd>{licence_text}</dd>
     <dt>Attribution</dt><dd>{attribution_html(a)}</dd>
-    <dt>First publication</dt><dd>{esc(a.first_publication_note)}</dd>{triage_extra_html(a)}
+    <dt>First publication</dt><dd>{esc(a.first_publication_note)}</dd>{triage_extra_html(a)}{takedown_html(a)}
     <dt>Evidence SHA-256</dt><dd>{evidence_html}</dd>
   </dl>
   <div class="side">
@@ -471,7 +476,10 @@ def _finding_row(a: Assessment, kind: str, details: str, href: Callable[[Assessm
         f"<td>{opened}</td><td>{who}</td>"
         f'<td class="n">{float(f.get("similarity") or 0):.2f}</td><td class="n">{pct(f.get("licensed_coverage"))}</td>'
         f"<td>{esc(a.decision.reason)}<br><span class=\"meta\">{esc(ATTRIBUTION_LABELS.get(a.attribution.status, a.attribution.status))}"
-        f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}</span></td>'
+        f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}'
+        f'{" · hints: " + esc(", ".join(f"{h.code} ({h.certainty})" for h in a.hints)) if a.hints else ""}</span>'
+        + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if f.get("takedown") else "")
+        + "</td>"
         f'<td class="meta">{esc(str(f.get("created_at") or "")[:16].replace("T", " "))}</td></tr>'
     )
     if details == INLINE:
@@ -523,10 +531,10 @@ def choose_details(report: Report, can_write_pages: bool) -> str:
 
 
 def _takedown_section(report: Report) -> str:
-    """Complaints and takedowns (``report.takedown``), when the report carries them."""
+    """Complaints and takedowns (``complaint.takedown``), when the report carries them."""
     if not report.extra.get("takedown"):
         return ""
-    from .takedown import render_takedown_html
+    from ..complaint.takedown import render_takedown_html
 
     return render_takedown_html(report.extra["takedown"], esc)
 
@@ -546,13 +554,15 @@ def render_html(report: Report, details: str | None = None, href: Callable[[Asse
     flt = report.filter.describe() if report.filter else ""
     body = (
         f"<header><h1>{esc(report.title)}</h1>"
-        f'<div class="meta">generated {esc(report.generated_at)} by reprintwatch · {esc(report.period)}</div>'
+        f'<div class="meta">generated {esc(report.generated_at)} by reprintwatch · {esc(report.period)}'
+        + (f" · days in {esc(report.zone)}" if report.zone else "") + "</div>"
         + (f'<div class="filter">Filter: {esc(flt)}</div>' if flt else "")
         + "</header>"
         + before_tables
         + headline(report)
         + summary_cards(summary)
-        + summary_tables(report, anchors.get if report.kind == "daily" else (lambda key: None))
+        + summary_tables(report, (lambda key: f"#{anchors[key]}" if key in anchors else None)
+                         if report.kind == "daily" else (lambda key: None))
         + f"<h2>Findings per day and platform</h2><div class=\"chart\">{chart_svg(report.chart)}</div>"
         + f"<h2>{groups_heading}</h2>{note}"
         + ("" if report.groups else '<p class="note">No findings.</p>')
@@ -584,14 +594,7 @@ def write_html(report: Report, path: Path, details: str | None = None) -> list[P
         back = f"../{quote(path.name)}"
         for a in report.assessments:
             target = folder / f"f{a.finding.get('finding_id')}.html"
-            _atomic_write(target, finding_page(a, f"{back}#r{a.finding.get('finding_id')}"))
+            write_atomic(target, finding_page(a, f"{back}#r{a.finding.get('finding_id')}"))
             written.append(target)
-    _atomic_write(path, render_html(report, details, href))
+    write_atomic(path, render_html(report, details, href))
     return written
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)

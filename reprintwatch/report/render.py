@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import io
-import json
 
-from ..output import BOM, CsvWriter, terminal_safe  # noqa: F401 - BOM is part of this module's face
+from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BOM is part of this module's face
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
+from ..triage.legal import describe as describe_hint
+from ..config import local_zone
+from ..dates import zone_label
+from ..complaint.takedown import render_takedown_text, takedown_text
 from .daily import Report
+from .filters import finding_day
 
 FORMATS = ("html", "csv", "json", "text")
 
@@ -14,15 +18,20 @@ FORMATS = ("html", "csv", "json", "text")
 CSV_FIELDS = ("group", "finding_id") + TRIAGE_CSV_COLUMNS + (
     "credited_outlets", "platform", "suspect_title", "suspect_published_at", "licensed_id", "licensed_outlet",
     "licensed_title", "licensed_url", "licensed_published_at", "verdict", "similarity", "licensed_coverage",
-    "suspect_coverage", "passages", "evidence_sha256", "created_at",
+    "suspect_coverage", "passages", "evidence_sha256", "created_at", "found_day", "day_zone",
+    "takedown_state", "removed_at", "complaints", "takedown",
 )
 
 
-def csv_row(a, group: str = "") -> dict:
-    """One finding with its triage, as a CSV row (the writer makes every cell formula-safe)."""
+def csv_row(a, group: str = "", zone: str = "") -> dict:
+    """One finding with its triage, as a CSV row (the writer makes every cell formula-safe); ``found_day``
+    is the day it was found in the report's zone (``day_zone``)."""
     d = a.to_dict()
     return {
         **d,
+        "found_day": finding_day(a.finding),
+        "day_zone": zone,
+        **_takedown_cells(a.finding.get("takedown")),
         **triage_csv_row(a.triage()),
         "group": group,
         "credited_outlets": "|".join(a.attribution.credited_outlets),
@@ -33,28 +42,37 @@ def csv_row(a, group: str = "") -> dict:
     }
 
 
-def write_csv(out, rows, excel: bool = False) -> None:
+def _takedown_cells(t: dict | None) -> dict:
+    """The CSV cells of a finding's removal and complaints (empty when they were not read)."""
+    if not t:
+        return {}
+    return {"takedown_state": t.get("state") or "", "removed_at": t.get("removed_at") or "",
+            "complaints": t.get("complaints") or 0, "takedown": takedown_text(t)}
+
+
+def write_csv(out, rows, excel: bool = False, zone: str | None = None) -> None:
     """Write a header and ``(assessment, group)`` rows to the text stream ``out`` through the one CSV
     writer (:class:`reprintwatch.output.CsvWriter`); ``excel`` starts with a UTF-8 byte-order mark."""
     writer = CsvWriter(out, CSV_FIELDS, bom=excel)
+    zone = zone_label(local_zone()) if zone is None else zone
     for a, group in rows:
-        writer.write(csv_row(a, group))
+        writer.write(csv_row(a, group, zone))
 
 
 def render_csv(report: Report, excel: bool = False) -> str:
     out = io.StringIO()
-    write_csv(out, ((a, g.label) for g in report.groups for a in g.assessments), excel)
+    write_csv(out, ((a, g.label) for g in report.groups for a in g.assessments), excel, report.zone)
     return out.getvalue()
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+    return json_text(report.to_dict()) + "\n"
 
 
 def render_text(report: Report) -> str:
     """A terminal summary: counts, then one line per finding under its group."""
     s = report.summary
-    lines = [report.title]
+    lines = [report.title + (f" · days in {report.zone}" if report.zone else "")]
     if report.filter.active:
         lines.append(f"Filter: {report.filter.describe()}")
     lines += [
@@ -65,6 +83,11 @@ def render_text(report: Report) -> str:
         f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
         + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
+    if s.get("legal_hints"):
+        lines.append(
+            f"Legal hints: {s.get('possible_exceptions', 0)} unauthorised finding(s) a legal exception may cover "
+            f"(--hint exception); " + ", ".join(f"{n} {code}" for code, n in s["legal_hints"].items()) + "."
+        )
     if s["findings"] and report.kind == "daily":
         top = s["most_copies"]
         lines.append(
@@ -91,11 +114,13 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
+            for hint in a.hints:
+                lines.append(f"      legal hint: {describe_hint(hint)}")
+            if f.get("takedown"):
+                lines.append(f"      removal: {takedown_text(f['takedown'])}")
     if not report.groups:
         lines.append("No findings.")
     if report.extra.get("takedown"):
-        from .takedown import render_takedown_text
-
         lines.extend(render_takedown_text(report.extra["takedown"]))
     return "\n".join(terminal_safe(line, newlines=False) for line in lines) + "\n"
 

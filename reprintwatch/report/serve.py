@@ -1,7 +1,9 @@
 """``reprintwatch serve``: a local, read-only web view of the findings store for publishers.
 
 Browse, filter and sort findings, open one side by side, download CSV/JSON, see an outlet's coverage.
-A small WSGI app on the standard library's ``wsgiref`` server, bound to 127.0.0.1 only, that reuses the
+A small WSGI app on the standard library's ``wsgiref`` server (threaded: one thread a connection, each socket
+with a read/write timeout, so an idle or slow client holds only its own thread; the store is read by one
+thread of its own, where its SQLite connection lives), bound to 127.0.0.1 only, that reuses the
 reports' pieces: the same :class:`~reprintwatch.report.filters.Filter` (from the query string), the same
 summary, the same escaping and the same HTML. Why not Datasette (which we looked at first): the licence
 status, credit and first-publication columns a publisher filters by are not in the store — they are
@@ -10,27 +12,32 @@ table to keep in step; its pages run scripts, which the reports' policy (no scri
 the side-by-side view needed a custom page anyway.
 
 Pages carry a strict Content-Security-Policy header (no script, no frames, nothing remote; forms only to
-this server). Requests other than GET/HEAD are refused (405), and a ``Host`` header that is not this
-server's (a DNS-rebinding page) gets 403.
+this server) — error pages too. Requests other than GET/HEAD are refused (405), and a ``Host`` header that is
+not this server's (a DNS-rebinding page) gets 403.
 """
 from __future__ import annotations
 
 import contextlib
 import io
-import json
 import queue
+import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from http import HTTPStatus
 from typing import Callable, Iterator
 from urllib.parse import parse_qs, urlencode
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ..complaint.takedown import with_takedowns
 from ..config import Settings
 from ..errors import ReprintwatchError
+from ..output import json_text, one_line
+from ..sqlitedb import MAX_ROWID
 from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
-from .filters import VERDICTS, Filter, apply, article_key
+from .filters import HINTS, VERDICTS, Filter, apply, article_key
 from .html import (
     _FINDINGS_HEAD, PAGES, STATUS_LABELS, _finding_row, esc, finding_page, headline, page, render_html,
     summary_cards, summary_tables,
@@ -43,6 +50,10 @@ SERVE_CSP = (
     "frame-ancestors 'none'"
 )
 PAGE_SIZE = 200
+# Seconds a connection may stay silent (request line, headers) or refuse to read our answer before its socket
+# is closed. A browser sends its request at once; 10 s is generous over loopback and frees an idle socket's
+# thread (the issue's stall: one idle connection held a one-at-a-time server for 20-90 s).
+SOCKET_TIMEOUT = 10.0
 # Above this many findings, the first page (no filter, newest first) reads only its own rows and offers
 # the summary of everything as a link: at 62,500 findings reading them all took 11 CPU-seconds (bench).
 QUICK_ABOVE = 5000
@@ -77,8 +88,36 @@ class FindingsView:
         self._all: list | None = None
         self._version = None
         self.lock = threading.Lock()
+        self._thread: ThreadPoolExecutor | None = None
+
+    @classmethod
+    def on_own_thread(cls, settings: Settings, open_index: Callable | None = None) -> "FindingsView":
+        """A view whose store and index are opened, read and closed by one thread of its own (SQLite
+        connections belong to the thread that made them): what the threaded server's requests go through."""
+        thread = ThreadPoolExecutor(1, thread_name_prefix="reprintwatch-store")
+        try:
+            view = thread.submit(cls, settings, open_index).result()
+        except BaseException:
+            thread.shutdown()
+            raise
+        view._thread = thread
+        return view
+
+    def run(self, fn: Callable, *args):
+        """``fn(*args)`` with this view to itself: on its own thread if it has one, else under its lock."""
+        if self._thread is not None:
+            return self._thread.submit(fn, *args).result()
+        with self.lock:
+            return fn(*args)
 
     def close(self) -> None:
+        if self._thread is not None:
+            thread, self._thread = self._thread, None
+            try:
+                thread.submit(self.close).result()
+            finally:
+                thread.shutdown()
+            return
         self.store.close()
         if self.index is not None:
             self.index.close()
@@ -143,7 +182,8 @@ class FindingsView:
         row = self.store.get_finding(finding_id)
         if row is None:
             return None
-        return with_texts(triage_of(self.store, [row], self.licences(), self.index, keep=False), self.index)[0]
+        judged = with_texts(triage_of(self.store, [row], self.licences(), self.index, keep=False), self.index)
+        return with_takedowns(self.store, judged)[0]
 
     def indexed(self, outlet: str) -> int | None:
         if self.index is None:
@@ -188,6 +228,7 @@ def filter_form(flt: Filter, action: str, outlets: list[str], extra: dict | None
         f'<input name="platform" placeholder="platform" value="{esc(",".join(flt.platform))}" size="9">',
         options("verdict", VERDICTS, flt.verdict),
         options("status", STATUSES, flt.status),
+        options("hint", HINTS, flt.hint),
         '<select name="authorised">'
         + "".join(f'<option value="{v}"{" selected" if v == authorised else ""}>{t}</option>'
                   for v, t in (("", "licensed or not"), ("yes", "authorised"), ("no", "unauthorised")))
@@ -229,16 +270,24 @@ class App:
             host = (environ.get("HTTP_HOST") or "").lower()
             if self.allowed_hosts and host not in self.allowed_hosts:
                 raise HTTPError(HTTPStatus.FORBIDDEN, "Unexpected Host header: serve answers only on 127.0.0.1.")
-            with self.view.lock:
-                status, ctype, body, extra = self.route(environ)
+            status, ctype, body, extra = self.view.run(self.route, environ)
         except HTTPError as exc:
             status, ctype, extra = exc.status, "text/html; charset=utf-8", []
             body = page(f"{exc.status.value} {exc.status.phrase}",
                         f"<h1>{exc.status.value} {esc(exc.status.phrase)}</h1><p>{esc(str(exc))}</p>"
                         '<p><a href="/">All findings</a></p>', SERVE_CSP)
         except ReprintwatchError as exc:
-            status, ctype, extra = HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8", []
-            body = page("400 Bad Request", f"<h1>Bad request</h1><p>{esc(str(exc))}</p><p><a href=\"/\">All findings</a></p>", SERVE_CSP)
+            # exit code 3: the store or the index is unavailable or damaged — not the request's fault
+            status = HTTPStatus.SERVICE_UNAVAILABLE if exc.exit_code == 3 else HTTPStatus.BAD_REQUEST
+            ctype, extra = "text/html; charset=utf-8", []
+            body = page(f"{status.value} {status.phrase}", f"<h1>{esc(status.phrase)}</h1><p>{esc(str(exc))}</p>"
+                        '<p><a href="/">All findings</a></p>', SERVE_CSP)
+        except Exception as exc:  # a bug: a 500 with the same headers as every page, one line in the log
+            print(one_line(f"serve: 500 for {environ.get('PATH_INFO')!r}: {type(exc).__name__}: {exc}"),
+                  file=sys.stderr)
+            status, ctype, extra = HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", []
+            body = page("500 Internal Server Error", "<h1>Internal server error</h1><p>This page failed; the "
+                        "server's log says why.</p><p><a href=\"/\">All findings</a></p>", SERVE_CSP)
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers = [
             ("Content-Type", ctype),
@@ -310,7 +359,8 @@ class App:
             shown = items[(number - 1) * self.page_size: number * self.page_size]
             report = Report("daily", "Findings", flt.describe() or "all findings", now_utc(), items, [], {}, filter=flt,
                             _summary=self.view.summary(flt, items))
-            summary_html = headline(report) + summary_cards(report.summary) + summary_tables(report)
+            by_reprinter = lambda key: _url("/", {"reprinter": key})  # noqa: E731 (as the report links its groups)
+            summary_html = headline(report) + summary_cards(report.summary) + summary_tables(report, by_reprinter)
 
         def sort_link(key: str, label: str) -> str:
             new = key if sort != key else "-" + key
@@ -323,7 +373,7 @@ class App:
             f'<th class="n">{sort_link("coverage", "Cov.")}</th><th>Licence · credit</th><th>{sort_link("found", "Found")}</th></tr>'
         )
         href = lambda a: f"/finding/{a.finding.get('finding_id')}"  # noqa: E731
-        rows = "".join(_finding_row(a, "daily", PAGES, href) for a in shown)
+        rows = "".join(_finding_row(a, "daily", PAGES, href) for a in with_takedowns(self.view.store, shown))
 
         pager = []
         if pages > 1:
@@ -341,11 +391,13 @@ class App:
             + f"<h1>Findings</h1><div class=\"meta\">{total:,} finding(s){' · ' + esc(flt.describe()) if flt.active else ''}"
             f" · download {downloads}</div>"
             + filter_form(flt, "/", outlets)
-            + (f'<div class="meta">Coverage: {by_outlet}</div>' if by_outlet else "")
-            + summary_html
-            + f'<h2>Findings</h2><div class="pager">page {number} of {pages}: {" ".join(pager)}</div>'
+            # the findings first (a team comes for them; the summary's ~900 px of cards came first before)
+            + f'<div class="pager">page {number} of {pages}: {" ".join(pager)} · <a href="#summary">summary</a></div>'
             + f'<table class="t f">{_FINDINGS_HEAD}<thead>{head}</thead><tbody>{rows}</tbody></table>'
             + (f'<div class="pager">{" ".join(pager)}</div>' if pager else "")
+            + '<h2 id="summary">Summary</h2>'
+            + (f'<div class="meta">Coverage: {by_outlet}</div>' if by_outlet else "")
+            + summary_html
         )
         return self._html("Findings", body)
 
@@ -354,6 +406,8 @@ class App:
             finding_id = int(raw)
         except ValueError:
             raise HTTPError(HTTPStatus.NOT_FOUND, "No such finding.") from None
+        if not 0 < finding_id <= MAX_ROWID:  # beyond SQLite's integers: no finding (404), not a 500
+            raise HTTPError(HTTPStatus.NOT_FOUND, "No such finding.")
         a = self.view.finding(finding_id)
         if a is None:
             raise HTTPError(HTTPStatus.NOT_FOUND, f"No finding {finding_id}.")
@@ -363,7 +417,7 @@ class App:
     def download(self, fmt: str, query: dict):
         _, items = self._filtered(query)
         if fmt == "json":
-            data = json.dumps([a.to_dict() for a in items], ensure_ascii=False, indent=1, default=str) + "\n"
+            data = json_text([a.to_dict() for a in items], indent=1) + "\n"
             return HTTPStatus.OK, "application/json; charset=utf-8", data, [
                 ("Content-Disposition", 'attachment; filename="findings.json"')]
         out = io.StringIO()
@@ -395,9 +449,9 @@ def make_server_for(settings: Settings, port: int = 8765, page_size: int = PAGE_
                     open_index: Callable | None = None) -> tuple[WSGIServer, FindingsView]:
     """A server bound to 127.0.0.1:``port`` (0: any free port) over the store in ``settings``; call
     ``serve_forever()`` on it, and ``close()`` the view when done."""
-    view = FindingsView(settings, open_index)
+    view = FindingsView.on_own_thread(settings, open_index)
     try:
-        server = make_server(HOST, port, None, server_class=WSGIServer, handler_class=_QuietHandler)
+        server = make_server(HOST, port, None, server_class=_ThreadingServer, handler_class=_QuietHandler)
     except BaseException:
         view.close()
         raise
@@ -452,6 +506,20 @@ def serving(settings: Settings, page_size: int = PAGE_SIZE, open_index: Callable
         thread.join(timeout=timeout)
 
 
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    """``http.server.ThreadingHTTPServer`` for WSGI: a thread a connection, not waited for at exit."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that went silent (SOCKET_TIMEOUT) or away is its own business, not a traceback in the log
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
 class _QuietHandler(WSGIRequestHandler):
+    timeout = SOCKET_TIMEOUT  # StreamRequestHandler applies it to the socket: every read and write
+
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         pass

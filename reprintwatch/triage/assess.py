@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..articles import Article
+from ..dates import parse_day
 from .attribution import OUTLET_GROUPS, Attribution, Credit, attribute
 from .identity import with_platform
 from .legal import Facts, Hint, legal_hints
+from .legal import label as hint_label
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
 from .reasons import Reason
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
@@ -138,7 +140,7 @@ class Assessment:
         )
         ct = t["copy_time"]
         # the copy's local day and where it came from: all a report shows of it (``When.to_dict``)
-        when = When(_dt.date.fromisoformat(ct["date"]), ct["source"]) if ct else None
+        when = When(parse_day(ct["date"]), ct["source"]) if ct else None
         hints = tuple(Hint.from_dict(h) for h in t["legal_hints"])
         return cls(finding, t["status"], decision, attribution, t["first_publication"], t["first_publication_note"],
                    Reprinter.from_row(finding), None, when, None, t["contradiction"], bool(t["licensed_text"]), hints)
@@ -186,6 +188,8 @@ class Assessment:
             "evidence_sha256": f.get("evidence_sha256"),
             "created_at": f.get("created_at"),
         }
+        if f.get("takedown") is not None:  # removal and complaints, when the view read them
+            out["takedown"] = f["takedown"]
         if include_texts:
             out["suspect_content"] = f.get("content")
             out["licensed_content"] = self.licensed_text
@@ -226,7 +230,7 @@ def triage_csv_row(triage: dict) -> dict:
         "claimed_url": who.get("claimed_url") or "",
         "complaint_deadline": triage.get("complaint_deadline"),
         # code(certainty) for each hint: the rules and evidence are in the JSON
-        "legal_hints": " | ".join(f"{h['code']}({h['certainty']})" for h in triage.get("legal_hints") or []),
+        "legal_hints": " | ".join(hint_label(h) for h in triage.get("legal_hints") or []),
     }
 
 

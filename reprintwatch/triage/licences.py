@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..dates import parse_day
 from ..encoding import decode_bytes, detect_encoding
 from ..errors import BadInput
 from ..store import Licence
@@ -247,7 +248,7 @@ def _check_date(value, where: str, name: str) -> str | None:
     if value in (None, ""):
         return None
     try:
-        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+        return parse_day(value).isoformat()
     except ValueError:
         raise BadInput(where, f"{name} is not an ISO date (YYYY-MM-DD): {value!r}") from None
 

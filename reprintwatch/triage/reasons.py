@@ -36,7 +36,7 @@ class Reason:
 
     def to_dict(self) -> dict:
         # keys sorted as the store writes JSON (sort_keys), so a reason read back renders the same
-        return {"code": self.code, "rule": self.rule, "evidence": _sorted(self.evidence)}
+        return {"code": self.code, "rule": self.rule, "evidence": sorted_keys(self.evidence)}
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "Reason":
@@ -44,11 +44,13 @@ class Reason:
         return cls(str(data["code"]), str(data.get("rule") or ""), dict(data.get("evidence") or {}))
 
 
-def _sorted(value):
+def sorted_keys(value):
+    """Dicts with their keys in order, at every level: the store keeps JSON with sorted keys, and a triage
+    read back must render byte for byte as one judged afresh (reasons and legal hints alike)."""
     if isinstance(value, Mapping):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
     if isinstance(value, (list, tuple)):
-        return [_sorted(v) for v in value]
+        return [sorted_keys(v) for v in value]
     return value
 
 
@@ -109,4 +111,9 @@ def english(reason: Reason | None) -> str:
         if e.get("claimed_url"):
             text += f" (the page claims to be {e['claimed_url']}; a page's own claim is not who serves it)"
         return text
+    if code.startswith("hint."):  # a legal hint: triage/legal.py words the ones it knows
+        from .legal import CODES, REASON_PREFIX, describe
+
+        if code[len(REASON_PREFIX):] in CODES and "certainty" in e:
+            return describe(reason)
     return e.get("text") or code  # a code this renderer does not know: its own text, else the code

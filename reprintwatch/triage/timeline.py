@@ -14,10 +14,9 @@ Pure functions; the clock is passed in (``today``), never read here.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 
-from ..dates import CHINA_TZ, has_time, parse_datetime, to_iso
+from ..dates import CHINA_TZ, has_time, parse_datetime, parse_day, parse_zone, to_iso  # noqa: F401 (parse_zone re-exported)
 
 CHINA_TIME = CHINA_TZ
 CHINA_TIME_NAME = "China time (UTC+8)"
@@ -28,32 +27,6 @@ COMPLAINT_LIMIT_YEARS = 2
 
 PUBLISHED = "published"  # the copy's own publish time
 FIRST_SEEN = "first_seen"  # publish time unknown: when reprintwatch first saw the copy
-
-_OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-
-
-def parse_zone(spec: str | None) -> _dt.tzinfo:
-    """``""``/``None`` → China time; ``+08:00``, ``UTC+9``, ``-05:30``, ``UTC`` or an IANA name
-    (``Asia/Tokyo``). Raises ``ValueError`` naming the bad value."""
-    text = (spec or "").strip()
-    if not text:
-        return CHINA_TIME
-    if text.upper() in ("UTC", "GMT", "Z"):
-        return _dt.timezone.utc
-    m = _OFFSET_RE.match(text)
-    if m:
-        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            raise ValueError(f"time zone offset out of range: {spec!r}")
-        delta = _dt.timedelta(hours=hours, minutes=minutes)
-        return _dt.timezone(-delta if sign == "-" else delta)
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(text)
-    except (ValueError, KeyError, OSError, ImportError):
-        raise ValueError(f"not a time zone (use +08:00 or a name like Asia/Shanghai): {spec!r}") from None
-
 
 def parse_moment(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.datetime | _dt.date | None:
     """A date alone stays a :class:`date` (a local date); a date-time becomes zone-aware (one without a
@@ -68,7 +41,7 @@ def parse_moment(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.datetime | _dt.date 
     if iso is None:
         return None
     if not has_time(iso):
-        return _dt.date.fromisoformat(iso[:10])
+        return parse_day(iso[:10])
     return parse_datetime(iso, tz)
 
 
@@ -120,9 +93,9 @@ def copy_time(published_at, first_seen=None, tz: _dt.tzinfo = CHINA_TIME) -> Whe
 def in_window(day: _dt.date, valid_from, valid_until) -> str | None:
     """``None`` when ``day`` is inside the inclusive ``[valid_from, valid_until]`` (ISO dates or None),
     else ``"before"`` or ``"after"``."""
-    if valid_from and day < _dt.date.fromisoformat(str(valid_from)):
+    if valid_from and day < parse_day(str(valid_from)):
         return "before"
-    if valid_until and day > _dt.date.fromisoformat(str(valid_until)):
+    if valid_until and day > parse_day(str(valid_until)):
         return "after"
     return None
 

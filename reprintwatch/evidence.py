@@ -18,18 +18,16 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
-from .. import __version__
-from ..output import json_file_bytes
-from ..errors import BadInput, ReprintwatchError
-from ..triage.assess import assess, load_licensed
-from ..triage.licences import Licence
+from . import __version__
+from .output import json_file_bytes, write_atomic
+from .errors import BadInput, ReprintwatchError
+from .triage.assess import assess, load_licensed
+from .triage.licences import Licence
 
 BUNDLE_FORMAT = "reprintwatch-evidence/1"
 MANIFEST = "manifest.json"
@@ -123,19 +121,15 @@ def build_bundle_files(
 
 def write_zip(files: dict[str, bytes], out_path: Path) -> None:
     """Write atomically: a temporary file in the target folder, renamed into place."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=str(out_path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+    def write(fh) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in [MANIFEST, MANIFEST_HASH] + sorted(n for n in files if n not in (MANIFEST, MANIFEST_HASH)):
                 info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, files[name])
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomic(out_path, write)
 
 
 def export_bundle(

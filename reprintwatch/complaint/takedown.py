@@ -18,6 +18,8 @@ from typing import Iterable
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..dates import parse_datetime
+
 DAY = 86400.0
 
 # --- re-check states (what ``recheck`` records in the store's ``finding_status``) ----------------------------
@@ -64,8 +66,9 @@ def _earlier(a, b):
     return min((x for x in (a, b) if x), default=None)
 
 
-def load_tracking(store, findings: Sequence) -> dict:
-    """``finding_id`` → :class:`Tracking` for ``findings`` (records or dicts from the store)."""
+def load_tracking(store, findings: Sequence, evidence: bool = True) -> dict:
+    """``finding_id`` → :class:`Tracking` for ``findings`` (records or dicts from the store); ``evidence``:
+    with the evidence row of each (one query a finding: what a dossier needs, not a list)."""
     ids = [f.get("finding_id") for f in findings]
     history = store.status_history(ids)
     complaints = store.complaints_for(ids)
@@ -79,7 +82,7 @@ def load_tracking(store, findings: Sequence) -> dict:
             if h["state"] in ONLINE_STATES:
                 last_seen = _later(last_seen, h.get("last_checked_at") or h.get("checked_at"))
         latest = rows[-1] if rows else None
-        evidence = store.evidence(f.get("evidence_id")) if f.get("evidence_id") else None
+        row = store.evidence(f.get("evidence_id")) if evidence and f.get("evidence_id") else None
         out[fid] = Tracking(
             first_seen=_earlier(first_seen.get(f.get("url")), f.get("checked_at")),
             last_seen=last_seen,
@@ -87,9 +90,64 @@ def load_tracking(store, findings: Sequence) -> dict:
             state_at=latest.get("checked_at") if latest else None,
             history=rows,
             complaints=complaints.get(fid, []),
-            evidence={k: v for k, v in (evidence or {}).items() if k != "body_path"} or None,
+            evidence={k: v for k, v in (row or {}).items() if k != "body_path"} or None,
         )
     return out
+
+
+STATE_LABELS = {
+    ONLINE: "still online",
+    CHANGED: "online, text changed",
+    REMOVED_BY_AUTHOR: "removed by the author",
+    REMOVED_AFTER_COMPLAINT: "removed after a complaint",
+    REMOVED_BY_PLATFORM: "removed by the platform",
+    REMOVED: "removed (page gone)",
+    UNREACHABLE: "unreachable at re-check",
+}
+
+
+def finding_takedown(t: Tracking) -> dict:
+    """What one finding shows of its fate: the latest re-check state and when, when the removal was first
+    observed, and the complaints filed (``findings list``, report rows, ``serve``'s finding page)."""
+    filed = [c for c in t.complaints if c.get("filed_at")]
+    return {
+        "state": t.state,
+        "state_label": STATE_LABELS.get(t.state, t.state) if t.state else "not re-checked",
+        "state_at": t.state_at,
+        "removed_at": removed_at(t),
+        "last_seen": t.last_seen,
+        "complaints": len(t.complaints),
+        "first_complaint_at": filed[0]["filed_at"] if filed else None,
+        "complaint_channels": sorted({c.get("channel") for c in t.complaints if c.get("channel")}),
+    }
+
+
+def takedown_text(d: dict | None) -> str:
+    """One line for a finding's takedown (:func:`finding_takedown`): ``removed by the author (seen gone
+    2026-11-05); 1 complaint (platform), first 2026-11-03``. The caller escapes it for its medium."""
+    if not d:
+        return ""
+    state = d["state_label"]
+    when = d.get("removed_at") or d.get("state_at")
+    if d.get("state") and when:
+        state += f" ({'seen gone' if d.get('removed_at') else 'checked'} {str(when)[:10]})"
+    n = d.get("complaints") or 0
+    if not n:
+        return f"{state}; no complaint recorded"
+    channels = f" ({', '.join(d['complaint_channels'])})" if d.get("complaint_channels") else ""
+    first = f", first {str(d['first_complaint_at'])[:10]}" if d.get("first_complaint_at") else ""
+    return f"{state}; {n} complaint{'s' if n != 1 else ''}{channels}{first}"
+
+
+def with_takedowns(store, assessments: Sequence) -> list:
+    """``assessments`` whose findings carry ``takedown`` (:func:`finding_takedown`), read from ``store``
+    in one pass: what every view of a finding shows beside its judgement."""
+    from dataclasses import replace
+
+    assessments = list(assessments)
+    tracking = load_tracking(store, [a.finding for a in assessments], evidence=False) if assessments else {}
+    return [replace(a, finding={**a.finding, "takedown": finding_takedown(tracking[a.finding.get("finding_id")])})
+            for a in assessments]
 
 
 def removed_at(t: Tracking) -> str | None:
@@ -105,18 +163,9 @@ def removed_at(t: Tracking) -> str | None:
 
 
 def instant(value) -> _dt.datetime | None:
-    """An ISO date or datetime as an aware datetime (a bare date is China midnight; naive is China time)."""
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        if len(text) == 10:
-            moment = _dt.datetime.fromisoformat(text + "T00:00:00+08:00")  # a bare date is a China day
-        else:
-            moment = _dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+    """An ISO date or datetime as an aware datetime (the one parser, :func:`reprintwatch.dates.parse_datetime`:
+    a bare date is China midnight; a time without a zone is China time)."""
+    return parse_datetime(value) if value else None
 
 
 def days_between(start, end) -> float | None:
@@ -280,7 +329,7 @@ def takedown_rows(store, licences, findings: Sequence, index=None) -> list[dict]
     from ..triage.assess import UNAUTHORISED, triage_of
 
     infringing = [(a.finding, a) for a in triage_of(store, findings, licences, index) if a.status == UNAUTHORISED]
-    tracking = load_tracking(store, [f for f, _ in infringing])
+    tracking = load_tracking(store, [f for f, _ in infringing], evidence=False)
     rows = []
     for f, a in infringing:
         t = tracking[f.get("finding_id")]
