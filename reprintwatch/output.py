@@ -138,6 +138,13 @@ def render_text(result, include_all: bool = False, passages: int = 3) -> str:
             )
         if len(v.passages) > passages:
             lines.append(f"     … {len(v.passages) - passages} more passages (--format json shows all)")
+        if m.discounted:
+            why = "text many licensed articles share" if m.discounted == "shared_text" else "a quotation"
+            lines.append(f"     not a finding: what the two share is {why}")
+        if m.siblings:
+            shown = ", ".join(f"{one_line(x.licensed.id)} ({x.shared_chars} characters)" for x in m.siblings[:5])
+            more = f" and {len(m.siblings) - 5} more" if len(m.siblings) > 5 else ""
+            lines.append(f"     also holds text it explains (not findings): {shown}{more}")
     return "\n".join(lines) + "\n"
 
 
@@ -208,8 +215,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 
 
 def esc(value) -> str:
-    """Text (or ``None``) for HTML text or a quoted attribute."""
-    return _html.escape("" if value is None else str(value), quote=True)
+    """Text (or ``None``) for HTML text or a quoted attribute. Controls and bidi overrides/isolates are shown
+    as visible escapes, as on a terminal (:func:`terminal_safe`): a copier's account name ending in U+202E
+    otherwise reversed the rest of its line in a dossier ("… · 被投诉人 …"), the respondent's name included."""
+    return _html.escape(terminal_safe(value), quote=True)
 
 
 def safe_link(url, text=None) -> str:

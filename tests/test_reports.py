@@ -264,6 +264,21 @@ def test_text_format_is_terminal_safe(daily, sample):
     assert "first publication: the copy was published" in text
 
 
+
+def test_html_format_shows_bidi_overrides_and_controls_harmlessly(daily, sample):
+    """Issue 21 (found while probing dossiers): a U+202E in a name reversed the rest of its line in HTML."""
+    import dataclasses
+
+    a = daily.assessments[0]
+    hostile = dataclasses.replace(a, finding=dataclasses.replace(
+        a.finding, licensed_outlet="南方日报\x1b[2J\u202e\u2066<b>x</b>"))
+    groups = [dataclasses.replace(g, assessments=[hostile if x is a else x for x in g.assessments])
+              for g in daily.groups]
+    html = render(dataclasses.replace(daily, groups=groups), "html")
+    assert not any(c in html for c in "\x1b\u202e\u2066") and "<b>x</b>" not in html
+    assert "南方日报\\x1b[2J\\u202e\\u2066&lt;b&gt;x&lt;/b&gt;" in html
+
+
 def test_text_format_through_the_cli(run):
     r = run("coverage", "--outlet", "南方日报", "--format", "text")
     assert r.exit_code == 0

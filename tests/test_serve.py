@@ -211,3 +211,25 @@ def test_a_failing_page_is_500_with_the_same_headers_and_one_log_line(sample, ca
     assert b"Internal server error" in b"".join(body)
     log = capsys.readouterr().err.strip().splitlines()
     assert len(log) == 1 and log[0].startswith("serve: 500 for '/'") and "Traceback" not in log[0]
+
+
+def test_a_damaged_index_found_while_serving_is_503_with_the_way_out(tmp_path):
+    """The index is not quick-checked at start (it reaches GBs): damage that a page reads (here the licensed
+    articles' pages, read for the side-by-side texts) is a 503 naming the file and the way out, not a 400."""
+    import sqlite3
+
+    from test_databases import damage
+
+    sample = build_sample(tmp_path / "s")
+    index = sample.settings.db
+    conn = sqlite3.connect(index)
+    pages = [p for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name='articles' AND pagetype='leaf'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    for page in pages:
+        damage(index, (page - 1) * size + 8, size - 16, seed=page)
+    with serving(sample.settings, page_size=3, open_index=lambda s: SQLiteIndex(s.db, create=False)) as url:
+        status, headers, body = get(f"{url}/finding/{sample.finding_ids['s1-stripped']}")
+    text = body.decode("utf-8")
+    assert status == 503 and all(name in headers for name in SECURITY_HEADERS)
+    assert "is damaged" in text and "PRAGMA integrity_check" in text and ".recover" in text

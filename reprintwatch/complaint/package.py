@@ -68,9 +68,11 @@ def build_dossiers(
     finding_ids: Sequence[int] | None = None,
     today: _dt.date | None = None,
     pdf: bool = False,
+    include_exceptions: bool = False,
 ) -> list[DossierResult]:
     """Build every dossier the filters select into ``out_dir``; returns one result per (respondent, outlet).
-    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it)."""
+    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it).
+    ``include_exceptions``: complain also about findings a legal hint says the law may leave free."""
     today = today or china_today()
     if finding_ids:
         findings = []
@@ -109,7 +111,7 @@ def build_dossiers(
     generated = utc_now()
     for (who, group_outlet), group in sorted(groups.items()):
         items = [(a, tracking[a.finding.get("finding_id")]) for a in group]
-        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated)
+        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated, include_exceptions)
         if not dossier["works"]:
             results.append(DossierResult(who, group_outlet, None, None, None, 0, dossier["excluded"]))
             continue

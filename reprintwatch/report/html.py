@@ -25,6 +25,7 @@ from ..dates import local_minute, zone_label
 from ..output import CSP, esc, safe_link, write_atomic  # noqa: F401 (CSP: this module's face too)
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
+from ..triage.legal import describe as describe_hint
 from .daily import Group, Report
 
 MAX_SHOWN_CHARS = 20_000  # per side of a side-by-side view
@@ -287,6 +288,8 @@ def summary_cards(summary: dict) -> str:
     ]
     if summary.get("contradictions"):
         cards.append(("Contradict their own date", summary["contradictions"], "warn"))
+    if summary.get("possible_exceptions"):
+        cards.append(("Unauthorised, a legal exception possible (hint)", summary["possible_exceptions"], "warn"))
     new = summary.get("new") or {}
     if new.get("history"):
         cards.append(("New reprinters", new.get("new_reprinters", 0), ""))
@@ -395,6 +398,10 @@ def triage_extra_html(a: Assessment) -> str:
     if a.decision.edited and a.decision.differences:
         items = "".join(f"<li>{esc(d)}</li>" for d in a.decision.differences[:12])
         out += f"\n    <dt>Differences</dt><dd><ul>{items}</ul></dd>"
+    if a.hints:
+        items = "".join(f"<li>{esc(describe_hint(h))}</li>" for h in a.hints)
+        out += (f'\n    <dt>Legal hints</dt><dd><ul>{items}</ul><span class="meta">hints, not legal advice: '
+                f'they never change the licence decision (docs/legal-hints.md)</span></dd>')
     return out
 
 
@@ -471,7 +478,8 @@ def _finding_row(a: Assessment, kind: str, details: str, href: Callable[[Assessm
         f"<td>{opened}</td><td>{who}</td>"
         f'<td class="n">{float(f.get("similarity") or 0):.2f}</td><td class="n">{pct(f.get("licensed_coverage"))}</td>'
         f"<td>{esc(a.decision.reason)}<br><span class=\"meta\">{esc(ATTRIBUTION_LABELS.get(a.attribution.status, a.attribution.status))}"
-        f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}</span>'
+        f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}'
+        f'{" · hints: " + esc(", ".join(f"{h.code} ({h.certainty})" for h in a.hints)) if a.hints else ""}</span>'
         + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if has_news(f.get("takedown")) else "")
         + "</td>"
         f'<td class="meta">{esc(local_minute(f.get("created_at"), local_zone()))}</td></tr>'

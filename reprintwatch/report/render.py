@@ -5,6 +5,7 @@ import io
 
 from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BOM is part of this module's face
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
+from ..triage.legal import describe as describe_hint
 from ..config import local_zone
 from ..dates import zone_label
 from ..complaint.takedown import has_news, render_takedown_text, takedown_text
@@ -82,6 +83,11 @@ def render_text(report: Report) -> str:
         f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
         + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
+    if s.get("legal_hints"):
+        lines.append(
+            f"Legal hints: {s.get('possible_exceptions', 0)} unauthorised finding(s) a legal exception may cover "
+            f"(--hint exception); " + ", ".join(f"{n} {code}" for code, n in s["legal_hints"].items()) + "."
+        )
     if s["findings"] and report.kind == "daily":
         top = s["most_copies"]
         lines.append(
@@ -108,6 +114,8 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
+            for hint in a.hints:
+                lines.append(f"      legal hint: {describe_hint(hint)}")
             if has_news(f.get("takedown")):
                 lines.append(f"      removal: {takedown_text(f['takedown'])}")
     if not report.groups:
