@@ -427,10 +427,10 @@ class Detector:
 
     def _attribute(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
         """Each copied passage credited to the licensed article that best explains it (``dedupe/relations.py``):
-        reprint matches taken whole first, then by most copied text; one whose copied text the matches before it already explain
-        is no finding and is listed under the match explaining most of it (:class:`Sibling`, with its versions);
-        one whose copied text is only text many licensed articles of this check hold, or quoted text, is no
-        finding either (``Match.discounted``)."""
+        reprint matches taken whole first, then by most copied text; one whose copied text the matches before
+        it already explain is no finding and is listed under the match explaining most of it (:class:`Sibling`,
+        with its versions); one whose copied text is only text many licensed articles of this check hold, or
+        quotations, is no finding either (``Match.discounted``)."""
         reprints = [m for m in matches if m.verification.is_reprint]
         if not reprints:
             return matches

@@ -74,6 +74,9 @@ def build_dossiers(
     ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it).
     ``include_exceptions``: complain also about findings a legal hint says the law may leave free."""
     today = today or china_today()
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():  # /dev/null, a pipe: click's file_okay=False lets them by
+        raise BadInput(str(out_dir), "exists and is not a folder; -o names the folder the dossiers go to")
     if finding_ids:
         findings = []
         for fid in finding_ids:
