@@ -29,6 +29,9 @@ COMPLAINT_NOTICE = (
 
 
 def main(directory: Path, screenshot: Path | None) -> None:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the test site's access log is not the commands' output
     directory.mkdir(parents=True, exist_ok=True)
     server = make_server()
     try:

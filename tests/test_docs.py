@@ -20,10 +20,16 @@ Markers (HTML comments, invisible on GitHub), directly above a block:
   ``<!-- docs-test: setup``              hidden ``$ command`` lines run in the session at that point,
   ``$ command …``                        their output not shown (e.g. writing a file an example reads).
   ``-->``
+  ``<!-- docs-test: transcript: COMMAND -->``  (once, anywhere in the file) the file's blocks are not run
+                                         one by one: COMMAND (e.g. ``python tests/complaint_demo.py $DIR``,
+                                         which needs a local web site that changes between two commands)
+                                         prints ``$ reprintwatch …`` lines with their output, and the
+                                         file's commands and outputs are compared with that, in order.
 
 Regenerate: ``python tests/test_docs.py --update [FILE.md …]`` reruns the sessions and rewrites, in place,
 the output of every command that no longer matches with its full current output (paths normalised as above;
-elide long parts again with ``…`` by hand). ``python tests/test_docs.py`` alone prints the mismatches.
+elide long parts again with ``…`` by hand). ``python tests/test_docs.py`` alone prints the mismatches;
+``python tests/test_docs.py --skips`` lists the blocks not run, with their reasons.
 """
 from __future__ import annotations
 
@@ -48,6 +54,7 @@ _FENCE = re.compile(r"^```(\S*)\s*$")
 _SKIP = re.compile(r"^<!--\s*docs-test:\s*skip:\s*(.*?)\s*-->\s*$")
 _SETUP_OPEN = re.compile(r"^<!--\s*docs-test:\s*setup\s*$")
 _MARK = "@@docs-test {}@@"
+_TRANSCRIPT = re.compile(r"^<!--\s*docs-test:\s*transcript:\s*(.*?)\s*-->\s*$", re.M)
 
 
 @dataclass
@@ -155,6 +162,9 @@ def run_session(path: Path, blocks: list[Block]) -> dict[int, str]:
     commands = [c for b in blocks if not b.skip for c in b.commands]
     if not commands:
         return {}
+    transcript = _TRANSCRIPT.search(path.read_text(encoding="utf-8"))
+    if transcript:
+        return _from_transcript(transcript.group(1), [c for c in commands if not c.setup])
     with tempfile.TemporaryDirectory(prefix="rw-docs-") as tmpname:
         tmp = Path(tmpname)
         (tmp / "home").mkdir()
@@ -183,6 +193,36 @@ def run_session(path: Path, blocks: list[Block]) -> dict[int, str]:
             continue
         results[c.line] = out[start + len(_MARK.format(n)) + 2:end + 1]
     return results
+
+
+def _from_transcript(command: str, commands: list[Command]) -> dict[int, str]:
+    """The output of each of ``commands`` as printed by ``command`` (a script printing ``$ reprintwatch …``
+    lines and their output), matched in order; a command the script did not print gets a note instead."""
+    with tempfile.TemporaryDirectory(prefix="rw-docs-") as tmpname:
+        tmp = Path(tmpname)
+        (tmp / "home").mkdir()
+        proc = subprocess.run(
+            ["bash", "-c", f"cd {shlex_quote(str(REPO))} && {command}"], env=_env(tmp), stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=SESSION_TIMEOUT,
+        )
+    printed: list[tuple[str, list[str]]] = []
+    for line in proc.stdout.decode("utf-8", "replace").split("\n"):
+        if line.startswith("$ "):
+            printed.append((line[2:], []))
+        elif printed and not line.startswith("# "):
+            printed[-1][1].append(line)
+    results = {}
+    for c, (said, out) in zip(commands, printed):
+        results[c.line] = "\n".join(out) if said == c.text else f"(the transcript ran `{said}` here)"
+    for c in commands[len(printed):]:
+        results[c.line] = "(the transcript stopped before this command)"
+    return results
+
+
+def shlex_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 # --- matching ----------------------------------------------------------------------------------------
@@ -381,6 +421,12 @@ def test_every_help_example_is_valid_usage(tmp_path, monkeypatch):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args == ["--skips"]:  # the exception list: every block not run, and why
+        for f in DOC_FILES:
+            for b in parse(f):
+                if b.skip:
+                    print(f"{f.relative_to(REPO)}:{b.line}: {b.skip}")
+        sys.exit(0)
     do_update = "--update" in args
     files = [Path(a).resolve() for a in args if a != "--update"] or DOC_FILES
     total = 0

@@ -114,6 +114,15 @@ def _row_reprinter(row: dict) -> str:
     return Reprinter.from_row(with_platform(row)).label()
 
 
+def legal_hint_counts(assessments: Iterable[Assessment]) -> dict:
+    """``{code: {certainty: n}}`` over the findings' legal hints (a code's "possible" is not its "unsure")."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for a in assessments:
+        for h in a.hints:
+            counts[h.code][h.certainty] += 1
+    return {code: dict(sorted(c.items())) for code, c in sorted(counts.items())}
+
+
 def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -> dict:
     """What a team triages by. ``history``: finding rows from the days before (only their day and who
     copied are read) — for "new since the day before" and repeat infringers."""
@@ -171,6 +180,10 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         "unauthorised_crediting_licensed_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED),
         "unauthorised_crediting_another_outlet": sum(1 for a in unauthorised if a.attribution.status == CREDITED_OTHER),
         "contradictions": sum(1 for a in assessments if a.contradiction),
+        # legal hints: the unauthorised findings the law may leave free (what a complaint sets apart; filter
+        # ``hint=exception``), and every hint's count
+        "possible_exceptions": sum(1 for a in unauthorised if any(h.exception for h in a.hints)),
+        "legal_hints": legal_hint_counts(assessments),
         "stripped_dateline_or_byline": sum(1 for a in assessments if a.attribution.stripped),
         "full_reprint": verdicts.get("full_reprint", 0),
         "partial_reprint": verdicts.get("partial_reprint", 0),
@@ -266,7 +279,9 @@ def group_by_reprinter(assessments: Sequence[Assessment]) -> list[Group]:
         group = groups.setdefault(label, Group(label, label, detail={"platform": a.finding.get("platform")}))
         group.assessments.append(a)
     for g in groups.values():
-        g.assessments.sort(key=lambda a: (STATUS_ORDER[a.status], str(a.finding.get("created_at")), str(a.finding.get("finding_id"))))
+        # in the order they were found: ids grow with created_at, and unlike the second-granular created_at
+        # (then "10" < "4" as strings) they never tie, so one store gives one order (docs/reports.md shows it)
+        g.assessments.sort(key=lambda a: (STATUS_ORDER[a.status], int(a.finding.get("finding_id") or 0)))
     return sorted(groups.values(), key=lambda g: (-g.counts[UNAUTHORISED], -len(g.assessments), g.label))
 
 
