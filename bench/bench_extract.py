@@ -147,13 +147,13 @@ REAL_FIELDS = (  # (label, page selector, right?) over score.py's per-page score
 )
 
 
-def real_pages(folder: Path, only: list[str]) -> None:
-    """Score each tool on the real pages of ``folder`` (truth.json, score.py) and print markdown tables."""
+def score_real_pages(folder: Path, tools: dict) -> tuple[dict, dict, dict, dict]:
+    """Score each tool (name -> page -> answer) on the real pages of ``folder`` with its score.py:
+    (truth, per-tool per-page scores, per-tool misses, per-tool seconds)."""
     from reprintwatch.encoding import decode_page
 
     scorer = _load_scorer(folder)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-    tools = {name: fn for name, fn in TOOLS.items() if not only or name in only}
     rows: dict[str, dict[str, dict]] = {name: {} for name in tools}
     misses: dict[str, list[str]] = {name: [] for name in tools}
     seconds: dict[str, list[float]] = {name: [] for name in tools}
@@ -177,6 +177,13 @@ def real_pages(folder: Path, only: list[str]) -> None:
             if body and not body["clean"]:
                 misses[name].append(f"{page_name}: body start={body['start']} end={body['end']} "
                                     f"junk={body['junk_before']}/{body['junk_after']}")
+    return truth, rows, misses, seconds
+
+
+def real_pages(folder: Path, only: list[str]) -> None:
+    """Score each tool on the real pages of ``folder`` (truth.json, score.py) and print markdown tables."""
+    tools = {name: fn for name, fn in TOOLS.items() if not only or name in only}
+    truth, rows, misses, seconds = score_real_pages(folder, tools)
     kinds = sorted({w.get("kind", "?") for w in truth.values()}, key=lambda k: (k != "wechat", k))
 
     def cell(name, select, right, kind=None):

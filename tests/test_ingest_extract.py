@@ -1,4 +1,6 @@
 """Extraction of WeChat and generic pages, and feed parsing (pure functions over fixture bytes)."""
+from pathlib import Path
+
 import pytest
 
 from reprintwatch.errors import BadInput
@@ -350,3 +352,27 @@ def test_credit_lines_and_reprint_statements_stay_in_the_body():
 ])
 def test_body_as_the_reader_sees_it(kind, extra, lines):
     assert extract_page(news_page(**extra), "").content.split("\n") == lines, kind
+
+
+REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "realpages"
+
+
+@pytest.mark.skipif(not (REAL_PAGES / "truth.json").is_file(), reason="the real-page development set is not here")
+def test_real_pages_development_set_does_not_regress():
+    # ../shared/data/realpages (research-only, read from there): the figures of docs/ingest.md at eb04fd1.
+    # The 4 unclean bodies keep credit lines (原标题/原题/出品) on purpose.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_extract", Path(__file__).resolve().parents[1] / "bench" /
+                                                  "bench_extract.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    truth, rows, misses, _ = bench.score_real_pages(REAL_PAGES, {"reprintwatch": bench._ours})
+    got = rows["reprintwatch"]
+    articles = [p for p in truth if got[p]["article"]]
+    assert all(got[p]["status"] for p in truth), misses
+    assert all(got[p]["title"] for p in articles), misses
+    assert all(got[p].get("account", True) for p in truth), misses
+    assert all(got[p].get("published", "ok") == "ok" for p in truth), misses
+    assert all(got[p]["body"]["complete"] for p in articles), misses
+    assert sum(got[p]["body"]["clean"] for p in articles) >= 19, misses
