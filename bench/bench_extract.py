@@ -16,6 +16,7 @@ is in the extracted text and no junk string is (a missing line and kept junk are
 Real pages (research-only, never copied into the repository; their README says where they come from):
 
     python bench/bench_extract.py --real ../shared/data/realpages
+    python bench/bench_extract.py --real ../shared/data/realpages --baseline /tmp/old.py   # and an older extractor
 
 scores reprintwatch, GNE and trafilatura on the same decoded text in the same run, with that folder's own
 scorer (``score.py``: its field rules, imported, not rewritten here), per field and per page kind. GNE and
@@ -211,7 +212,10 @@ def main() -> None:
         folder = Path(args.real)
         if not (folder / "truth.json").is_file() or not (folder / "score.py").is_file():
             parser.error(f"--real {args.real}: no truth.json and score.py there")
-        real_pages(folder, args.tool or [])
+        if args.baseline:  # an older extractor as a fourth column, in the same run
+            older = load_baseline(args.baseline)
+            TOOLS["baseline"] = lambda page: older(page, "").to_dict()
+        real_pages(folder, (args.tool or []) + (["baseline"] if args.baseline and args.tool else []))
         return
     from reprintwatch.ingest.extract import extract_page
 

@@ -13,6 +13,16 @@ Two measurements, after a warm-up page:
 1. *pipeline* — the real :class:`Runner` (``ingest run --once`` code path) with N fetch threads;
 2. *stages* — as many other pages, one at a time, each stage timed on its own (fetch, decode+extract,
    check, store) into a fresh store.
+
+With ``--processes 1,2,4``: several ``reprintwatch ingest run --once`` processes on one PostgreSQL store
+(``REPRINTWATCH_PG_URL`` + ``PGPASSFILE``, else ``scripts/postgresql.sh start``), against ``--hosts`` local
+servers (one port each: separate hosts for politeness) with ``--pages`` pages in all, each answered after
+``--latency`` seconds, fetched with a per-host ``--delay``. For each process count: pages/s (wall clock,
+process start-up included), the store time a page (its recording transaction, write-lock wait included;
+p50/p99 from the ``recorded`` log events), what the servers saw (the most concurrent requests one host got,
+the shortest gap between two request starts at one host), and pages lost / recorded twice / fetched twice.
+
+    python bench/bench_ingest.py --processes 1,2,4                 # 3000 pages on 30 hosts, ~12 minutes
 """
 from __future__ import annotations
 
@@ -20,6 +30,9 @@ import argparse
 import html
 import json
 import logging
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import threading
@@ -90,11 +103,123 @@ class Pages(BaseHTTPRequestHandler):
         pass
 
 
+def pg_server_url() -> str:
+    """The PostgreSQL server to bench on (the password from PGPASSFILE / PGPASSWORD, never in the URL)."""
+    url = os.environ.get("REPRINTWATCH_PG_URL")
+    if url:
+        return url
+    script = REPO / "scripts" / "postgresql.sh"
+    url = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=True).stdout.split()[-1]
+    os.environ.setdefault("PGPASSFILE", subprocess.run(["bash", str(script), "passfile"], capture_output=True,
+                                                       text=True, check=True).stdout.strip())
+    return url
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def shared_store(args) -> None:
+    """N ingest processes on one PostgreSQL store (see the module docstring)."""
+    import psycopg
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from hosts_site import Hosts
+
+    server_url = pg_server_url()
+    articles, origin = load_articles()
+    split = max(1, int(len(articles) * 0.7))
+    licensed, unlicensed = articles[:split], articles[split:] or articles[:1]
+    per_host = args.pages // args.hosts
+
+    def page(h: int, i: int, base: str) -> bytes:
+        n = h * per_host + i
+        kind = n % 3
+        art = (licensed if kind < 2 else unlicensed)[n % len(licensed if kind < 2 else unlicensed)]
+        return (wechat_page(art, n) if kind == 0 else news_page(art, n)).encode("utf-8")
+
+    hosts = Hosts(args.hosts, per_host, page, latency=args.latency)
+    pages = {f"{base}/p/{i}.html" for base in hosts.bases for i in range(per_host)}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with SQLiteIndex(tmp / "licensed.db") as index:
+            Detector(index).add(licensed)
+        sources = tmp / "sources.toml"
+        sources.write_text(hosts.sources_toml(args.delay, args.concurrency), encoding="utf-8")
+        for n in [int(x) for x in args.processes.split(",")]:
+            schema = f"bench_ingest_{n}_{os.getpid()}"
+            with psycopg.connect(server_url, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                conn.execute(f"CREATE SCHEMA {schema}")
+            url = f"{server_url}?options=-csearch_path%3D{schema}"
+            Store(url).close()
+            with hosts._lock:
+                hosts.log.clear()
+            env = {**os.environ, "REPRINTWATCH_STORE": url, "REPRINTWATCH_DB": str(tmp / "licensed.db")}
+            logs = [tmp / f"ingest-{n}-{k}.jsonl" for k in range(n)]
+            cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            procs = [subprocess.Popen([sys.executable, "-m", "reprintwatch.cli", "ingest", "run", "--sources",
+                                       str(sources), "--once", "--workers", str(args.workers), "--jobs", "1",
+                                       "--no-progress", "--log-file", str(log)], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for log in logs]
+            errors = [p.communicate()[1].decode() for p in procs]
+            wall = time.perf_counter() - start
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+            for p, err in zip(procs, errors):
+                if p.returncode != 0:
+                    print(f"warning: a process exited {p.returncode}: {err[-500:]}")
+            store_ms = [json.loads(line).get("store_ms") for log in logs
+                        for line in log.read_text(encoding="utf-8").splitlines() if '"recorded"' in line]
+            store_ms = [v for v in store_ms if v is not None]
+            seen = hosts.politeness()
+            with Store(url, create=False) as store:
+                recorded = dict(store.conn.execute("SELECT url, COUNT(*) FROM suspects GROUP BY url").fetchall())
+                findings = store.counts()["findings"]
+            with psycopg.connect(server_url, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            rows.append({
+                "processes": n, "seconds": wall, "pages_per_s": len(pages) / wall,
+                "store_ms_p50": percentile(store_ms, 0.5), "store_ms_p99": percentile(store_ms, 0.99),
+                "max_concurrent_per_host": seen["max_concurrent"], "min_gap_s": seen["min_gap"],
+                "lost": len(pages - set(recorded)), "recorded_twice": sum(c - 1 for c in recorded.values()),
+                "fetched_twice": sum(c - 1 for u, c in seen["fetches"].items() if u in pages),
+                "same_url_at_once": seen["same_url_at_once"], "findings": findings,
+                "cpu_s": cpu, "cpu_ms_per_page": cpu / len(pages) * 1000,
+            })
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    hosts.stop()
+    print(f"licensed index: {len(licensed)} articles from {origin}")
+    print(f"{len(pages)} pages on {args.hosts} hosts (127.0.0.1, one port each), {args.latency:g} s a response, "
+          f"per-host delay {args.delay:g} s and concurrency {args.concurrency}; {args.workers} fetch threads a "
+          f"process; one PostgreSQL store")
+    print()
+    print(f"{'processes':>9}{'pages/s':>9}{'vs 1':>6}{'store p50':>11}{'p99 ms':>8}{'host max':>10}"
+          f"{'min gap s':>11}{'lost':>6}{'twice':>7}{'refetch':>9}{'CPU ms/page':>13}")
+    one = rows[0]["pages_per_s"]
+    for r in rows:
+        print(f"{r['processes']:>9}{r['pages_per_s']:>9.1f}{r['pages_per_s'] / one:>6.2f}{r['store_ms_p50']:>11.1f}"
+              f"{r['store_ms_p99']:>8.1f}{r['max_concurrent_per_host']:>10}{r['min_gap_s']:>11.3f}{r['lost']:>6}"
+              f"{r['recorded_twice']:>7}{r['fetched_twice']:>9}{r['cpu_ms_per_page']:>13.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--pages", type=int, default=None, help="pages (default 300; 3000 with --processes)")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--processes", help="comma-separated process counts on one PostgreSQL store, e.g. 1,2,4")
+    parser.add_argument("--hosts", type=int, default=30)
+    parser.add_argument("--delay", type=float, default=0.5, help="per-host delay (--processes)")
+    parser.add_argument("--concurrency", type=int, default=2, help="per-host concurrency (--processes)")
+    parser.add_argument("--latency", type=float, default=0.5, help="seconds each response takes (--processes)")
     args = parser.parse_args()
+    if args.processes:
+        args.pages = args.pages or 3000
+        return shared_store(args)
+    args.pages = args.pages or 300
     logging.getLogger("reprintwatch.ingest").setLevel(logging.ERROR)
 
     articles, origin = load_articles()

@@ -20,6 +20,7 @@ import click
 from .config import Settings
 from .errors import BadInput, ReprintwatchError
 from .output import terminal_safe, write_atomic
+from .sqlitedb import MAX_ROWID
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -32,6 +33,12 @@ def _remember(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+# A finding's or a licence's id as a command takes it: 1 … the largest SQLite holds. A larger number made
+# `recheck --finding`, `complaint record`, `evidence export` and `licence remove` end in an OverflowError
+# traceback (issue 21); now it is a usage error naming the argument.
+ROW_ID = click.IntRange(1, MAX_ROWID)
+
+
 def load_settings(current=None) -> Settings:
     """``current`` if it is the settings already, else defaults and ``REPRINTWATCH_*`` variables; a variable
     with a bad value is a usage error (exit 2)."""
@@ -41,6 +48,17 @@ def load_settings(current=None) -> Settings:
         return Settings.load()
     except ReprintwatchError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+class StoreLocation(click.ParamType):
+    """``--store``: a file path, or a ``postgresql://`` URL kept as it is (a Path would fold its ``//``)."""
+
+    name = "path|url"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "://" in value:
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
 
 
 def global_options() -> list[click.Option]:
@@ -60,8 +78,9 @@ def global_options() -> list[click.Option]:
                      help="Elasticsearch basic-auth password (env REPRINTWATCH_ES_PASSWORD)."),
         click.Option(["--es-ca-certs"], type=click.Path(dir_okay=False), expose_value=False, callback=_remember,
                      help="CA certificate bundle for a TLS cluster (env REPRINTWATCH_ES_CA_CERTS)."),
-        click.Option(["--store"], type=click.Path(dir_okay=False, path_type=Path), expose_value=False,
-                     callback=_remember, help="Findings, evidence and licences store (env REPRINTWATCH_STORE)."),
+        click.Option(["--store"], type=StoreLocation(), expose_value=False, callback=_remember,
+                     help="Findings, evidence and licences store: an SQLite file or a postgresql:// URL, no password "
+                          "in it (env REPRINTWATCH_STORE)."),
     ]
 
 
@@ -89,6 +108,7 @@ GLOBAL_OPTIONS_USED = {
     "complaint record": STORE_OPTIONS,
     "complaint status": STORE_OPTIONS,
     "recheck": STORE_OPTIONS,
+    "store": STORE_OPTIONS,  # store migrate: --store is the SQLite source, --to the PostgreSQL target
 }
 
 

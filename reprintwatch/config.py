@@ -51,7 +51,8 @@ class Settings:
     # share (one shared key is chance agreement on a stock phrase; measured in bench/quality.py)
     max_candidates: int = 50
     min_shared_keys: int = 2
-    # the findings / evidence store used by ingestion and reports
+    # the findings / evidence store used by ingestion and reports: an SQLite file, or a postgresql:// URL
+    # (kept as a string; reprintwatch.pgdb) shared by several ingest machines
     store: Path = field(default_factory=lambda: default_data_dir() / "store.db")
     # polite fetching (ingest, check URL, extract URL); a sources file's [defaults] and each [[source]]
     # override these per source (reprintwatch.ingest.sources)
@@ -67,6 +68,10 @@ class Settings:
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_robots: bool = True
     fetch_max_redirects: int = 5
+    # several ingest processes on one PostgreSQL store: how long a process holds a queued URL (or a source, or
+    # one of a host's request slots) before another may take it over — longer than any one page takes
+    # (fetch_deadline plus checking), so a live process never loses its work; a killed one's waits this long
+    lease_seconds: float = 300.0
     # the zone of every day a user sees (report days, --date, --since/--until dates): a Chinese newsroom's
     # day; stored times stay UTC
     timezone: str = DEFAULT_ZONE
@@ -130,6 +135,8 @@ _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 def _convert(f: dataclasses.Field, value):
     kind = _kind(f)
     if "Path" in kind:
+        if isinstance(value, str) and "://" in value:  # a URL (the store on PostgreSQL) is not a path
+            return value
         return Path(value).expanduser()
     if kind in ("int", "float"):
         number = (int if kind == "int" else float)(value)

@@ -23,7 +23,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 # Seconds a writer waits for another process's write lock before giving up. A whole ingest page or an
 # index batch of 500 articles commits in well under a second; a minute covers a busy machine.
@@ -43,21 +43,55 @@ MARKER_TABLES = {"store": ("suspects",), "licensed index": ("bands", "key_runs")
 # for a one-article ``check``) — damage a lookup reads is still the one-line error there (:class:`_Cursor`).
 VERIFY_ON_OPEN = {"store": True, "licensed index": False}
 
+# The largest rowid (a finding's, a licence's id) SQLite can hold: a signed 64-bit INTEGER. A larger number
+# bound to a query is an OverflowError, so the CLI and serve refuse it as input before it gets here.
+MAX_ROWID = 2**63 - 1
+
 # SQLite's primary result codes for a damaged file: SQLITE_CORRUPT ("database disk image is malformed") and
 # SQLITE_NOTADB ("file is not a database", also what a page of garbage in the header gives).
 _DAMAGE_CODES = {11, 26}
 
 
-class Database:
+class Transactions:
+    """The one transaction idiom of both store engines (this module's SQLite, :mod:`reprintwatch.pgdb`'s
+    PostgreSQL): :meth:`transaction` on the engine's ``_begin`` / ``_commit`` / ``_rollback``."""
+
+    _depth = 0
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction: all or nothing. Nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self._commit()
+
+
+class Database(Transactions):
     """The SQLite file at ``path`` holding ``kind`` (a key of :data:`MARKER_TABLES`).
 
     ``schema`` is ``CREATE ... IF NOT EXISTS`` statements; ``meta`` the rows ``meta`` starts with (besides
     ``kind`` and ``schema_version``). ``upgrades[n]`` brings a file of schema version ``n`` to ``n + 1``
     (inside the opening transaction). Errors are raised as ``error`` (an exception class taking a message).
-    ``page_size``: the SQLite page size of a new file (an existing file keeps its own).
+    ``page_size``: the SQLite page size of a new file (an existing file keeps its own). ``schema=None``: open
+    an existing file only after it is identified and quick-checked, creating and writing nothing (for code
+    that reshapes the file itself, like ``index migrate``).
     """
 
-    def __init__(self, path, kind: str, schema: str, schema_version: int, error: type[Exception],
+    def __init__(self, path, kind: str, schema: str | None, schema_version: int, error: type[Exception],
                  meta: dict[str, str] | None = None, create: bool = True, remedy: str = "",
                  upgrades: dict[int, Callable[[sqlite3.Connection], None]] | None = None, page_size: int = 0):
         self._upgrades = upgrades or {}
@@ -68,6 +102,9 @@ class Database:
         self._verified = False
         if not create and not self.path.exists():
             raise error(f"no {kind} at {self.path}" + (f"; {remedy}" if remedy else ""))
+        if self.path.exists() and not self.path.is_file():  # a FIFO would block the open until a writer came
+            raise error(f"{self.path} is not a regular file (a device, a pipe or a directory), not a reprintwatch "
+                        f"{kind}")
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +115,13 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         self.conn.damaged = self._damaged
         try:
-            self._identify(set(_table_names(schema)))
+            self._identify()
+            if schema is None:  # an existing file, to be reshaped by its caller (``index migrate``)
+                if not self.path.stat().st_size:
+                    raise error(f"{self.path} is empty, not a reprintwatch {kind}")
+                self.meta = {}
+                self.verify()
+                return
             if page_size:  # only takes effect on a file still empty (before WAL and the first table)
                 self.conn.execute(f"PRAGMA page_size={int(page_size)}")
             self._set_wal()
@@ -97,7 +140,7 @@ class Database:
             raise
 
     # --- opening ------------------------------------------------------------------------------------
-    def _identify(self, own_tables: set[str]) -> str:
+    def _identify(self) -> str:
         """What the file is to this opener: ``"own"`` (our application id), ``"empty"`` (no file, an empty
         file, or an SQLite file without a single schema object: made here) or ``"legacy"`` (an earlier
         reprintwatch's file of this kind: adopted). Anything else is refused with a one-line error."""
@@ -167,7 +210,7 @@ class Database:
                 return self._checked(meta, version)
         with self.transaction():
             # again under the write lock: another process may have made the file since we looked
-            self._identify(set(_table_names(schema)))
+            self._identify()
             self.conn.execute(f"PRAGMA application_id={APPLICATION_IDS[self.kind]}")
             self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             stored = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -191,27 +234,15 @@ class Database:
         return meta
 
     # --- writing ------------------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all or nothing. Nested calls join the outer transaction."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self) -> None:
         self.verify()
         self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
+
+    def _commit(self) -> None:
         self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         try:

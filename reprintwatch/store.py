@@ -30,12 +30,13 @@ import gzip
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from . import dates
+from . import dates, pgdb
 from .errors import BadInput, ReprintwatchError
 from .output import write_atomic
 from .sqlitedb import Database
@@ -203,6 +204,29 @@ CREATE TABLE IF NOT EXISTS finding_status (
 CREATE INDEX IF NOT EXISTS finding_status_finding ON finding_status(finding_id, id);
 """
 
+# Only on PostgreSQL, the store several ingest machines share:
+# - ``evidence_bodies``: the evidence bytes (gzipped, as the files beside an SQLite store), so every machine and
+#   every reader reaches them; ``evidence.body_path`` keeps the same name on both engines;
+# - ``leases``: who works on what until when (a queued URL, a source being refreshed, one of a host's request
+#   slots); a killed machine's leases run out and its work is taken over;
+# - ``host_starts``: the earliest moment the next request to a host may start, for every process.
+_PG_SHARED = """
+CREATE TABLE IF NOT EXISTS evidence_bodies (
+    sha256 TEXT PRIMARY KEY,
+    gzip BLOB NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_starts (
+    host TEXT PRIMARY KEY,
+    next_start REAL NOT NULL
+);
+"""
+
 # The one place finding columns get their record names (suspect columns are the finding's ``url``,
 # ``title``...; the licensed article's are ``licensed_*``).
 _FINDING_SELECT_TEMPLATE = """
@@ -352,22 +376,38 @@ def to_utc_bound(value: str | None, end: bool, where: str = "date") -> str | Non
         raise BadInput(where, str(exc)) from None
 
 
+def store_exists(location) -> bool:
+    """Is there a store at ``location`` (a file path or a ``postgresql://`` URL)? Makes nothing."""
+    if pgdb.is_url(location):
+        return pgdb.holds(location, "store", StoreError)
+    return Path(location).expanduser().exists()
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class Store:
-    """The store at ``path``; evidence files live in ``<path's directory>/evidence/``.
+    """The store at ``path``: an SQLite file (evidence files live in ``<path's directory>/evidence/``) or a
+    ``postgresql://`` URL (evidence bytes in the database; see :mod:`reprintwatch.pgdb`).
 
     ``create=False`` refuses to make a new store (for commands that only read one).
     """
 
     def __init__(self, path, create: bool = True):
-        self.path = Path(path).expanduser()
-        self.evidence_dir = self.path.parent / "evidence"
-        self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
-                           upgrades=_UPGRADES,
-                           remedy="run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)")
+        remedy = "run `reprintwatch ingest run` first (or set --store / REPRINTWATCH_STORE)"
+        self.engine = "postgresql" if pgdb.is_url(path) else "sqlite"
+        if self.engine == "postgresql":
+            self.path = None
+            self.evidence_dir = None
+            self.db = pgdb.Database(path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                                    upgrades=_UPGRADES, remedy=remedy, extra_schema=_PG_SHARED)
+        else:
+            self.path = Path(path).expanduser()
+            self.evidence_dir = self.path.parent / "evidence"
+            self.db = Database(self.path, "store", _SCHEMA, STORE_SCHEMA_VERSION, StoreError, create=create,
+                               upgrades=_UPGRADES, remedy=remedy)
+        self.location = self.db.path  # for messages: the file, or the URL without a password
         self.conn = self.db.conn
         self.transaction = self.db.transaction
 
@@ -382,7 +422,8 @@ class Store:
 
     # --- evidence ------------------------------------------------------------------------------------
     def evidence_path(self, sha256: str) -> Path:
-        return self.evidence_dir / sha256[:2] / f"{sha256}.gz"
+        """Where an SQLite store keeps the bytes of ``sha256`` (also their name, ``body_path``, on PostgreSQL)."""
+        return (self.evidence_dir or Path("evidence")) / sha256[:2] / f"{sha256}.gz"
 
     def write_evidence_file(self, body: bytes) -> tuple[str, Path]:
         """Keep ``body`` gzipped under its SHA-256 (written to a temporary file, then renamed: atomic)."""
@@ -408,14 +449,20 @@ class Store:
         headers: dict | None = None,
     ) -> int:
         """Keep one fetched page (or local file) as evidence; returns the evidence id."""
-        digest, target = self.write_evidence_file(body)
+        if self.engine == "postgresql":
+            digest = sha256_hex(body)
+        else:  # the file first: a crash leaves an unreferenced file, never a row without its bytes
+            digest, _ = self.write_evidence_file(body)
         with self.transaction():
+            if self.engine == "postgresql":  # the bytes and their row in one transaction
+                self.conn.execute("INSERT OR IGNORE INTO evidence_bodies(sha256, gzip, size) VALUES (?, ?, ?)",
+                                  (digest, gzip.compress(body, mtime=0), len(body)))
             cur = self.conn.execute(
                 "INSERT INTO evidence(url, final_url, status, fetched_at, sha256, content_type, headers_json, body_path, body_size)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (url, final_url or url, status, fetched_at or utc_now(), digest, content_type or "",
                  json.dumps(headers or {}, ensure_ascii=False, sort_keys=True),
-                 str(target.relative_to(self.path.parent)), len(body)),
+                 f"evidence/{digest[:2]}/{digest}.gz", len(body)),
             )
         return cur.lastrowid
 
@@ -428,14 +475,24 @@ class Store:
         row = self.evidence(evidence_id)
         if row is None:
             raise BadInput(f"evidence {evidence_id}", "no such evidence in the store")
-        path = self.path.parent / row["body_path"]
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise BadInput(str(path), f"cannot read evidence file: {exc}") from None
+        if self.engine == "postgresql":
+            where = f"evidence {evidence_id} ({row['body_path']} in {self.location})"
+            kept = self.conn.execute("SELECT gzip FROM evidence_bodies WHERE sha256=?", (row["sha256"],)).fetchone()
+            if kept is None:
+                raise BadInput(where, "the evidence bytes are missing from the store")
+            try:
+                data = gzip.decompress(bytes(kept[0]))
+            except (OSError, EOFError, zlib.error) as exc:
+                raise BadInput(where, f"cannot read evidence bytes: {exc}") from None
+        else:
+            where = str(self.path.parent / row["body_path"])
+            try:
+                with gzip.open(where, "rb") as fh:
+                    data = fh.read()
+            except (OSError, EOFError, zlib.error) as exc:  # EOFError: cut short (click would print "Aborted!")
+                raise BadInput(where, f"cannot read evidence file: {exc}") from None
         if sha256_hex(data) != row["sha256"]:
-            raise BadInput(str(path), "evidence file does not match its recorded SHA-256")
+            raise BadInput(where, "evidence file does not match its recorded SHA-256")
         return data
 
     # --- suspects and findings -----------------------------------------------------------------------
@@ -522,7 +579,7 @@ class Store:
         read one page of them."""
         where, args = [], []
         if ids is not None:
-            where.append("f.id IN (SELECT value FROM json_each(?))")
+            where.append("f.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))")
             args.append(json.dumps([int(i) for i in ids]))
         lo = to_utc_bound(since, end=False, where="--since")
         hi = to_utc_bound(until, end=True, where="--until")
@@ -597,15 +654,73 @@ class Store:
         return added
 
     def pending(self, source: str | None = None) -> list[dict]:
-        sql, args = "SELECT * FROM pending", ()
+        sql, args = "SELECT url, source, via, hint_json, queued_at FROM pending", ()
         if source is not None:
             sql, args = sql + " WHERE source=?", (source,)
         rows = self.conn.execute(sql + " ORDER BY queued_at, rowid", args).fetchall()
         return [{**dict(r), "hint": json.loads(r["hint_json"] or "{}")} for r in rows]
 
     def dequeue(self, url: str) -> None:
+        """Done with ``url``: off the queue, and its lease (PostgreSQL) given back in the same transaction."""
         with self.transaction():
             self.conn.execute("DELETE FROM pending WHERE url=?", (url,))
+            if self.engine == "postgresql":
+                self.conn.execute("DELETE FROM leases WHERE key=?", (url,))
+
+    # --- sharing the work (PostgreSQL: several ingest processes on one store) ---------------------------
+    def clock(self) -> float:
+        """Seconds since the epoch by the store's clock: the server's on PostgreSQL, so machines whose clocks
+        disagree still agree on lease expiries and request start times."""
+        if self.engine == "postgresql":
+            return float(self.conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()[0])
+        import time
+
+        return time.time()
+
+    def take_lease(self, key: str, holder: str, seconds: float, queued: bool = False) -> bool:
+        """Lease ``key`` to ``holder`` for ``seconds`` unless another holder's lease on it is still running
+        (``holder``'s own is renewed). ``queued``: only while ``key`` (a URL) is still on the queue — a URL
+        another process recorded meanwhile is not taken. Returns whether ``holder`` has it."""
+        with self.transaction():
+            if queued and self.conn.execute("SELECT 1 FROM pending WHERE url=?", (key,)).fetchone() is None:
+                return False
+            now = self.clock()
+            cur = self.conn.execute(
+                "INSERT INTO leases(key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET holder=excluded.holder, expires_at=excluded.expires_at"
+                " WHERE leases.expires_at < ? OR leases.holder = excluded.holder",
+                (key, holder, now + seconds, now))
+            return cur.rowcount > 0
+
+    def renew_leases(self, holder: str, seconds: float) -> int:
+        """Every lease ``holder`` has runs ``seconds`` from now again (a live process keeps its work)."""
+        with self.transaction():
+            return self.conn.execute("UPDATE leases SET expires_at=? WHERE holder=?",
+                                     (self.clock() + seconds, holder)).rowcount
+
+    def release_lease(self, key: str, holder: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM leases WHERE key=? AND holder=?", (key, holder))
+
+    def leases_elsewhere(self, holder: str) -> int:
+        """Queued URLs another holder's running lease covers (work in hand elsewhere)."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM leases l JOIN pending p ON p.url = l.key WHERE l.holder != ? AND l.expires_at >= ?",
+            (holder, self.clock())).fetchone()[0]
+
+    def claim_start(self, host: str, gap: float) -> float:
+        """Start a request to ``host`` now if ``gap`` seconds have passed since the last start by any process:
+        then now is recorded as the last start and 0 returned; else the seconds left to wait. (Claimed at the
+        moment of sending, not reserved ahead: a thread woken late — the GIL held by a check — would
+        otherwise send late, and the next process's on-time request would follow it too closely.)"""
+        with self.transaction():
+            now = self.clock()
+            row = self.conn.execute("SELECT next_start FROM host_starts WHERE host=?", (host,)).fetchone()
+            if row is not None and row[0] > now:
+                return row[0] - now
+            self.conn.execute("INSERT INTO host_starts(host, next_start) VALUES (?, ?) ON CONFLICT(host) DO UPDATE"
+                              " SET next_start=excluded.next_start", (host, now + max(0.0, gap)))
+        return 0.0
 
     def get_checkpoint(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM checkpoints WHERE key=?", (key,)).fetchone()
@@ -653,7 +768,10 @@ class Store:
         return removed
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``)."""
+        """Changes whenever another connection commits to the store (SQLite ``PRAGMA data_version``; on
+        PostgreSQL the server's snapshot, see :meth:`reprintwatch.pgdb.Database.data_version`)."""
+        if self.engine == "postgresql":
+            return self.db.data_version()
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def outlets(self) -> list[str]:

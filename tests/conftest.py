@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-# the Elasticsearch fixtures (real node) are a plugin module beside this file
-pytest_plugins = ["fixtures_es"] if (Path(__file__).parent / "fixtures_es.py").exists() else []
+# the Elasticsearch (real node) and PostgreSQL (real server) fixtures are plugin modules beside this file
+pytest_plugins = [name for name in ("fixtures_es", "fixtures_pg") if (Path(__file__).parent / f"{name}.py").exists()]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_RAW = REPO.parent / "shared" / "data" / "raw"

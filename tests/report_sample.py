@@ -155,10 +155,12 @@ class Sample:
     licence_ids: list
 
 
-def build_sample(directory: Path, copies=COPIES, licences=LICENCES) -> Sample:
+def build_sample(directory: Path, copies=COPIES, licences=LICENCES, store=None) -> Sample:
+    """The sample in ``directory`` (its licensed index; the store too unless ``store`` names another, e.g. a
+    PostgreSQL URL)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    settings = Settings.load(environ={}, db=directory / "licensed.db", store=directory / "store.db")
+    settings = Settings.load(environ={}, db=directory / "licensed.db", store=store or directory / "store.db")
     with SQLiteIndex(settings.db) as index:
         detector = Detector(index)
         detector.add(LICENSED)

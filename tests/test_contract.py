@@ -304,6 +304,27 @@ def test_both_backends_give_the_same_check_output(tmp_path, es_settings):
     assert verdicts["s-same-event"] == []
 
 
+def test_a_batch_is_checked_as_each_of_its_articles_alone(index):
+    """scan asks the index once a batch (Elasticsearch: one _msearch, one mget; the next batch fingerprinted
+    meanwhile): each result must be what check() alone gives, whatever else is in the batch."""
+    detector = Detector(index)
+    detector.add(licensed() + [PORT_ARTICLE])
+    batch = suspects() + [Article("s-empty", "。"), Article("s-full-2", "又转：" + METRO)]
+    alone = [detector.check(s).to_dict(include_all=True) for s in batch]
+    assert [r.to_dict(include_all=True) for r in detector.check_batch(batch)] == alone
+    assert [r.to_dict(include_all=True) for r in detector.scan(batch, batch=3)] == alone
+    keys = [(detector.fingerprint(s.content).keys, limit, least)
+            for s, limit, least in zip(batch, (10, 1, 5, 10, 0, 10, 3, 10), (1, 1, 2, 1, 1, 40, 1, 10**6))]
+    assert index.candidates_many(keys) == [[c for c in index.candidates(k, limit) if c[1] >= least]
+                                           for k, limit, least in keys]
+    assert index.candidates_many(keys)[0] and not index.candidates_many(keys)[-1]
+    assert verdict_of(alone, "s-full-2") == ["full_reprint"] and verdict_of(alone, "s-rewrite") == ["rewrite"]
+
+
+def verdict_of(results: list[dict], suspect: str) -> list[str]:
+    return [m["verdict"] for r in results if r["id"] == suspect for m in r["matches"] if m["verdict"] != "none"]
+
+
 @pytest.mark.elasticsearch
 def test_both_backends_give_the_same_scan_output(tmp_path, es_settings, xinhua_articles):
     """Real wire stories: 150 licensed, suspects = copies, excerpts and unseen stories; scan via the CLI."""
@@ -377,6 +398,9 @@ def test_band_keys_shared_by_too_many_articles_are_ignored(index):
     assert len(held_by_all) >= 8  # the footer's own windows
     shared = index.candidates(suspect_keys, 200)
     assert max(n for _, n in shared) < len(held_by_all)  # none of those keys was counted
+    own = detector.prepare(articles[5]).keys
+    assert index.candidates_many([(suspect_keys, 200, 1), (own, 3, 1), (suspect_keys, 200, len(held_by_all))]) == [
+        shared, index.candidates(own, 3), []]
     assert detector.check(UNRELATED + footer).reprints == []
     assert detector.check(articles[5].content).reprints[0].licensed.id == "a005"
 

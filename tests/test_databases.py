@@ -334,3 +334,73 @@ def test_files_of_earlier_versions_are_adopted_by_their_meta_rows(files):
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_IDS[kind]
         conn.close()
+
+
+def test_a_pipe_or_device_is_refused_without_blocking(tmp_path):
+    """Found while probing: ``--store`` / ``--db`` naming a FIFO blocked the read-only open until a writer
+    came (forever); a device gave SQLite's "disk I/O error". Neither is a file of ours."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/null"):
+        with pytest.raises(LicensedIndexError, match="is not a regular file"):
+            SQLiteIndex(path)
+        with pytest.raises(StoreError, match="is not a regular file"):
+            Store(path)
+
+
+@pytest.mark.parametrize("sql", [
+    "create table meta(key text primary key, value text); insert into meta values('x','y')",
+    "create table meta(key text primary key, value text); insert into meta values('schema_version','1')",
+])
+def test_index_migrate_refuses_another_programs_file(tmp_path, sql):
+    """Found while probing: `index migrate` opened the file itself and ended in a TypeError traceback."""
+    other = tmp_path / "o.db"
+    before = write_foreign(other, sql)
+    r = CliRunner().invoke(cli, ["--db", str(other), "index", "migrate"])
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 3 and len(lines) == 1 and "another program" in lines[0], r.output
+    assert sha(other) == before
+
+
+def test_index_migrate_refuses_a_damaged_index(files):
+    index, _ = files
+    before = damage(index, 2048, index.stat().st_size - 4096)
+    r = CliRunner().invoke(cli, ["--db", str(index), "index", "migrate"])
+    assert_damage_error(r, index)
+    assert sha(index) == before
+
+
+def test_damage_read_only_by_scan_workers_is_the_one_line_error(damaged_sample):
+    """Only the articles' pages damaged (what a worker of ``scan --jobs`` reads for the candidates' texts; the
+    key table the parent loads before forking is intact): the worker's error crosses back as the one line."""
+    index = damaged_sample.settings.db
+    conn = sqlite3.connect(index)
+    pages = [p for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name='articles' AND pagetype='leaf'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    assert pages
+    for page in pages:
+        before = damage(index, (page - 1) * size + 8, size - 16, seed=page)
+    Path("suspects.jsonl").write_text((FIXTURES / "licensed.jsonl").read_text(encoding="utf-8") * 3, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["scan", "suspects.jsonl", "--jobs", "2"])
+    assert_damage_error(r, index)
+    assert "_RemoteTraceback" not in r.output and sha(index) == before
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("args", [
+    ["recheck", "--finding", HUGE], ["complaint", "record", HUGE, "--filed-at", "2026-11-28", "--channel", "web"],
+    ["complaint", "status", HUGE], ["complaint", "build", "--finding", HUGE, "-o", "d"],
+    ["evidence", "export", HUGE, "-o", "e.zip"], ["licence", "remove", HUGE], ["evidence", "export", "0", "-o", "e.zip"],
+])
+def test_ids_beyond_sqlites_integers_are_usage_errors(files, monkeypatch, tmp_path, args):
+    """Found while probing: each of these ended in `OverflowError: Python int too large to convert to SQLite
+    INTEGER` (a traceback, exit 1)."""
+    _, store = files
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(store))
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2 and "is not in the range 1<=x<=9223372036854775807" in r.output, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)

@@ -168,3 +168,26 @@ def test_export_refuses_a_damaged_stored_page(tmp_path, monkeypatch):
                                  str(tmp_path / "b.zip")])
     assert r.exit_code == 1 and "SHA-256" in r.output
     assert not (tmp_path / "b.zip").exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "bad-deflate", "empty"])
+def test_a_damaged_evidence_file_is_one_line_not_aborted(tmp_path, monkeypatch, damage):
+    """Issue 21, found while probing: a cut-short .gz made every command reading it print click's "Aborted!"
+    (an EOFError); a corrupt deflate stream a zlib.error traceback."""
+    sample = build_sample(tmp_path / "s")
+    with Store(sample.settings.store) as store:
+        finding = store.get_finding(sample.finding_ids["s1-stripped"])
+        evidence = store.evidence(finding["evidence_id"])
+    body_path = sample.settings.store.parent / evidence["body_path"]
+    whole = body_path.read_bytes()
+    body_path.write_bytes({"truncated": whole[:40], "garbage": b"not gzip at all",
+                           "bad-deflate": whole[:10] + bytes(len(whole) - 18) + whole[-8:], "empty": b""}[damage])
+    from reprintwatch.cli import cli
+
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(sample.settings.store))
+    monkeypatch.setenv("REPRINTWATCH_DB", str(sample.settings.db))
+    r = CliRunner().invoke(cli, ["evidence", "export", str(sample.finding_ids["s1-stripped"]), "-o",
+                                 str(tmp_path / "b.zip")])
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 1 and len(lines) == 1 and lines[0].startswith(f"Error: {body_path}: "), r.output
+    assert "Aborted" not in r.output and not (tmp_path / "b.zip").exists()

@@ -28,6 +28,7 @@ from reprintwatch.triage.legal import (
     title_change,
 )
 from reprintwatch.triage.licences import Licence
+from reprintwatch.triage.reasons import Reason, english
 
 
 def _hints(case: Case, number: int = 1, licences=()) -> dict:
@@ -76,7 +77,11 @@ def test_hints_are_kept_with_the_triage_and_read_back():
     case = next(c for c in CASES if c.expected == {CURRENT_AFFAIRS: POSSIBLE})
     a = assess(case.finding(7), [], case.licensed)
     stored = a.triage()
-    assert [h["code"] for h in stored["legal_hints"]] == [CURRENT_AFFAIRS]
+    # kept as the project's one shape for a why (triage/reasons.py), worded by its English renderer
+    (kept,) = stored["legal_hints"]
+    assert kept["code"] == "hint." + CURRENT_AFFAIRS and kept["rule"] == "CL2020-24-1-4"
+    assert kept["evidence"]["certainty"] == POSSIBLE and kept["evidence"]["also"] == ["RIN-6-7", "CL2020-24-1"]
+    assert english(Reason.from_dict(kept)) == describe(a.hints[0])
     back = Assessment.from_triage(a.finding, stored, {})
     assert back.hints == a.hints and back.hints[0].exception
     assert back.to_dict()["legal_hints"] == stored["legal_hints"]
@@ -92,7 +97,7 @@ def test_without_the_licensed_text_only_title_and_credit_hints():
 
 
 def test_reservation_statements_and_what_is_not_one():
-    assert reservation_statement("正文。\n（本文为江南日报原创，未经授权不得转载）") == (FOUND, "(本文为江南日报原创,未经授权不得转载)")
+    assert reservation_statement("正文。\n（本文为江南日报原创，未经授权不得转载）") == (FOUND, "（本文为江南日报原创，未经授权不得转载）")
     assert reservation_statement("版权所有 严禁转载\n" + "正文" * 200)[0] == FOUND
     assert reservation_statement("转载请注明出处。" + "正文" * 100) is None  # permits, with a credit
     assert reservation_statement("欢迎转载") is None
@@ -132,7 +137,7 @@ def test_kinds_and_the_template_family_hook():
     assert article_kind(GOLD.title, GOLD.content).kind == "template"
     assert article_kind(FEATURE.title, FEATURE.content).kind == "report"
     # a family named by the detector makes a template report of text that would not read as one
-    text = "江南新区今日发布公交线路调整通知，涉及线路详见附表。"
+    text = "江南新区公交集团今日发布公交线路调整通知，新区1路、新区2路自12月1日起调整走向，涉及站点详见附表。"
     assert article_kind("公交线路调整", text).kind == "flash"
     kind = article_kind("公交线路调整", text, family="bus-route-notice")
     assert kind.kind == "template" and kind.family == "bus-route-notice"
@@ -149,3 +154,26 @@ def test_a_long_report_without_quotes_is_not_called_unprotected():
 def test_hint_round_trip():
     h = Hint(RESERVATION, FOUND, ("CL2020-35-2",), {"statement": "禁止转载"}, ("禁止转载",))
     assert Hint.from_dict(h.to_dict()) == h and not h.exception
+    with pytest.raises(ValueError):
+        Hint.from_dict({"code": "licence.none", "rule": "", "evidence": {}})
+
+
+def test_a_column_label_not_a_word_makes_a_commentary():
+    body = FEATURE.content  # long enough not to be a flash
+    assert article_kind("（江南时评）别让停车难成为老城更新的短板", body).kind == "commentary"
+    assert article_kind("（体育）体育时评：冠军也要守规矩", body).kind == "commentary"
+    assert article_kind("一家之言", "社论\n" + body).kind == "editorial"
+    # the words as news about something: a forum held, a paper founded
+    assert article_kind("（经济）江南民营经济论坛在新区举行", body).kind == "report"
+    assert article_kind("《江南观察报》创刊三十周年", body).kind == "report"
+    assert article_kind("江南首富评论本地球队：踢得像一盘散沙", body).kind == "report"  # news about a comment
+    assert article_kind("江南时评｜老城更新别忘了老人", body).kind == "commentary"
+    # an editor's note heads interviews and features as often as opinion
+    assert article_kind("一位校长的三十年", "编者按：今天我们请一位老校长讲讲他的故事。\n" + body).kind == "report"
+
+
+def test_a_market_report_with_causes_is_unsure_not_unprotected():
+    figures = GOLD.content
+    hints = legal_hints(Facts("20日沪深股指双双收跌", "在利空消息打压的背景下，" + figures))
+    assert [(h.code, h.certainty) for h in hints] == [(FACTUAL_NEWS, UNSURE)]
+    assert any("背景下" in e for e in hints[0].evidence)

@@ -6,7 +6,7 @@ import pytest
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.dedupe.relations import Claim, explain_away, quoted_spans, stands_alone
 
-from texts import METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
+from texts import FLASH, METRO, PORT, RIVER, SERIES_NOTE, UNRELATED
 
 
 def test_a_claim_inside_a_better_ones_text_is_explained_by_it():
@@ -138,5 +138,26 @@ def test_a_holder_that_stands_out_keeps_its_share_of_shared_text_and_quotes_need
     suspect, licensed = "记者了解到，他说：“甲乙丙丁戊己庚辛”。", "据报道，“甲乙丙丁戊己庚辛”。"
     inside = Passage(10, 18, 5, 13, 8)
     beyond = Passage(0, 18, 5, 13, 8)  # reaches into the suspect's prose before the quote
-    assert quotations([inside, beyond], quoted_spans(suspect), quoted_spans(licensed)) == [(10, 18)]
-    assert quotations([inside], quoted_spans(suspect), []) == []  # quoted in the suspect only: prose copied
+    assert quotations([inside, beyond], quoted_spans(suspect), licensed) == [(10, 18)]
+    assert quotations([inside], quoted_spans(suspect), "据报道" + licensed[5:]) == []  # quoted in the suspect only
+
+
+def test_the_text_output_lists_siblings_and_says_why_a_pair_is_no_finding(series_detector):
+    from reprintwatch.output import render_text
+    from texts import STATEMENT
+
+    text = render_text(series_detector.check(Article("s", SERIES_NOTE + METRO)))
+    assert "also holds text it explains (not findings): " in text and "port (" in text and "river (" in text
+    series_detector.add([Article("report", "江南日报讯 昨天上午，青溪网络科技公司的应用出现故障。该公司发表声明：" + STATEMENT)])
+    quoting = series_detector.check(Article("q", UNRELATED + "\n随后，该公司在官方微博发布致歉信称：" + STATEMENT))
+    assert "no reprint found" in render_text(quoting)
+    assert "not a finding: what the two share is a quotation" in render_text(quoting, include_all=True)
+
+
+def test_a_short_article_copied_whole_is_the_finding_not_a_digest_holding_it(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("flash", FLASH), Article("digest", METRO + "\n" + FLASH + "\n" + RIVER + "\n" + PORT)])
+        # the copy: the flash whole, and one sentence of the digest's metro story next to it
+        result = d.check(Article("s", UNRELATED + "\n" + FLASH + METRO[:60]))
+    assert [m.licensed.id for m in result.reprints][:1] == ["flash"]

@@ -1,4 +1,5 @@
-"""The findings / evidence store: evidence files, suspects, findings and the queries reports use."""
+"""The findings / evidence store: evidence, suspects, findings and the queries reports use — each test on both
+engines (an SQLite file, a PostgreSQL schema on a real server: ``store_location`` in fixtures_pg.py)."""
 import gzip
 import hashlib
 import sqlite3
@@ -12,13 +13,34 @@ from reprintwatch.store import Store
 from ingest_site import build_licensed_index, licensed_articles
 
 
+try:
+    from psycopg import IntegrityError as PgIntegrityError
+except ImportError:  # the PostgreSQL half of each test skips (or fails in CI) without it
+    PgIntegrityError = sqlite3.IntegrityError
+
+
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "store" / "store.db") as s:
+def store(store_location):
+    with Store(store_location) as s:
         yield s
 
 
-def test_evidence_is_gzipped_under_its_sha256_and_reads_back(store, tmp_path):
+def kept_gzip(store, row) -> bytes:
+    """The gzipped bytes kept for an evidence row: a file beside an SQLite store, a row in PostgreSQL."""
+    if store.engine == "sqlite":
+        return (store.path.parent / row["body_path"]).read_bytes()
+    return bytes(store.conn.execute("SELECT gzip FROM evidence_bodies WHERE sha256=?", (row["sha256"],)).fetchone()[0])
+
+
+def replace_gzip(store, row, data: bytes) -> None:
+    """Someone edits the kept bytes behind the store's back."""
+    if store.engine == "sqlite":
+        (store.path.parent / row["body_path"]).write_bytes(data)
+    else:
+        store.conn.execute("UPDATE evidence_bodies SET gzip=? WHERE sha256=?", (data, row["sha256"]))
+
+
+def test_evidence_is_gzipped_under_its_sha256_and_reads_back(store):
     body = "<html>证据页面</html>".encode("gbk")
     evidence_id = store.record_page("https://a.example/x", body, final_url="https://a.example/y", status=200,
                                     fetched_at="2026-11-27T10:00:00Z", content_type="text/html", headers={"etag": "e1"})
@@ -26,27 +48,30 @@ def test_evidence_is_gzipped_under_its_sha256_and_reads_back(store, tmp_path):
     digest = hashlib.sha256(body).hexdigest()
     assert row["sha256"] == digest and row["body_size"] == len(body)
     assert row["body_path"] == f"evidence/{digest[:2]}/{digest}.gz"
-    path = tmp_path / "store" / row["body_path"]
-    assert gzip.decompress(path.read_bytes()) == body
+    assert gzip.decompress(kept_gzip(store, row)) == body
     assert store.evidence_bytes(evidence_id) == body
     assert (row["url"], row["final_url"], row["status"]) == ("https://a.example/x", "https://a.example/y", 200)
-    # the same bytes again share one file
+    # the same bytes again share one copy
     second = store.record_page("https://a.example/x", body)
     assert second != evidence_id and store.evidence(second)["body_path"] == row["body_path"]
+    if store.engine == "postgresql":
+        assert store.conn.execute("SELECT COUNT(*) FROM evidence_bodies").fetchone()[0] == 1
 
 
-def test_tampered_evidence_is_detected(store, tmp_path):
+def test_tampered_evidence_is_detected(store):
     evidence_id = store.record_page("https://a.example/x", b"original bytes")
-    path = tmp_path / "store" / store.evidence(evidence_id)["body_path"]
-    path.write_bytes(gzip.compress(b"changed bytes"))
+    replace_gzip(store, store.evidence(evidence_id), gzip.compress(b"changed bytes"))
     with pytest.raises(BadInput, match="SHA-256"):
+        store.evidence_bytes(evidence_id)
+    replace_gzip(store, store.evidence(evidence_id), b"not gzip at all")
+    with pytest.raises(BadInput, match="cannot read evidence"):
         store.evidence_bytes(evidence_id)
 
 
 def test_suspect_versions_are_unique_per_url(store):
     store.record_suspect(url="https://a.example/p", platform="web", content_hash="h1", version=1)
     store.record_suspect(url="https://a.example/p", platform="web", content_hash="h2", version=2)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, PgIntegrityError)):
         store.record_suspect(url="https://a.example/p", platform="web", content_hash="h3", version=2)
 
 

@@ -363,7 +363,7 @@ def test_es_a_bug_is_not_reported_as_elasticsearch_failing(es_settings, monkeypa
         def broken(*args, **kwargs):
             raise KeyError("a bug in our code")
 
-        monkeypatch.setattr(index, "_count_query", broken)
+        monkeypatch.setattr(index, "_msearch", broken)
         with pytest.raises(KeyError, match="a bug in our code"):
             index.candidates(__import__("numpy").arange(5, dtype="int64"), 10)
 

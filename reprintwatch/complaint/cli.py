@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cliutils import current_settings, handle_errors, licensed_index
+from ..cliutils import ROW_ID, current_settings, handle_errors, licensed_index
 from ..dates import parse_day, to_iso
 from ..errors import BadInput
 from ..output import json_text, terminal_safe
@@ -160,22 +160,27 @@ def complaint():
 @complaint.command("build")
 @click.option("--reprinter", help="Only this respondent (WeChat account, site, or the label reports show).")
 @click.option("--outlet", help="Only findings of this outlet's articles.")
-@click.option("--finding", "finding_ids", type=int, multiple=True, help="Only these findings; repeatable.")
+@click.option("--finding", "finding_ids", type=ROW_ID, multiple=True, help="Only these findings; repeatable.")
 @click.option("--date", "day", metavar="DATE", help="The complaint's date (YYYY-MM-DD, China); default today. "
               "The two-year limit is counted back from it.")
 @click.option("--output", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the dossiers (one zip and one HTML page per respondent and outlet).")
 @click.option("--pdf", is_flag=True, help="Also print each page to PDF with headless Chromium (needs chromium).")
+@click.option("--include-possible-exceptions", "include_exceptions", is_flag=True,
+              help="Also complain about findings whose legal hints say an exception is possible (pure factual "
+                   "news, the current-affairs exception); by default they are listed apart with the reason.")
 @handle_errors
-def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
+def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf, include_exceptions):
     """Build complaint dossiers (HTML + JSON + evidence bundles in one zip) from the findings.
 
-    Authorised findings, copies published before the licensed article and copies last seen online over
-    two years ago are left out and listed with the reason.
+    Authorised findings, copies published before the licensed article, copies last seen online over
+    two years ago and — unless --include-possible-exceptions — copies a legal hint says the law may leave
+    free (docs/legal-hints.md) are left out and listed with the reason.
 
     \b
     Example:
       reprintwatch complaint build --outlet 江南日报 -o dossiers/ --pdf
+      reprintwatch complaint build --outlet 江南日报 -o dossiers/ --include-possible-exceptions
       reprintwatch evidence verify dossiers/complaint-….zip
     """
     from .package import build_dossiers
@@ -187,7 +192,8 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
         except ValueError:
             raise click.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
     with _open_store() as (st, licences, settings), licensed_index(settings) as index:
-        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf)
+        results = build_dossiers(st, licences, out_dir, index, reprinter, outlet, finding_ids, today, pdf,
+                                 include_exceptions)
     for r in results:
         if r.path is None:
             _echo(f"{r.respondent} / {r.outlet}: nothing to complain about ({len(r.excluded)} finding(s) left out)")
@@ -198,7 +204,7 @@ def complaint_build(reprinter, outlet, finding_ids, day, out_dir, pdf):
 
 
 @complaint.command("record")
-@click.argument("finding_ids", nargs=-1, required=True, type=int)
+@click.argument("finding_ids", nargs=-1, required=True, type=ROW_ID)
 @click.option("--filed-at", required=True, help="When it was filed (YYYY-MM-DD or ISO datetime; China time if no zone).")
 @click.option("--channel", required=True, help="Where: e.g. 微信公众平台侵权投诉, 国家版权局, the aggregator's copyright desk.")
 @click.option("--reference", default="", help="The complaint's reference number.")
@@ -221,7 +227,7 @@ def complaint_record(finding_ids, filed_at, channel, reference, note):
 
 
 @complaint.command("status")
-@click.argument("finding_ids", nargs=-1, type=int)
+@click.argument("finding_ids", nargs=-1, type=ROW_ID)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
 def complaint_status(finding_ids, fmt):
@@ -253,7 +259,7 @@ def complaint_status(finding_ids, fmt):
 
 
 @click.command("recheck")
-@click.option("--finding", "finding_ids", type=int, multiple=True, help="Only these findings (even if removed); repeatable.")
+@click.option("--finding", "finding_ids", type=ROW_ID, multiple=True, help="Only these findings (even if removed); repeatable.")
 @click.option("--sources", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A sources file whose [defaults] set how politely to fetch (delay, robots, time-outs).")
 @click.option("--delay", type=float, help="Seconds between two requests to one host (overrides --sources).")

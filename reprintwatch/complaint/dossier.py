@@ -8,7 +8,9 @@ plain data (the JSON file, as is); ``html.py`` renders it and ``package.py`` wri
 
 A dossier never includes a finding that is authorised, was published before the licensed article, or whose
 copy was last seen online more than two years ago (see :mod:`reprintwatch.complaint.rules`); those are
-listed apart, each with its reason.
+listed apart, each with its reason. Nor, unless the user asks to include them, one whose legal hints say
+an exception is possible (the article may be 单纯事实消息, or the current-affairs exception may cover
+the copy: :mod:`reprintwatch.triage.legal`), listed apart with the hint's reason and rule.
 """
 from __future__ import annotations
 
@@ -22,8 +24,11 @@ from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .takedown import Tracking, instant
 from .holders import RightsHolder
+from ..triage.legal import CURRENT_AFFAIRS, FACTUAL_NEWS, FOUND, POSSIBLE, RESERVATION, RULES, TITLE_DISTORTED
+from ..triage.legal import describe as describe_hint
 from .rules import (
     EXCLUDED_AUTHORISED,
+    EXCLUDED_POSSIBLE_EXCEPTION,
     EXCLUDED_PUBLISHED_FIRST,
     EXCLUDED_TIME_BARRED,
     STATE_LABELS_ZH,
@@ -111,11 +116,50 @@ def exclusion_reason(code: str, a: Assessment, last_seen) -> tuple[str, str]:
             f"published first: {a.first_publication_note}",
             "被投诉方的发布时间早于授权作品，现有证据不能证明其转载了投诉人的作品",
         )
+    if code == EXCLUDED_POSSIBLE_EXCEPTION:
+        hints = [h for h in a.hints if h.exception]
+        return (
+            "possible legal exception (a hint, not legal advice; include it with --include-possible-exceptions): "
+            + "; ".join(describe_hint(h) for h in hints),
+            "；".join(hint_zh(h) for h in hints) + "（系程序提示，非法律意见；经核实后可用 --include-possible-exceptions 纳入投诉）",
+        )
     deadline = limitation_deadline(last_seen)
     return (
         f"time-barred: the copy was last seen online on {china_day(last_seen)}; the two-year limit ended {deadline}",
         f"超过两年投诉时效：该转载最近一次被发现在线于{zh_date(last_seen)}，时效已于{zh_date(deadline)}届满",
     )
+
+
+KIND_ZH = {"flash": "简短消息", "template": "格式化报道", "report": "报道", "commentary": "评论", "editorial": "社论"}
+TOPIC_ZH = {"political": "政治", "economic": "经济", "religious": "宗教"}
+
+
+def hint_zh(h) -> str:
+    """A possible-exception hint in the dossier's Chinese, with the rule it rests on."""
+    p = h.params
+    rule = "、".join(RULES[r][0] for r in h.rules[:2] if r in RULES)
+    if h.code == FACTUAL_NEWS:
+        what = f"{p.get('chars', '?')}字的{KIND_ZH.get(p.get('kind'), '消息')}，无引语、无评析"
+        if p.get("family"):
+            what += f"，属模板化稿件（{p['family']}）"
+        return f"原作品可能属于单纯事实消息（{what}），不受著作权法保护（{rule}）"
+    if h.code == CURRENT_AFFAIRS:
+        topics = "、".join(zh for t, zh in TOPIC_ZH.items() if t in (p.get("topics") or {}))
+        return (f"原作品为关于{topics or '时事'}问题的{KIND_ZH.get(p.get('kind'), '文章')}，转载方为媒体，注明了来源和标题，"
+                f"原作品未声明不得转载，可能适用时事性文章的合理使用（{rule}）")
+    return f"{h.code}（{rule}）"
+
+
+def supporting_zh(a: Assessment) -> list[str]:
+    """Facts the legal hints read that support a complaint, stated as facts (never the hint's judgement):
+    the licensed article's reservation statement, and a changed title (both titles quoted)."""
+    out = []
+    for h in a.hints:
+        if h.code == RESERVATION and h.certainty == FOUND:
+            out.append(f"原作品载明“{h.params.get('statement', '')}”")
+        elif h.code == TITLE_DISTORTED and h.certainty == POSSIBLE:
+            out.append(f"转载时将标题《{h.params.get('licensed_title', '')}》改为《{h.params.get('copy_title', '')}》")
+    return out
 
 
 def _cut(text: str, limit: int = MAX_PASSAGE_CHARS) -> str:
@@ -176,6 +220,9 @@ def _work(a: Assessment, t: Tracking, respondent: str, outlet: str) -> dict:
                    "summary_zh": credit_zh(a, outlet), "credited_outlets": list(a.attribution.credited_outlets),
                    "stripped": list(a.attribution.stripped)},
         "first_publication": a.first_publication_note,
+        # what the legal hints found that supports the complaint (a reservation statement, a changed title)
+        "legal_hints": [h.to_dict() for h in a.hints],
+        "supporting_zh": supporting_zh(a),
         # two years from the last day the copy was seen online (a continuing infringement ends when it goes)
         "complaint_deadline": str(limitation_deadline(t.last_seen or f.get("checked_at")) or "") or None,
         "evidence": {
@@ -230,7 +277,8 @@ def application_sections(d: dict) -> list[dict]:
             f"首次发现于{zh_time(cp['first_seen'])}，最近一次发现在线于{zh_time(cp['last_seen'])}）。"
             f"复制约{w['copied_chars']}字，占原文的{float(w['licensed_coverage'] or 0):.0%}；"
             f"{w['licence']['reason_zh']}；{w['credit']['summary_zh']}。"
-            f"取证时间：{zh_time(ev['fetched_at'])}，网页证据SHA-256：{ev['sha256'] or '无'}。"
+            + "".join(f"{x}。" for x in w.get("supporting_zh") or [])
+            + f"取证时间：{zh_time(ev['fetched_at'])}，网页证据SHA-256：{ev['sha256'] or '无'}。"
             f"当前状态：{cp['state_zh']}。"
         )
     reasons = (
@@ -266,8 +314,10 @@ def build_dossier(
     items: Sequence[tuple[Assessment, Tracking]],
     today: _dt.date,
     generated_at: str,
+    include_exceptions: bool = False,
 ) -> dict:
-    """The dossier (plain data) for ``respondent``'s copies of ``outlet``'s articles. Pure."""
+    """The dossier (plain data) for ``respondent``'s copies of ``outlet``'s articles. Pure.
+    ``include_exceptions``: keep findings whose legal hints say an exception is possible (else set apart)."""
     sample = items[0][0].finding if items else {}
     platform = sample.get("platform") or ""
     # the name the complaint uses: a WeChat account's own name, else the reprinter as the reports label it
@@ -275,7 +325,7 @@ def build_dossier(
     works, excluded = [], []
     for a, t in sorted(items, key=lambda it: (str(it[0].finding.get("created_at")), str(it[0].finding.get("finding_id")))):
         last_seen = t.last_seen or a.finding.get("checked_at") or a.finding.get("created_at")
-        code = exclusion(a.status, last_seen, today)
+        code = exclusion(a.status, last_seen, today, a.hints, include_exceptions)
         if code:
             reason, reason_zh = exclusion_reason(code, a, last_seen)
             f = a.finding

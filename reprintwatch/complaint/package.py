@@ -21,6 +21,7 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
+from ..dates import today_in
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
 from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
@@ -52,7 +53,9 @@ def file_stem(respondent: str, outlet: str) -> str:
 
 
 def china_today() -> _dt.date:
-    return _dt.datetime.now(CHINA_TIME).date()
+    """Today in China: a complaint to the copyright administration counts its two years in China days
+    (whatever REPRINTWATCH_TIMEZONE the reports use; its default is the same zone)."""
+    return today_in(CHINA_TIME)
 
 
 def build_dossiers(
@@ -65,10 +68,15 @@ def build_dossiers(
     finding_ids: Sequence[int] | None = None,
     today: _dt.date | None = None,
     pdf: bool = False,
+    include_exceptions: bool = False,
 ) -> list[DossierResult]:
     """Build every dossier the filters select into ``out_dir``; returns one result per (respondent, outlet).
-    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it)."""
+    ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it).
+    ``include_exceptions``: complain also about findings a legal hint says the law may leave free."""
     today = today or china_today()
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():  # /dev/null, a pipe: click's file_okay=False lets them by
+        raise BadInput(str(out_dir), "exists and is not a folder; -o names the folder the dossiers go to")
     if finding_ids:
         findings = []
         for fid in finding_ids:
@@ -106,7 +114,7 @@ def build_dossiers(
     generated = utc_now()
     for (who, group_outlet), group in sorted(groups.items()):
         items = [(a, tracking[a.finding.get("finding_id")]) for a in group]
-        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated)
+        dossier = build_dossier(holders[group_outlet], who, group_outlet, items, today, generated, include_exceptions)
         if not dossier["works"]:
             results.append(DossierResult(who, group_outlet, None, None, None, 0, dossier["excluded"]))
             continue

@@ -1,5 +1,6 @@
 """The rules a complaint has to respect, as pure functions: which findings may go into a dossier (not
-authorised, not published first, inside the two-year limit) and what a re-check of a URL means.
+authorised, not published first, inside the two-year limit, no possible legal exception unless the user
+includes it) and what a re-check of a URL means.
 
 * **Two-year limit.** 《著作权行政投诉指南》: a complaint must come within two years of the infringement;
   for a continuing infringement the two years run from when it ended. A copy still online has not ended,
@@ -24,6 +25,9 @@ from ..triage.timeline import CHINA_TIME, complaint_deadline, local_date
 EXCLUDED_AUTHORISED = "authorised"
 EXCLUDED_PUBLISHED_FIRST = "published_first"
 EXCLUDED_TIME_BARRED = "time_barred"
+# a legal hint says the law may leave the copy free (triage.legal: factual news, the current-affairs
+# exception): a complaint about it may cost the rights team credibility, so it is set apart unless asked for
+EXCLUDED_POSSIBLE_EXCEPTION = "possible_exception"
 
 # --- re-check states: defined with the takedown figures the reports show ---------------------------------
 from .takedown import (  # noqa: E402  (re-exported: the complaint package's vocabulary)
@@ -74,10 +78,12 @@ def time_barred(last_seen, today: _dt.date) -> bool:
     return deadline is not None and today > deadline
 
 
-def exclusion(status: str, last_seen, today: _dt.date) -> str | None:
+def exclusion(status: str, last_seen, today: _dt.date, hints=(), include_exceptions: bool = False) -> str | None:
     """Why a finding with assessment ``status`` stays out of a complaint, or None when it goes in.
 
-    Authorised first (a licence settles it), then published first, then the two-year limit.
+    Authorised first (a licence settles it), then published first, then the two-year limit, then a
+    possible legal exception among ``hints`` (``triage.legal.Hint``; only ``possible``, never ``unsure``),
+    unless ``include_exceptions``.
     """
     if status == AUTHORISED:
         return EXCLUDED_AUTHORISED
@@ -85,6 +91,8 @@ def exclusion(status: str, last_seen, today: _dt.date) -> str | None:
         return EXCLUDED_PUBLISHED_FIRST
     if time_barred(last_seen, today):
         return EXCLUDED_TIME_BARRED
+    if not include_exceptions and any(h.exception for h in hints):
+        return EXCLUDED_POSSIBLE_EXCEPTION
     return None
 
 

@@ -4,12 +4,12 @@ A finding claims that a copier took a licensed article. In an archive, licensed 
 other — a wire service's daily template (the same sentences around other figures), a series' introduction or
 closing paragraph, a site's promotion block, one story carried twice — so a copy of one of them shares text
 with all of them. Verified pair by pair, each of those pairs passes (bench/quality.py --archive on fd67b23:
-37 % of the findings of 2,000 copies named an article the copy did not take; 29 days of one market report
-for a copy of one day's).
+36.8 % of the findings of 2,000 copies named an article the copy did not take; a copy of one day's 金银商品
+report named up to 38 other days').
 
 :func:`explain_away` credits each copied passage to the licensed article that best explains it, as a
-similarity report credits each passage to one best source: the articles are taken best first (most copied
-text, then the larger share of their own text); each one is a finding only for the copied text that the
+similarity report credits each passage to one best source: the articles are taken best first (the caller's
+order: articles copied whole, then most copied text); each one is a finding only for the copied text that the
 articles before it have not explained, and only when that text alone would make a verdict. So a 拼接稿 still
 names every source (each explains its own piece) and an excerpt still names its one source, while a template
 sibling, a series member or an article sharing a site's boilerplate — whose shared text lies inside the text
@@ -31,6 +31,7 @@ Pure functions over passages' suspect-side extents in normalised characters; the
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -38,7 +39,9 @@ from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
 #: A stretch of the suspect that this many distinct licensed texts (versions of one text count once) hold is
-#: shared text, not evidence of copying one of them. See docs/findings.md for what it changes on real pairs.
+#: shared text, not evidence of copying one of them. Not tuned: with 3, a story carried by three outlets in
+#: edits that are not versions of each other would be discounted whenever none stands out; docs/findings.md
+#: says what 4 leaves (promotion blocks and template genres with 2–3 licensed members).
 FAMILY_MIN_HOLDERS = 4
 #: A holder of shared text whose copied text is this many times any other holder's stands out: it is the
 #: copied one. Template siblings of a copied market report hold 0.35–0.45 of their text in the copy (issue 19)
@@ -140,27 +143,16 @@ def held_by_many(holders: Sequence[Sequence[tuple[int, int]]], min_holders: int 
 
 
 # “…” 「…」 『…』 and ASCII double quotes; a quotation is at most a few paragraphs (a lone unmatched mark does
-# not swallow the rest of the page)
-_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
+# not swallow the rest of the page). One regex: a Python loop over the characters was most of this module's
+# cost a check (bench/attribution_cost.py).
 _MAX_QUOTE = 1500
+_QUOTATION = re.compile("|".join(f"{re.escape(a)}([^{re.escape(b)}]{{1,{_MAX_QUOTE}}}){re.escape(b)}"
+                                 for a, b in (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'))))
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of the quotations of ``text`` (original offsets, marks excluded)."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        close = _QUOTES.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        j = text.find(close, i + 1, i + 1 + _MAX_QUOTE)
-        if j < 0:
-            i += 1
-            continue
-        if j > i + 1:
-            out.append((i + 1, j))
-        i = j + 1
-    return out
+    return [m.span(m.lastindex) for m in _QUOTATION.finditer(text)]
 
 
 #: A passage may reach this many characters beyond a quotation's marks and still be the quotation: the two
@@ -172,13 +164,15 @@ def _inside(a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
     return any(c - QUOTE_SLACK <= a and b <= d + QUOTE_SLACK for c, d in quotes)
 
 
-def quotations(passages, suspect_quotes: Sequence[tuple[int, int]],
-               licensed_quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def quotations(passages, suspect_quotes: Sequence[tuple[int, int]], licensed: str) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` (original offsets) of the passages that lie inside a quotation in
-    both texts (:func:`quoted_spans` of each): a source quoted by two reports, not prose copied."""
-    return [(p.suspect_start, p.suspect_end) for p in passages
-            if _inside(p.suspect_start, p.suspect_end, suspect_quotes)
-            and _inside(p.licensed_start, p.licensed_end, licensed_quotes)]
+    both texts (``suspect_quotes``: :func:`quoted_spans` of the suspect; ``licensed``: the licensed text): a
+    source quoted by two reports, not prose copied."""
+    inside = [p for p in passages if _inside(p.suspect_start, p.suspect_end, suspect_quotes)]
+    if not inside:
+        return []
+    licensed_quotes = quoted_spans(licensed)
+    return [(p.suspect_start, p.suspect_end) for p in inside if _inside(p.licensed_start, p.licensed_end, licensed_quotes)]
 
 
 def overlaps(spans: Sequence[tuple[int, int]], other: Sequence[tuple[int, int]]) -> bool:
@@ -209,7 +203,8 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
                 rest = _minus(rest, shared_text)
         unexplained = sum(b - a for a, b in rest)
         longest = max((b - a for a, b in rest), default=0)
-        if stands_alone(unexplained, longest, claim.licensed_chars, t):
+        # nothing taken away: verify()'s verdict stands as it is
+        if rest == spans or stands_alone(unexplained, longest, claim.licensed_chars, t):
             out.append(Credit(True, unexplained, longest, shared))
             kept_spans.append((n, spans))
             covered = _union(covered + spans)

@@ -190,6 +190,13 @@ class LicensedIndex(ABC):
         """Up to ``limit`` ``(id, shared band keys)`` pairs, most shared first (ties by id: use
         :func:`top_candidates`). Keys held by more than :func:`max_key_frequency` articles are not counted."""
 
+    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int, int]]) -> list[list[tuple[str, int]]]:
+        """For each ``(keys, limit, least)``: :meth:`candidates` ``(keys, limit)`` without those sharing fewer
+        than ``least`` keys, in order. A backend behind a network answers them in one request
+        (Elasticsearch's ``_msearch``) and may skip work ``least`` makes needless; this default asks one at a
+        time."""
+        return [[c for c in self.candidates(keys, limit) if c[1] >= least] for keys, limit, least in queries]
+
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         """Stored records for ``ids`` (missing ids are left out), in the order asked."""
@@ -201,6 +208,10 @@ class LicensedIndex(ABC):
     def optimize(self) -> OptimizeResult:
         """After a large load: rewrite the index into as few pieces as a lookup has to search. Candidates
         are the same before and after; only their cost changes."""
+
+    #: True when the index answers across the network (a server): ``Detector.scan`` then fingerprints the
+    #: next batch while the lookups of one are in flight.
+    remote: bool = False
 
     #: True when :meth:`reopen` lets a forked worker process use this index (``Detector.check_many``);
     #: otherwise checks run in one process.

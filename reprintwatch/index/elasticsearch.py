@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import time
 import warnings
 from contextlib import contextmanager
@@ -75,7 +76,12 @@ ES_ERRORS = (ApiError, TransportError)
 
 
 class _Overloaded(Exception):
-    """Some documents of a bulk request were refused with a retryable status (429/50x): retry them."""
+    """Some documents of a bulk request (or searches of an ``_msearch``) were refused with a retryable status
+    (429/50x): retry them."""
+
+
+class _TooManyClauses(Exception):
+    """The node refused a candidate query as having more clauses than it allows: split it smaller."""
 
 MAPPINGS = {
     "dynamic": "strict",
@@ -214,6 +220,11 @@ def _reason(exc: ApiError) -> str:
 
 def _error_types(exc: ApiError) -> set[str]:
     body = exc.body if isinstance(exc.body, dict) else {}
+    return _types_in(body.get("error"))
+
+
+def _types_in(error) -> set[str]:
+    """Every ``type`` named in an error object of Elasticsearch (its causes included)."""
     found: set[str] = set()
 
     def walk(node):
@@ -226,8 +237,9 @@ def _error_types(exc: ApiError) -> set[str]:
             for value in node:
                 walk(value)
 
-    walk(body.get("error"))
+    walk(error)
     return found
+
 
 
 def _behind(es: Elasticsearch, name: str, url: str) -> tuple[str, dict] | None:
@@ -282,6 +294,7 @@ class MigrateResult:
 
 class ElasticsearchIndex(LicensedIndex):
     backend_name = "elasticsearch"
+    remote = True
 
     def __init__(
         self,
@@ -577,49 +590,107 @@ class ElasticsearchIndex(LicensedIndex):
 
     # --- reads ------------------------------------------------------------------------------------------
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
-        terms = [str(int(k)) for k in np.unique(np.asarray(keys, dtype=np.int64))]
-        if not terms or limit <= 0:
-            return []
+        return self.candidates_many([(keys, limit, 1)])[0]
+
+    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int, int]]) -> list[list[tuple[str, int]]]:
+        """:meth:`candidates` of each ``(keys, limit)`` sharing at least ``least`` keys, for each ``(keys,
+        limit, least)``, the searches of all of them sent together: one ``_msearch`` request a step
+        (:meth:`_candidates_ignoring_hot`), run side by side on the node's search threads. ``scan`` sends a
+        batch's checks at once: a request per check was most of a check's wall clock on a small index (a
+        round trip, the client's encoding, the node waiting between requests)."""
+        prepared = [([str(int(k)) for k in np.unique(np.asarray(keys, dtype=np.int64))], limit)
+                    for keys, limit, _least in queries]
         try:
-            return self._retrying(lambda: self._candidates_ignoring_hot(terms, limit))
+            found = self._retrying(lambda: self._candidates_ignoring_hot(prepared, [q[2] for q in queries]))
+            return [[c for c in cands if c[1] >= q[2]] for cands, q in zip(found, queries)]
         except ES_ERRORS as exc:
             raise explain(exc, self.url, f"search index {self.name!r}") from None
+        except _Overloaded as exc:
+            raise LicensedIndexError(f"Elasticsearch at {self.url} kept refusing searches of index {self.name!r} "
+                                     f"as overloaded ({exc}); try again later") from None
 
-    def _candidates_ignoring_hot(self, terms: list[str], limit: int) -> list[tuple[str, int]]:
-        """Candidates counted over the keys that are not hot (held by more than :func:`max_key_frequency`
-        articles, ignored as in SQLite). Hot keys are rare (a footer normalisation does not know): the
-        candidate query over all keys also counts the articles it matches, up to ``max_df + 1``; when they
-        are at most ``max_df``, no key can be held by more (each key's articles are among them), so its
-        counts are final — one search. Otherwise the keys' articles are counted (:meth:`_hot_terms`) and,
-        only if some key is hot, the query is sent again without the hot keys. Counting every key's articles
-        first (a ``filters`` aggregation, then the query) cost the node 95 ms of CPU per check at 299,000
-        articles, this path 44 ms, same candidates (``bench/es_scale.py``, docs/elasticsearch.md)."""
+    def _candidates_ignoring_hot(self, queries: list[tuple[list[str], int]], least: list[int]) -> list[list[tuple[str, int]]]:
+        """Candidates of each query counted over the keys that are not hot (held by more than
+        :func:`max_key_frequency` articles, ignored as in SQLite). Hot keys are rare (a footer normalisation
+        does not know): the candidate query over all keys also counts the articles it matches, up to
+        ``max_df + 1``; when they are at most ``max_df``, no key can be held by more (each key's articles are
+        among them), so its counts are final — one search. Otherwise the keys' articles are counted
+        (:meth:`_hot_terms_body`) and, only if some key is hot, the query is sent again without the hot keys.
+        Each of those steps is one ``_msearch`` for all the queries that need it; a query whose best count,
+        hot keys included, is below its ``least`` needs neither (without them, counts only fall): 280 of the
+        600 hot-key counts of a 900-text scan at 4,000 licensed (fact keys of unrelated texts, sharing common
+        dates and places). Counting every key's
+        articles first (a ``filters`` aggregation, then the query) cost the node 95 ms of CPU per check at
+        299,000 articles, this path 44 ms, same candidates (``bench/es_scale.py``, docs/elasticsearch.md)."""
+        out: list[list[tuple[str, int]]] = [[] for _ in queries]
         if self._count is None:
             self._count = int(self.es.count(index=self.name)["count"])
         max_df = max_key_frequency(self._count)
-        if self._count <= max_df:  # no key can be held by more articles than there are
-            return self._candidates(terms, limit)
-        if len(terms) > self.max_clauses:  # a split query: counts first, then the parts
-            hot = self._hot_terms(terms, max_df)
-            rest = [t for t in terms if t not in hot]
-            return self._candidates(rest, limit) if rest else []
-        try:
-            resp = self.es.search(index=self.name, **self._count_query_body(terms, limit, track=max_df + 1)).body
-        except ApiError as exc:
-            if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc):
-                return self._candidates(terms, limit)  # halves the query and retries
-            raise
-        total = resp["hits"]["total"]
-        if total["relation"] == "eq" and total["value"] <= max_df:
-            return _hits(resp)
-        hot = self._hot_terms(terms, max_df)
-        if not hot:
-            return _hits(resp)
-        rest = [t for t in terms if t not in hot]
-        return self._candidates(rest, limit) if rest else []
+        no_hot = self._count <= max_df  # no key can be held by more articles than there are
+        whole: list[int] = []
+        for n, (terms, limit) in enumerate(queries):
+            if not terms or limit <= 0:
+                continue
+            if len(terms) <= self.max_clauses:
+                whole.append(n)
+                continue
+            # a split query (a very long page, rare): counts first, then the parts, on its own
+            rest = terms if no_hot else self._without_hot(terms, max_df)
+            out[n] = self._candidates(rest, limit) if rest else []
+        track = 0 if no_hot else max_df + 1
+        counted = self._msearch([self._count_query_body(*queries[n], track=track) for n in whole])
+        unsure: list[tuple[int, dict]] = []
+        for n, resp in zip(whole, counted):
+            terms, limit = queries[n]
+            if self._refused_as_too_many_clauses(resp):
+                rest = terms if no_hot else self._without_hot(terms, max_df)
+                out[n] = self._candidates(rest, limit) if rest else []  # halves the query and retries
+                continue
+            total = resp["hits"]["total"] if track else None
+            hits = _hits(resp)
+            if total is None or (total["relation"] == "eq" and total["value"] <= max_df):
+                out[n] = hits
+            elif not hits or hits[0][1] < least[n]:
+                continue  # none can reach ``least``, hot keys counted or not
+            else:
+                unsure.append((n, resp))
+        hot_counts = self._msearch([self._hot_terms_body(queries[n][0]) for n, _ in unsure])
+        again: list[tuple[int, list[str]]] = []
+        for (n, resp), agg in zip(unsure, hot_counts):
+            hot = _hot_from(agg, max_df)
+            if not hot:
+                out[n] = _hits(resp)
+            elif rest := [t for t in queries[n][0] if t not in hot]:
+                again.append((n, rest))
+        for (n, rest), resp in zip(again, self._msearch([self._count_query_body(r, queries[n][1]) for n, r in again])):
+            out[n] = (self._candidates(rest, queries[n][1]) if self._refused_as_too_many_clauses(resp)
+                      else _hits(resp))
+        return out
 
-    def _hot_terms(self, terms: list[str], max_df: int) -> set[str]:
-        return _hot_from(self.es.search(index=self.name, **self._hot_terms_body(terms)).body, max_df)
+    def _msearch(self, bodies: list) -> list[dict]:
+        """Searches (bodies as dicts or JSON text) in one ``_msearch`` request: their responses, in order.
+        A search refused as too many clauses comes back as it is (:meth:`_refused_as_too_many_clauses`);
+        refused as overloaded, it raises :class:`_Overloaded` (retried); refused otherwise,
+        a :class:`LicensedIndexError` naming why."""
+        if not bodies:
+            return []
+        resp = self.es.msearch(index=self.name, searches=[line for body in bodies for line in ("{}", body)]).body
+        out = resp["responses"]
+        for item in out:
+            if "error" in item and not self._refused_as_too_many_clauses(item):
+                if item.get("status") in _RETRY_STATUS:
+                    raise _Overloaded(f"a search refused with HTTP {item['status']}")
+                raise LicensedIndexError(f"Elasticsearch at {self.url} failed to search index {self.name!r}: "
+                                         f"HTTP {item.get('status')} {_item_error(item)}")
+        return out
+
+    @staticmethod
+    def _refused_as_too_many_clauses(item: dict) -> bool:
+        return "error" in item and bool({"too_many_clauses", "too_many_nested_clauses"} & _types_in(item["error"]))
+
+    def _without_hot(self, terms: list[str], max_df: int) -> list[str]:
+        hot = _hot_from(self._msearch([self._hot_terms_body(terms)])[0], max_df)
+        return [t for t in terms if t not in hot]
 
     @staticmethod
     def _hot_terms_body(terms: list[str]) -> dict:
@@ -647,32 +718,39 @@ class ElasticsearchIndex(LicensedIndex):
                     for art_id, n in self._count_query(chunk, len(union), only=sorted(union)):
                         totals[art_id] += n
                 return top_candidates({i: n for i, n in totals.items() if n > 0}, limit)
-            except ApiError as exc:
-                if {"too_many_clauses", "too_many_nested_clauses"} & _error_types(exc) and self.max_clauses > 64:
-                    self.max_clauses //= 2
-                    continue
-                raise
+            except _TooManyClauses:
+                if self.max_clauses <= 64:
+                    raise LicensedIndexError(f"Elasticsearch at {self.url} refuses even {self.max_clauses} "
+                                             f"clauses in a search of index {self.name!r}") from None
+                self.max_clauses //= 2
 
     def _count_query(self, terms: list[str], limit: int, only: list[str] | None = None) -> list[tuple[str, int]]:
-        return _hits(self.es.search(index=self.name, **self._count_query_body(terms, limit, only)).body)
+        resp = self._msearch([self._count_query_body(terms, limit, only)])[0]
+        if self._refused_as_too_many_clauses(resp):
+            raise _TooManyClauses
+        return _hits(resp)
 
     @staticmethod
-    def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None, track: int = 0) -> dict:
-        query: dict = {
-            "bool": {"should": [{"constant_score": {"filter": {"term": {"bands": t}}, "boost": 1.0}} for t in terms]}
-        }
+    def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None, track: int = 0) -> str:
+        """The candidate query, as JSON text: ``bool`` of ``constant_score`` term clauses (a hit's score is
+        the number of keys it shares), sorted by score then id. Written out as text because the ~300 clause
+        dicts and their encoding by ``json`` were ~20 % of the checking process's CPU in a scan on
+        Elasticsearch (cProfile, 4,000 licensed); terms are digits (``str(int)``), so nothing needs escaping."""
+        should = ",".join('{"constant_score":{"filter":{"term":{"bands":"%s"}},"boost":1.0}}' % t for t in terms)
         if only is not None:
-            query["bool"]["filter"] = [{"terms": {"id": only}}]
-            query["bool"]["minimum_should_match"] = 1
-        return {
+            should += '],"filter":[{"terms":{"id":%s}}],"minimum_should_match":1' % json.dumps(only)
+        else:
+            should += "]"
+        rest = json.dumps({
             # track: count the matching articles up to this many (0: not at all); scoring visits them anyway
             # ids come from the sort values: no stored field is read for the hits, not even _id (the profile's
             # fetch phase at 50,000 articles: load_stored_fields 1.6 → 0.0 ms a check; node CPU a check within
             # the noise of a busy machine, 5.5 vs 5.6 ms; same candidates — bench/es_profile.py --variants)
-            "query": query, "size": min(limit, 10_000), "_source": False, "stored_fields": "_none_",
+            "size": min(limit, 10_000), "_source": False, "stored_fields": "_none_",
             "track_total_hits": track or False,
             "sort": [{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
-        }
+        })
+        return '{"query":{"bool":{"should":[' + should + "}}," + rest[1:]
 
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         id_list = list(ids)

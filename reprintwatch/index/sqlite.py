@@ -342,11 +342,12 @@ class SQLiteIndex(LicensedIndex):
         function of them) and written as runs; the old table is dropped. One transaction: an interrupted
         migration leaves the old index as it was."""
         path = Path(path)
-        if not path.exists():
-            raise LicensedIndexError(f"no licensed index at {path}")
+        # identified (ours, or an earlier version's) and quick-checked before anything is written
+        db = Database(path, "licensed index", None, SCHEMA_VERSION, LicensedIndexError, create=False)
         index = cls.__new__(cls)
         index.path = path
-        index.conn = conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        index.conn = conn = db.conn
+        conn.row_factory = None
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else 0
@@ -433,7 +434,7 @@ class SQLiteIndex(LicensedIndex):
 def _refuse_schema_1(path: Path) -> None:
     """A schema-1 index (one row per band key) is refused with the way to upgrade it, before anything is
     written to it (the shared opener would otherwise try to create schema 2's tables in it)."""
-    if not path.exists():
+    if not path.is_file():  # missing, or a pipe or device: the shared opener says so (opening a FIFO blocks)
         return
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)

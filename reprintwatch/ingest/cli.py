@@ -2,6 +2,7 @@
 (settings from the global options, output escaping from the one output layer)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -77,10 +78,19 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
     index = open_index(settings)  # fails early (exit 3) when there is no licensed index
     status = StatusLine(enabled=progress)
     try:
-        with Store(settings.store) as db:
-            runner = Runner(db, detector_for(index, settings), sources, Fetcher(policy), workers=workers,
+        with Store(settings.store) as db, contextlib.ExitStack() as shared:
+            fetcher, lease_seconds, holder = Fetcher(policy), None, None
+            if db.engine == "postgresql":  # a store several machines share: leases and politeness for all
+                from .shared import SharedHostLimiter, holder_name
+
+                holder, lease_seconds = holder_name(), settings.lease_seconds
+                limiter = SharedHostLimiter(settings.store, holder, settings.lease_seconds)
+                shared.callback(limiter.close)
+                fetcher = Fetcher(policy, limiter=limiter)
+            runner = Runner(db, detector_for(index, settings), sources, fetcher, workers=workers,
                             progress=status.update, max_article_bytes=settings.max_article_bytes,
-                            jobs=default_jobs() if jobs is None else jobs)
+                            jobs=default_jobs() if jobs is None else jobs, lease_seconds=lease_seconds,
+                            holder=holder)
             restore = runner.install_signal_handlers()
             try:
                 if mode == "follow":

@@ -191,12 +191,15 @@ class HostLimiter:
 class Fetcher:
     """Thread-safe: one instance is shared by the runner's worker threads."""
 
-    def __init__(self, policy: FetchPolicy | None = None, session: requests.Session | None = None, sleep=time.sleep):
+    def __init__(self, policy: FetchPolicy | None = None, session: requests.Session | None = None, sleep=time.sleep,
+                 limiter: HostLimiter | None = None):
+        """``limiter``: per-host politeness (default: this process's; ``ingest.shared.SharedHostLimiter``
+        holds it across every process on one PostgreSQL store)."""
         self.policy = policy or FetchPolicy()
         self._given_session = session
         self._sessions: dict[tuple, requests.Session] = {}
         self._sessions_lock = threading.Lock()
-        self.limiter = HostLimiter(sleep=sleep)
+        self.limiter = limiter or HostLimiter(sleep=sleep)
         self._sleep = sleep
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | FetchError | None]] = {}
         self._robots_lock = threading.Lock()

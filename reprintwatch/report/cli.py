@@ -12,13 +12,14 @@ from pathlib import Path
 
 import click
 
-from ..cliutils import InputFile, current_settings, handle_errors, licensed_index, write_output
+from ..cliutils import ROW_ID, InputFile, current_settings, handle_errors, licensed_index, write_output
 from ..config import Settings
 from ..errors import BadInput
 from ..dates import parse_day
 from ..output import CsvWriter, json_text, one_line
-from ..store import Store
+from ..store import Store, store_exists
 from ..triage.licences import KINDS, SCOPES, make_licence
+from ..triage.legal import describe as describe_hint
 from .render import FORMATS, render
 
 EXIT_VERIFY_FAILED = 1
@@ -48,7 +49,7 @@ def filter_options(outlet: bool = True, dates: str = "found", top: str = "reprin
     :class:`~reprintwatch.report.filters.Filter`). ``dates``: what ``--since/--until`` bound — the day a
     finding was made (``found``) or the licensed article's publish day (``article``)."""
     from ..triage.assess import STATUSES
-    from .filters import VERDICTS
+    from .filters import HINTS, VERDICTS
 
     day_what = ("found (days in REPRINTWATCH_TIMEZONE, default Asia/Shanghai)" if dates == "found"
                 else "published (the licensed article)")
@@ -61,6 +62,9 @@ def filter_options(outlet: bool = True, dates: str = "found", top: str = "reprin
         click.option("--status", multiple=True, type=click.Choice(STATUSES), help="Only this licence status (repeatable)."),
         click.option("--authorised/--unauthorised", "authorised", default=None,
                      help="Only copies a licence covers / does not cover."),
+        click.option("--hint", multiple=True, type=click.Choice(HINTS),
+                     help="Only findings with this legal hint (any certainty); 'exception': a possible exception, "
+                          "what complaints set apart (repeatable; docs/legal-hints.md)."),
         click.option("--since", "since", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or after this day."),
         click.option("--until", "until", callback=_date, metavar="DATE", help=f"Only findings {day_what} on or before this day."),
         click.option("--top", type=click.IntRange(1), metavar="N",
@@ -79,11 +83,11 @@ def filter_options(outlet: bool = True, dates: str = "found", top: str = "reprin
 
 
 def make_filter(outlets=(), reprinter=(), platform=(), verdict=(), status=(), authorised=None, since=None,
-                until=None, top=None, dates="found"):
+                until=None, top=None, dates="found", hint=()):
     from .filters import Filter
 
     return Filter(outlet=outlets, reprinter=reprinter, platform=platform, verdict=verdict, status=status,
-                  authorised=authorised, since=since, until=until, top=top, date_field=dates)
+                  authorised=authorised, hint=hint, since=since, until=until, top=top, date_field=dates)
 
 
 def _emit(rep, fmt: str, output, excel: bool, store=None, index=None) -> None:
@@ -145,8 +149,9 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --since 2026-11-01 --outlet 江南日报
         reprintwatch findings list --unauthorised --platform wechat --top 5
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
+        reprintwatch findings list --hint exception --hint reservation_statement
     """
-    from ..complaint.takedown import takedown_text, with_takedowns
+    from ..complaint.takedown import has_news, takedown_text, with_takedowns
     from .daily import select
     from .render import write_csv
 
@@ -184,7 +189,10 @@ def findings_list(fmt, excel, rejudge, **filters):
         click.echo(f"      credit: {one_line(triage.get('credit_summary'), 160)}")
         if triage.get("contradiction"):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
-        click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
+        for hint in a.hints:
+            click.echo(f"      legal hint: {one_line(describe_hint(hint), 200)}")
+        if has_news(row["takedown"]):
+            click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
@@ -243,7 +251,7 @@ def licence_list(outlet, fmt):
 
     path = current_settings().store
     found = []
-    if Path(path).exists():  # listing never creates a store
+    if store_exists(path):  # listing never creates a store
         with Store(path, create=False) as db:
             found = select(db.licences(), outlet=outlet)
     if fmt == "json":
@@ -264,7 +272,7 @@ def licence_list(outlet, fmt):
 
 
 @licence.command("remove")
-@click.argument("ids", nargs=-1, required=True, type=int)
+@click.argument("ids", nargs=-1, required=True, type=ROW_ID)
 @handle_errors
 def licence_remove(ids):
     """Remove licences by id (exit 1 if one of them is not there).
@@ -338,6 +346,7 @@ def report_daily(day, fmt, output, excel, rejudge, **filters):
         reprintwatch report daily --date 2026-11-02 -o report.html
         reprintwatch report daily --unauthorised --platform wechat --top 20 --format text
         reprintwatch report daily --since 2026-11-01 --until 2026-11-07 --format csv --excel -o week.csv
+        reprintwatch report daily --hint exception --format text   # what the law may leave free
     """
     from .daily import daily_report
 
@@ -449,7 +458,7 @@ def evidence():
 
 
 @evidence.command("export")
-@click.argument("finding_id")
+@click.argument("finding_id", type=ROW_ID)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
 @handle_errors
 def evidence_export(finding_id, output):

@@ -16,6 +16,11 @@ from ..dates import day_bounds, local_day, parse_datetime, parse_day, utc_text
 from ..errors import BadInput
 from ..detector import NO_MATCH, VERDICTS as _DETECTOR_VERDICTS
 from ..triage.identity import PLATFORM_HOSTS, fold, platform_from_url, served_host, with_platform  # noqa: F401 (re-exported)
+from ..triage.legal import CODES as HINT_CODES
+
+# what ``hint`` may ask for: a hint's code, or ``exception`` — a possible exception (what a complaint sets apart)
+EXCEPTION = "exception"
+HINTS = HINT_CODES + (EXCEPTION,)
 
 # the verdicts a finding can carry: the detector's, less "none" (rewrite included)
 VERDICTS = tuple(v for v in _DETECTOR_VERDICTS if v != NO_MATCH)
@@ -74,6 +79,10 @@ def _bool(value, where: str) -> bool | None:
     raise BadInput(where, f"expected yes or no, got {value!r}")
 
 
+# the fields that hold several alternatives
+_MANY = ("outlet", "reprinter", "platform", "verdict", "status", "hint")
+
+
 @dataclass(frozen=True)
 class Filter:
     """What to keep. Empty fields keep everything; several values in one field are alternatives.
@@ -85,6 +94,8 @@ class Filter:
     * ``verdict``: ``full_reprint`` / ``partial_reprint`` / ``rewrite``;
     * ``status``: ``unauthorised`` / ``authorised`` / ``published_first``;
     * ``authorised``: True or False (a licence covers the copy or not);
+    * ``hint``: a legal hint's code (any certainty), or ``exception`` for a *possible* exception
+      (:mod:`reprintwatch.triage.legal`);
     * ``since`` / ``until``: inclusive days, of the finding (``date_field="found"``) or of the licensed
       article (``"article"``, what ``coverage`` uses);
     * ``top``: keep the findings of the N groups with most unauthorised findings (then most findings) —
@@ -97,13 +108,14 @@ class Filter:
     verdict: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     authorised: bool | None = None
+    hint: tuple[str, ...] = ()
     since: _dt.date | None = None
     until: _dt.date | None = None
     top: int | None = None
     date_field: str = "found"
 
     def __post_init__(self):
-        for name in ("outlet", "reprinter", "platform", "verdict", "status"):
+        for name in _MANY:
             object.__setattr__(self, name, _tuple(getattr(self, name)))
         object.__setattr__(self, "since", _day(self.since, "since"))
         object.__setattr__(self, "until", _day(self.until, "until"))
@@ -111,6 +123,9 @@ class Filter:
         bad = [v for v in self.verdict if v not in VERDICTS]
         if bad:
             raise BadInput("verdict", f"{bad[0]!r} is not one of {', '.join(VERDICTS)}")
+        bad = [v for v in self.hint if v not in HINTS]
+        if bad:
+            raise BadInput("hint", f"{bad[0]!r} is not one of {', '.join(HINTS)}")
         if self.top is not None:
             try:
                 top = int(self.top)
@@ -130,7 +145,7 @@ class Filter:
         for name in names:
             raw = query.get(name)
             if isinstance(raw, list):
-                raw = raw if name in ("outlet", "reprinter", "platform", "verdict", "status") else (raw[-1] if raw else None)
+                raw = raw if name in _MANY else (raw[-1] if raw else None)
             if raw not in (None, "", []):
                 values[name] = raw
         values.update(fixed)
@@ -154,7 +169,7 @@ class Filter:
     def describe(self) -> str:
         """One line saying what is kept (empty when nothing is filtered)."""
         parts = []
-        for name in ("outlet", "reprinter", "platform", "verdict", "status"):
+        for name in _MANY:
             if getattr(self, name):
                 parts.append(f"{name} {' or '.join(getattr(self, name))}")
         if self.authorised is not None:
@@ -194,6 +209,12 @@ def _reprinter_matches(wanted: Sequence[str], assessment) -> bool:
     return False
 
 
+def hint_matches(wanted: Sequence[str], assessment) -> bool:
+    """Does the assessment carry one of the ``wanted`` hint codes (``exception``: a possible exception)?"""
+    hints = getattr(assessment, "hints", ()) or ()
+    return any(h.code in wanted or (EXCEPTION in wanted and h.exception) for h in hints)
+
+
 def matches(flt: Filter, assessment) -> bool:
     """True when ``assessment`` (an :class:`~reprintwatch.triage.assess.Assessment`) passes ``flt`` (not ``top``)."""
     f = assessment.finding
@@ -206,6 +227,8 @@ def matches(flt: Filter, assessment) -> bool:
     if flt.status and assessment.status not in flt.status:
         return False
     if flt.authorised is not None and bool(assessment.authorised) != flt.authorised:
+        return False
+    if flt.hint and not hint_matches(flt.hint, assessment):
         return False
     if flt.since or flt.until:
         day = article_day(f) if flt.date_field == "article" else finding_day(f)
@@ -235,7 +258,7 @@ def row_filter(flt: Filter) -> Callable[[dict], bool]:
     """:func:`matches` for finding rows that have not been judged, ignoring the licence fields and dates
     (what can be dropped before judging). One filter copy for all rows (issue 13: one a row was 9 % of
     ``serve``'s first page at 10,000 findings)."""
-    loose = replace(flt, status=(), authorised=None, since=None, until=None, top=None)
+    loose = replace(flt, status=(), authorised=None, hint=(), since=None, until=None, top=None)
     if not loose.active:
         return lambda row: True
     return lambda row: matches(loose, _RowView(row))

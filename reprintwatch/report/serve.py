@@ -31,12 +31,14 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..complaint.takedown import with_takedowns
-from ..config import Settings
+from ..config import Settings, local_zone
+from ..dates import zone_label
 from ..errors import ReprintwatchError
 from ..output import json_text, one_line
+from ..sqlitedb import MAX_ROWID
 from ..triage.assess import STATUSES
 from .daily import Report, now_utc, select
-from .filters import VERDICTS, Filter, apply, article_key
+from .filters import HINTS, VERDICTS, Filter, apply, article_key
 from .html import (
     _FINDINGS_HEAD, PAGES, STATUS_LABELS, _finding_row, esc, finding_page, headline, page, render_html,
     summary_cards, summary_tables,
@@ -53,8 +55,6 @@ PAGE_SIZE = 200
 # is closed. A browser sends its request at once; 10 s is generous over loopback and frees an idle socket's
 # thread (the stall: one idle connection held a one-at-a-time server for 20-90 s).
 SOCKET_TIMEOUT = 10.0
-# The largest finding id SQLite can hold (a signed 64-bit INTEGER); a larger one is no finding (404), not a 500.
-MAX_ID = 2**63 - 1
 # Above this many findings, the first page (no filter, newest first) reads only its own rows and offers
 # the summary of everything as a link: at 62,500 findings reading them all took 11 CPU-seconds (bench).
 QUICK_ABOVE = 5000
@@ -229,6 +229,7 @@ def filter_form(flt: Filter, action: str, outlets: list[str], extra: dict | None
         f'<input name="platform" placeholder="platform" value="{esc(",".join(flt.platform))}" size="9">',
         options("verdict", VERDICTS, flt.verdict),
         options("status", STATUSES, flt.status),
+        options("hint", HINTS, flt.hint),
         '<select name="authorised">'
         + "".join(f'<option value="{v}"{" selected" if v == authorised else ""}>{t}</option>'
                   for v, t in (("", "licensed or not"), ("yes", "authorised"), ("no", "unauthorised")))
@@ -277,8 +278,11 @@ class App:
                         f"<h1>{exc.status.value} {esc(exc.status.phrase)}</h1><p>{esc(str(exc))}</p>"
                         '<p><a href="/">All findings</a></p>', SERVE_CSP)
         except ReprintwatchError as exc:
-            status, ctype, extra = HTTPStatus.BAD_REQUEST, "text/html; charset=utf-8", []
-            body = page("400 Bad Request", f"<h1>Bad request</h1><p>{esc(str(exc))}</p><p><a href=\"/\">All findings</a></p>", SERVE_CSP)
+            # exit code 3: the store or the index is unavailable or damaged — not the request's fault
+            status = HTTPStatus.SERVICE_UNAVAILABLE if exc.exit_code == 3 else HTTPStatus.BAD_REQUEST
+            ctype, extra = "text/html; charset=utf-8", []
+            body = page(f"{status.value} {status.phrase}", f"<h1>{esc(status.phrase)}</h1><p>{esc(str(exc))}</p>"
+                        '<p><a href="/">All findings</a></p>', SERVE_CSP)
         except Exception as exc:  # a bug: a 500 with the same headers as every page, one line in the log
             print(one_line(f"serve: 500 for {environ.get('PATH_INFO')!r}: {type(exc).__name__}: {exc}"),
                   file=sys.stderr)
@@ -386,7 +390,7 @@ class App:
         body = (
             self._nav()
             + f"<h1>Findings</h1><div class=\"meta\">{total:,} finding(s){' · ' + esc(flt.describe()) if flt.active else ''}"
-            f" · download {downloads}</div>"
+            f" · days and times in {esc(zone_label(local_zone()))} · download {downloads}</div>"
             + filter_form(flt, "/", outlets)
             # the findings first (a team comes for them; the summary's ~900 px of cards came first before)
             + f'<div class="pager">page {number} of {pages}: {" ".join(pager)} · <a href="#summary">summary</a></div>'
@@ -403,7 +407,7 @@ class App:
             finding_id = int(raw)
         except ValueError:
             raise HTTPError(HTTPStatus.NOT_FOUND, "No such finding.") from None
-        if not 0 < finding_id <= MAX_ID:
+        if not 0 < finding_id <= MAX_ROWID:  # beyond SQLite's integers: no finding (404), not a 500
             raise HTTPError(HTTPStatus.NOT_FOUND, "No such finding.")
         a = self.view.finding(finding_id)
         if a is None:

@@ -31,6 +31,7 @@ from ..dates import parse_day
 from .attribution import OUTLET_GROUPS, Attribution, Credit, attribute
 from .identity import with_platform
 from .legal import Facts, Hint, legal_hints
+from .legal import label as hint_label
 from .licences import Decision, Licence, Reprinter, decide, fold, outlet_matches
 from .reasons import Reason
 from .timeline import CHINA_TIME, When, complaint_deadline, copy_time, local_date, parse_moment
@@ -229,7 +230,7 @@ def triage_csv_row(triage: dict) -> dict:
         "claimed_url": who.get("claimed_url") or "",
         "complaint_deadline": triage.get("complaint_deadline"),
         # code(certainty) for each hint: the rules and evidence are in the JSON
-        "legal_hints": " | ".join(f"{h['code']}({h['certainty']})" for h in triage.get("legal_hints") or []),
+        "legal_hints": " | ".join(hint_label(h) for h in triage.get("legal_hints") or []),
     }
 
 

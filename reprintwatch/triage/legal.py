@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from .reasons import sorted_keys
+from .reasons import Reason
 
 # --------------------------------------------------------------------------- the rules hints rest on
 # key → (citation, the words the hint relies on). docs/legal-hints.md quotes each one in full.
@@ -66,11 +66,16 @@ FOUND, POSSIBLE, UNSURE = "found", "possible", "unsure"
 CERTAINTIES = (FOUND, POSSIBLE, UNSURE)
 
 
+# a hint kept with the triage is a :class:`~reprintwatch.triage.reasons.Reason` with this code prefix
+REASON_PREFIX = "hint."
+
+
 @dataclass(frozen=True)
 class Hint:
     """One hint: a code, how sure (``found`` / ``possible`` / ``unsure``), the rules it rests on (keys of
-    :data:`RULES`), what was measured (``params``) and the text it saw (``evidence``). Each renderer words
-    it itself (:func:`describe` in English, the complaint dossier in Chinese)."""
+    :data:`RULES`), what was measured (``params``) and the text it saw (``evidence``). Kept and shown as a
+    :class:`~reprintwatch.triage.reasons.Reason` (:meth:`reason`), which each renderer words itself
+    (:func:`describe` in English, the complaint dossier in Chinese)."""
 
     code: str
     certainty: str
@@ -83,14 +88,30 @@ class Hint:
         """Does this hint say the law may leave the copy free (a ``possible`` exception, not an unsure one)?"""
         return self.code in EXCEPTION_CODES and self.certainty == POSSIBLE
 
+    def reason(self) -> Reason:
+        """The hint as the project's one shape for a judgement's why: ``code`` ``hint.<code>``, ``rule`` the
+        first rule it rests on; ``evidence`` the certainty, the other rules (``also``), what was measured
+        (``params``) and the text it saw (``seen``)."""
+        return Reason(REASON_PREFIX + self.code, self.rules[0] if self.rules else "", {
+            "certainty": self.certainty, "also": list(self.rules[1:]), "params": dict(self.params),
+            "seen": list(self.evidence)})
+
     def to_dict(self) -> dict:
-        return {"code": self.code, "certainty": self.certainty, "rules": list(self.rules),
-                "params": sorted_keys(self.params), "evidence": list(self.evidence)}
+        return self.reason().to_dict()
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Hint":
-        return cls(d["code"], d["certainty"], tuple(d["rules"]), dict(d.get("params") or {}),
-                   tuple(d.get("evidence") or ()))
+    def from_reason(cls, reason: Reason) -> "Hint":
+        e = reason.evidence
+        if not reason.code.startswith(REASON_PREFIX):
+            raise ValueError(f"not a legal hint: {reason.code}")
+        rules = ((reason.rule,) if reason.rule else ()) + tuple(e.get("also") or ())
+        return cls(reason.code[len(REASON_PREFIX):], e["certainty"], rules, dict(e.get("params") or {}),
+                   tuple(e.get("seen") or ()))
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "Hint":
+        """The inverse of :meth:`to_dict` (a stored reason); anything else raises KeyError/TypeError/ValueError."""
+        return cls.from_reason(Reason.from_dict(d))
 
 
 # --------------------------------------------------------------------------- the licensed article's kind
@@ -104,9 +125,10 @@ def _chars(text: str) -> int:
     return sum(1 for ch in text if ch.isalnum())
 
 
-# A 快讯 is one to three sentences: the flashes we wrote for the test set run 60–220 characters, the 1,000
-# Xinhua reports in /work/shared/data have a median of about 700 (bench/legal_hints.py prints both). 300
-# leaves a flash room and keeps an ordinary report out.
+# A 快讯 is one to three sentences: the flashes we wrote for the test set run 70–80 letters and digits; the
+# 1,000 Xinhua stories in /work/shared/data (UHGEval kept only short ones) run 563 (10th percentile) to a
+# median of 629, none at or under 300 (bench/legal_hints.py on 6067fea). 300 leaves a flash room and keeps
+# even a short wire story out.
 FLASH_MAX_CHARS = 300
 # up to here a text without quotes or analysis is "unsure" (a short report may still be original expression)
 SHORT_MAX_CHARS = 600
@@ -121,11 +143,28 @@ ANALYSIS_WORDS = (
     "毋庸", "事实上", "换言之", "恰恰", "理应", "不能不", "何况", "难道", "岂能", "警惕", "反思", "启示", "折射",
     "归根结底", "说到底", "试想", "关键在于", "需要指出", "不难发现", "由此可见", "我看", "评论", "观点", "专家表示",
     "业内人士", "记者了解到", "记者注意到", "记者走访", "采访", "讲述", "回忆",
+    # a market report that gives causes and mood is the writer's analysis, not the day's figures alone
+    # (Xinhua's stock-market closes read "在利好政策密集出台的背景下…", its gold closes only figures)
+    "背景下", "影响下", "提振", "打压", "拖累", "利好", "利空", "人气", "情绪", "预期", "多空", "浅尝辄止", "恐慌", "不利",
+    # someone's words reported, or the writer's own tone: 1,290 of 12,461 Sina items were "possible" without
+    # these, most of them short entertainment items (…坦言, 网友热议, 果然…) that are not bare facts
+    "表示", "透露", "坦言", "直言", "回应", "感叹", "爆料", "网友", "粉丝", "果然", "竟然", "居然", "不禁", "令人",
+    "热议", "好评", "惊艳",
 )
-# a commentary or an editorial says so in its title or its first line
+# below this many letters and digits there is too little text to read (an empty extraction, a slogan): the
+# Sina corpus has 718 such items of 12,461; never call one unprotected
+READABLE_MIN_CHARS = 40
+# A commentary or an editorial says so in a label: a bracketed column name at the title's start (（新华时评）,
+# 【社论】), a prefix before a colon (时评：…, 本报评论员：…) or a short first line of its own (社论). Anywhere
+# else the word is news about something (…论坛在台北举行, 《中国观察报》创刊): on 1,000 Xinhua articles,
+# matching the words anywhere in the title called 9 reports on forums and papers commentaries.
 EDITORIAL_MARKERS = ("社论", "本报评论员", "评论员文章", "评论员")
-COMMENTARY_MARKERS = ("评论", "时评", "短评", "快评", "锐评", "热评", "述评", "评论员", "观察", "随笔", "杂谈", "论坛",
-                      "观点", "社评", "编者按", "专栏")
+# (编者按, an editor's note, heads interviews and features as often as opinion: 21 Sina items, none a commentary)
+COMMENTARY_MARKERS = ("评论", "时评", "短评", "快评", "锐评", "热评", "述评", "社评", "周评", "点评", "观察", "观点", "随笔",
+                      "杂谈", "专栏")
+_LABEL_RE = re.compile(r"^\s*[（(【\[〔]([^）)】\]〕]{1,12})[）)】\]〕]")
+_PREFIX_RE = re.compile(r"^\s*([^：:|｜。，,\n]{1,10})[：:|｜]")
+LABEL_LINE_MAX = 10
 FLASH_MARKERS = ("快讯", "速报", "简讯", "消息", "短讯", "突发")
 # Template reports (market close, exchange rate, weather, traffic): the same frame every day with new
 # figures. Until the detector names a template family (``family``), these words plus dense figures say it.
@@ -134,8 +173,9 @@ TEMPLATE_WORDS = (
     "元/克", "元/吨", "美元/盎司", "中间价", "汇率", "气温", "降水", "多云", "阵雨", "风力", "预报", "℃",
     "封闭", "施工", "绕行", "限行", "管制", "航班", "停运",
 )
-# share of characters that are digits in a template report: the market/weather texts we wrote run 0.10–0.25,
-# the commentaries and features under 0.03
+# share of letters and digits that are digits in a template report: on the 1,000 Xinhua stories the ones
+# read as templates run 0.13–0.29 (median 0.24), the other reports a median of 0.04 (90th percentile 0.10,
+# which the template words then must confirm); ours: gold close 0.38, weather 0.30, feature 0.00
 TEMPLATE_DIGIT_SHARE = 0.08
 TEMPLATE_MIN_WORDS = 3
 
@@ -145,7 +185,8 @@ POLITICAL_WORDS = ("政府", "政策", "改革", "治理", "人大", "政协", "
 ECONOMIC_WORDS = ("经济", "市场", "消费", "投资", "金融", "财政", "税", "就业", "物价", "增长", "产业", "企业", "楼市",
                   "房价", "出口", "货币", "利率", "营商环境", "民营", "收入", "价格")
 RELIGIOUS_WORDS = ("宗教", "信教", "寺庙", "教会", "宗教事务")
-TOPIC_MIN_WORDS = 2
+# three distinct words of one kind: with two, a commentary on TV dramas' quality (市场, 产业) was "economic"
+TOPIC_MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -174,9 +215,22 @@ def _found(words: Iterable[str], text: str) -> tuple[str, ...]:
     return tuple(w for w in words if w in text)
 
 
-def _head(title: str, text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return _fold(title) + "\n" + first[:40]
+def labels(title: str, text: str) -> tuple[str, ...]:
+    """Where an article names its column: leading bracketed labels and a prefix before a colon in the title
+    (after the labels), and the first line when it is short."""
+    out = []
+    rest = _fold(title)
+    while (m := _LABEL_RE.match(rest)):
+        out.append(m.group(1))
+        rest = rest[m.end():]
+    if (m := _PREFIX_RE.match(rest)):
+        out.append(m.group(1))
+    first = next((line.strip() for line in _fold(text).splitlines() if line.strip()), "")
+    if len(first) <= LABEL_LINE_MAX:
+        out.append(first)
+    elif (m := _PREFIX_RE.match(first)):
+        out.append(m.group(1))
+    return tuple(out)
 
 
 def article_kind(title: str, text: str, family: str | None = None) -> Kind:
@@ -186,13 +240,18 @@ def article_kind(title: str, text: str, family: str | None = None) -> Kind:
     chars = _chars(text)
     paragraphs = sum(1 for line in text.splitlines() if line.strip())
     quotes = tuple(m.group() for m in _QUOTE_RE.finditer(text))
-    analysis = _found(ANALYSIS_WORDS, text)
+    head = _fold(title)
+    # the title counts too, and a question or an exclamation anywhere is the writer's tone, not a fact
+    analysis = _found(ANALYSIS_WORDS, head + "\n" + text) + (
+        ("？/！ in the title",) if any(ch in head for ch in "?!？！") else ()) + (
+        ("？/！ in the text",) if any(ch in text for ch in "?!？！") else ())
     tmpl = _found(TEMPLATE_WORDS, text)
     digits = sum(1 for ch in text if ch.isdigit())
     share = digits / chars if chars else 0.0
-    head = _head(title, text)
-    editorial = next((m for m in EDITORIAL_MARKERS if m in head), "")
-    commentary = next((m for m in COMMENTARY_MARKERS if m in head), "")
+    # a label ends with its column's name (新华时评, 人民日报评论员, 财经·观点); 马云评论国足 is news
+    where = tuple(w.strip() for w in labels(title, text))
+    editorial = next((m for m in EDITORIAL_MARKERS for w in where if w.endswith(m)), "")
+    commentary = next((m for m in COMMENTARY_MARKERS for w in where if w.endswith(m)), "")
     if editorial:
         kind, marker = "editorial", editorial
     elif commentary:
@@ -200,7 +259,7 @@ def article_kind(title: str, text: str, family: str | None = None) -> Kind:
     elif family or (len(tmpl) >= TEMPLATE_MIN_WORDS and share >= TEMPLATE_DIGIT_SHARE):
         kind, marker = "template", family or ""
     elif chars <= FLASH_MAX_CHARS and paragraphs <= FLASH_MAX_PARAGRAPHS:
-        kind, marker = "flash", next((m for m in FLASH_MARKERS if m in head), "")
+        kind, marker = "flash", next((m for m in FLASH_MARKERS for w in where if m in w), "")
     else:
         kind, marker = "report", ""
     return Kind(kind, chars, paragraphs, quotes, analysis, tmpl, share, family, marker)
@@ -231,16 +290,24 @@ STATEMENT_EDGE_CHARS = 120
 def reservation_statement(text: str) -> tuple[str, str] | None:
     """``(certainty, statement)`` when the text carries a 不得转载-type statement: ``found`` on a short line
     of its own or at either end of the text, ``unsure`` inside a longer paragraph; None without one."""
-    text = _fold(text)
+    raw, text = text or "", _fold(text)
+    # quote the statement as written (（本文…） not (本文…)) when folding kept every offset, as it does for
+    # full-width punctuation; else as folded
+    shown = raw if len(raw) == len(text) else text
     best = None
     for m in _RESERVATION_RE.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+        line_end = line_end if line_end >= 0 else len(text)
+        line = shown[line_start:line_end].strip()
+        # the statement as evidence: its own short line, else the words around it in the paragraph
+        around = shown[max(line_start, m.start() - 20) : min(line_end, m.end() + 20)].strip()
+        if len(line) <= STATEMENT_LINE_MAX:
+            return FOUND, line
         edge = m.start() < STATEMENT_EDGE_CHARS or len(text) - m.end() < STATEMENT_EDGE_CHARS
-        if len(line) <= STATEMENT_LINE_MAX or edge:
-            return FOUND, line[:STATEMENT_LINE_MAX * 2]
-        best = best or (UNSURE, line[max(0, m.start() - line_start - 20) : m.end() - line_start + 20])
+        if edge:
+            return FOUND, around
+        best = best or (UNSURE, around)
     return best
 
 
@@ -372,7 +439,6 @@ def legal_hints(facts: Facts) -> tuple[Hint, ...]:
     """Every hint for one finding, in :data:`CODES` order. Pure."""
     hints: list[Hint] = []
     reservation = None
-    kind = None
     if facts.licensed_text is not None:
         kind = article_kind(facts.licensed_title, facts.licensed_text, facts.family)
         reservation = reservation_statement(facts.licensed_text)
@@ -396,6 +462,9 @@ def _factual_news(kind: Kind, reservation) -> list[Hint]:
     rules = ("CL2020-5-2", "NCAC-2015-3")
     if kind.kind in ("editorial", "commentary"):
         return []
+    if kind.chars < READABLE_MIN_CHARS:
+        return [Hint(FACTUAL_NEWS, UNSURE, rules, s, (
+            f"only {kind.chars} letters and digits of licensed text: too little to read (an empty extraction?)",))]
     against = []
     if kind.quotes:
         against.append(f"{len(kind.quotes)} quotation(s), e.g. {kind.quotes[0][:30]}")
@@ -463,18 +532,21 @@ _WORDS = {
 }
 
 
-def describe(hint: Hint | dict) -> str:
-    """One English line for a hint (``findings list``, reports, ``serve``)."""
-    h = Hint.from_dict(hint) if isinstance(hint, dict) else hint
+def _hint(hint: Hint | Reason | Mapping) -> Hint:
+    if isinstance(hint, Hint):
+        return hint
+    return Hint.from_reason(hint) if isinstance(hint, Reason) else Hint.from_dict(hint)
+
+
+def describe(hint: Hint | Reason | Mapping) -> str:
+    """One English line for a hint, a stored one or its reason (``findings list``, reports, ``serve``;
+    :func:`reprintwatch.triage.reasons.english` for a ``hint.`` reason)."""
+    h = _hint(hint)
     rules = ", ".join(RULES[r][0] for r in h.rules[:2] if r in RULES)
     return f"{h.code} ({h.certainty}): {_WORDS.get(h.code, h.code)} — {'; '.join(h.evidence[:3])} [{rules}]"
 
 
-def codes(hints: Iterable[Hint | dict]) -> tuple[str, ...]:
-    return tuple((h["code"] if isinstance(h, dict) else h.code) for h in hints)
-
-
-def exception_hints(hints: Iterable[Hint | dict]) -> tuple[Hint, ...]:
-    """The hints that say the law may leave the copy free (``possible`` only)."""
-    out = tuple(Hint.from_dict(h) if isinstance(h, dict) else h for h in hints)
-    return tuple(h for h in out if h.exception)
+def label(hint: Hint | Reason | Mapping) -> str:
+    """``code(certainty)``: a hint in a CSV cell or a table row."""
+    h = _hint(hint)
+    return f"{h.code}({h.certainty})"

@@ -111,4 +111,9 @@ def english(reason: Reason | None) -> str:
         if e.get("claimed_url"):
             text += f" (the page claims to be {e['claimed_url']}; a page's own claim is not who serves it)"
         return text
+    if code.startswith("hint."):  # a legal hint: triage/legal.py words the ones it knows
+        from .legal import CODES, REASON_PREFIX, describe
+
+        if code[len(REASON_PREFIX):] in CODES and "certainty" in e:
+            return describe(reason)
     return e.get("text") or code  # a code this renderer does not know: its own text, else the code

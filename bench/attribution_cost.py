@@ -1,0 +1,123 @@
+"""What attribution (dedupe/relations.py: explain away, shared text, quotations, code pages) costs a check, at
+10k and 100k licensed — each text checked with it and without it, one after the other, in one process, so the
+ratio is measured under the same load (the machine is shared: absolute times are noisy, ratios less so).
+
+    .venv/bin/python bench/attribution_cost.py --sizes 10000,100000
+
+The licensed set is bench/speed.py's (the real corpus, then mutated copies); the texts checked are the quality
+benchmark's copies, negatives and 洗稿 (bench/disguise.py), as in bench/speed.py.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import disguise as D  # noqa: E402
+from bench.speed import licensed_stream, mutate_signature  # noqa: E402
+from reprintwatch.articles import Article  # noqa: E402
+from reprintwatch.dedupe import FingerprintParams, band_keys  # noqa: E402
+from reprintwatch.dedupe.fingerprint import fingerprint_many  # noqa: E402
+from reprintwatch.detector import Detector  # noqa: E402
+from reprintwatch.index.base import IndexedArticle  # noqa: E402
+from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
+
+
+class Unattributed(Detector):
+    """The detector without attribution: every verified reprint is a finding (as before issue 19)."""
+
+    def _attribute(self, article, fp, matches):
+        return matches
+
+
+def timed(detector: Detector, article: Article, fp) -> float:
+    c0 = time.process_time()
+    detector.check(article, fp)
+    return time.process_time() - c0
+
+
+def run(args) -> dict:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    params = FingerprintParams()
+    rng = random.Random(args.seed)
+    licensed, cases, docs = D.build_benchmark(2000, args.per_disguise, args.negatives, args.seed, rewrites=args.rewrites)
+    first = {d.id for d in licensed}
+    rest = [d for d in docs if d.id not in first]
+    rng.shuffle(rest)
+    docs = list(licensed) + rest
+    texts = [Article(c.id, c.text, c.title) for c in cases]
+    fps = fingerprint_many([a.content for a in texts], params)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    out = {"core_digest": D.core_digest(), "texts": len(texts), "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="rw-attr-cost-") as tmp:
+        index = SQLiteIndex(Path(tmp) / "licensed.db", params)
+        on, off = Detector(index), Unattributed(index)
+        stream = licensed_stream(docs, sizes[-1])
+        originals, fact_keys, added = {}, {}, 0
+        for size in sizes:
+            while added < size:
+                chunk = list(itertools.islice(stream, min(500, size - added)))
+                real = [a for a in chunk if isinstance(a, Article)]
+                made = iter(fingerprint_many([a.content for a in real], params))
+                batch = []
+                for a in chunk:
+                    if isinstance(a, Article):
+                        fp = next(made)
+                        originals[a.id], fact_keys[a.id] = fp.signature, fp.rewrite_keys
+                        batch.append(IndexedArticle(a, fp.signature, fp.index_keys))
+                    else:
+                        doc, n = a
+                        sig = mutate_signature(rng, originals[doc.id], params.shingle_size)
+                        batch.append(IndexedArticle(Article(f"{doc.id}~m{n}", doc.text, doc.title, doc.outlet), sig,
+                                                    np.concatenate((band_keys(sig.shingles, params), fact_keys[doc.id]))))
+                index.add(batch)
+                added += len(chunk)
+            for a, fp in zip(texts[:20], fps):  # warm the caches of both
+                on.check(a, fp), off.check(a, fp)
+            with_, without = [], []
+            for k, (a, fp) in enumerate(zip(texts, fps)):
+                pair = (on, off) if k % 2 == 0 else (off, on)  # alternate which goes first
+                t = {d: timed(d, a, fp) for d in pair}
+                with_.append(t[on])
+                without.append(t[off])
+            ratios = [w / o for w, o in zip(with_, without) if o > 0]
+            out["sizes"][size] = {
+                "total_ratio": sum(with_) / sum(without),
+                "median_ratio": statistics.median(ratios),
+                "median_ms_with": 1000 * statistics.median(with_),
+                "median_ms_without": 1000 * statistics.median(without),
+            }
+            print(f"{size}: {out['sizes'][size]}", file=sys.stderr, flush=True)
+        index.close()
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-disguise", type=int, default=60)
+    ap.add_argument("--negatives", type=int, default=460)
+    ap.add_argument("--rewrites", type=int, default=10)
+    args = ap.parse_args(argv)
+    res = run(args)
+    json.dump(res, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""`scan` throughput, Elasticsearch against SQLite, on the same licensed articles and suspects.
+
+    export REPRINTWATCH_ES_URL=http://127.0.0.1:9200
+    python bench/es_scan.py --n 4000 --queries 300 --work /var/tmp/rw-es-scan       # builds, then times
+    python bench/es_scan.py --work /var/tmp/rw-es-scan --rounds 3 --jobs 1,2        # reuses the indexes
+
+Data: ``bench/bench_elasticsearch.py``'s (real news from ``../shared/data/raw``, grown past the real articles
+with mutated copies; suspects: WeChat-wrapped whole copies, excerpts pasted into unrelated pages, negatives).
+The build fingerprints once and writes the same records to a SQLite file and to a uuid-named Elasticsearch index,
+both kept in ``--work`` (``state.json``) so later runs — of this code or another checkout's, ``--code DIR`` —
+time the same indexes. Each round scans every suspect on SQLite then on Elasticsearch (``Detector.scan`` for
+``--jobs 1``, ``Detector.check_many`` otherwise): articles per second of wall clock, CPU seconds of the
+checking processes and of the node (``_nodes/stats``: on a shared node, others' searches count too), and whether the two
+backends' ``scan --format jsonl --all`` output is identical. ``--drop`` deletes the Elasticsearch index.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--work", required=True, type=Path, help="directory keeping the built indexes (state.json)")
+    ap.add_argument("--n", type=int, default=4000, help="licensed articles (built once)")
+    ap.add_argument("--queries", type=int, default=300, help="suspects of each kind (full, excerpt, negative)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--jobs", default="1", help="comma-separated --jobs values to time")
+    ap.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1],
+                    help="checkout whose reprintwatch is timed (default: this one)")
+    ap.add_argument("--es-url", default=os.environ.get("REPRINTWATCH_ES_URL", "http://127.0.0.1:9200"))
+    ap.add_argument("--json-out", type=Path)
+    ap.add_argument("--drop", action="store_true", help="delete the Elasticsearch index of --work and stop")
+    args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.* from this checkout
+    sys.path.insert(0, str(args.code))  # reprintwatch from --code
+    from reprintwatch import Article, Detector
+    from reprintwatch.index.elasticsearch import ElasticsearchIndex, make_client
+    from reprintwatch.index.sqlite import SQLiteIndex
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    state_path = args.work / "state.json"
+    es = make_client(args.es_url, request_timeout=120)
+    if args.drop:
+        if state_path.exists():
+            es.indices.delete(index=json.loads(state_path.read_text())["es_index"] + "*", ignore_unavailable=True)
+            state_path.unlink()
+        return 0
+    if not state_path.exists():
+        build(args, state_path, es)
+    state = json.loads(state_path.read_text())
+    suspects = [Article(**a) for a in json.loads((args.work / "suspects.json").read_text())]
+
+    rows = []
+    outputs: dict[str, str] = {}
+    for rnd in range(args.rounds):
+        for jobs in [int(j) for j in args.jobs.split(",")]:
+            for backend in ("sqlite", "elasticsearch"):
+                if backend == "sqlite":
+                    index = SQLiteIndex(state["sqlite"], create=False)
+                else:
+                    index = ElasticsearchIndex(make_client(args.es_url, request_timeout=120), state["es_index"],
+                                               url=args.es_url)
+                    index._client_args = (args.es_url, None, None, None, None)
+                with index:
+                    det = Detector(index)
+                    det.check(suspects[0])  # warm: dictionary, key table, connection
+                    n0, t0, c0 = node_cpu_s(es), time.perf_counter(), _cpu()
+                    results = list(det.scan(suspects) if jobs == 1 else det.check_many(suspects, jobs=jobs))
+                    wall, cpu, node = time.perf_counter() - t0, _cpu() - c0, node_cpu_s(es) - n0
+                text = "\n".join(json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True)
+                                 for r in results)
+                digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+                outputs.setdefault(f"{jobs}", digest)
+                row = {"round": rnd, "jobs": jobs, "backend": backend, "wall_s": round(wall, 2),
+                       "rate": round(len(suspects) / wall, 1), "process_cpu_s": round(cpu, 2),
+                       "node_cpu_s": round(node, 2),
+                       "output": digest, "identical": digest == outputs[f"{jobs}"], "load": os.getloadavg()[0]}
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    summary = {}
+    for jobs in sorted({r["jobs"] for r in rows}):
+        med = {b: statistics.median(r["rate"] for r in rows if r["jobs"] == jobs and r["backend"] == b)
+               for b in ("sqlite", "elasticsearch")}
+        summary[jobs] = {"sqlite": med["sqlite"], "elasticsearch": med["elasticsearch"],
+                         "es_over_sqlite": round(med["elasticsearch"] / med["sqlite"], 3),
+                         "identical": all(r["identical"] for r in rows if r["jobs"] == jobs)}
+    out = {"code": str(args.code), "commit": _commit(args.code), "licensed": state["licensed"],
+           "suspects": len(suspects), "rows": rows, "median": summary}
+    print(json.dumps({"commit": out["commit"], "median": summary}))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(out, indent=1))
+    return 0
+
+
+def build(args, state_path: Path, es) -> None:
+    from bench.bench_elasticsearch import build_data
+    from reprintwatch import Detector
+    from reprintwatch.index.elasticsearch import ElasticsearchIndex
+    from reprintwatch.index.sqlite import SQLiteIndex
+
+    licensed, queries, _bases = build_data(args.n, args.queries, args.seed)
+    suspects = [{"id": f"q{i}-{q.kind}", "content": q.text} for i, q in enumerate(queries)]
+    (args.work / "suspects.json").write_text(json.dumps(suspects, ensure_ascii=False))
+    name = f"rw-es-scan-{uuid.uuid4().hex[:12]}"
+    db = str(args.work / "licensed.db")
+    t0 = time.perf_counter()
+    with SQLiteIndex(db) as lite, ElasticsearchIndex(es, name, create=True, url=args.es_url) as eidx:
+        det = Detector(lite)
+        batch = []
+        with eidx.bulk_load():
+            for art in licensed():
+                batch.append(art)
+                if len(batch) == 500:
+                    items = det.prepare_many(batch)
+                    lite.add(items)
+                    eidx.add(items)
+                    batch = []
+            if batch:
+                items = det.prepare_many(batch)
+                lite.add(items)
+                eidx.add(items)
+        eidx.optimize()
+        count = lite.stats().articles
+    state_path.write_text(json.dumps({"sqlite": db, "es_index": name, "licensed": count,
+                                      "build_s": round(time.perf_counter() - t0, 1)}))
+    print(f"built {count} licensed articles into {db} and {name} in {time.perf_counter() - t0:.0f} s",
+          file=sys.stderr)
+
+
+def node_cpu_s(es) -> float:
+    """CPU seconds the Elasticsearch node has used (all its threads); other users of the node count too."""
+    nodes = es.nodes.stats(metric="process")["nodes"]
+    return sum(n["process"]["cpu"]["total_in_millis"] for n in nodes.values()) / 1000
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the --jobs workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _commit(code: Path) -> str:
+    try:
+        import subprocess
+        return subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
