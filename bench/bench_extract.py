@@ -16,6 +16,7 @@ is in the extracted text and no junk string is (a missing line and kept junk are
 Real pages (research-only, never copied into the repository; their README says where they come from):
 
     python bench/bench_extract.py --real ../shared/data/realpages
+    python bench/bench_extract.py --real ../shared/data/realpages --baseline /tmp/old.py   # and an older extractor
 
 scores reprintwatch, GNE and trafilatura on the same decoded text in the same run, with that folder's own
 scorer (``score.py``: its field rules, imported, not rewritten here), per field and per page kind. GNE and
@@ -146,13 +147,13 @@ REAL_FIELDS = (  # (label, page selector, right?) over score.py's per-page score
 )
 
 
-def real_pages(folder: Path, only: list[str]) -> None:
-    """Score each tool on the real pages of ``folder`` (truth.json, score.py) and print markdown tables."""
+def score_real_pages(folder: Path, tools: dict) -> tuple[dict, dict, dict, dict]:
+    """Score each tool (name -> page -> answer) on the real pages of ``folder`` with its score.py:
+    (truth, per-tool per-page scores, per-tool misses, per-tool seconds)."""
     from reprintwatch.encoding import decode_page
 
     scorer = _load_scorer(folder)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-    tools = {name: fn for name, fn in TOOLS.items() if not only or name in only}
     rows: dict[str, dict[str, dict]] = {name: {} for name in tools}
     misses: dict[str, list[str]] = {name: [] for name in tools}
     seconds: dict[str, list[float]] = {name: [] for name in tools}
@@ -176,6 +177,13 @@ def real_pages(folder: Path, only: list[str]) -> None:
             if body and not body["clean"]:
                 misses[name].append(f"{page_name}: body start={body['start']} end={body['end']} "
                                     f"junk={body['junk_before']}/{body['junk_after']}")
+    return truth, rows, misses, seconds
+
+
+def real_pages(folder: Path, only: list[str]) -> None:
+    """Score each tool on the real pages of ``folder`` (truth.json, score.py) and print markdown tables."""
+    tools = {name: fn for name, fn in TOOLS.items() if not only or name in only}
+    truth, rows, misses, seconds = score_real_pages(folder, tools)
     kinds = sorted({w.get("kind", "?") for w in truth.values()}, key=lambda k: (k != "wechat", k))
 
     def cell(name, select, right, kind=None):
@@ -211,7 +219,10 @@ def main() -> None:
         folder = Path(args.real)
         if not (folder / "truth.json").is_file() or not (folder / "score.py").is_file():
             parser.error(f"--real {args.real}: no truth.json and score.py there")
-        real_pages(folder, args.tool or [])
+        if args.baseline:  # an older extractor as a fourth column, in the same run
+            older = load_baseline(args.baseline)
+            TOOLS["baseline"] = lambda page: older(page, "").to_dict()
+        real_pages(folder, (args.tool or []) + (["baseline"] if args.baseline and args.tool else []))
         return
     from reprintwatch.ingest.extract import extract_page
 

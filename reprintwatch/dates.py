@@ -295,6 +295,13 @@ def utc_text(moment: _dt.datetime) -> str:
     return moment.astimezone(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def local_minute(value, tz: _dt.tzinfo = CHINA_TZ) -> str:
+    """A stored time as a reader in ``tz`` reads it, to the minute (``2026-11-21 01:00``); the value as
+    given when it is not a time (a bare date, or nothing we can read)."""
+    moment = parse_datetime(value) if value and has_time(to_iso(value)) else None
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else str(value or "")
+
+
 def today_in(tz: _dt.tzinfo = CHINA_TZ, now: _dt.datetime | None = None) -> _dt.date:
     """Today's date in ``tz`` (``now`` for a fixed clock)."""
     return (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(tz).date()

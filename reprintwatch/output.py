@@ -241,20 +241,34 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _write_into(fh, data) -> None:
+    if callable(data):
+        data(fh)
+    else:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def write_atomic(path, data: bytes | str | Callable, fsync: bool = False) -> Path:
     """Write ``path`` all at once or not at all: a temporary file in the same folder, renamed into place
     (a reader never sees half a file; a crash leaves the old one). ``data`` is bytes, text (UTF-8), or a
     function given the open binary file to write into (a zip, a gzip stream). ``fsync``: flushed to disk
-    before the rename (the evidence store). Missing folders are made. Returns the path."""
+    before the rename (the evidence store). Missing folders are made. Returns the path.
+
+    A symlink is followed (the file it names is replaced, the link kept), and a target that exists but is
+    not a regular file — ``/dev/stdout``, a FIFO, ``>(gzip > x.gz)`` — is written straight into: renaming
+    over it replaced the device or pipe itself with a file (as root, ``-o /dev/full`` did just that)."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as fh:
+            _write_into(fh, data)
+        return path
+    if path.is_symlink():
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            _write_into(fh, data)
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -179,8 +179,8 @@ class Connection:
         import psycopg
 
         statement = translate(sql, self.id_tables)
-        cursor = self.raw.cursor()
         try:
+            cursor = self.raw.cursor()  # raises too once the connection was lost ("the connection is closed")
             cursor.execute(statement, tuple(args) if args else None, prepare=False)
         except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege) as exc:
             # the server went away, or this role may not do that (a read-only role writing): the store is

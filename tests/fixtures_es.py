@@ -11,6 +11,7 @@ Where the node comes from:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -169,14 +170,26 @@ class ThrowawayNode:
 
 @pytest.fixture(scope="module")
 def secured_node(es_url):
-    """A throwaway secured HTTPS node (started and wiped by the test module). Needs Java, Maven, openssl."""
+    """A throwaway secured HTTPS node (started and wiped by the test module). Needs Java, Maven, openssl.
+
+    A port from :func:`free_port` is free when asked, not when the node binds it a few seconds later (any
+    process may take it between), so a start that finds the port taken tries another one; and a failed
+    start is reported with its own message, never hidden by an error from wiping what it left."""
     if not (can_start_node() and shutil.which("openssl")):
         es_unavailable("the fault tests start a second, secured node and need Java, Maven and openssl for it")
-    node = ThrowawayNode(int(os.environ.get("REPRINTWATCH_ES_FAULT_PORT") or free_port()))
-    try:
-        node.start()
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        node.wipe()
-        es_unavailable(str(exc))
+    fixed = os.environ.get("REPRINTWATCH_ES_FAULT_PORT")
+    attempts = 1 if fixed else 3
+    for attempt in range(1, attempts + 1):
+        node = ThrowawayNode(int(fixed or free_port()))
+        try:
+            node.start()
+            break
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+                node.wipe()
+            taken = ("already answers", "Address already in use", "BindException")
+            if any(t in str(exc) for t in taken) and attempt < attempts:
+                continue  # another process took the port in between: another port
+            es_unavailable(str(exc))
     yield node
     node.wipe()

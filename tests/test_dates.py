@@ -71,6 +71,11 @@ def test_a_day_is_a_day_in_the_configured_zone(monkeypatch):
     with pytest.raises(ValueError, match="not an ISO 8601"):
         to_utc_bound("soon", False)
     assert zone_label(shanghai) == "Asia/Shanghai (UTC+08:00)"
+    from reprintwatch.dates import local_minute
+
+    # what the HTML report's "Found" column and serve show: the stored UTC time as the newsroom reads it
+    assert local_minute("2026-11-20T17:00:00Z", shanghai) == "2026-11-21 01:00"
+    assert local_minute("2026-11-20", shanghai) == "2026-11-20" and local_minute(None, shanghai) == ""
 
     monkeypatch.delenv("REPRINTWATCH_TIMEZONE", raising=False)
     row = {"created_at": "2026-11-01T17:00:00Z"}

@@ -20,11 +20,12 @@ Markers (HTML comments, invisible on GitHub), directly above a block:
   ``<!-- docs-test: setup``              hidden ``$ command`` lines run in the session at that point,
   ``$ command …``                        their output not shown (e.g. writing a file an example reads).
   ``-->``
-  ``<!-- docs-test: transcript: COMMAND -->``  (once, anywhere in the file) the file's blocks are not run
-                                         one by one: COMMAND (e.g. ``python tests/complaint_demo.py $DIR``,
-                                         which needs a local web site that changes between two commands)
-                                         prints ``$ reprintwatch …`` lines with their output, and the
-                                         file's commands and outputs are compared with that, in order.
+  ``<!-- docs-test: transcript: COMMAND -->``  the block below is not run by bash: COMMAND (e.g.
+                                         ``python tests/complaint_demo.py $DIR``, for a walk-through that needs
+                                         a local web site changing between two commands) prints
+                                         ``$ reprintwatch …`` lines with their output, and the block's commands
+                                         and outputs are compared with that, in order. On a line of its own
+                                         (not above a block) it covers every block of the file.
 
 Regenerate: ``python tests/test_docs.py --update [FILE.md …]`` reruns the sessions and rewrites, in place,
 the output of every command that no longer matches with its full current output (paths normalised as above;
@@ -72,6 +73,7 @@ class Block:
     line: int
     commands: list[Command]
     skip: str | None = None
+    transcript: str | None = None  # the script whose printout this block is compared with
 
 
 def parse(path: Path) -> list[Block]:
@@ -79,7 +81,7 @@ def parse(path: Path) -> list[Block]:
     lines = path.read_text(encoding="utf-8").split("\n")
     blocks: list[Block] = []
     i = 0
-    pending_skip = None
+    pending_skip = pending_transcript = None
     while i < len(lines):
         line = lines[i]
         if _SETUP_OPEN.match(line):
@@ -97,19 +99,28 @@ def parse(path: Path) -> list[Block]:
             pending_skip = m.group(1) or "(no reason given)"
             i += 1
             continue
+        m = _TRANSCRIPT.match(line)
+        if m:
+            pending_transcript = m.group(1)
+            i += 1
+            continue
         fence = _FENCE.match(line)
         if fence:
             j = i + 1
             while j < len(lines) and not lines[j].startswith("```"):
                 j += 1
             if fence.group(1) == "console":
-                blocks.append(Block(i + 1, _commands(lines, i + 1, j), pending_skip))
-            pending_skip = None
+                blocks.append(Block(i + 1, _commands(lines, i + 1, j), pending_skip, pending_transcript))
+            pending_skip = pending_transcript = None
             i = j + 1
             continue
         if line.strip():
-            pending_skip = None
+            pending_skip = pending_transcript = None
         i += 1
+    file_level = [t for t in _TRANSCRIPT.findall("\n".join(lines)) if t not in {b.transcript for b in blocks}]
+    for b in blocks:  # a transcript marker on its own (not above a block) covers the file's other blocks
+        if file_level and b.transcript is None and b.commands and not b.commands[0].setup:
+            b.transcript = file_level[0]
     return blocks
 
 
@@ -159,12 +170,16 @@ def _env(tmp: Path) -> dict[str, str]:
 def run_session(path: Path, blocks: list[Block]) -> dict[int, str]:
     """Runs the file's commands (skipped blocks left out) as one bash session; the output of each command,
     keyed by its line, paths normalised to ``$DIR`` and ``/home/me``."""
-    commands = [c for b in blocks if not b.skip for c in b.commands]
+    results: dict[int, str] = {}
+    transcripts: dict[str, list[Command]] = {}
+    for b in blocks:
+        if b.transcript and not b.skip:
+            transcripts.setdefault(b.transcript, []).extend(b.commands)
+    for script, cmds in transcripts.items():
+        results.update(_from_transcript(script, cmds))
+    commands = [c for b in blocks if not b.skip and not b.transcript for c in b.commands]
     if not commands:
-        return {}
-    transcript = _TRANSCRIPT.search(path.read_text(encoding="utf-8"))
-    if transcript:
-        return _from_transcript(transcript.group(1), [c for c in commands if not c.setup])
+        return results
     with tempfile.TemporaryDirectory(prefix="rw-docs-") as tmpname:
         tmp = Path(tmpname)
         (tmp / "home").mkdir()
@@ -184,7 +199,6 @@ def run_session(path: Path, blocks: list[Block]) -> dict[int, str]:
         out = proc.stdout.decode("utf-8", "replace")
         for p in {str(tmp), os.path.realpath(tmp)}:
             out = out.replace(p + "/home", "/home/me").replace(p, "$DIR")
-    results: dict[int, str] = {}
     for n, c in enumerate(commands):
         start = out.find("\n" + _MARK.format(n) + "\n")
         end = out.find("\n" + _MARK.format(n + 1) + "\n")
@@ -351,6 +365,21 @@ def test_parse_markers(tmp_path):
     assert run.commands[0].expected == ["a b"] and run.commands[1].expected == []
     results = run_session(doc, [setup, skipped, run])
     assert matches(run.commands[0].expected, results[run.commands[0].line])
+
+
+def test_transcript_blocks_compare_with_what_a_script_prints(tmp_path):
+    doc = tmp_path / "t.md"
+    doc.write_text(
+        "<!-- docs-test: transcript: printf '$ reprintwatch a\\nyes\\n$ reprintwatch b\\n# said\\nno\\n' -->\n"
+        "```console\n$ reprintwatch a\nyes\n$ reprintwatch b\nnot what it printed\n```\n",
+        encoding="utf-8",
+    )
+    (block,) = parse(doc)
+    assert block.transcript and [c.text for c in block.commands] == ["reprintwatch a", "reprintwatch b"]
+    results = run_session(doc, [block])
+    assert matches(block.commands[0].expected, results[block.commands[0].line])
+    assert results[block.commands[1].line].strip() == "no"  # narration left out, and a real mismatch
+    assert not matches(block.commands[1].expected, results[block.commands[1].line])
 
 
 # --- the examples in every command's --help --------------------------------------------------------

@@ -186,7 +186,9 @@ def test_a_node_stopped_during_index_add_then_restarted_loses_nothing(secured_no
             assert proc.poll() is None, f"index add ended before the node was stopped: {proc.communicate()}"
             assert time.monotonic() < deadline, "index add made no progress"
             time.sleep(0.2)
-            try:
+            try:  # refreshed first: a bulk load does not refresh, and a count up to a second old let a fast
+                # machine finish all 2000 before 300 were seen (the command ended before the node was stopped)
+                client.indices.refresh(index=index)
                 seen = client.count(index=index)["count"]
             except Exception:
                 seen = 0

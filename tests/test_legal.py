@@ -42,11 +42,10 @@ def test_case_set(case):
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.known_miss], ids=lambda c: c.name)
-def test_known_misses_stay_unsure_never_silent(case):
-    # what the hints cannot read is said as "unsure", not left out and not overstated
+def test_known_misses_are_missed_not_overstated(case):
+    # what the hints cannot read gets no hint (bench/legal_hints.py counts it as a miss), never a wrong one
     got = _hints(case)
-    assert got != case.expected
-    assert set(got) == set(case.expected) and set(got.values()) == {UNSURE}
+    assert got != case.expected and set(got) < set(case.expected)
 
 
 def test_every_hint_names_rules_we_quote_and_its_evidence():
@@ -119,10 +118,15 @@ def test_title_changes_that_may_distort():
     assert certainty == POSSIBLE and "direction reversed: 涨/跌" in why
     certainty, _, why = title_change("江宁区不再收取停车费", "江宁区收取停车费")
     assert certainty == POSSIBLE and why[0].startswith("negation changed")
+    # a figure from the article's own text is reporting it, not changing it
+    body = "江南马拉松今晨鸣枪，男子组冠军以2小时10分48秒打破赛会纪录。"
+    assert title_change("江南马拉松鸣枪 2万名跑者参赛", "2小时10分48秒！江南马拉松赛会纪录被刷新", body) is None
+    certainty, _, why = title_change("江南马拉松鸣枪 2万名跑者参赛", "江南马拉松5万人参赛", body)
+    assert certainty == POSSIBLE and why == ("figure changed: 2 → 5 (not in the licensed article either)",)
     # a negation character inside another word is not a negation
     assert title_change("江南未来三天多云", "江南未来三天多云 | 北岸网") is None
-    certainty, params, _ = title_change("评论：稳就业要在营商环境上下真功夫", "就业的出路在哪里")
-    assert certainty == UNSURE and params["kept_share"] < 0.5
+    # a title rewritten in other words, with no clickbait or changed claim, is no evidence of distortion
+    assert title_change("评论：稳就业要在营商环境上下真功夫", "就业的出路在哪里") is None
 
 
 def test_copier_media_is_never_not_media():

@@ -115,8 +115,8 @@ def test_bad_hint_is_one_clear_line():
 def test_daily_report_counts_and_filters(run):
     text = run("report", "daily", "--date", DAY, "--format", "text")
     assert ("Legal hints: 2 unauthorised finding(s) a legal exception may cover (--hint exception); "
-            "1 current_affairs_exception_possible, 1 factual_news_possible, 3 no_credit, 1 reservation_statement, "
-            "1 title_distorted.") in text
+            "current_affairs_exception_possible 1 possible, factual_news_possible 1 possible, no_credit 3 found, "
+            "reservation_statement 1 found, title_distorted 1 possible.") in text
     data = json.loads(run("report", "daily", "--date", DAY, "--format", "json", "--hint", "exception"))
     assert data["summary"]["findings"] == 2 and data["summary"]["possible_exceptions"] == 2
     assert data["filter"] == {"hint": "exception"}

@@ -284,3 +284,37 @@ def test_text_format_through_the_cli(run):
     assert r.exit_code == 0
     assert "2 articles reprinted" not in r.output and "1 article(s) reprinted of 1 in the licensed index" in r.output
     assert "www.partner-news.example" in r.output and "news.copycat.example" in r.output
+
+
+def test_output_into_a_pipe_or_through_a_symlink_keeps_them(run, sample, tmp_path):
+    """Found while probing (issue 21): `-o` renamed its temporary file over the target, so a FIFO (or, as
+    root, `-o /dev/full`: a device node) was replaced by a regular file, and a symlink by a file."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = run("report", "daily", "--date", REPORT_DAY, "--format", "csv", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert r.exit_code == 0, r.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and received and b"finding_id" in received[0]
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert run("report", "daily", "--date", REPORT_DAY, "--format", "csv", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and "finding_id" in target.read_text(encoding="utf-8-sig")
+
+
+def test_complaint_build_into_something_not_a_folder_is_one_line(run, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    r = run("complaint", "build", "-o", str(fifo))
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 1 and len(lines) == 1 and "exists and is not a folder" in lines[0], r.output

@@ -194,3 +194,28 @@ def test_a_read_only_role_serves_and_cannot_write(pg_url, pg_schema, tmp_path, m
             for role in (reports, reader):
                 conn.execute(f"DROP OWNED BY {role}")
                 conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_dropped_connection_is_one_line_every_time_and_loses_only_its_transaction(pg_url, pg_store_url):
+    """Issue 21 on PostgreSQL: the server ends the store's connection mid-transaction (a restart, an admin,
+    a failover). The transaction is lost whole, and every later use of the store says so in one line (the
+    first use after the drop raised psycopg's OperationalError raw: a traceback, or a 500 in serve)."""
+    import psycopg
+
+    from reprintwatch.store import StoreError
+
+    store = Store(pg_store_url)
+    store.record_suspect(url="https://a.example/1", platform="web", content_hash="h0")
+    pid = store.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        with pytest.raises(StoreError, match="terminating connection"):
+            with store.transaction():
+                store.record_suspect(url="https://a.example/2", platform="web", content_hash="h1")
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                store.record_suspect(url="https://a.example/3", platform="web", content_hash="h2")
+    with pytest.raises(StoreError, match="connection is closed"):
+        store.counts()
+    store.close()
+    with Store(pg_store_url, create=False) as again:
+        assert [r[0] for r in again.conn.execute("SELECT url FROM suspects ORDER BY id").fetchall()] == [
+            "https://a.example/1"]

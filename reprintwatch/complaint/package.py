@@ -21,6 +21,7 @@ from typing import Sequence
 from .. import __version__
 from ..output import json_file_bytes, write_atomic
 from ..errors import BadInput
+from ..dates import today_in
 from ..triage.assess import CHINA_TIME, triage_of, with_texts
 from ..evidence import BUNDLE_FORMAT, MANIFEST, MANIFEST_HASH, MAX_DOSSIER_FILES, export_bundle, write_zip
 from ..store import utc_now
@@ -52,7 +53,9 @@ def file_stem(respondent: str, outlet: str) -> str:
 
 
 def china_today() -> _dt.date:
-    return _dt.datetime.now(CHINA_TIME).date()
+    """Today in China: a complaint to the copyright administration counts its two years in China days
+    (whatever REPRINTWATCH_TIMEZONE the reports use; its default is the same zone)."""
+    return today_in(CHINA_TIME)
 
 
 def build_dossiers(
@@ -71,6 +74,9 @@ def build_dossiers(
     ``pdf``: also print each page to ``dossier.pdf`` with headless Chromium (in the zip and beside it).
     ``include_exceptions``: complain also about findings a legal hint says the law may leave free."""
     today = today or china_today()
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():  # /dev/null, a pipe: click's file_okay=False lets them by
+        raise BadInput(str(out_dir), "exists and is not a folder; -o names the folder the dossiers go to")
     if finding_ids:
         findings = []
         for fid in finding_ids:

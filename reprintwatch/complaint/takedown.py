@@ -122,6 +122,12 @@ def finding_takedown(t: Tracking) -> dict:
     }
 
 
+def has_news(d: dict | None) -> bool:
+    """Was the copy re-checked or complained about? (A list line for every finding saying "not re-checked"
+    would only repeat what the takedown summary counts; a finding's own page says it anyway.)"""
+    return bool(d) and bool(d.get("state") or d.get("complaints"))
+
+
 def takedown_text(d: dict | None) -> str:
     """One line for a finding's takedown (:func:`finding_takedown`): ``removed by the author (seen gone
     2026-11-05); 1 complaint (platform), first 2026-11-03``. The caller escapes it for its medium."""

@@ -733,9 +733,9 @@ class ElasticsearchIndex(LicensedIndex):
     @staticmethod
     def _count_query_body(terms: list[str], limit: int, only: list[str] | None = None, track: int = 0) -> str:
         """The candidate query, as JSON text: ``bool`` of ``constant_score`` term clauses (a hit's score is
-        the number of keys it shares), sorted by score then id. Written out as text because the ~300 clause
-        dicts and their encoding by ``json`` were ~20 % of the checking process's CPU in a scan on
-        Elasticsearch (cProfile, 4,000 licensed); terms are digits (``str(int)``), so nothing needs escaping."""
+        the number of keys it shares), sorted by score then id. Written out as text because building ~330 clause
+        dicts a search and encoding them with ``json`` took 2.3 s of a cProfiled 600-check scan (4,000 licensed,
+        bench/es_scan.py's data); terms are digits (``str(int)``), so nothing needs escaping."""
         should = ",".join('{"constant_score":{"filter":{"term":{"bands":"%s"}},"boost":1.0}}' % t for t in terms)
         if only is not None:
             should += '],"filter":[{"terms":{"id":%s}}],"minimum_should_match":1' % json.dumps(only)

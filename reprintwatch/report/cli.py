@@ -151,7 +151,7 @@ def findings_list(fmt, excel, rejudge, **filters):
         reprintwatch findings list --verdict full_reprint --format csv --excel > findings.csv
         reprintwatch findings list --hint exception --hint reservation_statement
     """
-    from ..complaint.takedown import takedown_text, with_takedowns
+    from ..complaint.takedown import has_news, takedown_text, with_takedowns
     from .daily import select
     from .render import write_csv
 
@@ -191,7 +191,8 @@ def findings_list(fmt, excel, rejudge, **filters):
             click.echo(f"      contradiction: {one_line(triage['contradiction'], 160)}")
         for hint in a.hints:
             click.echo(f"      legal hint: {one_line(describe_hint(hint), 200)}")
-        click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
+        if has_news(row["takedown"]):
+            click.echo(f"      removal: {one_line(takedown_text(row['takedown']), 160)}")
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 

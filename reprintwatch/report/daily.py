@@ -114,6 +114,15 @@ def _row_reprinter(row: dict) -> str:
     return Reprinter.from_row(with_platform(row)).label()
 
 
+def legal_hint_counts(assessments: Iterable[Assessment]) -> dict:
+    """``{code: {certainty: n}}`` over the findings' legal hints (a code's "possible" is not its "unsure")."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for a in assessments:
+        for h in a.hints:
+            counts[h.code][h.certainty] += 1
+    return {code: dict(sorted(c.items())) for code, c in sorted(counts.items())}
+
+
 def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -> dict:
     """What a team triages by. ``history``: finding rows from the days before (only their day and who
     copied are read) — for "new since the day before" and repeat infringers."""
@@ -174,7 +183,7 @@ def summarise(assessments: Sequence[Assessment], history: Sequence[dict] = ()) -
         # legal hints: the unauthorised findings the law may leave free (what a complaint sets apart; filter
         # ``hint=exception``), and every hint's count
         "possible_exceptions": sum(1 for a in unauthorised if any(h.exception for h in a.hints)),
-        "legal_hints": dict(sorted(Counter(h.code for a in assessments for h in a.hints).items())),
+        "legal_hints": legal_hint_counts(assessments),
         "stripped_dateline_or_byline": sum(1 for a in assessments if a.attribution.stripped),
         "full_reprint": verdicts.get("full_reprint", 0),
         "partial_reprint": verdicts.get("partial_reprint", 0),

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from ..complaint.takedown import takedown_text
+from ..complaint.takedown import has_news, takedown_text
+from ..config import local_zone
+from ..dates import local_minute, zone_label
 from ..output import CSP, esc, safe_link, write_atomic  # noqa: F401 (CSP: this module's face too)
 from ..triage.assess import AUTHORISED, PUBLISHED_FIRST, UNAUTHORISED, Assessment
 from ..triage.attribution import CREDITED, CREDITED_OTHER
@@ -433,7 +435,7 @@ def finding_html(a: Assessment) -> str:
     return f"""
 <article class="finding {esc(status)}" id="f{fid}">
   <h3><span class="badge {esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span><span class="badge plain">{esc(f.get("verdict"))}</span>{safe_link(suspect_url, title)}</h3>
-  <div class="meta">finding {fid} · {esc(a.reprinter.label())} · {esc(f.get("platform"))} · published {esc(f.get("published_at") or "unknown")} · found {esc(f.get("created_at"))}</div>
+  <div class="meta">finding {fid} · {esc(a.reprinter.label())} · {esc(f.get("platform"))} · published {esc(f.get("published_at") or "unknown")} · found {esc(local_minute(f.get("created_at"), local_zone()))} ({esc(zone_label(local_zone()))})</div>
   <dl class="facts">
     <dt>Licensed article</dt><dd>{esc(f.get("licensed_outlet"))} · {safe_link(f.get("licensed_url"), f.get("licensed_title") or f.get("licensed_id"))} · published {esc(f.get("licensed_published_at") or "unknown")}</dd>
     <dt>Scores</dt><dd>similarity {float(f.get("similarity") or 0):.2f} · licensed coverage {pct(f.get("licensed_coverage"))} · copy made of licensed text {pct(f.get("suspect_coverage"))} · {len(f.get("passages") or [])} passage(s){" · edited copy" if a.decision.edited else ""}</dd>
@@ -478,9 +480,9 @@ def _finding_row(a: Assessment, kind: str, details: str, href: Callable[[Assessm
         f"<td>{esc(a.decision.reason)}<br><span class=\"meta\">{esc(ATTRIBUTION_LABELS.get(a.attribution.status, a.attribution.status))}"
         f'{" · stripped " + esc("/".join(a.attribution.stripped)) if a.attribution.stripped else ""}'
         f'{" · hints: " + esc(", ".join(f"{h.code} ({h.certainty})" for h in a.hints)) if a.hints else ""}</span>'
-        + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if f.get("takedown") else "")
+        + (f'<br><span class="meta takedown-line">{esc(takedown_text(f["takedown"]))}</span>' if has_news(f.get("takedown")) else "")
         + "</td>"
-        f'<td class="meta">{esc(str(f.get("created_at") or "")[:16].replace("T", " "))}</td></tr>'
+        f'<td class="meta">{esc(local_minute(f.get("created_at"), local_zone()))}</td></tr>'
     )
     if details == INLINE:
         row += f'<tr class="detail"><td colspan="9"><details class="more"><summary>side by side</summary>{finding_html(a)}</details></td></tr>'

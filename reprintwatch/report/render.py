@@ -5,10 +5,9 @@ import io
 
 from ..output import BOM, CsvWriter, json_text, terminal_safe  # noqa: F401 - BOM is part of this module's face
 from ..triage.assess import TRIAGE_CSV_COLUMNS, triage_csv_row
-from ..triage.legal import describe as describe_hint
 from ..config import local_zone
 from ..dates import zone_label
-from ..complaint.takedown import render_takedown_text, takedown_text
+from ..complaint.takedown import has_news, render_takedown_text, takedown_text
 from .daily import Report
 from .filters import finding_day
 
@@ -83,11 +82,6 @@ def render_text(report: Report) -> str:
         f"{s['stripped_dateline_or_byline']} stripped a dateline or byline"
         + (f"; {s['contradictions']} contradict their own date." if s.get("contradictions") else "."),
     ]
-    if s.get("legal_hints"):
-        lines.append(
-            f"Legal hints: {s.get('possible_exceptions', 0)} unauthorised finding(s) a legal exception may cover "
-            f"(--hint exception); " + ", ".join(f"{n} {code}" for code, n in s["legal_hints"].items()) + "."
-        )
     if s["findings"] and report.kind == "daily":
         top = s["most_copies"]
         lines.append(
@@ -97,6 +91,13 @@ def render_text(report: Report) -> str:
     if "articles_reprinted" in s:
         indexed = f" of {s['articles_in_index']} in the licensed index" if "articles_in_index" in s else ""
         lines.append(f"{s['articles_reprinted']} article(s) reprinted{indexed}.")
+    if s.get("legal_hints"):
+        lines.append(
+            f"Legal hints: {s.get('possible_exceptions', 0)} unauthorised finding(s) a legal exception may cover "
+            f"(--hint exception); " + ", ".join(
+                f"{code} " + " + ".join(f"{n} {certainty}" for certainty, n in by.items())
+                for code, by in s["legal_hints"].items()) + "."
+        )
     for group in report.groups:
         c = group.counts
         lines.append("")
@@ -114,9 +115,9 @@ def render_text(report: Report) -> str:
                 lines.append(f"      first publication: {a.first_publication_note}")
             if a.contradiction:
                 lines.append(f"      CONTRADICTION: {a.contradiction}")
-            for hint in a.hints:
-                lines.append(f"      legal hint: {describe_hint(hint)}")
-            if f.get("takedown"):
+            if a.hints:  # the rules and evidence: findings list, the JSON and the HTML
+                lines.append("      legal hints: " + ", ".join(f"{h.code} ({h.certainty})" for h in a.hints))
+            if has_news(f.get("takedown")):
                 lines.append(f"      removal: {takedown_text(f['takedown'])}")
     if not report.groups:
         lines.append("No findings.")

@@ -31,7 +31,8 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ..complaint.takedown import with_takedowns
-from ..config import Settings
+from ..config import Settings, local_zone
+from ..dates import zone_label
 from ..errors import ReprintwatchError
 from ..output import json_text, one_line
 from ..sqlitedb import MAX_ROWID
@@ -389,7 +390,7 @@ class App:
         body = (
             self._nav()
             + f"<h1>Findings</h1><div class=\"meta\">{total:,} finding(s){' · ' + esc(flt.describe()) if flt.active else ''}"
-            f" · download {downloads}</div>"
+            f" · days and times in {esc(zone_label(local_zone()))} · download {downloads}</div>"
             + filter_form(flt, "/", outlets)
             # the findings first (a team comes for them; the summary's ~900 px of cards came first before)
             + f'<div class="pager">page {number} of {pages}: {" ".join(pager)} · <a href="#summary">summary</a></div>'
