@@ -67,7 +67,7 @@ def profile_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
     n_clauses = []
     fetch: dict = {}
     for terms in all_keys:
-        body = index._count_query_body(terms, limit, track=max_df + 1)
+        body = json.loads(index._count_query_body(terms, limit, track=max_df + 1))
         resp = index.es.search(index=index.name, profile=True, **body).body
         took += resp["took"]
         shard = resp["profile"]["shards"][0]
@@ -109,7 +109,8 @@ def profile_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
 
 def variants(index: ElasticsearchIndex) -> dict:
     """Query bodies that must give exactly the current candidates: name → body(terms, limit, track)."""
-    current = index._count_query_body
+    def current(terms, limit, track):  # the index's own query (JSON text), as a dict to vary
+        return json.loads(index._count_query_body(terms, limit, track=track))
 
     def stored_id(terms, limit, track):
         # the query before stored_fields "_none_": the fetch phase read each hit's stored _id, though the ids come from the sort values
@@ -153,7 +154,7 @@ def tail_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
     max_df = max_key_frequency(index._count)
     rows = []
     for terms in all_keys:
-        resp = index.es.search(index=index.name, **index._count_query_body(terms, limit, track=max_df + 1)).body
+        resp = index.es.search(index=index.name, **json.loads(index._count_query_body(terms, limit, track=max_df + 1))).body
         rows.append((resp["took"], len(terms), resp["hits"]["total"]["value"]))
     took = [r[0] for r in rows]
     slow = sorted(rows, reverse=True)[: max(1, len(rows) // 50)]

@@ -118,6 +118,10 @@ def test_title_changes_that_may_distort():
     assert certainty == POSSIBLE and "direction reversed: 涨/跌" in why
     certainty, _, why = title_change("江宁区不再收取停车费", "江宁区收取停车费")
     assert certainty == POSSIBLE and why[0].startswith("negation changed")
+    certainty, _, why = title_change("江南市拟上调水价", "江南市不上调水价")
+    assert certainty == POSSIBLE and why == ("negation changed: the copy negates 上调、调水、水价",)
+    # a negation of something the licensed title does not say is a hook, not a changed claim
+    assert title_change("市二院开设记忆门诊 帮助老人早筛早治认知障碍", "二院开设记忆门诊：老人总忘事，可能不只是年纪大了") is None
     # a figure from the article's own text is reporting it, not changing it
     body = "江南马拉松今晨鸣枪，男子组冠军以2小时10分48秒打破赛会纪录。"
     assert title_change("江南马拉松鸣枪 2万名跑者参赛", "2小时10分48秒！江南马拉松赛会纪录被刷新", body) is None

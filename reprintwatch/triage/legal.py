@@ -330,10 +330,26 @@ CERTAINTY_SHIFTS = (("拟", "已"), ("将", "已"), ("或", "将"), ("或", "已
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?%?")
 
 
-def _negations(title: str) -> list[str]:
+def _negated(title: str) -> list[list[str]]:
+    """What each negation in ``title`` negates: the character pairs of the four characters after it
+    (不再收取停车费 → 再收, 收取, 取停)."""
     for word in _NOT_NEGATIONS:
         title = title.replace(word, "")
-    return sorted(ch for ch in title if ch in _NEGATIONS)
+    return [[after[k:k + 2] for k in range(len(after) - 1)] or [after]
+            for i, ch in enumerate(title) if ch in _NEGATIONS and (after := title[i + 1:i + 5])]
+
+
+def _negation_changes(lic: str, cop: str) -> list[str]:
+    """Negations one title puts on what the other title says plainly (拟涨价 → 不涨价, 不再收取 → 收取). A negation
+    of something the other title does not say at all is a new hook, not a changed claim (…可能不只是年纪大了
+    against a title with no 只是/年纪 was flagged "negation changed" on the sample data)."""
+    def changed(neg_a, neg_b, b):
+        negated_b = set().union(*neg_b) if neg_b else set()
+        return list(dict.fromkeys(pair for pairs in neg_a for pair in pairs if pair in b and pair not in negated_b))
+
+    added, dropped = changed(_negated(cop), _negated(lic), lic), changed(_negated(lic), _negated(cop), cop)
+    return ([f"negation changed: the copy negates {'、'.join(added)}"] if added else []) + \
+           ([f"negation changed: the copy drops the negation of {'、'.join(dropped)}"] if dropped else [])
 
 
 def _kept_share(a: str, b: str) -> float:
@@ -369,9 +385,7 @@ def title_change(licensed_title: str, copy_title: str,
         why.append("clickbait added: " + "、".join(added))
     if raw_cop.count("!") + raw_cop.count("?") > raw_lic.count("!") + raw_lic.count("?") + 1:
         why.append("exclamation/question marks added")
-    neg_l, neg_c = _negations(raw_lic), _negations(raw_cop)
-    if neg_l != neg_c:
-        why.append(f"negation changed: {''.join(neg_l) or '—'} → {''.join(neg_c) or '—'}")
+    why.extend(_negation_changes(raw_lic, raw_cop))
     num_l, num_c = _NUMBER_RE.findall(raw_lic), _NUMBER_RE.findall(raw_cop)
     unsupported = set(num_c) - set(num_l) - set(_NUMBER_RE.findall(_fold(licensed_text or "")))
     if unsupported:
