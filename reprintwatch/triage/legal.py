@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from .reasons import Reason
+from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
 # key → (citation, the words the hint relies on). docs/legal-hints.md quotes each one in full.
@@ -561,6 +561,15 @@ def describe(hint: Hint | Reason | Mapping) -> str:
     h = _hint(hint)
     rules = ", ".join(RULES[r][0] for r in h.rules[:2] if r in RULES)
     return f"{h.code} ({h.certainty}): {_WORDS.get(h.code, h.code)} — {'; '.join(h.evidence[:3])} [{rules}]"
+
+
+def _english(reason: Reason) -> str | None:
+    if reason.code[len(REASON_PREFIX):] in CODES and "certainty" in reason.evidence:
+        return describe(reason)
+    return None
+
+
+register_wording(REASON_PREFIX, _english)
 
 
 def label(hint: Hint | Reason | Mapping) -> str:

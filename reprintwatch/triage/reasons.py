@@ -13,7 +13,7 @@ with the triage).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 # licence decisions (triage.licences.decide)
 COVERED = "licence.covered"
@@ -75,6 +75,17 @@ def _copy_day(e: Mapping) -> str:
     return f"{what} {e.get('copy_day')}"
 
 
+# How other families of reasons are worded, by code prefix: each family registers its own (triage/legal.py
+# registers "hint."), so this module imports none of them — one way, no circle.
+_WORDINGS: dict[str, Callable[[Reason], str | None]] = {}
+
+
+def register_wording(prefix: str, word: Callable[[Reason], str | None]) -> None:
+    """Let :func:`english` word reasons whose code starts with ``prefix`` (``word`` may return None: not one
+    it knows, the stored text is used)."""
+    _WORDINGS[prefix] = word
+
+
 def english(reason: Reason | None) -> str:
     """The reason as the reports and ``findings list`` say it."""
     if reason is None:
@@ -111,9 +122,7 @@ def english(reason: Reason | None) -> str:
         if e.get("claimed_url"):
             text += f" (the page claims to be {e['claimed_url']}; a page's own claim is not who serves it)"
         return text
-    if code.startswith("hint."):  # a legal hint: triage/legal.py words the ones it knows
-        from .legal import CODES, REASON_PREFIX, describe
-
-        if code[len(REASON_PREFIX):] in CODES and "certainty" in e:
-            return describe(reason)
+    for prefix, word in _WORDINGS.items():  # another family's reason (legal hints: "hint.") words itself
+        if code.startswith(prefix) and (text := word(reason)):
+            return text
     return e.get("text") or code  # a code this renderer does not know: its own text, else the code
