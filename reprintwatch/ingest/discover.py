@@ -6,7 +6,7 @@
 - :func:`parse_listing` reads a channel page: the article links matching a pattern, and the next-page links
   matching another.
 
-The runner (:mod:`reprintwatch.ingest.runner`) fetches, bounds and remembers (incremental by ``lastmod``).
+Discovery (:mod:`reprintwatch.ingest.discovery`) fetches, bounds and remembers (incremental by ``lastmod``).
 """
 from __future__ import annotations
 
