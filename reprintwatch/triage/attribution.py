@@ -19,6 +19,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..dedupe import normalize
+from ..dedupe.normalize import simplified
 from .licences import host_of
 
 # Status of a copy's credits, compared with the licensed article's outlet.
@@ -162,16 +163,9 @@ _HIDDEN_RE = re.compile("[\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u2
                         "\ufe00-\ufe0f\ufeff丨丶丿乀乁·•・‧∙⋅]+")
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _simplified(text: str) -> str:
     """NFKC-folded, decoration and invisible characters removed, simplified characters."""
-    return _t2s().convert(_HIDDEN_RE.sub("", unicodedata.normalize("NFKC", text)))
+    return simplified(_HIDDEN_RE.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def _name(raw: str | None) -> str | None:
