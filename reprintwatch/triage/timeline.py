@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from ..dates import CHINA_TZ, has_time, parse_datetime, parse_day, parse_zone, to_iso  # noqa: F401 (parse_zone re-exported)
+from ..dates import CHINA_TZ, has_time, local_day, parse_datetime, parse_day, parse_zone, to_iso  # noqa: F401 (parse_zone re-exported)
 
 CHINA_TIME = CHINA_TZ
 CHINA_TIME_NAME = "China time (UTC+8)"
@@ -46,11 +46,9 @@ def parse_moment(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.datetime | _dt.date 
 
 
 def local_date(value, tz: _dt.tzinfo = CHINA_TIME) -> _dt.date | None:
-    """The calendar date of ``value`` in ``tz`` (a bare date is already local)."""
-    moment = parse_moment(value, tz)
-    if isinstance(moment, _dt.datetime):
-        return moment.astimezone(tz).date()
-    return moment
+    """The calendar date of ``value`` in ``tz`` (a bare date is already local): :func:`reprintwatch.dates.local_day`,
+    the one notion of a day."""
+    return local_day(value, tz)
 
 
 @dataclass(frozen=True)
