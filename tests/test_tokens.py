@@ -172,6 +172,26 @@ def test_band_keys_of_other_parameters_equal_the_reference():
             assert np.array_equal(band_keys(shingles, params), ref_band_keys(shingles, params))
 
 
+def test_band_keys_of_many_arrays_at_once_equal_the_reference():
+    """band_keys_many (index add's batches: several articles' shingles in one pass, chunks of _BAND_CHUNK
+    shingles) gives each array the reference's keys: empty and one-shingle arrays, arrays with one chunk
+    (one window of a single chunk), arrays longer than a pass, every parameter set above."""
+    from reprintwatch.dedupe.fingerprint import band_keys_many
+
+    rng = np.random.default_rng(5)
+    sizes = [0, 1, 2, 3, 5, 40, 0, 700, 9000, 17, 1, 300, 20000, 4, 650]
+    for params in (FingerprintParams(), FingerprintParams(article_bands=8, article_rows=6),
+                   FingerprintParams(window_rows=2, window_bands=8), FingerprintParams(key_bits=64),
+                   FingerprintParams(window_max_chunk=4), FingerprintParams(window_chunk=40, window_max_chunk=7),
+                   FingerprintParams(window_span=3)):
+        arrays = [rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32) for n in sizes]
+        many = band_keys_many(arrays, params)
+        assert len(many) == len(arrays)
+        for shingles, keys in zip(arrays, many):
+            assert keys.dtype == np.int64
+            assert np.array_equal(keys, ref_band_keys(shingles, params))
+
+
 def test_unique_sorted_is_np_unique():
     from reprintwatch.dedupe.arrays import unique_sorted
 
