@@ -192,6 +192,26 @@ def test_band_keys_of_many_arrays_at_once_equal_the_reference():
             assert np.array_equal(keys, ref_band_keys(shingles, params))
 
 
+def test_facts_of_many_texts_at_once_equal_each_texts_own():
+    """fact_bounds_and_keys_many (index add's batches) gives each text its own facts and keys: a run of
+    uncommon single characters (a name jieba cut into characters) at the end of one text and the start of the
+    next stays two runs, as do runs split so that either side is too short or too long; empty texts too."""
+    texts = [["金", "兴"], ["明", "说", "陆家嘴"], [], ["金", "兴", "明", "华"], ["鑫", "2018年", "金"],
+             ["兴", "明", "华", "鑫", "淼"], ["证监会"], ["金"], ["兴", "明"], []]
+    for tokens_of in (texts, texts[::-1], [t * 3 for t in texts], [["金", "兴", "明"]] * 5):
+        looked_up = [T.token_ids(t) for t in tokens_of]
+        table = looked_up[-1][0]
+        looked_up = [T.token_ids(t) for t in tokens_of]  # every row in one table now
+        many = R.fact_bounds_and_keys_many(tokens_of, table, [ids for _, ids in looked_up])
+        assert len(many) == len(tokens_of)
+        for tokens, (_, ids), ((starts, ends), keys) in zip(tokens_of, looked_up, many):
+            (one_starts, one_ends), one_keys = R.fact_bounds_and_keys(tokens, table, ids)
+            assert starts.tolist() == one_starts.tolist() and ends.tolist() == one_ends.tolist()
+            assert keys.tolist() == one_keys.tolist()
+            assert R.fact_list(tokens, (starts, ends)) == ref_facts(tokens)
+            assert keys.tolist() == R.fact_keys(ref_facts(tokens)).tolist()
+
+
 def test_unique_sorted_is_np_unique():
     from reprintwatch.dedupe.arrays import unique_sorted
 

@@ -444,7 +444,7 @@ def fingerprint_many(texts: Sequence[str], params: FingerprintParams) -> list[Fi
     # one token-table lookup serves the shingle hashes, the token lengths and the facts (dedupe/tokens.py)
     looked_up = [token_ids(t) for t in tokens]
     signatures = [_signature(n, params, table, ids) for n, (table, ids) in zip(normalized, looked_up)]
-    facts = [_facts(t, table, ids, params) for t, (table, ids) in zip(tokens, looked_up)]
+    facts = _facts_many(tokens, looked_up, params)
     keys = band_keys_many([sig.shingles for sig in signatures], params)
     return [Fingerprint(sig, k, n, t, bounds, fact_keys)
             for sig, k, n, t, (bounds, fact_keys) in zip(signatures, keys, normalized, tokens, facts)]
@@ -453,13 +453,28 @@ def fingerprint_many(texts: Sequence[str], params: FingerprintParams) -> list[Fi
 def _facts(tokens: list[str], table: TokenTable, ids: np.ndarray,
            params: FingerprintParams) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """The facts' bounds and the rewrite keys of a text (none for an index made before the rewrite sketch)."""
+    return _facts_many([tokens], [(table, ids)], params)[0]
+
+
+def _facts_many(token_lists: list[list[str]], looked_up: list[tuple[TokenTable, np.ndarray]],
+                params: FingerprintParams) -> list[tuple[tuple[np.ndarray, np.ndarray], np.ndarray]]:
+    """:func:`_facts` of several texts, over all their tokens at once where they share one token table (always
+    but when the table started again within the batch)."""
     if params.rewrite_sketch == "none":  # an index made before the rewrite sketch (migrate keeps it so)
-        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)), np.zeros(0, dtype=np.int64)
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)), np.zeros(0, dtype=np.int64)
+        return [none] * len(token_lists)
     if params.rewrite_sketch != rewrite.SKETCH:
         raise ValueError(f"unsupported rewrite sketch {params.rewrite_sketch!r} (this reprintwatch has {rewrite.SKETCH!r})")
-    bounds, keys = rewrite.fact_bounds_and_keys(tokens, table, ids, params.rewrite_rare_freq,
-                                                params.rewrite_common_char_freq)
-    return bounds, unique_sorted(shorten_keys(keys, params))
+    rare, common = params.rewrite_rare_freq, params.rewrite_common_char_freq
+    if not token_lists:
+        return []
+    table = looked_up[0][0]
+    if all(t is table for t, _ in looked_up):
+        found = rewrite.fact_bounds_and_keys_many(token_lists, table, [ids for _, ids in looked_up], rare, common)
+    else:
+        found = [rewrite.fact_bounds_and_keys(tokens, t, ids, rare, common)
+                 for tokens, (t, ids) in zip(token_lists, looked_up)]
+    return [(bounds, unique_sorted(shorten_keys(keys, params))) for bounds, keys in found]
 
 
 def index_keys(text: str, signature: Signature, params: FingerprintParams) -> np.ndarray:
