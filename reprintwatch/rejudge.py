@@ -125,6 +125,7 @@ def rejudge(store, detector, progress: Callable[[int], None] | None = None, batc
     name a licensed article the index does not hold is left as it was (a wrong ``--db`` must not withdraw
     everything), as is one holding findings without its text. ``progress(n)``: n more suspects done."""
     rules = RULES_VERSION
+    store.stamp_unchecked(rules)
     result = RejudgeResult(to_do=store.count_to_rejudge(rules))
     after = 0
     while True:

@@ -211,7 +211,8 @@ def test_ingest_stamps_its_findings_and_a_store_upgraded_from_version_4_holds_ol
     # the same store as schema 4 wrote it: no version kept, so its findings count as made by older rules
     conn = sqlite3.connect(path)
     conn.execute("UPDATE meta SET value='4' WHERE key='schema_version'")
-    conn.execute("DROP TABLE finding_judgements")
+    for dropped in ("TABLE finding_judgements", "INDEX findings_rules", "INDEX suspects_rules"):
+        conn.execute(f"DROP {dropped}")
     for table, columns in (("findings", ("rules_version", "withdrawn_at", "withdrawn_reason")),
                            ("suspects", ("rules_version",))):
         for column in columns:
@@ -221,3 +222,31 @@ def test_ingest_stamps_its_findings_and_a_store_upgraded_from_version_4_holds_ol
     with Store(path) as st:
         assert st.stale_findings() == 1 and st.count_to_rejudge(RULES_VERSION) == 1
         assert st.judgements() == {}
+
+
+def test_ingest_run_rejudges_a_store_of_older_rules_on_open(site, tmp_path, monkeypatch):
+    from ingest_site import build_licensed_index, example_sources, licensed_articles
+
+    db = build_licensed_index(tmp_path / "licensed.db")
+    store = tmp_path / "store" / "store.db"
+    monkeypatch.setenv("REPRINTWATCH_DB", str(db))
+    monkeypatch.setenv("REPRINTWATCH_STORE", str(store))
+    sources = example_sources(site, tmp_path)
+    run = lambda *args: CliRunner().invoke(cli, list(args), catch_exceptions=False)  # noqa: E731
+    assert run("ingest", "run", "--sources", str(sources), "--once", "--no-progress").exit_code == 0
+    with Store(store) as st:
+        made = {(f.suspect_id, f.licensed_id) for f in st.list_findings()}
+        assert made and all(f.rules_version == RULES_VERSION for f in st.list_findings())
+        # as older rules left it: no version kept, and one finding the current rules do not make
+        sid, other = next((s, a["id"]) for s, _ in sorted(made) for a in licensed_articles() if (s, a["id"]) not in made)
+        st.record_findings(sid, [{"licensed_id": other, "verdict": "partial_reprint"}], rules_version=OLD)
+        with st.transaction():
+            st.conn.execute("UPDATE findings SET rules_version=NULL")
+            st.conn.execute("UPDATE suspects SET rules_version=NULL")
+    assert run("findings", "list").exit_code == 3
+    again = run("ingest", "run", "--sources", str(sources), "--once", "--no-progress")
+    assert again.exit_code == 0 and f"{len(made)} finding(s) kept, 0 changed, 1 withdrawn, 0 new" in again.output
+    with Store(store) as st:
+        assert {(f.suspect_id, f.licensed_id) for f in st.list_findings()} == made  # nothing else, nothing lost
+        assert st.stale_findings() == 0 and not st.any_to_rejudge(RULES_VERSION)
+    assert run("findings", "list").exit_code == 0

@@ -258,13 +258,31 @@ class FindingsPart:
         return sorted(r[0] for r in rows)
 
     # --- re-judging: reprintwatch/rejudge.py decides, the store keeps --------------------------------
+    # "made by other rules" as two ranges and NULL, so the indexes on rules_version answer it without reading
+    # a row when every finding is current (every reader asks it; a table scan would read the passages).
+    _OTHER_RULES = "(rules_version IS NULL OR rules_version < ? OR rules_version > ?)"
+
     def stale_findings(self, rules: int | None = None) -> int:
         """How many findings in force (not withdrawn) were made by detection rules other than ``rules``
         (default: the current ones); a finding from before the version was kept counts."""
         rules = current_rules() if rules is None else rules
-        row = self.conn.execute("SELECT COUNT(*) FROM findings WHERE withdrawn_at IS NULL"
-                                " AND (rules_version IS NULL OR rules_version != ?)", (rules,)).fetchone()
+        row = self.conn.execute(f"SELECT COUNT(*) FROM findings WHERE {self._OTHER_RULES} AND withdrawn_at IS NULL",
+                                (rules, rules)).fetchone()
         return int(row[0])
+
+    def any_to_rejudge(self, rules: int) -> bool:
+        """Was any suspect checked by other rules (one index lookup; what ``ingest run`` asks on open)?"""
+        return self.conn.execute(f"SELECT 1 FROM suspects WHERE {self._OTHER_RULES} LIMIT 1",
+                                 (rules, rules)).fetchone() is not None
+
+    def stamp_unchecked(self, rules: int) -> int:
+        """Suspects of other rules that hold no text and no findings (errors, removed pages): nothing to
+        check again, so they are stamped ``rules`` at once. Returns how many."""
+        with self.transaction():
+            return self.conn.execute(
+                f"UPDATE suspects SET rules_version=? WHERE {self._OTHER_RULES} AND NOT (status = 'ok' AND content != '')"
+                " AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.suspect_id = suspects.id)",
+                (rules, rules, rules)).rowcount
 
     def require_judged(self) -> None:
         """Refuse (exit 3, as an index of other fingerprint parameters is refused) a store whose findings in
@@ -281,16 +299,16 @@ class FindingsPart:
         check again: those with text, and any holding findings."""
         rows = self.conn.execute(
             "SELECT id, url, title, published_at, content, status, rules_version FROM suspects s"
-            " WHERE id > ? AND (rules_version IS NULL OR rules_version != ?)"
+            f" WHERE id > ? AND {self._OTHER_RULES}"
             " AND ((status = 'ok' AND content != '') OR EXISTS (SELECT 1 FROM findings f WHERE f.suspect_id = s.id))"
-            " ORDER BY id LIMIT ?", (int(after), rules, int(limit)))
+            " ORDER BY id LIMIT ?", (int(after), rules, rules, int(limit)))
         return [dict(r) for r in rows]
 
     def count_to_rejudge(self, rules: int) -> int:
         row = self.conn.execute(
-            "SELECT COUNT(*) FROM suspects s WHERE (rules_version IS NULL OR rules_version != ?)"
+            f"SELECT COUNT(*) FROM suspects s WHERE {self._OTHER_RULES}"
             " AND ((status = 'ok' AND content != '') OR EXISTS (SELECT 1 FROM findings f WHERE f.suspect_id = s.id))",
-            (rules,)).fetchone()
+            (rules, rules)).fetchone()
         return int(row[0])
 
     def suspect_findings(self, suspect_id: int) -> list[dict]:

@@ -112,6 +112,8 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
 CREATE INDEX IF NOT EXISTS findings_outlet ON findings(licensed_outlet);
+CREATE INDEX IF NOT EXISTS findings_rules ON findings(rules_version, withdrawn_at);
+CREATE INDEX IF NOT EXISTS suspects_rules ON suspects(rules_version);
 CREATE TABLE IF NOT EXISTS finding_judgements (
     id INTEGER PRIMARY KEY,
     finding_id INTEGER NOT NULL REFERENCES findings(id),
