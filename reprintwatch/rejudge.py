@@ -43,6 +43,7 @@ class Action:
 
     outcome: str  # kept | changed | withdrawn | new | reinstated
     finding_id: int | None
+    licensed_id: str
     match: dict | None = None  # the current rules' match (``Match.to_dict()`` + ``published_at``)
     reason: str = ""
 
@@ -61,7 +62,7 @@ def _why_not(matches: Sequence[dict]) -> dict[str, str]:
     why: dict[str, str] = {}
     for m in matches:
         if m.get("verdict") == "none":
-            why.setdefault(m["licensed_id"], _DISCOUNTED.get(m.get("discounted", ""), "verified: not a reprint"))
+            why.setdefault(m["licensed_id"], _DISCOUNTED.get(m.get("discounted", ""), "checked again: not a reprint"))
         for s in m.get("siblings") or ():
             why.setdefault(s["licensed_id"], f"its copied text is explained by licensed article {m['licensed_id']}"
                                              " (listed under that finding, not a finding of its own)")
@@ -83,21 +84,21 @@ def judge(stored: Sequence[dict], matches: Sequence[dict], rules: int = RULES_VE
         m = reported.get(lid)
         if m is None:
             if f.get("withdrawn_at"):
-                actions.append(Action(KEPT, f["id"]))  # stays withdrawn
+                actions.append(Action(KEPT, f["id"], lid))  # stays withdrawn
             else:
                 reason = why.get(lid, "no longer a match")
-                actions.append(Action(WITHDRAWN, f["id"], reason=f"detection rules {rules}: {reason}"))
+                actions.append(Action(WITHDRAWN, f["id"], lid, reason=f"detection rules {rules}: {reason}"))
         elif f.get("withdrawn_at"):
-            actions.append(Action(REINSTATED, f["id"], m, f"detection rules {rules} make it again ({m['verdict']})"))
+            actions.append(Action(REINSTATED, f["id"], lid, m, f"detection rules {rules} make it again ({m['verdict']})"))
         elif f.get("verdict") != m["verdict"]:
-            actions.append(Action(CHANGED, f["id"], m, f"detection rules {rules}: verdict {f.get('verdict')} → {m['verdict']}"))
+            actions.append(Action(CHANGED, f["id"], lid, m, f"detection rules {rules}: verdict {f.get('verdict')} → {m['verdict']}"))
         elif _scores_differ(f, m):
-            actions.append(Action(CHANGED, f["id"], m, f"detection rules {rules}: same verdict, other scores or passages"))
+            actions.append(Action(CHANGED, f["id"], lid, m, f"detection rules {rules}: same verdict, other scores or passages"))
         else:
-            actions.append(Action(KEPT, f["id"]))
+            actions.append(Action(KEPT, f["id"], lid))
     for lid, m in reported.items():
         if lid not in seen:
-            actions.append(Action(NEW, None, m, f"detection rules {rules} make it ({m['verdict']})"))
+            actions.append(Action(NEW, None, lid, m, f"detection rules {rules} make it ({m['verdict']})"))
     return actions
 
 

@@ -167,7 +167,8 @@ def test_the_commands_refuse_until_rejudged_then_show_only_what_the_rules_make(s
 
     r = run_cli(store_location, index_path, "findings", "rejudge")
     assert r.exit_code == 0, r.output
-    assert f"#{ids['river']} withdrawn: detection rules {RULES_VERSION}: its copied text is explained by" in r.output
+    assert (f"#{ids['river']} withdrawn (licensed river): detection rules {RULES_VERSION}: its copied text is explained"
+            " by licensed article metro" in r.output)
     assert "3 of 3 suspect(s) checked again" in r.output and "2 withdrawn, 1 new" in r.output
 
     r = run_cli(store_location, index_path, "findings", "list", "--format", "json")

@@ -231,7 +231,7 @@ def findings_rejudge(progress):
             if bar is not None:
                 bar.render_finish()
     for finding_id, action in result.changes:
-        click.echo(f"#{finding_id} {action.outcome}: {one_line(action.reason, 200)}")
+        click.echo(f"#{finding_id} {action.outcome} (licensed {one_line(action.licensed_id)}): {one_line(action.reason, 200)}")
     for suspect_id, url, why in result.skipped:
         click.echo(f"suspect {suspect_id} ({one_line(url)}): left as it was: {one_line(why)}", err=True)
     click.echo(result.line(), err=True)
