@@ -46,8 +46,8 @@ def old_rules_store(location, index_path) -> dict:
     assert {s["licensed_id"] for s in siblings} == {"river", "port"}
     with Store(location) as st:
         copy = st.record_suspect("https://copy.example/1", "web", "h1", content=COPY, title="地铁", rules_version=OLD)
-        ids = dict(zip(["metro", "river", "port"],
-                       st.record_findings(copy, [metro] + siblings, rules_version=OLD)))
+        st.record_findings(copy, [metro] + siblings, rules_version=OLD)
+        ids = {f["licensed_id"]: f["id"] for f in st.suspect_findings(copy)}
         excerpt = st.record_suspect("https://other.example/2", "web", "h2", rules_version=OLD,
                                     content=UNRELATED + "\n" + PORT[120:260] + "\n" + UNRELATED[::-1])
         plain = st.record_suspect("https://plain.example/3", "web", "h3", content=UNRELATED, rules_version=OLD)
