@@ -305,6 +305,7 @@ class FindingsPart:
         return [dict(r) for r in rows]
 
     def count_to_rejudge(self, rules: int) -> int:
+        """How many suspects :meth:`suspects_to_rejudge` would hand out from the start."""
         row = self.conn.execute(
             f"SELECT COUNT(*) FROM suspects s WHERE {self._OTHER_RULES}"
             " AND ((status = 'ok' AND content != '') OR EXISTS (SELECT 1 FROM findings f WHERE f.suspect_id = s.id))",
