@@ -59,8 +59,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: is re-judged by ``reprintwatch findings rejudge`` (reprintwatch/rejudge.py; ``ingest run`` does it on
 #: open), and until then its readers refuse it rather than mix old-rule and new-rule findings.
 #: 1: before issue 19 (every verified pair a finding); 2: issue 19's attribution (siblings listed, text many
-#: licensed articles share and quotations discounted, articles copied whole first).
-RULES_VERSION = 2
+#: licensed articles share and quotations discounted, articles copied whole first); 3: a template family's
+#: members count only their own text, a quote in marks on one side and after a colon or verb of saying on the
+#: other is a quotation (wip/partials a9af8cd).
+RULES_VERSION = 3
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Two licensed articles are versions of one text when this share of the distinct shingles of the smaller
