@@ -7,10 +7,13 @@
 >>> [m.to_dict() for m in result.matches]
 >>> results = list(detector.check_many(articles, jobs=2))   # in input order, on two cores
 
-Work per check is bounded: candidates come from the index's key table (most shared band keys first, at
-most ``max_candidates``), and licensed articles that are *versions of one text* (a wire story carried by
-several outlets, a correction, an update) are verified once — the version that covers most of its own
-text in the suspect is verified and reported; the others are listed with it (``Match.versions``).
+Work per check is bounded: licensed articles that are *versions of one text* (a wire story carried by
+several outlets, a correction, an update) form a story, known since they were indexed (``dedupe/relations.py``);
+candidates come from the index's key table one representative a story (its member sharing most band keys),
+most shared band keys first, at most ``max_candidates`` stories. Only the representatives are read and
+verified; the other members of a story are read only when its representative is a reprint, and listed with it
+(``Match.versions``). Edits of one text that are not versions of each other (two outlets each cutting other
+sentences) may be different stories in the index: a check still joins them (:class:`_Stories`).
 """
 from __future__ import annotations
 
