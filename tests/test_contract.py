@@ -573,3 +573,24 @@ def test_an_index_made_before_stories_is_refused_until_migrated_then_grouped(bac
         assert [detector.check(s).to_dict(include_all=True) for s in suspects()] == before
     again = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
     assert again.exit_code == 0 and "up to date" in again.output
+
+
+@pytest.mark.elasticsearch
+def test_both_backends_group_and_list_versions_alike(tmp_path, es_settings):
+    edits = [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报"),
+             Article("metro-late", "（更新）" + METRO_EDIT, "地铁九号线开通（更新）", "江南日报")]
+    results, stories = {}, {}
+    for name in ("sqlite", "elasticsearch"):
+        with Backend(name, tmp_path, es_settings).open() as idx:
+            detector = Detector(idx)
+            detector.add(licensed() + [PORT_ARTICLE])
+            detector.add(edits)
+            stories[name] = {r.article.id: r.story for r in idx.get(["metro", "metro-edit", "metro-late", "river"])}
+            results[name] = [detector.check(s).to_dict(include_all=True)
+                             for s in suspects() + [Article("s-metro", "又转：" + METRO)]]
+    assert stories["sqlite"] == stories["elasticsearch"] == {
+        "metro": "metro", "metro-edit": "metro", "metro-late": "metro", "river": "river"}
+    assert results["sqlite"] == results["elasticsearch"]
+    [full] = [r for r in results["sqlite"] if r["id"] == "s-metro"]
+    assert [m["licensed_id"] for m in full["matches"] if m["verdict"] != "none"] == ["metro"]
+    assert [v["licensed_id"] for m in full["matches"] for v in m.get("versions", [])] == ["metro-edit", "metro-late"]
