@@ -594,3 +594,14 @@ def test_both_backends_group_and_list_versions_alike(tmp_path, es_settings):
     [full] = [r for r in results["sqlite"] if r["id"] == "s-metro"]
     assert [m["licensed_id"] for m in full["matches"] if m["verdict"] != "none"] == ["metro"]
     assert [v["licensed_id"] for m in full["matches"] for v in m.get("versions", [])] == ["metro-edit", "metro-late"]
+
+
+@pytest.mark.elasticsearch
+def test_a_bulk_load_finds_stories_among_articles_not_refreshed_yet(es_settings):
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        with idx.bulk_load():
+            detector.add(licensed())
+            detector.add([Article("metro-edit", METRO_EDIT)])  # metro is not searchable yet
+        assert {r.article.id: r.story for r in idx.get(["metro", "metro-edit"])} == {"metro": "metro",
+                                                                                       "metro-edit": "metro"}

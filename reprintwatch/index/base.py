@@ -245,7 +245,8 @@ class LicensedIndex(ABC):
     def _stored_stories(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """``id → (content hash, story)`` of those ``ids`` stored."""
 
-    def assign_stories(self, items: Sequence[IndexedArticle], again: bool = False) -> list[IndexedArticle]:
+    def assign_stories(self, items: Sequence[IndexedArticle], again: bool = False,
+                       unseen: Sequence[IndexedArticle] = ()) -> list[IndexedArticle]:
         """``items`` with their stories (``IndexedArticle.story``), before a backend writes them: an unchanged
         article keeps its story; a new or changed one joins the story it is a version of
         (:func:`~reprintwatch.dedupe.relations.story_for`: among the representatives of the
@@ -254,7 +255,9 @@ class LicensedIndex(ABC):
         and its content hash: a label is never reused for another story). Labels never change: a story's
         representative in a check is its member sharing most band keys, so deleting one promotes another.
         ``again``: stored articles being given stories (``index migrate``, in the order they were added): the
-        stories stored are ignored, and only articles with a story already are tested."""
+        stories stored are ignored, and only articles with a story already are tested. ``unseen``: articles written
+        (with their stories) that searches do not see yet (Elasticsearch between refreshes), tested like the
+        batch's."""
         if not items:
             return []
         stored = {} if again else self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
@@ -262,8 +265,11 @@ class LicensedIndex(ABC):
         in_use = {story for story, ids in self.members(changed).items() if set(ids) - {story}}
         reps = self.candidates_many([(i.keys, STORY_CANDIDATES + 1, STORY_MIN_SHARED_KEYS) for i in items])
         records = {r.article.id: r for r in self.get(sorted({c[0] for cs in reps for c in cs} - changed))}
-        out: list[IndexedArticle] = []
-        by_key: dict[int, list[int]] = {}  # band key → positions of this batch's new or changed articles
+        out: list[IndexedArticle] = list(unseen)
+        by_key: dict[int, list[int]] = {}  # band key → positions in ``out`` of articles searches do not see
+        for n, item in enumerate(unseen):
+            for k in np.unique(np.asarray(item.keys, dtype=np.int64)).tolist():
+                by_key.setdefault(k, []).append(n)
         for n, item in enumerate(items):
             art_id = item.article.id
             if art_id in stored and art_id not in changed:
@@ -282,9 +288,9 @@ class LicensedIndex(ABC):
             story = story_for(item.signature.unique_shingles, known) or (
                 f"{art_id}~{item.content_hash[:12]}" if art_id in in_use else art_id)
             for k in keys:
-                by_key.setdefault(k, []).append(n)
+                by_key.setdefault(k, []).append(len(out))
             out.append(dataclasses.replace(item, story=story))
-        return out
+        return out[len(unseen):]
 
     @abstractmethod
     def stats(self) -> IndexStats: ...

@@ -71,6 +71,9 @@ MAPPING_VERSION = 2  # 2: ``story``
 MAX_CLAUSES = 4096
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
+#: Articles a bulk load keeps in memory while searches do not see them (a new article's story is looked for
+#: among them too); beyond this many the index is refreshed. Bounds the memory: a record is a few KB.
+_MAX_UNSEEN = 5000
 _RETRY_STATUS = (429, 502, 503, 504)
 
 #: What the client raises for a failed request (HTTP errors, connection and TLS failures, timeouts): the
@@ -325,6 +328,7 @@ class ElasticsearchIndex(LicensedIndex):
         self.max_clauses = MAX_CLAUSES
         self._count: int | None = None
         self._refresh_each_batch = True  # off inside bulk_load()
+        self._unseen: list[IndexedArticle] = []  # written inside bulk_load(), not refreshed yet: stories test them
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
         try:
@@ -409,7 +413,7 @@ class ElasticsearchIndex(LicensedIndex):
         if not items:
             return result
         try:
-            items = self.assign_stories(items)
+            items = self.assign_stories(items, unseen=self._unseen)
         except ES_ERRORS + (LicensedIndexError,) as exc:
             why = exc if isinstance(exc, LicensedIndexError) else explain(exc, self.url, f"read index {self.name!r}")
             raise LicensedIndexError(
@@ -440,8 +444,11 @@ class ElasticsearchIndex(LicensedIndex):
             todo = {i: item for i, item in latest.items() if existing.get(i) != item.content_hash}
             if todo:
                 self._bulk_index(todo, stored)
-                if self._refresh_each_batch:
+                if not self._refresh_each_batch:
+                    self._unseen += todo.values()
+                if self._refresh_each_batch or len(self._unseen) > _MAX_UNSEEN:
                     self._retrying(lambda: self.es.indices.refresh(index=self.name))
+                    self._unseen = []
         except ES_ERRORS + (_Overloaded,) as exc:
             if isinstance(exc, _Overloaded):
                 raise LicensedIndexError(
@@ -471,6 +478,7 @@ class ElasticsearchIndex(LicensedIndex):
             yield self
         finally:
             self._refresh_each_batch = True
+            self._unseen = []
             try:
                 self._retrying(lambda: self.es.indices.refresh(index=self.name))
             except ES_ERRORS as exc:
