@@ -411,7 +411,8 @@ class Detector:
         candidates are one representative a story (``LicensedIndex.candidates``), so the other versions of a
         text the suspect copied are read here — for the stories of reprint matches only, one ``members`` and one
         ``get`` for the whole batch. A version's ``overlap`` is against the reported article, as before."""
-        story_of = {c[0]: c.story for cs in candidates for c in cs}
+        # a plain (id, count) pair (an index of another program) is a story of its own
+        story_of = {c[0]: getattr(c, "story", c[0]) for cs in candidates for c in cs}
         wanted: dict[int, set[str]] = {}
         for n, found in enumerate(matches):
             for m in found:
