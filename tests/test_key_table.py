@@ -99,7 +99,7 @@ def top_by_brute_force(index, keys):
     df = {int(k): sum(int(k) in o for o in owned.values()) for k in keys}
     cold = {k for k, n in df.items() if n <= max_key_frequency(len(owned))}
     counts = {i: len(o & cold) for i, o in owned.items() if o & cold}
-    return top_candidates(counts, 100)
+    return top_candidates(counts, 100, stories={r.article.id: r.story for r in records})  # one a story
 
 
 def test_many_small_batches_keep_few_runs_and_answer_like_one_batch(tmp_path):
@@ -141,6 +141,7 @@ def _downgrade_to_schema_1(db):
     conn = sqlite3.connect(db)
     conn.executescript("""
         DROP TABLE key_runs; DROP INDEX articles_run; ALTER TABLE articles DROP COLUMN run;
+        DROP INDEX articles_story; ALTER TABLE articles DROP COLUMN story;
         CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
         UPDATE meta SET value = '1' WHERE key = 'schema_version';
     """)
