@@ -68,6 +68,7 @@ MAPPING_VERSION = 1
 MAX_CLAUSES = 4096
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
+_MAX_DF_KEPT = 200_000  # keys' counts an index object keeps (~30 MB); more, and it starts over
 _RETRY_STATUS = (429, 502, 503, 504)
 
 #: What the client raises for a failed request (HTTP errors, connection and TLS failures, timeouts): the
@@ -319,6 +320,9 @@ class ElasticsearchIndex(LicensedIndex):
         self.chunk_size = chunk_size
         self.max_clauses = MAX_CLAUSES
         self._count: int | None = None
+        #: live articles holding each key a hot-key count has counted: kept as long as ``_count`` (both
+        #: forgotten on add and delete), so a key met again is left out (hot) or not counted again (not hot)
+        self._df: dict[str, int] = {}
         self._refresh_each_batch = True  # off inside bulk_load()
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
@@ -399,7 +403,7 @@ class ElasticsearchIndex(LicensedIndex):
 
     # --- writes -----------------------------------------------------------------------------------------
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
-        self._count = None
+        self._forget_counts()
         result = AddResult()
         if not items:
             return result
@@ -563,7 +567,7 @@ class ElasticsearchIndex(LicensedIndex):
         self._retrying(one_pass)
 
     def delete(self, ids: Iterable[str]) -> list[str]:
-        self._count = None
+        self._forget_counts()
         id_list = list(dict.fromkeys(ids))
         if not id_list:
             return []
@@ -587,6 +591,11 @@ class ElasticsearchIndex(LicensedIndex):
             raise explain(exc, self.url, f"delete from index {self.name!r}") from None
         order = {i: n for n, i in enumerate(id_list)}
         return sorted(deleted, key=order.__getitem__)
+
+    def _forget_counts(self) -> None:
+        """The index is changing: the article count and the keys' counts are read again when next needed."""
+        self._count = None
+        self._df = {}
 
     # --- reads ------------------------------------------------------------------------------------------
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
@@ -627,6 +636,10 @@ class ElasticsearchIndex(LicensedIndex):
             self._count = int(self.es.count(index=self.name)["count"])
         max_df = max_key_frequency(self._count)
         no_hot = self._count <= max_df  # no key can be held by more articles than there are
+        if not no_hot and self._df:
+            # keys already counted hot are left out before the first search: without them a query matching
+            # more than max_df articles before often matches fewer, and is final in one search
+            queries = [([t for t in terms if self._df.get(t, 0) <= max_df], limit) for terms, limit in queries]
         whole: list[int] = []
         for n, (terms, limit) in enumerate(queries):
             if not terms or limit <= 0:
@@ -654,10 +667,13 @@ class ElasticsearchIndex(LicensedIndex):
                 continue  # none can reach ``least``, hot keys counted or not
             else:
                 unsure.append((n, resp))
-        hot_counts = self._msearch([self._hot_terms_body(queries[n][0]) for n, _ in unsure])
+        # only keys not counted before: those are known not hot (the hot ones were left out above)
+        uncounted = [[t for t in queries[n][0] if t not in self._df] for n, _ in unsure]
+        hot_counts = self._msearch([self._hot_terms_body(terms) for terms in uncounted if terms])
         again: list[tuple[int, list[str]]] = []
-        for (n, resp), agg in zip(unsure, hot_counts):
-            hot = _hot_from(agg, max_df)
+        answers = iter(hot_counts)
+        for (n, resp), terms in zip(unsure, uncounted):
+            hot = self._learn_hot(next(answers), max_df) if terms else set()
             if not hot:
                 out[n] = _hits(resp)
             elif rest := [t for t in queries[n][0] if t not in hot]:
@@ -689,8 +705,18 @@ class ElasticsearchIndex(LicensedIndex):
         return "error" in item and bool({"too_many_clauses", "too_many_nested_clauses"} & _types_in(item["error"]))
 
     def _without_hot(self, terms: list[str], max_df: int) -> list[str]:
-        hot = _hot_from(self._msearch([self._hot_terms_body(terms)])[0], max_df)
+        hot = {t for t in terms if self._df.get(t, 0) > max_df}
+        if uncounted := [t for t in terms if t not in self._df]:
+            hot |= self._learn_hot(self._msearch([self._hot_terms_body(uncounted)])[0], max_df)
         return [t for t in terms if t not in hot]
+
+    def _learn_hot(self, resp: dict, max_df: int) -> set[str]:
+        """The hot keys of a hot-key count's response; every key's count kept in ``_df``."""
+        if len(self._df) > _MAX_DF_KEPT:
+            self._df = {}
+        counts = {t: bucket["doc_count"] for t, bucket in resp["aggregations"]["df"]["buckets"].items()}
+        self._df.update(counts)
+        return {t for t, n in counts.items() if n > max_df}
 
     @staticmethod
     def _hot_terms_body(terms: list[str]) -> dict:
@@ -899,10 +925,6 @@ class ElasticsearchIndex(LicensedIndex):
 def _hits(resp: dict) -> list[tuple[str, int]]:
     """``(id, shared keys)`` of a candidate query's hits (score = number of shared keys, sort = [score, id])."""
     return [(hit["sort"][1], int(round(hit["sort"][0]))) for hit in resp["hits"]["hits"]]
-
-
-def _hot_from(resp: dict, max_df: int) -> set[str]:
-    return {t for t, bucket in resp["aggregations"]["df"]["buckets"].items() if bucket["doc_count"] > max_df}
 
 
 def _item_error(item: dict) -> str:
