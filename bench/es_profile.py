@@ -39,7 +39,7 @@ from bench.es_scale import CpuClock, index_figures, log, pct, real_docs_and_quer
 from reprintwatch import Detector, Settings  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, fingerprint  # noqa: E402
 from reprintwatch.index.base import max_key_frequency  # noqa: E402
-from reprintwatch.index.elasticsearch import _DOC_FIELDS, ElasticsearchIndex, _hits, doc_id, from_document  # noqa: E402
+from reprintwatch.index.elasticsearch import ElasticsearchIndex, _hits, doc_id, from_document  # noqa: E402
 
 
 def query_keys(args, params: FingerprintParams) -> list[list[str]]:
@@ -176,8 +176,9 @@ def get_variants() -> dict:
     """Ways to read a check's candidate records (name → mget keyword arguments), each checked to decode to
     exactly what ``ElasticsearchIndex.get`` returns."""
     return {
-        "current": {"source_includes": _DOC_FIELDS},  # as get() sent it before: the node filters each source
-        "whole_source": {},  # the stored bytes as they are (content_hash, band_count come along, unused)
+        # as get() asked before b7237a6: the fields from_document reads; the node parses and filters each source
+        "fields": {"source_includes": ["id", "outlet", "title", "url", "published_at", "content", "signature"]},
+        "whole_source": {},  # get() now: the stored bytes as they are (content_hash, band_count come along, unused)
         "whole_source_not_realtime": {"realtime": False},
     }
 
@@ -196,13 +197,13 @@ def records_of(resp: dict) -> list[tuple]:
 def get_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) -> dict:
     """``mget`` of each check's candidates (the current query's, at least 2 shared keys) read each way of
     :func:`get_variants`, interleaved rounds: wall p50/p99, node CPU and this process's CPU (decoding
-    included) per check, and checks whose records differ from the current read."""
+    included) per check, and checks whose records differ from the first way's."""
     max_df = max_key_frequency(index._count)
     ids = [[doc_id(i) for i, n in _hits(index.es.search(
         index=index.name, **json.loads(index._count_query_body(t, limit, track=max_df + 1))).body) if n >= 2]
         for t in all_keys]
     ways = get_variants()
-    reference = [records_of(index.es.mget(index=index.name, ids=i, **ways["current"]).body) if i else []
+    reference = [records_of(index.es.mget(index=index.name, ids=i, **ways["fields"]).body) if i else []
                  for i in ids]
     out: dict = {name: {"ms": [], "node_cpu_ms": [], "bench_cpu_ms": [], "differ": 0} for name in ways}
     for _ in range(rounds):
