@@ -177,7 +177,7 @@ def get_variants() -> dict:
     exactly what ``ElasticsearchIndex.get`` returns."""
     return {
         # as get() asked before b7237a6: the fields from_document reads; the node parses and filters each source
-        "fields": {"source_includes": ["id", "outlet", "title", "url", "published_at", "content", "signature"]},
+        "fields": {"source_includes": ["id", "outlet", "title", "url", "published_at", "content", "signature", "story"]},
         "whole_source": {},  # get() now: the stored bytes as they are (content_hash, band_count come along, unused)
         "whole_source_not_realtime": {"realtime": False},
     }

@@ -215,11 +215,13 @@ def index_optimize():
 def index_migrate():
     """Upgrade an index built by an older reprintwatch to the current layout.
 
-    SQLite (schema 1 → 2): band keys are rebuilt in place from the stored signatures, in one
+    SQLite (schema 1 or 2 → 3): band keys are rebuilt in place from the stored signatures, in one
     transaction. Elasticsearch: a new index is built beside the old one from the stored
     signatures, then the alias (--es-index) is swapped to it in one step; checks keep working
     on the old index meanwhile. Both: an index made before the rewrite (洗稿) sketch gets its
-    rewrite keys from the stored texts. Safe to rerun.
+    rewrite keys from the stored texts, and an index made before stories gets them (versions of
+    one text grouped, as `index add` groups them: SQLite in the order articles were added,
+    Elasticsearch in the order the old index returns them). Safe to rerun.
 
     \b
         reprintwatch --db licensed.db index migrate

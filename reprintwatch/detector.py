@@ -7,10 +7,13 @@
 >>> [m.to_dict() for m in result.matches]
 >>> results = list(detector.check_many(articles, jobs=2))   # in input order, on two cores
 
-Work per check is bounded: candidates come from the index's key table (most shared band keys first, at
-most ``max_candidates``), and licensed articles that are *versions of one text* (a wire story carried by
-several outlets, a correction, an update) are verified once — the version that covers most of its own
-text in the suspect is verified and reported; the others are listed with it (``Match.versions``).
+Work per check is bounded: licensed articles that are *versions of one text* (a wire story carried by
+several outlets, a correction, an update) form a story, known since they were indexed (``dedupe/relations.py``);
+candidates come from the index's key table one representative a story (its member sharing most band keys),
+most shared band keys first, at most ``max_candidates`` stories. Only the representatives are read and
+verified; the other members of a story are read only when its representative is a reprint, and listed with it
+(``Match.versions``). Edits of one text that are not versions of each other (two outlets each cutting other
+sentences) may be different stories in the index: a check still joins them (:class:`_Stories`).
 """
 from __future__ import annotations
 
@@ -40,8 +43,8 @@ from .dedupe.rewrite import (
     verify_rewrite,
 )
 from .dedupe.relations import (
-    FAMILY_MIN_HOLDERS, STANDS_OUT, WHOLE_COVERAGE, Claim, explain_away, held_by_many, overlaps, quotations,
-    quoted_spans,
+    FAMILY_MIN_HOLDERS, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
+    explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.segment import segment
@@ -59,16 +62,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: is re-judged by ``reprintwatch findings rejudge`` (reprintwatch/rejudge.py; ``ingest run`` does it on
 #: open), and until then its readers refuse it rather than mix old-rule and new-rule findings.
 #: 1: before issue 19 (every verified pair a finding); 2: issue 19's attribution (siblings listed, text many
-#: licensed articles share and quotations discounted, articles copied whole first).
-RULES_VERSION = 2
+#: licensed articles share and quotations discounted, articles copied whole first); 3: stories known at index
+#: time (issue 23: one representative a story verified, its other members listed as versions, not reported).
+RULES_VERSION = 3
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
-#: Two licensed articles are versions of one text when this share of the distinct shingles of the smaller
-#: is in the larger one and the smaller has at least ``VERSION_MIN_SIZE_RATIO`` of the larger's shingles (a
-#: news flash inside a digest is not a version of the digest). Checked with one sorted-array intersection,
-#: ~20× cheaper than a verification (bench/speed.py, 100k licensed: ~35 versions of every story).
-VERSION_MIN_OVERLAP = 0.8
-VERSION_MIN_SIZE_RATIO = 0.5
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
 #: with the suspect for any verdict), an edit of the same text sharing this much is listed too: two outlets
 #: cutting one wire story each drop other sentences (bench/speed.py's copies, ~15 % of the tokens dropped
@@ -86,26 +84,6 @@ class Version:
     def to_dict(self) -> dict:
         return {"licensed_id": self.licensed.id, "outlet": self.licensed.outlet, "title": self.licensed.title,
                 "url": self.licensed.url, "overlap": round(self.overlap, 4)}
-
-
-def version_overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the smaller of two sorted unique shingle arrays found in the other; 0 when their sizes differ
-    more than ``VERSION_MIN_SIZE_RATIO`` allows. They are versions of one text when it is at least
-    ``VERSION_MIN_OVERLAP``."""
-    small, large = sorted((len(a), len(b)))
-    if not small or small < VERSION_MIN_SIZE_RATIO * large:
-        return 0.0
-    return shared_count(a, b) / small
-
-
-def shared_count(a: np.ndarray, b: np.ndarray) -> int:
-    """How many values two sorted arrays of distinct values share: their concatenation sorted (a stable
-    sort of two sorted runs is one linear merge) and equal neighbours counted. 10 µs for two arrays of
-    ~1,000 shingles against 31 µs for ``sorted_intersection(a, b).size`` (a binary search a value); a check
-    counts this for every candidate and every version test."""
-    s = np.concatenate((a, b))
-    s.sort(kind="stable")
-    return int(np.count_nonzero(s[1:] == s[:-1]))
 
 
 class _Candidate:
@@ -417,6 +395,7 @@ class Detector:
         records = self._records({i for c in candidates for i, _ in c}, {})
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
+        matches = self._with_members(matches, candidates, records)
         # attribution before the rewrite path: a 洗稿 copy whose surviving exact passages are quotations (washing
         # leaves quotes alone) is discounted, then aligned sentence by sentence like any pair that is no reprint
         # (bench/quality.py on fc6c4ba, attribution last: 3 of 600 洗稿 copies lost that way)
@@ -435,6 +414,42 @@ class Detector:
             )
             results.append(CheckResult(article, found_matches, fp.removed, len(c)))
         return results
+
+    def _with_members(self, matches: list[list[Match]], candidates: list[list], records: dict[str, IndexedArticle]
+                      ) -> list[list[Match]]:
+        """Each reprint match with the other members of its stories listed as versions (``Match.versions``):
+        candidates are one representative a story (``LicensedIndex.candidates``), so the other versions of a
+        text the suspect copied are read here — for the stories of reprint matches only, one ``members`` and one
+        ``get`` for the whole batch. A version's ``overlap`` is against the reported article, as before."""
+        # a plain (id, count) pair (an index of another program) is a story of its own
+        story_of = {c[0]: getattr(c, "story", c[0]) for cs in candidates for c in cs}
+        wanted: dict[int, set[str]] = {}
+        for n, found in enumerate(matches):
+            for m in found:
+                if m.verification.is_reprint:
+                    wanted[id(m)] = {story_of.get(a.id, a.id) for a in (m.licensed, *(v.licensed for v in m.versions))}
+        if not wanted:
+            return matches
+        members = self.index.members(set().union(*wanted.values()))
+        listed = {id(m): {m.licensed.id, *(v.licensed.id for v in m.versions)} for found in matches for m in found
+                  if id(m) in wanted}
+        extra = {i for k, stories in wanted.items() for st in stories for i in members.get(st, ()) if i not in listed[k]}
+        if not extra:
+            return matches
+        records = self._records(extra, records)
+        out = []
+        for found in matches:
+            row = []
+            for m in found:
+                more = sorted({i for st in wanted.get(id(m), ()) for i in members.get(st, ())} - listed.get(id(m), set()))
+                if more:
+                    u = records[m.licensed.id].signature.unique_shingles
+                    versions = [*m.versions, *(Version(records[i].article, version_overlap(records[i].signature.unique_shingles, u))
+                                               for i in more if i in records)]
+                    m = dataclasses.replace(m, versions=tuple(sorted(versions, key=lambda v: (-v.overlap, v.licensed.id))))
+                row.append(m)
+            out.append(row)
+        return out
 
     def _records(self, ids: set[str], known: dict[str, IndexedArticle]) -> dict[str, IndexedArticle]:
         """``known`` and the stored records of those ``ids`` it lacks, by id (one ``get``, ids in sorted order)."""

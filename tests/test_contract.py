@@ -430,9 +430,11 @@ def test_a_key_is_hot_by_the_articles_that_still_hold_it(index):
     # 120 of 150 hold the footer's keys: more than max(100, 150 // 100), so none of them is counted
     assert max((n for _, n in index.candidates(suspect_keys, 200)), default=0) < len(held_by_all)
     index.delete([a.id for a in articles[:25]])
-    # 95 of 125 hold them now: counted again, for every article that holds them
+    # 95 of 125 hold them now: counted again, for every article that holds them (candidates are one
+    # representative a story: every story of those articles is there)
     shared = dict(index.candidates(suspect_keys, 200))
-    assert {a.id for a in articles[25:120]} <= {i for i, n in shared.items() if n >= len(held_by_all)}
+    story = {r.article.id: r.story for r in index.get([a.id for a in articles[25:]])}
+    assert {story[a.id] for a in articles[25:120]} <= {story[i] for i, n in shared.items() if n >= len(held_by_all)}
     assert not {a.id for a in articles[:25]} & set(shared)
 
 
@@ -468,7 +470,8 @@ def test_elasticsearch_counts_a_keys_articles_once_until_the_index_changes(es_se
         sent.clear()
         again = dict(idx.candidates(keys, 200))
         assert sent == [["search"]]  # 125 articles: max_df 100 and 95 hold the footer, so one search is final
-        assert {a.id for a in articles[25:120]} <= {i for i, n in again.items() if n >= len(hot)}
+        story = {r.article.id: r.story for r in idx.get([a.id for a in articles[25:]])}  # one representative a story
+        assert {story[a.id] for a in articles[25:120]} <= {story[i] for i, n in again.items() if n >= len(hot)}
 
 
 def _segments_or_runs(backend, idx) -> int:
@@ -505,3 +508,143 @@ def test_optimize_leaves_one_piece_and_the_same_candidates(backend):
         assert [idx.candidates(k, 50) for k in keys] == cands
         assert [detector.check(s).to_dict() for s in suspects] == checks
         assert len(idx.get([a.id for a in articles])) == 28
+
+
+# --- stories: versions of one text grouped when indexed (issue 23) -------------------------------------------
+
+METRO_EDIT = METRO + "\n（本报记者 张晓明 报道）"  # a version: the wire text with a byline added
+
+
+def test_versions_share_a_story_and_candidates_count_stories(index):
+    from reprintwatch.dedupe.relations import VERSION_MIN_OVERLAP, version_overlap
+    detector = Detector(index)
+    u = {a.id: detector.prepare(a).signature.unique_shingles for a in [Article("w", METRO), Article("e", METRO_EDIT)]}
+    assert version_overlap(u["w"], u["e"]) >= VERSION_MIN_OVERLAP
+    detector.add(licensed())
+    detector.add([Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")])
+    stories = {r.article.id: r.story for r in index.get(["metro", "metro-edit", "river", "flash"])}
+    assert stories == {"metro": "metro", "metro-edit": "metro", "river": "river", "flash": "flash"}
+    keys = detector.fingerprint("转载：" + METRO).keys
+    # one representative a story: the member sharing most band keys; the cap counts stories
+    reps = index.candidates(keys, 10)
+    assert [c[0] for c in reps].count("metro") + [c[0] for c in reps].count("metro-edit") == 1
+    assert reps[0][0] == "metro" and reps[0].story == "metro"
+    assert [c[0] for c in index.candidates(keys, 1)] == ["metro"]
+    [match] = detector.check("转载：" + METRO).reprints
+    assert match.licensed.id == "metro" and [v.licensed.id for v in match.versions] == ["metro-edit"]
+    # an unchanged re-add keeps the story; deleting the representative promotes another member
+    assert detector.add([Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")]).unchanged == 1
+    index.delete(["metro"])
+    [rep] = [c for c in index.candidates(keys, 10) if c.story == "metro"]
+    assert rep[0] == "metro-edit"
+    [match] = detector.check("转载：" + METRO).reprints
+    assert match.licensed.id == "metro-edit" and match.versions == ()
+
+
+def test_a_changed_article_leaves_its_story_and_a_new_one_gets_a_fresh_label(index):
+    detector = Detector(index)
+    detector.add(licensed() + [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")])
+    # metro's text is now another story's: it joins that one; metro-edit stays in the story labelled "metro"
+    detector.add([Article("metro", RIVER + "\n（转载）", "清溪河", "江南日报")])
+    assert {r.article.id: r.story for r in index.get(["metro", "metro-edit"])} == {"metro": "river",
+                                                                                     "metro-edit": "metro"}
+    # a text of its own: a new story, not the label still in use by metro-edit
+    detector.add([Article("metro", UNRELATED, "无关", "江南日报")])
+    [record] = index.get(["metro"])
+    assert record.story.startswith("metro~") and index.members([record.story]) == {record.story: ["metro"]}
+    assert index.members(["metro", "river"]) == {"metro": ["metro-edit"], "river": ["river"]}
+    [match] = detector.check("转载：" + METRO).reprints
+    assert match.licensed.id == "metro-edit"
+
+
+def test_a_batch_of_versions_forms_one_story(index):
+    """Articles of one batch are tested against those before them in it, not only against the index."""
+    detector = Detector(index)
+    detector.add([Article("metro", METRO), Article("river", RIVER), Article("metro-edit", METRO_EDIT)])
+    assert {r.article.id: r.story for r in index.get(["metro", "river", "metro-edit"])} == {
+        "metro": "metro", "river": "river", "metro-edit": "metro"}
+
+
+def _without_stories(backend, es_client=None) -> None:
+    """Make the index under test what an index made before stories looked like (SQLite schema 2,
+    Elasticsearch mapping version 1): no story anywhere."""
+    if backend.name == "sqlite":
+        import sqlite3
+        conn = sqlite3.connect(backend.db)
+        conn.executescript("DROP INDEX articles_story; ALTER TABLE articles DROP COLUMN story;"
+                           "UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+        conn.close()
+        return
+    from reprintwatch.index.elasticsearch import MAPPINGS, from_document, to_document, _meta
+    from reprintwatch.dedupe.fingerprint import index_keys
+    from elasticsearch import helpers
+    name = backend.es_settings.es_index
+    [current] = es_client.indices.get_alias(name=name)
+    old = f"{name}-v1"
+    mappings = {**MAPPINGS, "properties": {k: v for k, v in MAPPINGS["properties"].items() if k != "story"},
+                "_meta": {"reprintwatch": {**_meta(FingerprintParams())["reprintwatch"], "mapping_version": 1}}}
+    es_client.indices.create(index=old, mappings=mappings)
+    docs = []
+    for hit in helpers.scan(es_client, index=current, query={"query": {"match_all": {}}}):
+        r = from_document(hit["_source"])
+        doc = to_document(type(r)(r.article, r.signature, index_keys(r.article.content, r.signature, FingerprintParams())))
+        del doc["story"]
+        docs.append({"_index": old, "_id": hit["_id"], "_source": doc})
+    helpers.bulk(es_client, docs, refresh=True)
+    es_client.indices.update_aliases(actions=[{"remove_index": {"index": current}},
+                                              {"add": {"index": old, "alias": name, "is_write_index": True}}])
+
+
+def test_an_index_made_before_stories_is_refused_until_migrated_then_grouped(backend, request):
+    es_client = request.getfixturevalue("es_client") if backend.name == "elasticsearch" else None
+    with backend.open() as idx:
+        detector = Detector(idx)
+        detector.add(licensed() + [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")])
+        before = [detector.check(s).to_dict(include_all=True) for s in suspects()]
+    _without_stories(backend, es_client)
+    with pytest.raises(LicensedIndexError, match="index migrate"):
+        backend.open()
+    runner = CliRunner()
+    refused = runner.invoke(cli, [*backend.cli_args(), "scan", "-"], input="{}\n")
+    assert refused.exit_code == 3 and "index migrate" in refused.stderr
+    migrated = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    with backend.open() as idx:
+        assert {r.article.id: r.story for r in idx.get(["metro", "metro-edit", "river"])} == {
+            "metro": "metro", "metro-edit": "metro", "river": "river"}
+        detector = Detector(idx)
+        assert [detector.check(s).to_dict(include_all=True) for s in suspects()] == before
+    again = runner.invoke(cli, [*backend.cli_args(), "index", "migrate"])
+    assert again.exit_code == 0 and "up to date" in again.output
+
+
+@pytest.mark.elasticsearch
+def test_both_backends_group_and_list_versions_alike(tmp_path, es_settings):
+    edits = [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报"),
+             Article("metro-late", "（更新）" + METRO_EDIT, "地铁九号线开通（更新）", "江南日报")]
+    results, stories = {}, {}
+    for name in ("sqlite", "elasticsearch"):
+        with Backend(name, tmp_path, es_settings).open() as idx:
+            detector = Detector(idx)
+            detector.add(licensed() + [PORT_ARTICLE])
+            detector.add(edits)
+            stories[name] = {r.article.id: r.story for r in idx.get(["metro", "metro-edit", "metro-late", "river"])}
+            results[name] = [detector.check(s).to_dict(include_all=True)
+                             for s in suspects() + [Article("s-metro", "又转：" + METRO)]]
+    assert stories["sqlite"] == stories["elasticsearch"] == {
+        "metro": "metro", "metro-edit": "metro", "metro-late": "metro", "river": "river"}
+    assert results["sqlite"] == results["elasticsearch"]
+    [full] = [r for r in results["sqlite"] if r["id"] == "s-metro"]
+    assert [m["licensed_id"] for m in full["matches"] if m["verdict"] != "none"] == ["metro"]
+    assert [v["licensed_id"] for m in full["matches"] for v in m.get("versions", [])] == ["metro-edit", "metro-late"]
+
+
+@pytest.mark.elasticsearch
+def test_a_bulk_load_finds_stories_among_articles_not_refreshed_yet(es_settings):
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        with idx.bulk_load():
+            detector.add(licensed())
+            detector.add([Article("metro-edit", METRO_EDIT)])  # metro is not searchable yet
+        assert {r.article.id: r.story for r in idx.get(["metro", "metro-edit"])} == {"metro": "metro",
+                                                                                       "metro-edit": "metro"}

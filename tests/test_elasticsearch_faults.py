@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from reprintwatch import Article, Detector, FingerprintParams, LicensedIndexError, Settings, fingerprint, open_index
 from reprintwatch.cli import cli
 from reprintwatch.index.base import content_hash
-from reprintwatch.index.elasticsearch import make_client
+from reprintwatch.index.elasticsearch import MAPPING_VERSION, make_client
 
 from fixtures_es import free_port
 from texts import FLASH, METRO, RIVER, UNRELATED
@@ -98,18 +98,18 @@ def test_an_older_mapping_is_refused_then_migrated(es_settings, es_client, layou
 
     migrated = CliRunner().invoke(cli, [*es_args(es_settings), "index", "migrate"])
     assert migrated.exit_code == 0, migrated.output
-    assert f"{name}-v1" in migrated.output
+    assert f"{name}-v{MAPPING_VERSION}" in migrated.output
 
     with open_index(es_settings) as idx:
-        assert idx.index_name == f"{name}-v1"
+        assert idx.index_name == f"{name}-v{MAPPING_VERSION}"
         assert idx.stats().articles == 3
         detector = Detector(idx)
         assert [m.licensed.id for m in detector.check("转载：" + RIVER).reprints] == ["river"]
         partial = detector.check(UNRELATED + "\n".join(RIVER.split("\n")[2:4]))
         assert [m.verdict for m in partial.reprints] == ["partial_reprint"]
-    assert list(es_client.indices.get_alias(name=name)) == [f"{name}-v1"]
+    assert list(es_client.indices.get_alias(name=name)) == [f"{name}-v{MAPPING_VERSION}"]
     concrete = set(es_client.indices.get(index=f"{name}*"))
-    assert concrete == ({f"{name}-v1"} if layout == "plain index" else {f"{name}-v0", f"{name}-v1"})
+    assert concrete == ({f"{name}-v{MAPPING_VERSION}"} if layout == "plain index" else {f"{name}-v0", f"{name}-v{MAPPING_VERSION}"})
 
     again = CliRunner().invoke(cli, [*es_args(es_settings), "index", "migrate"])
     assert again.exit_code == 0 and "up to date" in again.output

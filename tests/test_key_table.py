@@ -141,6 +141,7 @@ def _downgrade_to_schema_1(db):
     conn = sqlite3.connect(db)
     conn.executescript("""
         DROP TABLE key_runs; DROP INDEX articles_run; ALTER TABLE articles DROP COLUMN run;
+        DROP INDEX articles_story; ALTER TABLE articles DROP COLUMN story;
         CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)) WITHOUT ROWID;
         UPDATE meta SET value = '1' WHERE key = 'schema_version';
     """)

@@ -16,10 +16,12 @@ from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..articles import Article
+from ..dedupe.arrays import unique_sorted
 from ..dedupe.fingerprint import FingerprintParams, Signature
+from ..dedupe.relations import story_for
 from ..errors import LicensedIndexError
 
-SCHEMA_VERSION = 2  # 2: band keys as sorted runs (index/sqlite.py); 1 had one row per key
+SCHEMA_VERSION = 3  # 3: a story per article; 2: band keys as sorted runs (index/sqlite.py); 1 had one row per key
 
 
 def stored_fingerprint_params(raw, where: str) -> FingerprintParams:
@@ -81,18 +83,43 @@ def max_key_frequency(articles: int) -> int:
     return max(100, articles // 100)
 
 
-def top_candidates(counts: Mapping, limit: int, names: Callable[[list], dict] | None = None) -> list[tuple[str, int]]:
-    """The candidate order every backend promises: most shared band keys first, ties by article id, at
-    most ``limit``. ``counts`` maps a backend's article key to its count; ``names`` turns keys into article
-    ids (only the keys that can make the cut are looked up; identity when the keys are ids)."""
+class Candidate(tuple):
+    """A candidate: the pair ``(article id, shared band keys)`` — it unpacks and compares as that pair — with
+    the article's ``story`` (``dedupe/relations.py``) as an attribute."""
+
+    def __new__(cls, article_id: str, shared: int, story: str = ""):
+        self = tuple.__new__(cls, (article_id, shared))
+        self.story = story or article_id
+        return self
+
+    def __reduce__(self):
+        return (Candidate, (self[0], self[1], self.story))
+
+
+def top_candidates(counts: Mapping, limit: int, names: Callable[[list], dict] | None = None,
+                   stories: Mapping | None = None) -> list[Candidate]:
+    """The candidate order every backend promises: one representative a story — its member sharing most band
+    keys, ties by article id — most shared band keys first, ties by article id, at most ``limit`` (the cap
+    counts stories). ``counts`` maps a backend's article key to its count; ``names`` turns keys into article
+    ids (only the keys that can make the cut are looked up; identity when the keys are ids); ``stories`` maps
+    an article id to its story (an article missing from it is a story of its own)."""
     if not counts or limit <= 0:
         return []
+    stories = stories or {}
     ranked = sorted(counts.values(), reverse=True)
-    cut = ranked[min(limit, len(ranked)) - 1]
-    keep = [k for k, n in counts.items() if n >= cut]
-    ids = names(keep) if names is not None else {k: k for k in keep}
-    best = sorted(((ids[k], counts[k]) for k in keep if k in ids), key=lambda kv: (-kv[1], kv[0]))
-    return best[:limit]
+    if not stories:
+        # every article a story of its own: only the keys at or above the limit-th count can make the cut
+        cut = ranked[min(limit, len(ranked)) - 1]
+        counts = {k: n for k, n in counts.items() if n >= cut}
+    ids = names(list(counts)) if names is not None else {k: k for k in counts}
+    best: dict[str, Candidate] = {}
+    for c in sorted((Candidate(ids[k], n, stories.get(ids[k], "")) for k, n in counts.items() if k in ids),
+                    key=lambda c: (-c[1], c[0])):
+        if c.story not in best:
+            best[c.story] = c
+            if len(best) == limit:
+                break
+    return list(best.values())
 
 
 def content_hash(article: Article) -> str:
@@ -111,6 +138,8 @@ class IndexedArticle:
     article: Article
     signature: Signature
     keys: np.ndarray  # int64
+    #: the story the article is in (``dedupe/relations.py``): the id of its label article; "" until assigned
+    story: str = ""
 
     @property
     def content_hash(self) -> str:
@@ -170,6 +199,13 @@ class IndexStats:
         }
 
 
+#: ``index add`` tests a new article against the representatives of this many stories, those sharing most
+#: band keys with it (and at least ``STORY_MIN_SHARED_KEYS``): a version shares most of its text, so the
+#: story it belongs to is among the first few; each one tested is a record read.
+STORY_CANDIDATES = 5
+STORY_MIN_SHARED_KEYS = 2
+
+
 class LicensedIndex(ABC):
     """Storage of licensed articles for candidate search. Use as a context manager."""
 
@@ -199,7 +235,78 @@ class LicensedIndex(ABC):
 
     @abstractmethod
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
-        """Stored records for ``ids`` (missing ids are left out), in the order asked."""
+        """Stored records for ``ids`` (missing ids are left out), in the order asked, with their story."""
+
+    # --- stories (versions of one text, dedupe/relations.py): the backend stores and returns them ---------
+    @abstractmethod
+    def members(self, stories: Iterable[str]) -> dict[str, list[str]]:
+        """The article ids of each story (sorted), for the stories asked that have any."""
+
+    @abstractmethod
+    def _stored_stories(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``id → (content hash, story)`` of those ``ids`` stored."""
+
+    def assign_stories(self, items: Sequence[IndexedArticle], again: bool = False,
+                       unseen: Sequence[IndexedArticle] = ()) -> list[IndexedArticle]:
+        """``items`` with their stories (``IndexedArticle.story``), before a backend writes them: an unchanged
+        article keeps its story; a new or changed one joins the story it is a version of
+        (:func:`~reprintwatch.dedupe.relations.story_for`: among the representatives of the
+        ``STORY_CANDIDATES`` stories sharing most band keys with it, and the articles of the batch before it), or
+        starts one labelled by its id (or, when it changed and its old story still has other members, by its id
+        and its content hash: a label is never reused for another story). Labels never change: a story's
+        representative in a check is its member sharing most band keys, so deleting one promotes another.
+        ``again``: stored articles being given stories (``index migrate``, in the order they were added): the
+        stories stored are ignored, and only articles with a story already are tested. ``unseen``: articles written
+        (with their stories) that searches do not see yet (Elasticsearch between refreshes), tested like the
+        batch's."""
+        if not items:
+            return []
+        stored = {} if again else self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
+        changed = {i.article.id for i in items if i.article.id in stored and stored[i.article.id][0] != i.content_hash}
+        in_use = {story for story, ids in self.members(changed).items() if set(ids) - {story}}
+        todo = [n for n, i in enumerate(items) if i.article.id not in stored or i.article.id in changed]
+        reps = dict(zip(todo, self.candidates_many([(items[n].keys, STORY_CANDIDATES + 1, STORY_MIN_SHARED_KEYS)
+                                                      for n in todo])))
+        records = {r.article.id: r for r in self.get(sorted({c[0] for cs in reps.values() for c in cs} - changed))}
+        # the articles searches do not see (``unseen``, then this batch's new or changed ones): their distinct
+        # keys in one sorted array with their positions in ``out``, so an article's shared-key counts with those
+        # before it are two searchsorted calls and a bincount (a dict of keys was a fifth of this method's time)
+        out: list[IndexedArticle] = list(unseen)
+        pool = [*unseen, *(items[n] for n in todo)]
+        where = [*range(len(unseen)), *(len(unseen) + n for n in todo)]
+        distinct = [unique_sorted(np.asarray(i.keys, dtype=np.int64)) for i in pool]
+        if pool:
+            pool_keys = np.concatenate(distinct)
+            pool_pos = np.repeat(np.asarray(where, dtype=np.int64), [len(k) for k in distinct])
+            order = np.argsort(pool_keys, kind="stable")
+            pool_keys, pool_pos = pool_keys[order], pool_pos[order]
+        keys_of = dict(zip(where, distinct))
+        for n, item in enumerate(items):
+            art_id = item.article.id
+            if n not in reps:
+                out.append(dataclasses.replace(item, story=stored[art_id][1]))
+                continue
+            here = len(out)
+            keys = keys_of[here]
+            lo, hi = np.searchsorted(pool_keys, keys, "left"), np.searchsorted(pool_keys, keys, "right")
+            span = hi - lo
+            # keys held by many of the batch (a site's footer) are no sign of a version, as in candidates()
+            live = (span > 0) & (span <= max_key_frequency(len(pool)))
+            lo, span = lo[live], span[live]
+            at = np.repeat(lo - np.concatenate(([0], np.cumsum(span)[:-1])), span) + np.arange(int(span.sum()))
+            before = pool_pos[at]
+            before = before[before < here]
+            near = np.bincount(before, minlength=here) if len(before) else np.zeros(here, np.int64)
+            close = np.flatnonzero(near >= STORY_MIN_SHARED_KEYS)
+            in_batch = sorted((int(m) for m in close if out[m].article.id != art_id),
+                              key=lambda m: (-near[m], m))[:STORY_CANDIDATES]
+            known = [(records[c[0]].article.id, records[c[0]].story, records[c[0]].signature.unique_shingles)
+                     for c in reps[n] if c[0] in records and c[0] != art_id and records[c[0]].story][:STORY_CANDIDATES]
+            known += [(out[m].article.id, out[m].story, out[m].signature.unique_shingles) for m in in_batch]
+            story = story_for(item.signature.unique_shingles, known) or (
+                f"{art_id}~{item.content_hash[:12]}" if art_id in in_use else art_id)
+            out.append(dataclasses.replace(item, story=story))
+        return out[len(unseen):]
 
     @abstractmethod
     def stats(self) -> IndexStats: ...

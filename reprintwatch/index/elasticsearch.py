@@ -9,7 +9,9 @@ The mapping is explicit and strict. Each licensed article is one document (``_id
 * ``signature`` — ``Signature.to_bytes()`` as ``binary`` (stored, not indexed): what the verifier needs;
 * ``bands`` — the LSH band keys (article and window level) as ``keyword`` terms, indexed but left out of
   ``_source`` and without doc values: they are a pure function of the signature, recomputed when needed;
-* ``band_count`` — how many keys the article has (for stats).
+* ``band_count`` — how many keys the article has (for stats);
+* ``story`` — the label of its story (versions of one text, ``dedupe/relations.py``) as ``keyword``: candidate
+  search collapses on it (one representative a story; the cap counts stories).
 
 The index ``_meta`` holds the mapping version and the :class:`FingerprintParams`; opening with other
 parameters is an error, as for SQLite. Candidate search is one ``bool`` query of ``constant_score`` term
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import time
 import warnings
@@ -47,7 +50,7 @@ from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, Signature, index_keys
 from ..errors import LicensedIndexError
 from .base import (
-    AddResult, IndexedArticle, IndexStats, LicensedIndex, OptimizeResult, check_fingerprint_params, content_hash, max_key_frequency,
+    AddResult, Candidate, IndexedArticle, IndexStats, LicensedIndex, OptimizeResult, check_fingerprint_params, content_hash, max_key_frequency,
     stored_fingerprint_params, top_candidates, migration_target,
 )
 
@@ -56,7 +59,7 @@ warnings.filterwarnings("ignore", message=".*security features are not enabled.*
 
 #: Version of the document layout below. Bump it when the mapping changes; older indexes are then refused
 #: with a pointer to ``reprintwatch index migrate``, which rebuilds them from the stored signatures.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: ``story``
 
 #: Clauses in one candidate query. Elasticsearch 8 derives its clause limit from the heap and the search
 #: thread pool (max(1024, heap MB × 64 / threads): 8,192 for a 512 MB heap on 2 cores). A suspect brings
@@ -69,6 +72,9 @@ MAX_CLAUSES = 4096
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
 _MAX_DF_KEPT = 200_000  # keys' counts an index object keeps (~30 MB); more, and it starts over
+#: Articles a bulk load keeps in memory while searches do not see them (a new article's story is looked for
+#: among them too); beyond this many the index is refreshed. Bounds the memory: a record is a few KB.
+_MAX_UNSEEN = 5000
 _RETRY_STATUS = (429, 502, 503, 504)
 
 #: What the client raises for a failed request (HTTP errors, connection and TLS failures, timeouts): the
@@ -98,6 +104,7 @@ MAPPINGS = {
         "signature": {"type": "binary"},
         "bands": {"type": "keyword", "doc_values": False, "norms": False},
         "band_count": {"type": "integer"},
+        "story": {"type": "keyword"},
     },
 }
 
@@ -133,6 +140,7 @@ def to_document(item: IndexedArticle) -> dict:
         "signature": base64.b64encode(item.signature.to_bytes()).decode("ascii"),
         "bands": [str(int(k)) for k in keys],
         "band_count": int(len(keys)),
+        "story": item.story or art.id,
     }
 
 
@@ -142,7 +150,7 @@ def from_document(source: dict) -> IndexedArticle:
         source.get("url") or "", source.get("published_at"),
     )
     signature = Signature.from_bytes(base64.b64decode(source["signature"]))
-    return IndexedArticle(article, signature, np.zeros(0, np.int64))
+    return IndexedArticle(article, signature, np.zeros(0, np.int64), source.get("story") or "")
 
 
 def _meta(params: FingerprintParams) -> dict:
@@ -319,6 +327,7 @@ class ElasticsearchIndex(LicensedIndex):
         self._df: dict[str, int] = {}
         self._count = None
         self._refresh_each_batch = True  # off inside bulk_load()
+        self._unseen: list[IndexedArticle] = []  # written inside bulk_load(), not refreshed yet: stories test them
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
         requested = params or FingerprintParams()
         try:
@@ -416,6 +425,16 @@ class ElasticsearchIndex(LicensedIndex):
         result = AddResult()
         if not items:
             return result
+        try:
+            items = self.assign_stories(items, unseen=self._unseen)
+        except ES_ERRORS + (LicensedIndexError,) as exc:
+            why = exc if isinstance(exc, LicensedIndexError) else explain(exc, self.url, f"read index {self.name!r}")
+            raise LicensedIndexError(
+                f"{why} — while finding the stories of a batch, before writing it: none of its {len(items)} "
+                "articles were stored (all earlier batches were); rerun the same command once Elasticsearch is "
+                "back; articles already stored are skipped.") from None
+        finally:
+            self._count = None  # counted by the stories' candidate searches, before this batch is written
         latest: dict[str, IndexedArticle] = {}
         for item in items:  # the last copy of an id in a batch wins, as in SQLite
             latest.pop(item.article.id, None)
@@ -438,8 +457,11 @@ class ElasticsearchIndex(LicensedIndex):
             todo = {i: item for i, item in latest.items() if existing.get(i) != item.content_hash}
             if todo:
                 self._bulk_index(todo, stored)
-                if self._refresh_each_batch:
+                if not self._refresh_each_batch:
+                    self._unseen += todo.values()
+                if self._refresh_each_batch or len(self._unseen) > _MAX_UNSEEN:
                     self._retrying(lambda: self.es.indices.refresh(index=self.name))
+                    self._unseen = []
         except ES_ERRORS + (_Overloaded,) as exc:
             if isinstance(exc, _Overloaded):
                 raise LicensedIndexError(
@@ -469,6 +491,7 @@ class ElasticsearchIndex(LicensedIndex):
             yield self
         finally:
             self._refresh_each_batch = True
+            self._unseen = []
             try:
                 self._retrying(lambda: self.es.indices.refresh(index=self.name))
             except ES_ERRORS as exc:
@@ -746,10 +769,12 @@ class ElasticsearchIndex(LicensedIndex):
                 if not union:
                     return []
                 totals: dict[str, int] = dict.fromkeys(union, 0)
+                stories: dict[str, str] = {}
                 for chunk in chunks:
-                    for art_id, n in self._count_query(chunk, len(union), only=sorted(union)):
-                        totals[art_id] += n
-                return top_candidates({i: n for i, n in totals.items() if n > 0}, limit)
+                    for c in self._count_query(chunk, len(union), only=sorted(union)):
+                        totals[c[0]] += c[1]
+                        stories[c[0]] = c.story
+                return top_candidates({i: n for i, n in totals.items() if n > 0}, limit, stories=stories)
             except _TooManyClauses:
                 if self.max_clauses <= 64:
                     raise LicensedIndexError(f"Elasticsearch at {self.url} refuses even {self.max_clauses} "
@@ -780,7 +805,10 @@ class ElasticsearchIndex(LicensedIndex):
             # the noise of a busy machine, 5.5 vs 5.6 ms; same candidates — bench/es_profile.py --variants)
             "size": min(limit, 10_000), "_source": False, "stored_fields": "_none_",
             "track_total_hits": track or False,
-            "sort": [{"_score": "desc"}, {"id": "asc"}],  # ties by id, as the interface promises
+            # ties by id, as the interface promises; the story rides along as a sort value (ids are unique)
+            "sort": [{"_score": "desc"}, {"id": "asc"}, {"story": "asc"}],
+            # one representative a story, the first by that order (a recount of named ids counts each)
+            **({"collapse": {"field": "story"}} if only is None else {}),
         })
         return '{"query":{"bool":{"should":[' + should + "}}," + rest[1:]
 
@@ -801,6 +829,37 @@ class ElasticsearchIndex(LicensedIndex):
         except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read index {self.name!r}") from None
         return [found[i] for i in id_list if i in found]
+
+    def members(self, stories: Iterable[str]) -> dict[str, list[str]]:
+        wanted = sorted(set(stories))
+        out: dict[str, list[str]] = {}
+        try:
+            for start in range(0, len(wanted), 1000):
+                chunk = wanted[start : start + 1000]
+                query = {"terms": {"story": chunk}}
+                resp = self._retrying(lambda: self.es.search(index=self.name, query=query, size=10_000,
+                                                             _source=["id", "story"], track_total_hits=True))
+                hits = resp["hits"]["hits"]
+                if resp["hits"]["total"]["value"] > len(hits):  # stories of more than 10,000 articles: scroll
+                    hits = helpers.scan(self.es, index=self.name, query={"query": query, "_source": ["id", "story"]})
+                for hit in hits:
+                    out.setdefault(hit["_source"]["story"], []).append(hit["_source"]["id"])
+        except ES_ERRORS as exc:
+            raise explain(exc, self.url, f"read index {self.name!r}") from None
+        return {k: sorted(v) for k, v in out.items()}
+
+    def _stored_stories(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), 1000):
+            by_doc = {doc_id(i): i for i in ids[start : start + 1000]}
+            resp = self._retrying(lambda: self.es.mget(index=self.name, ids=list(by_doc),
+                                                       source_includes=["content_hash", "story"]))
+            for doc in resp["docs"]:
+                if doc.get("found"):
+                    src = doc["_source"]
+                    art_id = by_doc[doc["_id"]]
+                    out[art_id] = (src.get("content_hash", ""), src.get("story") or art_id)
+        return out
 
     def ids(self) -> list[str]:
         """All article ids (by id). For tests and tools; scrolls the whole index."""
@@ -895,20 +954,23 @@ class ElasticsearchIndex(LicensedIndex):
                       "refresh_interval": "-1"},
         )
 
-        def actions():
-            for hit in helpers.scan(es, index=old, size=chunk_size,
-                                    query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}}):
-                src = hit["_source"]
-                record = from_document(src)
-                keys = index_keys(record.article.content, record.signature, target)
-                item = IndexedArticle(record.article, record.signature, keys)
-                yield {"_op_type": "index", "_index": new, "_id": doc_id(record.article.id),
-                       "_source": to_document(item)}
-
+        # a batch at a time, each given its stories (versions of one text) against what the new index holds
+        # already, written and made searchable before the next: stories follow the order the old index
+        # returns its documents in
+        building = cls(es, new, params=target, url=url)
         failures = []
-        for ok, item in helpers.streaming_bulk(es, actions(), chunk_size=chunk_size, raise_on_error=False):
-            if not ok:
-                failures.append(item)
+        hits = helpers.scan(es, index=old, size=chunk_size,
+                            query={"query": {"match_all": {}}, "_source": {"excludes": ["bands"]}})
+        while batch := [from_document(hit["_source"]) for hit in itertools.islice(hits, chunk_size)]:
+            items = building.assign_stories(
+                [IndexedArticle(r.article, r.signature, index_keys(r.article.content, r.signature, target))
+                 for r in batch], again=True)
+            actions = ({"_op_type": "index", "_index": new, "_id": doc_id(i.article.id), "_source": to_document(i)}
+                       for i in items)
+            for ok, item in helpers.streaming_bulk(es, actions, chunk_size=chunk_size, raise_on_error=False):
+                if not ok:
+                    failures.append(item)
+            es.indices.refresh(index=new)
         if failures:
             raise LicensedIndexError(
                 f"migrating {name!r} at {where}: {len(failures)} documents could not be written "
@@ -931,9 +993,10 @@ class ElasticsearchIndex(LicensedIndex):
         return MigrateResult(name, old, new, after, migrated=True)
 
 
-def _hits(resp: dict) -> list[tuple[str, int]]:
-    """``(id, shared keys)`` of a candidate query's hits (score = number of shared keys, sort = [score, id])."""
-    return [(hit["sort"][1], int(round(hit["sort"][0]))) for hit in resp["hits"]["hits"]]
+def _hits(resp: dict) -> list[Candidate]:
+    """``(id, shared keys)`` of a candidate query's hits, with their story (score = number of shared keys, sort
+    = [score, id, story])."""
+    return [Candidate(hit["sort"][1], int(round(hit["sort"][0])), hit["sort"][2]) for hit in resp["hits"]["hits"]]
 
 
 def _item_error(item: dict) -> str:

@@ -18,6 +18,7 @@ it needs inside one read transaction, so it never mixes two states of the file.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import sqlite3
@@ -49,9 +50,11 @@ CREATE TABLE IF NOT EXISTS articles (
     content TEXT NOT NULL,
     signature BLOB NOT NULL,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    run INTEGER NOT NULL DEFAULT 0
+    run INTEGER NOT NULL DEFAULT 0,
+    story TEXT NOT NULL DEFAULT ''  -- the label of its story (dedupe/relations.py), '' while not assigned
 );
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
 CREATE INDEX IF NOT EXISTS articles_run ON articles(run);
 CREATE TABLE IF NOT EXISTS key_runs (
     run INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: readers cache runs by id
@@ -79,7 +82,7 @@ _MAX_VARS = 900  # stay under SQLITE_MAX_VARIABLE_NUMBER of old builds
 class SQLiteIndex(LicensedIndex):
     backend_name = "sqlite"
 
-    def __init__(self, path, params: FingerprintParams | None = None, create: bool = True):
+    def __init__(self, path, params: FingerprintParams | None = None, create: bool = True, _migrating: bool = False):
         self.path = Path(path)
         _refuse_schema_1(self.path)
         self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError,
@@ -104,7 +107,14 @@ class SQLiteIndex(LicensedIndex):
         self._count = 0
         self._rowids = np.zeros(0, np.int64)
         self._names: list[str] = []
+        self._story_codes = np.zeros(0, np.int64)  # per row of _rowids: its story, as a number
+        self._stories: dict[str, str] = {}  # id → story, for rows in stories of several articles
         self._vocab = TokenVocabulary(self.conn)
+        if self.db.meta.get("stories") == "pending" and not _migrating:
+            self.db.close()
+            raise LicensedIndexError(
+                f"{self.path}: its stories (versions of one text) were being assigned when `index migrate` was "
+                f"interrupted; finish it with `reprintwatch --db {self.path} index migrate`")
 
     # --- metadata ---------------------------------------------------------------------------------------
     def _check_meta(self, params: FingerprintParams) -> FingerprintParams:
@@ -115,6 +125,7 @@ class SQLiteIndex(LicensedIndex):
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
         if not items:
             return AddResult()
+        items = self.assign_stories(items)
         self._seen_version = None
         try:
             return self._add(items)
@@ -142,11 +153,11 @@ class SQLiteIndex(LicensedIndex):
                 if row is not None and row[1] == digest:
                     result.unchanged += 1
                     continue
-                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content, blobs[n])
+                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content, blobs[n], item.story)
                 if row is None:
                     cur = self.conn.execute(
                         "INSERT INTO articles(id, outlet, title, url, published_at, content_hash, content,"
-                        " signature, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " signature, story, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values, run_id),
                     )
                     rowid = cur.lastrowid
@@ -162,7 +173,7 @@ class SQLiteIndex(LicensedIndex):
                         replaced.setdefault(row[2], []).append(rowid)
                     self.conn.execute(
                         "UPDATE articles SET outlet=?, title=?, url=?, published_at=?, content_hash=?, content=?,"
-                        " signature=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=? WHERE rowid=?",
+                        " signature=?, story=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=? WHERE rowid=?",
                         (*values, run_id, rowid),
                     )
                     result.updated += 1
@@ -271,13 +282,18 @@ class SQLiteIndex(LicensedIndex):
             try:
                 present = [r[0] for r in self.conn.execute("SELECT run FROM key_runs")]
                 runs = {r: self._runs[r] if r in self._runs else self._load_run(r) for r in present}
-                rows = self.conn.execute("SELECT rowid, id FROM articles ORDER BY rowid").fetchall()
+                rows = self.conn.execute("SELECT rowid, id, story FROM articles ORDER BY rowid").fetchall()
             finally:
                 self.conn.execute("COMMIT")
             self._runs = runs
             self._search = self._search_runs.update(runs)
             self._rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             self._names = [r[1] for r in rows]
+            codes: dict[str, int] = {}
+            self._story_codes = np.fromiter((codes.setdefault(r[2] or r[1], len(codes)) for r in rows),
+                                            dtype=np.int64, count=len(rows))
+            sizes = np.bincount(self._story_codes, minlength=len(codes)) if len(rows) else self._story_codes
+            self._stories = {r[1]: r[2] for r, code in zip(rows, self._story_codes.tolist()) if sizes[code] > 1 or r[2] != r[1]}
             self._count = len(rows)
             self._seen_version = version
         return self._search
@@ -287,12 +303,26 @@ class SQLiteIndex(LicensedIndex):
             return []
         runs = self._key_table()
         owners, shared = shared_key_counts(runs, keys, max_key_frequency(self._count))
-        if len(shared) > limit:
+        if len(shared) and len(self._stories):
+            # one representative a story (its members sharing most keys; top_candidates breaks their ties by id)
+            pos = np.minimum(np.searchsorted(self._rowids, owners), max(0, len(self._rowids) - 1))
+            codes = self._story_codes[pos]
+            order = np.lexsort((-shared, codes))
+            codes, shared, owners = codes[order], shared[order], owners[order]
+            first = np.concatenate(([True], codes[1:] != codes[:-1]))
+            best = shared[first][np.cumsum(first) - 1]
+            keep = shared == best
+            owners, shared, codes = owners[keep], shared[keep], codes[keep]
+            if len(np.unique(codes)) > limit:
+                top = np.sort(shared[np.concatenate(([True], codes[1:] != codes[:-1]))])[::-1]
+                keep = shared >= top[limit - 1]
+                owners, shared = owners[keep], shared[keep]
+        elif len(shared) > limit:
             # only owners at or above the limit-th largest count can make the cut (what top_candidates keeps):
             # hundreds of one-key owners per check made its Python dict and sort ~0.3 ms of a lookup
             keep = shared >= np.partition(shared, len(shared) - limit)[len(shared) - limit]
             owners, shared = owners[keep], shared[keep]
-        return top_candidates(dict(zip(owners.tolist(), shared.tolist())), limit, self._ids)
+        return top_candidates(dict(zip(owners.tolist(), shared.tolist())), limit, self._ids, self._stories)
 
     def _ids(self, rowids: list[int]) -> dict[int, str]:
         """Article ids of rows, from the in-memory map (an SQL query per check for the ids of hundreds of
@@ -306,15 +336,55 @@ class SQLiteIndex(LicensedIndex):
         for i in range(0, len(id_list), _MAX_VARS):
             chunk = id_list[i : i + _MAX_VARS]
             rows = self.conn.execute(
-                "SELECT id, content, title, outlet, url, published_at, signature FROM articles"
+                "SELECT id, content, title, outlet, url, published_at, signature, story FROM articles"
                 f" WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
             signatures = self._vocab.decode([r[6] for r in rows], self.params.shingle_size)
-            for (art_id, content, title, outlet, url, published_at, _), signature in zip(rows, signatures):
+            for (art_id, content, title, outlet, url, published_at, _, story), signature in zip(rows, signatures):
                 article = Article(art_id, content, title, outlet, url, published_at)
-                found[art_id] = IndexedArticle(article, signature, np.zeros(0, np.int64))
+                found[art_id] = IndexedArticle(article, signature, np.zeros(0, np.int64), story)
         return [found[i] for i in id_list if i in found]
+
+    def members(self, stories: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        wanted = sorted(set(stories))
+        for i in range(0, len(wanted), _MAX_VARS):
+            chunk = wanted[i : i + _MAX_VARS]
+            for story, art_id in self.conn.execute(
+                    f"SELECT story, id FROM articles WHERE story IN ({','.join('?' * len(chunk))}) ORDER BY story, id",
+                    chunk):
+                out.setdefault(story, []).append(art_id)
+        return out
+
+    def _stored_stories(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(ids), _MAX_VARS):
+            chunk = list(ids[i : i + _MAX_VARS])
+            out.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT id, content_hash, story FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def _assign_all(self, batch_size: int = 500) -> int:
+        """Give every article its story, in the order they were added (rowid): ``index migrate`` of an index
+        made before stories. Returns the articles assigned."""
+        with self._transaction():
+            self.conn.execute("UPDATE articles SET story = ''")
+        last, done = 0, 0
+        while True:
+            rows = self.conn.execute("SELECT rowid, id FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                     (last, batch_size)).fetchall()
+            if not rows:
+                return done
+            records = self.get([r[1] for r in rows])
+            items = [dataclasses.replace(r, keys=index_keys(r.article.content, r.signature, self.params))
+                     for r in records]
+            items = self.assign_stories(items, again=True)
+            self._seen_version = None
+            with self._transaction():
+                self.conn.executemany("UPDATE articles SET story = ? WHERE id = ?",
+                                      [(i.story, i.article.id) for i in items])
+            last, done = rows[-1][0], done + len(rows)
 
     def stats(self) -> IndexStats:
         articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -355,9 +425,10 @@ class SQLiteIndex(LicensedIndex):
                 conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()[0]))
             # an index made before the rewrite sketch or shorter keys gets them (index.base.migration_target)
             params = migration_target(stored)
-            if version == SCHEMA_VERSION and params == stored:
+            pending = conn.execute("SELECT value FROM meta WHERE key='stories'").fetchone()
+            if version == SCHEMA_VERSION and params == stored and pending is None:
                 return 0
-            if version not in (1, SCHEMA_VERSION):
+            if version not in (1, 2, SCHEMA_VERSION):
                 raise LicensedIndexError(f"{path} has index schema version {version}; re-create it with "
                                          "`reprintwatch index add`")
             done = 0
@@ -371,11 +442,16 @@ class SQLiteIndex(LicensedIndex):
                     for statement in _SCHEMA.split(";"):
                         if "key_runs" in statement or "articles_run" in statement:
                             conn.execute(statement)
-                else:  # every key is rebuilt: band keys from the signatures, fact keys from the texts
+                elif params != stored:  # every key is rebuilt: band keys from the signatures, fact keys from the texts
                     conn.execute("DELETE FROM key_runs")
                     conn.execute("UPDATE articles SET run = -2")
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+                if "story" not in columns:  # stories (versions of one text) are assigned below, once the keys are there
+                    conn.execute("ALTER TABLE articles ADD COLUMN story TEXT NOT NULL DEFAULT ''")
+                    conn.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles(story)")
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('stories', 'pending')")
                 last = 0
-                while True:
+                while version == 1 or params != stored:
                     rows = conn.execute("SELECT rowid, signature, content FROM articles WHERE rowid > ? ORDER BY rowid"
                                         " LIMIT ?", (last, batch_size)).fetchall()
                     if not rows:
@@ -394,11 +470,16 @@ class SQLiteIndex(LicensedIndex):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            return done
         except sqlite3.DatabaseError as exc:
             raise LicensedIndexError(f"cannot migrate licensed index {path}: {exc}") from None
         finally:
             conn.close()
+        # each article's story, in the order they were added (an interrupted run is refused on open and redone)
+        with cls(path, params, create=False, _migrating=True) as index:
+            done = index._assign_all()
+            with index._transaction():
+                index.conn.execute("DELETE FROM meta WHERE key = 'stories'")
+        return done
 
     def optimize(self) -> OptimizeResult:
         """Merge the key runs into as few as fit (runs of ``_MAX_RUN`` entries at most), in one
@@ -432,7 +513,7 @@ class SQLiteIndex(LicensedIndex):
 
 
 def _refuse_schema_1(path: Path) -> None:
-    """A schema-1 index (one row per band key) is refused with the way to upgrade it, before anything is
+    """A schema-1 index (one row per band key) or schema-2 one (no stories) is refused with the way to upgrade it, before anything is
     written to it (the shared opener would otherwise try to create schema 2's tables in it)."""
     if not path.is_file():  # missing, or a pipe or device: the shared opener says so (opening a FIFO blocks)
         return
@@ -440,13 +521,17 @@ def _refuse_schema_1(path: Path) -> None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is not None and row[0] == "2" and not conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'key_runs'").fetchone():
+                row = None  # not an index of ours: the opener says whose it may be
         finally:
             conn.close()
     except sqlite3.Error:
         return  # not readable as an index: the opener says what is wrong with it
-    if row is not None and row[0] == "1":
+    if row is not None and row[0] in ("1", "2"):
         raise LicensedIndexError(
-            f"{path} has licensed index schema version 1, this reprintwatch uses {SCHEMA_VERSION}; upgrade it in "
+            f"{path} has licensed index schema version {row[0]}, this reprintwatch uses {SCHEMA_VERSION} "
+            "(stories: versions of one text grouped when indexed); upgrade it in "
             f"place with `reprintwatch --db {path} index migrate` (it re-uses the stored signatures), or "
             "re-create it with `reprintwatch index add`"
         )
