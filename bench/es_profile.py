@@ -13,9 +13,12 @@ query rewrite, the collector (top 50 by score then id), and the fetch phase. The
 approximate (they add their own overhead, mostly per call), so read them as shares, and the node CPU per
 check (``_nodes/stats``) as the cost.
 
-With ``--variants``, query-side alternatives are sent over the same checks (no profile), each checked to give
-exactly the current query's candidates, with wall p50/p99 and node CPU per check measured one after the
-other in the same run.
+With ``--variants``, query-side alternatives are sent over the same checks (no profile), each checked against
+the current query's candidates (``by_score_only`` differs by design: it bounds what score-only collection would
+save), with wall p50/p99 and node CPU per check measured one after the other in the same run. With ``--get``,
+ways to read each check's candidate records (``mget``) likewise, each checked to decode to the same records.
+
+    .venv/bin/python bench/es_profile.py --es-url http://127.0.0.1:9204 --index rw-scale --no-profile --variants --get
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from bench.es_scale import CpuClock, index_figures, log, pct, real_docs_and_quer
 from reprintwatch import Detector, Settings  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, fingerprint  # noqa: E402
 from reprintwatch.index.base import max_key_frequency  # noqa: E402
-from reprintwatch.index.elasticsearch import ElasticsearchIndex, _hits  # noqa: E402
+from reprintwatch.index.elasticsearch import ElasticsearchIndex, _hits, doc_id, from_document  # noqa: E402
 
 
 def query_keys(args, params: FingerprintParams) -> list[list[str]]:
@@ -121,8 +124,29 @@ def variants(index: ElasticsearchIndex) -> dict:
         body["query"] = {"bool": {"should": body["query"]["bool"]["should"], "minimum_should_match": 1}}
         return body
 
+    def no_count(terms, limit, track):
+        # what counting the matched articles (the hot-key test) costs: the same query, nothing tracked
+        return current(terms, limit, track=0)
+
+    def by_score_only(terms, limit, track):
+        # not the same candidates (ties by Lucene's doc order, not by id): the bound of what score-only
+        # collection, which may skip articles that can no longer enter the top (MaxScore), would save
+        body = current(terms, limit, track=0)
+        del body["sort"]
+        body["docvalue_fields"] = ["id"]  # no sort values to take the ids from
+        return body
+
     return {"current": lambda t, n, track: current(t, n, track=track), "stored_id": stored_id,
-            "minimum_should_match_1": filter_then_count}
+            "minimum_should_match_1": filter_then_count, "no_count": no_count, "by_score_only": by_score_only}
+
+
+def variant_hits(resp: dict) -> list[tuple[str, int]]:
+    """(id, shared keys) of the hits, from the sort values or, for a query sorted by score alone, the id's
+    doc values and the score."""
+    hits = resp["hits"]["hits"]
+    if hits and "sort" not in hits[0]:
+        return [(h["fields"]["id"][0], int(round(h["_score"]))) for h in hits]
+    return _hits(resp)
 
 
 def variants_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) -> dict:
@@ -137,7 +161,7 @@ def variants_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) 
             with CpuClock(index.es) as clock:
                 for i, terms in enumerate(all_keys):
                     t = time.perf_counter()
-                    got = _hits(index.es.search(index=index.name, **make(terms, limit, max_df + 1)).body)
+                    got = variant_hits(index.es.search(index=index.name, **make(terms, limit, max_df + 1)).body)
                     ms.append((time.perf_counter() - t) * 1000)
                     out[name]["differ"] += got != reference[i]
             out[name]["ms"].extend(ms)
@@ -145,6 +169,62 @@ def variants_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) 
     return {name: {"p50_ms": pct(v["ms"], 50), "p99_ms": pct(v["ms"], 99),
                    "node_cpu_ms_per_check": float(np.median(v["node_cpu_ms"])),
                    "node_cpu_ms_per_round": v["node_cpu_ms"], "queries_with_other_candidates": v["differ"]}
+            for name, v in out.items()}
+
+
+def get_variants() -> dict:
+    """Ways to read a check's candidate records (name → mget keyword arguments), each checked to decode to
+    exactly what ``ElasticsearchIndex.get`` returns."""
+    return {
+        # as get() asked before b7237a6: the fields from_document reads; the node parses and filters each source
+        "fields": {"source_includes": ["id", "outlet", "title", "url", "published_at", "content", "signature", "story"]},
+        "whole_source": {},  # get() now: the stored bytes as they are (content_hash, band_count come along, unused)
+        "whole_source_not_realtime": {"realtime": False},
+    }
+
+
+def records_of(resp: dict) -> list[tuple]:
+    """The decoded records of an ``mget`` response, comparable."""
+    out = []
+    for doc in resp["docs"]:
+        if doc.get("found"):
+            r = from_document(doc["_source"])
+            a = r.article
+            out.append((a.id, a.content, a.title, a.outlet, a.url, a.published_at, r.signature.to_bytes()))
+    return out
+
+
+def get_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) -> dict:
+    """``mget`` of each check's candidates (the current query's, at least 2 shared keys) read each way of
+    :func:`get_variants`, interleaved rounds: wall p50/p99, node CPU and this process's CPU (decoding
+    included) per check, and checks whose records differ from the first way's."""
+    max_df = max_key_frequency(index._count)
+    ids = [[doc_id(i) for i, n in _hits(index.es.search(
+        index=index.name, **json.loads(index._count_query_body(t, limit, track=max_df + 1))).body) if n >= 2]
+        for t in all_keys]
+    ways = get_variants()
+    reference = [records_of(index.es.mget(index=index.name, ids=i, **ways["fields"]).body) if i else []
+                 for i in ids]
+    out: dict = {name: {"ms": [], "node_cpu_ms": [], "bench_cpu_ms": [], "differ": 0} for name in ways}
+    for _ in range(rounds):
+        for name, kw in ways.items():
+            ms = []
+            with CpuClock(index.es) as clock:
+                for i, chunk in enumerate(ids):
+                    if not chunk:
+                        continue
+                    t = time.perf_counter()
+                    got = records_of(index.es.mget(index=index.name, ids=chunk, **kw).body)
+                    ms.append((time.perf_counter() - t) * 1000)
+                    out[name]["differ"] += got != reference[i]
+            out[name]["ms"].extend(ms)
+            per = clock.per_item_ms(len(ids))
+            out[name]["node_cpu_ms"].append(per["node_cpu"])
+            out[name]["bench_cpu_ms"].append(per["bench_cpu"])
+    return {name: {"records_p50": pct([len(i) for i in ids], 50), "p50_ms": pct(v["ms"], 50),
+                   "p99_ms": pct(v["ms"], 99), "node_cpu_ms_per_check": float(np.median(v["node_cpu_ms"])),
+                   "bench_cpu_ms_per_check": float(np.median(v["bench_cpu_ms"])),
+                   "node_cpu_ms_per_round": v["node_cpu_ms"], "checks_with_other_records": v["differ"]}
             for name, v in out.items()}
 
 
@@ -203,7 +283,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=Path("/var/tmp/rw-scale"))
     ap.add_argument("--variants", action="store_true", help="also time query-side alternatives")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --variants")
+    ap.add_argument("--get", action="store_true", help="also time ways to read the candidates' records (mget)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --variants and --get")
     ap.add_argument("--clauses", default="",
                     help="comma-separated split sizes to time candidates() with (e.g. 1000,4096)")
     ap.add_argument("--no-profile", dest="profile", action="store_false")
@@ -232,6 +313,8 @@ def main(argv=None) -> int:
                                          args.rounds)
     if args.variants:
         result["variants"] = variants_pass(index, all_keys, limit, args.rounds)
+    if args.get:
+        result["get"] = get_pass(index, all_keys, limit, args.rounds)
     index.close()
     text = json.dumps(result, indent=1)
     if args.json_out:

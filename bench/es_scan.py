@@ -57,6 +57,7 @@ def main(argv=None) -> int:
         return 0
     if not state_path.exists():
         build(args, state_path, es)
+        es = make_client(args.es_url, request_timeout=120)  # the build's index closed the client it was given
     state = json.loads(state_path.read_text())
     suspects = [Article(**a) for a in json.loads((args.work / "suspects.json").read_text())]
 

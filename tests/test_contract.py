@@ -405,16 +405,23 @@ def test_band_keys_shared_by_too_many_articles_are_ignored(index):
     assert detector.check(articles[5].content).reprints[0].licensed.id == "a005"
 
 
+FOOTER = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
+
+
+def footer_articles() -> list[Article]:
+    """150 articles of licensed sentences, the first 120 of them ending in the same site footer."""
+    sentences = [s + "。" for s in (METRO + RIVER + FLASH).replace("\n", "").split("。") if s]
+    return [
+        Article(f"a{i:03d}", "".join(sentences[(i * 7 + j) % len(sentences)] for j in range(6))
+                + f"第{i}号。" + (FOOTER if i < 120 else ""))
+        for i in range(150)
+    ]
+
+
 def test_a_key_is_hot_by_the_articles_that_still_hold_it(index):
     """Hot keys are counted over live articles: after deletions a footer held by too many comes back
     (Elasticsearch keeps deleted documents in its segments until they merge)."""
-    footer = "本站所有稿件均经过三审三校，欢迎广大读者监督批评，读者热线每天上午九点至下午五点开通，周末及节假日照常服务。"
-    sentences = [s + "。" for s in (METRO + RIVER + FLASH).replace("\n", "").split("。") if s]
-    articles = [
-        Article(f"a{i:03d}", "".join(sentences[(i * 7 + j) % len(sentences)] for j in range(6))
-                + f"第{i}号。" + (footer if i < 120 else ""))
-        for i in range(150)
-    ]
+    footer, articles = FOOTER, footer_articles()
     detector = Detector(index)
     detector.add(articles)
     suspect_keys = detector.fingerprint(UNRELATED + footer).keys
@@ -429,6 +436,42 @@ def test_a_key_is_hot_by_the_articles_that_still_hold_it(index):
     story = {r.article.id: r.story for r in index.get([a.id for a in articles[25:]])}
     assert {story[a.id] for a in articles[25:120]} <= {story[i] for i, n in shared.items() if n >= len(held_by_all)}
     assert not {a.id for a in articles[:25]} & set(shared)
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_counts_a_keys_articles_once_until_the_index_changes(es_settings):
+    """A key's article count (is it hot?) is asked of the node once while the index is unchanged: the same
+    footer checked again has its hot keys left out of the first search, which is then final (one search, no
+    count), with the same candidates; a delete forgets the counts, and the footer, no longer hot, is counted."""
+    articles = footer_articles()
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        detector.add(articles)
+        keys = detector.fingerprint(UNRELATED + FOOTER).keys
+        sent: list = []
+        msearch = idx._msearch
+
+        def recorded(bodies):  # each request to the node: its searches and hot-key counts
+            if bodies:
+                sent.append(["count" if isinstance(b, dict) else "search" for b in bodies])
+            return msearch(bodies)
+
+        idx._msearch = recorded
+        first = idx.candidates(keys, 200)
+        assert sent == [["search"], ["count"], ["search"]]  # counted, hot keys found, searched again without them
+        hot = {t for t, n in idx._df.items() if n > 100}
+        assert len(hot) >= 8
+        sent.clear()
+        assert idx.candidates(keys, 200) == first
+        assert sent == [["search"]]
+        assert idx.candidates_many([(keys, 200, 1), (keys, 5, 1)]) == [first, first[:5]]
+        idx.delete([a.id for a in articles[:25]])
+        assert not idx._df
+        sent.clear()
+        again = dict(idx.candidates(keys, 200))
+        assert sent == [["search"]]  # 125 articles: max_df 100 and 95 hold the footer, so one search is final
+        story = {r.article.id: r.story for r in idx.get([a.id for a in articles[25:]])}  # one representative a story
+        assert {story[a.id] for a in articles[25:120]} <= {story[i] for i, n in again.items() if n >= len(hot)}
 
 
 def _segments_or_runs(backend, idx) -> int:

@@ -71,6 +71,7 @@ MAPPING_VERSION = 2  # 2: ``story``
 MAX_CLAUSES = 4096
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
+_MAX_DF_KEPT = 200_000  # keys' counts an index object keeps (~30 MB); more, and it starts over
 #: Articles a bulk load keeps in memory while searches do not see them (a new article's story is looked for
 #: among them too); beyond this many the index is refreshed. Bounds the memory: a record is a few KB.
 _MAX_UNSEEN = 5000
@@ -106,9 +107,6 @@ MAPPINGS = {
         "story": {"type": "keyword"},
     },
 }
-
-_DOC_FIELDS = ["id", "outlet", "title", "url", "published_at", "content", "signature", "story"]
-
 
 def safe_url(url: str) -> str:
     """``url`` without user:password, for messages."""
@@ -326,7 +324,8 @@ class ElasticsearchIndex(LicensedIndex):
         self.backoff = backoff
         self.chunk_size = chunk_size
         self.max_clauses = MAX_CLAUSES
-        self._count: int | None = None
+        self._df: dict[str, int] = {}
+        self._count = None
         self._refresh_each_batch = True  # off inside bulk_load()
         self._unseen: list[IndexedArticle] = []  # written inside bulk_load(), not refreshed yet: stories test them
         self._client_args: tuple | None = None  # set by from_settings: lets a forked worker make its own client
@@ -353,6 +352,20 @@ class ElasticsearchIndex(LicensedIndex):
         index._client_args = (settings.es_url, settings.es_api_key, settings.es_username, settings.es_password,
                               settings.es_ca_certs)
         return index
+
+    @property
+    def _count(self) -> int | None:
+        """Live articles in the index, counted once (``None``: not yet, or the index changed since)."""
+        return self._articles
+
+    @_count.setter
+    def _count(self, value: int | None) -> None:
+        # ``_df`` — the live articles holding each key a hot-key count has counted, so that a key met again is
+        # left out (hot) or not counted again (not hot) — is kept exactly as long as the article count:
+        # whatever forgets the count (add, delete) forgets the keys' counts with it
+        if value is None:
+            self._df = {}
+        self._articles = value
 
     @property
     def forkable(self) -> bool:
@@ -642,7 +655,9 @@ class ElasticsearchIndex(LicensedIndex):
         Each of those steps is one ``_msearch`` for all the queries that need it; a query whose best count,
         hot keys included, is below its ``least`` needs neither (without them, counts only fall): 280 of the
         600 hot-key counts of a 900-text scan at 4,000 licensed (fact keys of unrelated texts, sharing common
-        dates and places). Counting every key's
+        dates and places). A key counted once is not counted again while the index is unchanged (``_df``): hot,
+        it is left out of the first search; not hot, it is left out of later counts — in the same scan, 1,793 →
+        1,559 searches and 37,259 → 25,608 keys counted, identical candidates. Counting every key's
         articles first (a ``filters`` aggregation, then the query) cost the node 95 ms of CPU per check at
         299,000 articles, this path 44 ms, same candidates (``bench/es_scale.py``, docs/elasticsearch.md)."""
         out: list[list[tuple[str, int]]] = [[] for _ in queries]
@@ -650,6 +665,10 @@ class ElasticsearchIndex(LicensedIndex):
             self._count = int(self.es.count(index=self.name)["count"])
         max_df = max_key_frequency(self._count)
         no_hot = self._count <= max_df  # no key can be held by more articles than there are
+        if not no_hot and self._df:
+            # keys already counted hot are left out before the first search: without them a query matching
+            # more than max_df articles before often matches fewer, and is final in one search
+            queries = [([t for t in terms if self._df.get(t, 0) <= max_df], limit) for terms, limit in queries]
         whole: list[int] = []
         for n, (terms, limit) in enumerate(queries):
             if not terms or limit <= 0:
@@ -677,10 +696,13 @@ class ElasticsearchIndex(LicensedIndex):
                 continue  # none can reach ``least``, hot keys counted or not
             else:
                 unsure.append((n, resp))
-        hot_counts = self._msearch([self._hot_terms_body(queries[n][0]) for n, _ in unsure])
+        # only keys not counted before: those are known not hot (the hot ones were left out above)
+        uncounted = [[t for t in queries[n][0] if t not in self._df] for n, _ in unsure]
+        hot_counts = self._msearch([self._hot_terms_body(terms) for terms in uncounted if terms])
         again: list[tuple[int, list[str]]] = []
-        for (n, resp), agg in zip(unsure, hot_counts):
-            hot = _hot_from(agg, max_df)
+        answers = iter(hot_counts)
+        for (n, resp), terms in zip(unsure, uncounted):
+            hot = self._learn_hot(next(answers), max_df) if terms else set()
             if not hot:
                 out[n] = _hits(resp)
             elif rest := [t for t in queries[n][0] if t not in hot]:
@@ -712,8 +734,18 @@ class ElasticsearchIndex(LicensedIndex):
         return "error" in item and bool({"too_many_clauses", "too_many_nested_clauses"} & _types_in(item["error"]))
 
     def _without_hot(self, terms: list[str], max_df: int) -> list[str]:
-        hot = _hot_from(self._msearch([self._hot_terms_body(terms)])[0], max_df)
+        hot = {t for t in terms if self._df.get(t, 0) > max_df}
+        if uncounted := [t for t in terms if t not in self._df]:
+            hot |= self._learn_hot(self._msearch([self._hot_terms_body(uncounted)])[0], max_df)
         return [t for t in terms if t not in hot]
+
+    def _learn_hot(self, resp: dict, max_df: int) -> set[str]:
+        """The hot keys of a hot-key count's response; every key's count kept in ``_df``."""
+        if len(self._df) > _MAX_DF_KEPT:
+            self._df = {}
+        counts = {t: bucket["doc_count"] for t, bucket in resp["aggregations"]["df"]["buckets"].items()}
+        self._df.update(counts)
+        return {t for t, n in counts.items() if n > max_df}
 
     @staticmethod
     def _hot_terms_body(terms: list[str]) -> dict:
@@ -786,7 +818,10 @@ class ElasticsearchIndex(LicensedIndex):
         try:
             for start in range(0, len(id_list), 500):
                 chunk = list(dict.fromkeys(doc_id(i) for i in id_list[start : start + 500]))
-                resp = self._retrying(lambda: self.es.mget(index=self.name, ids=chunk, source_includes=_DOC_FIELDS))
+                # whole sources, as stored: asking for the fields from_document reads (all but content_hash and
+                # band_count) made the node parse and filter each one — 2.7 against 1.6 ms of node CPU a check
+                # at 95,000 articles, same records (bench/es_profile.py --get, median of 3 rounds, busy machine)
+                resp = self._retrying(lambda: self.es.mget(index=self.name, ids=chunk))
                 for doc in resp["docs"]:
                     if doc.get("found"):
                         record = from_document(doc["_source"])
@@ -962,10 +997,6 @@ def _hits(resp: dict) -> list[Candidate]:
     """``(id, shared keys)`` of a candidate query's hits, with their story (score = number of shared keys, sort
     = [score, id, story])."""
     return [Candidate(hit["sort"][1], int(round(hit["sort"][0])), hit["sort"][2]) for hit in resp["hits"]["hits"]]
-
-
-def _hot_from(resp: dict, max_df: int) -> set[str]:
-    return {t for t, bucket in resp["aggregations"]["df"]["buckets"].items() if bucket["doc_count"] > max_df}
 
 
 def _item_error(item: dict) -> str:
