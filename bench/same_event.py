@@ -1,14 +1,22 @@
-"""Whole-pair features of the rewrite path: 洗稿 copies against real pairs the rewrite path calls rewrites.
+"""Whole-pair features of the rewrite path: 洗稿 copies against real pairs the rewrite path called rewrites.
 
-    .venv/bin/python bench/same_event.py --pairs /tmp/sina_s1.json --pairs /tmp/sina_s2.json
-    (each --pairs file is ``bench/sina_pairs.py --json --seed N`` output: its ``rewrite`` rows are read)
+    .venv/bin/python bench/same_event.py --pairs s1.json --pairs s2.json --pairs s3.json   # ~5 min, busy 2 cores
+    (each --pairs file is ``bench/sina_pairs.py --json --seed N`` output, its ``rewrite`` rows read: written by
+    a commit before the whole-pair guards, it holds the pairs they remove)
 
 Positives: ``bench/disguise.py:rewrite`` copies (30/40/50 % of the words swapped for synonyms, clauses
-reordered, 10–20 % of the sentences dropped) of short (400–700 characters) and long (1,000–6,000) articles.
-Real pairs: every Sina pair ``bench/sina_pairs.py`` reports as a ``rewrite`` (two reports of one event, by hand
-reading, but for the odd real rewrite), and ``bench/rewrite_pairs.py``'s hard negatives (same-category pairs
-sharing the most facts and no 20-character run) whose alignment covers at least 30 % of the licensed text.
-Prints each feature's percentiles for each group and, for the real pairs, one line a pair. Not a test.
+reordered, 10–20 % of the sentences dropped) of short (400–700 characters) and long (1,000–6,000) articles, and
+the 50 % ones again inside a WeChat account's header and footer. Real pairs: every Sina pair of the --pairs
+files called a ``rewrite`` (mostly two reports of one event, read by hand: docs/findings.md), and
+``bench/rewrite_pairs.py``'s hard negatives (same-category pairs sharing the most facts and no 20-character
+run) whose alignment covers at least 30 % of the licensed text.
+
+Features of the aligned chain as the rewrite path kept it before the guards (any one figure agreeing):
+coverage of the licensed and of the suspect text, mean similarity, shared facts, pairs, the facts' share of
+the aligned pairs' shared weight, similarity without facts, word-bigram overlap, the share of the suspect in
+sentences like *any* licensed sentence (``loose_s``), the lowest figure agreement of a pair holding figures on
+both sides; then the verdict before the guards and now. Prints percentiles (counts for verdicts) a group and,
+for the real pairs, one line a pair. Not a test.
 """
 from __future__ import annotations
 
@@ -45,7 +53,7 @@ def _dice(a: set, b: set, w) -> float:
 
 
 def shape(s: R.TextAnalysis, l: R.TextAnalysis) -> dict:
-    """Exploratory whole-pair features of the aligned chain."""
+    """Whole-pair features of the aligned chain (see the module doc)."""
     sim, kept = _kept(s, l)
     def sent_tokens(a, k, facts):
         idx = np.flatnonzero(a.sentence_of == k)
@@ -145,6 +153,9 @@ def main(argv=None) -> int:
     for name, rows in groups.items():
         print(f"\n== {name}: n={len(rows)}")
         for k in keys:
+            if isinstance(rows[0][k], bool):
+                print(f"  {k:18} {sum(r[k] for r in rows)} of {len(rows)}")
+                continue
             vals = np.array([float(r[k]) for r in rows])
             print(f"  {k:18} p1 {np.percentile(vals, 1):.3f} p5 {np.percentile(vals, 5):.3f} "
                   f"p50 {np.percentile(vals, 50):.3f} p95 {np.percentile(vals, 95):.3f} p99 {np.percentile(vals, 99):.3f}")
