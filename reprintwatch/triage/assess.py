@@ -468,7 +468,7 @@ def refresh_triage(store, licences: Sequence[Licence], index=None) -> int:
     runs after each batch). Returns how many were judged."""
     licences = list(licences)
     basis_of = _bases(licences)
-    stale = [f for f in (with_platform(r) for r in store.list_findings(content=False))
+    stale = [f for f in (with_platform(r) for r in store.list_findings(content=False, judged=False))
              if not is_current(f, basis_of(f), index)]
     if stale:
         triage_of(store, stale, licences, index, force=True)
@@ -503,7 +503,8 @@ def triage_of(store, findings: Sequence[dict], licences: Sequence[Licence], inde
     if todo:
         without_text = [rows[i]["finding_id"] for i in todo if rows[i].get("content") is None]
         if without_text:
-            full = {f.finding_id: with_platform(f) for f in store.list_findings(ids=without_text)}
+            full = {f.finding_id: with_platform(f)
+                    for f in store.list_findings(ids=without_text, withdrawn=True, judged=False)}
             for i in todo:
                 if rows[i].get("content") is None and rows[i]["finding_id"] in full:
                     rows[i] = full[rows[i]["finding_id"]]
@@ -524,7 +525,7 @@ def with_texts(assessments: Sequence[Assessment], index=None, store=None) -> lis
     no_text = [a.finding["finding_id"] for a in assessments if a.finding.get("content") is None]
     texts = {}
     if no_text and store is not None:
-        texts = {f.finding_id: f.content for f in store.list_findings(ids=no_text)}
+        texts = {f.finding_id: f.content for f in store.list_findings(ids=no_text, withdrawn=True, judged=False)}
     out = []
     for a in assessments:
         changes = {}
