@@ -59,8 +59,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: is re-judged by ``reprintwatch findings rejudge`` (reprintwatch/rejudge.py; ``ingest run`` does it on
 #: open), and until then its readers refuse it rather than mix old-rule and new-rule findings.
 #: 1: before issue 19 (every verified pair a finding); 2: issue 19's attribution (siblings listed, text many
-#: licensed articles share and quotations discounted, articles copied whole first).
-RULES_VERSION = 2
+#: licensed articles share and quotations discounted, articles copied whole first); 3: the rewrite path's
+#: same-event guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect).
+RULES_VERSION = 3
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Two licensed articles are versions of one text when this share of the distinct shingles of the smaller
