@@ -1,6 +1,7 @@
 """The rewrite (洗稿) path: facts, the sentence alignment, its guards, and the verdict end to end."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -12,7 +13,8 @@ from reprintwatch.dedupe.fingerprint import fingerprint
 from reprintwatch.dedupe.normalize import normalize
 from reprintwatch.dedupe.segment import segment
 
-from texts import MARKET_MONDAY, MARKET_TUESDAY, METRO, PORT, PORT_REWRITE, PORT_SAME_EVENT, RIVER, UNRELATED
+from texts import (MARKET_MONDAY, MARKET_TUESDAY, METRO, PORT, PORT_REWRITE, PORT_SAME_EVENT, RECAP, RECAP_NEXT_DAY,
+                   RECAP_SAME_EVENT, RIVER, UNRELATED)
 
 
 def analysed(text: str) -> R.TextAnalysis:
@@ -70,6 +72,38 @@ def test_same_press_conference_by_another_outlet_is_not_a_rewrite():
     assert len(v.shared_facts) >= 5  # it does share names and figures: that alone must not decide
 
 
+def test_two_recaps_of_one_evening_are_facts_reported_twice_not_a_rewrite():
+    v = R.verify_rewrite(analysed(RECAP_SAME_EVENT), analysed(RECAP))
+    # the results align in order and carry the figures and names: every per-sentence guard passes ...
+    t = R.DEFAULT_REWRITE_THRESHOLDS
+    assert v.coverage >= t.min_coverage and len(v.pairs) >= t.min_pairs
+    assert v.mean_similarity >= t.min_mean_similarity and len(v.shared_facts) >= t.min_shared_facts
+    # ... but most of the suspect is its own story: the whole pair is two reports of one event
+    assert v.suspect_coverage < t.min_suspect_coverage
+    assert not v.is_rewrite
+    assert R.verify_rewrite(analysed(RECAP_SAME_EVENT), analysed(RECAP),
+                            dataclasses.replace(t, min_suspect_coverage=0.0)).is_rewrite
+
+
+def test_a_game_s_sentence_is_not_aligned_with_another_game_s_by_one_shared_score():
+    # 4比2 against 4比1, 4比3 … 3比7 against 4比3 … 6比11: a 4 and an 11 in common, not the same game
+    v = R.verify_rewrite(analysed(RECAP_NEXT_DAY), analysed(RECAP))
+    assert not v.is_rewrite and v.figure_conflicts >= 2
+    any_one_figure = dataclasses.replace(R.DEFAULT_REWRITE_THRESHOLDS, min_figure_agreement=1e-9)
+    assert R.verify_rewrite(analysed(RECAP_NEXT_DAY), analysed(RECAP), any_one_figure).is_rewrite
+    # a wash keeps every figure of its sentences: PORT_REWRITE has no conflict at all
+    assert R.verify_rewrite(analysed(PORT_REWRITE), analysed(PORT)).figure_conflicts == 0
+
+
+def test_a_rewrite_is_mostly_the_source_s_sentences():
+    v = R.verify_rewrite(analysed(PORT_REWRITE), analysed(PORT))
+    assert v.suspect_coverage >= 0.9 and v.to_dict()["suspect_aligned_coverage"] == v.suspect_coverage
+    # an account's header and footer around the copy leave it a rewrite
+    posted = "点击上方蓝字关注“每日资讯站”\n" + PORT_REWRITE + "\n喜欢就点个“在看”吧！\n本文来源网络，如有侵权请联系删除。"
+    v = R.verify_rewrite(analysed(posted), analysed(PORT))
+    assert v.is_rewrite and v.suspect_coverage < 1.0
+
+
 def test_template_report_of_another_day_is_not_a_rewrite():
     v = R.verify_rewrite(analysed(MARKET_TUESDAY), analysed(MARKET_MONDAY))
     assert not v.is_rewrite
@@ -118,6 +152,8 @@ def test_detector_keeps_same_event_and_template_reports_clean(tmp_path):
     detector = _detector(tmp_path)
     assert detector.check(Article("e", PORT_SAME_EVENT)).reprints == []
     assert detector.check(Article("t", MARKET_TUESDAY)).reprints == []
+    detector.add([Article("recap", RECAP, "男单八强战罢", "华夏体育")])
+    assert detector.check(Article("r", RECAP_SAME_EVENT)).reprints == []
 
 
 def test_exact_copies_keep_their_verdict(tmp_path):
