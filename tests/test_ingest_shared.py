@@ -189,3 +189,55 @@ def test_retry_after_holds_the_host_for_every_process(pg_store_url):
     (_, _, _, busy_end, busy_status), (_, _, later_start, _, later_status) = log
     assert (busy_status, later_status) == (503, 200)
     assert later_start - busy_end >= 2 - 0.05, later_start - busy_end
+
+
+def test_three_recheck_processes_split_the_urls_and_take_over_an_expired_lease(tmp_path, pg_store_url):
+    """`recheck` on three machines at once: one run, every open finding's URL fetched exactly once (before,
+    each process checked every URL: fetched three times), never one URL twice at once, politeness held; a URL
+    leased by a process that died (a lease nobody renews) is checked once its lease runs out."""
+    hosts = Hosts(HOSTS, PAGES, page)
+    try:
+        db = build_licensed_index(tmp_path / "licensed.db")
+        sources = tmp_path / "sources.toml"
+        sources.write_text(hosts.sources_toml(DELAY, CONCURRENCY), encoding="utf-8")
+        env = {**os.environ, "REPRINTWATCH_STORE": pg_store_url, "REPRINTWATCH_DB": str(db),
+               "REPRINTWATCH_LEASE_SECONDS": str(LEASE)}
+        ingest = start(sources, pg_store_url, db)
+        assert ingest.wait(300) == 0, ingest.stderr.read().decode()[-3000:]
+        with Store(pg_store_url, create=False) as store:
+            urls = sorted({f["url"] for f in store.list_findings()})
+            assert len(urls) == HOSTS * len(range(0, PAGES, 3))
+            ghost = urls[0]  # a dead machine's lease on one URL: runs out LEASE seconds from now
+            store.take_lease(f"recheck:{ghost}", "ghost:1:dead", LEASE)
+        with hosts._lock:
+            hosts.log.clear()
+        hosts.latency = LATENCY
+        started = time.monotonic()
+        procs = [subprocess.Popen([sys.executable, "-m", "reprintwatch.cli", "recheck", "--sources", str(sources)],
+                                  cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+        said = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-3000:]
+            said.append(err.decode().strip().splitlines()[-1])
+        took = time.monotonic() - started
+        seen = hosts.politeness()
+    finally:
+        for proc in locals().get("procs", []):
+            if proc.poll() is None:
+                proc.kill()
+        hosts.stop()
+    fetched = {u: n for u, n in seen["fetches"].items() if u in urls}
+    assert fetched == {u: 1 for u in urls}, fetched  # every URL once, across the three processes
+    assert seen["same_url_at_once"] == 0
+    assert seen["max_concurrent"] <= CONCURRENCY and seen["min_gap"] >= DELAY - JITTER, seen
+    checked = [int(re.search(r"recheck: (\d+) of", line).group(1)) for line in said]
+    assert sum(checked) == len(urls) and sum(1 for n in checked if n) >= 2, said  # the work was split
+    assert took >= LEASE - 1  # the ghost's URL waited for its lease to run out
+    with Store(pg_store_url, create=False) as store:
+        runs = {row[0] for row in store.conn.execute("SELECT last_run FROM finding_status")}
+        per_finding = store.conn.execute("SELECT finding_id, COUNT(*) FROM finding_status GROUP BY finding_id")
+        assert len(runs) == 1  # one run, joined by all three
+        assert {n for _, n in per_finding} == {1}
+        assert len(store.status_history()) == len(store.list_findings())
+        assert store.conn.execute("SELECT COUNT(*) FROM leases WHERE key LIKE 'recheck:%'").fetchone()[0] == 0

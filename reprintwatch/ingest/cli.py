@@ -67,8 +67,9 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
     from ..detector import default_jobs
     from ..index import open_index
     from ..store import Store
-    from .fetch import Fetcher, FetchPolicy
+    from .fetch import FetchPolicy
     from .runner import Runner
+    from .shared import fetcher_for
     from .sources import load_sources
 
     settings = current_settings()
@@ -79,14 +80,8 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
     status = StatusLine(enabled=progress)
     try:
         with Store(settings.store) as db, contextlib.ExitStack() as shared:
-            fetcher, lease_seconds, holder = Fetcher(policy), None, None
-            if db.engine == "postgresql":  # a store several machines share: leases and politeness for all
-                from .shared import SharedHostLimiter, holder_name
-
-                holder, lease_seconds = holder_name(), settings.lease_seconds
-                limiter = SharedHostLimiter(settings.store, holder, settings.lease_seconds)
-                shared.callback(limiter.close)
-                fetcher = Fetcher(policy, limiter=limiter)
+            # a store several machines share (PostgreSQL): leases, and politeness for all
+            fetcher, holder, lease_seconds = fetcher_for(db, settings.store, policy, settings.lease_seconds, shared)
             runner = Runner(db, detector_for(index, settings), sources, fetcher, workers=workers,
                             progress=status.update, max_article_bytes=settings.max_article_bytes,
                             jobs=default_jobs() if jobs is None else jobs, lease_seconds=lease_seconds,

@@ -30,7 +30,7 @@ import time
 import uuid
 
 from ..store import Store
-from .fetch import HostLimiter
+from .fetch import Fetcher, FetchPolicy, HostLimiter
 
 # how often a request waiting for a host slot held elsewhere asks again (a page fetch lasts ~0.1–10 s)
 POLL_SECONDS = 0.05
@@ -40,6 +40,20 @@ def holder_name() -> str:
     """Who holds a lease: this machine and process, and a nonce (a restarted process with the same pid is
     someone else)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def fetcher_for(db: Store, location, policy: FetchPolicy, lease_seconds: float, stack) -> tuple[Fetcher, str | None,
+                                                                                                float | None]:
+    """The fetcher of a command working on store ``db`` (at ``location``) — ``ingest run``, ``recheck`` — and
+    who it leases work as: on PostgreSQL, ``(a fetcher polite for every process, this process's holder name,
+    lease_seconds)``; on SQLite, ``(this process's fetcher, None, None)``: one machine, nothing to lease.
+    ``stack`` (an ExitStack) closes the limiter's connection."""
+    if db.engine != "postgresql":
+        return Fetcher(policy), None, None
+    holder = holder_name()
+    limiter = SharedHostLimiter(location, holder, lease_seconds)
+    stack.callback(limiter.close)
+    return Fetcher(policy, limiter=limiter), holder, lease_seconds
 
 
 class SharedHostLimiter(HostLimiter):
