@@ -70,6 +70,7 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
     from .fetch import FetchPolicy
     from .runner import Runner
     from .shared import fetcher_for
+    from .tally import event
     from .sources import load_sources
 
     settings = current_settings()
@@ -101,7 +102,9 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
             # of 9 in bench/bench_ingest.py --processes 4 (fbff9a5)
             if lease_seconds is None or db.take_lease("triage", holder, lease_seconds):
                 try:
-                    _triage_new(db, index)
+                    started = time.monotonic()
+                    judged = _triage_new(db, index)
+                    event("triaged", findings=judged, seconds=round(time.monotonic() - started, 2))
                 finally:
                     if lease_seconds is not None:
                         db.release_lease("triage", holder)
@@ -200,12 +203,12 @@ def configure_logging(log_format: str = "text", log_file=None, verbose: bool = F
         logger.addHandler(handler)
 
 
-def _triage_new(db, index) -> None:
+def _triage_new(db, index) -> int:
     """Keep a current triage with every finding: new ones, and those whose licences or triage rules changed
     (the one triage path, ``triage.assess.triage_of``; the reports then only read them)."""
     from ..triage.assess import refresh_triage
 
-    refresh_triage(db, db.licences(), index)
+    return refresh_triage(db, db.licences(), index)
 
 
 # --- reprintwatch extract ------------------------------------------------------------------------------------
