@@ -1,6 +1,7 @@
 """A polite HTTP fetcher: http(s) only, per-host rate and concurrency limits, robots.txt, conditional GET,
-retries (urllib3's ``Retry`` decides what and how long, ``Retry-After`` respected and capped), time-outs, a total
-deadline per fetch, and a body-size cap.
+retries (urllib3's ``Retry`` decides what and how long, ``Retry-After`` respected and capped, and held for every
+request to the host — every process's, with :mod:`reprintwatch.ingest.shared`), time-outs, a total deadline per
+fetch, and a body-size cap.
 
 The deadline is the fetch's own time: its clock runs only while it holds its host's slot (waiting behind
 other pages of a polite host is not the page's fault), and it bounds everything done there — connecting,
