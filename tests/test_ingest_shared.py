@@ -16,6 +16,7 @@ import pytest
 from hosts_site import Hosts
 from ingest_site import FIXTURES, REPO, build_licensed_index
 from reprintwatch.store import Store
+from reprintwatch.triage.assess import stale_findings
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
 
@@ -98,6 +99,7 @@ def test_three_processes_share_the_work_and_survive_a_kill(tmp_path, pg_store_ur
         assert sorted(u for u, _ in suspects) == sorted(pages)  # every page once: nothing lost, nothing doubled
         assert {v for _, v in suspects} == {1}
         assert len(store.list_findings()) == HOSTS * len(range(0, PAGES, 3))
+        assert stale_findings(store, store.licences()) == []  # the survivors judged every new finding between them
         assert store.counts()["pending"] == 0
         page_evidence = store.conn.execute("SELECT url, COUNT(*) FROM evidence WHERE url LIKE '%/p/%' GROUP BY url")
         assert {u: n for u, n in page_evidence} == {u: 1 for u in pages}
