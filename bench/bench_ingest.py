@@ -20,9 +20,12 @@ servers (one port each: separate hosts for politeness) with ``--pages`` pages in
 ``--latency`` seconds, fetched with a per-host ``--delay``. For each process count: pages/s (wall clock,
 process start-up included), the store time a page (its recording transaction, write-lock wait included;
 p50/p99 from the ``recorded`` log events), what the servers saw (the most concurrent requests one host got,
-the shortest gap between two request starts at one host), and pages lost / recorded twice / fetched twice.
+the shortest gap between two request arrivals at one host, by the kernel's receive timestamps), pages lost /
+recorded twice / fetched twice, and where the rest of the wall clock went (launch to the first log line,
+the last page to the last exit, judging the new findings) and how often the feeds were fetched.
 
     python bench/bench_ingest.py --processes 1,2,4                 # 3000 pages on 30 hosts, ~12 minutes
+    python bench/bench_ingest.py --processes 1,2,4 --latency 1.0 --workers 8    # docs/postgresql.md, ~17 min
 """
 from __future__ import annotations
 
