@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .config import Settings
+from .config import Settings, store_location
 from .errors import BadInput, ReprintwatchError
 from .output import terminal_safe, write_atomic
 from .sqlitedb import MAX_ROWID
@@ -57,7 +57,10 @@ class StoreLocation(click.ParamType):
 
     def convert(self, value, param, ctx):
         if isinstance(value, str) and "://" in value:
-            return value
+            try:
+                return store_location(value)
+            except ValueError as exc:
+                self.fail(f"{value!r}: {exc}", param, ctx)
         return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
 
 

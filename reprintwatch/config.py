@@ -15,6 +15,20 @@ import platformdirs
 from .dates import DEFAULT_ZONE, parse_zone
 from .errors import ReprintwatchError
 
+#: The store's URL schemes (PostgreSQL); any other ``scheme://`` is refused by name, not taken for a path
+STORE_URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def store_location(value):
+    """A ``--store`` / ``REPRINTWATCH_STORE`` value: a PostgreSQL URL kept as it is (a Path would fold its ``//``),
+    or a file path. Another ``scheme://`` raises ValueError naming it."""
+    if isinstance(value, str) and "://" in value:
+        if value.startswith(STORE_URL_SCHEMES):
+            return value
+        scheme = value.split("://", 1)[0]
+        raise ValueError(f"{scheme}:// is not a store this version can use (an SQLite file or a postgresql:// URL)")
+    return Path(value).expanduser()
+
 ENV_PREFIX = "REPRINTWATCH_"
 
 #: The largest article (or input line, or fetched page's text) accepted, in UTF-8 bytes: far above any news
@@ -120,6 +134,8 @@ def _takes(f: dataclasses.Field) -> str:
     kind = _kind(f)
     if f.name == "timezone":
         return "takes a time zone (Asia/Shanghai, +08:00, UTC)"
+    if f.name == "store":
+        return "takes an SQLite file path or a postgresql:// URL"
     if kind == "int":
         return "takes a whole number, 0 or more"
     if kind == "float":
@@ -134,9 +150,9 @@ _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 def _convert(f: dataclasses.Field, value):
     kind = _kind(f)
+    if f.name == "store":
+        return store_location(value)
     if "Path" in kind:
-        if isinstance(value, str) and "://" in value:  # a URL (the store on PostgreSQL) is not a path
-            return value
         return Path(value).expanduser()
     if kind in ("int", "float"):
         number = (int if kind == "int" else float)(value)

@@ -52,6 +52,15 @@ from .dedupe.verify import (
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
 VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
+
+#: The detection rules' version, kept with every finding and every checked suspect in the store. Bump it in
+#: the same commit as any change to what a check reports as a finding (verify's thresholds, attribution in
+#: dedupe/relations.py, the rewrite path, what is discounted): a store holding findings of another version
+#: is re-judged by ``reprintwatch findings rejudge`` (reprintwatch/rejudge.py; ``ingest run`` does it on
+#: open), and until then its readers refuse it rather than mix old-rule and new-rule findings.
+#: 1: before issue 19 (every verified pair a finding); 2: issue 19's attribution (siblings listed, text many
+#: licensed articles share and quotations discounted, articles copied whole first).
+RULES_VERSION = 2
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Two licensed articles are versions of one text when this share of the distinct shingles of the smaller

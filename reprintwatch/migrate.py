@@ -26,9 +26,9 @@ from typing import Callable
 from .errors import BadInput
 from .store import Store, StoreError, sha256_hex, utc_now
 
-# parents before children: evidence ← suspects ← findings ← complaints / finding_status
-TABLES = ("evidence", "suspects", "findings", "complaints", "finding_status", "licences", "rights_holders",
-          "seen", "pending", "checkpoints")
+# parents before children: evidence ← suspects ← findings ← complaints / finding_status / finding_judgements
+TABLES = ("evidence", "suspects", "findings", "complaints", "finding_status", "finding_judgements", "licences",
+          "rights_holders", "seen", "pending", "checkpoints")
 # tables without an ``id``: their key (``pending`` is read in insertion order, SQLite's rowid, so the queue
 # keeps its order on the target)
 KEYED = {"seen": "url", "pending": "url", "checkpoints": "key"}

@@ -35,9 +35,8 @@ import re
 import zlib
 from typing import Callable
 
+from .config import STORE_URL_SCHEMES as SCHEMES
 from .sqlitedb import Transactions
-
-SCHEMES = ("postgresql://", "postgres://")
 
 #: Tables whose queries order by SQLite's implicit ``rowid``: PostgreSQL gets it as a real column.
 ROWID_TABLES = ("pending",)

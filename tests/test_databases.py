@@ -404,3 +404,20 @@ def test_ids_beyond_sqlites_integers_are_usage_errors(files, monkeypatch, tmp_pa
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 2 and "is not in the range 1<=x<=9223372036854775807" in r.output, r.output
     assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_store_url_of_another_database_is_refused_by_its_scheme(tmp_path, monkeypatch, how):
+    """A MySQL or SQLite URL was taken for a file path (`no store at mysql:/x`, its `//` folded): a usage error
+    naming the scheme, and no file made where the path would have been."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REPRINTWATCH_STORE", raising=False)
+    args = ["findings", "list"]
+    if how == "option":
+        args = ["--store", "mysql://rw@db/x", *args]
+    else:
+        monkeypatch.setenv("REPRINTWATCH_STORE", "mysql://rw@db/x")
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2, r.output
+    assert "mysql://" in r.output and "postgresql://" in r.output and "no store at" not in r.output, r.output
+    assert list(tmp_path.iterdir()) == []

@@ -240,15 +240,21 @@ def complaint_status(finding_ids, fmt):
     with _open_store() as (st, _, _settings_):
         history = st.status_history(finding_ids or None)
         complaints = st.complaints_for(finding_ids or None)
-    ids = sorted(set(finding_ids) | set(history) | set(complaints))
-    data = [{"finding_id": i, "complaints": complaints.get(i, []), "history": history.get(i, [])} for i in ids]
+        ids = sorted(set(finding_ids) | set(history) | set(complaints))
+        # a finding withdrawn after a complaint stays in this history, said so (the complaint is evidence)
+        withdrawn = {f.finding_id: f for f in st.list_findings(ids=ids, content=False, withdrawn=True, judged=False)
+                     if f.withdrawn_at}
+    data = [{"finding_id": i, "complaints": complaints.get(i, []), "history": history.get(i, []),
+             **({"withdrawn": {"at": withdrawn[i].withdrawn_at, "reason": withdrawn[i].withdrawn_reason}}
+                if i in withdrawn else {})} for i in ids]
     if fmt == "json":
         click.echo(json_text(data))
         return
     if not data:
         click.echo("No complaints or re-checks recorded.")
     for item in data:
-        _echo(f"#{item['finding_id']}")
+        _echo(f"#{item['finding_id']}" + (f"  WITHDRAWN {item['withdrawn']['at']}: {item['withdrawn']['reason']}"
+                                          if "withdrawn" in item else ""))
         for c in item["complaints"]:
             _echo(f"  complaint {c['filed_at']} {c['channel']} {c['reference']}".rstrip())
         for h in item["history"]:

@@ -78,11 +78,14 @@ def build_dossiers(
     if out_dir.exists() and not out_dir.is_dir():  # /dev/null, a pipe: click's file_okay=False lets them by
         raise BadInput(str(out_dir), "exists and is not a folder; -o names the folder the dossiers go to")
     if finding_ids:
+        store.require_judged()
         findings = []
         for fid in finding_ids:
             f = store.get_finding(fid)
             if f is None:
                 raise BadInput(f"finding {fid}", "no such finding in the store")
+            if f.withdrawn_at:
+                raise BadInput(f"finding {fid}", f"withdrawn {f.withdrawn_at} ({f.withdrawn_reason}); not complained about")
             findings.append(f)
     else:
         findings = store.list_findings(outlet=outlet)

@@ -83,7 +83,9 @@ def ingest_run(sources_file, mode, interval, workers, jobs, log_format, log_file
         with Store(settings.store) as db, contextlib.ExitStack() as shared:
             # a store several machines share (PostgreSQL): leases, and politeness for all
             fetcher, holder, lease_seconds = fetcher_for(db, settings.store, policy, settings.lease_seconds, shared)
-            runner = Runner(db, detector_for(index, settings), sources, fetcher, workers=workers,
+            detector = detector_for(index, settings)
+            _rejudge_on_open(db, detector, holder, lease_seconds)
+            runner = Runner(db, detector, sources, fetcher, workers=workers,
                             progress=status.update, max_article_bytes=settings.max_article_bytes,
                             jobs=default_jobs() if jobs is None else jobs, lease_seconds=lease_seconds,
                             holder=holder)
@@ -196,6 +198,27 @@ def configure_logging(log_format: str = "text", log_file=None, verbose: bool = F
         handler.setFormatter(JsonFormatter())
         handler.setLevel(logging.INFO)
         logger.addHandler(handler)
+
+
+def _rejudge_on_open(db, detector, holder=None, lease_seconds=None) -> None:
+    """Findings made by other detection rules are re-judged before new ones are recorded beside them
+    (``reprintwatch.rejudge``; the same as ``findings rejudge``), so the store holds one rules' findings.
+    Several processes on one store: one re-judges (a lease), the others go on recording."""
+    from ..detector import RULES_VERSION
+    from ..rejudge import rejudge
+
+    if not db.any_to_rejudge(RULES_VERSION):
+        return
+    if lease_seconds is not None and not db.take_lease("rejudge", holder, lease_seconds):
+        return
+    try:
+        result = rejudge(db, detector)
+    finally:
+        if lease_seconds is not None:
+            db.release_lease("rejudge", holder)
+    for suspect_id, url, why in result.skipped:
+        click.echo(f"warning: suspect {suspect_id} ({terminal_safe(url)}): left as it was: {terminal_safe(why)}", err=True)
+    click.echo(result.line(), err=True)
 
 
 def _triage_new(db, index) -> int:

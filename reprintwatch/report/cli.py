@@ -196,6 +196,49 @@ def findings_list(fmt, excel, rejudge, **filters):
     click.echo(f"{len(assessments)} finding{'s' if len(assessments) != 1 else ''}.", err=True)
 
 
+@findings.command("rejudge")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@handle_errors
+def findings_rejudge(progress):
+    """Re-judge the findings made by other (older) detection rules: check each such suspect's kept text
+    again against the licensed index with this reprintwatch's detector. A finding the rules no longer make
+    is withdrawn (kept, with the date and the reason; left out of reports, dossiers and serve), one they
+    make now is recorded, a changed verdict is updated; each change is printed and kept in the store.
+
+    Until this has run, the commands that read findings refuse a store holding findings of other rules
+    (exit 3) rather than mix the two. Each suspect is one transaction: an interrupted run goes on where it
+    stopped when run again, and a second run changes nothing. Exit 1 when a suspect was left as it was
+    (its findings name a licensed article the index does not hold: check --db).
+
+    \b
+    Example:
+      reprintwatch findings rejudge --db licensed.db --store store.db
+      reprintwatch findings list
+    """
+    from ..cliutils import detector_for
+    from ..rejudge import rejudge
+
+    settings = current_settings()
+    with Store(settings.store, create=False) as db, licensed_index(settings) as index:
+        from ..detector import RULES_VERSION
+
+        total = db.count_to_rejudge(RULES_VERSION)
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = click.progressbar(length=total, label="re-judging", file=sys.stderr) if show and total else None
+        try:
+            result = rejudge(db, detector_for(index, settings), progress=bar.update if bar else None)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+    for finding_id, action in result.changes:
+        click.echo(f"#{finding_id} {action.outcome} (licensed {one_line(action.licensed_id)}): {one_line(action.reason, 200)}")
+    for suspect_id, url, why in result.skipped:
+        click.echo(f"suspect {suspect_id} ({one_line(url)}): left as it was: {one_line(why)}", err=True)
+    click.echo(result.line(), err=True)
+    if result.skipped:
+        sys.exit(1)
+
+
 # --- licence ----------------------------------------------------------------------------------------------
 
 

@@ -39,6 +39,9 @@ class Finding(Mapping):
     triage: dict | None  # the triage kept with the finding (``triage.assess.Assessment.triage``), if any
     triaged_at: str | None
     triage_basis: str | None  # what the triage was judged on (``triage.assess.triage_basis``); stale when it differs
+    rules_version: int | None  # the detection rules that made it (``detector.RULES_VERSION``; None: older than that)
+    withdrawn_at: str | None  # when re-judging found the current rules no longer make it (kept for audit)
+    withdrawn_reason: str | None
     source: str
     platform: str
     site: str
@@ -131,6 +134,13 @@ class StoreError(ReprintwatchError):
     """The store is missing, unusable or a file of another kind (exit 3, like an unavailable index)."""
 
     exit_code = 3
+
+
+def current_rules() -> int:
+    """The detection rules' version a finding made now is made by (``reprintwatch.detector.RULES_VERSION``)."""
+    from ..detector import RULES_VERSION
+
+    return RULES_VERSION
 
 
 def utc_now() -> str:

@@ -4,7 +4,7 @@ opens a store with them; the parts in ``reprintwatch.store.*`` only read and wri
 
 from __future__ import annotations
 
-STORE_SCHEMA_VERSION = 4
+STORE_SCHEMA_VERSION = 5
 
 
 def _upgrade_1(conn) -> None:
@@ -33,7 +33,21 @@ def _upgrade_3(conn) -> None:
         conn.execute("ALTER TABLE findings ADD COLUMN triage_basis TEXT")
 
 
-_UPGRADES = {1: _upgrade_1, 2: _upgrade_2, 3: _upgrade_3}
+def _upgrade_4(conn) -> None:
+    """Version 4 → 5: findings and suspects keep the detection rules' version they were made by
+    (``rules_version``; none: made before it was kept, i.e. by older rules), and a finding the current rules
+    no longer make is withdrawn (``withdrawn_at``, ``withdrawn_reason``), never deleted: a complaint may have
+    been filed on it. ``finding_judgements`` (made by the schema) keeps what each re-judging changed."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    for name, kind in (("rules_version", "INTEGER"), ("withdrawn_at", "TEXT"), ("withdrawn_reason", "TEXT")):
+        if columns and name not in columns:
+            conn.execute(f"ALTER TABLE findings ADD COLUMN {name} {kind}")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(suspects)")}
+    if columns and "rules_version" not in columns:
+        conn.execute("ALTER TABLE suspects ADD COLUMN rules_version INTEGER")
+
+
+_UPGRADES = {1: _upgrade_1, 2: _upgrade_2, 3: _upgrade_3, 4: _upgrade_4}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,6 +85,7 @@ CREATE TABLE IF NOT EXISTS suspects (
     evidence_id INTEGER REFERENCES evidence(id),
     checked_at TEXT NOT NULL,
     error TEXT NOT NULL DEFAULT '',
+    rules_version INTEGER,
     UNIQUE(url, version)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -90,10 +105,26 @@ CREATE TABLE IF NOT EXISTS findings (
     triage_json TEXT,
     triaged_at TEXT,
     triage_basis TEXT,
+    rules_version INTEGER,
+    withdrawn_at TEXT,
+    withdrawn_reason TEXT,
     UNIQUE(suspect_id, licensed_id)
 );
 CREATE INDEX IF NOT EXISTS findings_created ON findings(created_at);
 CREATE INDEX IF NOT EXISTS findings_outlet ON findings(licensed_outlet);
+CREATE INDEX IF NOT EXISTS findings_rules ON findings(rules_version, withdrawn_at);
+CREATE INDEX IF NOT EXISTS suspects_rules ON suspects(rules_version);
+CREATE TABLE IF NOT EXISTS finding_judgements (
+    id INTEGER PRIMARY KEY,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    judged_at TEXT NOT NULL,
+    rules_version INTEGER NOT NULL,
+    previous_rules_version INTEGER,
+    outcome TEXT NOT NULL,
+    before_json TEXT NOT NULL DEFAULT '{}',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS finding_judgements_finding ON finding_judgements(finding_id, id);
 CREATE TABLE IF NOT EXISTS seen (
     url TEXT PRIMARY KEY,
     source TEXT NOT NULL DEFAULT '',

@@ -477,7 +477,7 @@ def stale_findings(store, licences: Sequence[Licence], index=None, ids=None) -> 
     """The findings of ``store`` (of ``ids`` when given) whose kept triage is missing or stale, read without
     their text and through :func:`with_platform`."""
     basis_of = _bases(list(licences))
-    return [f for f in (with_platform(r) for r in store.list_findings(ids=ids, content=False))
+    return [f for f in (with_platform(r) for r in store.list_findings(ids=ids, content=False, judged=False))
             if not is_current(f, basis_of(f), index)]
 
 
@@ -509,7 +509,8 @@ def triage_of(store, findings: Sequence[dict], licences: Sequence[Licence], inde
     if todo:
         without_text = [rows[i]["finding_id"] for i in todo if rows[i].get("content") is None]
         if without_text:
-            full = {f.finding_id: with_platform(f) for f in store.list_findings(ids=without_text)}
+            full = {f.finding_id: with_platform(f)
+                    for f in store.list_findings(ids=without_text, withdrawn=True, judged=False)}
             for i in todo:
                 if rows[i].get("content") is None and rows[i]["finding_id"] in full:
                     rows[i] = full[rows[i]["finding_id"]]
@@ -530,7 +531,7 @@ def with_texts(assessments: Sequence[Assessment], index=None, store=None) -> lis
     no_text = [a.finding["finding_id"] for a in assessments if a.finding.get("content") is None]
     texts = {}
     if no_text and store is not None:
-        texts = {f.finding_id: f.content for f in store.list_findings(ids=no_text)}
+        texts = {f.finding_id: f.content for f in store.list_findings(ids=no_text, withdrawn=True, judged=False)}
     out = []
     for a in assessments:
         changes = {}
