@@ -1,8 +1,8 @@
 """Politeness across every ingest process on one PostgreSQL store (StormCrawler's idea: the crawl state, per
 host limits included, lives in the shared engine, not in one worker).
 
-:class:`SharedHostLimiter` is the fetcher's :class:`~reprintwatch.ingest.fetch.HostLimiter` with two more
-steps, both in the store:
+:class:`SharedHostLimiter` is the fetcher's :class:`~reprintwatch.ingest.fetch.HostLimiter` kept in the store,
+for every process:
 
 * **concurrency**: a request to a host first takes one of the host's ``concurrency`` slots, a lease
   (``host:<scheme://netloc>#<i>``) good for one fetch's deadline plus a margin; it is given back when the
@@ -42,8 +42,8 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def fetcher_for(db: Store, location, policy: FetchPolicy, lease_seconds: float, stack) -> tuple[Fetcher, str | None,
-                                                                                                float | None]:
+def fetcher_for(db: Store, location, policy: FetchPolicy, lease_seconds: float,
+                stack) -> tuple[Fetcher, str | None, float | None]:
     """The fetcher of a command working on store ``db`` (at ``location``) — ``ingest run``, ``recheck`` — and
     who it leases work as: on PostgreSQL, ``(a fetcher polite for every process, this process's holder name,
     lease_seconds)``; on SQLite, ``(this process's fetcher, None, None)``: one machine, nothing to lease.
