@@ -59,8 +59,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: is re-judged by ``reprintwatch findings rejudge`` (reprintwatch/rejudge.py; ``ingest run`` does it on
 #: open), and until then its readers refuse it rather than mix old-rule and new-rule findings.
 #: 1: before issue 19 (every verified pair a finding); 2: issue 19's attribution (siblings listed, text many
-#: licensed articles share and quotations discounted, articles copied whole first).
-RULES_VERSION = 2
+#: licensed articles share and quotations discounted, articles copied whole first); 3: a template family's
+#: members count only their own text, a quote in marks on one side and after a colon or verb of saying on the
+#: other is a quotation (wip/partials a9af8cd).
+RULES_VERSION = 3
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Two licensed articles are versions of one text when this share of the distinct shingles of the smaller
@@ -471,18 +473,19 @@ class Detector:
         held = [(m, spans(m)) for m in matches if m.verification.passages]
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         s_quotes = quoted_spans(article.content)
-        if len(reprints) == 1 and not shared_text and not s_quotes:
+        if len(reprints) == 1 and not shared_text and not s_quotes and not quoted_spans(reprints[0].licensed.content):
             return matches  # nothing to explain away or discount (most checks)
 
         span_of = {id(m): h for m, h in held}
 
         def claim(m: Match) -> Claim:
             mine = span_of[id(m)]
-            others = [o.verification.copied_chars for o, h in held if o is not m and overlaps(mine, h)]
+            others = [(o.verification.copied_chars, h) for o, h in held if o is not m and overlaps(mine, h)]
             v = m.verification
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
-                         v.copied_chars >= STANDS_OUT * max(others, default=0),
-                         normalised(quotations(v.passages, s_quotes, m.licensed.content)))
+                         v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
+                         normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
+                         tuple(s for _, h in others for s in h) if shared_text else ())
 
         credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
         if all(c.kept for c in credits):

@@ -161,3 +161,44 @@ def test_a_short_article_copied_whole_is_the_finding_not_a_digest_holding_it(tmp
         # the copy: the flash whole, and one sentence of the digest's metro story next to it
         result = d.check(Article("s", UNRELATED + "\n" + FLASH + METRO[:60]))
     assert [m.licensed.id for m in result.reprints][:1] == ["flash"]
+
+
+def test_a_family_member_counts_only_text_no_other_licensed_text_holds():
+    template = [(0, 300)]  # the standard clauses a dozen 招生简章 hold
+    # a member: 300 characters of template and 100 more that one other member holds too (a clause variant)
+    member = Claim(((0, 400),), 5000, held_by_others=((0, 300), (300, 400)))
+    assert explain_away([member], shared_text=template)[0].discounted == "shared_text"
+    # the same member holding 100 characters no other licensed text holds: its own text, a finding
+    own = Claim(((0, 400),), 5000, held_by_others=((0, 300),))
+    assert [c.kept for c in explain_away([own], shared_text=template)] == [True]
+    # not a member (most of its copied text is its own): what others hold of it still counts
+    mostly_own = Claim(((200, 700),), 5000, held_by_others=((200, 300), (300, 700)))
+    assert [c.kept for c in explain_away([mostly_own], shared_text=template)] == [True]
+    # a notice sharing 90 characters with the members, not held by four: the family's text, not its own
+    notice = Claim(((300, 390),), 1200)
+    credits = explain_away([member, notice], shared_text=template)
+    assert [c.discounted for c in credits] == ["shared_text", "shared_text"]
+    assert explain_away([notice], shared_text=template)[0].kept  # alone, it would be a finding
+
+
+def test_a_quote_in_marks_on_one_side_and_after_a_colon_or_verb_on_the_other_is_a_quotation():
+    from reprintwatch.dedupe.relations import quotations, speech_starts
+    from reprintwatch.dedupe.verify import Passage
+
+    words = "今天听到这个消息非常不舍他的作品影响了很多人"
+    suspect = "她听闻消息后表示：“" + words + "”"
+    passage = Passage(10, 10 + len(words), 0, 0, len(words))
+    for licensed in ("王女士：" + words, "王女士表示，" + words, "王女士回应称：" + words):
+        start = licensed.index(words)
+        assert start in speech_starts(licensed)
+        p = Passage(passage.suspect_start, passage.suspect_end, start, start + len(words), len(words))
+        assert quotations([p], quoted_spans(suspect), licensed, suspect) == [(p.suspect_start, p.suspect_end)]
+    # the licensed text prints it as its own prose: copied, not quoted
+    licensed = "据了解，" + words
+    p = Passage(passage.suspect_start, passage.suspect_end, 4, 4 + len(words), len(words))
+    assert quotations([p], quoted_spans(suspect), licensed, suspect) == []
+    # and the other way round: quoted in the licensed text, introduced by a verb of saying in the suspect
+    licensed, suspect = "他说：“" + words + "”", "负责人指出，" + words
+    p = Passage(6, 6 + len(words), 4, 4 + len(words), len(words))
+    assert quotations([p], quoted_spans(suspect), licensed, suspect) == [(6, 6 + len(words))]
+    assert quotations([p], quoted_spans(suspect), licensed, "负责人之后，" + words) == []

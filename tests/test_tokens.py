@@ -172,6 +172,46 @@ def test_band_keys_of_other_parameters_equal_the_reference():
             assert np.array_equal(band_keys(shingles, params), ref_band_keys(shingles, params))
 
 
+def test_band_keys_of_many_arrays_at_once_equal_the_reference():
+    """band_keys_many (index add's batches: several articles' shingles in one pass, chunks of _BAND_CHUNK
+    shingles) gives each array the reference's keys: empty and one-shingle arrays, arrays with one chunk
+    (one window of a single chunk), arrays longer than a pass, every parameter set above."""
+    from reprintwatch.dedupe.fingerprint import band_keys_many
+
+    rng = np.random.default_rng(5)
+    sizes = [0, 1, 2, 3, 5, 40, 0, 700, 9000, 17, 1, 300, 20000, 4, 650]
+    for params in (FingerprintParams(), FingerprintParams(article_bands=8, article_rows=6),
+                   FingerprintParams(window_rows=2, window_bands=8), FingerprintParams(key_bits=64),
+                   FingerprintParams(window_max_chunk=4), FingerprintParams(window_chunk=40, window_max_chunk=7),
+                   FingerprintParams(window_span=3)):
+        arrays = [rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32) for n in sizes]
+        many = band_keys_many(arrays, params)
+        assert len(many) == len(arrays)
+        for shingles, keys in zip(arrays, many):
+            assert keys.dtype == np.int64
+            assert np.array_equal(keys, ref_band_keys(shingles, params))
+
+
+def test_facts_of_many_texts_at_once_equal_each_texts_own():
+    """fact_bounds_and_keys_many (index add's batches) gives each text its own facts and keys: a run of
+    uncommon single characters (a name jieba cut into characters) at the end of one text and the start of the
+    next stays two runs, as do runs split so that either side is too short or too long; empty texts too."""
+    texts = [["金", "兴"], ["明", "说", "陆家嘴"], [], ["金", "兴", "明", "华"], ["鑫", "2018年", "金"],
+             ["兴", "明", "华", "鑫", "淼"], ["证监会"], ["金"], ["兴", "明"], []]
+    for tokens_of in (texts, texts[::-1], [t * 3 for t in texts], [["金", "兴", "明"]] * 5):
+        looked_up = [T.token_ids(t) for t in tokens_of]
+        table = looked_up[-1][0]
+        looked_up = [T.token_ids(t) for t in tokens_of]  # every row in one table now
+        many = R.fact_bounds_and_keys_many(tokens_of, table, [ids for _, ids in looked_up])
+        assert len(many) == len(tokens_of)
+        for tokens, (_, ids), ((starts, ends), keys) in zip(tokens_of, looked_up, many):
+            (one_starts, one_ends), one_keys = R.fact_bounds_and_keys(tokens, table, ids)
+            assert starts.tolist() == one_starts.tolist() and ends.tolist() == one_ends.tolist()
+            assert keys.tolist() == one_keys.tolist()
+            assert R.fact_list(tokens, (starts, ends)) == ref_facts(tokens)
+            assert keys.tolist() == R.fact_keys(ref_facts(tokens)).tolist()
+
+
 def test_unique_sorted_is_np_unique():
     from reprintwatch.dedupe.arrays import unique_sorted
 

@@ -164,7 +164,7 @@ def findings_list(fmt, excel, rejudge, **filters):
     if fmt == "json":
         for a in assessments:
             row = dict(a.finding)
-            for name in ("content", "triage_basis", "source_platform"):
+            for name in ("content", "triage_basis", "source_platform", "withdrawn_at", "withdrawn_reason"):  # listed: in force
                 row.pop(name, None)
             click.echo(json_text({**row, "triage": triages[row["finding_id"]]}, indent=None))
         return
