@@ -20,9 +20,12 @@ servers (one port each: separate hosts for politeness) with ``--pages`` pages in
 ``--latency`` seconds, fetched with a per-host ``--delay``. For each process count: pages/s (wall clock,
 process start-up included), the store time a page (its recording transaction, write-lock wait included;
 p50/p99 from the ``recorded`` log events), what the servers saw (the most concurrent requests one host got,
-the shortest gap between two request starts at one host), and pages lost / recorded twice / fetched twice.
+the shortest gap between two request arrivals at one host, by the kernel's receive timestamps), pages lost /
+recorded twice / fetched twice, and where the rest of the wall clock went (launch to the first log line,
+the last page to the last exit, judging the new findings) and how often the feeds were fetched.
 
     python bench/bench_ingest.py --processes 1,2,4                 # 3000 pages on 30 hosts, ~12 minutes
+    python bench/bench_ingest.py --processes 1,2,4 --latency 1.0 --workers 8    # docs/postgresql.md, ~17 min
 """
 from __future__ import annotations
 
@@ -161,6 +164,7 @@ def shared_store(args) -> None:
             env = {**os.environ, "REPRINTWATCH_STORE": url, "REPRINTWATCH_DB": str(tmp / "licensed.db")}
             logs = [tmp / f"ingest-{n}-{k}.jsonl" for k in range(n)]
             cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            launched = time.time()
             start = time.perf_counter()
             procs = [subprocess.Popen([sys.executable, "-m", "reprintwatch.cli", "ingest", "run", "--sources",
                                        str(sources), "--once", "--workers", str(args.workers), "--jobs", "1",
@@ -168,6 +172,7 @@ def shared_store(args) -> None:
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for log in logs]
             errors = [p.communicate()[1].decode() for p in procs]
             wall = time.perf_counter() - start
+            ended = time.time()
             cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
             for p, err in zip(procs, errors):
@@ -182,6 +187,7 @@ def shared_store(args) -> None:
             moments = sorted(_dt.datetime.fromisoformat(e["ts"].replace("Z", "+00:00")) for e in events)
             last = max(_dt.datetime.fromisoformat(e["ts"].replace("Z", "+00:00")) for e in recorded_events)
             paging = (last - moments[0]).total_seconds()
+            triaged = [e for e in events if e.get("event") == "triaged"]
             seen = hosts.politeness()
             with Store(url, create=False) as store:
                 recorded = dict(store.conn.execute("SELECT url, COUNT(*) FROM suspects GROUP BY url").fetchall())
@@ -197,6 +203,11 @@ def shared_store(args) -> None:
                 "fetched_twice": sum(c - 1 for u, c in seen["fetches"].items() if u in pages),
                 "same_url_at_once": seen["same_url_at_once"], "findings": findings,
                 "cpu_s": cpu, "cpu_ms_per_page": cpu / len(pages) * 1000,
+                # where the wall clock goes besides the pages: launch to the first log line (start-up, and the
+                # first feed's refresh), the last page to the last process's exit (judging the new findings)
+                "before_first_line_s": moments[0].timestamp() - launched, "after_last_page_s": ended - last.timestamp(),
+                "judging_s": sum(e["seconds"] for e in triaged), "judged": sum(e["findings"] for e in triaged),
+                "feed_fetches": sum(c for u, c in seen["fetches"].items() if u.endswith("/feed.xml")),
             })
             print(json.dumps(rows[-1]), file=sys.stderr)
     hosts.stop()
@@ -215,6 +226,12 @@ def shared_store(args) -> None:
         print(f"{r['processes']:>9}{rate:>13}{r['pages_per_s_paging'] / one:>6.2f}{r['store_ms_p50']:>11.1f}"
               f"{r['store_ms_p99']:>8.1f}{r['max_concurrent_per_host']:>10}{r['min_gap_s']:>11.3f}{r['lost']:>6}"
               f"{r['recorded_twice']:>7}{r['fetched_twice']:>9}{r['cpu_ms_per_page']:>13.0f}")
+    print()
+    print(f"{'processes':>9}{'launch to 1st line s':>22}{'last page to exit s':>21}{'judging s':>11}"
+          f"{'judged':>8}{'feed fetches':>14}")
+    for r in rows:
+        print(f"{r['processes']:>9}{r['before_first_line_s']:>22.1f}{r['after_last_page_s']:>21.1f}"
+              f"{r['judging_s']:>11.1f}{r['judged']:>8}{r['feed_fetches']:>14}")
 
 
 def main() -> None:

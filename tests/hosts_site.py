@@ -1,8 +1,14 @@
 """Many hosts on 127.0.0.1 (one real HTTP server a port: ``scheme://netloc`` is the politeness key), each with a
 feed and pages, logging every request's start and end — politeness as the servers saw it. Used by the
-shared-ingest tests and bench/bench_ingest.py --processes."""
+shared-ingest tests and bench/bench_ingest.py --processes.
+
+A request's start is the moment its first bytes reached the server's socket, by the kernel's receive timestamp
+(``SO_TIMESTAMP``, read with ``MSG_PEEK``): the moment a handler thread got to run lagged it by up to ~0.1 s on
+a loaded machine, and that lag, different for two requests, made their gap look shorter or longer than it was."""
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import defaultdict
@@ -10,16 +16,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
 
+SO_TIMESTAMP = getattr(socket, "SO_TIMESTAMP", 29)  # Linux's value (Python 3.11 does not name it)
+
+
 class Hosts:
     """``n_hosts`` servers; host ``h`` serves ``/feed.xml`` (every page of it) and ``/p/<i>.html`` for
     ``i < pages_per_host`` with ``page(h, i, base) -> bytes``, each after ``latency`` seconds."""
 
     def __init__(self, n_hosts: int, pages_per_host: int, page: Callable[[int, int, str], bytes],
-                 latency: float = 0.0):
+                 latency: float = 0.0, busy: dict[str, float] | None = None):
+        """``busy``: paths whose first request is answered ``503`` with ``Retry-After: <seconds>``."""
+        self.busy = dict(busy or {})
         self.pages_per_host = pages_per_host
         self.page = page
         self.latency = latency
-        self.log: list[tuple[str, str, float, float]] = []  # (base, path, start, end), monotonic seconds
+        self.log: list[tuple[str, str, float, float, int]] = []  # (base, path, start, end, status), epoch seconds
         self._lock = threading.Lock()
         self.servers = [self._server() for _ in range(n_hosts)]
         self.bases = [f"http://127.0.0.1:{s.server_address[1]}" for s in self.servers]
@@ -32,8 +43,20 @@ class Hosts:
         hosts = self
 
         class Handler(BaseHTTPRequestHandler):
+            def setup(self):
+                super().setup()
+                self.arrived = time.time()
+                try:  # when the request's first bytes arrived, before anything reads them
+                    _, ancillary, _, _ = self.connection.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+                    for level, kind, data in ancillary:
+                        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMP:
+                            seconds, micros = struct.unpack("qq", data[:16])
+                            self.arrived = seconds + micros / 1e6
+                except OSError:
+                    pass
+
             def do_GET(self):  # noqa: N802 - http.server API
-                start = time.monotonic()
+                start = self.arrived
                 base = f"http://127.0.0.1:{self.server.server_address[1]}"
                 h = hosts.bases.index(base)
                 status, ctype, body = 404, "text/plain", b"not found"
@@ -47,20 +70,30 @@ class Hosts:
                     i = int(self.path[3:-5])
                     if i < hosts.pages_per_host:
                         status, ctype, body = 200, "text/html; charset=utf-8", hosts.page(h, i, base)
+                retry_after = None
+                with hosts._lock:
+                    if base + self.path in hosts.busy:
+                        status, ctype, body = 503, "text/plain", b"busy"
+                        retry_after = hosts.busy.pop(base + self.path)
                 if hosts.latency:
                     time.sleep(hosts.latency)
                 self.send_response(status)
+                if retry_after is not None:
+                    self.send_header("Retry-After", f"{retry_after:g}")
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
                 with hosts._lock:
-                    hosts.log.append((base, self.path, start, time.monotonic()))
+                    hosts.log.append((base, self.path, start, time.time(), status))
 
             def log_message(self, *args):
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        server.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)  # accepted sockets inherit it
+        server.server_bind()
+        server.server_activate()
         server.daemon_threads = True
         return server
 
@@ -78,7 +111,7 @@ class Hosts:
         by_host = defaultdict(list)
         fetches = defaultdict(int)
         overlapping_same_url = 0
-        for base, path, start, end in log:
+        for base, path, start, end, _ in log:
             by_host[base].append((start, end))
             if path != "/robots.txt":
                 fetches[base + path] += 1
@@ -93,7 +126,7 @@ class Hosts:
                 now += step
                 most = max(most, now)
         per_url = defaultdict(list)
-        for base, path, start, end in log:
+        for base, path, start, end, _ in log:
             if path != "/robots.txt":  # each process reads a host's robots.txt once, leased or not
                 per_url[base + path].append((start, end))
         for spans in per_url.values():

@@ -131,6 +131,19 @@ def test_host_limiter_spaces_requests_per_host():
     assert waits == [2.0, 4.0]  # host a: immediately, then +2 s, +4 s; host b is not held up by host a
 
 
+def test_host_limiter_retry_keeps_the_delay_and_a_retry_after_holds_the_host():
+    waits = []
+    clock = [100.0]
+    limiter = HostLimiter(clock=lambda: clock[0], sleep=waits.append)
+    limiter.acquire("http://a", concurrency=2, delay=1.0)  # starts now
+    limiter.turn("http://a", delay=1.0)  # a retry: a request like any, a delay after the first
+    limiter.hold("http://a", 5.0)  # the server said Retry-After: 5
+    limiter.acquire("http://a", concurrency=2, delay=1.0)  # another thread's request waits the hold out
+    limiter.hold("http://a", 1.0)  # a shorter hold does not shorten it
+    limiter.acquire("http://b", concurrency=1, delay=1.0)  # another host is not held
+    assert waits == [1.0, 5.0]
+
+
 def test_per_host_concurrency_limit(site):
     import threading
 

@@ -275,14 +275,16 @@ def recheck_command(finding_ids, sources, delay, restart):
     """Fetch the copies of open (infringing, not yet removed) findings again and record what became of them:
     online, changed, removed by the author, removed after a complaint, removed, unreachable.
 
-    An interrupted run is resumed by the next one (URLs it already checked are skipped).
+    An interrupted run is resumed by the next one (URLs it already checked are skipped). On a PostgreSQL
+    store, recheck processes on several machines at once split the URLs (each is leased while checked).
 
     \b
     Example:
       reprintwatch recheck --sources sources.toml
       reprintwatch complaint status
     """
-    from ..ingest.fetch import Fetcher, FetchPolicy
+    from ..ingest.fetch import FetchPolicy
+    from ..ingest.shared import fetcher_for
     from .recheck import recheck
 
     from ..ingest.sources import load_sources
@@ -294,8 +296,11 @@ def recheck_command(finding_ids, sources, delay, restart):
     if sources:  # each copy is fetched with the policy of the source that found it
         policies = {s.name: FetchPolicy(**{**s.policy.__dict__, **override}) for s in load_sources(sources)}
     default = FetchPolicy(**{**FetchPolicy().__dict__, **override})
-    with _open_store() as (st, licences, _settings_):
-        result = recheck(st, licences, Fetcher(default), finding_ids or None, restart, policies=policies)
+    with _open_store() as (st, licences, settings), contextlib.ExitStack() as stack:
+        # a store several machines share (PostgreSQL): each URL leased while checked, politeness for all
+        fetcher, holder, lease_seconds = fetcher_for(st, settings.store, default, settings.lease_seconds, stack)
+        result = recheck(st, licences, fetcher, finding_ids or None, restart, policies=policies, holder=holder,
+                         lease_seconds=lease_seconds)
     for change in result.changes:
         _echo(f"#{change['finding_id']} {change['state']}  {change['url']}")
     _echo(result.line(), err=True)

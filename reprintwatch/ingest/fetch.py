@@ -1,6 +1,7 @@
 """A polite HTTP fetcher: http(s) only, per-host rate and concurrency limits, robots.txt, conditional GET,
-retries (urllib3's ``Retry`` decides what and how long, ``Retry-After`` respected and capped), time-outs, a total
-deadline per fetch, and a body-size cap.
+retries (urllib3's ``Retry`` decides what and how long, ``Retry-After`` respected and capped, and held for every
+request to the host — every process's, with :mod:`reprintwatch.ingest.shared`), time-outs, a total deadline per
+fetch, and a body-size cap.
 
 The deadline is the fetch's own time: its clock runs only while it holds its host's slot (waiting behind
 other pages of a polite host is not the page's fault), and it bounds everything done there — connecting,
@@ -184,6 +185,25 @@ class HostLimiter:
         if wait > 0:
             self._sleep(wait)
 
+    def turn(self, host: str, delay: float) -> None:
+        """Wait for the host's next start while holding its slot (a retry is a request to the host too)."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next_start.get(host, now))
+            self._next_start[host] = start + max(0.0, delay)
+        if start > now:
+            self._sleep(start - now)
+
+    def sent(self, host: str, delay: float) -> None:
+        """The request just reserved for ``host`` is on the wire (in one process the start was reserved
+        ahead in :meth:`acquire`; :class:`~reprintwatch.ingest.shared.SharedHostLimiter` confirms it here)."""
+
+    def hold(self, host: str, seconds: float) -> None:
+        """The server asked for ``seconds`` of quiet (``Retry-After``): no request to ``host`` starts before."""
+        with self._lock:
+            now = self._clock()
+            self._next_start[host] = max(self._next_start.get(host, now), now + seconds)
+
     def release(self, host: str) -> None:
         self._slots[host].release()
 
@@ -321,12 +341,21 @@ class Fetcher:
         deadline = time.monotonic() + budget[0]  # the clock starts now that the host's slot is ours
         try:
             retry = retry_for(policy)  # this fetch's own count of tries
+            tries = 0
             while True:
+                if tries:
+                    self.limiter.turn(host, policy.delay)  # a retry keeps the host's delay and any hold
+                tries += 1
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise FetchError(original, "timeout", f"no time left of the {policy.deadline:g} s deadline")
                 fetched_at = utc_now()
-                response, failure = self._request(original, url, headers, policy, deadline)
+                response, failure = self._request(original, url, headers, policy, deadline,
+                                                  lambda: self.limiter.sent(host, policy.delay))
+                if response is not None and response.status_code in Retry.RETRY_AFTER_STATUS_CODES:
+                    after = retry.get_retry_after(response.raw)  # capped like the retry's own wait
+                    if after:  # the host asked for quiet: held for every request to it, retried or not
+                        self.limiter.hold(host, after)
                 try:
                     if response is None:
                         error = _urllib3_error(failure.__cause__)
@@ -370,12 +399,14 @@ class Fetcher:
             note=getattr(response, "note", ""),
         )
 
-    def _request(self, original: str, url: str, headers: dict, policy: FetchPolicy, deadline: float):
+    def _request(self, original: str, url: str, headers: dict, policy: FetchPolicy, deadline: float,
+                 on_sent: Callable[[], None] | None = None):
         """One GET: ``(response, None)``, or ``(None, FetchError)`` whose ``__cause__`` is what requests raised.
         Connecting and each read wait at most their time-out and what is left of the deadline; response
-        headers still arriving at the deadline are cut there (:class:`_DeadlineAdapter`)."""
+        headers still arriving at the deadline are cut there (:class:`_DeadlineAdapter`). ``on_sent`` is
+        called once the request is on the wire (or, when it never got there, once the attempt is over)."""
         remaining = max(0.001, deadline - time.monotonic())
-        watch = _WATCHED.watch = _Watch(deadline)
+        watch = _WATCHED.watch = _Watch(deadline, on_sent)
         late = FetchError(original, "timeout", f"response headers still arriving after the {policy.deadline:g} s "
                           "deadline")
         try:
@@ -391,6 +422,7 @@ class Fetcher:
             return None, failure
         finally:
             _WATCHED.watch = None
+            watch.sent()  # no-op when the connection said so already; else a refused or timed-out attempt
         if watch.cut:  # the socket was shut mid-headers: what arrived is not an answer
             response.close()
             raise late
@@ -407,9 +439,15 @@ _WATCHED = threading.local()
 class _Watch:
     """One request's deadline, and whether its socket had to be shut for it."""
 
-    def __init__(self, deadline: float):
+    def __init__(self, deadline: float, on_sent: Callable[[], None] | None = None):
         self.deadline = deadline
         self.cut = False
+        self._on_sent = on_sent
+
+    def sent(self) -> None:
+        on_sent, self._on_sent = self._on_sent, None
+        if on_sent is not None:
+            on_sent()
 
     def shut(self, sock) -> None:
         self.cut = True
@@ -422,6 +460,8 @@ class _Watch:
 class _DeadlineConnectionMixin:
     def getresponse(self, *args, **kwargs):
         watch = getattr(_WATCHED, "watch", None)
+        if watch is not None:
+            watch.sent()  # the request is written: this is when the server sees it start
         sock = getattr(self, "sock", None)
         if watch is None or sock is None:
             return super().getresponse(*args, **kwargs)

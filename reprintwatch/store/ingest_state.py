@@ -73,8 +73,7 @@ class IngestStatePart:
     def take_lease(self, key: str, holder: str, seconds: float, queued: bool = False) -> bool:
         """Lease ``key`` to ``holder`` for ``seconds`` unless another holder's lease on it is still running
         (``holder``'s own is renewed). ``queued``: only while ``key`` (a URL) is still on the queue — a URL
-        another process recorded meanwhile is not taken (one recorded in the instant between is fetched again
-        and found unchanged under the write lock: no second version). Returns whether ``holder`` has it."""
+        another process recorded meanwhile is not taken. Returns whether ``holder`` has it."""
         now = self.clock()
         cur = self.conn.execute(
             "INSERT INTO leases(key, holder, expires_at) SELECT ?, ?, ? WHERE ? OR EXISTS"
@@ -82,6 +81,13 @@ class IngestStatePart:
             " SET holder=excluded.holder, expires_at=excluded.expires_at"
             " WHERE leases.expires_at < ? OR leases.holder = excluded.holder",
             (key, holder, now + seconds, not queued, key, now))
+        if cur.rowcount > 0 and queued and not self.conn.execute("SELECT 1 FROM pending WHERE url=?", (key,)).fetchone():
+            # Recorded elsewhere in the instant between: the upsert above waited for that recording's
+            # transaction (it deletes the lease row) and then inserted, its EXISTS read from before the commit;
+            # this second statement reads after it. Without it 4 of 3,000 pages were fetched twice at the end
+            # of a run, 4 processes contending for the last URLs (bench_ingest.py, cd251c8).
+            self.release_lease(key, holder)
+            return False
         return cur.rowcount > 0
 
     def renew_leases(self, holder: str, seconds: float) -> int:
@@ -98,20 +104,41 @@ class IngestStatePart:
             "SELECT COUNT(*) FROM leases l JOIN pending p ON p.url = l.key WHERE l.holder != ? AND l.expires_at >= ?",
             (holder, self.clock())).fetchone()[0]
 
-    def claim_start(self, host: str, gap: float) -> float:
-        """Start a request to ``host`` now if ``gap`` seconds have passed since the last start by any process:
-        then now is recorded as the last start and 0 returned; else the seconds left to wait. (Claimed at the
-        moment of sending, not reserved ahead: a thread woken late — the GIL held by a check — would
-        otherwise send late, and the next process's on-time request would follow it too closely.)"""
+    def claim_start(self, host: str, hold: float) -> tuple[float, float | None]:
+        """Start a request to ``host`` now if its next start has come and the server's ``Retry-After`` (see
+        :meth:`hold_host`) does not hold it: returns ``(0, token)``, the host then held ``hold`` seconds —
+        until the claimant says its request is on the wire (:meth:`start_sent`), or died. Otherwise
+        ``(seconds left, None)``. Why not record the start now: a claimant sends a little later than it
+        claims (later under load), and the next claimant, counting the delay from the claim, then arrived
+        too soon after it — 0.459 s apart at the servers with a 0.5 s delay (bench_ingest.py, 4 processes,
+        6c3050b)."""
         now = self.clock()
+        token = now + max(0.0, hold)
         claimed = self.conn.execute(
-            "INSERT INTO host_starts(host, next_start) VALUES (?, ?) ON CONFLICT(host) DO UPDATE"
+            "INSERT INTO host_starts(host, next_start) SELECT ?, ? WHERE NOT EXISTS"
+            " (SELECT 1 FROM host_starts WHERE host=? AND next_start > ?) ON CONFLICT(host) DO UPDATE"
             " SET next_start=excluded.next_start WHERE host_starts.next_start <= ?",
-            (host, now + max(0.0, gap), now)).rowcount
+            (host, token, _held(host), now, now)).rowcount
         if claimed:
-            return 0.0
-        row = self.conn.execute("SELECT next_start FROM host_starts WHERE host=?", (host,)).fetchone()
-        return max(0.001, (row[0] if row else now) - now)  # never 0 unclaimed: the caller asks again
+            return 0.0, token
+        row = self.conn.execute("SELECT MAX(next_start) FROM host_starts WHERE host IN (?, ?)",
+                                (host, _held(host))).fetchone()
+        return max(0.001, (row[0] if row and row[0] is not None else now) - now), None  # never 0 unclaimed
+
+    def start_sent(self, host: str, token: float, gap: float) -> None:
+        """The request claimed with ``token`` is on the wire: the next may start ``gap`` seconds from now (by
+        the store's clock, read after the send, so no later request can be counted from before it). Only
+        while the claim is still the host's (a claim outliving its hold was taken over: left as it is)."""
+        self.conn.execute("UPDATE host_starts SET next_start=? WHERE host=? AND next_start=?",
+                          (self.clock() + max(0.0, gap), host, token))
+
+    def hold_host(self, host: str, seconds: float) -> None:
+        """No request to ``host`` starts, by any process, for ``seconds`` (a server's ``Retry-After``); a
+        longer hold already there stays. Kept in a row of its own, so a claim in flight does not erase it."""
+        self.conn.execute(
+            "INSERT INTO host_starts(host, next_start) VALUES (?, ?) ON CONFLICT(host) DO UPDATE"
+            " SET next_start=excluded.next_start WHERE host_starts.next_start < excluded.next_start",
+            (_held(host), self.clock() + max(0.0, seconds)))
 
     def get_checkpoint(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM checkpoints WHERE key=?", (key,)).fetchone()
@@ -133,3 +160,8 @@ class IngestStatePart:
             if row is not None:
                 out[url] = row[0]
         return out
+
+
+def _held(host: str) -> str:
+    """The ``host_starts`` row of a host's ``Retry-After`` hold (beside the host's own row of its next start)."""
+    return f"{host} retry-after"

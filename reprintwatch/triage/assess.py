@@ -467,12 +467,18 @@ def refresh_triage(store, licences: Sequence[Licence], index=None) -> int:
     """Judge and keep the triage of every finding in ``store`` that has none or a stale one (what ingestion
     runs after each batch). Returns how many were judged."""
     licences = list(licences)
-    basis_of = _bases(licences)
-    stale = [f for f in (with_platform(r) for r in store.list_findings(content=False, judged=False))
-             if not is_current(f, basis_of(f), index)]
+    stale = stale_findings(store, licences, index)
     if stale:
-        triage_of(store, stale, licences, index, force=True)
+        triage_of(store, stale, licences, index, force=True, platformed=True)
     return len(stale)
+
+
+def stale_findings(store, licences: Sequence[Licence], index=None, ids=None) -> list[dict]:
+    """The findings of ``store`` (of ``ids`` when given) whose kept triage is missing or stale, read without
+    their text and through :func:`with_platform`."""
+    basis_of = _bases(list(licences))
+    return [f for f in (with_platform(r) for r in store.list_findings(ids=ids, content=False, judged=False))
+            if not is_current(f, basis_of(f), index)]
 
 
 def triage_of(store, findings: Sequence[dict], licences: Sequence[Licence], index=None, force: bool = False,
