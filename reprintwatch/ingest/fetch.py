@@ -174,16 +174,14 @@ class HostLimiter:
         self._sleep = sleep
 
     def acquire(self, host: str, concurrency: int, delay: float) -> None:
+        self.take_slot(host, concurrency)
+        self.turn(host, delay)
+
+    def take_slot(self, host: str, concurrency: int) -> None:
+        """One of the host's ``concurrency`` slots in this process (blocks until one is free)."""
         with self._lock:
             slot = self._slots.setdefault(host, threading.BoundedSemaphore(max(1, concurrency)))
         slot.acquire()
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._next_start.get(host, now))
-            self._next_start[host] = start + max(0.0, delay)
-        wait = start - now
-        if wait > 0:
-            self._sleep(wait)
 
     def turn(self, host: str, delay: float) -> None:
         """Wait for the host's next start while holding its slot (a retry is a request to the host too)."""

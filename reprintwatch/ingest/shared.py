@@ -66,7 +66,7 @@ class SharedHostLimiter(HostLimiter):
         self._held = threading.local()
 
     def acquire(self, host: str, concurrency: int, delay: float) -> None:
-        super().acquire(host, concurrency, 0.0)  # this process's threads; the gap is kept below, for everyone
+        self.take_slot(host, concurrency)  # this process's threads; the gap is kept below, for everyone
         try:
             me = f"{self.holder}/{threading.get_ident()}"
             slot = None
