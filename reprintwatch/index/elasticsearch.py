@@ -70,6 +70,9 @@ MAPPING_VERSION = 2  # 2: ``story``
 #: bench/es_profile.py --clauses 1000,4096).
 MAX_CLAUSES = 4096
 
+#: What a story's members are read from: the keywords' doc values, no stored field (not even ``_source``).
+MEMBERS_FROM = {"_source": False, "stored_fields": "_none_", "docvalue_fields": ["id", "story"]}
+
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
 _MAX_DF_KEPT = 200_000  # keys' counts an index object keeps (~30 MB); more, and it starts over
 #: Articles a bulk load keeps in memory while searches do not see them (a new article's story is looked for
@@ -837,14 +840,16 @@ class ElasticsearchIndex(LicensedIndex):
         try:
             for start in range(0, len(wanted), 1000):
                 chunk = wanted[start : start + 1000]
-                query = {"terms": {"story": chunk}}
-                resp = self._retrying(lambda: self.es.search(index=self.name, query=query, size=10_000,
-                                                             _source=["id", "story"], track_total_hits=True))
+                # id and story from doc values, not from _source: a hit's _source is its whole text and signature
+                # (~6.6 KB at 1M), parsed to be filtered down to two keywords (MEMBERS_FROM below)
+                body = {"query": {"terms": {"story": chunk}}, **MEMBERS_FROM}
+                resp = self._retrying(lambda: self.es.search(index=self.name, size=10_000, track_total_hits=True,
+                                                             **body))
                 hits = resp["hits"]["hits"]
                 if resp["hits"]["total"]["value"] > len(hits):  # stories of more than 10,000 articles: scroll
-                    hits = helpers.scan(self.es, index=self.name, query={"query": query, "_source": ["id", "story"]})
+                    hits = helpers.scan(self.es, index=self.name, query=body)
                 for hit in hits:
-                    out.setdefault(hit["_source"]["story"], []).append(hit["_source"]["id"])
+                    out.setdefault(hit["fields"]["story"][0], []).append(hit["fields"]["id"][0])
         except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read index {self.name!r}") from None
         return {k: sorted(v) for k, v in out.items()}
