@@ -30,7 +30,8 @@ def test_pieces_of_two_sources_are_both_kept_and_leftovers_must_stand_alone():
 def test_a_short_article_stands_alone_on_its_share():
     assert stands_alone(40, 40, 70)  # most of a 70-character flash
     assert not stands_alone(40, 40, 400)
-    assert stands_alone(80, 30, 5000)
+    assert stands_alone(80, 50, 5000)
+    assert not stands_alone(200, 49, 5000)  # sentence-sized stretches: facts of one event, a notice's clauses
 
 
 @pytest.fixture
