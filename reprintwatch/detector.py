@@ -67,8 +67,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: other is a quotation (wip/partials a9af8cd); 4: stories known at index time (issue 23: one representative a
 #: story verified, its other members listed as versions, not reported); 5: the rewrite path's same-event
 #: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites);
-#: 6: a partial reprint needs a 50-character passage, and a pair under it with a partial's copied text in
-#: 30-character passages goes to the rewrite path (wip/precise).
+#: 6: a partial reprint needs a 50-character passage (or 30-character ones that are half the suspect), a pair
+#: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
+#: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise).
 RULES_VERSION = 6
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
