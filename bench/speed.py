@@ -4,6 +4,8 @@ side by side with a plain datasketch ``MinHashLSH`` baseline, all in one process
     /tmp/venv/bin/python bench/speed.py --sizes 10000            # ~10 minutes on a busy 2-core machine
     /tmp/venv/bin/python bench/speed.py --sizes 10000,100000     # the 100k step adds mutated copies
     /tmp/venv/bin/python bench/speed.py --quick                  # a smoke run (2,000 licensed)
+    .venv/bin/python bench/speed.py --sizes 10000,100000 --keep-index /tmp/idx   # keep each size's index, then
+    .venv/bin/python bench/speed.py --sizes 10000,100000 --reuse-index /tmp/idx  # time another commit on them
 
 Licensed articles are the cleaned real corpus (``bench/disguise.py``); beyond its ~12,500 articles the set is
 grown with mutated copies (sentences dropped, words swapped). The scanned/queried texts are the quality
