@@ -3,6 +3,7 @@
 ratio is measured under the same load (the machine is shared: absolute times are noisy, ratios less so).
 
     .venv/bin/python bench/attribution_cost.py --sizes 10000,100000
+    .venv/bin/python bench/attribution_cost.py --sizes 100000 --reuse-index /tmp/idx   # bench/speed.py --keep-index /tmp/idx
 
 The licensed set is bench/speed.py's (the real corpus, then mutated copies); the texts checked are the quality
 benchmark's copies, negatives and 洗稿 (bench/disguise.py), as in bench/speed.py.
@@ -68,6 +69,11 @@ def run(args) -> dict:
         stream = licensed_stream(docs, sizes[-1])
         originals, fact_keys, added = {}, {}, 0
         for size in sizes:
+            if args.reuse_index:  # bench/speed.py --keep-index's index of this size: the same licensed set
+                index.close()
+                index = SQLiteIndex(Path(args.reuse_index) / f"licensed-{size}.db", params, create=False)
+                on, off = Detector(index), Unattributed(index)
+                added = size
             while added < size:
                 chunk = list(itertools.islice(stream, min(500, size - added)))
                 real = [a for a in chunk if isinstance(a, Article)]
@@ -112,7 +118,15 @@ def main(argv=None) -> int:
     ap.add_argument("--per-disguise", type=int, default=60)
     ap.add_argument("--negatives", type=int, default=460)
     ap.add_argument("--rewrites", type=int, default=10)
+    ap.add_argument("--reuse-index", metavar="DIR",
+                    help="no build: check against DIR/licensed-SIZE.db kept by bench/speed.py --keep-index")
     args = ap.parse_args(argv)
+    if args.reuse_index:
+        missing = [s for s in args.sizes.split(",") if not (Path(args.reuse_index) / f"licensed-{int(s)}.db").exists()]
+        if missing:
+            print(f"--reuse-index {args.reuse_index}: no licensed-{missing[0]}.db there (bench/speed.py --keep-index "
+                  "makes it)", file=sys.stderr)
+            return 2
     res = run(args)
     json.dump(res, sys.stdout, indent=1)
     print()

@@ -4,6 +4,8 @@ side by side with a plain datasketch ``MinHashLSH`` baseline, all in one process
     /tmp/venv/bin/python bench/speed.py --sizes 10000            # ~10 minutes on a busy 2-core machine
     /tmp/venv/bin/python bench/speed.py --sizes 10000,100000     # the 100k step adds mutated copies
     /tmp/venv/bin/python bench/speed.py --quick                  # a smoke run (2,000 licensed)
+    .venv/bin/python bench/speed.py --sizes 10000,100000 --keep-index /tmp/idx   # keep each size's index, then
+    .venv/bin/python bench/speed.py --sizes 10000,100000 --reuse-index /tmp/idx  # time another commit on them
 
 Licensed articles are the cleaned real corpus (``bench/disguise.py``); beyond its ~12,500 articles the set is
 grown with mutated copies (sentences dropped, words swapped). The scanned/queried texts are the quality
@@ -21,6 +23,7 @@ import logging
 import os
 import random
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -228,65 +231,74 @@ def run(args) -> dict:
         # on a busy machine: subtracting it gave negative rates)
         index_cpu = 0.0
         for size in sizes:
-            # (c) index build: fingerprint (prepare) and store, timed apart; baseline MinHashLSH from the same shingles
-            batch = []
-            c_start = time.process_time()
-            base_before = base_cpu
-            stage_start, prep_before, store_before, real_before = added, prep_s, store_s, n_real
-            store_cpu_before = store_cpu
-            while added < size:
-                article, fp = pull()
-                t0 = time.perf_counter()
-                real = isinstance(article, Article)
-                if real:
-                    item = IndexedArticle(article, fp.signature, fp.index_keys)
-                    fact_keys[article.id] = fp.rewrite_keys
-                    originals[article.id] = fp.signature
-                    n_real += 1
-                else:
-                    doc, copy_no = article
-                    sig = mutate_signature(rng, originals[doc.id], params.shingle_size)
-                    article = Article(f"{doc.id}~m{copy_no}", doc.text, doc.title, doc.outlet)
-                    item = IndexedArticle(article, sig, np.concatenate((band_keys(sig.shingles, params),
-                                                                        fact_keys[doc.id])))
-                prep_s += time.perf_counter() - t0
-                if args.baseline:
-                    t0, c0 = time.perf_counter(), time.process_time()
+            if args.reuse_index:  # an index kept by an earlier run (--keep-index): scan and time checks on it
+                index.close()
+                index = SQLiteIndex(Path(args.reuse_index) / f"licensed-{size}.db", params, create=False)
+                detector = Detector(index)
+                added = index.stats().articles
+                # the key table loaded before timing, as the build leaves it (its runs' bucket tables: ~0.1–0.3 s)
+                index.candidates(fps[0].keys, 1)
+                row = {"reused_index": str(Path(args.reuse_index) / f"licensed-{size}.db")}
+            else:
+                # (c) index build: fingerprint (prepare) and store, timed apart; baseline MinHashLSH from the same shingles
+                batch = []
+                c_start = time.process_time()
+                base_before = base_cpu
+                stage_start, prep_before, store_before, real_before = added, prep_s, store_s, n_real
+                store_cpu_before = store_cpu
+                while added < size:
+                    article, fp = pull()
+                    t0 = time.perf_counter()
+                    real = isinstance(article, Article)
                     if real:
-                        u = np.unique(item.signature.shingles)
-                        sha1_of[article.id] = (u, sha1_hashes(u))
-                        lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[article.id]))
-                        base_real_s += time.perf_counter() - t0
-                        base_real_n += 1
+                        item = IndexedArticle(article, fp.signature, fp.index_keys)
+                        fact_keys[article.id] = fp.rewrite_keys
+                        originals[article.id] = fp.signature
+                        n_real += 1
                     else:
-                        lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[doc.id]))
-                    base_s += time.perf_counter() - t0
-                    base_cpu += time.process_time() - c0
-                batch.append(item)
-                added += 1
-                if len(batch) == 500 or added == size:
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    index.add(batch)
-                    store_s += time.perf_counter() - t0
-                    store_cpu += time.process_time() - c0
-                    batch = []
-                    if added % 5000 == 0:
-                        log(f"  {added} indexed ({added / (prep_s + store_s):.0f}/s)")
-            # CPU time of this stage, minus the baseline's share
-            stage_cpu = time.process_time() - c_start - (base_cpu - base_before)
-            index_cpu += stage_cpu
-            stage_n = added - stage_start
-            row: dict = {
-                "index_articles_per_s": added / (prep_s + store_s),
-                "index_articles_per_cpu_s": added / index_cpu,
-                "stage": {"articles": stage_n, "real": n_real - real_before, "mutated": stage_n - (n_real - real_before),
-                          "articles_per_cpu_s": stage_n / stage_cpu,
-                          "prepare_s": prep_s - prep_before, "store_s": store_s - store_before,
-                          "store_articles_per_s": stage_n / max(1e-9, store_s - store_before),
-                          "store_articles_per_cpu_s": stage_n / max(1e-9, store_cpu - store_cpu_before)},
-                "index_fingerprint_s": prep_s,
-                "index_store_s": store_s,
-            }
+                        doc, copy_no = article
+                        sig = mutate_signature(rng, originals[doc.id], params.shingle_size)
+                        article = Article(f"{doc.id}~m{copy_no}", doc.text, doc.title, doc.outlet)
+                        item = IndexedArticle(article, sig, np.concatenate((band_keys(sig.shingles, params),
+                                                                            fact_keys[doc.id])))
+                    prep_s += time.perf_counter() - t0
+                    if args.baseline:
+                        t0, c0 = time.perf_counter(), time.process_time()
+                        if real:
+                            u = np.unique(item.signature.shingles)
+                            sha1_of[article.id] = (u, sha1_hashes(u))
+                            lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[article.id]))
+                            base_real_s += time.perf_counter() - t0
+                            base_real_n += 1
+                        else:
+                            lsh.insert(article.id, ds_minhash(item.signature.shingles, known=sha1_of[doc.id]))
+                        base_s += time.perf_counter() - t0
+                        base_cpu += time.process_time() - c0
+                    batch.append(item)
+                    added += 1
+                    if len(batch) == 500 or added == size:
+                        t0, c0 = time.perf_counter(), time.process_time()
+                        index.add(batch)
+                        store_s += time.perf_counter() - t0
+                        store_cpu += time.process_time() - c0
+                        batch = []
+                        if added % 5000 == 0:
+                            log(f"  {added} indexed ({added / (prep_s + store_s):.0f}/s)")
+                # CPU time of this stage, minus the baseline's share
+                stage_cpu = time.process_time() - c_start - (base_cpu - base_before)
+                index_cpu += stage_cpu
+                stage_n = added - stage_start
+                row: dict = {
+                    "index_articles_per_s": added / (prep_s + store_s),
+                    "index_articles_per_cpu_s": added / index_cpu,
+                    "stage": {"articles": stage_n, "real": n_real - real_before, "mutated": stage_n - (n_real - real_before),
+                              "articles_per_cpu_s": stage_n / stage_cpu,
+                              "prepare_s": prep_s - prep_before, "store_s": store_s - store_before,
+                              "store_articles_per_s": stage_n / max(1e-9, store_s - store_before),
+                              "store_articles_per_cpu_s": stage_n / max(1e-9, store_cpu - store_cpu_before)},
+                    "index_fingerprint_s": prep_s,
+                    "index_store_s": store_s,
+                }
             stats = index.stats()
             row["index_bytes"] = stats.size_bytes
             row["index_bytes_per_article"] = stats.size_bytes / added
@@ -297,6 +309,12 @@ def run(args) -> dict:
             text_bytes = index.conn.execute("SELECT sum(length(CAST(content AS BLOB))) FROM articles").fetchone()[0]
             row["text_bytes_per_article"] = text_bytes / added
             row["index_bytes_beyond_text_per_article"] = (stats.size_bytes - text_bytes) / added
+            if args.keep_index and not args.reuse_index:  # a page-for-page copy (sqlite3 backup)
+                Path(args.keep_index).mkdir(parents=True, exist_ok=True)
+                kept = sqlite3.connect(Path(args.keep_index) / f"licensed-{size}.db")
+                index.conn.commit()
+                index.conn.backup(kept)
+                kept.close()
 
             # (d) scan: check() on the texts (fingerprint + candidates + verify + the rewrite path, timed apart)
             rewrite_s = [0.0, 0]
@@ -399,7 +417,9 @@ def print_report(res: dict) -> None:
             f"{'B/article':>9} {'keys/art':>8} {'peak RSS':>9}")
     print(head)
     for size, r in res["sizes"].items():
-        print(f"{int(size):9d} {r['index_articles_per_s']:6.1f} ({r['index_articles_per_cpu_s']:5.1f}) "
+        built = (f"{r['index_articles_per_s']:6.1f} ({r['index_articles_per_cpu_s']:5.1f})" if "index_articles_per_s" in r
+                 else f"{'(kept)':>14}")
+        print(f"{int(size):9d} {built} "
               f"{r['scan_articles_per_s']:6.1f} ({r['scan_articles_per_cpu_s']:5.1f}) "
               f"{r['scan_vs_jieba']:4.2f} ({r['scan_vs_jieba_cpu']:4.2f}) "
               f"{r['latency_ms_p50']:7.2f} {r['latency_ms_p99']:7.2f} {r['candidates_p99']:8.0f} "
@@ -434,11 +454,22 @@ def main(argv=None) -> int:
     ap.add_argument("--real", type=int, default=0, help="use only this many real articles (the rest mutated copies)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the parallel scan (1: skip it)")
     ap.add_argument("--tmpdir", default=None, help="where the temporary index goes")
+    ap.add_argument("--keep-index", metavar="DIR", help="copy each size's index to DIR/licensed-SIZE.db")
+    ap.add_argument("--reuse-index", metavar="DIR",
+                    help="no build: scan and time checks on DIR/licensed-SIZE.db kept by --keep-index (two commits "
+                         "measured on one index; implies --no-baseline)")
     ap.add_argument("--no-baseline", dest="baseline", action="store_false")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.quick:
         args.sizes, args.per_disguise, args.negatives, args.queries, args.rewrites = "2000", 15, 100, 200, 3
+    if args.reuse_index:
+        args.baseline = False
+        missing = [s for s in args.sizes.split(",") if not (Path(args.reuse_index) / f"licensed-{int(s)}.db").exists()]
+        if missing:
+            print(f"--reuse-index {args.reuse_index}: no licensed-{missing[0]}.db there (make it with --keep-index)",
+                  file=sys.stderr)
+            return 2
     if not (D.RAW_DIR / "sina-news-2018").exists():
         print(f"raw data not found at {D.RAW_DIR} (set REPRINTWATCH_RAW_DATA)", file=sys.stderr)
         return 2

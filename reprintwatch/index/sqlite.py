@@ -23,6 +23,7 @@ import json
 import math
 import sqlite3
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -78,6 +79,10 @@ _PAGE_SIZE = 1024
 
 _MAX_VARS = 900  # stay under SQLITE_MAX_VARIABLE_NUMBER of old builds
 
+#: Records ``get`` keeps for the next ones (least recently used dropped first): ~20 KB each (text, signature
+#: arrays), so ~20 MB at most.
+_CACHED_RECORDS = 1024
+
 
 class SQLiteIndex(LicensedIndex):
     backend_name = "sqlite"
@@ -110,6 +115,8 @@ class SQLiteIndex(LicensedIndex):
         self._story_codes = np.zeros(0, np.int64)  # per row of _rowids: its story, as a number
         self._stories: dict[str, str] = {}  # id → story, for rows in stories of several articles
         self._vocab = TokenVocabulary(self.conn)
+        self._cache: OrderedDict[str, IndexedArticle] = OrderedDict()  # get's records, least recently used first
+        self._cache_state: tuple | None = None
         if self.db.meta.get("stories") == "pending" and not _migrating:
             self.db.close()
             raise LicensedIndexError(
@@ -330,11 +337,31 @@ class SQLiteIndex(LicensedIndex):
         pos = np.minimum(np.searchsorted(self._rowids, rowids), max(0, len(self._rowids) - 1)).tolist()
         return {r: self._names[p] for r, p in zip(rowids, pos) if self._rowids[p] == r}
 
+    def _cached_records(self) -> OrderedDict[str, IndexedArticle]:
+        """The records kept from earlier ``get`` s, emptied when the file may have changed since: a commit of
+        another connection (``PRAGMA data_version``), a change made through this one (``total_changes``, which
+        counts uncommitted ones too), or another connection object (a worker's reopened index)."""
+        state = (self.conn, self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        if self._cache_state is None or state[0] is not self._cache_state[0] or state[1:] != self._cache_state[1:]:
+            self._cache.clear()
+            self._cache_state = state
+        return self._cache
+
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
+        # records read before are served again while the file is unchanged: a story copied by many suspects is
+        # met by check after check, and its records (its representative, and for a reprint every member listed
+        # as a version) were read and decoded each time — 34 % of the records a scan reads at 10k are repeats
+        # across its batches, and decoding was ~5 % of its CPU (py-spy, bench/speed.py's 1,060 texts, e92451c)
+        cache = self._cached_records()
         found: dict[str, IndexedArticle] = {}
         id_list = list(ids)
-        for i in range(0, len(id_list), _MAX_VARS):
-            chunk = id_list[i : i + _MAX_VARS]
+        for art_id in id_list:
+            if art_id in cache:
+                found[art_id] = cache[art_id]
+                cache.move_to_end(art_id)
+        missing = [i for i in dict.fromkeys(id_list) if i not in found]
+        for i in range(0, len(missing), _MAX_VARS):
+            chunk = missing[i : i + _MAX_VARS]
             rows = self.conn.execute(
                 "SELECT id, content, title, outlet, url, published_at, signature, story FROM articles"
                 f" WHERE id IN ({','.join('?' * len(chunk))})",
@@ -344,6 +371,9 @@ class SQLiteIndex(LicensedIndex):
             for (art_id, content, title, outlet, url, published_at, _, story), signature in zip(rows, signatures):
                 article = Article(art_id, content, title, outlet, url, published_at)
                 found[art_id] = IndexedArticle(article, signature, np.zeros(0, np.int64), story)
+        cache.update((i, found[i]) for i in missing if i in found)  # in the order asked
+        while len(cache) > _CACHED_RECORDS:
+            cache.popitem(last=False)
         return [found[i] for i in id_list if i in found]
 
     def members(self, stories: Iterable[str]) -> dict[str, list[str]]:
