@@ -248,7 +248,8 @@ class LicensedIndex(ABC):
         """``id → (content hash, story)`` of those ``ids`` stored."""
 
     def assign_stories(self, items: Sequence[IndexedArticle], again: bool = False,
-                       unseen: Sequence[IndexedArticle] = ()) -> list[IndexedArticle]:
+                       unseen: Sequence[IndexedArticle] = (),
+                       stored: Mapping[str, tuple[str, str]] | None = None) -> list[IndexedArticle]:
         """``items`` with their stories (``IndexedArticle.story``), before a backend writes them: an unchanged
         article keeps its story; a new or changed one joins the story it is a version of
         (:func:`~reprintwatch.dedupe.relations.story_for`: among the representatives of the
@@ -259,10 +260,13 @@ class LicensedIndex(ABC):
         ``again``: stored articles being given stories (``index migrate``, in the order they were added): the
         stories stored are ignored, and only articles with a story already are tested. ``unseen``: articles written
         (with their stories) that searches do not see yet (Elasticsearch between refreshes), tested like the
-        batch's."""
+        batch's. ``stored``: :meth:`_stored_stories` of the batch's ids, when the caller read it already."""
         if not items:
             return []
-        stored = {} if again else self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
+        if again:
+            stored = {}
+        elif stored is None:
+            stored = self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
         changed = {i.article.id for i in items if i.article.id in stored and stored[i.article.id][0] != i.content_hash}
         in_use = {story for story, ids in self.members(changed).items() if set(ids) - {story}}
         todo = [n for n, i in enumerate(items) if i.article.id not in stored or i.article.id in changed]
