@@ -369,3 +369,36 @@ def test_candidates_of_a_batch_equal_each_lookup_alone_with_stories_and_ties(tmp
         assert any(len({n for _, n in cs}) < len(cs) for cs in alone)  # ties were met
         for keys, _, _ in queries[:3]:
             assert idx.candidates(keys, 100) == top_by_brute_force(idx, keys)
+
+
+def test_a_failed_write_leaves_no_run_of_its_own_in_memory(tmp_path, monkeypatch):
+    """Runs this connection writes are kept in memory (merges and the next read take them instead of decoding
+    their blobs); a write that fails takes its runs along, and the run ids it had are handed out again."""
+    arts = _articles(24)
+    db = tmp_path / "fail.db"
+    with SQLiteIndex(db) as idx:
+        d = Detector(idx)
+        d.add(arts[:8])
+        real_compact = SQLiteIndex._compact
+
+        def failing(self):
+            real_compact(self)
+            raise OSError("disk full (simulated)")
+
+        monkeypatch.setattr(SQLiteIndex, "_compact", failing)
+        with pytest.raises(OSError):
+            d.add(arts[8:16])
+        monkeypatch.setattr(SQLiteIndex, "_compact", real_compact)
+        assert idx.get([a.id for a in arts[8:16]]) == []
+        with SQLiteIndex(db) as other:
+            Detector(other).add(arts[16:])  # another connection takes the run id the failed write had
+        keys = d.fingerprint(arts[17].content).keys
+        assert idx.candidates(keys, 100) == top_by_brute_force(idx, keys)
+        assert idx.candidates(keys, 100)[0][0] == arts[17].id
+        for i in range(0, 24, 4):
+            d.add(arts[i : i + 4])  # merges, some of runs held in memory
+        keys = d.fingerprint(arts[9].content).keys
+        answer = idx.candidates(keys, 100)
+        assert answer == top_by_brute_force(idx, keys)
+    with SQLiteIndex(db) as again:
+        assert again.candidates(keys, 100) == answer
