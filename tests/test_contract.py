@@ -648,3 +648,41 @@ def test_a_bulk_load_finds_stories_among_articles_not_refreshed_yet(es_settings)
             detector.add([Article("metro-edit", METRO_EDIT)])  # metro is not searchable yet
         assert {r.article.id: r.story for r in idx.get(["metro", "metro-edit"])} == {"metro": "metro",
                                                                                        "metro-edit": "metro"}
+
+
+@pytest.mark.elasticsearch
+def test_real_wire_stories_get_the_same_stories_on_both_backends_through_changes(tmp_path, es_settings, xinhua_articles):
+    """Real Xinhua stories and edited versions of them (a sentence dropped, cut short, another story's sentences
+    added), shuffled, added in batches (each batch's story search made at once: index/base.py), then articles
+    changed, re-added unchanged and deleted, and more versions added: both backends give every article the same
+    story, and at least 80 % of the edits share their original's story (an edit of more than a fifth of a short
+    text is no version of it)."""
+    import random
+    rng = random.Random(23)
+    originals = [Article(f"xh-{d['id']}", d["text"], d["headline"]) for d in xinhua_articles[:60]]
+    edits = []
+    for a in originals[::2]:
+        s = [x + "。" for x in a.content.split("。") if x.strip()]
+        if len(s) < 4:
+            continue
+        edits.append(Article(a.id + "-cut", "".join(s[:-1]), a.title))
+        edits.append(Article(a.id + "-drop", "".join(s[:1] + s[2:]), a.title))
+    first = originals + edits
+    rng.shuffle(first)
+    later = [Article(a.id + "-late", a.content + "（完）", a.title) for a in originals[1::6]]
+    stories = {}
+    for name in ("sqlite", "elasticsearch"):
+        with Backend(name, tmp_path, es_settings).open() as idx:
+            detector = Detector(idx)
+            detector.add(first, batch_size=25)
+            detector.add([Article(a.id, a.content + "记者补充报道。", a.title) for a in first[:5]] + first[5:10])
+            idx.delete([a.id for a in first[10:15]])
+            detector.add(later, batch_size=4)
+            ids = [a.id for a in first[15:] + later]
+            stories[name] = {r.article.id: r.story for r in idx.get(ids)}
+            assert len(stories[name]) == len(ids)
+    assert stories["sqlite"] == stories["elasticsearch"]
+    got = stories["sqlite"]
+    pairs = [(a.id, a.id.rsplit("-", 1)[0]) for a in edits if a.id in got and a.id.rsplit("-", 1)[0] in got]
+    assert len(pairs) > 30 and sum(got[e] == got[o] for e, o in pairs) >= 0.8 * len(pairs)
+    assert sum(stories["sqlite"][a.id + "-late"] != a.id + "-late" for a in originals[1::6]) >= 8
