@@ -50,7 +50,7 @@ from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
-    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, verify,
+    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, near_partial, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -66,8 +66,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: members count only their own text, a quote in marks on one side and after a colon or verb of saying on the
 #: other is a quotation (wip/partials a9af8cd); 4: stories known at index time (issue 23: one representative a
 #: story verified, its other members listed as versions, not reported); 5: the rewrite path's same-event
-#: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites).
-RULES_VERSION = 5
+#: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites);
+#: 6: a partial reprint needs a 50-character passage (or 30-character ones that are half the suspect), a pair
+#: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
+#: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise).
+RULES_VERSION = 6
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -541,6 +544,9 @@ class Detector:
                                                math.ceil(need)) for n, found, need in asks])
         picks = {n: [lid for lid, k in answer if k >= need and lid not in found][: self.max_rewrite_candidates]
                  for (n, found, need), answer in zip(asks, answers)}
+        for n, found, _ in asks:  # pairs the shingle path saw a wash in: aligned whatever their facts share
+            near = [m.licensed.id for m in matches[n] if m.licensed.id not in found and near_partial(m.verification, self.thresholds)]
+            picks[n] = list(dict.fromkeys(near[: self.max_rewrite_candidates] + picks[n]))
         records = self._records({lid for picked in picks.values() for lid in picked}, records)
         out = list(matches)
         for n, picked in picks.items():

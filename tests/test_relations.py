@@ -30,7 +30,8 @@ def test_pieces_of_two_sources_are_both_kept_and_leftovers_must_stand_alone():
 def test_a_short_article_stands_alone_on_its_share():
     assert stands_alone(40, 40, 70)  # most of a 70-character flash
     assert not stands_alone(40, 40, 400)
-    assert stands_alone(80, 30, 5000)
+    assert stands_alone(80, 50, 5000)
+    assert not stands_alone(200, 49, 5000)  # sentence-sized stretches: facts of one event, a notice's clauses
 
 
 @pytest.fixture
@@ -68,6 +69,26 @@ def test_the_note_alone_makes_one_finding_not_three(series_detector):
     result = series_detector.check(Article("s", UNRELATED + "\n" + SERIES_NOTE))
     assert len(result.reprints) <= 1
     assert sum(len(m.siblings) for m in result.reprints) == 2 * len(result.reprints)
+
+
+def test_text_three_licensed_stories_hold_makes_no_finding_and_versions_count_once(tmp_path):
+    from reprintwatch.dedupe.relations import FAMILY_MIN_HOLDERS
+
+    assert FAMILY_MIN_HOLDERS == 3
+    note_only = Article("s", UNRELATED + "\n" + SERIES_NOTE)
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        # three series members: the editor's note they all carry is the series', not any one member's
+        d.add([Article(k, SERIES_NOTE + body, k) for k, body in (("metro", METRO), ("river", RIVER), ("port", PORT))])
+        assert d.check(note_only).reprints == []
+    with SQLiteIndex(tmp_path / "versions.db") as idx:
+        d = Detector(idx)
+        # two members, one of them carried twice (a version: the same text, its last sentence cut) — two
+        # stories hold the note, not three: one finding names it, the other member is listed under it
+        d.add([Article("metro", SERIES_NOTE + METRO, "metro"), Article("river", SERIES_NOTE + RIVER, "river"),
+               Article("metro-2", SERIES_NOTE + METRO.rsplit("。", 2)[0] + "。", "metro")])
+        (match,) = d.check(note_only).reprints
+        assert match.licensed.id in {"metro", "metro-2", "river"} and match.siblings
 
 
 def test_text_held_by_many_licensed_articles_makes_no_finding(tmp_path):

@@ -232,3 +232,31 @@ def test_cli_shows_a_rewrite_in_every_format(tmp_path):
     header, row = csv_out.stdout.splitlines()[:2]
     assert header.endswith(",passages") and ",rewrite," in row
     assert row.rsplit(",", 1)[1].count(";") == len(match["rewrite"]["aligned_sentences"]) - 1
+
+
+def test_a_wash_with_sentence_sized_exact_passages_is_aligned_whatever_its_facts_share(tmp_path):
+    # a wash that kept one sentence word for word: copied text of a partial, its longest passage under the
+    # partial's 50 characters — no reprint, but what a wash leaves exact (verify.near_partial)
+    kept = "据悉，青溪港一期工程于2015年建成，去年完成集装箱吞吐量412万标准箱，同比增长9.7%。"
+    assert kept in PORT
+    wash = PORT_REWRITE.rsplit("\n", 1)[0] + "\n" + kept
+    v = fingerprint_verify(wash, PORT)
+    assert v.verdict == "none" and v.copied_chars >= 80 and 30 <= v.longest_passage_chars < 50
+    detector = _detector(tmp_path)
+    # the fact gate alone would not pick it (a washer's rare synonyms are facts too: a copy may hold many more
+    # than its source, and the gate is a share of the copy's)
+    detector.min_shared_fact_share = 1.0
+    [match] = detector.check(Article("w", wash)).reprints
+    assert match.licensed.id == "port" and match.verdict == R.REWRITE
+    # without that hint the same detector misses it
+    detector.thresholds = dataclasses.replace(detector.thresholds, rewrite_hint_longest=50)
+    assert detector.check(Article("w", wash)).reprints == []
+    # with the gate's usual share, its facts pick it as before
+    detector.min_shared_fact_share = 0.2
+    assert detector.check(Article("w", wash)).reprints[0].verdict == R.REWRITE
+
+
+def fingerprint_verify(suspect: str, licensed: str):
+    from reprintwatch.dedupe.verify import verify
+    p = FingerprintParams()
+    return verify(fingerprint(suspect, p).signature, fingerprint(licensed, p).signature, p.shingle_size)

@@ -100,3 +100,43 @@ def test_covered_characters_equal_a_token_mask():
         for a, b in ranges:
             mask[a : b + 1] = True
         assert _covered(ranges, _chars_before(lens)) == int(lens[mask].sum())
+
+
+def test_sentences_two_reports_of_one_event_share_are_no_partial_reprint():
+    # two reports of one match: the same figures and phrases in sentences around which each says its own
+    facts = ["北京时间十一月四日晚，青溪队在主场以一百零二比九十八战胜江南队",
+             "青溪队后卫张明全场砍下三十一分八个篮板和六次助攻",
+             "江南队中锋李强因伤缺阵，球队已经遭遇三连败",
+             "本场比赛共有一万二千名观众到场观看，创下本赛季新高"]
+    first = ("赛前外界普遍看好客队。" + facts[0] + "，比赛一度十分胶着。第三节开始主队连续命中三分。"
+             + facts[1] + "，成为全场最佳。赛后主教练对年轻球员的表现非常满意。" + facts[2] + "，下一场将客场作战。" + facts[3] + "。\n" + RIVER)
+    second = ("这是一场意料之外的胜利。" + facts[0] + "，终结了对手的连胜势头。球迷们在终场哨响后久久不愿离去。"
+              + facts[1] + "，这是他本赛季的新高。另一方面，" + facts[2] + "，形势不容乐观。据统计，" + facts[3] + "。\n"
+              + UNRELATED)  # a report with text of its own (a flash that is mostly those facts: below)
+    v = check(second, first)
+    assert v.copied_chars >= Thresholds().partial_min_chars  # enough shared text in all …
+    assert v.longest_passage_chars < Thresholds().partial_min_longest and v.verdict == NO_MATCH  # … in sentences
+    s, l = fingerprint(second, PARAMS), fingerprint(first, PARAMS)
+    assert verify(s.signature, l.signature, PARAMS.shingle_size, Thresholds(partial_min_longest=30)).verdict == PARTIAL_REPRINT
+    # the same length of text copied as one paragraph is a partial reprint
+    paragraph = "".join(facts)
+    assert check("与此无关的开头。" + UNRELATED + paragraph + "。", first + paragraph + "。").verdict == PARTIAL_REPRINT
+
+
+def test_a_short_item_mostly_made_of_a_longer_article_s_sentences_is_a_partial_reprint():
+    # the same sentences of a match report as above, under 50 characters each: a news flash made of them is
+    # a copy of that report (most of the flash is its text); the same sentences inside a longer page are not
+    facts = ["北京时间十一月四日晚，青溪队在主场以一百零二比九十八战胜江南队",
+             "青溪队后卫张明全场砍下三十一分八个篮板和六次助攻",
+             "江南队中锋李强因伤缺阵，球队已经遭遇三连败",
+             "本场比赛共有一万二千名观众到场观看，创下本赛季新高"]
+    report = ("赛前外界普遍看好客队。" + facts[0] + "，比赛一度十分胶着。第三节开始主队连续命中三分。" + facts[1]
+              + "，成为全场最佳。赛后主教练对年轻球员的表现非常满意。" + facts[2] + "，下一场将客场作战。" + facts[3] + "。\n" + RIVER)
+    flash = "快讯：" + facts[0] + "。另外，" + facts[3] + "。还有，" + facts[2] + "。同时，" + facts[1] + "。"
+    t = Thresholds()
+    v = check(flash, report)
+    assert v.longest_passage_chars < t.partial_min_longest and v.suspect_coverage >= t.partial_suspect_coverage
+    assert v.verdict == PARTIAL_REPRINT
+    inside = check(UNRELATED + flash, report)
+    assert inside.copied_chars == v.copied_chars and inside.suspect_coverage < t.partial_suspect_coverage
+    assert inside.verdict == NO_MATCH

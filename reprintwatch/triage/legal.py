@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from ..dedupe.relations import quoted_spans
 from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
@@ -135,8 +136,9 @@ SHORT_MAX_CHARS = 600
 FLASH_MAX_PARAGRAPHS = 3
 
 # Direct speech and quoted words are someone's expression chosen by the writer: their presence takes a
-# text out of "pure fact" for this module (conservative; a lawyer may disagree for a one-line quote).
-_QUOTE_RE = re.compile(r"“[^”]{2,}”|「[^」]{2,}」|『[^』]{2,}』|\"[^\"]{2,}\"")
+# text out of "pure fact" for this module (conservative; a lawyer may disagree for a one-line quote). The
+# quotations are the ones attribution discounts (dedupe.relations.quoted_spans), of two characters or more.
+QUOTE_MIN_CHARS = 2
 # words of analysis, judgement or argument: a commentary or a feature, never a bare fact
 ANALYSIS_WORDS = (
     "认为", "分析", "看来", "意味着", "值得", "应当", "应该", "必须", "我们", "笔者", "不妨", "或许", "显然", "无疑",
@@ -239,7 +241,7 @@ def article_kind(title: str, text: str, family: str | None = None) -> Kind:
     text = _fold(text)
     chars = _chars(text)
     paragraphs = sum(1 for line in text.splitlines() if line.strip())
-    quotes = tuple(m.group() for m in _QUOTE_RE.finditer(text))
+    quotes = tuple(text[a - 1:b + 1] for a, b in quoted_spans(text) if b - a >= QUOTE_MIN_CHARS)  # marks kept
     head = _fold(title)
     # the title counts too, and a question or an exclamation anywhere is the writer's tone, not a fact
     analysis = _found(ANALYSIS_WORDS, head + "\n" + text) + (
