@@ -19,6 +19,7 @@ save), with wall p50/p99 and node CPU per check measured one after the other in 
 ways to read each check's candidate records (``mget``) likewise, each checked to decode to the same records.
 
     .venv/bin/python bench/es_profile.py --es-url http://127.0.0.1:9204 --index rw-scale --no-profile --variants --get
+    .venv/bin/python bench/es_profile.py --es-url http://127.0.0.1:9204 --index rw-scale --no-profile --members
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from bench.es_scale import CpuClock, index_figures, log, pct, real_docs_and_quer
 from reprintwatch import Detector, Settings  # noqa: E402
 from reprintwatch.dedupe import FingerprintParams, fingerprint  # noqa: E402
 from reprintwatch.index.base import max_key_frequency  # noqa: E402
-from reprintwatch.index.elasticsearch import ElasticsearchIndex, _hits, doc_id, from_document  # noqa: E402
+from reprintwatch.index.elasticsearch import MEMBERS_FROM, ElasticsearchIndex, _hits, doc_id, from_document  # noqa: E402
 
 
 def query_keys(args, params: FingerprintParams) -> list[list[str]]:
@@ -228,6 +229,45 @@ def get_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) -> di
             for name, v in out.items()}
 
 
+def members_pass(index: ElasticsearchIndex, all_keys, limit: int, rounds: int) -> dict:
+    """``members()`` of each check's candidate stories (the current query's, at least 2 shared keys; a check
+    reads them for its reprint matches), the ids read from ``_source`` (filtered to id and story, before) or
+    from doc values (``MEMBERS_FROM``, now), interleaved rounds: wall p50/p99 and node CPU per check, and
+    checks whose members differ."""
+    max_df = max_key_frequency(index._count)
+    stories = [sorted({c.story for c in _hits(index.es.search(
+        index=index.name, **json.loads(index._count_query_body(t, limit, track=max_df + 1))).body) if c[1] >= 2})
+        for t in all_keys]
+    ways = {"source_filtered": {"_source": ["id", "story"]}, "doc_values": MEMBERS_FROM}
+
+    def read(chunk, kw) -> dict:
+        resp = index.es.search(index=index.name, query={"terms": {"story": chunk}}, size=10_000, **kw).body
+        out: dict = {}
+        for hit in resp["hits"]["hits"]:
+            src = hit.get("fields") or {k: [v] for k, v in hit["_source"].items()}
+            out.setdefault(src["story"][0], []).append(src["id"][0])
+        return {k: sorted(v) for k, v in out.items()}
+
+    reference = [read(st, ways["source_filtered"]) if st else {} for st in stories]
+    out: dict = {name: {"ms": [], "node_cpu_ms": [], "differ": 0} for name in ways}
+    for _ in range(rounds):
+        for name, kw in ways.items():
+            with CpuClock(index.es) as clock:
+                for i, st in enumerate(stories):
+                    if st:
+                        t = time.perf_counter()
+                        got = read(st, kw)
+                        out[name]["ms"].append((time.perf_counter() - t) * 1000)
+                        out[name]["differ"] += got != reference[i]
+            out[name]["node_cpu_ms"].append(clock.per_item_ms(len(stories))["node_cpu"])
+    return {name: {"stories_p50": pct([len(s) for s in stories], 50),
+                   "members_p50": pct([sum(map(len, r.values())) for r in reference], 50),
+                   "p50_ms": pct(v["ms"], 50), "p99_ms": pct(v["ms"], 99),
+                   "node_cpu_ms_per_check": float(np.median(v["node_cpu_ms"])),
+                   "node_cpu_ms_per_round": v["node_cpu_ms"], "checks_with_other_members": v["differ"]}
+            for name, v in out.items()}
+
+
 def tail_pass(index: ElasticsearchIndex, all_keys, limit: int) -> dict:
     """What the slow checks have in common: the node's own ``took`` of the candidate query against the keys
     sent and the articles matched (counted up to ``max_df + 1``)."""
@@ -284,7 +324,9 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/var/tmp/rw-scale"))
     ap.add_argument("--variants", action="store_true", help="also time query-side alternatives")
     ap.add_argument("--get", action="store_true", help="also time ways to read the candidates' records (mget)")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --variants and --get")
+    ap.add_argument("--members", action="store_true",
+                    help="also time reading the candidate stories' members (_source against doc values)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --variants, --get and --members")
     ap.add_argument("--clauses", default="",
                     help="comma-separated split sizes to time candidates() with (e.g. 1000,4096)")
     ap.add_argument("--no-profile", dest="profile", action="store_false")
@@ -315,6 +357,8 @@ def main(argv=None) -> int:
         result["variants"] = variants_pass(index, all_keys, limit, args.rounds)
     if args.get:
         result["get"] = get_pass(index, all_keys, limit, args.rounds)
+    if args.members:
+        result["members"] = members_pass(index, all_keys, limit, args.rounds)
     index.close()
     text = json.dumps(result, indent=1)
     if args.json_out:

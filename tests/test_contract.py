@@ -369,6 +369,42 @@ def test_a_split_candidate_query_counts_like_one_query(es_settings):
 
 
 @pytest.mark.elasticsearch
+def test_many_searches_go_in_requests_the_node_accepts_with_the_same_answers(es_settings, monkeypatch):
+    """A bulk load's story searches (5,000 at once) made one ``_msearch`` of ~110 MB, refused with HTTP 413:
+    searches are sent in requests of at most ``_MSEARCH_BYTES``, in order, with the answers of one request."""
+    import reprintwatch.index.elasticsearch as es_index
+
+    with ElasticsearchIndex.from_settings(es_settings, create=True) as idx:
+        detector = Detector(idx)
+        detector.add(licensed())
+        queries = [(detector.fingerprint(text).keys, 10, 1) for text in (METRO, FLASH, RIVER, METRO + FLASH)] * 3
+        whole = idx.candidates_many(queries)
+        assert [{i for i, _ in c} for c in whole[:3]] == [{"metro"}, {"flash"}, {"river"}]
+        requests = []
+        msearch = idx.es.msearch
+
+        def counted(**kw):
+            requests.append(len(kw["searches"]) // 2)
+            return msearch(**kw)
+
+        monkeypatch.setattr(idx.es, "msearch", counted)
+        monkeypatch.setattr(es_index, "_MSEARCH_BYTES", 3 * len(idx._count_query_body(
+            [str(int(k)) for k in np.unique(queries[3][0])], 10)))
+        assert idx.candidates_many(queries) == whole
+        assert len(requests) > 2 and sum(requests) == len(queries)
+
+
+def test_msearch_parts_keep_order_and_budget():
+    from reprintwatch.index.elasticsearch import _msearch_parts
+
+    bodies = ["a" * n for n in (10, 20, 5, 40, 1, 1)]
+    parts = list(_msearch_parts(bodies, 30))
+    assert [b for p in parts for b in p] == bodies
+    assert parts == [["a" * 10], ["a" * 20, "a" * 5], ["a" * 40], ["a", "a"]]  # an oversized search goes alone
+    assert list(_msearch_parts([], 30)) == []
+
+
+@pytest.mark.elasticsearch
 def test_a_query_the_node_refuses_as_too_many_clauses_is_split(es_settings):
     """The node's clause limit is max(1024, heap MB x 64 / search threads): a query over more keys is refused,
     and the index halves its split size until the node accepts the parts; the counts do not change."""

@@ -28,7 +28,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -69,6 +69,9 @@ MAPPING_VERSION = 2  # 2: ``story``
 #: 124 ms and node CPU 8.0 → 4.7 ms a check, same candidates (50,000 articles, one segment, busy machine;
 #: bench/es_profile.py --clauses 1000,4096).
 MAX_CLAUSES = 4096
+
+#: What a story's members are read from: the keywords' doc values, no stored field (not even ``_source``).
+MEMBERS_FROM = {"_source": False, "stored_fields": "_none_", "docvalue_fields": ["id", "story"]}
 
 _MAX_ID_BYTES = 512  # Elasticsearch's limit for _id
 _MAX_DF_KEPT = 200_000  # keys' counts an index object keeps (~30 MB); more, and it starts over
@@ -706,14 +709,15 @@ class ElasticsearchIndex(LicensedIndex):
         return out
 
     def _msearch(self, bodies: list) -> list[dict]:
-        """Searches (bodies as dicts or JSON text) in one ``_msearch`` request: their responses, in order.
+        """Searches (bodies as dicts or JSON text) in ``_msearch`` requests of at most :data:`_MSEARCH_BYTES`
+        each (one, as a rule): their responses, in order.
         A search refused as too many clauses comes back as it is (:meth:`_refused_as_too_many_clauses`);
         refused as overloaded, it raises :class:`_Overloaded` (retried); refused otherwise,
         a :class:`LicensedIndexError` naming why."""
-        if not bodies:
-            return []
-        resp = self.es.msearch(index=self.name, searches=[line for body in bodies for line in ("{}", body)]).body
-        out = resp["responses"]
+        out: list[dict] = []
+        for part in _msearch_parts([b if isinstance(b, str) else json.dumps(b) for b in bodies], _MSEARCH_BYTES):
+            resp = self.es.msearch(index=self.name, searches=[line for body in part for line in ("{}", body)])
+            out += resp.body["responses"]
         for item in out:
             if "error" in item and not self._refused_as_too_many_clauses(item):
                 if item.get("status") in _RETRY_STATUS:
@@ -829,14 +833,16 @@ class ElasticsearchIndex(LicensedIndex):
         try:
             for start in range(0, len(wanted), 1000):
                 chunk = wanted[start : start + 1000]
-                query = {"terms": {"story": chunk}}
-                resp = self._retrying(lambda: self.es.search(index=self.name, query=query, size=10_000,
-                                                             _source=["id", "story"], track_total_hits=True))
+                # id and story from doc values, not from _source: a hit's _source is its whole text and signature
+                # (~6.6 KB at 1M), parsed to be filtered down to two keywords (MEMBERS_FROM below)
+                body = {"query": {"terms": {"story": chunk}}, **MEMBERS_FROM}
+                resp = self._retrying(lambda: self.es.search(index=self.name, size=10_000, track_total_hits=True,
+                                                             **body))
                 hits = resp["hits"]["hits"]
                 if resp["hits"]["total"]["value"] > len(hits):  # stories of more than 10,000 articles: scroll
-                    hits = helpers.scan(self.es, index=self.name, query={"query": query, "_source": ["id", "story"]})
+                    hits = helpers.scan(self.es, index=self.name, query=body)
                 for hit in hits:
-                    out.setdefault(hit["_source"]["story"], []).append(hit["_source"]["id"])
+                    out.setdefault(hit["fields"]["story"][0], []).append(hit["fields"]["id"][0])
         except ES_ERRORS as exc:
             raise explain(exc, self.url, f"read index {self.name!r}") from None
         return {k: sorted(v) for k, v in out.items()}
@@ -987,6 +993,28 @@ class ElasticsearchIndex(LicensedIndex):
                     {"add": {"index": new, "alias": name, "is_write_index": True}}]
         es.indices.update_aliases(actions=swap)
         return MigrateResult(name, old, new, after, migrated=True)
+
+
+#: Bytes of searches in one ``_msearch`` request. The node refuses a request over ``http.max_content_length``
+#: (100 MB by default) with HTTP 413: a bulk load's batch of 5,000 new articles, each looked up for its story
+#: (~330 band-key clauses, ~22 KB a search), made one request of ~110 MB (bench/es_scale.py, its first batch).
+#: 4 MB is ~180 searches, more than the node runs side by side (its search threads), so nothing waits longer.
+_MSEARCH_BYTES = 4 << 20
+
+
+def _msearch_parts(bodies: list[str], budget: int = _MSEARCH_BYTES) -> Iterator[list[str]]:
+    """``bodies`` (searches as JSON text) in consecutive parts of at most ``budget`` bytes each (a search
+    larger than that alone in its part), in order."""
+    part: list[str] = []
+    size = 0
+    for body in bodies:
+        if part and size + len(body) > budget:
+            yield part
+            part, size = [], 0
+        part.append(body)
+        size += len(body) + 4  # the header line "{}" and two newlines
+    if part:
+        yield part
 
 
 def _hits(resp: dict) -> list[Candidate]:
