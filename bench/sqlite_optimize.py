@@ -37,7 +37,7 @@ def main(db: str, texts_path: str) -> int:
                 t0 = time.process_time()
                 found = [index.candidates(fp.keys, 50) for fp in fps]
                 best = min(best, time.process_time() - t0)
-            return found, 1000 * best / len(fps), [len(r) for r in index._key_table()]
+            return found, 1000 * best / len(fps), [len(r) for r in index._search_table()]
 
         before, ms_before, searched_before = timed()
         done = index.optimize()

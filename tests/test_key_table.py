@@ -65,7 +65,7 @@ def test_an_index_with_plain_runs_keeps_working(tmp_path):
     db = tmp_path / "plain.db"
     with SQLiteIndex(db) as idx:
         Detector(idx).add([Article("metro", METRO, "地铁"), Article("river", RIVER, "清溪河")])
-        (run,) = idx._key_table()
+        (run,) = idx._search_table()
     conn = sqlite3.connect(db)
     conn.execute("UPDATE key_runs SET keys = ?, owners = ?", (run.keys.tobytes(), run.owners.tobytes()))
     conn.commit()
@@ -136,7 +136,7 @@ def _downgrade_to_schema_1(db):
     """What a schema-1 index looked like: one (key, article) row per band key, no runs."""
     with SQLiteIndex(db) as idx:
         Detector(idx).add([Article("metro", METRO, "地铁"), Article("river", RIVER, "清溪河")])
-        runs = idx._key_table()
+        runs = idx._search_table()
         pairs = [(int(k), int(o)) for r in runs for k, o in zip(r.keys, r.owners)]
     conn = sqlite3.connect(db)
     conn.executescript("""
@@ -319,3 +319,86 @@ def test_owner_counts_are_the_same_by_table_and_by_sort():
             ref = np.unique(np.concatenate([run.owners[a:b] for a, b in zip(lo, hi)]), return_counts=True)
             got = shared_key_counts([run], q, 1000)
             assert got[0].dtype == np.uint32 and np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def test_batch_shared_key_counts_equal_one_lookup_at_a_time():
+    """index add's story search and scan count many lookups' shared keys in one pass (batch_shared_key_counts):
+    each lookup's counts must be those of shared_key_counts alone, hot keys (max_df) counted over all runs."""
+    from reprintwatch.dedupe.lsh import batch_shared_key_counts
+
+    rng = np.random.default_rng(11)
+    owners_keys = {o: np.unique(rng.integers(0, 80, size=rng.integers(0, 30))) for o in range(1, 60)}
+    items = list(owners_keys.items())
+    runs = [make_run([k for _, k in items[:20]], [o for o, _ in items[:20]]),
+            make_run([k for _, k in items[20:]], [o for o, _ in items[20:]])]
+    lookups = [np.unique(rng.integers(0, 90, size=rng.integers(0, 40))) for _ in range(25)]
+    keys = np.concatenate(lookups)
+    which = np.repeat(np.arange(len(lookups)), [len(q) for q in lookups])
+    for max_df in (2, 6, 1000):
+        owners, asked, shared = batch_shared_key_counts(runs, keys, which, max_df)
+        assert np.all(np.diff(asked) >= 0)
+        for j, query in enumerate(lookups):
+            alone = shared_key_counts(runs, query, max_df)
+            mine = asked == j
+            assert owners[mine].tolist() == alone[0].tolist() and shared[mine].tolist() == alone[1].tolist()
+    assert all(len(a) == 0 for a in batch_shared_key_counts(runs, keys[:0], which[:0], 10))
+
+
+def test_candidates_of_a_batch_equal_each_lookup_alone_with_stories_and_ties(tmp_path):
+    """candidates_many (one pass for the batch: index add's story search, scan) answers each lookup as
+    candidates() alone does: one representative a story, ties by id, the cap counting stories, least applied."""
+    arts = _articles(40)
+    # versions (a sentence dropped, or a line added) make stories of several members
+    versions = [Article(f"{a.id}-v{k}", a.content[: len(a.content) - 6 * k] + ("补记。" if k == 2 else ""))
+                for a in arts[::4] for k in (1, 2)]
+    with SQLiteIndex(tmp_path / "stories.db") as idx:
+        d = Detector(idx)
+        d.add(arts + versions, batch_size=16)
+        assert len({r.story for r in idx.get([a.id for a in arts + versions])}) < len(arts + versions)
+        rng = np.random.default_rng(5)
+        every_key = np.concatenate([d.fingerprint(a.content).keys for a in arts])
+        queries = [(d.fingerprint(a.content).keys, limit, least)
+                   for a, limit, least in zip(arts[:12] + versions[:6], [1, 2, 3, 5, 50] * 4, [1, 2, 3, 1, 2, 40] * 3)]
+        # random subsets of held keys: many articles and stories tie on small counts
+        queries += [(np.unique(rng.choice(every_key, size=30)), limit, least)
+                    for limit, least in [(1, 1), (3, 1), (3, 2), (10, 1), (0, 1)]]
+        queries += [(every_key[:0], 5, 1)]
+        alone = [[c for c in idx.candidates(k, limit) if c[1] >= least] for k, limit, least in queries]
+        assert idx.candidates_many(queries) == alone
+        assert [[c.story for c in cs] for cs in idx.candidates_many(queries)] == [[c.story for c in cs] for cs in alone]
+        assert any(len({n for _, n in cs}) < len(cs) for cs in alone)  # ties were met
+        for keys, _, _ in queries[:3]:
+            assert idx.candidates(keys, 100) == top_by_brute_force(idx, keys)
+
+
+def test_a_failed_write_leaves_no_run_of_its_own_in_memory(tmp_path, monkeypatch):
+    """Runs this connection writes are kept in memory (merges and the next read take them instead of decoding
+    their blobs); a write that fails takes its runs along, and the run ids it had are handed out again."""
+    arts = _articles(24)
+    db = tmp_path / "fail.db"
+    with SQLiteIndex(db) as idx:
+        d = Detector(idx)
+        d.add(arts[:8])
+        real_compact = SQLiteIndex._compact
+
+        def failing(self):
+            real_compact(self)
+            raise OSError("disk full (simulated)")
+
+        monkeypatch.setattr(SQLiteIndex, "_compact", failing)
+        with pytest.raises(OSError):
+            d.add(arts[8:16])
+        monkeypatch.setattr(SQLiteIndex, "_compact", real_compact)
+        assert idx.get([a.id for a in arts[8:16]]) == []
+        with SQLiteIndex(db) as other:
+            Detector(other).add(arts[16:])  # another connection takes the run id the failed write had
+        keys = d.fingerprint(arts[17].content).keys
+        assert idx.candidates(keys, 100) == top_by_brute_force(idx, keys)
+        assert idx.candidates(keys, 100)[0][0] == arts[17].id
+        for i in range(0, 24, 4):
+            d.add(arts[i : i + 4])  # merges, some of runs held in memory
+        keys = d.fingerprint(arts[9].content).keys
+        answer = idx.candidates(keys, 100)
+        assert answer == top_by_brute_force(idx, keys)
+    with SQLiteIndex(db) as again:
+        assert again.candidates(keys, 100) == answer

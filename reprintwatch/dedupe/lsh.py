@@ -350,3 +350,39 @@ def shared_key_counts(runs: Sequence[KeyRun], keys: np.ndarray, max_df: int) -> 
     owners = np.sort(found)
     first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
     return owners[first], np.diff(first, append=len(owners))
+
+
+def batch_shared_key_counts(runs: Sequence[KeyRun], keys: np.ndarray, queries: np.ndarray, max_df: int
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`shared_key_counts` of many lookups at once: ``keys[i]`` is a key of lookup ``queries[i]`` (each
+    lookup's keys distinct). Returns ``(owners, lookups, shared)`` sorted by lookup, then owner: each owner
+    holding at least one key of a lookup, and how many. A batch pays each run's fixed cost (~10 numpy calls)
+    once, not once a lookup. The keys are searched sorted, with their repeats (~13 % of a batch of real
+    articles): a binary search of keys in order reuses its last bounds and stays in cache, and searching the
+    lookups' keys one lookup after another was 57 ms a run of 250k–1M entries against ~10 (500 real articles)."""
+    none = np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(keys) == 0 or not runs:
+        return none
+    keys, queries = _sorted_pairs(np.asarray(keys, dtype=np.int64), np.asarray(queries, dtype=np.int64))
+    queries = queries.astype(np.int64)
+    bounds = [r.ranges(keys) for r in runs]
+    df = np.sum([hi - lo for lo, hi in bounds], axis=0)
+    cold = df <= max_df
+    entry_queries = queries[cold]
+    found_owners, found_queries = [], []
+    for run, (lo, hi) in zip(runs, bounds):
+        lo, n = lo[cold], (hi - lo)[cold]
+        total = int(n.sum())
+        if total:
+            starts = np.repeat(lo - np.cumsum(n) + n, n)
+            found_owners.append(run.owners[starts + np.arange(total)].astype(np.int64))
+            found_queries.append(np.repeat(entry_queries, n))
+    if not found_owners:
+        return none
+    # (lookup, owner) pairs as one number (owners are uint32 row numbers), counted by a sort
+    pairs = (np.concatenate(found_queries) << np.int64(32)) | np.concatenate(found_owners)
+    pairs.sort()
+    first = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+    counts = np.diff(first, append=len(pairs))
+    pairs = pairs[first]
+    return (pairs & np.int64(0xFFFFFFFF)).astype(np.uint32), pairs >> np.int64(32), counts

@@ -18,6 +18,7 @@ import numpy as np
 from ..articles import Article
 from ..dedupe.arrays import unique_sorted
 from ..dedupe.fingerprint import FingerprintParams, Signature
+from ..dedupe.lsh import batch_shared_key_counts, make_run
 from ..dedupe.relations import story_for
 from ..errors import LicensedIndexError
 
@@ -247,7 +248,8 @@ class LicensedIndex(ABC):
         """``id → (content hash, story)`` of those ``ids`` stored."""
 
     def assign_stories(self, items: Sequence[IndexedArticle], again: bool = False,
-                       unseen: Sequence[IndexedArticle] = ()) -> list[IndexedArticle]:
+                       unseen: Sequence[IndexedArticle] = (),
+                       stored: Mapping[str, tuple[str, str]] | None = None) -> list[IndexedArticle]:
         """``items`` with their stories (``IndexedArticle.story``), before a backend writes them: an unchanged
         article keeps its story; a new or changed one joins the story it is a version of
         (:func:`~reprintwatch.dedupe.relations.story_for`: among the representatives of the
@@ -258,51 +260,50 @@ class LicensedIndex(ABC):
         ``again``: stored articles being given stories (``index migrate``, in the order they were added): the
         stories stored are ignored, and only articles with a story already are tested. ``unseen``: articles written
         (with their stories) that searches do not see yet (Elasticsearch between refreshes), tested like the
-        batch's."""
+        batch's. ``stored``: :meth:`_stored_stories` of the batch's ids, when the caller read it already."""
         if not items:
             return []
-        stored = {} if again else self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
+        if again:
+            stored = {}
+        elif stored is None:
+            stored = self._stored_stories(list(dict.fromkeys(i.article.id for i in items)))
         changed = {i.article.id for i in items if i.article.id in stored and stored[i.article.id][0] != i.content_hash}
         in_use = {story for story, ids in self.members(changed).items() if set(ids) - {story}}
         todo = [n for n, i in enumerate(items) if i.article.id not in stored or i.article.id in changed]
         reps = dict(zip(todo, self.candidates_many([(items[n].keys, STORY_CANDIDATES + 1, STORY_MIN_SHARED_KEYS)
                                                       for n in todo])))
         records = {r.article.id: r for r in self.get(sorted({c[0] for cs in reps.values() for c in cs} - changed))}
-        # the articles searches do not see (``unseen``, then this batch's new or changed ones): their distinct
-        # keys in one sorted array with their positions in ``out``, so an article's shared-key counts with those
-        # before it are two searchsorted calls and a bincount (a dict of keys was a fifth of this method's time)
+        # the articles searches do not see (``unseen``, then this batch's new or changed ones) are a key run of
+        # their own, owned by their positions in ``out``: each new article's shared-key counts with all of them
+        # in one search of it (batch_shared_key_counts), of which it keeps those before it. Keys held by many of
+        # them (a site's footer) are no sign of a version, as in candidates(). Per article, two searchsorted
+        # calls and a bincount were a fifth of this method's time (5,500 real articles).
         out: list[IndexedArticle] = list(unseen)
         pool = [*unseen, *(items[n] for n in todo)]
         where = [*range(len(unseen)), *(len(unseen) + n for n in todo)]
         distinct = [unique_sorted(np.asarray(i.keys, dtype=np.int64)) for i in pool]
-        if pool:
-            pool_keys = np.concatenate(distinct)
-            pool_pos = np.repeat(np.asarray(where, dtype=np.int64), [len(k) for k in distinct])
-            order = np.argsort(pool_keys, kind="stable")
-            pool_keys, pool_pos = pool_keys[order], pool_pos[order]
-        keys_of = dict(zip(where, distinct))
+        in_batch: dict[int, list[int]] = {}
+        if todo:
+            asking = np.repeat(np.asarray(where[len(unseen):], dtype=np.int64), [len(k) for k in distinct[len(unseen):]])
+            owners, which, near = batch_shared_key_counts(
+                [make_run(distinct, where)], np.concatenate(distinct[len(unseen):]), asking,
+                max_key_frequency(len(pool)))
+            owners = owners.astype(np.int64)
+            keep = (owners < which) & (near >= STORY_MIN_SHARED_KEYS)
+            owners, which, near = owners[keep], which[keep], near[keep]
+            order = np.lexsort((owners, -near, which))  # each article's, most shared first, ties by position
+            for here, m in zip(which[order].tolist(), owners[order].tolist()):
+                in_batch.setdefault(here, []).append(m)
         for n, item in enumerate(items):
             art_id = item.article.id
             if n not in reps:
                 out.append(dataclasses.replace(item, story=stored[art_id][1]))
                 continue
             here = len(out)
-            keys = keys_of[here]
-            lo, hi = np.searchsorted(pool_keys, keys, "left"), np.searchsorted(pool_keys, keys, "right")
-            span = hi - lo
-            # keys held by many of the batch (a site's footer) are no sign of a version, as in candidates()
-            live = (span > 0) & (span <= max_key_frequency(len(pool)))
-            lo, span = lo[live], span[live]
-            at = np.repeat(lo - np.concatenate(([0], np.cumsum(span)[:-1])), span) + np.arange(int(span.sum()))
-            before = pool_pos[at]
-            before = before[before < here]
-            near = np.bincount(before, minlength=here) if len(before) else np.zeros(here, np.int64)
-            close = np.flatnonzero(near >= STORY_MIN_SHARED_KEYS)
-            in_batch = sorted((int(m) for m in close if out[m].article.id != art_id),
-                              key=lambda m: (-near[m], m))[:STORY_CANDIDATES]
+            near_ones = [m for m in in_batch.get(here, ()) if out[m].article.id != art_id][:STORY_CANDIDATES]
             known = [(records[c[0]].article.id, records[c[0]].story, records[c[0]].signature.unique_shingles)
                      for c in reps[n] if c[0] in records and c[0] != art_id and records[c[0]].story][:STORY_CANDIDATES]
-            known += [(out[m].article.id, out[m].story, out[m].signature.unique_shingles) for m in in_batch]
+            known += [(out[m].article.id, out[m].story, out[m].signature.unique_shingles) for m in near_ones]
             story = story_for(item.signature.unique_shingles, known) or (
                 f"{art_id}~{item.content_hash[:12]}" if art_id in in_use else art_id)
             out.append(dataclasses.replace(item, story=story))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import contextmanager
 import math
 import sqlite3
 import time
@@ -31,7 +32,8 @@ import numpy as np
 
 from ..articles import Article
 from ..dedupe.fingerprint import FingerprintParams, index_keys
-from ..dedupe.lsh import KeyRun, SearchRuns, make_run, merge_runs, shared_key_counts
+from ..dedupe.arrays import unique_sorted
+from ..dedupe.lsh import KeyRun, SearchRuns, batch_shared_key_counts, make_run, merge_runs, shared_key_counts
 from ..dedupe.segment import segmenter
 from ..errors import LicensedIndexError
 from ..sqlitedb import Database
@@ -98,7 +100,6 @@ class SQLiteIndex(LicensedIndex):
                            remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
                            "--db / REPRINTWATCH_DB at an existing one)")
         self.conn = self.db.conn
-        self._transaction = self.db.transaction
         try:
             self.params = self._check_meta(params or FingerprintParams())
         except BaseException:
@@ -106,8 +107,12 @@ class SQLiteIndex(LicensedIndex):
             raise
         # the in-memory key table: run id → KeyRun, the row → id map, and the data_version they were read at
         self._runs: dict[int, KeyRun] = {}
+        # runs this connection wrote, by id, until the key table is next read: a merge or a reload takes them
+        # from here instead of decoding the blobs just written (decoding was 0.05 of ~1.3 ms a stored article,
+        # 5,500 real articles); dropped when a write fails (its run ids are handed out again)
+        self._fresh: dict[int, KeyRun] = {}
         self._search_runs = SearchRuns()  # what a lookup searches: large runs, and the small ones merged
-        self._search: list[KeyRun] = []
+        self._search: list[KeyRun] | None = None
         self._seen_version: int | None = None
         self._count = 0
         self._rowids = np.zeros(0, np.int64)
@@ -129,6 +134,17 @@ class SQLiteIndex(LicensedIndex):
                                         "Re-index into a new --db.")
 
     # --- writes -----------------------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self):
+        """The file's write transaction (``Database.transaction``); when it fails, the runs held as written
+        (``_fresh``) are dropped with it."""
+        try:
+            with self.db.transaction() as conn:
+                yield conn
+        except BaseException:
+            self._fresh = {}
+            raise
+
     def add(self, items: Sequence[IndexedArticle]) -> AddResult:
         if not items:
             return AddResult()
@@ -193,6 +209,7 @@ class SQLiteIndex(LicensedIndex):
                 keys, owners = run.to_bytes()
                 self.conn.execute("UPDATE key_runs SET entries = ?, keys = ?, owners = ? WHERE run = ?",
                                   (len(run), keys, owners, run_id))
+                self._fresh[run_id] = run
             else:
                 self.conn.execute("UPDATE articles SET run = -1 WHERE run = ?", (run_id,))
                 self.conn.execute("DELETE FROM key_runs WHERE run = ?", (run_id,))
@@ -219,9 +236,13 @@ class SQLiteIndex(LicensedIndex):
         keys, owners = run.to_bytes()
         cur = self.conn.execute("INSERT INTO key_runs(entries, keys, owners) VALUES (?, ?, ?)",
                                 (len(run), keys, owners))
+        self._fresh[cur.lastrowid] = run
         self.conn.execute(f"UPDATE articles SET run = ? WHERE run IN ({marks})", (cur.lastrowid, *from_runs))
 
     def _load_run(self, run_id: int) -> KeyRun:
+        held = self._runs.get(run_id) or self._fresh.get(run_id)  # a run id is never reused once committed
+        if held is not None:
+            return held
         keys, owners, entries = self.conn.execute("SELECT keys, owners, entries FROM key_runs WHERE run = ?",
                                                   (run_id,)).fetchone()
         return KeyRun.from_bytes(keys, owners, entries)
@@ -275,12 +296,20 @@ class SQLiteIndex(LicensedIndex):
         self._inherited = self.db  # not closed: closing it here could drop the parent's locks
         self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError, create=False)
         self.conn = self.db.conn
-        self._transaction = self.db.transaction
         self._seen_version = None
         self._vocab.conn = self.conn
 
     # --- reads ------------------------------------------------------------------------------------------
-    def _key_table(self) -> list[KeyRun]:
+    def _search_table(self) -> list[KeyRun]:
+        """The runs a single lookup searches (``SearchRuns``: the small ones merged), after :meth:`_key_table`.
+        Merged only when a single lookup asks: ``index add`` changes the runs every batch and its story search
+        (``candidates_many``) does not need them merged (re-merging ~1M entries a batch was a tenth of it)."""
+        self._key_table()
+        if self._search is None:
+            self._search = self._search_runs.update(self._runs)
+        return self._search
+
+    def _key_table(self) -> None:
         """The runs and the row → id map, loaded once per process and refreshed when the file changed (own or
         other writers: ``PRAGMA data_version``); runs already held are kept (a run never changes)."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
@@ -288,12 +317,13 @@ class SQLiteIndex(LicensedIndex):
             self.conn.execute("BEGIN")  # a read transaction: one consistent snapshot of runs and ids
             try:
                 present = [r[0] for r in self.conn.execute("SELECT run FROM key_runs")]
-                runs = {r: self._runs[r] if r in self._runs else self._load_run(r) for r in present}
+                runs = {r: self._load_run(r) for r in present}
                 rows = self.conn.execute("SELECT rowid, id, story FROM articles ORDER BY rowid").fetchall()
             finally:
                 self.conn.execute("COMMIT")
             self._runs = runs
-            self._search = self._search_runs.update(runs)
+            self._fresh = {}
+            self._search = None  # merged on the first single lookup (candidates_many searches the runs as they are)
             self._rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             self._names = [r[1] for r in rows]
             codes: dict[str, int] = {}
@@ -303,39 +333,78 @@ class SQLiteIndex(LicensedIndex):
             self._stories = {r[1]: r[2] for r, code in zip(rows, self._story_codes.tolist()) if sizes[code] > 1 or r[2] != r[1]}
             self._count = len(rows)
             self._seen_version = version
-        return self._search
 
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
         if len(keys) == 0 or limit <= 0:
             return []
-        runs = self._key_table()
+        runs = self._search_table()
         owners, shared = shared_key_counts(runs, keys, max_key_frequency(self._count))
-        if len(shared) and len(self._stories):
-            # one representative a story (its members sharing most keys; top_candidates breaks their ties by id)
-            pos = np.minimum(np.searchsorted(self._rowids, owners), max(0, len(self._rowids) - 1))
-            codes = self._story_codes[pos]
-            order = np.lexsort((-shared, codes))
-            codes, shared, owners = codes[order], shared[order], owners[order]
-            first = np.concatenate(([True], codes[1:] != codes[:-1]))
-            best = shared[first][np.cumsum(first) - 1]
-            keep = shared == best
-            owners, shared, codes = owners[keep], shared[keep], codes[keep]
-            if len(np.unique(codes)) > limit:
-                top = np.sort(shared[np.concatenate(([True], codes[1:] != codes[:-1]))])[::-1]
-                keep = shared >= top[limit - 1]
-                owners, shared = owners[keep], shared[keep]
-        elif len(shared) > limit:
-            # only owners at or above the limit-th largest count can make the cut (what top_candidates keeps):
-            # hundreds of one-key owners per check made its Python dict and sort ~0.3 ms of a lookup
-            keep = shared >= np.partition(shared, len(shared) - limit)[len(shared) - limit]
-            owners, shared = owners[keep], shared[keep]
-        return top_candidates(dict(zip(owners.tolist(), shared.tolist())), limit, self._ids, self._stories)
+        return self._top(owners, np.zeros(len(owners), np.int64), shared, [limit])[0]
 
-    def _ids(self, rowids: list[int]) -> dict[int, str]:
-        """Article ids of rows, from the in-memory map (an SQL query per check for the ids of hundreds of
-        one-key candidates was ~40 % of a lookup at 10k articles)."""
-        pos = np.minimum(np.searchsorted(self._rowids, rowids), max(0, len(self._rowids) - 1)).tolist()
-        return {r: self._names[p] for r, p in zip(rowids, pos) if self._rowids[p] == r}
+    def candidates_many(self, queries: Sequence[tuple[np.ndarray, int, int]]) -> list[list[tuple[str, int]]]:
+        """:meth:`candidates` of each query, the batch's keys searched at once (``batch_shared_key_counts``: one
+        search of each run for all of them) and the best of each lookup picked together (:meth:`_top`). Asked
+        one at a time, a lookup's ~30 numpy calls for each article of an ``index add`` batch were half of its
+        story search (cProfile, 5,500 real articles). Owners sharing fewer than ``least`` keys are dropped before
+        the story grouping: the representative of a story that stays is its member sharing most keys either way."""
+        out: list[list[tuple[str, int]]] = [[] for _ in queries]
+        todo = [n for n, (keys, limit, _) in enumerate(queries) if len(keys) and limit > 0]
+        if not todo:
+            return out
+        if len(todo) == 1:  # one lookup: the merged runs, as candidates() searches them
+            runs = self._search_table()
+        else:
+            self._key_table()
+            runs = self._search if self._search is not None else list(self._runs.values())
+        distinct = [unique_sorted(np.asarray(queries[n][0], dtype=np.int64)) for n in todo]
+        which = np.repeat(np.arange(len(todo), dtype=np.int64), [len(k) for k in distinct])
+        owners, which, shared = batch_shared_key_counts(runs, np.concatenate(distinct), which,
+                                                        max_key_frequency(self._count))
+        least = np.asarray([queries[n][2] for n in todo], dtype=np.int64)
+        keep = shared >= least[which]
+        for n, found in zip(todo, self._top(owners[keep], which[keep], shared[keep], [queries[n][1] for n in todo])):
+            out[n] = found
+        return out
+
+    def _top(self, owners: np.ndarray, which: np.ndarray, shared: np.ndarray, limits: Sequence[int]
+             ) -> list[list[tuple[str, int]]]:
+        """The candidates of lookups from their counts (``owners`` holding ``shared`` keys of lookup ``which``):
+        for lookup ``j``, one representative a story, at most ``limits[j]`` stories (``top_candidates``). The
+        owners that cannot make a lookup's cut are dropped in numpy, for all lookups at once: only the members
+        sharing most keys of each story, and of those only the ones at or above the ``limit``-th story's count
+        (hundreds of one-key owners per check made top_candidates' Python dict and sort ~0.3 ms of a lookup)."""
+        out: list[list[tuple[str, int]]] = [[] for _ in limits]
+        if not len(owners):
+            return out
+        owners = owners.astype(np.int64)
+        pos = np.minimum(np.searchsorted(self._rowids, owners), max(0, len(self._rowids) - 1))
+        codes = self._story_codes[pos] if len(self._rowids) else owners
+        # by lookup, story, most shared first: the first of each (lookup, story) is its best count
+        order = np.lexsort((-shared, codes, which))
+        owners, which, shared, codes, pos = owners[order], which[order], shared[order], codes[order], pos[order]
+        head = np.concatenate(([True], (which[1:] != which[:-1]) | (codes[1:] != codes[:-1])))
+        keep = shared == shared[head][np.cumsum(head) - 1]  # ties with the best: top_candidates orders them by id
+        owners, which, shared, pos, head = owners[keep], which[keep], shared[keep], pos[keep], head[keep]
+        # each lookup's stories, best count first: the limit-th of them is the lowest count that can make the cut
+        story_which, story_best = which[head], shared[head]
+        by_best = np.lexsort((-story_best, story_which))
+        story_which, story_best = story_which[by_best], story_best[by_best]
+        rank = np.arange(len(story_which)) - np.searchsorted(story_which, story_which)
+        limit_of = np.asarray(limits, dtype=np.int64)
+        at_limit = rank == limit_of[story_which] - 1
+        cut = np.zeros(len(limits), np.int64)
+        cut[story_which[at_limit]] = story_best[at_limit]
+        keep = shared >= cut[which]
+        owners, which, shared, pos = owners[keep], which[keep], shared[keep], pos[keep]
+        found = self._rowids[pos] == owners if len(self._rowids) else np.zeros(len(owners), bool)
+        names = self._names
+        bounds = np.searchsorted(which, np.arange(len(limits) + 1))
+        shared_list, pos_list, found_list = shared.tolist(), pos.tolist(), found.tolist()
+        for j in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
+            a, b = bounds[j], bounds[j + 1]
+            counts = {names[p]: n for p, n, ok in zip(pos_list[a:b], shared_list[a:b], found_list[a:b]) if ok}
+            out[j] = top_candidates(counts, limits[j], None, self._stories)
+        return out
 
     def _cached_records(self) -> OrderedDict[str, IndexedArticle]:
         """The records kept from earlier ``get`` s, emptied when the file may have changed since: a commit of
@@ -447,6 +516,7 @@ class SQLiteIndex(LicensedIndex):
         index = cls.__new__(cls)
         index.path = path
         index.conn = conn = db.conn
+        index._runs, index._fresh = {}, {}
         conn.row_factory = None
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
