@@ -534,9 +534,13 @@ class Detector:
         ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
         index hold: the passage's band keys asked of the index (windows are content-defined, so a paragraph
         pasted elsewhere has the same window keys), a story holding ``INDEX_KEY_SHARE`` of its window keys.
-        One ``candidates_many`` for the check; only partial claims pay for it."""
+        One ``candidates_many`` for the check; only partial claims of a check without a full reprint pay for it."""
         asks: list[tuple[int, Passage, set[str]]] = []
         queries = []
+        if any(m.verification.verdict == FULL_REPRINT for m in reprints):
+            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
+            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
+            return {}
         for m in reprints:
             v = m.verification
             if v.verdict != PARTIAL_REPRINT or v.licensed_coverage >= WHOLE_COVERAGE:
