@@ -43,13 +43,13 @@ from .dedupe.rewrite import (
     verify_rewrite,
 )
 from .dedupe.relations import (
-    FAMILY_MIN_HOLDERS, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
+    FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
     explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.segment import segment
 from .dedupe.verify import (
-    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
+    DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
     _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, near_partial, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
@@ -69,8 +69,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites);
 #: 6: a partial reprint needs a 50-character passage (or 30-character ones that are half the suspect), a pair
 #: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
-#: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise).
-RULES_VERSION = 6
+#: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise); 7: a partial's passage two
+#: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise).
+RULES_VERSION = 7
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -499,8 +500,10 @@ class Detector:
                                      -m.verification.licensed_coverage, -m.verification.similarity, m.licensed.id))
         held = [(m, spans(m)) for m in matches if m.verification.passages]
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
+        common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
-        if len(reprints) == 1 and not shared_text and not s_quotes and not quoted_spans(reprints[0].licensed.content):
+        if len(reprints) == 1 and not shared_text and not common and not s_quotes \
+                and not quoted_spans(reprints[0].licensed.content):
             return matches  # nothing to explain away or discount (most checks)
 
         span_of = {id(m): h for m, h in held}
@@ -512,7 +515,8 @@ class Detector:
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
                          normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
-                         tuple(s for _, h in others for s in h) if shared_text else ())
+                         tuple(s for _, h in others for s in h) if shared_text else (),
+                         normalised(common.get(id(m), ())))
 
         credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
         if all(c.kept for c in credits):
@@ -532,6 +536,40 @@ class Detector:
                 changed.get(id(m)) or m, siblings=tuple(sorted(sibs, key=lambda x: (-x.shared_chars, x.licensed.id))))
         out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
         return [m for m in out if m is not None]
+
+    def _held_across_index(self, article: Article, reprints: list[Match]) -> dict[int, list[tuple[int, int]]]:
+        """For each partial reprint (``id(match)``), the suspect-side ``[start, end)`` of its passages of
+        ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
+        index hold: the passage's band keys asked of the index (windows are content-defined, so a paragraph
+        pasted elsewhere has the same window keys), a story holding ``INDEX_KEY_SHARE`` of its window keys.
+        One ``candidates_many`` for the check; only partial claims of a check without a full reprint pay for it."""
+        asks: list[tuple[int, Passage, set[str]]] = []
+        queries = []
+        if any(m.verification.verdict == FULL_REPRINT for m in reprints):
+            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
+            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
+            return {}
+        for m in reprints:
+            v = m.verification
+            if v.verdict != PARTIAL_REPRINT or v.licensed_coverage >= WHOLE_COVERAGE:
+                continue
+            own = {m.licensed.id, *(x.licensed.id for x in m.versions)}
+            for p in v.passages:
+                if p.chars < self.thresholds.partial_min_longest:
+                    continue
+                keys = self.fingerprint(article.content[p.suspect_start:p.suspect_end]).keys
+                windows = len(keys) - self.params.article_bands  # a passage's own article keys match no article
+                if windows <= 0:
+                    continue
+                asks.append((id(m), p, own))
+                queries.append((keys, INDEX_MIN_OTHER_STORIES + len(own), math.ceil(INDEX_KEY_SHARE * windows)))
+        out: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)
+        if not queries:
+            return out
+        for (k, p, own), answer in zip(asks, self.index.candidates_many(queries)):
+            if sum(1 for c in answer if c[0] not in own) >= INDEX_MIN_OTHER_STORIES:
+                out[k].append((p.suspect_start, p.suspect_end))
+        return out
 
     def _rewrites(self, articles: Sequence[Article], fps: Sequence[Fingerprint], matches: list[list[Match]],
                   records: dict[str, IndexedArticle], code: list[bool]) -> list[list[Match]]:

@@ -223,3 +223,27 @@ def test_a_quote_in_marks_on_one_side_and_after_a_colon_or_verb_on_the_other_is_
     p = Passage(6, 6 + len(words), 4, 4 + len(words), len(words))
     assert quotations([p], quoted_spans(suspect), licensed, suspect) == [(6, 6 + len(words))]
     assert quotations([p], quoted_spans(suspect), licensed, "负责人之后，" + words) == []
+
+
+NOTICE = ("根据教育部有关规定，考生须在规定时间内登录省教育考试院网站进行网上报名，如实填写个人信息并上传本人近期证件照片，"
+          "逾期不再补报；报名信息经考生本人确认后一律不作修改，因考生填写错误引起的一切后果由考生本人承担。")
+
+
+def test_a_paragraph_other_stories_of_the_whole_index_reproduce_is_no_partial(tmp_path, monkeypatch):
+    import reprintwatch.detector as detector_module
+
+    # the check's own count of holders (FAMILY_MIN_HOLDERS) switched off: only the index's postings can tell
+    monkeypatch.setattr(detector_module, "FAMILY_MIN_HOLDERS", 99)
+    suspect = Article("s", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1])
+    with SQLiteIndex(tmp_path / "two.db") as idx:
+        d = Detector(idx)
+        d.add([Article("metro", METRO + "\n" + NOTICE, "metro"), Article("river", RIVER + "\n" + NOTICE, "river")])
+        # held by one other story: a copy of either (one finding, the other listed under it)
+        assert len(d.check(suspect).reprints) == 1
+    with SQLiteIndex(tmp_path / "three.db") as idx:
+        d = Detector(idx)
+        d.add([Article(k, body + "\n" + NOTICE, k) for k, body in (("metro", METRO), ("river", RIVER), ("port", PORT))])
+        result = d.check(suspect)
+        # each holder's passage is held by two other stories of the index: text the archive reproduces
+        assert result.reprints == []
+        assert {m.discounted for m in result.matches if m.verification.is_reprint} == {"shared_text"}

@@ -60,6 +60,11 @@ from .verify import DEFAULT_THRESHOLDS, Thresholds
 #: reprints away, real copies among them: a 249-character entertainment item whose paragraph three other
 #: items carry (full reprints ×3, a partial of 59 % of a 218-character item), a fashion paragraph.
 FAMILY_MIN_HOLDERS = 3
+#: A passage of a partial claim whose window band keys (most of them: ``INDEX_KEY_SHARE``) this many *other*
+#: stories of the whole licensed index hold is text the archive reproduces (an official notice, a product
+#: blurb), learned from the index's key postings rather than from the check's candidates alone.
+INDEX_MIN_OTHER_STORIES = 2
+INDEX_KEY_SHARE = 0.5
 #: A holder of shared text whose copied text is this many times any other holder's stands out: it is the
 #: copied one. Template siblings of a copied market report hold 0.35–0.45 of their text in the copy (issue 19)
 #: against ~1.0 for the report; holders of one boilerplate block hold it alike (ratio ~1). A 拼接稿 piece of
@@ -137,6 +142,9 @@ class Claim:
     quoted: tuple[tuple[int, int], ...] = ()
     #: the copied text other licensed texts of the check hold too (for a family member: ``FAMILY_SHARE``)
     held_by_others: tuple[tuple[int, int], ...] = ()
+    #: its passages that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole licensed index hold (an official
+    #: notice, a product blurb reproduced across the archive): never evidence for it, even when it stands out
+    common: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,7 +313,7 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         rest = fresh
         member = False
         if not claim.whole:
-            rest = _minus(rest, _union(claim.quoted))
+            rest = _minus(_minus(rest, _union(claim.quoted)), _union(claim.common))
             if not claim.stands_out:
                 member = bool(shared_text) and _overlap(spans, shared_text) >= FAMILY_SHARE * shared
                 if member:
