@@ -47,6 +47,7 @@ from .dedupe.relations import (
     explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
+from .dedupe.templates import template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Thresholds, Verification,
@@ -66,8 +67,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: members count only their own text, a quote in marks on one side and after a colon or verb of saying on the
 #: other is a quotation (wip/partials a9af8cd); 4: stories known at index time (issue 23: one representative a
 #: story verified, its other members listed as versions, not reported); 5: the rewrite path's same-event
-#: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites).
-RULES_VERSION = 5
+#: guards (figures of an aligned pair agree at 80 %, aligned sentences hold 45 % of the suspect; wip/rewrites);
+#: 6: template siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw).
+RULES_VERSION = 6
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -489,7 +491,11 @@ class Detector:
         held = [(m, spans(m)) for m in matches if m.verification.passages]
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         s_quotes = quoted_spans(article.content)
-        if len(reprints) == 1 and not shared_text and not s_quotes and not quoted_spans(reprints[0].licensed.content):
+        template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
+                                                     m.licensed.content, _licensed_text))
+                    for m in reprints}
+        if len(reprints) == 1 and not shared_text and not s_quotes and not template[id(reprints[0])] \
+                and not quoted_spans(reprints[0].licensed.content):
             return matches  # nothing to explain away or discount (most checks)
 
         span_of = {id(m): h for m, h in held}
@@ -501,13 +507,19 @@ class Detector:
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
                          normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
-                         tuple(s for _, h in others for s in h) if shared_text else ())
+                         tuple(s for _, h in others for s in h) if shared_text else (), template[id(m)])
 
         credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
-        if all(c.kept for c in credits):
-            return matches
-        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
         changed: dict[int, Match] = {}
+        for m, c in zip(reprints, credits):
+            v = m.verification
+            if c.kept and template[id(m)] and v.verdict == FULL_REPRINT \
+                    and c.own < self.thresholds.full_coverage * licensed_chars(v):
+                # another issue of a template that also copies prose of this one: a partial reprint of that prose
+                changed[id(m)] = dataclasses.replace(m, verification=dataclasses.replace(v, verdict=PARTIAL_REPRINT))
+        if all(c.kept for c in credits):
+            return [changed.get(id(m), m) for m in matches]
+        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
         for m, c in zip(reprints, credits):
             if c.explained_by is not None:
                 siblings[c.explained_by].extend(
