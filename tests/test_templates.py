@@ -6,7 +6,7 @@ import pytest
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.dedupe.normalize import normalize
 from reprintwatch.dedupe.relations import Claim, explain_away
-from reprintwatch.dedupe.templates import figure_breaks
+from reprintwatch.dedupe.templates import figure_breaks, template_spans
 from reprintwatch.output import render_text
 
 from texts import UNRELATED
@@ -87,3 +87,15 @@ def test_a_copy_keeps_its_figures_and_is_found_whole_or_in_part(detector):
     mixed = detector.check(Article("mixed", DAY_26 + "\n" + ADVICE + "\n" + UNRELATED))
     [m] = mixed.reprints
     assert m.licensed.id == "day24" and m.verdict == "partial_reprint"
+
+
+def test_a_copy_with_a_figure_revised_among_many_kept_is_still_a_copy(detector):
+    # an edited version: one count corrected, every other figure of its sentences as the licensed text has it
+    revised = DAY_24.replace("待审查人数为9286人", "待审查人数为9290人") + "\n" + ADVICE
+    [m] = detector.check(Article("rev", revised)).reprints
+    assert m.verdict == "full_reprint"
+    # its passage differs at one figure (9290 / 9286) and agrees at six: no template text at all
+    assert template_spans(m.verification.passages, normalize(revised), revised, DAY_24 + "\n" + ADVICE, normalize) == []
+    # the next day's issue differs at most of its figures: its sentences are template text
+    [t] = detector.check(Article("d26", DAY_26)).matches
+    assert template_spans(t.verification.passages, normalize(DAY_26), DAY_26, DAY_24 + "\n" + ADVICE, normalize)
