@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from .normalize import NormalizedText
+from .rewrite import _SENTENCE_END
 
 _DIGITS = re.compile(r"\d+")
 
@@ -68,11 +69,6 @@ def figure_breaks(suspect: str, s_span: tuple[int, int], licensed: str, l_span: 
     return sorted(out)
 
 
-#: Where a sentence ends in the original text: a template's text is the sentences holding its figures (the
-#: prose a copier took beside them — an expert's advice after the day's tally — is not)
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-
-
 def _figure_starts(text: str, places: list[int]) -> list[int]:
     """The start of the figure (digit run) at each place, each figure once: two places inside one figure
     (41937 against 47506 parts twice) are one figure that differs."""
@@ -85,7 +81,9 @@ def _figure_starts(text: str, places: list[int]) -> list[int]:
 
 
 def _sentence(text: str, at: int) -> tuple[int, int]:
-    """``[start, end)`` of the sentence of ``text`` holding offset ``at`` (its closing mark included)."""
+    """``[start, end)`` of the sentence of ``text`` holding offset ``at`` (its closing marks included), cut
+    where the rewrite path cuts sentences: a template's text is the sentences holding its figures (the prose
+    a copier took beside them — an expert's advice after the day's tally — is not)."""
     start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 400), at)), default=max(0, at - 400))
     end = _SENTENCE_END.search(text, at)
     return start, (end.end() if end else len(text))
