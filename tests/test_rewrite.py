@@ -254,3 +254,11 @@ def test_a_post_quoted_by_one_report_and_printed_after_a_colon_by_another_is_not
     # a wash keeps the source's marks: quoted sentences align with quoted sentences and count
     washed = licensed.replace("著名作曲家", "知名作曲人").replace("病逝", "去世").replace("合作多年", "多年合作")
     assert R.verify_rewrite(analysed(washed), l).is_rewrite
+
+
+def test_a_quote_left_open_does_not_make_the_paragraphs_after_it_quoted():
+    # a wash dropped the sentence closing the first quote: its opening mark would run to the next quote's close
+    text = ("“我们是黄河的儿女！我们艰苦奋斗。\n1939年，光未然在延安朗诵此诗。\n同年5月11日在延安首次公演。\n"
+            "他说：“带着痛苦和呻吟的表情。”")
+    a = analysed(text)
+    assert a.quoted.tolist() == [False, False, False, False, True]

@@ -99,3 +99,15 @@ def test_a_copy_with_a_figure_revised_among_many_kept_is_still_a_copy(detector):
     # the next day's issue differs at most of its figures: its sentences are template text
     [t] = detector.check(Article("d26", DAY_26)).matches
     assert template_spans(t.verification.passages, normalize(DAY_26), DAY_26, DAY_24 + "\n" + ADVICE, normalize)
+
+
+def test_a_passage_paired_with_another_repeat_of_itself_is_no_template(tmp_path):
+    # a slide page: "1/9 caption 2/9 caption …" — the alignment pairs repeats with each other (5/9 against 1/9)
+    page = "".join(f"{k}/9青溪队球星最新上脚鞋款，连这种鞋子都有人穿上场打球！" for k in range(1, 9))
+    copy = "原标题：青溪队球星最新上脚鞋款\n" + page + "\n来源: 新浪\n责任编辑：李明"
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("slides", page, "鞋款")])
+        [m] = d.check(Article("c", copy)).matches
+        assert any(p.licensed_start < p.suspect_start - 100 for p in m.verification.passages)  # shifted repeats
+        assert template_spans(m.verification.passages, normalize(copy), copy, page, normalize) == []

@@ -297,7 +297,13 @@ def _quoted_sentences(original: str, normalized: NormalizedText, spans: np.ndarr
     inside quotation marks of ``original`` (a post, a statement, a speech quoted)."""
     from .relations import quoted_spans  # here: relations → verify → fingerprint → this module
 
-    quotes = quoted_spans(original)
+    # a span holding another opening mark holds a quote left open (a 洗稿 copy that dropped the sentence closing
+    # it, bench/quality.py rewrite_0.5_short-0077): the quote is what follows the last opening mark, not the
+    # paragraphs from the first one on
+    quotes = []
+    for a, b in quoted_spans(original):
+        k = max(original.rfind(m, a, b) for m in "“「『")
+        quotes.append((k + 1, b) if k >= 0 else (a, b))
     if not quotes or not len(spans):
         return np.zeros(len(spans), dtype=bool)
     inside = np.zeros(len(original) + 1, dtype=np.int32)
