@@ -47,6 +47,7 @@ from .dedupe.relations import (
     explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
+from .dedupe.templates import template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
@@ -70,8 +71,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 6: a partial reprint needs a 50-character passage (or 30-character ones that are half the suspect), a pair
 #: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
 #: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise); 7: a partial's passage two
-#: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise).
-RULES_VERSION = 7
+#: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
+#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw).
+RULES_VERSION = 8
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -502,7 +504,10 @@ class Detector:
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
-        if len(reprints) == 1 and not shared_text and not common and not s_quotes \
+        template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
+                                                     m.licensed.content, _licensed_text))
+                    for m in reprints}
+        if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
                 and not quoted_spans(reprints[0].licensed.content):
             return matches  # nothing to explain away or discount (most checks)
 
@@ -516,13 +521,19 @@ class Detector:
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
                          normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
                          tuple(s for _, h in others for s in h) if shared_text else (),
-                         normalised(common.get(id(m), ())))
+                         normalised(common.get(id(m), ())), template[id(m)])
 
         credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
-        if all(c.kept for c in credits):
-            return matches
-        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
         changed: dict[int, Match] = {}
+        for m, c in zip(reprints, credits):
+            v = m.verification
+            if c.kept and template[id(m)] and v.verdict == FULL_REPRINT \
+                    and c.own < self.thresholds.full_coverage * licensed_chars(v):
+                # another issue of a template that also copies prose of this one: a partial reprint of that prose
+                changed[id(m)] = dataclasses.replace(m, verification=dataclasses.replace(v, verdict=PARTIAL_REPRINT))
+        if all(c.kept for c in credits):
+            return [changed.get(id(m), m) for m in matches]
+        siblings: dict[int, list[Sibling]] = collections.defaultdict(list)
         for m, c in zip(reprints, credits):
             if c.explained_by is not None:
                 siblings[c.explained_by].extend(

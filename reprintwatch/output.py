@@ -139,7 +139,8 @@ def render_text(result, include_all: bool = False, passages: int = 3) -> str:
         if len(v.passages) > passages:
             lines.append(f"     … {len(v.passages) - passages} more passages (--format json shows all)")
         if m.discounted:
-            why = "text many licensed articles share" if m.discounted == "shared_text" else "a quotation"
+            why = {"shared_text": "text many licensed articles share", "template": "a template's text around other figures"
+                   }.get(m.discounted, "a quotation")
             lines.append(f"     not a finding: what the two share is {why}")
         if m.siblings:
             shown = ", ".join(f"{one_line(x.licensed.id)} ({x.shared_chars} characters)" for x in m.siblings[:5])

@@ -34,6 +34,7 @@ KEPT, CHANGED, WITHDRAWN, NEW, REINSTATED = "kept", "changed", "withdrawn", "new
 _DISCOUNTED = {
     "shared_text": "its copied text is held by many licensed articles (a template or boilerplate), not evidence",
     "quotation": "its copied text is a quotation in both texts, not copied prose",
+    "template": "its copied text is a template's sentences around other figures (another issue of it), not a copy",
 }
 
 

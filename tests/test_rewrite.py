@@ -260,3 +260,33 @@ def fingerprint_verify(suspect: str, licensed: str):
     from reprintwatch.dedupe.verify import verify
     p = FingerprintParams()
     return verify(fingerprint(suspect, p).signature, fingerprint(licensed, p).signature, p.shingle_size)
+
+
+# a singer's post on her teacher's death, as one report quotes it (in marks) and another prints it after 她写道：
+POST = ("今天早上得知陈望舒老师在青溪离世的消息，心里久久不能平静。二十年前我第一次站上东海大剧院的舞台，就是老师亲手为我改的谱子。"
+        "后来我们合作了《江南雨》《归舟》和《青溪谣》三张专辑，每一首歌里都有老师的心血。"
+        "老师常说唱歌先要唱给自己听，这句话我记到了现在。"
+        "去年十月在杭州的音乐会上，老师坐在第三排，散场后还拉着我的手说下次要写一首新歌。"
+        "愿老师一路走好，您写下的旋律会一直陪着我们。")
+
+
+def test_a_post_quoted_by_one_report_and_printed_after_a_colon_by_another_is_not_a_rewrite():
+    licensed = ("华夏娱乐讯 著名作曲家陈望舒11月3日在青溪病逝，享年81岁。与他合作多年的歌手林晓岚在微博发文悼念，称“"
+                + POST + "”（文：小舟）")
+    suspect = ("东海娱乐讯 11月3日，歌手林晓岚在微博发文悼念作曲家陈望舒。她写道：" + POST
+               + "\n据悉，林晓岚的三张专辑均由陈望舒作曲，其中《青溪谣》曾获当年的最佳作曲奖。")
+    s, l = analysed(suspect), analysed(licensed)
+    assert l.quoted.any() and not s.quoted.any()  # marks in one text only
+    assert not R.verify_rewrite(s, l).is_rewrite
+    assert R.verify_rewrite(s, l, dataclasses.replace(R.DEFAULT_REWRITE_THRESHOLDS, skip_quoted=False)).is_rewrite
+    # a wash keeps the source's marks: quoted sentences align with quoted sentences and count
+    washed = licensed.replace("著名作曲家", "知名作曲人").replace("病逝", "去世").replace("合作多年", "多年合作")
+    assert R.verify_rewrite(analysed(washed), l).is_rewrite
+
+
+def test_a_quote_left_open_does_not_make_the_paragraphs_after_it_quoted():
+    # a wash dropped the sentence closing the first quote: its opening mark would run to the next quote's close
+    text = ("“我们是黄河的儿女！我们艰苦奋斗。\n1939年，光未然在延安朗诵此诗。\n同年5月11日在延安首次公演。\n"
+            "他说：“带着痛苦和呻吟的表情。”")
+    a = analysed(text)
+    assert a.quoted.tolist() == [False, False, False, False, True]

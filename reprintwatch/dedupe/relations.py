@@ -145,6 +145,9 @@ class Claim:
     #: its passages that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole licensed index hold (an official
     #: notice, a product blurb reproduced across the archive): never evidence for it, even when it stands out
     common: tuple[tuple[int, int], ...] = ()
+    #: the spans of its passages that are template text: the two texts hold different figures at a place
+    #: inside or at the end of the passage (``templates.figure_breaks``: two issues of one template)
+    template: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,11 @@ class Credit:
     longest_unexplained: int
     shared: int
     explained_by: int | None = None
-    #: why a claim no kept claim explains is no finding: "shared_text" (held by many) or "quotation"
+    #: why a claim no kept claim explains is no finding: "shared_text" (held by many), "quotation" or
+    #: "template" (its copied text is a template's, around other figures)
     discounted: str = ""
+    #: for a kept claim: its copied text outside its template text (``Claim.template``)
+    own: int = 0
 
 
 def _union(spans) -> list[tuple[int, int]]:
@@ -294,7 +300,8 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
     """One :class:`Credit` for each claim, claims given best first (the caller's order: most copied text).
 
     A claim is kept when the copied text that the kept claims before it leave unexplained stands alone
-    (:func:`stands_alone`) without its quotations and, unless it stands out, outside ``shared_text``
+    (:func:`stands_alone`) without its template text (even for a claim taken whole: two issues of one
+    template cover each other but for the figures) and its quotations and, unless it stands out, outside ``shared_text``
     (:func:`held_by_many`) and, for a family member (``FAMILY_SHARE`` of its copied text in ``shared_text``),
     outside what other licensed texts hold (``Claim.held_by_others``) — or, for a claim taken whole, at all. A
     claim not kept is explained by the kept claim sharing most of its text, or, when none shares any,
@@ -310,7 +317,7 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         spans = _union(claim.spans)
         shared = sum(b - a for a, b in spans)
         fresh = _minus(spans, covered)
-        rest = fresh
+        rest = _minus(fresh, _union(claim.template))
         member = False
         if not claim.whole:
             rest = _minus(_minus(rest, _union(claim.quoted)), _union(claim.common))
@@ -323,7 +330,8 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         longest = max((b - a for a, b in rest), default=0)
         # nothing taken away: verify()'s verdict stands as it is
         if rest == spans or stands_alone(unexplained, longest, claim.licensed_chars, t):
-            out.append(Credit(True, unexplained, longest, shared))
+            out.append(Credit(True, unexplained, longest, shared,
+                              own=sum(b - a for a, b in _minus(spans, _union(claim.template)))))
             kept_spans.append((n, spans))
             covered = _union(covered + spans)
             continue
@@ -331,8 +339,12 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         if by is not None and _overlap(spans, by[1]):
             out.append(Credit(False, unexplained, longest, shared, by[0]))
         else:
+            template = _overlap(fresh, _union(claim.template))
+            fresh = _minus(fresh, _union(claim.template))
             quoted = _overlap(fresh, _union(claim.quoted))
-            why = "quotation" if quoted > _overlap(_minus(fresh, _union(claim.quoted)), shared_text) else "shared_text"
+            shared_held = _overlap(_minus(fresh, _union(claim.quoted)), shared_text)
+            why = ("template" if template and template >= max(quoted, shared_held) else
+                   "quotation" if quoted > shared_held else "shared_text")
             out.append(Credit(False, unexplained, longest, shared, None, why))
         if not claim.whole and not claim.stands_out and member:
             family_text = _union(family_text + spans)

@@ -1,0 +1,142 @@
+"""Template siblings: two issues of one template share their sentences around *different figures*.
+
+A wire service's daily market report, a tutoring firm's daily 国考 tally, a weekly chart: day N's and day M's
+issue say 截至24日16时…报名人数为41937人…审核通过人数为… and 截至26日16时…报名人数为47506人…, word for word but for
+the figures. Verified as a pair, the sentences chain into long passages across the figures (a gap of a few
+shingles is bridged as a swapped word), and the later issue is a ``full_reprint`` of the earlier one (issue 19:
+the one wrong full reprint of 25 read on the Sina crawl). A real copy keeps the figures — even a copy of a
+market report: it is that day's figures that make it that day's report — and no disguise of the benchmarks
+changes a digit (full-width digits are folded by normalisation; washing swaps words, not figures).
+
+So a passage is *template text* when, at some place where the two texts part, both hold a figure there and
+the figures differ (:func:`figure_breaks`): inside the passage (a place the chain bridged) or at either of its
+ends (the passage stops at the figure). Such passages are no evidence of copying (``relations.explain_away``
+leaves them out, as it leaves out quotations); a pair is a finding only for the copied text around them that
+makes a verdict by itself.
+
+Pure functions over normalised text (``dedupe.normalize``: letters and digits only, so 283.5 is 2835 on both
+sides) and passages' extents in it.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Callable
+
+import numpy as np
+
+from .normalize import NormalizedText
+from .rewrite import _SENTENCE_END
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _digits_grown(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` grown over the digits touching it on either side."""
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
+
+
+def _digits_around(text: str, start: int, end: int) -> str:
+    """The digits of ``text[start:end]`` grown over the digits touching it on either side ('' when none): the
+    figure a text holds at a place where two texts part."""
+    return "".join(_DIGITS.findall(text, *_digits_grown(text, start, end)))
+
+
+def _differ(s: str, s_at: tuple[int, int], l: str, l_at: tuple[int, int]) -> bool:
+    a, b = _digits_around(s, *s_at), _digits_around(l, *l_at)
+    return bool(a) and bool(b) and a != b
+
+
+def figure_breaks(suspect: str, s_span: tuple[int, int], licensed: str, l_span: tuple[int, int]) -> list[int]:
+    """The places of one passage where the two texts hold different figures, as positions in ``suspect``:
+    ``suspect`` and ``licensed`` are normalised texts, ``s_span`` and ``l_span`` the passage's ``[start, end)``
+    in each.
+
+    Inside the passage, the places where its two sides part (``difflib`` opcodes: 41937 against 47506, 税务系统
+    against 铁路公安) count when both sides hold a figure there and the figures differ — a word swapped next
+    to an equal figure (10个 / 10项) does not. At each end, the figures touching the boundary on both sides
+    count the same way (a passage that stops at 报名人数为 because one text goes on 41937 and the other 47506).
+    A copy's passages have none (its text is the same on both sides, figures included)."""
+    s0, s1 = s_span
+    l0, l1 = l_span
+    a, b = suspect[s0:s1], licensed[l0:l1]
+    out = [at for at, l_at in ((s0, l0), (s1, l1)) if _differ(suspect, (at, at), licensed, (l_at, l_at))]
+    if a == b or (not _DIGITS.search(a) and not _DIGITS.search(b)):
+        return out  # most passages: copied as they stand, or without a figure to differ
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal" and _differ(suspect, (s0 + i1, s0 + i2), licensed, (l0 + j1, l0 + j2)):
+            out.append(s0 + i1)
+    return sorted(out)
+
+
+def _figure_starts(text: str, places: list[int]) -> list[int]:
+    """The start of the figure (digit run) at each place, each figure once: two places inside one figure
+    (41937 against 47506 parts twice) are one figure that differs."""
+    out = set()
+    for at in places:
+        while at > 0 and at <= len(text) and text[at - 1].isdigit():
+            at -= 1
+        out.add(at)
+    return sorted(out)
+
+
+def _sentence(text: str, at: int) -> tuple[int, int]:
+    """``[start, end)`` of the sentence of ``text`` holding offset ``at`` (its closing marks included), cut
+    where the rewrite path cuts sentences: a template's text is the sentences holding its figures (the prose
+    a copier took beside them — an expert's advice after the day's tally — is not)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 400), at)), default=max(0, at - 400))
+    end = _SENTENCE_END.search(text, at)
+    return start, (end.end() if end else len(text))
+
+
+def _digit_string(text: str) -> str:
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+
+def template_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str,
+                   licensed_normalized: Callable[[str], NormalizedText]) -> list[tuple[int, int]]:
+    """The suspect-side ``[start, end)`` (original offsets) of the template text of the passages
+    (``verify.Passage``): in a passage where as many figures differ as agree (:func:`figure_breaks`; the
+    figures touching its ends count), the sentences of ``suspect_text`` (each cut to its passage) holding a
+    figure that differs. A passage with more figures agreeing than differing is an edited copy (Sina seed 1:
+    a list of 金庸's adaptations copied with two counts revised among ~15 years kept; two days' 国考 tallies
+    differ at 6 of 5 figures and one edge). ``licensed`` is the licensed article's
+    text, normalised by ``licensed_normalized`` only when a passage may hold such a place: the suspect holds
+    a figure touching one of its ends, or its figures are not the licensed side's (normalising every matched
+    licensed text was 8 % of a check: verify.extend_licensed_passages)."""
+    if not passages:
+        return []
+    s_text, s_off = suspect.text, suspect.offsets
+    starts = np.searchsorted(s_off, [p.suspect_start for p in passages]).tolist()
+    ends = np.searchsorted(s_off, [p.suspect_end for p in passages]).tolist()
+    l_norm = None
+    out: list[tuple[int, int]] = []
+    for p, a, b in zip(passages, starts, ends):
+        edge = (a > 0 and s_text[a - 1].isdigit()) or (a < len(s_text) and s_text[a].isdigit()) or \
+            (b > 0 and s_text[b - 1].isdigit()) or (b < len(s_text) and s_text[b].isdigit())
+        if not edge and "".join(_DIGITS.findall(s_text, a, b)) == _digit_string(licensed[p.licensed_start:p.licensed_end]):
+            continue  # the same figures inside, none at an end: a copy's passage (most)
+        if l_norm is None:
+            l_norm = licensed_normalized(licensed)
+        grown = _digits_grown(s_text, a, b)
+        if s_text[grown[0]:grown[1]] in l_norm.text:
+            # the suspect's passage, figures at its ends included, stands in the licensed text as it is: the
+            # alignment paired it with another repeat of it (a slide page's 1/9…2/9… captions, bench/quality.py
+            # credited-0055), not with other figures
+            continue
+        c, d = np.searchsorted(l_norm.offsets, [p.licensed_start, p.licensed_end]).tolist()
+        breaks = _figure_starts(s_text, figure_breaks(s_text, (a, b), l_norm.text, (c, d)))
+        edge_figures = sum(1 for at in breaks if not a <= at < b)
+        if 2 * len(breaks) < len(_DIGITS.findall(s_text, a, b)) + edge_figures:
+            continue  # more figures agree than differ: a copy with a figure revised (an edited version), not a template
+        for at in breaks:
+            x, y = _sentence(suspect_text, int(s_off[min(at, len(s_off) - 1)]))
+            x, y = max(x, p.suspect_start), min(y, p.suspect_end)
+            if x < y:
+                out.append((x, y))
+    return out

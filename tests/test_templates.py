@@ -1,0 +1,113 @@
+"""Template siblings (dedupe/templates.py): two issues of one template are not copies of each other."""
+from __future__ import annotations
+
+import pytest
+
+from reprintwatch import Article, Detector, SQLiteIndex
+from reprintwatch.dedupe.normalize import normalize
+from reprintwatch.dedupe.relations import Claim, explain_away
+from reprintwatch.dedupe.templates import figure_breaks, template_spans
+from reprintwatch.output import render_text
+
+from texts import UNRELATED
+
+
+def tally(day: int, applied: int, passed: int, waiting: int, ratio: int, empty: int) -> str:
+    """One day's issue of a tutoring firm's daily tally (a template: the same sentences, that day's figures)."""
+    return (
+        f"截至{day}日16时，青溪市公务员考试报名已经进行了{day - 20}天。据明远教育统计，青溪地区职位报名人数为{applied}人，"
+        f"共审核通过人数为{passed}人，待审查人数为{waiting}人。\n"
+        f"一、各部门报名人数分析：截至{day}日16时，通过审核人数前三位的部门依次是市税务局、市海关、市统计局，"
+        f"三部门通过审核人数占全部通过审核人数的{ratio}%。\n"
+        f"二、竞争最激烈的职位：明远教育整理了已有考生通过资格审核的部门，竞争比最大的部门是市档案馆，竞争比为{ratio * 7}:1。\n"
+        f"三、无人报考职位：截至{day}日16时，工作地点在青溪的职位共有{empty}个无人报考，占全部职位的{empty // 3}%。"
+    )
+
+
+DAY_24 = tally(24, 41937, 32651, 9286, 47, 17)
+DAY_26 = tally(26, 75062, 54281, 20781, 38, 6)
+# prose of the day-24 issue that is no template's: an expert's advice, written for that day only
+ADVICE = ("明远教育专家建议，广大考生在最后两天报名时不要盲目追逐热门岗位，应当结合自身专业背景、工作经历和长远的职业规划，"
+          "仔细阅读每一个职位的招录条件，尤其是基层工作年限和专业目录的要求，避免因为条件不符而错失机会。")
+
+
+def _norm(text: str) -> str:
+    return normalize(text).text
+
+
+def test_figure_breaks_counts_places_where_both_texts_hold_other_figures():
+    a, b = _norm("报名人数为41937人，共审核通过"), _norm("报名人数为47506人，共审核通过")
+    breaks = figure_breaks(a, (0, len(a)), b, (0, len(b)))
+    assert breaks and all(5 <= x <= len("报名人数为41937") for x in breaks)  # inside 41937 against 47506
+    # a copy: the same text, figures included
+    assert figure_breaks(a, (0, len(a)), a, (0, len(a))) == []
+    # a word swapped next to an equal figure is a word, not a figure
+    c, d = _norm("共有10个职位无人报考"), _norm("共有10项职位无人报考")
+    assert figure_breaks(c, (0, len(c)), d, (0, len(d))) == []
+    # the passage stops where the figures part (its end), and not where one text goes on with words
+    e, f = _norm("其中税务系统过审人数为33000"), _norm("其中税务系统过审人数为7290")
+    assert figure_breaks(e, (0, 11), f, (0, 11)) == [11]
+    g = _norm("其中税务系统过审人数为多少")
+    assert figure_breaks(e, (0, 11), g, (0, 11)) == []
+
+
+def test_template_text_makes_no_verdict_even_for_a_claim_covering_most_of_the_article():
+    sibling = Claim(((0, 300),), 320, whole=True, template=((0, 280),))
+    credit = explain_away([sibling])[0]
+    assert not credit.kept and credit.discounted == "template" and credit.unexplained == 20
+    # its own prose beside the template still makes a verdict
+    more = Claim(((0, 300), (300, 420)), 450, whole=True, template=((0, 280),))
+    assert explain_away([more])[0].kept
+
+
+@pytest.fixture
+def detector(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("day24", DAY_24 + "\n" + ADVICE, "青溪公务员考试报名统计（24日）", "明远教育")])
+        yield d
+
+
+def test_another_days_issue_of_a_template_is_no_finding(detector):
+    before = detector.check(Article("day26", DAY_26, "青溪公务员考试报名统计（26日）"))
+    assert before.reprints == []
+    [m] = [m for m in before.matches if m.licensed.id == "day24"]
+    # verify() alone calls it a copy (the sentences chain across the figures) — attribution says why not
+    assert m.verification.is_reprint and m.discounted == "template" and m.verdict == "none"
+    assert "a template's text around other figures" in render_text(before, include_all=True)
+
+
+def test_a_copy_keeps_its_figures_and_is_found_whole_or_in_part(detector):
+    copy = detector.check(Article("copy", "点击上方蓝字关注我们\n" + DAY_24 + "\n" + ADVICE + "\n喜欢就点个在看吧"))
+    assert [(m.licensed.id, m.verdict) for m in copy.reprints] == [("day24", "full_reprint")]
+    # full-width digits (a disguise) fold back to the same figures
+    wide = DAY_24.translate({c: c + 0xFEE0 for c in range(ord("0"), ord("9") + 1)})
+    assert [m.verdict for m in detector.check(Article("wide", wide + "\n" + ADVICE)).reprints] == ["full_reprint"]
+    # another day's issue that also copies the day-24 advice is a finding for the advice
+    mixed = detector.check(Article("mixed", DAY_26 + "\n" + ADVICE + "\n" + UNRELATED))
+    [m] = mixed.reprints
+    assert m.licensed.id == "day24" and m.verdict == "partial_reprint"
+
+
+def test_a_copy_with_a_figure_revised_among_many_kept_is_still_a_copy(detector):
+    # an edited version: one count corrected, every other figure of its sentences as the licensed text has it
+    revised = DAY_24.replace("待审查人数为9286人", "待审查人数为9290人") + "\n" + ADVICE
+    [m] = detector.check(Article("rev", revised)).reprints
+    assert m.verdict == "full_reprint"
+    # its passage differs at one figure (9290 / 9286) and agrees at six: no template text at all
+    assert template_spans(m.verification.passages, normalize(revised), revised, DAY_24 + "\n" + ADVICE, normalize) == []
+    # the next day's issue differs at most of its figures: its sentences are template text
+    [t] = detector.check(Article("d26", DAY_26)).matches
+    assert template_spans(t.verification.passages, normalize(DAY_26), DAY_26, DAY_24 + "\n" + ADVICE, normalize)
+
+
+def test_a_passage_paired_with_another_repeat_of_itself_is_no_template(tmp_path):
+    # a slide page: "1/9 caption 2/9 caption …" — the alignment pairs repeats with each other (5/9 against 1/9)
+    page = "".join(f"{k}/9青溪队球星最新上脚鞋款，连这种鞋子都有人穿上场打球！" for k in range(1, 9))
+    copy = "原标题：青溪队球星最新上脚鞋款\n" + page + "\n来源: 新浪\n责任编辑：李明"
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("slides", page, "鞋款")])
+        [m] = d.check(Article("c", copy)).matches
+        assert any(p.licensed_start < p.suspect_start - 100 for p in m.verification.passages)  # shifted repeats
+        assert template_spans(m.verification.passages, normalize(copy), copy, page, normalize) == []
