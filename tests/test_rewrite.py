@@ -290,3 +290,23 @@ def test_a_quote_left_open_does_not_make_the_paragraphs_after_it_quoted():
             "他说：“带着痛苦和呻吟的表情。”")
     a = analysed(text)
     assert a.quoted.tolist() == [False, False, False, False, True]
+    # read from the first opening mark on, the same text's open quote covers what follows it
+    assert a.quoted_open.tolist() == [True, True, True, True, True]
+
+
+def test_a_wash_that_dropped_a_quotes_closing_sentence_still_aligns_its_quoted_sentences():
+    # the source quotes a post whole; the wash keeps the opening mark, drops the post's last sentence (and with
+    # it the closing mark), then quotes a word of its own: from the last opening mark the post is unquoted, from
+    # the first it is quoted as in the source — either reading may be the copier's, so the pair counts
+    licensed = ("华夏娱乐讯 著名作曲家陈望舒11月3日在青溪病逝，享年81岁。与他合作多年的歌手林晓岚在微博发文悼念，称“"
+                + POST + "”（文：小舟）")
+    last = "愿老师一路走好，您写下的旋律会一直陪着我们。"
+    assert POST.endswith(last)
+    washed = ("华夏娱乐讯 知名作曲人陈望舒11月3日在青溪去世，享年81岁。与他多年合作的歌手林晓岚在微博发文悼念，称“"
+              + POST[: -len(last)] + "网友纷纷留言称其为“一代宗师”。")
+    s, l = analysed(washed), analysed(licensed)
+    assert s.quoted.sum() < s.quoted_open.sum()  # the two readings of the open quote differ
+    assert R.verify_rewrite(s, l).is_rewrite
+    # reading the open quote one way only, the post's sentences are quoted in one text and not the other
+    tight_only = dataclasses.replace(s, quoted_open=None)
+    assert not R.verify_rewrite(tight_only, l).is_rewrite

@@ -136,6 +136,9 @@ class TextAnalysis:
     has_digit: np.ndarray | None = None  # bool per token: holds a digit (a figure); None: work it out
     #: bool per sentence: most of it lies inside quotation marks (``relations.quoted_spans``); None: none known
     quoted: np.ndarray | None = None
+    #: the same with a quote left open read to the next closing mark (``quoted`` reads it from the last opening
+    #: mark): a copier who dropped a closing mark leaves both readings possible; None: as ``quoted``
+    quoted_open: np.ndarray | None = None
 
     @property
     def n_sentences(self) -> int:
@@ -289,21 +292,29 @@ def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_f
     _, first = np.unique(sentence_of * max(1, len(first_seen)) + local, return_index=True)
     sentence_weights = np.bincount(sentence_of[first], weights=weights[first], minlength=n_sent)
     return TextAnalysis(tokens, starts, sentence_of, weights, is_fact, fact_spans, sentence_chars, spans,
-                        sentence_weights, normalized, table.has_digit[tids], _quoted_sentences(original, normalized, spans))
+                        sentence_weights, normalized, table.has_digit[tids], *_quoted_sentences(original, normalized, spans))
 
 
-def _quoted_sentences(original: str, normalized: NormalizedText, spans: np.ndarray) -> np.ndarray:
+def _quoted_sentences(original: str, normalized: NormalizedText, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per sentence (normalised ``[start, end)`` in ``spans``): whether half or more of its characters lie
-    inside quotation marks of ``original`` (a post, a statement, a speech quoted)."""
+    inside quotation marks of ``original`` (a post, a statement, a speech quoted) — read two ways where a quote
+    is left open (``TextAnalysis.quoted`` and ``quoted_open``)."""
     from .relations import quoted_spans  # here: relations → verify → fingerprint → this module
 
     # a span holding another opening mark holds a quote left open (a 洗稿 copy that dropped the sentence closing
-    # it, bench/quality.py rewrite_0.5_short-0077): the quote is what follows the last opening mark, not the
-    # paragraphs from the first one on
-    quotes = []
-    for a, b in quoted_spans(original):
+    # it). Which part is the quote depends on which mark was dropped: bench/quality.py rewrite_0.5_short-0077
+    # aligns only when the quote is what follows the last opening mark, rewrite_0.3_short-0077 (the same
+    # source, the long statement's closing sentence dropped) only when it runs from the first one on; both
+    # readings are kept and an aligned pair is skipped only when both say one side is quoted and the other not
+    found = quoted_spans(original)
+    tight = []
+    for a, b in found:
         k = max(original.rfind(m, a, b) for m in "“「『")
-        quotes.append((k + 1, b) if k >= 0 else (a, b))
+        tight.append((k + 1, b) if k >= 0 else (a, b))
+    return _inside_sentences(tight, original, normalized, spans), _inside_sentences(found, original, normalized, spans)
+
+
+def _inside_sentences(quotes, original: str, normalized: NormalizedText, spans: np.ndarray) -> np.ndarray:
     if not quotes or not len(spans):
         return np.zeros(len(spans), dtype=bool)
     inside = np.zeros(len(original) + 1, dtype=np.int32)
@@ -497,8 +508,10 @@ def verify_rewrite(s: TextAnalysis, l: TextAnalysis,
     kept, conflicts, with_figures = [], 0, 0
     s_quoted = s.quoted if s.quoted is not None else np.zeros(s.n_sentences, dtype=bool)
     l_quoted = l.quoted if l.quoted is not None else np.zeros(l.n_sentences, dtype=bool)
+    s_open = s.quoted_open if s.quoted_open is not None else s_quoted
+    l_open = l.quoted_open if l.quoted_open is not None else l_quoted
     for i, j in chain:
-        if t.skip_quoted and s_quoted[i] != l_quoted[j]:
+        if t.skip_quoted and s_quoted[i] != l_quoted[j] and s_open[i] != l_open[j]:
             continue  # a post or a statement both quote is no one's prose (see RewriteThresholds.skip_quoted)
         if fs[i] and fl[j]:
             with_figures += 1
