@@ -45,6 +45,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .quotes import quoted_spans
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
@@ -224,19 +225,6 @@ def held_by_many(holders: Sequence[Sequence[tuple[int, int]]], min_holders: int 
             out.append((start, x))
         depth += d
     return _union(out)
-
-
-# “…” 「…」 『…』 and ASCII double quotes; a quotation is at most a few paragraphs (a lone unmatched mark does
-# not swallow the rest of the page). One regex: a Python loop over the characters was most of this module's
-# cost a check (bench/attribution_cost.py).
-_MAX_QUOTE = 1500
-_QUOTATION = re.compile("|".join(f"{re.escape(a)}([^{re.escape(b)}]{{1,{_MAX_QUOTE}}}){re.escape(b)}"
-                                 for a, b in (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'))))
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of the quotations of ``text`` (original offsets, marks excluded)."""
-    return [m.span(m.lastindex) for m in _QUOTATION.finditer(text)]
 
 
 #: A passage may reach this many characters beyond a quotation's marks and still be the quotation: the two

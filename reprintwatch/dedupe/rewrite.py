@@ -28,6 +28,7 @@ import numpy as np
 
 from .arrays import fmix64, unique_sorted
 from .normalize import NormalizedText
+from .quotes import quoted_spans
 from .tokens import TokenTable, dictionary as _dictionary, is_common_figure, token_ids
 
 __all__ = [
@@ -299,8 +300,6 @@ def _quoted_sentences(original: str, normalized: NormalizedText, spans: np.ndarr
     """Per sentence (normalised ``[start, end)`` in ``spans``): whether half or more of its characters lie
     inside quotation marks of ``original`` (a post, a statement, a speech quoted) — read two ways where a quote
     is left open (``TextAnalysis.quoted`` and ``quoted_open``)."""
-    from .relations import quoted_spans  # here: relations → verify → fingerprint → this module
-
     # a span holding another opening mark holds a quote left open (a 洗稿 copy that dropped the sentence closing
     # it). Which part is the quote depends on which mark was dropped: bench/quality.py rewrite_0.5_short-0077
     # aligns only when the quote is what follows the last opening mark, rewrite_0.3_short-0077 (the same

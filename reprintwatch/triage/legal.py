@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from ..dedupe.relations import quoted_spans
+from ..dedupe.quotes import quoted_spans
 from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
@@ -137,7 +137,7 @@ FLASH_MAX_PARAGRAPHS = 3
 
 # Direct speech and quoted words are someone's expression chosen by the writer: their presence takes a
 # text out of "pure fact" for this module (conservative; a lawyer may disagree for a one-line quote). The
-# quotations are the ones attribution discounts (dedupe.relations.quoted_spans), of two characters or more.
+# quotations are the ones attribution discounts (dedupe.quotes.quoted_spans), of two characters or more.
 QUOTE_MIN_CHARS = 2
 # words of analysis, judgement or argument: a commentary or a feature, never a bare fact
 ANALYSIS_WORDS = (
