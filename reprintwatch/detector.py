@@ -560,20 +560,21 @@ class Detector:
             # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
             # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
             return {}
-        for m in reprints:
-            v = m.verification
-            if v.verdict != PARTIAL_REPRINT or v.licensed_coverage >= WHOLE_COVERAGE:
+        wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p)
+                  for m in reprints
+                  if m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
+                  for p in m.verification.passages if p.chars >= self.thresholds.partial_min_longest]
+        # each suspect stretch fingerprinted once, as a batch: claims of one check often share their passages
+        spans = list(dict.fromkeys((p.suspect_start, p.suspect_end) for _, _, p in wanted))
+        keys_of = dict(zip(spans, (fp.keys for fp in fingerprint_many([article.content[a:b] for a, b in spans],
+                                                                      self.params))))
+        for m, own, p in wanted:
+            keys = keys_of[(p.suspect_start, p.suspect_end)]
+            windows = len(keys) - self.params.article_bands  # a passage's own article keys match no article
+            if windows <= 0:
                 continue
-            own = {m.licensed.id, *(x.licensed.id for x in m.versions)}
-            for p in v.passages:
-                if p.chars < self.thresholds.partial_min_longest:
-                    continue
-                keys = self.fingerprint(article.content[p.suspect_start:p.suspect_end]).keys
-                windows = len(keys) - self.params.article_bands  # a passage's own article keys match no article
-                if windows <= 0:
-                    continue
-                asks.append((id(m), p, own))
-                queries.append((keys, INDEX_MIN_OTHER_STORIES + len(own), math.ceil(INDEX_KEY_SHARE * windows)))
+            asks.append((id(m), p, own))
+            queries.append((keys, INDEX_MIN_OTHER_STORIES + len(own), math.ceil(INDEX_KEY_SHARE * windows)))
         out: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)
         if not queries:
             return out
