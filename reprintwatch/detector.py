@@ -36,7 +36,7 @@ import numpy as np
 
 from .articles import Article
 from .dedupe.arrays import unique_sorted
-from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
+from .dedupe.fingerprint import Fingerprint, band_keys_of_texts, fingerprint, fingerprint_many
 from .dedupe.normalize import NormalizedText, Removed, is_code, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
@@ -485,6 +485,8 @@ class Detector:
         offsets = fp.normalized.offsets
 
         def normalised(ranges) -> tuple[tuple[int, int], ...]:
+            if not ranges:
+                return ()  # most claims' quotations, templates and common text: no NumPy call for none
             starts = np.searchsorted(offsets, [a for a, _ in ranges]).tolist()
             ends = np.searchsorted(offsets, [b for _, b in ranges]).tolist()
             return tuple((a, b) for a, b in zip(starts, ends) if b > a)
@@ -502,14 +504,18 @@ class Detector:
                                      -m.verification.licensed_coverage, -m.verification.similarity, m.licensed.id))
         held = [(m, spans(m)) for m in matches if m.verification.passages]
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
-        common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
         template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
                                                      m.licensed.content, _licensed_text))
                     for m in reprints}
-        if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
+        common: dict[int, list[tuple[int, int]]] = {}
+        asked: set[int] = set()  # the claims whose text held across the index was asked for
+        if len(reprints) == 1 and not shared_text and not s_quotes and not template[id(reprints[0])] \
                 and not quoted_spans(reprints[0].licensed.content):
-            return matches  # nothing to explain away or discount (most checks)
+            # a lone claim with nothing else taken away is kept: only text held across the index can change that
+            common, asked = self._held_across_index(article, reprints, reprints), {id(reprints[0])}
+            if not common:
+                return matches  # nothing to explain away or discount (most checks)
 
         span_of = {id(m): h for m, h in held}
 
@@ -523,7 +529,25 @@ class Detector:
                          tuple(s for _, h in others for s in h) if shared_text else (),
                          normalised(common.get(id(m), ())), template[id(m)])
 
-        credits = explain_away([claim(m) for m in reprints], self.thresholds, shared_text)
+        claims = [claim(m) for m in reprints]
+        credits = explain_away(claims, self.thresholds, shared_text)
+        # Text held across the index (rules 7) only takes evidence away from the claim holding it: a claim not
+        # kept without it is not kept with it, and is explained or discounted the same way (neither reads
+        # Claim.common). So the index is asked only for the claims kept so far, and explain_away run again
+        # when it answers — until no claim newly kept is left unasked: the same credits as asking for every
+        # claim first, for fewer questions (bench/attribution_cost.py at 10k: see docs/findings.md).
+        while not any(m.verification.verdict == FULL_REPRINT for m in reprints):
+            new = [m for m, c in zip(reprints, credits) if c.kept and id(m) not in asked]
+            if not new:
+                break
+            asked.update(id(m) for m in new)
+            found = self._held_across_index(article, reprints, new)
+            if not found:
+                break
+            common.update(found)
+            claims = [dataclasses.replace(c, common=normalised(found[id(m)])) if id(m) in found else c
+                      for m, c in zip(reprints, claims)]
+            credits = explain_away(claims, self.thresholds, shared_text)
         changed: dict[int, Match] = {}
         for m, c in zip(reprints, credits):
             v = m.verification
@@ -548,8 +572,9 @@ class Detector:
         out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
         return [m for m in out if m is not None]
 
-    def _held_across_index(self, article: Article, reprints: list[Match]) -> dict[int, list[tuple[int, int]]]:
-        """For each partial reprint (``id(match)``), the suspect-side ``[start, end)`` of its passages of
+    def _held_across_index(self, article: Article, reprints: list[Match],
+                           asked: list[Match]) -> dict[int, list[tuple[int, int]]]:
+        """For each partial reprint of ``asked`` (``id(match)``; ``reprints``: the check's), the suspect-side ``[start, end)`` of its passages of
         ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
         index hold: the passage's band keys asked of the index (windows are content-defined, so a paragraph
         pasted elsewhere has the same window keys), a story holding ``INDEX_KEY_SHARE`` of its window keys.
@@ -561,13 +586,12 @@ class Detector:
             # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
             return {}
         wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p)
-                  for m in reprints
+                  for m in asked
                   if m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
                   for p in m.verification.passages if p.chars >= self.thresholds.partial_min_longest]
         # each suspect stretch fingerprinted once, as a batch: claims of one check often share their passages
         spans = list(dict.fromkeys((p.suspect_start, p.suspect_end) for _, _, p in wanted))
-        keys_of = dict(zip(spans, (fp.keys for fp in fingerprint_many([article.content[a:b] for a, b in spans],
-                                                                      self.params))))
+        keys_of = dict(zip(spans, band_keys_of_texts([article.content[a:b] for a, b in spans], self.params)))
         for m, own, p in wanted:
             keys = keys_of[(p.suspect_start, p.suspect_end)]
             windows = len(keys) - self.params.article_bands  # a passage's own article keys match no article

@@ -247,3 +247,35 @@ def test_a_paragraph_other_stories_of_the_whole_index_reproduce_is_no_partial(tm
         # each holder's passage is held by two other stories of the index: text the archive reproduces
         assert result.reprints == []
         assert {m.discounted for m in result.matches if m.verification.is_reprint} == {"shared_text"}
+
+
+def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
+    """Text held across the index only takes evidence from its own claim: a claim not kept without it is no
+    finding with it either. So a claim another explains is never asked about, and one is asked about only once
+    a claim before it is discounted and leaves it kept — the same outcome as asking for every claim first."""
+    import reprintwatch.detector as detector_module
+
+    monkeypatch.setattr(detector_module, "FAMILY_MIN_HOLDERS", 99)
+    rounds: list[list[str]] = []
+    ask = Detector._held_across_index
+
+    def recorded(self, article, reprints, asked):
+        rounds.append(sorted(m.licensed.id for m in asked))
+        return ask(self, article, reprints, asked)
+
+    monkeypatch.setattr(Detector, "_held_across_index", recorded)
+    suspect = Article("s", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1])
+    with SQLiteIndex(tmp_path / "two.db") as idx:
+        d = Detector(idx)
+        d.add([Article("metro", METRO + "\n" + NOTICE, "metro"), Article("river", RIVER + "\n" + NOTICE, "river")])
+        result = d.check(suspect)
+        # one finding, the other listed under it: only the finding's passages were asked about
+        assert len(result.reprints) == 1 and [len(r) for r in rounds] == [1]
+    rounds.clear()
+    with SQLiteIndex(tmp_path / "three.db") as idx:
+        d = Detector(idx)
+        d.add([Article(k, body + "\n" + NOTICE, k) for k, body in (("metro", METRO), ("river", RIVER), ("port", PORT))])
+        result = d.check(suspect)
+        # each holder discounted in turn leaves the next one kept: asked about one a round, each once
+        assert result.reprints == []
+        assert [len(r) for r in rounds] == [1, 1, 1] and sorted(x for r in rounds for x in r) == ["metro", "port", "river"]

@@ -111,3 +111,22 @@ def test_a_passage_paired_with_another_repeat_of_itself_is_no_template(tmp_path)
         [m] = d.check(Article("c", copy)).matches
         assert any(p.licensed_start < p.suspect_start - 100 for p in m.verification.passages)  # shifted repeats
         assert template_spans(m.verification.passages, normalize(copy), copy, page, normalize) == []
+
+
+def test_digit_string_reads_every_decimal_digit_as_the_character_loop_did():
+    """One regex over the slice (``\\d``) for the loop over every character: the same digits for every
+    decimal digit of Unicode (ASCII, full-width, Arabic-Indic, …), none for other figures (②, ²) or letters."""
+    import sys
+    import unicodedata
+
+    from reprintwatch.dedupe.templates import _digit_string
+
+    def loop(text: str) -> str:  # the definition it replaced
+        return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+    every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if chr(cp).isdecimal())
+    assert len(every) > 600 and _digit_string(every) == loop(every)
+    text = "截至２４日16时，报名人数为٤١٩٣٧人，②号职位²"
+    assert _digit_string(text) == loop(text) == "241641937"
+    assert _digit_string(text, 2, 7) == loop(text[2:7]) == "2416"
+    assert _digit_string("没有数字") == ""
