@@ -424,19 +424,48 @@ def shorten_keys(keys: np.ndarray, params: FingerprintParams) -> np.ndarray:
 def signature_of(normalized: NormalizedText, params: FingerprintParams, tokens: list[str] | None = None) -> Signature:
     if tokens is None:
         tokens = segment(normalized.text)
-    return _signature(normalized, params, *token_ids(tokens))
+    return _signatures([normalized], params, [token_ids(tokens)])[0]
 
 
-def _signature(normalized: NormalizedText, params: FingerprintParams, table: TokenTable, ids: np.ndarray) -> Signature:
+def _signatures(normalized: Sequence[NormalizedText], params: FingerprintParams,
+                looked_up: Sequence[tuple[TokenTable, np.ndarray]]) -> list[Signature]:
+    """The signature of each text from its token rows, over all the texts' tokens at once where they share one
+    token table (always but when the table started again within the batch): lengths, spans, CRCs and shingles
+    are one NumPy pass each for the batch, then cut per text. Why: one text's were ~12 NumPy calls on a few
+    hundred values, 52 µs a text of a 730 µs fingerprint (stage timing, 3,500 real Sina articles, batches of
+    500); shingles over the concatenated hashes are each text's own inside its range, as the SQLite index's
+    ``decode`` computes them for a batch of records."""
+    if not normalized:
+        return []
+    table = looked_up[0][0]
+    if len(normalized) > 1 and not all(t is table for t, _ in looked_up):
+        return [_signatures([n], params, [lu])[0] for n, lu in zip(normalized, looked_up)]
+    k = params.shingle_size
+    sizes = np.fromiter((len(ids) for _, ids in looked_up), dtype=np.int64, count=len(looked_up))
+    ids = np.concatenate([ids for _, ids in looked_up]) if len(looked_up) > 1 else looked_up[0][1]
     lens = table.length[ids]
-    ends = np.cumsum(lens)
-    starts = ends - lens
-    if len(ids):
-        spans = np.stack([normalized.offsets[starts], normalized.offsets[ends - 1] + 1], axis=1).astype(np.int32)
-    else:
-        spans = np.zeros((0, 2), dtype=np.int32)
     crc = table.crc[ids].astype(np.uint32)
-    return Signature(lens, spans, shingles_of_token_hashes(crc, params.shingle_size), crc)
+    # each token's start in its own normalised text, then in the texts' offsets laid end to end
+    text_lens = np.fromiter((len(n.offsets) for n in normalized), dtype=np.int64, count=len(normalized))
+    char_base = np.repeat(np.cumsum(text_lens) - text_lens, sizes)
+    token_base = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    ends = np.cumsum(lens, dtype=np.int64)
+    ends -= np.concatenate(([0], ends))[token_base]  # restart at each text
+    starts = ends - lens + char_base
+    offsets = np.concatenate([n.offsets for n in normalized]) if len(normalized) > 1 else normalized[0].offsets
+    spans = np.empty((len(ids), 2), dtype=np.int32)
+    if len(ids):
+        spans[:, 0] = offsets[starts]
+        spans[:, 1] = offsets[ends - 1 + char_base] + 1
+    every = shingles_of_token_hashes(crc, k)  # valid inside each text's own range
+    out, lo = [], 0
+    for n in sizes.tolist():
+        hi = lo + n
+        h = crc[lo:hi]
+        shingles = every[lo : hi - k + 1] if n >= k else shingles_of_token_hashes(h, k)
+        out.append(Signature(lens[lo:hi], spans[lo:hi], shingles, h))
+        lo = hi
+    return out
 
 
 def fingerprint(text: str, params: FingerprintParams) -> Fingerprint:
@@ -454,7 +483,7 @@ def fingerprint_many(texts: Sequence[str], params: FingerprintParams) -> list[Fi
     tokens = [segment(n.text) for n in normalized]
     # one token-table lookup serves the shingle hashes, the token lengths and the facts (dedupe/tokens.py)
     looked_up = [token_ids(t) for t in tokens]
-    signatures = [_signature(n, params, table, ids) for n, (table, ids) in zip(normalized, looked_up)]
+    signatures = _signatures(normalized, params, looked_up)
     facts = _facts_many(tokens, looked_up, params)
     keys = band_keys_many([sig.shingles for sig in signatures], params)
     return [Fingerprint(sig, k, n, t, bounds, fact_keys)
