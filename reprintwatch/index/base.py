@@ -206,15 +206,16 @@ class IndexStats:
 STORY_CANDIDATES = 5
 #: The story search asks for a **bottom-k sketch** of the article's keys: its ``STORY_SKETCH`` smallest distinct
 #: keys (band, window and fact keys are fmix64 mixes cut to 40 bits: uniform, so the smallest are a random
-#: sample that two articles draw alike), not all ~300–500 of them. Why: on Elasticsearch each key is a term
-#: lookup in every segment, and a story search an article made ``index add`` cost the node ~11 ms of CPU an
-#: article (91 articles per node CPU-second, ~3 h of a core for 1M). Why 32 and 2: a stored version holds
-#: each of the sketch's keys with probability c, the share of the new article's keys it holds (its
-#: containment), so the sketch keys it shares are Binomial(32, c); it is missed when fewer than 2 —
-#: P = (1-c)^32 + 32·c·(1-c)^31: 1.6·10⁻⁴ at c = 0.3, 1.1·10⁻⁷ at c = 0.5. Versions (≥ 80 % of the smaller's
-#: shingles in the larger, sizes within 2×) keep most of their windows intact, so c is rarely below 0.3 (the
-#: label test in docs/stories.md measures what this changes on real articles and versions). An article with
-#: at most 32 keys is searched with all of them, as before.
+#: sample that two articles draw alike), not all of them (real articles: mean 327, p90 561). Why: on
+#: Elasticsearch each key is a term lookup in every segment, and a story search an article made ``index add``
+#: cost the node ~11 ms of CPU an article (91 articles per node CPU-second, ~3 h of a core for 1M).
+#: Why 32 and 2: a stored version holds each sketch key with probability c, the share of the new article's keys
+#: it holds (its containment), so the sketch keys it shares are Binomial(32, c), and it is missed when fewer than
+#: 2: P = (1-c)^32 + 32·c·(1-c)^31 = 8·10⁻⁴ at c = 0.26, 1.6·10⁻⁴ at 0.3, 8·10⁻⁹ at 0.5. Versions (≥ 80 % of
+#: the smaller's shingles in the larger, sizes within 2×) keep most of their windows intact: over 2,841 real
+#: version pairs (bench/story_labels.py's set, both directions) c was 0.26 at least, 0.42 at p1, and the sketch
+#: keys shared 6 at least, 12 at p1 — none near 2. What the sketch changed on real articles and versions is
+#: in docs/stories.md. An article with at most 32 keys is searched with all of them, as before.
 STORY_SKETCH = 32
 STORY_MIN_SHARED_KEYS = 2
 
