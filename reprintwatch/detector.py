@@ -767,7 +767,8 @@ _WARM_UP = Article(id="-", content="预热：新华社记者从国家统计局�
 
 
 class CheckPool:
-    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once.
+    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once; they also
+    fingerprint batches for ``index add --jobs`` (:meth:`prepare`).
 
     Each worker opens its own connection to the index (``LicensedIndex.reopen``) and ignores Ctrl-C (the
     parent decides when to stop). A worker that dies (killed, out of memory) does not hang the caller:
