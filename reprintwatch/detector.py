@@ -381,16 +381,26 @@ class Detector:
         fps = fingerprint_many([a.content for a in articles], self.params)
         return [IndexedArticle(a, fp.signature, fp.index_keys) for a, fp in zip(articles, fps)]
 
-    def add(self, articles: Iterable[Article], batch_size: int = 500) -> AddResult:
-        """Fingerprint and store ``articles``; one transaction (or bulk request) per batch."""
+    def add(self, articles: Iterable[Article], batch_size: int = 500, jobs: int = 1) -> AddResult:
+        """Fingerprint and store ``articles``; one transaction (or bulk request) per batch. ``jobs`` > 1: the
+        batches are fingerprinted on that many worker processes (:class:`CheckPool`) while this process
+        stores them, in input order — the same index as ``jobs=1`` (fingerprints are pure; the batches are
+        stored one after the other as they came). Why: after the story search on a sketch, storing an
+        article costs ~0.8 ms of CPU and fingerprinting it ~0.9 ms (bench/index_add.py, docs/benchmarks.md),
+        so one process is bound by the sum and two cores can overlap the two."""
+        batches = iter(lambda it=iter(articles): list(itertools.islice(it, batch_size)), [])
         total = AddResult()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                total += self.index.add(self.prepare_many(batch))
-                batch = []
-        if batch:
+        if jobs > 1 and CheckPool.possible(self, jobs):
+            with CheckPool(self, jobs) as pool:
+                pending: deque = deque()
+                for batch in batches:
+                    pending.append(pool.prepare(batch))
+                    if len(pending) > jobs:  # the workers keep fingerprinting while the oldest batch is stored
+                        total += self.index.add(pending.popleft().result())
+                while pending:
+                    total += self.index.add(pending.popleft().result())
+            return total
+        for batch in batches:
             total += self.index.add(self.prepare_many(batch))
         return total
 
@@ -781,7 +791,8 @@ _WARM_UP = Article(id="-", content="预热：新华社记者从国家统计局�
 
 
 class CheckPool:
-    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once.
+    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once; they also
+    fingerprint batches for ``index add --jobs`` (:meth:`prepare`).
 
     Each worker opens its own connection to the index (``LicensedIndex.reopen``) and ignores Ctrl-C (the
     parent decides when to stop). A worker that dies (killed, out of memory) does not hang the caller:
@@ -820,6 +831,10 @@ class CheckPool:
         """Check ``articles`` on a worker; the future's result is the list of their results."""
         return self._executor.submit(_check_in_worker, articles)
 
+    def prepare(self, articles: list[Article]) -> Future:
+        """Fingerprint ``articles`` for storing (:meth:`Detector.prepare_many`) on a worker."""
+        return self._executor.submit(_prepare_in_worker, articles)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -853,3 +868,7 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 def _check_in_worker(articles: list[Article]) -> list[CheckResult]:
     return _WORKER_DETECTOR.check_batch(articles)
+
+
+def _prepare_in_worker(articles: list[Article]) -> list[IndexedArticle]:
+    return _WORKER_DETECTOR.prepare_many(articles)
