@@ -75,3 +75,16 @@ def test_params_round_trip_and_report_differences():
     assert PARAMS.differences(other) == {"shingle_size": (3, 2)}
     with pytest.raises(ValueError):
         FingerprintParams(num_perm=16, article_bands=8, article_rows=4)
+
+
+def test_band_keys_of_texts_are_the_fingerprints_keys():
+    """``band_keys_of_texts`` (the passages Detector._held_across_index asks about): the keys of
+    ``fingerprint_many``, without the facts — for texts with figures, traditional characters, boilerplate."""
+    from reprintwatch.dedupe.fingerprint import band_keys_of_texts, fingerprint_many
+    from texts import FLASH
+
+    texts = [METRO, RIVER[:90], FLASH, "來源：江南日報\n本市地鐵九號線今天開通，全長２８．６公里。", "", "短"]
+    got = band_keys_of_texts(texts, PARAMS)
+    assert len(got) == len(texts) and all(len(k) for k in got[:4])
+    for keys, fp in zip(got, fingerprint_many(texts, PARAMS)):
+        assert np.array_equal(keys, fp.keys)
