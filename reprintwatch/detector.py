@@ -51,7 +51,8 @@ from .dedupe.templates import template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
-    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, near_partial, verify,
+    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, held_positions, may_reach_verdict,
+    near_partial, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -98,12 +99,13 @@ class Version:
 class _Candidate:
     """A candidate of one check: its record, its distinct shingles and how many of them the suspect has."""
 
-    __slots__ = ("record", "shingles", "in_suspect", "_can_match", "_bound")
+    __slots__ = ("record", "shingles", "in_suspect", "held", "_can_match", "_bound")
 
     def __init__(self, record: IndexedArticle, in_suspect: int, bound):
         self.record = record
         self.shingles = record.signature.unique_shingles
         self.in_suspect = in_suspect
+        self.held = None  # verify.held_positions of the pair, once the bound has looked (verify() reads it too)
         self._bound = bound
         self._can_match: bool | None = None
 
@@ -659,13 +661,15 @@ class Detector:
         )
 
         def bound(c: _Candidate) -> bool:
-            return c.in_suspect >= min_shared_shingles(c.record.signature, self.thresholds) and may_reach_verdict(
-                u_s, c.record.signature, self.params.shingle_size, self.thresholds)
+            if c.in_suspect < min_shared_shingles(c.record.signature, self.thresholds):
+                return False
+            c.held = held_positions(fp.signature, c.record.signature)
+            return may_reach_verdict(u_s, c.record.signature, self.params.shingle_size, self.thresholds, c.held)
 
         def verify_story(story: _Story) -> Verification:
             if story.verification is None:
                 c = story.reported
-                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match)
+                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match, c.held)
             return story.verification
 
         stories = _Stories(verify_story)
@@ -683,14 +687,15 @@ class Detector:
                                      tuple(sorted(story.versions, key=lambda v: (-v.overlap, v.licensed.id)))))
         return matches
 
-    def _verification(self, fp: Fingerprint, record: IndexedArticle, in_suspect: int, can_match: bool) -> Verification:
+    def _verification(self, fp: Fingerprint, record: IndexedArticle, in_suspect: int, can_match: bool,
+                      held=None) -> Verification:
         """``verify(suspect, record)``, without the call when the shingles the two share (``in_suspect``,
         counted for the candidate order) are too few for any verdict (``can_match`` False): what verify()
-        returns then, computed here."""
+        returns then, computed here. ``held``: the pair's ``held_positions``, read by the bound already."""
         if not can_match:
             similarity = in_suspect / (len(fp.signature.unique_shingles) + len(record.signature.unique_shingles) - in_suspect)
             return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
-        return verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
+        return verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds, held)
 
     def check_batch(self, articles: Sequence[Article]) -> list[CheckResult]:
         """:meth:`check` of each article, the fingerprints made as a batch (``fingerprint_many``: 1.1–1.4×
