@@ -507,6 +507,8 @@ class Detector:
         common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
         for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
+            if m.verification.licensed_coverage >= WHOLE_COVERAGE:
+                continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
             if documents:
                 elsewhere = [h for o, h in held if o is not m]

@@ -293,8 +293,8 @@ def not_the_outlets(passages, suspect: str, licensed: str) -> tuple[list[tuple[i
       (:func:`presented_as_speech`). Pasted bare, it may be the outlet's copy: counting out every document
       passage lost 2 of bench/quality.py --archive's 100 excerpts (inside 以下为榜单全文： and …通知如下：), while
       on bench/sina_pairs.py seed 1 (main 4818024) it took 14 partials and a full reprint, all read wrong; with
-      the condition, 6 of those partials (speeches ×3, a company's statement, an interview, a notice's times)
-      and every excerpt is found; another holder alone kept 13 of the 14.
+      the condition 6 of those partials still go (speeches ×3, a company's statement, an interview, a notice's
+      times) and every excerpt is found; another holder alone would have kept 13 of the 14.
     - ``code``: page code (:func:`normalize.is_code` with :data:`PASSAGE_CODE_MAX_CHINESE`): a video player's
       settings, an ad script after a column's footer, a channel's CSS — a site's furniture, not prose.
 
@@ -315,7 +315,9 @@ def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple
     return _inside(span[0], span[1], quotes) or _after_speech(span[0], speech_starts(text))
 
 
-#: A document passage is held elsewhere when another licensed text holds this share of it.
+#: A document passage is held elsewhere when another licensed text holds this share of it: half, as a passage's
+#: window keys for rules 7 (INDEX_KEY_SHARE); not tuned — on bench/sina_pairs.py seed 1 this branch alone
+#: counts out 1 of the 14 cued partials (the rest are held by the licensed article alone).
 ELSEWHERE_SHARE = 0.5
 
 
