@@ -601,6 +601,32 @@ def test_a_batch_of_versions_forms_one_story(index):
         "metro": "metro", "river": "river", "metro-edit": "metro"}
 
 
+def test_the_story_search_asks_only_for_a_sketch_of_the_keys_and_finds_the_version(index):
+    """``index add`` searches the index for a new article's story with its ``STORY_SKETCH`` smallest distinct keys
+    (index/base.py: a term lookup a key on Elasticsearch), not all of them — and the version is still found,
+    stored before it (the index's search) or earlier in its batch (the batch's search of the same sketch)."""
+    from reprintwatch.dedupe.arrays import unique_sorted
+    from reprintwatch.index.base import STORY_SKETCH
+    detector = Detector(index)
+    asked = []
+    search = index.candidates_many
+
+    def spy(queries):
+        asked.extend(keys for keys, _, _ in queries)
+        return search(queries)
+
+    index.candidates_many = spy
+    detector.add(licensed())
+    asked.clear()
+    late = Article("metro-late", "（更新）" + METRO_EDIT)
+    detector.add([Article("metro-edit", METRO_EDIT), late])
+    full = [unique_sorted(detector.prepare(a).keys) for a in (Article("metro-edit", METRO_EDIT), late)]
+    assert all(len(k) > 3 * STORY_SKETCH for k in full)  # the sketch is a small part of what was asked before
+    assert [list(k) for k in asked] == [list(k[:STORY_SKETCH]) for k in full]
+    assert {r.article.id: r.story for r in index.get(["metro", "metro-edit", "metro-late"])} == {
+        "metro": "metro", "metro-edit": "metro", "metro-late": "metro"}
+
+
 def _without_stories(backend, es_client=None) -> None:
     """Make the index under test what an index made before stories looked like (SQLite schema 2,
     Elasticsearch mapping version 1): no story anywhere."""

@@ -201,10 +201,28 @@ class IndexStats:
 
 
 #: ``index add`` tests a new article against the representatives of this many stories, those sharing most
-#: band keys with it (and at least ``STORY_MIN_SHARED_KEYS``): a version shares most of its text, so the
+#: of its sketch keys (and at least ``STORY_MIN_SHARED_KEYS``): a version shares most of its text, so the
 #: story it belongs to is among the first few; each one tested is a record read.
 STORY_CANDIDATES = 5
+#: The story search asks for a **bottom-k sketch** of the article's keys: its ``STORY_SKETCH`` smallest distinct
+#: keys (band, window and fact keys are fmix64 mixes cut to 40 bits: uniform, so the smallest are a random
+#: sample that two articles draw alike), not all of them (real articles: mean 327, p90 561). Why: on
+#: Elasticsearch each key is a term lookup in every segment, and a story search an article made ``index add``
+#: cost the node ~11 ms of CPU an article (91 articles per node CPU-second, ~3 h of a core for 1M).
+#: Why 32 and 2: a stored version holds each sketch key with probability c, the share of the new article's keys
+#: it holds (its containment), so the sketch keys it shares are Binomial(32, c), and it is missed when fewer than
+#: 2: P = (1-c)^32 + 32·c·(1-c)^31 = 8·10⁻⁴ at c = 0.26, 1.6·10⁻⁴ at 0.3, 8·10⁻⁹ at 0.5. Versions (≥ 80 % of
+#: the smaller's shingles in the larger, sizes within 2×) keep most of their windows intact: over 2,841 real
+#: version pairs (bench/story_labels.py's set, both directions) c was 0.26 at least, 0.42 at p1, and the sketch
+#: keys shared 6 at least, 12 at p1 — none near 2. What the sketch changed on real articles and versions is
+#: in docs/stories.md. An article with at most 32 keys is searched with all of them, as before.
+STORY_SKETCH = 32
 STORY_MIN_SHARED_KEYS = 2
+
+
+def story_sketch(distinct_keys: np.ndarray) -> np.ndarray:
+    """The keys a story search asks for: the ``STORY_SKETCH`` smallest of an article's sorted distinct keys."""
+    return distinct_keys[:STORY_SKETCH]
 
 
 class LicensedIndex(ABC):
@@ -270,23 +288,26 @@ class LicensedIndex(ABC):
         changed = {i.article.id for i in items if i.article.id in stored and stored[i.article.id][0] != i.content_hash}
         in_use = {story for story, ids in self.members(changed).items() if set(ids) - {story}}
         todo = [n for n, i in enumerate(items) if i.article.id not in stored or i.article.id in changed]
-        reps = dict(zip(todo, self.candidates_many([(items[n].keys, STORY_CANDIDATES + 1, STORY_MIN_SHARED_KEYS)
-                                                      for n in todo])))
-        records = {r.article.id: r for r in self.get(sorted({c[0] for cs in reps.values() for c in cs} - changed))}
         # the articles searches do not see (``unseen``, then this batch's new or changed ones) are a key run of
-        # their own, owned by their positions in ``out``: each new article's shared-key counts with all of them
-        # in one search of it (batch_shared_key_counts), of which it keeps those before it. Keys held by many of
-        # them (a site's footer) are no sign of a version, as in candidates(). Per article, two searchsorted
-        # calls and a bincount were a fifth of this method's time (5,500 real articles).
-        out: list[IndexedArticle] = list(unseen)
+        # their own, owned by their positions in ``out``: each new article's sketch is searched in it once, as in
+        # the index (batch_shared_key_counts), and it keeps the hits of those before it — the same search both
+        # ways, so a version is found alike whether it was stored before or sits in the batch (Elasticsearch's
+        # unseen articles and SQLite's stored ones give one story). Keys held by many of them (a site's footer)
+        # are no sign of a version, as in candidates(). Per article, two searchsorted calls and a bincount were a
+        # fifth of this method's time (5,500 real articles).
         pool = [*unseen, *(items[n] for n in todo)]
         where = [*range(len(unseen)), *(len(unseen) + n for n in todo)]
         distinct = [unique_sorted(np.asarray(i.keys, dtype=np.int64)) for i in pool]
+        sketches = [story_sketch(k) for k in distinct[len(unseen):]]
+        reps = dict(zip(todo, self.candidates_many([(sketch, STORY_CANDIDATES + 1, STORY_MIN_SHARED_KEYS)
+                                                      for sketch in sketches])))
+        records = {r.article.id: r for r in self.get(sorted({c[0] for cs in reps.values() for c in cs} - changed))}
+        out: list[IndexedArticle] = list(unseen)
         in_batch: dict[int, list[int]] = {}
         if todo:
-            asking = np.repeat(np.asarray(where[len(unseen):], dtype=np.int64), [len(k) for k in distinct[len(unseen):]])
+            asking = np.repeat(np.asarray(where[len(unseen):], dtype=np.int64), [len(k) for k in sketches])
             owners, which, near = batch_shared_key_counts(
-                [make_run(distinct, where)], np.concatenate(distinct[len(unseen):]), asking,
+                [make_run(distinct, where)], np.concatenate(sketches), asking,
                 max_key_frequency(len(pool)))
             owners = owners.astype(np.int64)
             keep = (owners < which) & (near >= STORY_MIN_SHARED_KEYS)
