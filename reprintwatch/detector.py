@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    explain_away, held_by_many, held_elsewhere, not_the_outlets, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -73,8 +73,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
 #: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise); 7: a partial's passage two
 #: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
-#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw).
-RULES_VERSION = 8
+#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw); 9: a
+#: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
+#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4).
+RULES_VERSION = 9
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -516,6 +518,18 @@ class Detector:
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
+        for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
+            if m.verification.licensed_coverage >= WHOLE_COVERAGE:
+                continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
+            documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            if documents:
+                elsewhere = [h for o, h in held if o is not m]
+                # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
+                # marks, a colon or verb of saying before it); pasted bare, it may be the paper's copy
+                code += [d for d in documents if any(held_elsewhere(n, elsewhere) for n in normalised([d]))
+                         or presented_as_speech(d, article.content, s_quotes)]
+            if code:
+                common[id(m)] = [*common.get(id(m), ()), *code]
         template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
                                                      m.licensed.content, _licensed_text))
                     for m in reprints}
