@@ -113,8 +113,10 @@ def index():
 @click.option("--strict", is_flag=True, help="Stop at the first bad line instead of skipping it.")
 @click.option("--batch-size", type=click.IntRange(1), help="Articles per transaction (default 500).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes fingerprinting batches while this one stores them. The index is the same.")
 @handle_errors
-def index_add(files, encoding, strict, batch_size, progress):
+def index_add(files, encoding, strict, batch_size, progress, jobs):
     """Add licensed articles from JSONL FILES (one article a line; `-` for stdin).
 
     Each line: {"id", "content", "title", "outlet", "url", "published_at"} with id and
@@ -124,6 +126,7 @@ def index_add(files, encoding, strict, batch_size, progress):
     \b
         reprintwatch index add licensed.jsonl
         Indexed 12 articles from licensed.jsonl: 12 new, 0 updated, 0 unchanged.
+        reprintwatch index add archive.jsonl --jobs 2
     """
     settings = current_settings()
     batch_size = batch_size or settings.batch_size
@@ -133,7 +136,7 @@ def index_add(files, encoding, strict, batch_size, progress):
             skipped: list[BadInput] = []
             with _progress(name, progress, f"indexing {name}") as bar:
                 articles = _read_articles(name, encoding, strict, settings, bar, skipped)
-                result = detector.add(articles, batch_size=batch_size)
+                result = detector.add(articles, batch_size=batch_size, jobs=jobs)
             click.echo(
                 f"Indexed {plural(result.total, 'article')} from {name}: {result.added} new, {result.updated} "
                 f"updated, {result.unchanged} unchanged" + (f"; {plural(len(skipped), 'bad line')} skipped."

@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    explain_away, held_by_many, held_elsewhere, not_the_outlets, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -72,8 +72,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
 #: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise); 7: a partial's passage two
 #: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
-#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw).
-RULES_VERSION = 8
+#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw); 9: a
+#: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
+#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4).
+RULES_VERSION = 9
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -381,16 +383,26 @@ class Detector:
         fps = fingerprint_many([a.content for a in articles], self.params)
         return [IndexedArticle(a, fp.signature, fp.index_keys) for a, fp in zip(articles, fps)]
 
-    def add(self, articles: Iterable[Article], batch_size: int = 500) -> AddResult:
-        """Fingerprint and store ``articles``; one transaction (or bulk request) per batch."""
+    def add(self, articles: Iterable[Article], batch_size: int = 500, jobs: int = 1) -> AddResult:
+        """Fingerprint and store ``articles``; one transaction (or bulk request) per batch. ``jobs`` > 1: the
+        batches are fingerprinted on that many worker processes (:class:`CheckPool`) while this process
+        stores them, in input order — the same index as ``jobs=1`` (fingerprints are pure; the batches are
+        stored one after the other as they came). Why: after the story search on a sketch, storing an
+        article costs ~0.8 ms of CPU and fingerprinting it ~0.9 ms (bench/index_add.py, docs/benchmarks.md),
+        so one process is bound by the sum and two cores can overlap the two."""
+        batches = iter(lambda it=iter(articles): list(itertools.islice(it, batch_size)), [])
         total = AddResult()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                total += self.index.add(self.prepare_many(batch))
-                batch = []
-        if batch:
+        if jobs > 1 and CheckPool.possible(self, jobs):
+            with CheckPool(self, jobs) as pool:
+                pending: deque = deque()
+                for batch in batches:
+                    pending.append(pool.prepare(batch))
+                    if len(pending) > jobs:  # the workers keep fingerprinting while the oldest batch is stored
+                        total += self.index.add(pending.popleft().result())
+                while pending:
+                    total += self.index.add(pending.popleft().result())
+            return total
+        for batch in batches:
             total += self.index.add(self.prepare_many(batch))
         return total
 
@@ -504,6 +516,18 @@ class Detector:
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         common = self._held_across_index(article, reprints)
         s_quotes = quoted_spans(article.content)
+        for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
+            if m.verification.licensed_coverage >= WHOLE_COVERAGE:
+                continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
+            documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            if documents:
+                elsewhere = [h for o, h in held if o is not m]
+                # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
+                # marks, a colon or verb of saying before it); pasted bare, it may be the paper's copy
+                code += [d for d in documents if any(held_elsewhere(n, elsewhere) for n in normalised([d]))
+                         or presented_as_speech(d, article.content, s_quotes)]
+            if code:
+                common[id(m)] = [*common.get(id(m), ()), *code]
         template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
                                                      m.licensed.content, _licensed_text))
                     for m in reprints}
@@ -757,7 +781,8 @@ _WARM_UP = Article(id="-", content="预热：新华社记者从国家统计局�
 
 
 class CheckPool:
-    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once.
+    """Worker processes that ``check`` articles for one :class:`Detector`, started (forked) once; they also
+    fingerprint batches for ``index add --jobs`` (:meth:`prepare`).
 
     Each worker opens its own connection to the index (``LicensedIndex.reopen``) and ignores Ctrl-C (the
     parent decides when to stop). A worker that dies (killed, out of memory) does not hang the caller:
@@ -796,6 +821,10 @@ class CheckPool:
         """Check ``articles`` on a worker; the future's result is the list of their results."""
         return self._executor.submit(_check_in_worker, articles)
 
+    def prepare(self, articles: list[Article]) -> Future:
+        """Fingerprint ``articles`` for storing (:meth:`Detector.prepare_many`) on a worker."""
+        return self._executor.submit(_prepare_in_worker, articles)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -829,3 +858,7 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 def _check_in_worker(articles: list[Article]) -> list[CheckResult]:
     return _WORKER_DETECTOR.check_batch(articles)
+
+
+def _prepare_in_worker(articles: list[Article]) -> list[IndexedArticle]:
+    return _WORKER_DETECTOR.prepare_many(articles)

@@ -57,6 +57,7 @@ class ExportResult:
     path: Path
     manifest_sha256: str
     files: list[dict]
+    withdrawn: str | None = None  # "<when>: <why>" when re-judging withdrew the finding (finding.json says so too)
 
 
 @dataclass
@@ -159,7 +160,8 @@ def export_bundle(
     out_path = Path(out_path)
     write_zip(files, out_path)
     manifest = json.loads(files[MANIFEST])
-    return ExportResult(out_path, sha256(files[MANIFEST]), manifest["files"])
+    withdrawn = f"{finding.get('withdrawn_at')}: {finding.get('withdrawn_reason') or ''}" if finding.get("withdrawn_at") else None
+    return ExportResult(out_path, sha256(files[MANIFEST]), manifest["files"], withdrawn)
 
 
 def _safe_name(name: str) -> bool:

@@ -272,3 +272,53 @@ def test_cli_scan_jobs_output_is_identical(tmp_path, monkeypatch):
     assert outs["1"] == outs["2"] and outs["1"].count("\n") >= 10
     bad = runner.invoke(cli, ["scan", str(REPO / "data" / "suspects.jsonl"), "--jobs", "0"])
     assert bad.exit_code == 2
+
+
+def _stored(path):
+    """Everything an index file holds about its articles, keys and tokens (not when they were added)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return {
+            "articles": con.execute("SELECT rowid, id, content_hash, signature, story, run FROM articles ORDER BY rowid").fetchall(),
+            "runs": con.execute("SELECT run, entries, keys, owners FROM key_runs ORDER BY run").fetchall(),
+            "tokens": con.execute("SELECT id, hash, len FROM tokens ORDER BY id").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_index_add_fingerprinting_on_worker_processes_stores_the_same_index(tmp_path):
+    """Detector.add(jobs=2): batches fingerprinted on two workers while the parent stores them — the same
+    rows, key runs, tokens and stories as one process, byte for byte (real articles and versions of them,
+    small batches so that many are in flight and the key runs are merged)."""
+    from conftest import real_texts
+
+    texts = [json.loads(line)["content"] for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines()]
+    try:
+        texts += real_texts(120, 3)
+    except pytest.skip.Exception:
+        pass
+    articles = [Article(f"a{i}", t) for i, t in enumerate(texts)]
+    articles += [Article(f"v{i}", t[: len(t) * 3 // 4]) for i, t in enumerate(texts[::3])]  # versions: stories
+    stored = {}
+    for jobs in (1, 2):
+        with SQLiteIndex(tmp_path / f"jobs{jobs}.db") as idx:
+            result = Detector(idx).add(iter(articles), batch_size=9, jobs=jobs)
+            assert result.added == len(articles)
+        stored[jobs] = _stored(tmp_path / f"jobs{jobs}.db")
+    assert stored[1] == stored[2]
+    assert len({row[4] for row in stored[1]["articles"]}) < len(articles)  # some articles share a story
+
+
+def test_cli_index_add_jobs_builds_the_same_index(tmp_path, monkeypatch):
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("REPRINTWATCH_DB", str(tmp_path / f"jobs{jobs}.db"))
+        r = runner.invoke(cli, ["index", "add", str(REPO / "data" / "licensed.jsonl"), "--jobs", jobs, "--batch-size", "3"])
+        assert r.exit_code == 0, r.output
+        assert "12 new" in r.output
+    assert _stored(tmp_path / "jobs1.db") == _stored(tmp_path / "jobs2.db")
+    bad = runner.invoke(cli, ["index", "add", str(REPO / "data" / "licensed.jsonl"), "--jobs", "0"])
+    assert bad.exit_code == 2

@@ -91,3 +91,33 @@ def test_the_trigger_search_finds_exactly_the_triggers_in_the_text():
         pass
     for text in texts:
         assert B.present_triggers(text) == {t for t in every if t in text}
+
+
+def test_boilerplate_tried_near_triggers_finds_what_the_whole_text_search_finds():
+    """Three patterns are tried only where a match can start, up to boilerplate._LEAD characters before one
+    of their triggers; what they find must be what searching the whole text finds, on real texts and on
+    matches that use the whole lead (an outlet of 9 characters, 10 of place, two-digit dates)."""
+    from conftest import real_texts
+    from reprintwatch.dedupe import boilerplate as B
+    from reprintwatch.dedupe.normalize import fold_text
+
+    def whole(text):  # find_boilerplate with every pattern searched over the whole text
+        spans = sorted(((m.start(), m.end(), kind) for kind, _, p in B.PATTERNS for m in p.finditer(text)
+                        if m.end() > m.start()), key=lambda s: (s[0], -s[1]))
+        merged, last = [], -1
+        for start, end, kind in spans:
+            if start >= last:
+                merged.append((kind, start, end))
+                last = end
+        return merged
+
+    longest = "前" * 8 + "社" + "江" * 10 + "12月31日电"
+    texts = [longest, "正文。" + longest + "更多", longest + longest[1:], "文章来源:江南日报", "xx本文转载自:某号", "新华社电 正文",
+             "本报讯(记者 王明)正文", "信息来源丨新华社。" * 3, "来源:a来源:b", "中国新闻网北京1月2日电新华社电"]
+    assert B.find_boilerplate(longest) == [("dateline", 0, len(longest))]
+    try:
+        texts += [fold_text(t)[0] for t in real_texts(600, 11)]
+    except pytest.skip.Exception:
+        pass
+    for text in texts:
+        assert B.find_boilerplate(text) == whole(text), text[:80]

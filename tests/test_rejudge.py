@@ -111,6 +111,20 @@ def test_an_old_rules_store_is_refused_then_rejudged_siblings_withdrawn_real_fin
         assert st.judgements() == history and len(st.list_findings(withdrawn=True)) == 4
 
 
+def test_evidence_export_of_a_withdrawn_finding_says_so(store_location, index_path, tmp_path):
+    ids = old_rules_store(store_location, index_path)
+    with Store(store_location) as st, SQLiteIndex(index_path) as idx:
+        rejudge(st, Detector(idx))
+    kept = run_cli(store_location, index_path, "evidence", "export", ids["metro"], "-o", tmp_path / "metro.zip")
+    assert kept.exit_code == 0 and "WITHDRAWN" not in kept.output
+    gone = run_cli(store_location, index_path, "evidence", "export", ids["river"], "-o", tmp_path / "river.zip")
+    assert gone.exit_code == 0, gone.output
+    assert f"finding {ids['river']} was WITHDRAWN" in gone.output and "explained by licensed article metro" in gone.output
+    import zipfile
+    meta = json.loads(zipfile.ZipFile(tmp_path / "river.zip").read("finding.json"))
+    assert meta["finding"]["withdrawn_at"] and "metro" in meta["finding"]["withdrawn_reason"]
+
+
 def test_a_killed_run_leaves_each_suspect_before_or_after_and_the_next_run_finishes(store_location, index_path):
     ids = old_rules_store(store_location, index_path)
 

@@ -206,7 +206,12 @@ def _sorted_pairs(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.
     owner_bits = (int(owners.max()) - base).bit_length()
     if int(keys.min()) >= 0 and int(keys.max()).bit_length() + owner_bits <= 63:
         packed = (keys << np.int64(owner_bits)) | (owners.astype(np.int64) - base)
-        packed.sort()
+        # a stable sort (timsort for int64) finds the sorted stretches the input is made of and merges them:
+        # merge_runs' input is whole sorted runs (4 runs of 250k entries: 21-25 ms against 221 ms for the
+        # default quicksort; of 1M: 41-46 against 666-942 ms), make_run's each article's sorted keys (500
+        # articles: 14-18 against 27-33 ms); microbenchmark on this busy 2-core machine, same run. Numbers
+        # sort to the same array whichever the algorithm.
+        packed.sort(kind="stable")
         return packed >> np.int64(owner_bits), ((packed & np.int64((1 << owner_bits) - 1)) + base).astype(np.uint32)
     order = np.lexsort((owners, keys))
     return keys[order], owners[order]

@@ -16,7 +16,7 @@ from ..cliutils import ROW_ID, InputFile, current_settings, handle_errors, licen
 from ..config import Settings
 from ..errors import BadInput
 from ..dates import parse_day
-from ..output import CsvWriter, json_text, one_line
+from ..output import CsvWriter, json_text, one_line, terminal_safe
 from ..store import Store, store_exists
 from ..triage.licences import KINDS, SCOPES, make_licence
 from ..triage.legal import describe as describe_hint
@@ -516,6 +516,9 @@ def evidence_export(finding_id, output):
     with _open_store(settings) as store, licensed_index(settings) as index:
         result = export_bundle(store, finding_id, output, store.licences(), index)
     click.echo(f"Wrote {result.path} ({len(result.files)} files)", err=True)
+    if result.withdrawn:  # evidence of a withdrawn finding is still evidence, but nobody should file it unawares
+        click.echo(terminal_safe(f"Note: finding {finding_id} was WITHDRAWN {result.withdrawn} "
+                                 "(finding.json's withdrawn_at says so)", newlines=False), err=True)
     click.echo(f"manifest SHA-256: {result.manifest_sha256}")
 
 
