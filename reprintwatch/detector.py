@@ -44,14 +44,15 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    explain_away, held_by_many, held_elsewhere, not_the_outlets, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
-    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, may_reach_verdict, near_partial, verify,
+    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, held_positions, may_reach_verdict,
+    near_partial, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -72,8 +73,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: under it with a partial's copied text in 30-character passages goes to the rewrite path, and text three
 #: licensed stories hold is shared text (FAMILY_MIN_HOLDERS 4 -> 3; wip/precise); 7: a partial's passage two
 #: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
-#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw).
-RULES_VERSION = 8
+#: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw); 9: a
+#: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
+#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4).
+RULES_VERSION = 9
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -98,12 +101,13 @@ class Version:
 class _Candidate:
     """A candidate of one check: its record, its distinct shingles and how many of them the suspect has."""
 
-    __slots__ = ("record", "shingles", "in_suspect", "_can_match", "_bound")
+    __slots__ = ("record", "shingles", "in_suspect", "held", "_can_match", "_bound")
 
     def __init__(self, record: IndexedArticle, in_suspect: int, bound):
         self.record = record
         self.shingles = record.signature.unique_shingles
         self.in_suspect = in_suspect
+        self.held = None  # verify.held_positions of the pair, once the bound has looked (verify() reads it too)
         self._bound = bound
         self._can_match: bool | None = None
 
@@ -515,12 +519,24 @@ class Detector:
         held = [(m, spans(m)) for m in matches if m.verification.passages]
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         s_quotes = quoted_spans(article.content)
+        common: dict[int, list[tuple[int, int]]] = {}  # rules 9's spans now, rules 7's (the index's) below
+        for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
+            if m.verification.licensed_coverage >= WHOLE_COVERAGE:
+                continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
+            documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            if documents:
+                elsewhere = [h for o, h in held if o is not m]
+                # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
+                # marks, a colon or verb of saying before it); pasted bare, it may be the paper's copy
+                code += [d for d in documents if any(held_elsewhere(n, elsewhere) for n in normalised([d]))
+                         or presented_as_speech(d, article.content, s_quotes)]
+            if code:
+                common[id(m)] = [*common.get(id(m), ()), *code]
         template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
                                                      m.licensed.content, _licensed_text))
                     for m in reprints}
-        common: dict[int, list[tuple[int, int]]] = {}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
-        if len(reprints) == 1 and not shared_text and not s_quotes and not template[id(reprints[0])] \
+        if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
                 and not quoted_spans(reprints[0].licensed.content):
             # a lone claim with nothing else taken away is kept: only text held across the index can change that
             common, asked = self._held_across_index(article, reprints, reprints), {id(reprints[0])}
@@ -554,8 +570,9 @@ class Detector:
             found = self._held_across_index(article, reprints, new)
             if not found:
                 break
-            common.update(found)
-            claims = [dataclasses.replace(c, common=normalised(found[id(m)])) if id(m) in found else c
+            for k, held_spans in found.items():
+                common[k] = [*common.get(k, ()), *held_spans]
+            claims = [dataclasses.replace(c, common=normalised(common[id(m)])) if id(m) in found else c
                       for m, c in zip(reprints, claims)]
             credits = explain_away(claims, self.thresholds, shared_text)
         changed: dict[int, Match] = {}
@@ -683,13 +700,15 @@ class Detector:
         )
 
         def bound(c: _Candidate) -> bool:
-            return c.in_suspect >= min_shared_shingles(c.record.signature, self.thresholds) and may_reach_verdict(
-                u_s, c.record.signature, self.params.shingle_size, self.thresholds)
+            if c.in_suspect < min_shared_shingles(c.record.signature, self.thresholds):
+                return False
+            c.held = held_positions(fp.signature, c.record.signature)
+            return may_reach_verdict(u_s, c.record.signature, self.params.shingle_size, self.thresholds, c.held)
 
         def verify_story(story: _Story) -> Verification:
             if story.verification is None:
                 c = story.reported
-                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match)
+                story.verification = self._verification(fp, c.record, c.in_suspect, c.can_match, c.held)
             return story.verification
 
         stories = _Stories(verify_story)
@@ -707,14 +726,15 @@ class Detector:
                                      tuple(sorted(story.versions, key=lambda v: (-v.overlap, v.licensed.id)))))
         return matches
 
-    def _verification(self, fp: Fingerprint, record: IndexedArticle, in_suspect: int, can_match: bool) -> Verification:
+    def _verification(self, fp: Fingerprint, record: IndexedArticle, in_suspect: int, can_match: bool,
+                      held=None) -> Verification:
         """``verify(suspect, record)``, without the call when the shingles the two share (``in_suspect``,
         counted for the candidate order) are too few for any verdict (``can_match`` False): what verify()
-        returns then, computed here."""
+        returns then, computed here. ``held``: the pair's ``held_positions``, read by the bound already."""
         if not can_match:
             similarity = in_suspect / (len(fp.signature.unique_shingles) + len(record.signature.unique_shingles) - in_suspect)
             return Verification(NO_MATCH, round(float(similarity), 4), 0.0, 0.0, 0, 0)
-        return verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds)
+        return verify(fp.signature, record.signature, self.params.shingle_size, self.thresholds, held)
 
     def check_batch(self, articles: Sequence[Article]) -> list[CheckResult]:
         """:meth:`check` of each article, the fingerprints made as a batch (``fingerprint_many``: 1.1–1.4×

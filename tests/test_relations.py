@@ -279,3 +279,80 @@ def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
         # each holder discounted in turn leaves the next one kept: asked about one a round, each once
         assert result.reprints == []
         assert [len(r) for r in rounds] == [1, 1, 1] and sorted(x for r in rounds for x in r) == ["metro", "port", "river"]
+
+
+# --- rules 9: a document the licensed article reproduces, and page code, are not the outlet's prose
+BULLETIN = ("一、事故基本情况。本月四日凌晨，位于临港工业园区的一家化工企业在装船作业时，码头连接软管老化破裂，"
+            "造成约七吨化学品泄漏入海。企业发现后立即停止作业并报告有关部门。二、处置情况。事发后，区政府立即启动应急预案，"
+            "组织海事、环保、渔业等部门布设围油栏，回收泄漏物，并对周边海域水质和空气质量开展连续监测。三、下一步工作。"
+            "区政府将继续做好污染清理和监测工作，依法查处涉事企业，并及时向社会公布处置进展。")
+LEAD = ("海滨晚报讯 记者走访临港工业园区发现，事发码头附近的渔民已连续三天无法出海，养殖网箱里的鱼虾大量死亡，"
+        "不少渔民对赔偿问题忧心忡忡。园区管委会一位工作人员告诉记者，赔偿方案仍在研究之中。")
+
+
+def test_reproduced_spans_run_from_a_document_cue_to_the_end_or_to_the_end_of_a_quoted_post():
+    from reprintwatch.dedupe.quotes import reproduced_spans
+
+    text = "导语。现将有关事项通知如下：一、报名条件……"
+    (a, b), = reproduced_spans(text)
+    assert text[a:b] == "一、报名条件……"
+    speech = "记者整理了演讲内容。以下为王总在大会上的演讲全文：\n  各位来宾，大家好……"
+    assert speech[slice(*reproduced_spans(speech)[0])] == "各位来宾，大家好……"
+    post = "她在微博发文悼念，原文：“二十年前初见先生，他教我做人做事，此恩永世难忘，先生一路走好。”据悉，先生生于一九二七年。"
+    assert post[slice(*reproduced_spans(post)[0])] == "“二十年前初见先生，他教我做人做事，此恩永世难忘，先生一路走好。”"
+    heading = "以下为圆桌实录：“AI思维”与未来。张总：我认为……"  # a short quote is a heading's term, not the document
+    assert heading[slice(*reproduced_spans(heading)[0])] == "“AI思维”与未来。张总：我认为……"
+    # a colon, a verb of saying or 如下 after the outlet's own words is no cue
+    assert reproduced_spans("专家介绍，具体应对技巧如下：一是多喝水。") == []
+    assert reproduced_spans("他表示：今年的销量会翻倍。点击阅读原文。") == []
+
+
+def test_a_document_the_licensed_article_reproduces_is_no_evidence_but_the_outlets_own_text_is(tmp_path):
+    licensed = LEAD + "当晚，区政府发布事故处置情况通报，全文如下：" + BULLETIN
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", licensed, "泄漏")])
+        # another report quoting the bulletin: it reproduced the government's text, not the evening paper's
+        holding = d.check(Article("s", UNRELATED + "\n区政府通报称：" + BULLETIN))
+        assert holding.reprints == []
+        assert [m.discounted for m in holding.matches if m.verification.is_reprint] == ["shared_text"]
+        assert holding.matches[0].verdict == "none"  # nor aligned again by the rewrite path
+        # the bulletin pasted bare into a page may have been taken from the paper (the one text carrying it)
+        pasted = d.check(Article("x", UNRELATED + "\n" + BULLETIN[40:]))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+        # the paper's own paragraph is a partial copy; the whole article, cue and bulletin included, a full one
+        own = d.check(Article("p", UNRELATED + "\n" + LEAD))
+        assert [(m.licensed.id, m.verdict) for m in own.reprints] == [("report", "partial_reprint")]
+        assert [m.verdict for m in d.check(Article("c", "点击上方蓝字关注我们\n" + licensed)).reprints] == ["full_reprint"]
+
+
+def test_a_passage_of_page_code_is_no_evidence():
+    from reprintwatch.dedupe.normalize import PASSAGE_CODE_MAX_CHINESE, is_code
+    from reprintwatch.dedupe.relations import not_the_outlets
+    from reprintwatch.dedupe.verify import Passage
+
+    player = "".join(f"\t\t{{\n\t\t\tvideo_id: 2680{i},\t//视频编号\n\t\t\tpic: '//img.example.cn/v/{i}.jpg',\t//节目列表小图\n"
+                     f"\t\t\ttitle: '第{i}集',\t//标题\n\t\t}},\n" for i in range(6))
+    assert is_code(player, PASSAGE_CODE_MAX_CHINESE) and not is_code(player)  # a passage's share, not a page's
+    prose = "登录“中国研究生招生信息网”（公网网址：http://yz.example.cn，教育网址：http://yz.example.edu.cn）报名。" * 2
+    assert not is_code(prose, PASSAGE_CODE_MAX_CHINESE) and not is_code(LEAD, PASSAGE_CODE_MAX_CHINESE)
+    suspect = LEAD + player
+    passages = [Passage(0, len(LEAD), 0, len(LEAD), len(LEAD)), Passage(len(LEAD), len(suspect), 0, len(player), 200)]
+    assert not_the_outlets(passages, suspect, LEAD + player) == ([], [(len(LEAD), len(suspect))])
+    # a passage inside the licensed article's reproduced document is reported apart: the caller weighs it
+    licensed = "导语。" + LEAD + "以下为通报全文：" + BULLETIN
+    at = licensed.index(BULLETIN)
+    doc = [Passage(0, 120, at + 10, at + 130, 120), Passage(200, 260, 3, 63, 60)]
+    assert not_the_outlets(doc, BULLETIN * 2, licensed) == ([(0, 120)], [])
+
+
+def test_a_document_passage_counts_out_where_another_text_holds_it_or_the_suspect_quotes_it():
+    from reprintwatch.dedupe.relations import held_elsewhere, presented_as_speech, quoted_spans
+
+    assert held_elsewhere((100, 200), [[(0, 120)], [(90, 160), (170, 180)]])  # 70 of 100 in the second holder
+    assert not held_elsewhere((100, 200), [[(0, 120)], [(150, 170)]])
+    text = "局方在通报中称：一、事故基本情况。他说“二、处置情况。”三、下一步工作。"
+    at = text.index
+    assert presented_as_speech((at("一"), at("二") - 2), text, quoted_spans(text))
+    assert presented_as_speech((at("二"), at("”")), text, quoted_spans(text))
+    assert not presented_as_speech((at("三"), len(text)), text, quoted_spans(text))

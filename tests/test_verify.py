@@ -140,3 +140,70 @@ def test_a_short_item_mostly_made_of_a_longer_article_s_sentences_is_a_partial_r
     inside = check(UNRELATED + flash, report)
     assert inside.copied_chars == v.copied_chars and inside.suspect_coverage < t.partial_suspect_coverage
     assert inside.verdict == NO_MATCH
+
+
+def _reference_runs(suspect, licensed, max_repeats, min_run):
+    """The diagonal runs by their definition: every pair (suspect position, one of the first ``max_repeats``
+    licensed positions of its value), maximal along each diagonal, at least ``min_run`` long."""
+    pairs = set()
+    for s, v in enumerate(suspect):
+        for l in [i for i, w in enumerate(licensed) if w == v][:max_repeats]:
+            pairs.add((s, l))
+    runs = []
+    for s, l in sorted(pairs, key=lambda p: (p[1] - p[0], p[0])):
+        if (s - 1, l - 1) in pairs:
+            continue
+        n = 1
+        while (s + n, l + n) in pairs:
+            n += 1
+        if n >= min_run:
+            runs.append((s, s + n - 1, l, l + n - 1))
+    return runs
+
+
+@pytest.mark.parametrize("suspect, licensed", [
+    ([1, 2, 3, 4, 5], [9, 1, 2, 3, 4, 5, 8]),                       # one copied stretch
+    ([7, 7, 7, 7, 7, 7], [7, 7, 7, 7, 7, 7, 7]),                    # a value repeated beyond max_repeats on both sides
+    ([5, 6, 5, 6, 5, 6, 1, 2], [1, 2, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6]),  # repeated phrase, two copies in the suspect
+    ([3, 1, 2, 9, 1, 2, 3], [1, 2, 3, 4]),                          # shared values out of order
+    ([1, 2, 3], [4, 5, 6]),                                         # nothing shared
+    ([4], [4, 4, 4, 4, 4, 4]),
+])
+def test_runs_found_through_the_suspect_s_sorted_shingles_are_the_runs_by_definition(suspect, licensed):
+    """verify()'s runs come from one lookup of the licensed shingles in the suspect's, sorted once a check
+    (held_positions): the same runs as pairing each suspect position with its value's first max_repeats
+    licensed positions, edge cases included."""
+    import sys
+
+    import numpy as np
+
+    from reprintwatch.dedupe.fingerprint import Signature
+
+    V = sys.modules["reprintwatch.dedupe.verify"]
+    s = Signature(np.ones(len(suspect), np.int64), np.zeros((len(suspect), 2), np.int64), np.array(suspect, np.uint32))
+    l = Signature(np.ones(len(licensed), np.int64), np.zeros((len(licensed), 2), np.int64), np.array(licensed, np.uint32))
+    held = V.held_positions(s, l)
+    assert sorted(held[0].tolist()) == [i for i, v in enumerate(licensed) if v in suspect]
+    for max_repeats, min_run in ((4, 2), (1, 1), (2, 3)):
+        found = V._shared(s.shingle_order[1], l.shingles, held)
+        assert int(found[4].sum()) == len(set(suspect) & set(licensed))
+        if not held[0].size:
+            continue  # verify() returns before aligning a pair that shares nothing
+        assert sorted(V._runs(s.shingle_order[0], found, max_repeats, min_run)) == \
+            sorted(_reference_runs(suspect, licensed, max_repeats, min_run))
+
+
+def test_the_bound_reads_the_same_held_shingles_as_verify():
+    """may_reach_verdict() given held_positions (as the detector passes them) answers as it does alone."""
+    import sys
+
+    V = sys.modules["reprintwatch.dedupe.verify"]
+    texts = [METRO, RIVER, FLASH, UNRELATED, "\n".join(METRO.split("\n")[2:4]) + UNRELATED, METRO[:60]]
+    fps = [fingerprint(t, PARAMS) for t in texts]
+    for a in fps:
+        for b in fps:
+            held = V.held_positions(a.signature, b.signature)
+            assert V.may_reach_verdict(a.signature.unique_shingles, b.signature, PARAMS.shingle_size, held=held) == \
+                V.may_reach_verdict(a.signature.unique_shingles, b.signature, PARAMS.shingle_size)
+            assert verify(a.signature, b.signature, PARAMS.shingle_size, held=held) == \
+                verify(a.signature, b.signature, PARAMS.shingle_size)

@@ -119,6 +119,13 @@ class Signature:
         # at 10k licensed (5,118 calls: the suspect's and each candidate's), b5c72f4
         return unique_sorted(self.shingles)
 
+    @cached_property
+    def shingle_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, shingles[order])``: the shingles' positions sorted by value (stable), and the values —
+        what verify() looks each candidate's shingles up in, sorted once for all the candidates of a check."""
+        order = np.argsort(self.shingles, kind="stable")
+        return order, self.shingles[order]
+
     def to_bytes(self) -> bytes:
         """Compact form: counts, then token lengths, start deltas, widths and shingles, zlib-compressed."""
         starts = self.token_spans[:, 0].astype(np.int64)
