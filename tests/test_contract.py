@@ -593,6 +593,20 @@ def test_a_changed_article_leaves_its_story_and_a_new_one_gets_a_fresh_label(ind
     assert match.licensed.id == "metro-edit"
 
 
+def test_a_changed_version_stays_in_its_story(index):
+    """A changed article's old record can be its story's representative in the story search (it shares most
+    keys with the new text; ties go to the smaller id, here the version's) and is stale: the story's other
+    members are tested in its place, so a version edited again stays with its original rather than starting a
+    story of its own."""
+    detector = Detector(index)
+    detector.add(licensed() + [Article("a-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")])
+    assert index.members(["metro"]) == {"metro": ["a-edit", "metro"]}
+    edited_again = METRO_EDIT + "\n更正：本文第二段中的日期有误，已改正。"
+    assert detector.add([Article("a-edit", edited_again, "地铁九号线开通", "城市晚报")]).updated == 1
+    assert {r.article.id: r.story for r in index.get(["metro", "a-edit"])} == {"metro": "metro", "a-edit": "metro"}
+    assert index.members(["metro", "a-edit"]) == {"metro": ["a-edit", "metro"]}
+
+
 def test_a_batch_of_versions_forms_one_story(index):
     """Articles of one batch are tested against those before them in it, not only against the index."""
     detector = Detector(index)
