@@ -98,7 +98,7 @@ VERSION_MIN_SIZE_RATIO = 0.5
 def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     """How many values two sorted arrays of distinct values share: their concatenation sorted (a stable
     sort of two sorted runs is one linear merge) and equal neighbours counted. 10 µs for two arrays of
-    ~1,000 shingles against 31 µs for ``sorted_intersection(a, b).size`` (a binary search a value); a check
+    ~1,000 shingles against 31 µs for the size of a binary-search intersection (a lookup a value); a check
     counts this for every candidate and every version test."""
     s = np.concatenate((a, b))
     s.sort(kind="stable")

@@ -249,20 +249,6 @@ def _min_shared_shingles(licensed: Signature, t: Thresholds) -> int:
 MAX_CHARS_PER_SHINGLE = 4
 
 
-def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values two sorted arrays of distinct values share, sorted — ``np.intersect1d(a, b,
-    assume_unique=True)`` without its concatenation and sort: each value of the shorter array is looked up
-    in the longer by binary search. 3–5× faster on signature-sized arrays (100–2,000 shingles), and a check
-    intersects ~30 pairs (candidate order, versions of one text, verification)."""
-    if len(a) > len(b):
-        a, b = b, a
-    if len(a) == 0:
-        return a[:0]
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = len(b) - 1
-    return a[b[at] == a]
-
-
 def verify(
     suspect: Signature, licensed: Signature, shingle_size: int, thresholds: Thresholds = DEFAULT_THRESHOLDS,
     held: tuple[np.ndarray, np.ndarray] | None = None,
