@@ -317,7 +317,7 @@ class LicensedIndex(ABC):
                 in_batch.setdefault(here, []).append(m)
         mates = self._story_mates({items[n].article.id: stored[items[n].article.id][1] for n in todo
                                    if items[n].article.id in changed and any(c[0] == items[n].article.id for c in reps[n])},
-                                  changed)
+                                  changed, records)
         for n, item in enumerate(items):
             art_id = item.article.id
             if n not in reps:
@@ -334,18 +334,21 @@ class LicensedIndex(ABC):
             out.append(dataclasses.replace(item, story=story))
         return out[len(unseen):]
 
-    def _story_mates(self, shadowed: Mapping[str, str], changed: set[str]) -> dict[str, list[IndexedArticle]]:
+    def _story_mates(self, shadowed: Mapping[str, str], changed: set[str],
+                     records: Mapping[str, IndexedArticle]) -> dict[str, list[IndexedArticle]]:
         """For each changed article whose own old record stood for its old story in the story search
         (``shadowed``: id → that story), up to ``STORY_CANDIDATES`` other members of the story, to be tested in
-        its place. The old record shares most keys with the new text, so the search returns it as the story's
-        representative, and it is stale, not tested: without this a changed version left its story for one of its
-        own (10 of the 13 labels that changed after 200 changed re-adds of 5,949 real articles and versions,
-        bench/story_labels.py, 74710af)."""
+        its place (``records``: those the search read already, not read again). The old record shares most keys
+        with the new text, so the search returns it as the story's representative, and it is stale, not tested:
+        without this a changed version left its story for one of its own (bench/story_labels.py, 5,949 real
+        articles and versions, 200 of them changed: 3,194 stories after the re-adds on cfac5ca, 3,061 with this;
+        133 labels differ)."""
         if not shadowed:
             return {}
         wanted = {story: [i for i in ids if i not in changed][:STORY_CANDIDATES]
                   for story, ids in self.members(set(shadowed.values())).items()}
-        got = {r.article.id: r for r in self.get(sorted({i for ids in wanted.values() for i in ids}))}
+        got = {**records, **{r.article.id: r for r in self.get(
+            sorted({i for ids in wanted.values() for i in ids} - set(records)))}}
         return {art_id: [got[i] for i in wanted.get(story, ()) if i in got] for art_id, story in shadowed.items()}
 
     @abstractmethod
