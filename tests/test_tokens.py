@@ -29,7 +29,7 @@ def ref_shingle_hashes(tokens, size):
 def ref_band_keys(shingles, params):
     """band_keys as it was written first: each level apart, fresh arrays at every step, np.unique."""
     from reprintwatch.dedupe.arrays import fmix64 as _fmix64
-    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _permuted
+    from reprintwatch.dedupe.fingerprint import _MULTIPLIERS, _permuted_rows
 
     def window_starts(shingles, params):
         n = len(shingles)
@@ -55,7 +55,7 @@ def ref_band_keys(shingles, params):
         return acc.reshape(-1).view(np.int64)
 
     n_window_perm = params.window_bands * params.window_rows
-    permuted = _permuted(shingles, max(params.num_perm, n_window_perm), params.seed, params.scheme)
+    permuted = _permuted_rows(shingles, max(params.num_perm, n_window_perm), params.seed, params.scheme).T
     keys = [level_keys(permuted[:, : params.num_perm].min(axis=0, keepdims=True), params.article_bands,
                        params.article_rows, 1)]
     chunk_min = np.minimum.reduceat(permuted[:, :n_window_perm], window_starts(shingles, params), axis=0)
