@@ -75,8 +75,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
 #: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw); 9: a
 #: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
-#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4).
-RULES_VERSION = 9
+#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: the rewrite
+#: path aligns no page code and is no rewrite of a licensed text that never names the news outlet the suspect
+#: credits as its source (rewrite.code_sentences, rewrite.cited_outlets; wip/rewrites5).
+RULES_VERSION = 10
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles

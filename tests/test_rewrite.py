@@ -310,3 +310,52 @@ def test_a_wash_that_dropped_a_quotes_closing_sentence_still_aligns_its_quoted_s
     # reading the open quote one way only, the post's sentences are quoted in one text and not the other
     tight_only = dataclasses.replace(s, quoted_open=None)
     assert not R.verify_rewrite(tight_only, l).is_rewrite
+
+
+AD_LOADER = ("\n(function(){\n  var adScript = document.createElement('script');\n"
+             "  adScript.src = '//ads.example.cn/js/left_20171020.js';\n"
+             "  document.getElementsByTagName('head')[0].appendChild(adScript);\n})();\n")
+
+
+def test_page_code_is_no_sentence_of_a_rewrite():
+    # each page ends with the site's ad loader after the text (as Sina's pages do)
+    licensed, washed = PORT + "（完）" + AD_LOADER, PORT_REWRITE + "（完）" + AD_LOADER
+    a = analysed(licensed)
+    # the loader (one token to jieba: its letters run together once normalised), not the report's sentences
+    assert a.code[-1] and not a.code[:-1].any()
+    assert not analysed(PORT).code.any()
+    # a wash of the page: the loader aligns at 1.00 but is neither counted nor measured (coverage is of prose)
+    with_code = R.verify_rewrite(analysed(washed), a)
+    plain = R.verify_rewrite(analysed(PORT_REWRITE + "（完）"), analysed(PORT + "（完）"))
+    assert with_code.is_rewrite and with_code.pairs == plain.pairs
+    assert with_code.coverage == plain.coverage and with_code.suspect_coverage == plain.suspect_coverage
+    assert not any("adScript" in washed[p.suspect_start:p.suspect_end] for p in with_code.pairs)
+    # the loader's URL was a 200-letter "fact" shared by every two Sina pages
+    assert not any("adscript" in f.text for f in with_code.shared_facts)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("北京时间11月8日早间消息，据路透社援引知情人士消息称，某公司周三公布贷款计划。", ("路透",)),
+    ("据海岛媒体报道，某歌手将捐出七成财富。", ("海岛",)),
+    ("据《东海时报》报道，港口扩建。", ("东海",)),
+    ("据Coingeek消息，某公司停止采购芯片。", ("coingeek",)),
+    # a person, a source no one can look up, a generic "foreign media", 据悉: no outlet named
+    ("据郑国栋介绍，二期工程总投资86.5亿元。据知情人士透露，据悉，据外媒报道，另据报道，", ()),
+])
+def test_cited_outlets_are_the_names_of_the_reports_a_text_credits(text, names):
+    assert R.cited_outlets(text) == names
+
+
+def test_a_text_crediting_a_report_the_licensed_text_never_names_is_no_rewrite_of_it():
+    # a second translation of one wire report: the same facts in the same order, the wire named on one side only
+    credited = PORT_REWRITE.replace("11月18日，", "11月18日，据南洋通讯社报道，", 1)
+    s, l = analysed(credited), analysed(PORT)
+    assert s.cited == ("南洋",)
+    assert not R.verify_rewrite(s, l).is_rewrite
+    assert R.verify_rewrite(s, l, dataclasses.replace(R.DEFAULT_REWRITE_THRESHOLDS, skip_cited=False)).is_rewrite
+    # a wash of a report that names its source keeps the name: still a rewrite
+    source = PORT.replace("11月18日，", "11月18日，据南洋通讯社报道，", 1)
+    assert R.verify_rewrite(s, analysed(source)).is_rewrite
+    # and the wash may reword the citation around the name (依据南洋社消息): the name is what is looked for
+    assert R.verify_rewrite(analysed(PORT_REWRITE.replace("11月18日，", "11月18日，依据南洋社消息，", 1)),
+                            analysed(source)).is_rewrite
