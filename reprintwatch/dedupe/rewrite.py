@@ -558,12 +558,11 @@ def verify_rewrite(s: TextAnalysis, l: TextAnalysis,
     """Does suspect ``s`` rewrite licensed ``l`` sentence by sentence? See the module doc."""
     if not s.n_sentences or not l.n_sentences:
         return _NO_REWRITE
-    if any(name not in l.normalized.text for name in s.cited):
+    if t.skip_cited and any(name not in l.normalized.text for name in s.cited):
         # the suspect names the report it took its facts from, and the licensed article never names it: two
         # texts made from one report (two translations of one Reuters story) align as a wash does, and a washer
         # keeps the source's names and adds none (see RewriteThresholds.skip_cited)
-        if t.skip_cited:
-            return _NO_REWRITE
+        return _NO_REWRITE
     sim = similarity_matrix(s, l)
     chain = align(sim, t.min_pair_similarity, t.pair_bias)
     if not chain:
