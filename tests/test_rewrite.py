@@ -336,11 +336,11 @@ def test_page_code_is_no_sentence_of_a_rewrite():
 
 @pytest.mark.parametrize("text, names", [
     ("北京时间11月8日早间消息，据路透社援引知情人士消息称，某公司周三公布贷款计划。", ("路透",)),
-    ("据海岛媒体报道，某歌手将捐出七成财富。", ("海岛",)),
     ("据《东海时报》报道，港口扩建。", ("东海",)),
     ("据Coingeek消息，某公司停止采购芯片。", ("coingeek",)),
-    # a person, a source no one can look up, a generic "foreign media", 据悉: no outlet named
+    # a person, a source no one can look up, a kind of outlet (a washer swaps 国外 for 域外), 据悉: none named
     ("据郑国栋介绍，二期工程总投资86.5亿元。据知情人士透露，据悉，据外媒报道，另据报道，", ()),
+    ("据国外媒体报道，据域外媒体报道，据海岛媒体报道，据外国通讯社报道，", ()),
 ])
 def test_cited_outlets_are_the_names_of_the_reports_a_text_credits(text, names):
     assert R.cited_outlets(text) == names
