@@ -77,9 +77,8 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
 #: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: a claim whose
 #: copied text is in an official document's register, by a suspect whose own text is too, is no evidence of
-#: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code and is no
-#: rewrite of a licensed text that never names the news outlet the suspect credits as its source
-#: (rewrite.code_sentences, rewrite.cited_outlets; wip/rewrites5).
+#: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code
+#: (rewrite.code_sentences; wip/rewrites5).
 RULES_VERSION = 10
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 

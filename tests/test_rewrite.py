@@ -332,30 +332,3 @@ def test_page_code_is_no_sentence_of_a_rewrite():
     assert not any("adScript" in washed[p.suspect_start:p.suspect_end] for p in with_code.pairs)
     # the loader's URL was a 200-letter "fact" shared by every two Sina pages
     assert not any("adscript" in f.text for f in with_code.shared_facts)
-
-
-@pytest.mark.parametrize("text, names", [
-    ("北京时间11月8日早间消息，据路透社援引知情人士消息称，某公司周三公布贷款计划。", ("路透",)),
-    ("据《东海时报》报道，港口扩建。", ("东海",)),
-    ("据Coingeek消息，某公司停止采购芯片。", ("coingeek",)),
-    # a person, a source no one can look up, a kind of outlet (a washer swaps 国外 for 域外), 据悉: none named
-    ("据郑国栋介绍，二期工程总投资86.5亿元。据知情人士透露，据悉，据外媒报道，另据报道，", ()),
-    ("据国外媒体报道，据域外媒体报道，据海岛媒体报道，据外国通讯社报道，", ()),
-])
-def test_cited_outlets_are_the_names_of_the_reports_a_text_credits(text, names):
-    assert R.cited_outlets(text) == names
-
-
-def test_a_text_crediting_a_report_the_licensed_text_never_names_is_no_rewrite_of_it():
-    # a second translation of one wire report: the same facts in the same order, the wire named on one side only
-    credited = PORT_REWRITE.replace("11月18日，", "11月18日，据南洋通讯社报道，", 1)
-    s, l = analysed(credited), analysed(PORT)
-    assert s.cited == ("南洋",)
-    assert not R.verify_rewrite(s, l).is_rewrite
-    assert R.verify_rewrite(s, l, dataclasses.replace(R.DEFAULT_REWRITE_THRESHOLDS, skip_cited=False)).is_rewrite
-    # a wash of a report that names its source keeps the name: still a rewrite
-    source = PORT.replace("11月18日，", "11月18日，据南洋通讯社报道，", 1)
-    assert R.verify_rewrite(s, analysed(source)).is_rewrite
-    # and the wash may reword the citation around the name (依据南洋社消息): the name is what is looked for
-    assert R.verify_rewrite(analysed(PORT_REWRITE.replace("11月18日，", "11月18日，依据南洋社消息，", 1)),
-                            analysed(source)).is_rewrite

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from .arrays import fmix64, unique_sorted
-from .normalize import PASSAGE_CODE_MAX_CHINESE, NormalizedText, is_code, normalize
+from .normalize import PASSAGE_CODE_MAX_CHINESE, NormalizedText, is_code
 from .quotes import quoted_spans
 from .tokens import TokenTable, dictionary as _dictionary, is_common_figure, token_ids
 
@@ -104,13 +104,6 @@ class RewriteThresholds:
     # Washing leaves the marks: a 洗稿 copy's quotes align with the source's quotes. Skipping a quoted
     # sentence on either side lost 3 of 120 washes (30/40/50 %, 40 a level, seed 5); this rule, none more.
     skip_quoted: bool = True
-    # a suspect that credits a news outlet as its source (据路透社…称, 据台湾媒体报道: :func:`cited_outlets`)
-    # whose name the licensed text does not hold is no rewrite of it: it took its facts from that outlet's
-    # report. Two 新浪科技 translations of one Reuters report on SpaceX's loan (据路透社援引知情人士消息称 on one
-    # side only) and two items on one foreign health list (据日本门户网站livedoor刊文报道 on one side) aligned as
-    # washes (bench/sina_pairs.py seeds 1–8, main e71b9b0). Washing swaps words around the names and adds none:
-    # bench/same_event.py's and bench/quality.py's 洗稿 are found as before (docs/findings.md).
-    skip_cited: bool = True
 
 
 DEFAULT_REWRITE_THRESHOLDS = RewriteThresholds()
@@ -149,8 +142,6 @@ class TextAnalysis:
     quoted_open: np.ndarray | None = None
     #: bool per sentence: page code (:func:`code_sentences`); None: none known
     code: np.ndarray | None = None
-    #: the news outlets the text credits as its source (:func:`cited_outlets`), normalised
-    cited: tuple[str, ...] = ()
 
     @property
     def n_sentences(self) -> int:
@@ -307,39 +298,7 @@ def analyse(normalized: NormalizedText, original: str, tokens: list[str], rare_f
     sentence_weights = np.bincount(sentence_of[first], weights=weights[first], minlength=n_sent)
     return TextAnalysis(tokens, starts, sentence_of, weights, is_fact, fact_spans, sentence_chars, spans,
                         sentence_weights, normalized, table.has_digit[tids], *_quoted_sentences(original, normalized, spans),
-                        code_sentences(original, normalized, spans), cited_outlets(original))
-
-
-# 据路透社援引…称 / 据《华尔街日报》报道 / 援引彭博社消息 / 据Coingeek消息: a text naming the report it took its facts from.
-# The name runs to the verb (no punctuation inside); 据悉, 据了解, 据介绍 name nobody.
-_CITATION = re.compile(r"(?:据|援引|引述)(?P<name>[^，。；：、！？,.;:!?\s“”\"‘’()（）]{2,16}?)"
-                       r"(?:报道|消息|援引|刊文|披露|称)")
-# what makes a name an outlet's, stripped before the name is looked for in the other text (the brand before
-# it is a name, and washing keeps names). Not 媒体/传媒/媒: 据国外媒体报道 names a kind of outlet, and a washer
-# swaps the word before it — bench/quality.py's rewrite_0.5_long-0033 reads 据域外媒体报道 (词林: 国外 = 域外)
-_OUTLET_END = re.compile(r"(?:的)?(?:最新|此前|近日|日前|网站|官网)?"
-                         r"(?:通讯社|新闻社|电视台|广播公司|日报|晚报|时报|邮报|周刊|杂志|新闻|社|报|网|台|刊)$")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z.&-]{2,}")
-# a Chinese name as common as this in jieba's dictionary is a word, not an outlet's brand (外国 7,204, 国外
-# 3,852, 海外 2,672: 据外国通讯社报道 names no one); 路透 181, 新华 549, 华尔街 151, 彭博 not in it
-_NAME_MAX_FREQ = 1000
-
-
-def cited_outlets(original: str) -> tuple[str, ...]:
-    """The news outlets ``original`` credits as its source — 据路透社…称, 据《华尔街日报》报道, 据Coingeek消息 —
-    each as the normalised name that tells it apart: a Latin name (Coingeek), else the Chinese name without
-    the word that makes it an outlet (路透社 → 路透, 华尔街日报 → 华尔街). A kind of outlet (据外媒报道,
-    据台湾媒体报道, 据外国通讯社报道) or a name that is not an outlet's (据马化腾介绍, 据知情人士透露) is not one."""
-    out = []
-    for m in _CITATION.finditer(original):
-        name = m.group("name").replace("《", "").replace("》", "")
-        latin = _LATIN.findall(name)
-        core = _OUTLET_END.sub("", name)
-        if latin:
-            out.extend(normalize(x).text for x in latin)
-        elif core != name and len(core) >= 2 and _dictionary()[0].get(core, 0) < _NAME_MAX_FREQ:
-            out.append(normalize(core).text)
-    return tuple(dict.fromkeys(x for x in out if x))
+                        code_sentences(original, normalized, spans))
 
 
 def code_sentences(original: str, normalized: NormalizedText, spans: np.ndarray) -> np.ndarray:
@@ -560,11 +519,6 @@ def verify_rewrite(s: TextAnalysis, l: TextAnalysis,
                    t: RewriteThresholds = DEFAULT_REWRITE_THRESHOLDS) -> RewriteVerification:
     """Does suspect ``s`` rewrite licensed ``l`` sentence by sentence? See the module doc."""
     if not s.n_sentences or not l.n_sentences:
-        return _NO_REWRITE
-    if t.skip_cited and any(name not in l.normalized.text for name in s.cited):
-        # the suspect names the report it took its facts from, and the licensed article never names it: two
-        # texts made from one report (two translations of one Reuters story) align as a wash does, and a washer
-        # keeps the source's names and adds none (see RewriteThresholds.skip_cited)
         return _NO_REWRITE
     sim = similarity_matrix(s, l)
     chain = align(sim, t.min_pair_similarity, t.pair_bias)
