@@ -504,7 +504,7 @@ def stretch_band_keys(signature: Signature, stretches: Sequence[tuple[int, int]]
     bench/attribution_cost.py at 10k (e71b9b0) — and the keys are the same but at the edges. Windows are
     content-defined and a stretch's first chunk starts at its first shingle either way, so the keys differ only
     where jieba cuts a stretch cut out of its text otherwise: its first and last words (the passage starts or
-    ends inside a word of the whole text, 36 of the 579 passages of those checks). Measured, not proven: the
+    ends inside a word of the whole text: 28 of the 306 passages those checks ask about). Measured, not proven: the
     index's answer (two other stories holding a share of the window keys) and every finding were the same
     (docs/findings.md, Cost a check)."""
     spans, k = signature.token_spans, params.shingle_size
