@@ -358,10 +358,10 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     other reprint claims' suspect-side extents; a 拼接稿's other pieces are other articles' text, not its own
     document: bench/quality.py's stitched-0002 was lost without it) and what is not the licensed article's
     (``OFFICIAL_REST_MAX_SHARED`` of its 4-grams of Chinese characters in ``licensed``: a 洗稿 copy's other text
-    is the licensed article washed — xigao-0065, a 公安部 rule washed, 0.37 — against 0.00–0.24 for 95 of the
-    100 Sina claims below and 0.38–0.83 for 5, kept). Measured (bench/sina_pairs.py, c773aff against main e71b9b0): 20 / 30 / 15 / 35
-    partials no longer findings at seeds 1–4, read: 94 wrong (招生简章 and exam notices sharing the ministry's
-    clauses, laws' articles, an association's 公告), 6 unsure, none right; fulls and rewrites unchanged;
+    is the licensed article washed — xigao-0065, a 公安部 rule washed, 0.37 — against 0.00–0.24 for 96 of the
+    101 Sina claims the test without it removed and 0.38–0.83 for 5, kept). Measured (bench/sina_pairs.py,
+    83b1c85 against main e71b9b0): 20 / 27 / 14 / 36 partials no longer findings at seeds 1–4, read: 92 wrong (招生简章 and exam notices sharing the ministry's
+    clauses, laws' articles, an association's 公告), 5 unsure, none right; fulls and rewrites unchanged;
     --archive 2,453 findings, 0 wrong, every source found (docs/findings.md)."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
