@@ -528,7 +528,9 @@ class Detector:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
             if m.verification.verdict == PARTIAL_REPRINT:  # rules 10: an official document the suspect has itself
-                code += official_text(m.verification.passages, article.content)
+                code += official_text(m.verification.passages, article.content, m.licensed.content,
+                                      [(p.suspect_start, p.suspect_end) for o in reprints if o is not m
+                                       for p in o.verification.passages])
             if documents:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own

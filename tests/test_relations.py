@@ -390,21 +390,26 @@ def test_official_text_needs_a_suspect_that_carries_the_document_beyond_the_clai
 
     # a report that has the notice itself (a clause the licensed article lacks): the copied clauses are the notice's
     own = "本报讯 省教育考试院昨日发布普通高考报名工作的通知。" + CLAUSES + MORE_CLAUSES
-    assert official_text(claim(own), own) == [(own.index(CLAUSES), own.index(CLAUSES) + len(CLAUSES))]
+    assert official_text(claim(own), own, EXAM_REPORT + CLAUSES) == [(own.index(CLAUSES), own.index(CLAUSES) + len(CLAUSES))]
     # the clauses pasted into an unrelated page, or a page that is nothing else: no evidence it had the notice
     pasted = UNRELATED + "\n" + CLAUSES + "\n" + FLASH
-    assert official_text(claim(pasted), pasted) == []
-    assert official_text(claim(CLAUSES), CLAUSES) == []
+    assert official_text(claim(pasted), pasted, EXAM_REPORT + CLAUSES) == []
+    assert official_text(claim(CLAUSES), CLAUSES, EXAM_REPORT + CLAUSES) == []
+    # the rest held by another claim of the check (a 拼接稿's other piece) or the licensed article's own text
+    # reworded (a 洗稿 copy) is no document the suspect has itself
+    at = own.index(MORE_CLAUSES)
+    assert official_text(claim(own), own, EXAM_REPORT + CLAUSES, [(at, len(own))]) == []
+    assert official_text(claim(own), own, EXAM_REPORT + CLAUSES + MORE_CLAUSES.replace("应当", "要")) == []
     # one or two markers are chance, not a register: a film item's 必须 among its credits
     film = ("动画电影讲述一场意外事件导致世界陷入危机，超级间谍Lance Sterling必须和发明家Walter Beckett组队拯救世界。"
             "该片改编自2009年动画短片，北美明年九月上映。")
     page = "角色按照本人建模，预告按照惯例先在网上发布，配音演员名单按照字母排序公布，导演表示影片将按照原定计划上映，" * 2 + film
     assert official_rate(film) >= OFFICIAL_RATE and official_rate(page[:-len(film)]) >= OFFICIAL_REST_RATE
-    assert official_text([Passage(len(page) - len(film), len(page), 0, len(film), len(film))], page) == []
+    assert official_text([Passage(len(page) - len(film), len(page), 0, len(film), len(film))], page, film) == []
     # prose copied is not a document's however official the suspect around it
     prosed = MORE_CLAUSES + LEAD
     prose = [Passage(len(MORE_CLAUSES), len(prosed), 0, len(LEAD), len(LEAD))]
-    assert official_text(prose, prosed) == []
+    assert official_text(prose, prosed, LEAD) == []
 
 
 def test_a_notices_clauses_both_carry_are_no_finding_but_the_reports_own_text_is(tmp_path):
