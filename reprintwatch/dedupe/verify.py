@@ -206,14 +206,25 @@ def _chain(runs, max_gap: int) -> list[list]:
                     break
             else:
                 passages.append([s0, s1, l0, l1, [(s0, s1, l0, l1)]])
-    # drop echoes: a passage whose suspect side lies inside a longer passage
-    kept: list[list[int]] = []
-    for p in sorted(passages, key=lambda p: p[0] - p[1]):
-        for q in kept:
-            if q[0] <= p[0] and p[1] <= q[1]:
-                break
-        else:
+    return _drop_echoes(passages)
+
+
+def _drop_echoes(passages: list[list]) -> list[list]:
+    """``passages`` without echoes, sorted: a passage whose suspect side ``[p[0], p[1]]`` lies inside another's
+    is dropped, and of passages with the same suspect side the first is kept — what comparing each passage,
+    longest first, with those kept before it gives (containment is transitive, so "inside a kept one" is
+    "inside any longer one"). One sweep in suspect order instead of that comparison, which was quadratic: a
+    disguised copy with a word changed every few tokens makes hundreds of passages (413 runs, 401 passages
+    against one 9,677-character article at 100k licensed: 3.1 ms of _chain, most of it this loop)."""
+    first: dict[tuple[int, int], list] = {}
+    for p in passages:
+        first.setdefault((p[0], p[1]), p)
+    kept: list[list] = []
+    reach = -1  # the furthest suspect end of the passages before, in (start, longest first) order
+    for (s0, s1), p in sorted(first.items(), key=lambda e: (e[0][0], -e[0][1])):
+        if s1 > reach:  # no passage starting at or before s0 reaches s1: not inside one
             kept.append(p)
+            reach = s1
     return sorted(kept)
 
 
