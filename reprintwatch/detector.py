@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, held_elsewhere, not_the_outlets, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -75,8 +75,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: other stories of the whole index hold is shared text (Detector._held_across_index; wip/precise); 8: template
 #: siblings (a passage's sentences where the two texts hold other figures are no evidence; wip/fullrw); 9: a
 #: passage inside the document a licensed article reproduces after a cue (…通知如下：, 以下为演讲全文：) and a
-#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4).
-RULES_VERSION = 9
+#: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: a claim whose
+#: copied text is in an official document's register, by a suspect whose own text is too, is no evidence of
+#: copying the outlet (relations.official_text; wip/partials5).
+RULES_VERSION = 10
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -528,6 +530,8 @@ class Detector:
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            if m.verification.verdict == PARTIAL_REPRINT:  # rules 10: an official document the suspect has itself
+                code += official_text(m.verification.passages, article.content)
             if documents:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own

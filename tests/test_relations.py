@@ -356,3 +356,72 @@ def test_a_document_passage_counts_out_where_another_text_holds_it_or_the_suspec
     assert presented_as_speech((at("一"), at("二") - 2), text, quoted_spans(text))
     assert presented_as_speech((at("二"), at("”")), text, quoted_spans(text))
     assert not presented_as_speech((at("三"), len(text)), text, quoted_spans(text))
+
+
+# An invented province's exam notice: its clauses, and a clause the licensed report does not carry.
+CLAUSES = ("（一）报名参加考试的人员，应当遵守中华人民共和国宪法和法律，具有高级中等教育学校毕业或者同等学力。"
+           "（二）下列人员不得报名：具有高等学历教育资格的高校在校生；因违反国家教育考试规定被给予暂停参加考试处理"
+           "且在停考期内的人员。（三）考生须按照规定的时间到指定地点办理报名手续，逾期一律不予补办。")
+MORE_CLAUSES = ("（四）考生报名时应当如实填报个人信息，弄虚作假的依照有关规定严肃处理。"
+                "（五）各级招生考试机构应当依法做好考生信息采集工作，有关部门予以配合。本通知自发布之日起施行，"
+                "此前有关规定与本通知不一致的，以本通知为准。")
+EXAM_REPORT = ("晨报讯 记者昨天从省教育考试院获悉，今年普通高考报名下月初开始，预计全省报名人数与去年基本持平。"
+               "不少家长告诉记者，孩子正在准备材料，最担心的是户籍和学籍证明来不及开具。记者走访多所中学发现，"
+               "班主任已在家长群里逐条解读报名要求，有的学校还专门开设了咨询窗口，帮助学生核对信息。"
+               "省教育考试院提醒，今年报名的主要条件是：")
+
+
+def test_official_rate_reads_a_documents_register_not_a_reports():
+    from reprintwatch.dedupe.relations import OFFICIAL_RATE, OFFICIAL_REST_RATE, official_rate
+
+    assert official_rate(CLAUSES) >= OFFICIAL_RATE and official_rate(MORE_CLAUSES) >= OFFICIAL_RATE
+    for prose in (LEAD, UNRELATED, EXAM_REPORT[:-15], FLASH, METRO):
+        assert official_rate(prose) < OFFICIAL_REST_RATE, prose
+    assert official_rate("") == 0.0 and official_rate("Section 1: shall not") == 0.0
+
+
+def test_official_text_needs_a_suspect_that_carries_the_document_beyond_the_claim():
+    from reprintwatch.dedupe.relations import OFFICIAL_RATE, OFFICIAL_REST_RATE, official_rate, official_text
+    from reprintwatch.dedupe.verify import Passage
+
+    def claim(suspect):
+        at = suspect.index(CLAUSES)
+        return [Passage(at, at + len(CLAUSES), 10, 10 + len(CLAUSES), len(CLAUSES))]
+
+    # a report that has the notice itself (a clause the licensed article lacks): the copied clauses are the notice's
+    own = "本报讯 省教育考试院昨日发布普通高考报名工作的通知。" + CLAUSES + MORE_CLAUSES
+    assert official_text(claim(own), own) == [(own.index(CLAUSES), own.index(CLAUSES) + len(CLAUSES))]
+    # the clauses pasted into an unrelated page, or a page that is nothing else: no evidence it had the notice
+    pasted = UNRELATED + "\n" + CLAUSES + "\n" + FLASH
+    assert official_text(claim(pasted), pasted) == []
+    assert official_text(claim(CLAUSES), CLAUSES) == []
+    # one or two markers are chance, not a register: a film item's 必须 among its credits
+    film = ("动画电影讲述一场意外事件导致世界陷入危机，超级间谍Lance Sterling必须和发明家Walter Beckett组队拯救世界。"
+            "该片改编自2009年动画短片，北美明年九月上映。")
+    page = "角色按照本人建模，预告按照惯例先在网上发布，配音演员名单按照字母排序公布，导演表示影片将按照原定计划上映，" * 2 + film
+    assert official_rate(film) >= OFFICIAL_RATE and official_rate(page[:-len(film)]) >= OFFICIAL_REST_RATE
+    assert official_text([Passage(len(page) - len(film), len(page), 0, len(film), len(film))], page) == []
+    # prose copied is not a document's however official the suspect around it
+    prosed = MORE_CLAUSES + LEAD
+    prose = [Passage(len(MORE_CLAUSES), len(prosed), 0, len(LEAD), len(LEAD))]
+    assert official_text(prose, prosed) == []
+
+
+def test_a_notices_clauses_both_carry_are_no_finding_but_the_reports_own_text_is(tmp_path):
+    licensed = EXAM_REPORT + CLAUSES
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", licensed, "高考报名")])
+        # another report reproducing the notice, with a clause the licensed report does not carry
+        notice = d.check(Article("s", "本报讯 省教育考试院昨日发布普通高考报名工作的通知。" + CLAUSES + MORE_CLAUSES))
+        assert notice.reprints == []
+        assert [m.discounted for m in notice.matches if m.verification.is_reprint] == ["shared_text"]
+        # the clauses pasted into an unrelated page may have been taken from the paper: still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + CLAUSES + "\n" + FLASH))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+        # the report's own prose copied by the same notice-carrying page is a copy of the report
+        middle = EXAM_REPORT[EXAM_REPORT.index("不少家长"):EXAM_REPORT.index("省教育考试院提醒")]
+        prose = d.check(Article("p", "本报讯 省教育考试院昨日发布通知。" + middle + "\n" + MORE_CLAUSES))
+        assert [m.verdict for m in prose.reprints] == ["partial_reprint"]
+        # and the report taken whole is a copy whatever it holds
+        assert [m.verdict for m in d.check(Article("c", "转载：" + licensed)).reprints] == ["full_reprint"]
