@@ -4,6 +4,11 @@ ratio is measured under the same load (the machine is shared: absolute times are
 
     .venv/bin/python bench/attribution_cost.py --sizes 10000,100000
     .venv/bin/python bench/attribution_cost.py --sizes 100000 --reuse-index /tmp/idx   # bench/speed.py --keep-index /tmp/idx
+    .venv/bin/python bench/attribution_cost.py --sizes 10000 --reuse-index /tmp/idx --results /tmp/r.jsonl  # + findings
+
+``--results FILE`` writes every check's full result with attribution (``CheckResult.to_dict(include_all=True)``,
+one JSON line a text, a ``.SIZE`` suffix when several sizes are run): two commits that should find the same
+compare those files byte for byte.
 
 The licensed set is bench/speed.py's (the real corpus, then mutated copies); the texts checked are the quality
 benchmark's copies, negatives and 洗稿 (bench/disguise.py), as in bench/speed.py.
@@ -42,10 +47,13 @@ class Unattributed(Detector):
         return matches
 
 
-def timed(detector: Detector, article: Article, fp) -> float:
+def timed(detector: Detector, article: Article, fp, results: list | None = None) -> float:
     c0 = time.process_time()
-    detector.check(article, fp)
-    return time.process_time() - c0
+    result = detector.check(article, fp)
+    spent = time.process_time() - c0
+    if results is not None:
+        results.append(json.dumps(result.to_dict(include_all=True), ensure_ascii=False, sort_keys=True))
+    return spent
 
 
 def run(args) -> dict:
@@ -93,10 +101,10 @@ def run(args) -> dict:
                 added += len(chunk)
             for a, fp in zip(texts[:20], fps):  # warm the caches of both
                 on.check(a, fp), off.check(a, fp)
-            with_, without = [], []
+            with_, without, results = [], [], []
             for k, (a, fp) in enumerate(zip(texts, fps)):
                 pair = (on, off) if k % 2 == 0 else (off, on)  # alternate which goes first
-                t = {d: timed(d, a, fp) for d in pair}
+                t = {d: timed(d, a, fp, results if d is on and args.results else None) for d in pair}
                 with_.append(t[on])
                 without.append(t[off])
             ratios = [w / o for w, o in zip(with_, without) if o > 0]
@@ -107,6 +115,9 @@ def run(args) -> dict:
                 "median_ms_without": 1000 * statistics.median(without),
             }
             print(f"{size}: {out['sizes'][size]}", file=sys.stderr, flush=True)
+            if args.results:
+                path = Path(args.results if len(sizes) == 1 else f"{args.results}.{size}")
+                path.write_text("".join(line + "\n" for line in results), encoding="utf-8")
         index.close()
     return out
 
@@ -120,6 +131,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rewrites", type=int, default=10)
     ap.add_argument("--reuse-index", metavar="DIR",
                     help="no build: check against DIR/licensed-SIZE.db kept by bench/speed.py --keep-index")
+    ap.add_argument("--results", metavar="FILE", help="write each check's full result (JSON lines) to FILE")
     args = ap.parse_args(argv)
     if args.reuse_index:
         missing = [s for s in args.sizes.split(",") if not (Path(args.reuse_index) / f"licensed-{int(s)}.db").exists()]

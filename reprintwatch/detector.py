@@ -36,7 +36,7 @@ import numpy as np
 
 from .articles import Article
 from .dedupe.arrays import unique_sorted
-from .dedupe.fingerprint import Fingerprint, band_keys_of_texts, fingerprint, fingerprint_many
+from .dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many, stretch_band_keys
 from .dedupe.normalize import NormalizedText, Removed, is_code, normalize
 from .dedupe.rewrite import (
     DEFAULT_REWRITE_THRESHOLDS, REWRITE, RewriteThresholds, RewriteVerification, TextAnalysis, analyse,
@@ -547,7 +547,7 @@ class Detector:
         if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
                 and not quoted_spans(reprints[0].licensed.content):
             # a lone claim with nothing else taken away is kept: only text held across the index can change that
-            common, asked = self._held_across_index(article, reprints, reprints), {id(reprints[0])}
+            common, asked = self._held_across_index(fp, reprints, reprints), {id(reprints[0])}
             if not common:
                 return matches  # nothing to explain away or discount (most checks)
 
@@ -575,7 +575,7 @@ class Detector:
             if not new:
                 break
             asked.update(id(m) for m in new)
-            found = self._held_across_index(article, reprints, new)
+            found = self._held_across_index(fp, reprints, new)
             if not found:
                 break
             for k, held_spans in found.items():
@@ -607,12 +607,13 @@ class Detector:
         out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
         return [m for m in out if m is not None]
 
-    def _held_across_index(self, article: Article, reprints: list[Match],
+    def _held_across_index(self, fp: Fingerprint, reprints: list[Match],
                            asked: list[Match]) -> dict[int, list[tuple[int, int]]]:
         """For each partial reprint of ``asked`` (``id(match)``; ``reprints``: the check's), the suspect-side ``[start, end)`` of its passages of
         ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
-        index hold: the passage's band keys asked of the index (windows are content-defined, so a paragraph
-        pasted elsewhere has the same window keys), a story holding ``INDEX_KEY_SHARE`` of its window keys.
+        index hold: the passage's band keys (``stretch_band_keys``: from the suspect's own shingles) asked of the
+        index (windows are content-defined, so a paragraph pasted elsewhere has the same window keys), a story
+        holding ``INDEX_KEY_SHARE`` of its window keys.
         One ``candidates_many`` for the check; only partial claims of a check without a full reprint pay for it."""
         asks: list[tuple[int, Passage, set[str]]] = []
         queries = []
@@ -624,9 +625,9 @@ class Detector:
                   for m in asked
                   if m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
                   for p in m.verification.passages if p.chars >= self.thresholds.partial_min_longest]
-        # each suspect stretch fingerprinted once, as a batch: claims of one check often share their passages
+        # each suspect stretch's keys made once, as a batch: claims of one check often share their passages
         spans = list(dict.fromkeys((p.suspect_start, p.suspect_end) for _, _, p in wanted))
-        keys_of = dict(zip(spans, band_keys_of_texts([article.content[a:b] for a, b in spans], self.params)))
+        keys_of = dict(zip(spans, stretch_band_keys(fp.signature, spans, self.params)))
         for m, own, p in wanted:
             keys = keys_of[(p.suspect_start, p.suspect_end)]
             windows = len(keys) - self.params.article_bands  # a passage's own article keys match no article

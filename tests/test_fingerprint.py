@@ -77,14 +77,27 @@ def test_params_round_trip_and_report_differences():
         FingerprintParams(num_perm=16, article_bands=8, article_rows=4)
 
 
-def test_band_keys_of_texts_are_the_fingerprints_keys():
-    """``band_keys_of_texts`` (the passages Detector._held_across_index asks about): the keys of
-    ``fingerprint_many``, without the facts — for texts with figures, traditional characters, boilerplate."""
-    from reprintwatch.dedupe.fingerprint import band_keys_of_texts, fingerprint_many
+def test_stretch_band_keys_are_the_stretchs_own_fingerprint_keys():
+    """``stretch_band_keys`` (the passages Detector._held_across_index asks about), from the text's own shingles:
+    the whole text's stretch has the fingerprint's keys; a paragraph's stretch has the keys of the paragraph
+    fingerprinted alone when jieba cuts it alone as inside the text (windows are content-defined and its first
+    chunk starts at its first shingle either way); a stretch of fewer than ``shingle_size`` tokens has none."""
+    from reprintwatch.dedupe.fingerprint import fingerprint_many, stretch_band_keys
+    from reprintwatch.dedupe.normalize import normalize
+    from reprintwatch.dedupe.segment import segment
     from texts import FLASH
 
-    texts = [METRO, RIVER[:90], FLASH, "來源：江南日報\n本市地鐵九號線今天開通，全長２８．６公里。", "", "短"]
-    got = band_keys_of_texts(texts, PARAMS)
-    assert len(got) == len(texts) and all(len(k) for k in got[:4])
-    for keys, fp in zip(got, fingerprint_many(texts, PARAMS)):
-        assert np.array_equal(keys, fp.keys)
+    paragraphs = [METRO, FLASH, RIVER]
+    text = "\n".join(paragraphs)
+    whole, *alone = fingerprint_many([text, *paragraphs], PARAMS)
+    starts = [text.index(p) for p in paragraphs]
+    stretches = [(0, len(text)), *((a, a + len(p)) for a, p in zip(starts, paragraphs)), (starts[1], starts[1] + 2)]
+    got = stretch_band_keys(whole.signature, stretches, PARAMS)
+    assert np.array_equal(got[0], whole.keys)
+    spans = whole.signature.token_spans
+    for (a, b), keys, fp in zip(stretches[1:], got[1:], alone):
+        inside = [t for t, (x, y) in zip(whole.tokens, spans.tolist()) if a <= x and y <= b]
+        assert inside == segment(normalize(text[a:b]).text)  # the premise: the same cut in and out of the text
+        assert len(keys) > PARAMS.article_bands and np.array_equal(keys, fp.keys)
+    assert len(got[-1]) == 0
+    assert [len(k) for k in stretch_band_keys(fingerprint_many([""], PARAMS)[0].signature, [(0, 0)], PARAMS)] == [0]

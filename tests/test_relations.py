@@ -259,9 +259,9 @@ def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
     rounds: list[list[str]] = []
     ask = Detector._held_across_index
 
-    def recorded(self, article, reprints, asked):
+    def recorded(self, fp, reprints, asked):
         rounds.append(sorted(m.licensed.id for m in asked))
-        return ask(self, article, reprints, asked)
+        return ask(self, fp, reprints, asked)
 
     monkeypatch.setattr(Detector, "_held_across_index", recorded)
     suspect = Article("s", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1])

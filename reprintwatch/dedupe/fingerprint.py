@@ -493,13 +493,27 @@ def fingerprint_many(texts: Sequence[str], params: FingerprintParams) -> list[Fi
             for sig, k, n, t, (bounds, fact_keys) in zip(signatures, keys, normalized, tokens, facts)]
 
 
-def band_keys_of_texts(texts: Sequence[str], params: FingerprintParams) -> list[np.ndarray]:
-    """:attr:`Fingerprint.keys` of each text, the same values as :func:`fingerprint_many`'s, without the rest of
-    a fingerprint: no facts (rewrite keys), no token spans. For texts only asked of an index (the passages
-    ``Detector._held_across_index`` asks about), where the facts were a fifth of the fingerprint's time."""
-    looked_up = [token_ids(segment(normalize(text).text)) for text in texts]
-    return band_keys_many([shingles_of_token_hashes(table.crc[ids].astype(np.uint32), params.shingle_size)
-                           for table, ids in looked_up], params)
+def stretch_band_keys(signature: Signature, stretches: Sequence[tuple[int, int]],
+                      params: FingerprintParams) -> list[np.ndarray]:
+    """The band keys (article and window level, as :attr:`Fingerprint.keys`) of stretches ``[start, end)`` of an
+    already fingerprinted text (original offsets), from its own shingles: those of the tokens wholly inside each
+    stretch. For the passages ``Detector._held_across_index`` asks the index about.
+
+    Why not the stretch's own fingerprint (its text normalised and segmented again, as before): that was two
+    thirds of the index question's time — 0.50 of 0.84 s of cProfile over the 1,060 checks of
+    bench/attribution_cost.py at 10k (e71b9b0) — and the keys are the same but at the edges. Windows are
+    content-defined and a stretch's first chunk starts at its first shingle either way, so the keys differ only
+    where jieba cuts a stretch cut out of its text otherwise: its first and last words (the passage starts or
+    ends inside a word of the whole text: 28 of the 306 passages those checks ask about). Measured, not proven: the
+    index's answer (two other stories holding a share of the window keys) and every finding were the same
+    (docs/findings.md, Cost a check)."""
+    spans, k = signature.token_spans, params.shingle_size
+    if len(spans) == 0:
+        return [np.zeros(0, dtype=np.int64) for _ in stretches]
+    firsts = np.searchsorted(spans[:, 0], [a for a, _ in stretches], "left").tolist()
+    ends = np.searchsorted(spans[:, 1], [b for _, b in stretches], "right").tolist()
+    # shingle j is tokens j .. j+k-1: a stretch of tokens [i, e) has shingles [i, e-k+1) (none when under k)
+    return band_keys_many([signature.shingles[i : max(i, e - k + 1)] for i, e in zip(firsts, ends)], params)
 
 
 def _facts(tokens: list[str], table: TokenTable, ids: np.ndarray,
