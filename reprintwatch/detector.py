@@ -218,8 +218,12 @@ class _Stories:
         held = self._holders.keys() & u[:SKETCH].tolist()
         if not held:
             return []
-        hits = collections.Counter(n for v in held for n in self._holders[v] if n < before)
-        return sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED)
+        # counted in C (Counter over the holders' lists chained), stories from ``before`` on dropped after: a
+        # check meeting many stories whose smallest hashes are one stock phrase's walked ~30 holders a value in
+        # a Python generator (at 100k licensed, 50 candidates: ~7,300 steps; its 50 placements 0.49-0.55 ->
+        # 0.36-0.39 ms, the two forms alternating in one process, same answers)
+        hits = collections.Counter(itertools.chain.from_iterable(map(self._holders.__getitem__, held)))
+        return sorted(n for n, k in hits.items() if k >= SKETCH_MIN_SHARED and n < before)
 
     def place(self, c: _Candidate) -> None:
         """Join ``c`` to the first story that admits it, or start a story."""

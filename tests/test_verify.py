@@ -207,3 +207,35 @@ def test_the_bound_reads_the_same_held_shingles_as_verify():
                 V.may_reach_verdict(a.signature.unique_shingles, b.signature, PARAMS.shingle_size)
             assert verify(a.signature, b.signature, PARAMS.shingle_size, held=held) == \
                 verify(a.signature, b.signature, PARAMS.shingle_size)
+
+
+def _reference_echoes(passages):
+    """The echo drop by its definition (the quadratic loop it replaced): longest first, stable; a passage is
+    dropped when a kept one's suspect side holds its own."""
+    kept = []
+    for p in sorted(passages, key=lambda p: p[0] - p[1]):
+        if not any(q[0] <= p[0] and p[1] <= q[1] for q in kept):
+            kept.append(p)
+    return sorted(kept)
+
+
+def test_echoes_dropped_in_one_sweep_are_those_the_definition_drops():
+    """_drop_echoes (one sweep in suspect order) keeps the same passages, the same objects, as comparing each
+    passage with the longer ones kept: nested, equal, touching and overlapping suspect sides, and passages
+    with the same suspect side but other licensed sides (the first of them is kept)."""
+    import sys
+
+    import numpy as np
+
+    V = sys.modules["reprintwatch.dedupe.verify"]
+    rng = np.random.default_rng(23)
+    for _ in range(500):
+        passages = []
+        for _ in range(int(rng.integers(0, 40))):
+            s0 = int(rng.integers(0, 30))
+            s1 = s0 + int(rng.integers(0, 12))
+            l0 = int(rng.integers(0, 50))
+            passages.append([s0, s1, l0, l0 + s1 - s0, [(s0, s1, l0, l0 + s1 - s0)]])
+        got = V._drop_echoes(passages)
+        want = _reference_echoes(passages)
+        assert got == want and all(a is b for a, b in zip(got, want))
