@@ -105,14 +105,34 @@ def _digit_string(text: str, start: int = 0, end: int | None = None) -> str:
     return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
 
 
+def _title_figures(title: str) -> set[str]:
+    """The figures of a title as normalisation reads them (3.3万 is 33, full-width digits folded)."""
+    folded = unicodedata.normalize("NFKC", title or "")
+    return set(_DIGITS.findall(re.sub(r"[^\w]", "", folded)))
+
+
+def headline_figure_differs(suspect: str, suspect_title: str, licensed: str, licensed_title: str) -> bool:
+    """Whether one text's headline figure — a figure of its title that its own normalised text holds — is
+    missing from the other text: the figure the item exists to report is not the other's. Two issues of one
+    tally (国考海关系统1461人过审 / 国考海事系统896人过审, 税务系统…2.5万 / 铁路公安7290人: Sina seeds 1 and 2 on
+    3574251) share the day's common figures (截至23日16时, 5.4万人过审) and differ only at the headline one; a copy
+    keeps the licensed article's figures, its headline figure among them."""
+    mine, theirs = set(_DIGITS.findall(suspect)), set(_DIGITS.findall(licensed))
+    return any(f in mine and f not in theirs for f in _title_figures(suspect_title)) or \
+        any(f in theirs and f not in mine for f in _title_figures(licensed_title))
+
+
 def template_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str,
-                   licensed_normalized: Callable[[str], NormalizedText]) -> list[tuple[int, int]]:
+                   licensed_normalized: Callable[[str], NormalizedText],
+                   titles: tuple[str, str] = ("", "")) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` (original offsets) of the template text of the passages
     (``verify.Passage``): in a passage where as many figures differ as agree (:func:`figure_breaks`; the
     figures touching its ends count), the sentences of ``suspect_text`` (each cut to its passage) holding a
     figure that differs. A passage with more figures agreeing than differing is an edited copy (Sina seed 1:
     a list of 金庸's adaptations copied with two counts revised among ~15 years kept; two days' 国考 tallies
-    differ at 6 of 5 figures and one edge). ``licensed`` is the licensed article's
+    differ at 6 of 5 figures and one edge) — unless a headline figure differs (:func:`headline_figure_differs`
+    on ``titles``, the suspect's and the licensed article's): then every sentence holding a figure that differs
+    is template text, however many of the day's common figures agree. ``licensed`` is the licensed article's
     text, normalised by ``licensed_normalized`` only when a passage may hold such a place: the suspect holds
     a figure touching one of its ends, or its figures are not the licensed side's (normalising every matched
     licensed text was 8 % of a check: verify.extend_licensed_passages)."""
@@ -122,6 +142,7 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
     starts = np.searchsorted(s_off, [p.suspect_start for p in passages]).tolist()
     ends = np.searchsorted(s_off, [p.suspect_end for p in passages]).tolist()
     l_norm = None
+    headline = None  # whether a headline figure differs: asked once, at the first passage with figure breaks
     out: list[tuple[int, int]] = []
     for p, a, b in zip(passages, starts, ends):
         edge = (a > 0 and s_text[a - 1].isdigit()) or (a < len(s_text) and s_text[a].isdigit()) or \
@@ -139,8 +160,11 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
         c, d = np.searchsorted(l_norm.offsets, [p.licensed_start, p.licensed_end]).tolist()
         breaks = _figure_starts(s_text, figure_breaks(s_text, (a, b), l_norm.text, (c, d)))
         edge_figures = sum(1 for at in breaks if not a <= at < b)
-        if 2 * len(breaks) < len(_DIGITS.findall(s_text, a, b)) + edge_figures:
-            continue  # more figures agree than differ: a copy with a figure revised (an edited version), not a template
+        if breaks and 2 * len(breaks) < len(_DIGITS.findall(s_text, a, b)) + edge_figures:
+            if headline is None:
+                headline = headline_figure_differs(s_text, titles[0], l_norm.text, titles[1])
+            if not headline:
+                continue  # more figures agree than differ: a copy with a figure revised (an edited version), not a template
         for at in breaks:
             x, y = _sentence(suspect_text, int(s_off[min(at, len(s_off) - 1)]))
             x, y = max(x, p.suspect_start), min(y, p.suspect_end)
