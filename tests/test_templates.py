@@ -141,17 +141,18 @@ def system_tally(system: str, passed: int, ratio: str) -> str:
 
 def test_two_items_of_one_days_tally_differ_at_their_headline_figure(tmp_path):
     """Sina seeds 1-2 (3574251): 国考海关系统1461人过审 and 国考海事系统896人过审 share the day's lead and its figures
-    (23日16时, 5.4万) and differ at the one figure each item reports: more figures agree than differ, so rules 8
-    called one a full reprint of the other. The figure of each title, which its own text holds and the other's
-    does not, says they are two issues."""
-    from reprintwatch.dedupe.templates import headline_figure_differs
+    (23日16时, 5.4万) and part at the one figure each item reports: more figures agree than differ, so rules 8
+    called one a full reprint of the other. That the texts part at a figure of a title says they are two issues."""
+    from reprintwatch.dedupe.templates import _parted_figures, headline_figure_parted
 
     customs, maritime = system_tally("海关系统", 1461, "2.68：1"), system_tally("海事系统", 896, "1.3：1")
-    assert headline_figure_differs(_norm(maritime), "青溪考试海事系统896人过审", _norm(customs), "青溪考试海关系统1461人过审")
-    # a copy keeps the licensed article's figures, its headline figure among them, whatever title it gives
-    assert not headline_figure_differs(_norm(customs), "重磅！海关1461人过审", _norm(customs), "青溪考试海关系统1461人过审")
-    # the title's figure not in the item's own text (a title's 3.3万 beside a body's 2.5万) reports nothing
-    assert not headline_figure_differs(_norm(customs), "海关3.3万人过审", _norm(customs), "青溪考试海关系统1461人过审")
+    a, b = _norm(maritime), _norm(customs)
+    parted = _parted_figures(a, (0, len(a)), b, (0, len(b)))
+    assert {(x, y) for _, x, y in parted} >= {("896", "1461")}  # they part at each item's own count
+    assert headline_figure_parted(parted, "青溪考试海事系统896人过审", "青溪考试海关系统1461人过审")
+    assert headline_figure_parted(parted, "海事系统过审人数公布", "青溪考试海关系统1461人过审")  # either title
+    # a title's digits where the texts do not part say nothing (360安全大脑 beside two dates that differ)
+    assert not headline_figure_parted([(10, "8", "6")], "直击|周鸿祎：360安全大脑", "直击|王小川：AI领域存在泡沫")
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
         d.add([Article("customs", customs, "青溪考试海关系统1461人过审 人气高", "明远教育")])
