@@ -78,8 +78,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: a claim whose
 #: copied text is in an official document's register, by a suspect whose own text is too, is no evidence of
 #: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code
-#: (rewrite.code_sentences; wip/rewrites5).
-RULES_VERSION = 10
+#: (rewrite.code_sentences; wip/rewrites5); 11: two items of a template that differ at a headline figure (a
+#: figure of one's title its own text holds and the other's does not) are template siblings however many of the
+#: day's common figures agree (templates.headline_figure_differs; wip/fulls6).
+RULES_VERSION = 11
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -544,7 +546,8 @@ class Detector:
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
         template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
-                                                     m.licensed.content, _licensed_text))
+                                                     m.licensed.content, _licensed_text,
+                                                     (article.title, m.licensed.title)))
                     for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
         if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
