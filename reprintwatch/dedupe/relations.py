@@ -409,20 +409,20 @@ _CLAUSE_END = re.compile("[。！？；，,：:、\n]")
 _REPORTERS = re.compile("记者|采访|报道|专访")
 
 
-def _speaker_clause(text: str, end: int) -> str:
-    """The clause before an attribution ending at ``end`` (its speaker, its verb and punctuation)."""
+def _speaker_clause(text: str, end: int) -> int:
+    """Where the clause before an attribution ending at ``end`` (its speaker, its verb and punctuation) starts."""
     start = end - 1
     while start > 0 and end - start <= SPEAKER_MAX + 8 and not _CLAUSE_END.match(text, start - 1):
         start -= 1
-    return text[start:end]
+    return start
 
 
-def _speech_region(text: str, at: int, says: Sequence[int], colons: Sequence[int]) -> tuple[int, int] | None:
+def _speech_region(text: str, at: int, says: Sequence[int], colons: Sequence[int]) -> tuple[int, int, bool] | None:
     """The words a report attributes, when its text from ``at`` starts at an attribution: right after a colon
     (``colons``: the passage holds none of what is before it) or a verb of saying (``says``: :data:`_SAYS`), or
     in the speaker's clause before such a verb (at most ``SPEAKER_MAX`` characters, no clause break): from
-    ``at`` to the end of that sentence; None otherwise, and when the speaker's clause names a reporter or a
-    report (:data:`_REPORTERS`)."""
+    ``at`` to the end of that sentence, and whether the passage holds that whole clause; None otherwise, and
+    when the speaker's clause names a reporter or a report (:data:`_REPORTERS`)."""
     i = bisect.bisect_left(colons, at - QUOTE_SLACK)
     if i < len(colons) and colons[i] <= at:
         e = colons[i]
@@ -433,9 +433,10 @@ def _speech_region(text: str, at: int, says: Sequence[int], colons: Sequence[int
         e = says[i]
         if e > at + QUOTE_SLACK and _CLAUSE_END.search(text, at, e - 1):
             return None  # the passage starts in the outlet's own clause, not in the speaker's
-    if _REPORTERS.search(_speaker_clause(text, e)):
+    clause = _speaker_clause(text, e)
+    if _REPORTERS.search(text, clause, e):
         return None
-    return (at, _sentence_end(text, e))
+    return (at, _sentence_end(text, max(at, e)), at <= clause and e > at + QUOTE_SLACK)
 
 
 def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
@@ -447,7 +448,9 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
     one statement share the speaker's words from the attribution on, each with its own sentences around them;
     a copier that takes the outlet's paragraph takes the outlet's words before the attribution as well, so the
     passage starts before it and is prose (a real copy keeps the outlet's own sentences: what is left is
-    judged by :func:`explain_away`)."""
+    judged by :func:`explain_away`). A passage holding the whole speaker's clause in both texts (郑国栋表示，…
+    after a sentence's end in both) took the outlet's attribution too: an excerpt starting at a speaker's name,
+    pasted into an unrelated page (tests/test_relations.py), is no second report of the speech."""
     if not passages:
         return []
     l_says, l_colons = [m.end() for m in _SAYS.finditer(licensed)], [m.end() for m in _COLON.finditer(licensed)]
@@ -459,7 +462,7 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         sentence = _sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)
         l_region = _speech_region(licensed, p.licensed_start, l_says, l_colons)
         s_region = _speech_region(suspect, p.suspect_start, s_says, s_colons)
-        if l_region and s_region:
+        if l_region and s_region and not (l_region[2] and s_region[2]):
             spoken.add(sentence)
         elif sentence in spoken:
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
