@@ -414,6 +414,8 @@ def _speaker_clause(text: str, end: int) -> int:
     start = end - 1
     while start > 0 and end - start <= SPEAKER_MAX + 8 and not _CLAUSE_END.match(text, start - 1):
         start -= 1
+    while start < end and text[start].isspace():
+        start += 1  # a paragraph's indent (\u3000\u3000) is no word of the speaker's
     return start
 
 
