@@ -78,8 +78,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: a claim whose
 #: copied text is in an official document's register, by a suspect whose own text is too, is no evidence of
 #: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code
-#: (rewrite.code_sentences; wip/rewrites5).
-RULES_VERSION = 10
+#: (rewrite.code_sentences; wip/rewrites5); 11: a partial's passage both texts give as someone's words
+#: without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that sentence's end — is a
+#: quotation (relations.spoken_words; wip/partials6).
+RULES_VERSION = 11
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles

@@ -140,7 +140,8 @@ class Claim:
     whole: bool = False
     #: its copied text is ``STANDS_OUT`` times that of any other holder of it: shared text counts for it
     stands_out: bool = False
-    #: the spans of its passages that are quotations (inside quotation marks in both texts)
+    #: the spans of its passages that are quotations (inside quotation marks in both texts, or for a partial
+    #: claim someone's words both texts introduce with their own attribution: :func:`spoken_words`)
     quoted: tuple[tuple[int, int], ...] = ()
     #: the copied text other licensed texts of the check hold too (for a family member: ``FAMILY_SHARE``)
     held_by_others: tuple[tuple[int, int], ...] = ()
