@@ -474,6 +474,10 @@ def test_spoken_words_start_at_an_attribution_in_both_texts_and_end_with_the_sen
     # a colon inside a title and the outlet's 据悉 are no attribution
     film, named = "新片《海川：钢铁年代》" + WORDS, "电影《海川：钢铁年代》" + WORDS
     assert spoken_words([passage(film, named, "钢铁年代》" + WORDS)], film, named) == []
+    # 说 ending a noun is no verb of saying: 小说， is no speaker's clause
+    novels = "笔下创作多部脍炙人口的武侠小说，包括《海川英雄传》等。"
+    ours, theirs = "这位作家上午去世，他" + novels, "享年九十四岁。金庸" + novels
+    assert spoken_words([passage(ours, theirs, novels)], ours, theirs) == []
     heard = "据悉，" + WORDS
     assert spoken_words([passage(heard, "另据悉，" + WORDS, WORDS)], heard, "另据悉，" + WORDS) == []
 
