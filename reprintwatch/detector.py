@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -80,7 +80,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code
 #: (rewrite.code_sentences; wip/rewrites5); 11: two items of a template that differ at a headline figure (a
 #: figure of one's title its own text holds and the other's does not) are template siblings however many of the
-#: day's common figures agree (templates.headline_figure_differs; wip/fulls6).
+#: day's common figures agree (templates.headline_figure_differs; wip/fulls6); and a partial's passage both texts
+#: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
+#: sentence's end — is a quotation (relations.spoken_words; wip/partials6).
 RULES_VERSION = 11
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
@@ -532,11 +534,16 @@ class Detector:
         shared_text = held_by_many([h for _, h in held]) if len(held) >= FAMILY_MIN_HOLDERS else []
         s_quotes = quoted_spans(article.content)
         common: dict[int, list[tuple[int, int]]] = {}  # rules 9's spans now, rules 7's (the index's) below
+        spoken: dict[int, list[tuple[int, int]]] = {}  # rules 11: a partial's passages both give as someone's words
         for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
-            if m.verification.verdict == PARTIAL_REPRINT:  # rules 10: an official document the suspect has itself
+            if m.verification.verdict == PARTIAL_REPRINT:
+                said = spoken_words(m.verification.passages, article.content, m.licensed.content)
+                if said:
+                    spoken[id(m)] = said
+                # rules 10: an official document the suspect has itself
                 code += official_text(m.verification.passages, article.content, m.licensed.content,
                                       [(p.suspect_start, p.suspect_end) for o in reprints if o is not m
                                        for p in o.verification.passages])
@@ -553,7 +560,7 @@ class Detector:
                                                      (article.title, m.licensed.title)))
                     for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
-        if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
+        if len(reprints) == 1 and not shared_text and not common and not spoken and not s_quotes and not template[id(reprints[0])] \
                 and not quoted_spans(reprints[0].licensed.content):
             # a lone claim with nothing else taken away is kept: only text held across the index can change that
             common, asked = self._held_across_index(fp, reprints, reprints), {id(reprints[0])}
@@ -568,7 +575,8 @@ class Detector:
             v = m.verification
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
-                         normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
+                         normalised([*quotations(v.passages, s_quotes, m.licensed.content, article.content),
+                                     *spoken.get(id(m), ())]),
                          tuple(s for _, h in others for s in h) if shared_text else (),
                          normalised(common.get(id(m), ())), template[id(m)])
 

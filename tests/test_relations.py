@@ -430,3 +430,70 @@ def test_a_notices_clauses_both_carry_are_no_finding_but_the_reports_own_text_is
         assert [m.verdict for m in prose.reprints] == ["partial_reprint"]
         # and the report taken whole is a copy whatever it holds
         assert [m.verdict for m in d.check(Article("c", "转载：" + licensed)).reprints] == ["full_reprint"]
+
+
+# An invented company's chairman speaking at a public launch, reported by two outlets in their own words.
+WORDS = ("今年我们在研发上的投入超过了过去五年的总和，新工厂明年投产以后，产能将提高三倍，出口市场会从东南亚"
+         "扩展到中东和非洲，我们有信心在三年之内让自主品牌的销量占到公司总销量的一半以上。")
+HERALD = ("临港日报讯 记者昨日从市工信局获悉，本市今年新增专精特新企业四十二家，数量居全省第二。"
+          "在当天举行的新品发布会上，海川机械董事长林国栋表示，" + WORDS +
+          "据了解，海川机械成立于一九九八年，目前拥有员工两千余人，去年营业收入突破三十亿元。")
+EVENING = ("晚报快讯 海川机械昨天下午发布了三款新型挖掘机，吸引了来自二十多个国家的经销商到场。"
+           "林国栋在发布会上称，" + WORDS + "现场多家经销商当场签下了意向订单，金额合计约五亿元。")
+
+
+def test_spoken_words_start_at_an_attribution_in_both_texts_and_end_with_the_sentence():
+    from reprintwatch.dedupe.relations import spoken_words
+    from reprintwatch.dedupe.verify import Passage
+
+    def passage(suspect, licensed, text):
+        a, b = suspect.index(text), licensed.index(text)
+        return Passage(a, a + len(text), b, b + len(text), len(text))
+
+    at = EVENING.index(WORDS)
+    assert spoken_words([passage(EVENING, HERALD, WORDS)], EVENING, HERALD) == [(at, at + len(WORDS))]
+    # the shared text runs on past the speaker's sentence: only the sentence is the speaker's
+    longer = "林国栋在发布会上称，" + WORDS + "据了解，海川机械成立于一九九八年"
+    assert spoken_words([passage(longer + "。", HERALD, WORDS + "据了解，海川机械成立于一九九八年")], longer + "。", HERALD) \
+        == [(10, 10 + len(WORDS))]
+    # a shared start in the speaker's clause (the two name him with different titles) is his words too
+    titled = "晚报快讯 三款新型挖掘机昨日发布。公司创始人林国栋表示，" + WORDS
+    assert spoken_words([passage(titled, HERALD, "林国栋表示，" + WORDS)], titled, HERALD) \
+        == [(titled.index("林国栋"), len(titled))]
+    # a copy of the outlet's paragraph takes its words before the attribution too: prose
+    copied = "转自网络。" + HERALD[HERALD.index("在当天举行"):]
+    p = passage(copied, HERALD, HERALD[HERALD.index("在当天举行"):])
+    assert spoken_words([p], copied, HERALD) == []
+    # the words pasted bare, with no attribution in the suspect: no evidence it is someone's speech
+    bare = "网友转发：\n" + WORDS
+    assert spoken_words([passage("读者来信。" + WORDS, HERALD, WORDS)], "读者来信。" + WORDS, HERALD) == []
+    assert spoken_words([passage(bare, HERALD, WORDS)], bare, HERALD) == [(bare.index(WORDS), len(bare))]  # a colon
+    # words given to the outlet's own reporter are its interview, not a launch's speech
+    told = HERALD.replace("林国栋表示，", "林国栋告诉本报记者，")
+    assert spoken_words([passage(EVENING, told, WORDS)], EVENING, told) == []
+    # a colon inside a title and the outlet's 据悉 are no attribution
+    film, named = "新片《海川：钢铁年代》" + WORDS, "电影《海川：钢铁年代》" + WORDS
+    assert spoken_words([passage(film, named, "钢铁年代》" + WORDS)], film, named) == []
+    # 说 ending a noun is no verb of saying: 小说， is no speaker's clause
+    novels = "笔下创作多部脍炙人口的武侠小说，包括《海川英雄传》等。"
+    ours, theirs = "这位作家上午去世，他" + novels, "享年九十四岁。金庸" + novels
+    assert spoken_words([passage(ours, theirs, novels)], ours, theirs) == []
+    heard = "据悉，" + WORDS
+    assert spoken_words([passage(heard, "另据悉，" + WORDS, WORDS)], heard, "另据悉，" + WORDS) == []
+
+
+def test_a_speakers_words_two_reports_carry_are_no_finding_but_the_outlets_own_text_is(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("herald", HERALD + UNRELATED, "海川机械发布新品")])
+        # another report of the launch: the chairman's words after its own attribution
+        other = d.check(Article("evening", EVENING))
+        assert other.reprints == []
+        assert [m.discounted for m in other.matches if m.verification.is_reprint] == ["quotation"]
+        # a copy of the outlet's paragraph, attribution and all, is a copy
+        para = HERALD[HERALD.index("在当天举行"):]
+        copied = d.check(Article("copy", "转自网络。" + para + FLASH))
+        assert [m.verdict for m in copied.reprints] == ["partial_reprint"]
+        # an excerpt of the words pasted into an unrelated page is still found
+        pasted = d.check(Article("x", FLASH + "\n" + WORDS + "\n" + METRO))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
