@@ -13,7 +13,6 @@ Latin words. Not a test: docs/findings.md ("Fulls and rewrites, round 6") reads 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -53,17 +52,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args(argv)
     if args.pairs:
-        from bench.sina_pairs import sina_docs
+        from bench.sina_pairs import rewrite_pairs
 
-        by_id = {d.id: d for d in sina_docs()}
-        seen = set()
-        for path in args.pairs:
-            for r in json.load(open(path, encoding="utf-8"))["rows"]:
-                if r["verdict"] != "rewrite" or (r["suspect"], r["licensed"]) in seen:
-                    continue
-                seen.add((r["suspect"], r["licensed"]))
-                n, names = one_sided_names(by_id[r["suspect"]].text, by_id[r["licensed"]].text)
-                print(f"sina  {r['suspect_title'][:22]} <- {r['licensed_title'][:22]} | {n} pairs | one-sided {names}")
+        for s, l, r in rewrite_pairs(args.pairs):
+            n, names = one_sided_names(s.text, l.text)
+            print(f"sina  {r['suspect_title'][:22]} <- {r['licensed_title'][:22]} | {n} pairs | one-sided {names}")
     rng = random.Random(args.seed)
     docs = [d for d in D.load_corpus() if 400 <= d.chars <= 6000 and len(set(re.findall(r"[A-Za-z]{2,}", d.text))) >= 2]
     for rate in (0.3, 0.4, 0.5):

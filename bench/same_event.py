@@ -129,18 +129,11 @@ def main(argv=None) -> int:
                     foot = [x.format(acc=acc) for x in rng.sample(D.WECHAT_FOOT, rng.randint(1, 3))]
                     posted = "\n".join(head + [text] + foot)
                     groups.setdefault("xigao 0.5 with WeChat furniture", []).append(features(analysed(posted), licensed))
-    from bench.sina_pairs import sina_docs
+    from bench.sina_pairs import rewrite_pairs
 
-    by_id = {d.id: d for d in sina_docs()}
-    seen = set()
-    for path in args.pairs:
-        for r in json.load(open(path, encoding="utf-8"))["rows"]:
-            if r["verdict"] != "rewrite" or (r["suspect"], r["licensed"]) in seen:
-                continue
-            seen.add((r["suspect"], r["licensed"]))
-            s, l = by_id[r["suspect"]], by_id[r["licensed"]]
-            row = {"pair": (s.id, l.id), "titles": (s.title[:24], l.title[:24]), **features(analysed(s.text), analysed(l.text))}
-            groups.setdefault("sina rewrite verdicts", []).append(row)
+    for s, l, _ in rewrite_pairs(args.pairs):
+        row = {"pair": (s.id, l.id), "titles": (s.title[:24], l.title[:24]), **features(analysed(s.text), analysed(l.text))}
+        groups.setdefault("sina rewrite verdicts", []).append(row)
     for a, b in hard_negative_pairs(docs, rng, args.per_category):
         row = features(analysed(a.text), analysed(b.text))
         if row["coverage"] >= 0.3:

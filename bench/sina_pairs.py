@@ -44,6 +44,20 @@ def sina_docs() -> list[D.Doc]:
     return out
 
 
+def rewrite_pairs(paths) -> list[tuple[D.Doc, D.Doc, dict]]:
+    """The distinct ``(suspect, licensed)`` pairs called ``rewrite`` in ``--json`` outputs of this script (a pair
+    met at several seeds once), with their docs and the first row that named them."""
+    by_id = {d.id: d for d in sina_docs()}
+    seen, out = set(), []
+    for path in paths:
+        for r in json.load(open(path, encoding="utf-8"))["rows"]:
+            if r["verdict"] != "rewrite" or (r["suspect"], r["licensed"]) in seen:
+                continue
+            seen.add((r["suspect"], r["licensed"]))
+            out.append((by_id[r["suspect"]], by_id[r["licensed"]], r))
+    return out
+
+
 def run(seed: int, samples: int) -> dict:
     import jieba
     import logging

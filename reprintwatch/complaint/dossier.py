@@ -39,7 +39,6 @@ from .rules import (
     EXCLUDED_AUTHORISED,
     EXCLUDED_POSSIBLE_EXCEPTION,
     EXCLUDED_PUBLISHED_FIRST,
-    EXCLUDED_TIME_BARRED,
     STATE_LABELS_ZH,
     china_day,
     exclusion,
