@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
+    common_is_moot, explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -547,13 +547,6 @@ class Detector:
                                                      m.licensed.content, _licensed_text))
                     for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
-        if len(reprints) == 1 and not shared_text and not common and not s_quotes and not template[id(reprints[0])] \
-                and not quoted_spans(reprints[0].licensed.content):
-            # a lone claim with nothing else taken away is kept: only text held across the index can change that
-            common, asked = self._held_across_index(fp, reprints, reprints), {id(reprints[0])}
-            if not common:
-                return matches  # nothing to explain away or discount (most checks)
-
         span_of = {id(m): h for m, h in held}
 
         def claim(m: Match) -> Claim:
@@ -566,6 +559,10 @@ class Detector:
                          tuple(s for _, h in others for s in h) if shared_text else (),
                          normalised(common.get(id(m), ())), template[id(m)])
 
+        lone = len(reprints) == 1 and not shared_text and not common and not s_quotes \
+            and not template[id(reprints[0])] and not quoted_spans(reprints[0].licensed.content)
+        if lone and not self._askable_passages(reprints, reprints[0]):
+            return matches  # a lone claim with nothing taken away and nothing to ask the index about: kept
         claims = [claim(m) for m in reprints]
         credits = explain_away(claims, self.thresholds, shared_text)
         # Text held across the index (rules 7) only takes evidence away from the claim holding it: a claim not
@@ -578,7 +575,22 @@ class Detector:
             if not new:
                 break
             asked.update(id(m) for m in new)
-            found = self._held_across_index(fp, reprints, new)
+            # a passage whose answer can change no credit, whatever the answers for the others not held, is
+            # not asked about (shortest first: a long passage is the one a claim stands on); when an answer
+            # says held, the passages left are asked about too, so the credits are those of asking for all
+            wanted = [(m, p) for m in new for p in self._askable_passages(reprints, m)]
+            moot: list[tuple[Match, Passage]] = []
+            for m, p in sorted(wanted, key=lambda w: w[1].chars):
+                trial = moot + [(m, p)]
+                if common_is_moot(claims, credits, [normalised([(q.suspect_start, q.suspect_end)
+                                                                for o, q in trial if o is m2]) for m2 in reprints],
+                                  self.thresholds, shared_text):
+                    moot = trial
+            unasked = {(id(m), id(p)) for m, p in moot}
+            found = self._held_across_index(fp, [(m, p) for m, p in wanted if (id(m), id(p)) not in unasked])
+            if found and moot:
+                for k, more in self._held_across_index(fp, moot).items():
+                    found[k] = [*found.get(k, ()), *more]
             if not found:
                 break
             for k, held_spans in found.items():
@@ -610,24 +622,17 @@ class Detector:
         out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
         return [m for m in out if m is not None]
 
-    def _held_across_index(self, fp: Fingerprint, reprints: list[Match],
-                           asked: list[Match]) -> dict[int, list[tuple[int, int]]]:
-        """For each partial reprint of ``asked`` (``id(match)``; ``reprints``: the check's), the suspect-side ``[start, end)`` of its passages of
-        ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
+    def _held_across_index(self, fp: Fingerprint,
+                           wanted: list[tuple[Match, Passage]]) -> dict[int, list[tuple[int, int]]]:
+        """For each claim of ``wanted`` (``id(match)``; its passages asked about: :meth:`_askable_passages`), the
+        suspect-side ``[start, end)`` of those passages that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
         index hold: the passage's band keys (``stretch_band_keys``: from the suspect's own shingles) asked of the
         index (windows are content-defined, so a paragraph pasted elsewhere has the same window keys), a story
         holding ``INDEX_KEY_SHARE`` of its window keys.
         One ``candidates_many`` for the check; only partial claims of a check without a full reprint pay for it."""
         asks: list[tuple[int, Passage, set[str]]] = []
         queries = []
-        if any(m.verification.verdict == FULL_REPRINT for m in reprints):
-            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
-            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
-            return {}
-        wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p)
-                  for m in asked
-                  if m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
-                  for p in m.verification.passages if p.chars >= self.thresholds.partial_min_longest]
+        wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p) for m, p in wanted]
         # each suspect stretch's keys made once, as a batch: claims of one check often share their passages
         spans = list(dict.fromkeys((p.suspect_start, p.suspect_end) for _, _, p in wanted))
         keys_of = dict(zip(spans, stretch_band_keys(fp.signature, spans, self.params)))
@@ -645,6 +650,18 @@ class Detector:
             if sum(1 for c in answer if c[0] not in own) >= INDEX_MIN_OTHER_STORIES:
                 out[k].append((p.suspect_start, p.suspect_end))
         return out
+
+    def _askable_passages(self, reprints: list[Match], m: Match) -> list[Passage]:
+        """The passages of ``m`` that :meth:`_held_across_index` asks the index about: those of
+        ``partial_min_longest`` characters or more of a partial reprint (not taken whole) in a check
+        without a full reprint."""
+        v = m.verification
+        if v.verdict != PARTIAL_REPRINT or v.licensed_coverage >= WHOLE_COVERAGE \
+                or any(o.verification.verdict == FULL_REPRINT for o in reprints):
+            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
+            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
+            return []
+        return [p for p in v.passages if p.chars >= self.thresholds.partial_min_longest]
 
     def _rewrites(self, articles: Sequence[Article], fps: Sequence[Fingerprint], matches: list[list[Match]],
                   records: dict[str, IndexedArticle], code: list[bool]) -> list[list[Match]]:
