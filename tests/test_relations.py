@@ -262,7 +262,7 @@ def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
     def recorded(self, fp, wanted):
         if wanted:
             rounds.append(sorted({m.licensed.id for m, _ in wanted}))
-        return ask(self, fp, wanted)
+        return (yield from ask(self, fp, wanted))
 
     monkeypatch.setattr(Detector, "_held_across_index", recorded)
     suspect = Article("s", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1])
@@ -325,7 +325,7 @@ def test_the_index_is_not_asked_about_a_passage_whose_answer_can_change_nothing(
 
     def recorded(self, fp, wanted):
         asked.extend(p.chars for _, p in wanted)
-        return ask(self, fp, wanted)
+        return (yield from ask(self, fp, wanted))
 
     monkeypatch.setattr(Detector, "_held_across_index", recorded)
     suspect = Article("s", UNRELATED + "\n" + PORT[:200] + "\n" + UNRELATED[::-1] + "\n" + NOTICE)
@@ -342,6 +342,27 @@ def test_the_index_is_not_asked_about_a_passage_whose_answer_can_change_nothing(
         every = d.check(suspect)
         assert len(asked) == 2
         assert every.to_dict(include_all=True) == found.to_dict(include_all=True)
+
+
+def test_the_checks_of_a_batch_ask_the_index_together_and_find_what_each_finds_alone(tmp_path, monkeypatch):
+    """Detector._attribute_many: rules 7's questions of every check of a batch in one candidates_many a round."""
+    import reprintwatch.detector as detector_module
+
+    monkeypatch.setattr(detector_module, "FAMILY_MIN_HOLDERS", 99)
+    suspects = [Article("a", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1]),
+                Article("b", UNRELATED[::-1] + "\n" + NOTICE),
+                Article("c", UNRELATED + "\n" + PORT[:200] + "\n" + UNRELATED[::-1] + "\n" + NOTICE),
+                Article("d", UNRELATED)]
+    with SQLiteIndex(tmp_path / "i.db") as idx:
+        d = Detector(idx)
+        d.add([Article(k, body + "\n" + NOTICE, k) for k, body in (("metro", METRO), ("river", RIVER), ("port", PORT))])
+        calls: list[int] = []
+        many = idx.candidates_many
+        monkeypatch.setattr(idx, "candidates_many", lambda queries: (calls.append(len(queries)), many(queries))[1])
+        alone = [d.check(s).to_dict(include_all=True) for s in suspects]
+        asked_alone, calls[:] = len(calls) - len(suspects), []  # less each check's candidate search
+        assert [r.to_dict(include_all=True) for r in d.check_batch(suspects)] == alone
+        assert 1 <= len(calls) - 1 < asked_alone  # the batch's candidate search, then its rounds of questions
 
 
 # --- rules 9: a document the licensed article reproduces, and page code, are not the outlet's prose
