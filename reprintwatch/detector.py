@@ -574,9 +574,10 @@ class Detector:
                          or presented_as_speech(d, article.content, s_quotes)]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
-        template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
-                                                     m.licensed.content, _licensed_text))
-                    for m in reprints}
+        # made when first read: explain_away never reads that of a claim the kept claims before it cover whole
+        template = {id(m): _Later(lambda m=m: normalised(template_spans(
+            m.verification.passages, fp.normalized, article.content, m.licensed.content, _licensed_text)))
+            for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
         span_of = {id(m): h for m, h in held}
 
@@ -840,6 +841,29 @@ class Detector:
             return
         with CheckPool(self, jobs) as pool:
             yield from pool.check_many(articles, chunksize)
+
+
+class _Later(Sequence):
+    """A sequence made by ``make()`` when first read (its length, an item, an iteration), then kept."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make) -> None:
+        self._make, self._made = make, None
+
+    def _value(self) -> Sequence:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def __getitem__(self, i):
+        return self._value()[i]
+
+    def __iter__(self):
+        return iter(self._value())
 
 
 # The licensed side of a match, normalised (``extend_licensed_passages``, when its tokens cannot be read from

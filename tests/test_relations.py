@@ -365,6 +365,30 @@ def test_the_checks_of_a_batch_ask_the_index_together_and_find_what_each_finds_a
         assert 1 <= len(calls) - 1 < asked_alone  # the batch's candidate search, then its rounds of questions
 
 
+def test_the_template_text_of_a_claim_the_kept_ones_cover_whole_is_never_read():
+    """explain_away reads Claim.template only where it can change a credit: a claim whose copied text the
+    kept claims before it cover whole is explained by them whatever its template text (Detector makes a
+    template only when read: normalising the licensed text is its cost)."""
+    from collections.abc import Sequence
+
+    class Unread(Sequence):
+        def __len__(self):
+            raise AssertionError("read")
+
+        def __getitem__(self, i):
+            raise AssertionError("read")
+
+    first = Claim(((0, 200),), 400)
+    covered = Claim(((20, 120), (150, 190)), 300)
+    partly = Claim(((150, 260),), 300)
+    for template in ((), ((20, 120),), ((0, 300),)):  # whatever it would be: the same credits
+        made = explain_away([first, Claim(covered.spans, 300, template=template)])
+        assert explain_away([first, Claim(covered.spans, 300, template=Unread())]) == made
+        assert made[1].explained_by == 0
+    with pytest.raises(AssertionError, match="read"):  # text of its own left: its template is read
+        explain_away([first, Claim(partly.spans, 300, template=Unread())])
+
+
 # --- rules 9: a document the licensed article reproduces, and page code, are not the outlet's prose
 BULLETIN = ("一、事故基本情况。本月四日凌晨，位于临港工业园区的一家化工企业在装船作业时，码头连接软管老化破裂，"
             "造成约七吨化学品泄漏入海。企业发现后立即停止作业并报告有关部门。二、处置情况。事发后，区政府立即启动应急预案，"

@@ -437,7 +437,9 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         spans = _union(claim.spans)
         shared = sum(b - a for a, b in spans)
         fresh = _minus(spans, covered)
-        rest = _minus(fresh, _union(claim.template))
+        # a claim the kept ones cover whole is explained, whatever its template text: not read (the caller may
+        # make it only when read, Detector._attribution: normalising the licensed text is its cost)
+        rest = _minus(fresh, _union(claim.template)) if fresh else []
         member = False
         if not claim.whole:
             rest = _minus(_minus(rest, _union(claim.quoted)), _union(claim.common))
