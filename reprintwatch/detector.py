@@ -574,7 +574,8 @@ class Detector:
                          or presented_as_speech(d, article.content, s_quotes)]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
-        # made when first read: explain_away never reads that of a claim the kept claims before it cover whole
+        # made when first read (as a claim's quotations): explain_away never reads that of a claim the kept claims
+        # before it cover whole, nor the quotations of a claim taken whole it keeps
         template = {id(m): _Later(lambda m=m: normalised(template_spans(
             m.verification.passages, fp.normalized, article.content, m.licensed.content, _licensed_text)))
             for m in reprints}
@@ -587,7 +588,7 @@ class Detector:
             v = m.verification
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
-                         normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content)),
+                         _Later(lambda: normalised(quotations(v.passages, s_quotes, m.licensed.content, article.content))),
                          tuple(s for _, h in others for s in h) if shared_text else (),
                          normalised(common.get(id(m), ())), template[id(m)])
 

@@ -365,7 +365,7 @@ def test_the_checks_of_a_batch_ask_the_index_together_and_find_what_each_finds_a
         assert 1 <= len(calls) - 1 < asked_alone  # the batch's candidate search, then its rounds of questions
 
 
-def test_the_template_text_of_a_claim_the_kept_ones_cover_whole_is_never_read():
+def test_the_template_text_and_quotations_of_a_claim_are_read_only_where_they_can_change_its_credit():
     """explain_away reads Claim.template only where it can change a credit: a claim whose copied text the
     kept claims before it cover whole is explained by them whatever its template text (Detector makes a
     template only when read: normalising the licensed text is its cost)."""
@@ -387,6 +387,14 @@ def test_the_template_text_of_a_claim_the_kept_ones_cover_whole_is_never_read():
         assert made[1].explained_by == 0
     with pytest.raises(AssertionError, match="read"):  # text of its own left: its template is read
         explain_away([first, Claim(partly.spans, 300, template=Unread())])
+    # nor the quotations of a claim taken whole (a copy whatever it quotes) or of one covered whole
+    for quoted in ((), ((20, 120),)):
+        assert explain_away([Claim(first.spans, 400, whole=True, quoted=Unread())]) == \
+            explain_away([Claim(first.spans, 400, whole=True, quoted=quoted)])
+        assert explain_away([first, Claim(covered.spans, 300, quoted=Unread())]) == \
+            explain_away([first, Claim(covered.spans, 300, quoted=quoted)])
+    with pytest.raises(AssertionError, match="read"):
+        explain_away([first, Claim(partly.spans, 300, quoted=Unread())])
 
 
 # --- rules 9: a document the licensed article reproduces, and page code, are not the outlet's prose

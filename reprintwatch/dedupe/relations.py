@@ -442,7 +442,8 @@ def explain_away(claims: Sequence[Claim], t: Thresholds = DEFAULT_THRESHOLDS,
         rest = _minus(fresh, _union(claim.template)) if fresh else []
         member = False
         if not claim.whole:
-            rest = _minus(_minus(rest, _union(claim.quoted)), _union(claim.common))
+            if rest:  # else nothing is left to take from: its quotations are not read (made when read, as templates)
+                rest = _minus(_minus(rest, _union(claim.quoted)), _union(claim.common))
             if not claim.stands_out:
                 member = bool(shared_text) and _overlap(spans, shared_text) >= FAMILY_SHARE * shared
                 if member:
