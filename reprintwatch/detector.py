@@ -78,8 +78,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: passage of page code are no evidence of copying it (relations.not_the_outlets; wip/partials4); 10: a claim whose
 #: copied text is in an official document's register, by a suspect whose own text is too, is no evidence of
 #: copying the outlet (relations.official_text; wip/partials5); and the rewrite path aligns no page code
-#: (rewrite.code_sentences; wip/rewrites5).
-RULES_VERSION = 10
+#: (rewrite.code_sentences; wip/rewrites5); 11: two items of a template that differ at a headline figure (a
+#: figure of one's title its own text holds and the other's does not) are template siblings however many of the
+#: day's common figures agree (templates.headline_figure_differs; wip/fulls6).
+RULES_VERSION = 11
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -458,7 +460,8 @@ class Detector:
         """Each reprint match with the other members of its stories listed as versions (``Match.versions``):
         candidates are one representative a story (``LicensedIndex.candidates``), so the other versions of a
         text the suspect copied are read here — for the stories of reprint matches only, one ``members`` and one
-        ``get`` for the whole batch. A version's ``overlap`` is against the reported article, as before."""
+        ``unique_shingles`` for the whole batch (a listed version is not verified: its article and its distinct
+        shingles are all it needs). A version's ``overlap`` is against the reported article, as before."""
         # a plain (id, count) pair (an index of another program) is a story of its own
         story_of = {c[0]: getattr(c, "story", c[0]) for cs in candidates for c in cs}
         wanted: dict[int, set[str]] = {}
@@ -474,7 +477,9 @@ class Detector:
         extra = {i for k, stories in wanted.items() for st in stories for i in members.get(st, ()) if i not in listed[k]}
         if not extra:
             return matches
-        records = self._records(extra, records)
+        # the members not read as candidates: their articles and distinct shingles only (no whole records)
+        listed_shingles = {i: (records[i].article, records[i].signature.unique_shingles) for i in extra if i in records}
+        listed_shingles.update((a.id, (a, u)) for a, u in self.index.unique_shingles(sorted(extra - listed_shingles.keys())))
         out = []
         for found in matches:
             row = []
@@ -482,8 +487,8 @@ class Detector:
                 more = sorted({i for st in wanted.get(id(m), ()) for i in members.get(st, ())} - listed.get(id(m), set()))
                 if more:
                     u = records[m.licensed.id].signature.unique_shingles
-                    versions = [*m.versions, *(Version(records[i].article, version_overlap(records[i].signature.unique_shingles, u))
-                                               for i in more if i in records)]
+                    versions = [*m.versions, *(Version(listed_shingles[i][0], version_overlap(listed_shingles[i][1], u))
+                                               for i in more if i in listed_shingles)]
                     m = dataclasses.replace(m, versions=tuple(sorted(versions, key=lambda v: (-v.overlap, v.licensed.id))))
                 row.append(m)
             out.append(row)
@@ -577,7 +582,8 @@ class Detector:
         # made when first read (as a claim's quotations): explain_away never reads that of a claim the kept claims
         # before it cover whole, nor the quotations of a claim taken whole it keeps
         template = {id(m): _Later(lambda m=m: normalised(template_spans(
-            m.verification.passages, fp.normalized, article.content, m.licensed.content, _licensed_text)))
+            m.verification.passages, fp.normalized, article.content, m.licensed.content, _licensed_text,
+            (article.title, m.licensed.title))))
             for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
         span_of = {id(m): h for m, h in held}

@@ -131,6 +131,36 @@ def test_get_keeps_the_order_asked_and_leaves_out_missing_ids(index):
     assert len(records[1].signature.shingles) > 0
 
 
+def test_unique_shingles_are_the_stored_records_in_the_order_asked(backend):
+    """What listing a version reads (its article and distinct shingles) is what its whole record gives, value
+    for value: read from the file, from records ``get`` kept, and for a signature stored in the older format
+    (no token hashes: ``Signature.to_bytes``)."""
+    from reprintwatch.dedupe import Signature
+    from reprintwatch.index.base import IndexedArticle
+    with backend.open() as idx:
+        detector = Detector(idx)
+        detector.add(licensed())
+        fp = detector.fingerprint(FLASH + "\n（补充）")
+        old = Signature(fp.signature.token_lens, fp.signature.token_spans, fp.signature.shingles)  # no token hashes
+        idx.add([IndexedArticle(Article("old-format", FLASH + "\n（补充）", "旧", "东海晚报"), old, fp.index_keys)])
+    ids = ["flash", "nope", "old-format", "metro", "river"]
+    with backend.open() as idx:
+        listed = idx.unique_shingles(ids)  # nothing read before: every one decoded from its stored form
+        records = idx.get(ids)
+        assert [a.id for a, _ in listed] == [r.article.id for r in records] == ["flash", "old-format", "metro", "river"]
+        for (article, u), r in zip(listed, records):
+            assert article == r.article
+            assert u.dtype == r.signature.unique_shingles.dtype
+            np.testing.assert_array_equal(u, r.signature.unique_shingles)
+            np.testing.assert_array_equal(u, np.unique(r.signature.shingles))
+        again = idx.unique_shingles(ids[::-1])  # now from the records get() kept
+        assert [a.id for a, _ in again] == ["river", "metro", "old-format", "flash"]
+        for (article, u), (a2, u2) in zip(again, listed[::-1]):
+            assert article == a2
+            np.testing.assert_array_equal(u, u2)
+        assert idx.unique_shingles([]) == [] and idx.unique_shingles(["nope"]) == []
+
+
 def test_candidates_rank_the_source_first_with_all_its_keys(index):
     detector = Detector(index)
     detector.add(licensed())
@@ -568,6 +598,10 @@ def test_versions_share_a_story_and_candidates_count_stories(index):
     assert [c[0] for c in index.candidates(keys, 1)] == ["metro"]
     [match] = detector.check("转载：" + METRO).reprints
     assert match.licensed.id == "metro" and [v.licensed.id for v in match.versions] == ["metro-edit"]
+    # the listed version's overlap is the one its whole record gives (it is read without its token spans)
+    metro, edit = index.get(["metro", "metro-edit"])
+    assert match.versions[0].licensed == edit.article
+    assert match.versions[0].overlap == version_overlap(edit.signature.unique_shingles, metro.signature.unique_shingles)
     # an unchanged re-add keeps the story; deleting the representative promotes another member
     assert detector.add([Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")]).unchanged == 1
     index.delete(["metro"])

@@ -43,6 +43,25 @@ def test_versions_of_one_text_are_verified_once_and_listed(tmp_path, monkeypatch
     assert all(0.8 <= v["overlap"] <= 1 for v in out["versions"])
 
 
+def test_a_check_reads_whole_records_only_for_a_storys_representative(tmp_path):
+    """One read per story: ``get`` for the representative verified, and for the versions only listed their
+    articles and distinct shingles (``unique_shingles``), whose overlaps are those of their whole records."""
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        Detector(idx).add(versions_of_river())
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:  # reopened: nothing kept from the add
+        asked = {"get": [], "unique_shingles": []}
+        for name in asked:
+            real = getattr(idx, name)
+            setattr(idx, name, lambda ids, real=real, name=name: asked[name].append(sorted(ids)) or real(ids))
+        best = Detector(idx).check(Article("s", "转载：" + RIVER)).reprints[0]
+        assert asked == {"get": [["wire"]], "unique_shingles": [["carried", "corrected"]]}
+        records = {r.article.id: r for r in SQLiteIndex.get(idx, ["wire", "carried", "corrected"])}
+    wire = records["wire"].signature.unique_shingles
+    assert [(v.licensed, v.overlap) for v in best.versions] == sorted(
+        ((records[i].article, detector_module.version_overlap(records[i].signature.unique_shingles, wire))
+         for i in ("carried", "corrected")), key=lambda x: (-x[1], x[0].id))
+
+
 WIRE_DROPS = ({1, 2, 3, 4, 5, 6}, {12, 13, 14, 15, 16, 17})
 
 

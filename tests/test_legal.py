@@ -185,3 +185,68 @@ def test_a_market_report_with_causes_is_unsure_not_unprotected():
     hints = legal_hints(Facts("20日沪深股指双双收跌", "在利空消息打压的背景下，" + figures))
     assert [(h.code, h.certainty) for h in hints] == [(FACTUAL_NEWS, UNSURE)]
     assert any("背景下" in e for e in hints[0].evidence)
+
+
+# an invented exam office's notice (texts here are written for the test, not taken from a crawl)
+NOTICE_TITLE = "西岭：2027年普通高校招生考试报名须知"
+NOTICE = ("根据《西岭省教育考试院关于做好2027年普通高校招生考试报名工作的通知》，现将有关事项通知如下：\n"
+          "一、报名条件。凡符合下列条件的人员，均可报名：（一）遵守宪法和法律；（二）高级中等教育学校毕业或具有同等学力；"
+          "（三）身体状况符合相关要求。下列人员不得报名：具有高等学历教育资格的高校在校生。\n"
+          "二、报名时间。考生应当在规定时间内完成网上报名，逾期不予补报。报名时须按照要求如实填写信息。\n"
+          "三、资格审查。各市、县（区）招生办应当依照有关规定审查考生报名资格，对弄虚作假者依法予以处理。\n"
+          "四、其他事项。本须知由省教育考试院负责解释，未尽事宜另行通知。")
+
+
+def test_an_official_document_is_a_possible_exception_and_a_report_on_it_unsure():
+    from reprintwatch.complaint.dossier import hint_zh
+    from reprintwatch.complaint.rules import EXCLUDED_POSSIBLE_EXCEPTION, exclusion
+    from reprintwatch.triage.legal import OFFICIAL_DOCUMENT, official_document
+
+    h = official_document(NOTICE_TITLE, NOTICE)
+    assert h.code == OFFICIAL_DOCUMENT and h.certainty == POSSIBLE and h.rules == ("CL2020-5-1",) and h.exception
+    assert h.params["issuer"].startswith("《西岭省教育考试院关于") and h.params["clauses"] >= 3
+    hints = legal_hints(Facts(NOTICE_TITLE, NOTICE, credit="uncredited"))
+    assert [x.code for x in hints][:1] == [OFFICIAL_DOCUMENT]
+    # like factual news: set apart from a complaint unless the user includes it, with the article it rests on
+    import datetime as dt
+    assert exclusion("unauthorised", None, dt.date(2027, 1, 1), hints) == EXCLUDED_POSSIBLE_EXCEPTION
+    assert exclusion("unauthorised", None, dt.date(2027, 1, 1), hints, include_exceptions=True) is None
+    assert "国家机关的文件" in hint_zh(h) and "《著作权法》（2020）第五条第（一）项" in hint_zh(h)
+    # the same notice in a reporter's voice: a report on a document, unsure, never a possible exception
+    report = official_document("西岭公布2027年高考报名须知", "记者从西岭省教育考试院获悉，" + NOTICE)
+    assert report.certainty == UNSURE and not report.exception and any("记者" in e for e in report.evidence)
+    # no state organ issuing: a university's 招生简章 and a firm's 公告 are protected like any text
+    assert official_document("西岭大学2027年硕士研究生招生简章", NOTICE) is None
+    assert official_document("西岭股份有限公司关于召开股东大会的公告", NOTICE.replace("省教育考试院", "公司董事会")) is None
+    # prose without the register is no document, whatever its title says
+    assert official_document("财政部：明年减税", "财政部今天宣布明年继续减税降费，企业普遍欢迎。" * 8) is None
+    # a commentary on a notice is a commentary: no official-document hint
+    assert OFFICIAL_DOCUMENT not in {x.code for x in legal_hints(Facts("【社论】" + NOTICE_TITLE, NOTICE))}
+
+
+def test_official_documents_in_real_news():
+    """The Sina crawl's 财政部 tax notice and the provinces' exam notices read as documents; Xinhua's 1,000
+    stories (reports on documents, in a reporter's voice) never get a possible official-document hint."""
+    import json
+
+    from conftest import SHARED_RAW
+    from reprintwatch.triage.legal import official_document
+
+    sina = {}
+    for path in sorted((SHARED_RAW / "sina-news-2018").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            d = json.loads(line)
+            sina[d["id"]] = d
+    xinhua = SHARED_RAW / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"
+    if not sina or not xinhua.exists():
+        pytest.skip(f"{SHARED_RAW} not found (the shared research data sits beside the repository)")
+    for sid in ("sina2018-762dc3d659da", "sina2018-2215007299bb", "sina2018-fdb18aaf2830", "sina2018-188889966be4"):
+        h = official_document(sina[sid]["title"], sina[sid]["text"])
+        assert h is not None and h.certainty == POSSIBLE, (sid, h)
+    # a university's 简章 and a tutoring firm's 国考 tally have the register, not a state organ's voice
+    for sid in ("sina2018-fe92cbdc8839", "sina2018-329d575c621a"):
+        assert official_document(sina[sid]["title"], sina[sid]["text"]) is None, sid
+    for line in xinhua.open(encoding="utf-8"):
+        d = json.loads(line)
+        h = official_document(d.get("headline", ""), d.get("text", ""))
+        assert h is None or h.certainty == UNSURE, (d["id"], h)

@@ -121,3 +121,20 @@ def test_boilerplate_tried_near_triggers_finds_what_the_whole_text_search_finds(
         pass
     for text in texts:
         assert B.find_boilerplate(text) == whole(text), text[:80]
+
+
+def test_one_chinese_counter_for_code_and_official_register():
+    """``chinese_count``/``chinese_only`` (one regex of runs) count what ``is_code`` counted one character at a
+    time and ``relations`` counted by runs: the same numbers on 400 real texts and on the block's edges."""
+    from conftest import real_texts
+
+    from reprintwatch.dedupe.normalize import chinese_count, chinese_only
+
+    def one_by_one(text):  # is_code's count before the shared counter
+        return sum("\u4e00" <= c <= "\u9fff" for c in text)
+
+    edges = ["", "abc", "\u4e00\u9fff", "\u4dff\ua000", "\u3400㐀", "𠀀中𠀁", "中文 text，標點。", "\u4e00" * 7]
+    texts = edges + real_texts(400, seed=19)
+    assert [chinese_count(t) for t in texts] == [one_by_one(t) for t in texts]
+    assert [chinese_only(t) for t in texts] == ["".join(c for c in t if "\u4e00" <= c <= "\u9fff") for t in texts]
+    assert chinese_count(edges[2]) == 2 and chinese_count(edges[3]) == 0 and chinese_only(edges[5]) == "中"

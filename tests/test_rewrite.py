@@ -332,3 +332,15 @@ def test_page_code_is_no_sentence_of_a_rewrite():
     assert not any("adScript" in washed[p.suspect_start:p.suspect_end] for p in with_code.pairs)
     # the loader's URL was a 200-letter "fact" shared by every two Sina pages
     assert not any("adscript" in f.text for f in with_code.shared_facts)
+
+
+@pytest.mark.parametrize("credit", ["据路透社报道，", "据外媒报道，", "据江南日报报道，", "（来源：路透社）"])
+def test_a_wash_that_credits_an_outlet_is_still_a_rewrite(tmp_path, credit):
+    """Pages are written by copiers: a 洗稿 copy that adds a credit — a foreign wire it never read, foreign media,
+    the licensed outlet itself — is the same wash. Translations of one foreign report credit the wire too, so
+    a rule telling them apart by credits would let this copy walk through (docs/findings.md, round 6: measured
+    and not made)."""
+    detector = _detector(tmp_path)
+    for text in (credit + PORT_REWRITE, PORT_REWRITE + "\n" + credit):
+        [match] = detector.check(Article("s", text)).reprints
+        assert match.licensed.id == "port" and match.verdict == R.REWRITE

@@ -130,3 +130,35 @@ def test_digit_string_reads_every_decimal_digit_as_the_character_loop_did():
     assert _digit_string(text) == loop(text) == "241641937"
     assert _digit_string(text, 2, 7) == loop(text[2:7]) == "2416"
     assert _digit_string("没有数字") == ""
+
+
+def system_tally(system: str, passed: int, ratio: str) -> str:
+    """One system's item of a tutoring firm's tally of one day: the day's common lead and figures, then that
+    system's own count (the item's headline figure)."""
+    return (f"截至23日16时，青溪市公务员考试报名已经进行了近两天，共有5.4万人过审，其中，{system}过审人数为{passed}人，"
+            f"平均竞争比{ratio}。青溪市公务员考试{system}过审人数最多前十职位（来源：明远教育）")
+
+
+def test_two_items_of_one_days_tally_differ_at_their_headline_figure(tmp_path):
+    """Sina seeds 1-2 (3574251): 国考海关系统1461人过审 and 国考海事系统896人过审 share the day's lead and its figures
+    (23日16时, 5.4万) and part at the one figure each item reports: more figures agree than differ, so rules 8
+    called one a full reprint of the other. That the texts part at a figure of a title says they are two issues."""
+    from reprintwatch.dedupe.templates import _parted_figures, headline_figure_parted
+
+    customs, maritime = system_tally("海关系统", 1461, "2.68：1"), system_tally("海事系统", 896, "1.3：1")
+    a, b = _norm(maritime), _norm(customs)
+    parted = _parted_figures(a, (0, len(a)), b, (0, len(b)))
+    assert {(x, y) for _, x, y in parted} >= {("896", "1461")}  # they part at each item's own count
+    assert headline_figure_parted(parted, "青溪考试海事系统896人过审", "青溪考试海关系统1461人过审")
+    assert headline_figure_parted(parted, "海事系统过审人数公布", "青溪考试海关系统1461人过审")  # either title
+    # a title's digits where the texts do not part say nothing (360安全大脑 beside two dates that differ)
+    assert not headline_figure_parted([(10, "8", "6")], "直击|周鸿祎：360安全大脑", "直击|王小川：AI领域存在泡沫")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("customs", customs, "青溪考试海关系统1461人过审 人气高", "明远教育")])
+        result = d.check(Article("maritime", maritime, "青溪考试海事系统896人过审 多个职位挂零"))
+        assert result.reprints == [] and [m.discounted for m in result.matches] == ["template"]
+        # a copy with a figure revised among the day's kept is still a copy of the item (no headline changed)
+        revised = customs.replace("平均竞争比2.68", "平均竞争比2.7")
+        assert [m.verdict for m in d.check(Article("rev", revised, "海关1461人过审")).reprints] == ["full_reprint"]
+        assert [m.verdict for m in d.check(Article("copy", customs, "重磅！海关系统1461人过审")).reprints] == ["full_reprint"]

@@ -24,7 +24,16 @@ from ..triage.reasons import Reason
 from ..triage.attribution import CREDITED, CREDITED_OTHER
 from .takedown import Tracking, instant
 from .holders import RightsHolder
-from ..triage.legal import CURRENT_AFFAIRS, FACTUAL_NEWS, FOUND, POSSIBLE, RESERVATION, RULES, TITLE_DISTORTED
+from ..triage.legal import (
+    CURRENT_AFFAIRS,
+    FACTUAL_NEWS,
+    FOUND,
+    OFFICIAL_DOCUMENT,
+    POSSIBLE,
+    RESERVATION,
+    RULES,
+    TITLE_DISTORTED,
+)
 from ..triage.legal import describe as describe_hint
 from .rules import (
     EXCLUDED_AUTHORISED,
@@ -143,6 +152,9 @@ def hint_zh(h) -> str:
         if p.get("family"):
             what += f"，属模板化稿件（{p['family']}）"
         return f"原作品可能属于单纯事实消息（{what}），不受著作权法保护（{rule}）"
+    if h.code == OFFICIAL_DOCUMENT:
+        return (f"原作品可能即是国家机关的文件（{p.get('issuer', '')}；{p.get('clauses', '?')}条编号条款，"
+                f"公文用语每百字{p.get('register', '?')}处），不受著作权法保护（{rule}）")
     if h.code == CURRENT_AFFAIRS:
         topics = "、".join(zh for t, zh in TOPIC_ZH.items() if t in (p.get("topics") or {}))
         return (f"原作品为关于{topics or '时事'}问题的{KIND_ZH.get(p.get('kind'), '文章')}，转载方为媒体，注明了来源和标题，"

@@ -12,6 +12,7 @@ passage found later can be shown in the text a user sees.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ import numpy as np
 
 from .boilerplate import find_boilerplate
 
-__all__ = ["NormalizedText", "Removed", "fold_text", "normalize"]
+__all__ = ["NormalizedText", "Removed", "chinese_count", "chinese_only", "fold_text", "normalize"]
 
 # Characters removed before anything else: zero-width and other format characters, variation selectors,
 # soft hyphen, and decoration ideographs/dots that copiers sprinkle between characters. Emoji and
@@ -209,6 +210,22 @@ def normalize(text: str) -> NormalizedText:
     )
 
 
+#: Chinese characters: the CJK Unified Ideographs block (U+4E00–U+9FFF), the one range every count of "Chinese
+#: characters" in the project uses (extension A and the astral extensions are not counted). Found by runs, not
+#: one character at a time: 6x faster than a match a character (relations.official_rate on a Sina article).
+_CHINESE_RUNS = re.compile("[\u4e00-\u9fff]+")
+
+
+def chinese_only(text: str) -> str:
+    """The Chinese characters of ``text`` (:data:`_CHINESE_RUNS`), in order, everything else dropped."""
+    return "".join(_CHINESE_RUNS.findall(text))
+
+
+def chinese_count(text: str) -> int:
+    """How many Chinese characters (:data:`_CHINESE_RUNS`) ``text`` holds."""
+    return sum(map(len, _CHINESE_RUNS.findall(text)))
+
+
 _CODE_SYNTAX = frozenset("{}();=<>\\/[]'\"")
 
 
@@ -233,5 +250,4 @@ def is_code(text: str, max_chinese: float = 0.05) -> bool:
     if syntax < 0.04 * len(text):
         return False
     letters = sum(c.isalnum() for c in text)
-    chinese = sum("\u4e00" <= c <= "\u9fff" for c in text)
-    return chinese < max_chinese * letters
+    return chinese_count(text) < max_chinese * letters

@@ -45,7 +45,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .normalize import PASSAGE_CODE_MAX_CHINESE, is_code
+from .normalize import PASSAGE_CODE_MAX_CHINESE, chinese_count, chinese_only, is_code
 from .quotes import quoted_spans, reproduced_spans
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
@@ -317,16 +317,13 @@ _OFFICIAL = re.compile("第[一二三四五六七八九十百零〇\\d]+条|（[
                        "施行|一律|原则上|有关事项|另行|之日起|须")
 
 
-_CHINESE_RUNS = re.compile("[\u4e00-\u9fff]+")  # runs, not characters: 6x faster than a match a character
-
-
 def official_rate(text: str, markers: int | None = None) -> float:
     """Markers of an official document's register (:data:`_OFFICIAL`) per 100 Chinese characters of ``text``
     (``markers``: their count, when the caller has it)."""
     markers = len(_OFFICIAL.findall(text)) if markers is None else markers
     if not markers:
         return 0.0  # most texts: no second pass over them
-    chinese = sum(map(len, _CHINESE_RUNS.findall(text)))
+    chinese = chinese_count(text)
     return 100 * markers / chinese if chinese else 0.0
 
 
@@ -383,7 +380,7 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
 
 def _shared_grams(text: str, other: str, n: int = 4) -> float:
     """The share of the distinct n-grams of ``text``'s Chinese characters that ``other`` holds too."""
-    a, b = "".join(_CHINESE_RUNS.findall(text)), "".join(_CHINESE_RUNS.findall(other))
+    a, b = chinese_only(text), chinese_only(other)
     grams = {a[i:i + n] for i in range(len(a) - n + 1)}
     if not grams:
         return 0.0

@@ -256,6 +256,13 @@ class LicensedIndex(ABC):
     def get(self, ids: Sequence[str]) -> list[IndexedArticle]:
         """Stored records for ``ids`` (missing ids are left out), in the order asked, with their story."""
 
+    def unique_shingles(self, ids: Sequence[str]) -> list[tuple[Article, np.ndarray]]:
+        """For ``ids`` (missing ids are left out, in the order asked): each stored article and its distinct
+        shingles (``Signature.unique_shingles`` of its record) — what listing a version of a reported story
+        needs (its overlap with the reported version), not a whole record. This default reads the records
+        (:meth:`get`); a backend that can decode less overrides it with the same answers."""
+        return [(r.article, r.signature.unique_shingles) for r in self.get(ids)]
+
     # --- stories (versions of one text, dedupe/relations.py): the backend stores and returns them ---------
     @abstractmethod
     def members(self, stories: Iterable[str]) -> dict[str, list[str]]:

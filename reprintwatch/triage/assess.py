@@ -412,6 +412,7 @@ RULE_MODULES = (
     "reprintwatch.triage.verbatim", "reprintwatch.triage.timeline", "reprintwatch.triage.identity",
     "reprintwatch.triage.reasons",
     "reprintwatch.dedupe.normalize", "reprintwatch.dedupe.boilerplate", "reprintwatch.dates",
+    "reprintwatch.dedupe.relations",  # the official register legal.official_document reads
 )
 
 
