@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -441,7 +441,7 @@ class Detector:
         # attribution before the rewrite path: a 洗稿 copy whose surviving exact passages are quotations (washing
         # leaves quotes alone) is discounted, then aligned sentence by sentence like any pair that is no reprint
         # (bench/quality.py on fc6c4ba, attribution last: 3 of 600 洗稿 copies lost that way)
-        matches = [self._attribute(article, fp, m) for article, fp, m in zip(articles, fps, matches)]
+        matches = self._attribute_many(articles, fps, matches)
         if self.rewrite_thresholds is not None:
             matches = self._rewrites(articles, fps, matches, records, code)
         results = []
@@ -501,7 +501,38 @@ class Detector:
         missing = sorted(ids - known.keys())
         return {**known, **{r.article.id: r for r in self.index.get(missing)}} if missing else known
 
+    def _attribute_many(self, articles: Sequence[Article], fps: Sequence[Fingerprint],
+                        matches: list[list[Match]]) -> list[list[Match]]:
+        """:meth:`_attribute` of each check, their questions to the index (rules 7) asked together: one
+        ``candidates_many`` a round for all the checks still asking, not one a check — the same answers (each
+        query's are its own), for fewer calls: the 222 questions of the 1,060 checks at 10k (102 checks) cost
+        ~46 ms a round asked a check at a time and ~18 ms 64 at a time (SQLite, one process, CPU)."""
+        out: list[list[Match] | None] = [None] * len(articles)
+        asking: dict[int, tuple[Iterator, list]] = {}
+
+        def advance(k: int, run: Iterator, answers) -> None:
+            try:
+                asking[k] = (run, run.send(answers))
+            except StopIteration as done:
+                asking.pop(k, None)
+                out[k] = done.value
+
+        for k, (article, fp, m) in enumerate(zip(articles, fps, matches)):
+            advance(k, self._attribution(article, fp, m), None)
+        while asking:
+            waiting = list(asking.items())
+            answers = self.index.candidates_many([q for _, (_, queries) in waiting for q in queries])
+            at = 0
+            for k, (run, queries) in waiting:
+                advance(k, run, answers[at:at + len(queries)])
+                at += len(queries)
+        return out  # type: ignore[return-value]
+
     def _attribute(self, article: Article, fp: Fingerprint, matches: list[Match]) -> list[Match]:
+        """One check's attribution (:meth:`_attribution`), its questions to the index asked as they come."""
+        return self._attribute_many([article], [fp], [matches])[0]
+
+    def _attribution(self, article: Article, fp: Fingerprint, matches: list[Match]):
         """Each copied passage credited to the licensed article that best explains it (``dedupe/relations.py``):
         reprint matches taken whole first, then by most copied text; one whose copied text the matches before
         it already explain is no finding and is listed under the match explaining most of it (:class:`Sibling`,
@@ -555,18 +586,13 @@ class Detector:
                          or presented_as_speech(d, article.content, s_quotes)]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
-        template = {id(m): normalised(template_spans(m.verification.passages, fp.normalized, article.content,
-                                                     m.licensed.content, _licensed_text,
-                                                     (article.title, m.licensed.title)))
-                    for m in reprints}
+        # made when first read (as a claim's quotations): explain_away never reads that of a claim the kept claims
+        # before it cover whole, nor the quotations of a claim taken whole it keeps
+        template = {id(m): _Later(lambda m=m: normalised(template_spans(
+            m.verification.passages, fp.normalized, article.content, m.licensed.content, _licensed_text,
+            (article.title, m.licensed.title))))
+            for m in reprints}
         asked: set[int] = set()  # the claims whose text held across the index was asked for
-        if len(reprints) == 1 and not shared_text and not common and not spoken and not s_quotes and not template[id(reprints[0])] \
-                and not quoted_spans(reprints[0].licensed.content):
-            # a lone claim with nothing else taken away is kept: only text held across the index can change that
-            common, asked = self._held_across_index(fp, reprints, reprints), {id(reprints[0])}
-            if not common:
-                return matches  # nothing to explain away or discount (most checks)
-
         span_of = {id(m): h for m, h in held}
 
         def claim(m: Match) -> Claim:
@@ -575,11 +601,15 @@ class Detector:
             v = m.verification
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
-                         normalised([*quotations(v.passages, s_quotes, m.licensed.content, article.content),
-                                     *spoken.get(id(m), ())]),
+                         _Later(lambda: normalised([*quotations(v.passages, s_quotes, m.licensed.content, article.content),
+                                                    *spoken.get(id(m), ())])),
                          tuple(s for _, h in others for s in h) if shared_text else (),
                          normalised(common.get(id(m), ())), template[id(m)])
 
+        lone = len(reprints) == 1 and not shared_text and not common and not spoken and not s_quotes \
+            and not template[id(reprints[0])] and not quoted_spans(reprints[0].licensed.content)
+        if lone and not self._askable_passages(reprints, reprints[0]):
+            return matches  # a lone claim with nothing taken away and nothing to ask the index about: kept
         claims = [claim(m) for m in reprints]
         credits = explain_away(claims, self.thresholds, shared_text)
         # Text held across the index (rules 7) only takes evidence away from the claim holding it: a claim not
@@ -592,7 +622,22 @@ class Detector:
             if not new:
                 break
             asked.update(id(m) for m in new)
-            found = self._held_across_index(fp, reprints, new)
+            # a passage whose answer can change no credit, whatever the answers for the others not held, is
+            # not asked about (shortest first: a long passage is the one a claim stands on); when an answer
+            # says held, the passages left are asked about too, so the credits are those of asking for all
+            wanted = [(m, p) for m in new for p in self._askable_passages(reprints, m)]
+            moot: list[tuple[Match, Passage]] = []
+            for m, p in sorted(wanted, key=lambda w: w[1].chars):
+                trial = moot + [(m, p)]
+                if common_is_moot(claims, credits, [normalised([(q.suspect_start, q.suspect_end)
+                                                                for o, q in trial if o is m2]) for m2 in reprints],
+                                  self.thresholds, shared_text):
+                    moot = trial
+            unasked = {(id(m), id(p)) for m, p in moot}
+            found = yield from self._held_across_index(fp, [(m, p) for m, p in wanted if (id(m), id(p)) not in unasked])
+            if found and moot:
+                for k, more in (yield from self._held_across_index(fp, moot)).items():
+                    found[k] = [*found.get(k, ()), *more]
             if not found:
                 break
             for k, held_spans in found.items():
@@ -624,24 +669,20 @@ class Detector:
         out = [changed.get(id(m), m) if id(m) in changed else m for m in matches]
         return [m for m in out if m is not None]
 
-    def _held_across_index(self, fp: Fingerprint, reprints: list[Match],
-                           asked: list[Match]) -> dict[int, list[tuple[int, int]]]:
-        """For each partial reprint of ``asked`` (``id(match)``; ``reprints``: the check's), the suspect-side ``[start, end)`` of its passages of
-        ``partial_min_longest`` characters or more that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
+    def _held_across_index(self, fp: Fingerprint,
+                           wanted: list[tuple[Match, Passage]]) -> dict[int, list[tuple[int, int]]]:
+        """For each claim of ``wanted`` (``id(match)``; its passages asked about: :meth:`_askable_passages`), the
+        suspect-side ``[start, end)`` of those passages that ``INDEX_MIN_OTHER_STORIES`` other stories of the whole
         index hold: the passage's band keys (``stretch_band_keys``: from the suspect's own shingles) asked of the
         index (windows are content-defined, so a paragraph pasted elsewhere has the same window keys), a story
-        holding ``INDEX_KEY_SHARE`` of its window keys.
-        One ``candidates_many`` for the check; only partial claims of a check without a full reprint pay for it."""
+        holding ``INDEX_KEY_SHARE`` of its window keys. A generator: it yields its queries (``candidates_many``'s)
+        and is sent their answers (:meth:`_attribute_many` asks those of several checks at once); none when
+        there is nothing to ask. Only partial claims of a check without a full reprint pay for it."""
+        if not wanted:
+            return {}  # every passage moot: no band keys made (19 of the 121 checks at 10k that ask)
         asks: list[tuple[int, Passage, set[str]]] = []
         queries = []
-        if any(m.verification.verdict == FULL_REPRINT for m in reprints):
-            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
-            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
-            return {}
-        wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p)
-                  for m in asked
-                  if m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
-                  for p in m.verification.passages if p.chars >= self.thresholds.partial_min_longest]
+        wanted = [(m, {m.licensed.id, *(x.licensed.id for x in m.versions)}, p) for m, p in wanted]
         # each suspect stretch's keys made once, as a batch: claims of one check often share their passages
         spans = list(dict.fromkeys((p.suspect_start, p.suspect_end) for _, _, p in wanted))
         keys_of = dict(zip(spans, stretch_band_keys(fp.signature, spans, self.params)))
@@ -655,10 +696,22 @@ class Detector:
         out: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)
         if not queries:
             return out
-        for (k, p, own), answer in zip(asks, self.index.candidates_many(queries)):
+        for (k, p, own), answer in zip(asks, (yield queries)):
             if sum(1 for c in answer if c[0] not in own) >= INDEX_MIN_OTHER_STORIES:
                 out[k].append((p.suspect_start, p.suspect_end))
         return out
+
+    def _askable_passages(self, reprints: list[Match], m: Match) -> list[Passage]:
+        """The passages of ``m`` that :meth:`_held_across_index` asks the index about: those of
+        ``partial_min_longest`` characters or more of a partial reprint (not taken whole) in a check
+        without a full reprint."""
+        v = m.verification
+        if v.verdict != PARTIAL_REPRINT or v.licensed_coverage >= WHOLE_COVERAGE \
+                or any(o.verification.verdict == FULL_REPRINT for o in reprints):
+            # a copy of a whole article: its partial claims are mostly versions and edits of it, explained by it
+            # (bench/attribution_cost.py at 10k: asking for them too made attribution 1.30x a check in total)
+            return []
+        return [p for p in v.passages if p.chars >= self.thresholds.partial_min_longest]
 
     def _rewrites(self, articles: Sequence[Article], fps: Sequence[Fingerprint], matches: list[list[Match]],
                   records: dict[str, IndexedArticle], code: list[bool]) -> list[list[Match]]:
@@ -805,6 +858,29 @@ class Detector:
             return
         with CheckPool(self, jobs) as pool:
             yield from pool.check_many(articles, chunksize)
+
+
+class _Later(Sequence):
+    """A sequence made by ``make()`` when first read (its length, an item, an iteration), then kept."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make) -> None:
+        self._make, self._made = make, None
+
+    def _value(self) -> Sequence:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def __getitem__(self, i):
+        return self._value()[i]
+
+    def __iter__(self):
+        return iter(self._value())
 
 
 # The licensed side of a match, normalised (``extend_licensed_passages``, when its tokens cannot be read from

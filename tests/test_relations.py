@@ -259,9 +259,10 @@ def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
     rounds: list[list[str]] = []
     ask = Detector._held_across_index
 
-    def recorded(self, fp, reprints, asked):
-        rounds.append(sorted(m.licensed.id for m in asked))
-        return ask(self, fp, reprints, asked)
+    def recorded(self, fp, wanted):
+        if wanted:
+            rounds.append(sorted({m.licensed.id for m, _ in wanted}))
+        return (yield from ask(self, fp, wanted))
 
     monkeypatch.setattr(Detector, "_held_across_index", recorded)
     suspect = Article("s", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1])
@@ -279,6 +280,121 @@ def test_the_index_is_asked_only_for_claims_kept_so_far(tmp_path, monkeypatch):
         # each holder discounted in turn leaves the next one kept: asked about one a round, each once
         assert result.reprints == []
         assert [len(r) for r in rounds] == [1, 1, 1] and sorted(x for r in rounds for x in r) == ["metro", "port", "river"]
+
+
+def test_an_answer_that_can_change_no_credit_is_moot_and_any_answer_gives_the_same_credits():
+    """common_is_moot: with all of ``most`` taken away the outcome is the one without it — then so is it with
+    any part of it (what the index may answer), checked here for every part on claims written for it."""
+    import itertools
+
+    from reprintwatch.dedupe.relations import common_is_moot
+
+    def outcome(claims):
+        return [(c.kept, c.explained_by, c.discounted) for c in explain_away(claims)]
+
+    stands = Claim(((0, 150), (200, 260), (300, 330)), 1000)  # 150 + 60 + 30 copied, 1,000 licensed
+    under = Claim(((100, 180), (300, 330)), 1000, stands_out=True)  # partly under the first
+    cases = [
+        ([stands], [[(200, 260), (300, 330)]], True),  # the 150-character passage stands alone either way
+        ([stands], [[(0, 150), (200, 260)]], False),  # held, the two would leave 30 characters: not a finding
+        ([stands, under], [[(0, 150), (200, 260)], [(100, 180)]], False),
+        ([stands, under], [[(200, 260)], [(100, 180)]], True),
+    ]
+    for claims, most, moot in cases:
+        credits = explain_away(claims)
+        assert common_is_moot(claims, credits, most) is moot
+        parts = [[list(c) for n in range(len(m) + 1) for c in itertools.combinations(m, n)] for m in most]
+        answers = {tuple(map(tuple, pick)): outcome([Claim(c.spans, c.licensed_chars, c.whole, c.stands_out,
+                                                           common=tuple(a)) for c, a in zip(claims, pick)])
+                   for pick in itertools.product(*parts)}
+        if moot:  # every possible answer: the outcome without one
+            assert {tuple(o) for o in answers.values()} == {tuple(outcome(claims))}
+        else:
+            assert len({tuple(o) for o in answers.values()}) > 1
+    assert common_is_moot([stands], explain_away([stands]), [[]])
+
+
+def test_the_index_is_not_asked_about_a_passage_whose_answer_can_change_nothing(tmp_path, monkeypatch):
+    """A partial claim standing on a long passage of its own: the other long passage (the notice) is not asked
+    about — held or not, the claim is kept — and the result is the one of asking about every passage."""
+    import reprintwatch.detector as detector_module
+
+    monkeypatch.setattr(detector_module, "FAMILY_MIN_HOLDERS", 99)
+    asked: list[int] = []
+    ask = Detector._held_across_index
+
+    def recorded(self, fp, wanted):
+        asked.extend(p.chars for _, p in wanted)
+        return (yield from ask(self, fp, wanted))
+
+    monkeypatch.setattr(Detector, "_held_across_index", recorded)
+    suspect = Article("s", UNRELATED + "\n" + PORT[:200] + "\n" + UNRELATED[::-1] + "\n" + NOTICE)
+    with SQLiteIndex(tmp_path / "i.db") as idx:
+        d = Detector(idx)
+        d.add([Article("port", PORT + "\n" + NOTICE, "port"), Article("metro", METRO + "\n" + NOTICE, "metro"),
+               Article("river", RIVER + "\n" + NOTICE, "river")])
+        found = d.check(suspect)
+        # the notice is held by two other stories (metro, river), but the port claim stands on its own text
+        assert [m.licensed.id for m in found.reprints] == ["port"]
+        assert len(asked) == 1 and asked[0] >= 150  # only the passage of PORT's own text
+        asked.clear()
+        monkeypatch.setattr(detector_module, "common_is_moot", lambda *a, **k: False)  # ask about every passage
+        every = d.check(suspect)
+        assert len(asked) == 2
+        assert every.to_dict(include_all=True) == found.to_dict(include_all=True)
+
+
+def test_the_checks_of_a_batch_ask_the_index_together_and_find_what_each_finds_alone(tmp_path, monkeypatch):
+    """Detector._attribute_many: rules 7's questions of every check of a batch in one candidates_many a round."""
+    import reprintwatch.detector as detector_module
+
+    monkeypatch.setattr(detector_module, "FAMILY_MIN_HOLDERS", 99)
+    suspects = [Article("a", UNRELATED + "\n" + NOTICE + "\n" + UNRELATED[::-1]),
+                Article("b", UNRELATED[::-1] + "\n" + NOTICE),
+                Article("c", UNRELATED + "\n" + PORT[:200] + "\n" + UNRELATED[::-1] + "\n" + NOTICE),
+                Article("d", UNRELATED)]
+    with SQLiteIndex(tmp_path / "i.db") as idx:
+        d = Detector(idx)
+        d.add([Article(k, body + "\n" + NOTICE, k) for k, body in (("metro", METRO), ("river", RIVER), ("port", PORT))])
+        calls: list[int] = []
+        many = idx.candidates_many
+        monkeypatch.setattr(idx, "candidates_many", lambda queries: (calls.append(len(queries)), many(queries))[1])
+        alone = [d.check(s).to_dict(include_all=True) for s in suspects]
+        asked_alone, calls[:] = len(calls) - len(suspects), []  # less each check's candidate search
+        assert [r.to_dict(include_all=True) for r in d.check_batch(suspects)] == alone
+        assert 1 <= len(calls) - 1 < asked_alone  # the batch's candidate search, then its rounds of questions
+
+
+def test_the_template_text_and_quotations_of_a_claim_are_read_only_where_they_can_change_its_credit():
+    """explain_away reads Claim.template only where it can change a credit: a claim whose copied text the
+    kept claims before it cover whole is explained by them whatever its template text (Detector makes a
+    template only when read: normalising the licensed text is its cost)."""
+    from collections.abc import Sequence
+
+    class Unread(Sequence):
+        def __len__(self):
+            raise AssertionError("read")
+
+        def __getitem__(self, i):
+            raise AssertionError("read")
+
+    first = Claim(((0, 200),), 400)
+    covered = Claim(((20, 120), (150, 190)), 300)
+    partly = Claim(((150, 260),), 300)
+    for template in ((), ((20, 120),), ((0, 300),)):  # whatever it would be: the same credits
+        made = explain_away([first, Claim(covered.spans, 300, template=template)])
+        assert explain_away([first, Claim(covered.spans, 300, template=Unread())]) == made
+        assert made[1].explained_by == 0
+    with pytest.raises(AssertionError, match="read"):  # text of its own left: its template is read
+        explain_away([first, Claim(partly.spans, 300, template=Unread())])
+    # nor the quotations of a claim taken whole (a copy whatever it quotes) or of one covered whole
+    for quoted in ((), ((20, 120),)):
+        assert explain_away([Claim(first.spans, 400, whole=True, quoted=Unread())]) == \
+            explain_away([Claim(first.spans, 400, whole=True, quoted=quoted)])
+        assert explain_away([first, Claim(covered.spans, 300, quoted=Unread())]) == \
+            explain_away([first, Claim(covered.spans, 300, quoted=quoted)])
+    with pytest.raises(AssertionError, match="read"):
+        explain_away([first, Claim(partly.spans, 300, quoted=Unread())])
 
 
 # --- rules 9: a document the licensed article reproduces, and page code, are not the outlet's prose
