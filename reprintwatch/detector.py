@@ -51,7 +51,7 @@ from .dedupe.templates import template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
-    _min_shared_shingles as min_shared_shingles, extend_licensed_passages, held_positions, may_reach_verdict,
+    _min_shared_shingles as min_shared_shingles, bounds_many, extend_licensed_passages,
     near_partial, verify,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
@@ -108,10 +108,11 @@ class Version:
 class _Candidate:
     """A candidate of one check: its record, its distinct shingles and how many of them the suspect has."""
 
-    __slots__ = ("record", "shingles", "in_suspect", "held", "_can_match", "_bound")
+    __slots__ = ("record", "shingles", "in_suspect", "held", "index", "_can_match", "_bound")
 
-    def __init__(self, record: IndexedArticle, in_suspect: int, bound):
+    def __init__(self, record: IndexedArticle, in_suspect: int, bound, index: int = -1):
         self.record = record
+        self.index = index  # its place among the check's records
         self.shingles = record.signature.unique_shingles
         self.in_suspect = in_suspect
         self.held = None  # verify.held_positions of the pair, once the bound has looked (verify() reads it too)
@@ -778,11 +779,18 @@ class Detector:
                            -shared.get(records[i].article.id, 0), records[i].article.id),
         )
 
+        # the bound of every candidate with shingles enough, in one pass (verify.bounds_many: the same answers
+        # as held_positions + may_reach_verdict one candidate at a time, ~15 NumPy calls each)
+        bounded = [i for i in order if in_suspect[i] >= min_shared_shingles(records[i].signature, self.thresholds)]
+        helds, oks = bounds_many(fp.signature, [records[i].signature for i in bounded], self.params.shingle_size,
+                                 self.thresholds)
+        bounds = dict(zip(bounded, zip(helds, oks.tolist())))
+
         def bound(c: _Candidate) -> bool:
-            if c.in_suspect < min_shared_shingles(c.record.signature, self.thresholds):
+            if c.index not in bounds:
                 return False
-            c.held = held_positions(fp.signature, c.record.signature)
-            return may_reach_verdict(u_s, c.record.signature, self.params.shingle_size, self.thresholds, c.held)
+            c.held, ok = bounds[c.index]
+            return ok
 
         def verify_story(story: _Story) -> Verification:
             if story.verification is None:
@@ -792,7 +800,7 @@ class Detector:
 
         stories = _Stories(verify_story)
         for i in order:
-            stories.place(_Candidate(records[i], in_suspect[i], bound))
+            stories.place(_Candidate(records[i], in_suspect[i], bound, i))
         matches = []
         for story in stories.merge():
             record, verification = story.reported.record, verify_story(story)

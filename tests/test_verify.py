@@ -209,6 +209,67 @@ def test_the_bound_reads_the_same_held_shingles_as_verify():
                 verify(a.signature, b.signature, PARAMS.shingle_size)
 
 
+def test_the_bounds_of_all_candidates_at_once_are_each_candidate_s_own():
+    """bounds_many() (the detector's one pass over a check's candidates) gives each candidate the held positions
+    and the verdict of held_positions() + may_reach_verdict() alone: random shingle streams over small
+    alphabets (long shared stretches, repeats), empty ones on either side, one-token texts, several
+    thresholds and shingle sizes, and real texts."""
+    import sys
+
+    import numpy as np
+
+    from reprintwatch.dedupe.fingerprint import Signature
+
+    V = sys.modules["reprintwatch.dedupe.verify"]
+    rng = np.random.default_rng(23)
+
+    def sig(shingles, k):
+        n_tok = len(shingles) + k - 1 if len(shingles) else int(rng.integers(0, 3))
+        return Signature(rng.integers(1, 5, n_tok).astype(np.uint16), np.zeros((n_tok, 2), np.int64),
+                         np.asarray(shingles, np.uint32))
+
+    def same(suspect, licensed, k, t):
+        helds, ok = V.bounds_many(suspect, licensed, k, t)
+        assert len(helds) == len(ok) == len(licensed)
+        u_s = suspect.unique_shingles
+        for l, held, got in zip(licensed, helds, ok):
+            want = V.held_positions(suspect, l)
+            assert held[0].tolist() == want[0].tolist() and held[1].tolist() == want[1].tolist()
+            assert bool(got) == V.may_reach_verdict(u_s, l, k, t, want) == V.may_reach_verdict(u_s, l, k, t)
+        return int(ok.sum())
+
+    loose = Thresholds(short_article_min_chars=4, partial_min_chars=6, partial_min_longest=6,
+                       partial_min_exact_chars=4, min_run=2)
+    allowed = 0
+    for trial in range(300):
+        k = int(rng.integers(1, 6))
+        alphabet = int(rng.integers(2, 40))
+        base = rng.integers(0, alphabet, int(rng.integers(0, 80)))
+        suspect = sig(base, k)
+        licensed = []
+        for _ in range(int(rng.integers(0, 12))):
+            kind = rng.integers(0, 4)
+            if kind == 0:  # a copy of a slice of the suspect inside other text
+                a, b = sorted(rng.integers(0, len(base) + 1, 2))
+                sh = np.concatenate([rng.integers(0, alphabet, int(rng.integers(0, 20))), base[a:b],
+                                     rng.integers(0, alphabet, int(rng.integers(0, 20)))])
+            elif kind == 1:
+                sh = rng.integers(0, 2 * alphabet, int(rng.integers(0, 100)))
+            elif kind == 2:
+                sh = np.zeros(0, np.int64)
+            else:
+                sh = base.copy()
+            licensed.append(sig(sh, k))
+        t = loose if trial % 2 else Thresholds()
+        allowed += same(suspect, licensed, k, t)
+    assert allowed > 50  # the random pairs reach both answers, not only False
+
+    texts = [METRO, RIVER, FLASH, UNRELATED, "\n".join(METRO.split("\n")[2:4]) + UNRELATED, METRO[:60], ""]
+    sigs = [fingerprint(x, PARAMS).signature for x in texts]
+    for a in sigs:
+        same(a, sigs, PARAMS.shingle_size, Thresholds())
+
+
 def _reference_echoes(passages):
     """The echo drop by its definition (the quadratic loop it replaced): longest first, stable; a passage is
     dropped when a kept one's suspect side holds its own."""
