@@ -209,7 +209,7 @@ def test_the_bound_reads_the_same_held_shingles_as_verify():
                 verify(a.signature, b.signature, PARAMS.shingle_size)
 
 
-def test_the_bounds_of_all_candidates_at_once_are_each_candidate_s_own():
+def test_the_bounds_of_all_candidates_at_once_are_each_candidate_s_own(monkeypatch):
     """bounds_many() (the detector's one pass over a check's candidates) gives each candidate the held positions
     and the verdict of held_positions() + may_reach_verdict() alone: random shingle streams over small
     alphabets (long shared stretches, repeats), empty ones on either side, one-token texts, several
@@ -229,13 +229,16 @@ def test_the_bounds_of_all_candidates_at_once_are_each_candidate_s_own():
                          np.asarray(shingles, np.uint32))
 
     def same(suspect, licensed, k, t):
-        helds, ok = V.bounds_many(suspect, licensed, k, t)
-        assert len(helds) == len(ok) == len(licensed)
-        u_s = suspect.unique_shingles
-        for l, held, got in zip(licensed, helds, ok):
-            want = V.held_positions(suspect, l)
-            assert held[0].tolist() == want[0].tolist() and held[1].tolist() == want[1].tolist()
-            assert bool(got) == V.may_reach_verdict(u_s, l, k, t, want) == V.may_reach_verdict(u_s, l, k, t)
+        for least in (1, V.BOUNDS_MANY_MIN):  # the one pass for any number of candidates, and as the detector asks
+            monkeypatch.setattr(V, "BOUNDS_MANY_MIN", least)
+            helds, ok = V.bounds_many(suspect, licensed, k, t)
+            assert len(helds) == len(ok) == len(licensed)
+            u_s = suspect.unique_shingles
+            for l, held, got in zip(licensed, helds, ok):
+                want = V.held_positions(suspect, l)
+                assert held[0].tolist() == want[0].tolist() and held[1].tolist() == want[1].tolist()
+                assert bool(got) == V.may_reach_verdict(u_s, l, k, t, want) == V.may_reach_verdict(u_s, l, k, t)
+            monkeypatch.undo()
         return int(ok.sum())
 
     loose = Thresholds(short_article_min_chars=4, partial_min_chars=6, partial_min_longest=6,

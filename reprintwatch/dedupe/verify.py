@@ -621,14 +621,19 @@ def may_reach_verdict(suspect_unique: np.ndarray, licensed: Signature, shingle_s
     return copied >= max(t.partial_min_chars, t.partial_min_longest) and exact >= t.partial_min_exact_chars
 
 
+#: Fewer candidates than this are bounded one at a time by :func:`bounds_many`. bench/speed.py's 1,060 checks at
+#: 100k (CPU, min of 6, order alternating, `51a545d`): mean µs one at a time / one pass — 1 candidate 40 / 41,
+#: 2–3: 135 / 148, 4–9: 302 / 243, 10–19: 484 / 292, 20–50: 2,542 / 2,034.
+BOUNDS_MANY_MIN = 4
+
+
 def bounds_many(suspect: Signature, licensed: list[Signature], shingle_size: int,
                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """``([held_positions(suspect, l) for l in licensed], [may_reach_verdict(..., l, ...) for l in licensed])``
     in one pass over the candidates' shingles concatenated: one binary search into the suspect's sorted
     shingles, one stretch scan with a zero between candidates, per-candidate sums and maxima by ``reduceat``.
-    The same answers (tests/test_verify.py compares them on random and edge inputs); the per-candidate form was
-    ~15 NumPy calls, ~40 µs, a candidate: 2.0 ms of a slow check's 5–6 ms ``_verify`` at 100k (50 candidates,
-    docs/benchmarks.md round 6)."""
+    The same answers (tests/test_verify.py compares them on random and edge inputs); check 20 of
+    bench/speed.py's texts at 100k, 50 candidates: 2.0 → 1.1 ms CPU (docs/benchmarks.md "Bounds, round 7")."""
     n = len(licensed)
     s_sorted = suspect.shingle_order[1]
     empty = np.zeros(0, dtype=np.intp)
@@ -636,6 +641,10 @@ def bounds_many(suspect: Signature, licensed: list[Signature], shingle_size: int
         return [], np.zeros(0, dtype=bool)
     if len(s_sorted) == 0:
         return [(empty, empty) for _ in range(n)], np.zeros(n, dtype=bool)
+    if n < BOUNDS_MANY_MIN:  # one at a time: the pass's ~30 calls cost more than a few candidates' own ~15 each
+        helds = [held_positions(suspect, l) for l in licensed]
+        return helds, np.array([may_reach_verdict(suspect.unique_shingles, l, shingle_size, thresholds, h)
+                                for l, h in zip(licensed, helds)], dtype=bool)
     sizes = np.array([len(l.shingles) for l in licensed], dtype=np.intp)
     off = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(sizes, out=off[1:])
