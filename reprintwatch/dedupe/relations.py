@@ -241,8 +241,9 @@ def _inside(a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
 
 # Where a quotation without marks starts: after a colon (an interview's or a transcript's 汪明荃：… / 李彦宏：…)
 # or after a verb of saying with its comma or colon (…负责人表示，… / …回应称：…).
-_SPEECH = re.compile("(?:表示|称|说|说道|指出|认为|强调|介绍|透露|坦言|直言|回应|告诉记者|提到|解释|写道|回忆|谈到|坦承|"
-                     "呼吁|问道|答道|回答)[，,：:]|[：:]")
+_SAYING = ("(?:表示|称|说|说道|指出|认为|强调|介绍|透露|坦言|直言|回应|告诉记者|提到|解释|写道|回忆|谈到|坦承|"
+           "呼吁|问道|答道|回答)[，,：:]")  # a verb of saying with its comma or colon
+_SPEECH = re.compile(_SAYING + "|[：:]")
 
 
 def speech_starts(text: str) -> list[int]:
@@ -394,7 +395,7 @@ def _shared_grams(text: str, other: str, n: int = 4) -> float:
 # or a colon outside a title (《冰封侠：时空行者》 is a film's name: bench/sina_pairs.py seed 1 lost a copy of a
 # 418-character item to it). Not 据悉 / 据了解: the outlet's own report of what it learned (seed 1 lost a
 # 129-character passage of prose after 据悉，).
-_SAYS = re.compile(_SPEECH.pattern.removesuffix("|[：:]") + "|显示[，,：:]|据[^，,。！？；\n]{1,20}?介绍[，,：:]")
+_SAYS = re.compile(_SAYING + "|显示[，,：:]|据[^，,。！？；\n]{1,20}?介绍[，,：:]")
 _COLON = re.compile("[：:](?![^《》\n]{0,40}》)")
 _SAYS_MAX = 26  # the longest match of _SAYS: 据 + 20 characters + 介绍，
 # 说 and 称 end nouns too: bench/sina_pairs.py seed 5 took 金庸笔下创作多部脍炙人口的武侠小说， for a speaker's clause
