@@ -243,6 +243,10 @@ def _inside(a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
 # or after a verb of saying with its comma or colon (…负责人表示，… / …回应称：…).
 _SAYING = ("(?:表示|称|说|说道|指出|认为|强调|介绍|透露|坦言|直言|回应|告诉记者|提到|解释|写道|回忆|谈到|坦承|"
            "呼吁|问道|答道|回答)[，,：:]")  # a verb of saying with its comma or colon
+# A verb of saying that runs straight into the words (马化腾认为中国互联网… / 曹限东认为里皮是…, rules 12): only verbs
+# that take a clause of speech as their object — 表示 / 称 / 说 run into nouns as often (表示感谢, 称为, 说明) — and not
+# after the outlet's own voice (笔者认为 / 我们认为: an editorial's opinion is its own prose).
+_SAYING_BARE = "(?<!被)(?<!笔者)(?<!我们)(?<!小编)(?<!本报)(?:认为|指出|强调|坦言|直言)(?![，,：:。！？；\n])"
 _SPEECH = re.compile(_SAYING + "|[：:]")
 
 
@@ -364,8 +368,15 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     --archive 2,453 findings, 0 wrong, every source found (docs/findings.md)."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
-    markers = len(_OFFICIAL.findall(copied))  # one regex pass; most claims stop here (under 3 markers)
-    if markers < OFFICIAL_MIN_MARKERS or official_rate(copied, markers) < OFFICIAL_RATE:
+    if _in_register(copied):  # one regex pass; most claims stop at the next test
+        document = spans
+    elif _in_register(licensed):  # rules 12: the licensed item is the document, the claim its fragments
+        document = [(p.suspect_start, p.suspect_end) for p in passages
+                    if _OFFICIAL.search(licensed, _sentence_start(licensed, p.licensed_start),
+                                        _sentence_end(licensed, max(p.licensed_start, p.licensed_end - 1)))]
+        if not document:
+            return []
+    else:
         return []
     rest, at = [], 0
     for a, b in _union([*spans, *claimed]):
@@ -377,7 +388,13 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []  # its other text is the licensed article's, reworded: a copy of it, not of the document
-    return spans
+    return document
+
+
+def _in_register(text: str) -> bool:
+    """Whether ``text`` reads as an official document: ``OFFICIAL_MIN_MARKERS`` markers at ``OFFICIAL_RATE``."""
+    markers = len(_OFFICIAL.findall(text))
+    return markers >= OFFICIAL_MIN_MARKERS and official_rate(text, markers) >= OFFICIAL_RATE
 
 
 def _shared_grams(text: str, other: str, n: int = 4) -> float:
@@ -396,6 +413,9 @@ def _shared_grams(text: str, other: str, n: int = 4) -> float:
 # 418-character item to it). Not 据悉 / 据了解: the outlet's own report of what it learned (seed 1 lost a
 # 129-character passage of prose after 据悉，).
 _SAYS = re.compile(_SAYING + "|显示[，,：:]|据[^，,。！？；\n]{1,20}?介绍[，,：:]")
+# rules 12: a bare verb only where the shared text starts right after it (曹限东认为【里皮是…): a shared start before it
+# is no speaker's clause — 就是要强调【腰线 is a fashion item's advice (bench/sina_pairs.py seed 1, a first version)
+_BARE = re.compile(_SAYING_BARE)
 _COLON = re.compile("[：:](?![^《》\n]{0,40}》)")
 _SAYS_MAX = 26  # the longest match of _SAYS: 据 + 20 characters + 介绍，
 # 说 and 称 end nouns too: bench/sina_pairs.py seed 5 took 金庸笔下创作多部脍炙人口的武侠小说， for a speaker's clause
@@ -421,6 +441,31 @@ def _speaker_clause(text: str, end: int) -> int:
     return start
 
 
+# The end of a quotation and the attribution after it: …所以还要一些时间。”邬贺铨指出，从5G建设来说… (a speaker's clause
+# of at most SPEAKER_MAX characters, no clause break, then a verb of saying).
+_SAID_AFTER = re.compile("[”」』][^，,。！？；：:“”「」『』\n]{1,%d}?(?:%s|%s)" % (SPEAKER_MAX, _SAYING, _SAYING_BARE))
+_OPENS, _CLOSES = "“「『", "”」』"
+QUOTE_LOOK = 300  # how far from a passage's start an opening or closing mark is looked for
+
+
+def _quoted_then_said(text: str, at: int) -> int | None:
+    """When ``at`` lies inside a quotation (an opening mark before it, no mark between) that closes on an
+    attribution (:data:`_SAID_AFTER`): where the attribution ends. Two reports of one speech put the same quoted
+    sentence before the same 邬贺铨指出，, so their shared text starts inside the quote and runs on into the words
+    after the attribution: speech on both sides of it."""
+    before = text[max(0, at - QUOTE_LOOK):at]
+    opened = max(before.rfind(c) for c in _OPENS)
+    if opened < 0 or any(c in before[opened:] for c in _CLOSES):
+        return None
+    close = min((i for i in (text.find(c, at, at + QUOTE_LOOK) for c in _CLOSES) if i >= 0), default=-1)
+    if close < 0 or any(c in text[at:close] for c in _OPENS):
+        return None
+    m = _SAID_AFTER.match(text, close)
+    if not m or _REPORTERS.search(text, close, m.end()):
+        return None
+    return m.end()
+
+
 def _speech_region(text: str, at: int) -> tuple[int, int, bool] | None:
     """The words a report attributes, when its text from ``at`` starts at an attribution: right after a colon
     (:data:`_COLON`; the passage holds none of what is before it) or a verb of saying (:data:`_SAYS`), or in
@@ -435,10 +480,14 @@ def _speech_region(text: str, at: int) -> tuple[int, int, bool] | None:
     else:
         e = next((m.end() for m in _SAYS.finditer(text, max(0, at - _SAYS_MAX), at + SPEAKER_MAX)
                   if m.end() >= at - QUOTE_SLACK and not _NOUN_SAYS.match(text, max(0, m.start() - 1))), None)
+        if e is not None and e > at + QUOTE_SLACK and _CLAUSE_END.search(text, at, e - 1):
+            e = None  # the passage starts in the outlet's own clause, not in the speaker's
         if e is None:
-            return None
-        if e > at + QUOTE_SLACK and _CLAUSE_END.search(text, at, e - 1):
-            return None  # the passage starts in the outlet's own clause, not in the speaker's
+            e = next((m.end() for m in _BARE.finditer(text, max(0, at - QUOTE_SLACK - 2), at + QUOTE_SLACK + 1)
+                      if m.start() <= at <= m.end() + QUOTE_SLACK), None)  # not 你认为…: a question's subject
+        if e is None:  # perhaps in the quoted words before an attribution (rules 12)
+            said = _quoted_then_said(text, at)
+            return None if said is None else (at, _sentence_end(text, said), False)
     clause = _speaker_clause(text, e)
     if _REPORTERS.search(text, clause, e):
         return None
