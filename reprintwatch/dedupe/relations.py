@@ -380,17 +380,26 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     if _in_register(copied):  # one regex pass over the copied text
         document = spans
     else:  # rules 12: the licensed item is the document, the claim its fragments (the sentences read first: cheap)
-        document = [(p.suspect_start, p.suspect_end) for p in passages
-                    if _OFFICIAL.search(licensed, *_sentences_around(licensed, p.licensed_start, p.licensed_end))]
-        if not document or not _in_register(licensed):
-            # rules 12 (wip/official8): the suspect gives them as a document's numbered items — a notice's
-            # list of who may not register, of who gets extra points (1。…；2。…, （1）…；（2）…) — items with
-            # no marker of their own
-            document = [(p.suspect_start, p.suspect_end) for p in passages
-                        if numbered_item(suspect, p.suspect_start) and (
-                            numbered_item(licensed, p.licensed_start) or _in_register(licensed))]
-            if not document:
-                return []
+        whole = None  # whether the licensed item is in the register: read once, when first needed
+        document = []
+        for p in passages:
+            if _OFFICIAL.search(licensed, *_sentences_around(licensed, p.licensed_start, p.licensed_end)):
+                whole = _in_register(licensed) if whole is None else whole
+                if whole:
+                    document.append((p.suspect_start, p.suspect_end))
+                    continue
+            # rules 12 (wip/official8): the suspect gives it as one of its document's numbered items — a
+            # notice's list of who may not register, of who gets extra points (1。…；2。…, （1）…；（2）…) —
+            # items with no marker of their own; the licensed item numbers it too or is in the register
+            if numbered_item(suspect, p.suspect_start):
+                if numbered_item(licensed, p.licensed_start):
+                    document.append((p.suspect_start, p.suspect_end))
+                    continue
+                whole = _in_register(licensed) if whole is None else whole
+                if whole:
+                    document.append((p.suspect_start, p.suspect_end))
+        if not document:
+            return []
     rest, at = [], 0
     for a, b in _union([*spans, *claimed]):
         rest.append(suspect[at:a])
