@@ -374,7 +374,11 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     register (it is the notice, or mostly), the passages whose licensed sentences hold a marker are the
     document's; the reporter's own lead in such an item holds none and still counts. Measured (bench/sina_pairs.py
     seeds 1–4 and 7, 0e2c163 against main 8f4e99f, with rules 12's spoken words): 36 partials removed, 34 wrong
-    (round-ups of provinces' 高考 notices, two 考试院 notices, an association's 公告), 2 unsure; fulls unchanged."""
+    (round-ups of provinces' 高考 notices, two 考试院 notices, an association's 公告), 2 unsure; fulls unchanged.
+    And (wip/official8) a passage the suspect gives as one of its document's numbered items (:func:`numbered_item`)
+    when the licensed item numbers it too or is in the register: lists hold no marker (下列人员不得报名：1。…；2。…).
+    Measured (bench/sina_pairs.py seeds 1–4 and 9, 1949f2f against main e23275c): 15 partials removed, all read
+    wrong (provinces' 高考 notices sharing the ministry's lists, 考试说明, 大纲); fulls unchanged."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
     if _in_register(copied):  # one regex pass over the copied text
