@@ -552,9 +552,10 @@ class Detector:
         def normalised(ranges) -> tuple[tuple[int, int], ...]:
             if not ranges:
                 return ()  # most claims' quotations, templates and common text: no NumPy call for none
-            starts = np.searchsorted(offsets, [a for a, _ in ranges]).tolist()
-            ends = np.searchsorted(offsets, [b for _, b in ranges]).tolist()
-            return tuple((a, b) for a, b in zip(starts, ends) if b > a)
+            # starts and ends in one searchsorted (4,170 calls a round of the 1,060 checks at 10k: NumPy's
+            # per-call overhead, not the search, is the cost)
+            found = np.searchsorted(offsets, [x for r in ranges for x in r]).tolist()
+            return tuple((a, b) for a, b in zip(found[::2], found[1::2]) if b > a)
 
         def spans(m: Match) -> tuple[tuple[int, int], ...]:
             return normalised([(p.suspect_start, p.suspect_end) for p in m.verification.passages])

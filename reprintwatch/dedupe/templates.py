@@ -147,8 +147,8 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
     if not passages:
         return []
     s_text, s_off = suspect.text, suspect.offsets
-    starts = np.searchsorted(s_off, [p.suspect_start for p in passages]).tolist()
-    ends = np.searchsorted(s_off, [p.suspect_end for p in passages]).tolist()
+    found = np.searchsorted(s_off, [x for p in passages for x in (p.suspect_start, p.suspect_end)]).tolist()
+    starts, ends = found[::2], found[1::2]  # one NumPy call for both (1,395 calls a round at 10k)
     l_norm = None
     out: list[tuple[int, int]] = []
     for p, a, b in zip(passages, starts, ends):
