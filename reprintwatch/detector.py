@@ -82,8 +82,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: figure of one's title its own text holds and the other's does not) are template siblings however many of the
 #: day's common figures agree (templates.headline_figure_differs; wip/fulls6); and a partial's passage both texts
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
-#: sentence's end — is a quotation (relations.spoken_words; wip/partials6).
-RULES_VERSION = 11
+#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: spoken words also after a bare verb
+#: (曹限东认为…) and from inside a quote that closes on an attribution (…”邬贺铨指出，…), and official_text reads the
+#: fragments of a licensed item that is itself in the register (relations; wip/partials7).
+RULES_VERSION = 12
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
