@@ -353,9 +353,11 @@ class CheckResult:
 #: Articles :meth:`Detector.scan` reads ahead and fingerprints together.
 SCAN_BATCH = 32
 #: Batches :meth:`Detector.scan` has in flight on a remote index (each waiting on the node or verified), so the
-#: node has a batch queued while the process verifies another. Against 1: 46.0 / 54.6 against 45.4 / 47.0
-#: articles/s (bench/es_scan.py, 4,000 licensed, one run each, load 8–12): within the noise of that machine.
-SCAN_IN_FLIGHT = 2
+#: node has batches queued while the process verifies another. On a quiet machine (load 2-4, bench/es_scan.py,
+#: alternating, same output) 4 against 2: 4,000 licensed 288 against 212-256 articles/s (median of 6 and 3-6
+#: rounds), 20,000: 264 against 223-251; 3 was no better than 2 (docs/elasticsearch.md, round 8). Under heavy
+#: load (8-12) the settings had not differed measurably.
+SCAN_IN_FLIGHT = 4
 
 
 class Detector:
