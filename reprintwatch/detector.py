@@ -82,8 +82,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: figure of one's title its own text holds and the other's does not) are template siblings however many of the
 #: day's common figures agree (templates.headline_figure_differs; wip/fulls6); and a partial's passage both texts
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
-#: sentence's end — is a quotation (relations.spoken_words; wip/partials6).
-RULES_VERSION = 11
+#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: two items that part in one
+#: template slot at a title's term (the same words around, another filler of a few characters, the filler a
+#: term of its own item's title: 新浪娱乐's casting items of one film, …消息，休·格兰特加盟…) are template siblings
+#: there (templates.title_slot_spans; wip/fulls7).
+RULES_VERSION = 12
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles

@@ -162,3 +162,44 @@ def test_two_items_of_one_days_tally_differ_at_their_headline_figure(tmp_path):
         revised = customs.replace("平均竞争比2.68", "平均竞争比2.7")
         assert [m.verdict for m in d.check(Article("rev", revised, "海关1461人过审")).reprints] == ["full_reprint"]
         assert [m.verdict for m in d.check(Article("copy", customs, "重磅！海关系统1461人过审")).reprints] == ["full_reprint"]
+
+
+def casting(day: int, name: str, credits: str, cast: str) -> str:
+    """One item of an entertainment desk's casting template for one film: the day's dateline, the actor the item
+    exists to report (with credits), then the film's paragraph every item of it repeats."""
+    return (f"青溪娱乐讯北京时间11月{day}日消息，{name}{credits}加盟林远执导新片《雾港来信》，此前已定主演有{cast}。"
+            "影片讲述一位退休邮差在海边小城替陌生人送出积压多年的信件，每一封信都牵出一段被遗忘的往事，"
+            "剧本由林远与苏眉合作编写，明年春天在青溪开拍，邮局、码头和老街都按八十年代的样子重新搭建。")
+
+
+CAST = "陈默（《北岸》《长河》）、何青（《灯塔》）、宋一帆（《风起》《白露》）、顾南星（《远山》）"
+
+
+def test_two_casting_items_that_part_at_a_title_name_are_template_siblings(tmp_path):
+    """Sina seeds 1-4 (8f4e99f): three 新浪娱乐 casting items of one film (…消息，休·格兰特加盟盖·里奇执导新片《纨绔子弟》，
+    此前已定主演有…) were full reprints of each other: they part at the one name each reports — its title's — not
+    at a figure. The slot (the same words before and after, another filler) at a title's term is template text."""
+    from reprintwatch.dedupe.templates import title_slot_spans
+
+    first = casting(8, "周闻", "（《山海谣》《夜航》）", CAST)
+    later = casting(12, "许知秋", "", CAST + "、周闻")
+    titles = ("许知秋加盟《雾港来信》 林远执导", "《雾港来信》选角")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("first", first, titles[1], "青溪娱乐")])
+        # titled by what both items say, the later item is a full reprint of the first (verify(): 93 % of it, in order)
+        [m] = d.check(Article("later", later, "《雾港来信》新消息")).reprints
+        assert m.verdict == "full_reprint" and m.verification.licensed_coverage > 0.9
+        # titled by the name it reports, the name's sentence is the template's slot: what is left is the film's
+        # paragraph, a partial reprint at most (as another issue of a figure template that copies prose)
+        [m] = d.check(Article("later", later, titles[0])).matches
+        assert m.verdict != "full_reprint"
+        spans = title_slot_spans(m.verification.passages, later, first, titles, normalize)
+        assert spans and all(later[a:b] in later.split("。")[0] + "。" for a, b in spans)
+        # without a title naming a filler, the same texts part at no slot: nothing is template text
+        assert title_slot_spans(m.verification.passages, later, first, ("《雾港来信》新消息", titles[1]), normalize) == []
+        # and from the licensed side when its title names its own filler (周闻's 《山海谣》)
+        assert title_slot_spans(m.verification.passages, later, first, ("《雾港来信》新消息", "《山海谣》男星加盟"), normalize)
+        # a copy keeps the item's name whatever its title: retitled, or behind the copier's own lead
+        for title, text in (("重磅！许知秋加盟新片", first), ("周闻加盟", "【娱乐快报】许知秋与周闻都来了。\n" + first)):
+            assert [x.verdict for x in d.check(Article("copy", text, title)).reprints] == ["full_reprint"]

@@ -130,6 +130,86 @@ def headline_figure_parted(parted, suspect_title: str, licensed_title: str) -> b
     return any(x in mine or y in theirs for _, x, y in parted)
 
 
+#: How far (original characters) either side of a passage's edge :func:`title_slot_edges` reads for a slot: a
+#: casting item's dateline, name and credits before its shared text (新浪娱乐讯北京时间10月26日消息，杰米·李·柯蒂斯
+#: （《真实的谎言》《月光光心慌慌》）加盟…) is 40-odd characters.
+SLOT_WINDOW = 60
+#: A slot's filler is at most this many normalised characters on either side: the fillers of the Sina casting
+#: items are 4-17 (丽贝卡豪尔, 杰米李柯蒂斯真实的谎言月光光心慌慌); a copier's own lead before a copy is longer.
+SLOT_FILLER = 24
+#: The same words before (or after) a slot, and a title term in a filler: 3 normalised characters at least
+#: (日消息 is the anchor of a casting item's dateline; 大空头, 休格兰特 the titles' terms; two characters would
+#: match 加盟 and 新片 of any two casting items).
+SLOT_ANCHOR = 3
+
+
+def _title_term(filler: str, title: str, other: str) -> str:
+    """A run of ``SLOT_ANCHOR`` characters or more that ``filler`` shares with ``title`` (normalised) and the
+    ``other`` filler lacks ('' when none)."""
+    if len(filler) < SLOT_ANCHOR or len(title) < SLOT_ANCHOR:
+        return ""
+    blocks = difflib.SequenceMatcher(None, filler, title, autojunk=False).get_matching_blocks()
+    return next((filler[i:i + n] for i, _, n in blocks if n >= SLOT_ANCHOR and filler[i:i + n] not in other), "")
+
+
+def _fillers(s_window: str, l_window: str, before: bool) -> tuple[str, str] | None:
+    """The two texts' fillers of a slot at a passage's edge: ``s_window`` and ``l_window`` are the normalised
+    text just before the passage (``before``) or just after it on each side; the slot runs from the passage to
+    the nearest run of ``SLOT_ANCHOR`` characters both windows hold (the same words on both sides of the slot).
+    None when there is no such run or a filler is empty or longer than ``SLOT_FILLER``."""
+    if not s_window or not l_window:
+        return None
+    blocks = [b for b in difflib.SequenceMatcher(None, s_window, l_window, autojunk=False).get_matching_blocks()
+              if b.size >= SLOT_ANCHOR]
+    if not blocks:
+        return None
+    if before:
+        i, j, n = blocks[-1]
+        fs, fl = s_window[i + n:], l_window[j + n:]
+    else:
+        i, j, _ = blocks[0]
+        fs, fl = s_window[:i], l_window[:j]
+    if not fs or not fl or len(fs) > SLOT_FILLER or len(fl) > SLOT_FILLER:
+        return None
+    return fs, fl
+
+
+def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[str, str],
+                     normalized: Callable[[str], NormalizedText]) -> list[tuple[int, int]]:
+    """The template text of ``passages`` that part from the licensed text in a slot at a title's term: the sentence
+    of ``suspect_text`` (cut to its passage, original offsets) at each edge of a passage where the two texts part
+    in one template slot at a title's term: the same words before and after on both sides (the shared
+    passage on one side, a run of ``SLOT_ANCHOR`` characters on the other), a different filler of at most
+    ``SLOT_FILLER`` characters in each, and the suspect's filler holds a term of the suspect's title that the
+    licensed filler lacks, or the licensed filler one of the licensed title the suspect's lacks.
+
+    Rules 12. Three 新浪娱乐 casting items of one film (…消息，休·格兰特加盟盖·里奇执导新片《纨绔子弟》，此前已定
+    主演有… / …消息，杰瑞米·斯特朗（《大空头》…）加盟…) share the film's paragraph and differ in the one name each
+    exists to report, which its title names: rules 11 sees only figures. A retitled copy has its new title's
+    words nowhere the licensed text has others (its text is the licensed text); a copier's lead before a copy
+    has no anchor shared with the licensed dateline within ``SLOT_FILLER`` characters, or is longer. Pure:
+    ``normalized`` is ``dedupe.normalize`` (windows of the original texts are normalised, never a whole text)."""
+    s_title, l_title = (normalized(t).text if t else "" for t in titles)
+    if len(s_title) < SLOT_ANCHOR and len(l_title) < SLOT_ANCHOR:
+        return []
+    out = []
+    for p in passages:
+        for before in (True, False):
+            if before:
+                s_w = normalized(suspect_text[max(0, p.suspect_start - SLOT_WINDOW):p.suspect_start]).text
+                l_w = normalized(licensed[max(0, p.licensed_start - SLOT_WINDOW):p.licensed_start]).text
+            else:
+                s_w = normalized(suspect_text[p.suspect_end:p.suspect_end + SLOT_WINDOW]).text
+                l_w = normalized(licensed[p.licensed_end:p.licensed_end + SLOT_WINDOW]).text
+            fillers = _fillers(s_w, l_w, before)
+            if fillers and (_title_term(fillers[0], s_title, fillers[1]) or _title_term(fillers[1], l_title, fillers[0])):
+                x, y = _sentence(suspect_text, p.suspect_start if before else p.suspect_end - 1)
+                x, y = max(x, p.suspect_start), min(y, p.suspect_end)
+                if x < y:
+                    out.append((x, y))
+    return out
+
+
 def template_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str,
                    licensed_normalized: Callable[[str], NormalizedText],
                    titles: tuple[str, str] = ("", "")) -> list[tuple[int, int]]:
@@ -176,4 +256,4 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
             x, y = max(x, p.suspect_start), min(y, p.suspect_end)
             if x < y:
                 out.append((x, y))
-    return out
+    return out + title_slot_spans(passages, suspect_text, licensed, titles, licensed_normalized)
