@@ -130,7 +130,8 @@ def headline_figure_parted(parted, suspect_title: str, licensed_title: str) -> b
     return any(x in mine or y in theirs for _, x, y in parted)
 
 
-#: How far (original characters) either side of a passage's edge :func:`title_slot_edges` reads for a slot: a
+#: How far either side of a passage's edge :func:`title_slot_spans` reads for a slot (normalised characters of the
+#: suspect, original characters of the licensed text, normalised after): a
 #: casting item's dateline, name and credits before its shared text (新浪娱乐讯北京时间10月26日消息，杰米·李·柯蒂斯
 #: （《真实的谎言》《月光光心慌慌》）加盟…) is 40-odd characters.
 SLOT_WINDOW = 60
@@ -174,7 +175,16 @@ def _fillers(s_window: str, l_window: str, before: bool) -> tuple[str, str] | No
     return fs, fl
 
 
-def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[str, str],
+def _grams(text: str) -> set[str]:
+    """The runs of ``SLOT_ANCHOR`` characters of ``text``: a title's, to ask a window whether it may hold a term."""
+    return {text[i:i + SLOT_ANCHOR] for i in range(len(text) - SLOT_ANCHOR + 1)}
+
+
+def _may_hold(text: str, grams: set[str]) -> bool:
+    return bool(grams) and any(text[i:i + SLOT_ANCHOR] in grams for i in range(len(text) - SLOT_ANCHOR + 1))
+
+
+def title_slot_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str, titles: tuple[str, str],
                      normalized: Callable[[str], NormalizedText]) -> list[tuple[int, int]]:
     """The template text of ``passages`` that part from the licensed text in a slot at a title's term: the sentence
     of ``suspect_text`` (cut to its passage, original offsets) at each edge of a passage where the two texts part
@@ -187,22 +197,27 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
     主演有… / …消息，杰瑞米·斯特朗（《大空头》…）加盟…) share the film's paragraph and differ in the one name each
     exists to report, which its title names: rules 11 sees only figures. A retitled copy has its new title's
     words nowhere the licensed text has others (its text is the licensed text); a copier's lead before a copy
-    has no anchor shared with the licensed dateline within ``SLOT_FILLER`` characters, or is longer. Pure:
-    ``normalized`` is ``dedupe.normalize`` (windows of the original texts are normalised, never a whole text)."""
+    has no anchor shared with the licensed dateline within ``SLOT_FILLER`` characters, or is longer.
+
+    ``suspect`` is ``suspect_text`` normalised; ``normalized`` is ``dedupe.normalize``, run on a licensed window
+    only when a window may hold a title's term (a run of the title's characters in it: normalising every
+    edge's window was 0.1 ms each, more than normalising the whole licensed text for a long article)."""
     s_title, l_title = (normalized(t).text if t else "" for t in titles)
-    if len(s_title) < SLOT_ANCHOR and len(l_title) < SLOT_ANCHOR:
+    s_grams, l_grams = _grams(s_title), _grams(l_title)
+    if not s_grams or not l_grams:
         return []
+    s_text, s_off = suspect.text, suspect.offsets
     out = []
     for p in passages:
+        a, b = np.searchsorted(s_off, [p.suspect_start, p.suspect_end]).tolist()
         for before in (True, False):
-            if before:
-                s_w = normalized(suspect_text[max(0, p.suspect_start - SLOT_WINDOW):p.suspect_start]).text
-                l_w = normalized(licensed[max(0, p.licensed_start - SLOT_WINDOW):p.licensed_start]).text
-            else:
-                s_w = normalized(suspect_text[p.suspect_end:p.suspect_end + SLOT_WINDOW]).text
-                l_w = normalized(licensed[p.licensed_end:p.licensed_end + SLOT_WINDOW]).text
-            fillers = _fillers(s_w, l_w, before)
-            if fillers and (_title_term(fillers[0], s_title, fillers[1]) or _title_term(fillers[1], l_title, fillers[0])):
+            s_w = s_text[max(0, a - SLOT_WINDOW):a] if before else s_text[b:b + SLOT_WINDOW]
+            l_raw = licensed[max(0, p.licensed_start - SLOT_WINDOW):p.licensed_start] if before \
+                else licensed[p.licensed_end:p.licensed_end + SLOT_WINDOW]
+            if not (_may_hold(s_w, s_grams) and _may_hold(unicodedata.normalize("NFKC", l_raw).lower(), l_grams)):
+                continue
+            fillers = _fillers(s_w, normalized(l_raw).text, before)
+            if fillers and _title_term(fillers[0], s_title, fillers[1]) and _title_term(fillers[1], l_title, fillers[0]):
                 x, y = _sentence(suspect_text, p.suspect_start if before else p.suspect_end - 1)
                 x, y = max(x, p.suspect_start), min(y, p.suspect_end)
                 if x < y:
@@ -256,4 +271,4 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
             x, y = max(x, p.suspect_start), min(y, p.suspect_end)
             if x < y:
                 out.append((x, y))
-    return out + title_slot_spans(passages, suspect_text, licensed, titles, licensed_normalized)
+    return out + title_slot_spans(passages, suspect, suspect_text, licensed, titles, licensed_normalized)
