@@ -195,11 +195,11 @@ def test_two_casting_items_that_part_at_their_titles_names_are_template_siblings
         # paragraph, a partial reprint at most (as another issue of a figure template that copies prose)
         [m] = d.check(Article("later", later, titles[0])).matches
         assert m.verdict != "full_reprint"
-        spans = title_slot_spans(m.verification.passages, normalize(later), later, first, titles, normalize)
+        spans = title_slot_spans(m.verification.passages, later, first, titles, normalize)
         assert spans and all(later[a:b] in later.split("。")[0] + "。" for a, b in spans)
         # one title naming its filler is not enough: the other's filler may be a copier's edit
         for one in (("《雾港来信》新消息", titles[1]), (titles[0], "《雾港来信》选角")):
-            assert title_slot_spans(m.verification.passages, normalize(later), later, first, one, normalize) == []
+            assert title_slot_spans(m.verification.passages, later, first, one, normalize) == []
         # a copy keeps the item's name whatever its title: retitled, or behind the copier's own lead
         for title, text in (("重磅！许知秋加盟新片", first), ("周闻加盟", "【娱乐快报】许知秋与周闻都来了。\n" + first)):
             assert [x.verdict for x in d.check(Article("copy", text, title)).reprints] == ["full_reprint"]

@@ -130,98 +130,87 @@ def headline_figure_parted(parted, suspect_title: str, licensed_title: str) -> b
     return any(x in mine or y in theirs for _, x, y in parted)
 
 
-#: How far either side of a passage's edge :func:`title_slot_spans` reads for a slot (normalised characters of the
-#: suspect, original characters of the licensed text, normalised after): a
-#: casting item's dateline, name and credits before its shared text (新浪娱乐讯北京时间10月26日消息，杰米·李·柯蒂斯
-#: （《真实的谎言》《月光光心慌慌》）加盟…) is 40-odd characters.
+#: How far either side of a passage's edge :func:`title_slot_spans` reads (original characters, to the sentence's
+#: end or start at most): a casting item's dateline, name and credits before its shared text (新浪娱乐讯北京时间10月
+#: 26日消息，杰米·李·柯蒂斯（《真实的谎言》《月光光心慌慌》）加盟…) is 40-odd characters.
 SLOT_WINDOW = 60
-#: A slot's filler is at most this many normalised characters on either side: the fillers of the Sina casting
-#: items are 4-17 (丽贝卡豪尔, 杰米李柯蒂斯真实的谎言月光光心慌慌); a copier's own lead before a copy is longer.
-SLOT_FILLER = 24
-#: The same words before (or after) a slot, and a title term in a filler: 3 normalised characters at least
-#: (日消息 is the anchor of a casting item's dateline; 大空头, 休格兰特 the titles' terms; two characters would
-#: match 加盟 and 新片 of any two casting items).
-SLOT_ANCHOR = 3
+#: A title's term in a text: 3 normalised characters at least (大空头, 孙丕恕, 休格兰特; two characters would match
+#: 加盟 and 新片 of any two casting items, 直击 of any two items of a series).
+SLOT_TERM = 3
 
 
-def _title_term(filler: str, title: str, other: str) -> str:
-    """A run of ``SLOT_ANCHOR`` characters or more that ``filler`` shares with ``title`` (normalised) and the
-    ``other`` filler lacks ('' when none)."""
-    if len(filler) < SLOT_ANCHOR or len(title) < SLOT_ANCHOR:
+def _title_term(part: str, title: str, other: str) -> str:
+    """A run of ``SLOT_TERM`` characters or more that ``part`` shares with ``title`` (both normalised) and the
+    ``other`` text lacks ('' when none)."""
+    if len(part) < SLOT_TERM or len(title) < SLOT_TERM:
         return ""
-    blocks = difflib.SequenceMatcher(None, filler, title, autojunk=False).get_matching_blocks()
-    return next((filler[i:i + n] for i, _, n in blocks if n >= SLOT_ANCHOR and filler[i:i + n] not in other), "")
-
-
-def _fillers(s_window: str, l_window: str, before: bool) -> tuple[str, str] | None:
-    """The two texts' fillers of a slot at a passage's edge: ``s_window`` and ``l_window`` are the normalised
-    text just before the passage (``before``) or just after it on each side; the slot runs from the passage to
-    the nearest run of ``SLOT_ANCHOR`` characters both windows hold (the same words on both sides of the slot).
-    None when there is no such run or a filler is empty or longer than ``SLOT_FILLER``."""
-    if not s_window or not l_window:
-        return None
-    blocks = [b for b in difflib.SequenceMatcher(None, s_window, l_window, autojunk=False).get_matching_blocks()
-              if b.size >= SLOT_ANCHOR]
-    if not blocks:
-        return None
-    if before:
-        i, j, n = blocks[-1]
-        fs, fl = s_window[i + n:], l_window[j + n:]
-    else:
-        i, j, _ = blocks[0]
-        fs, fl = s_window[:i], l_window[:j]
-    if not fs or not fl or len(fs) > SLOT_FILLER or len(fl) > SLOT_FILLER:
-        return None
-    return fs, fl
+    blocks = difflib.SequenceMatcher(None, part, title, autojunk=False).get_matching_blocks()
+    return next((part[i:i + n] for i, _, n in blocks if n >= SLOT_TERM and part[i:i + n] not in other), "")
 
 
 def _grams(text: str) -> set[str]:
-    """The runs of ``SLOT_ANCHOR`` characters of ``text``: a title's, to ask a window whether it may hold a term."""
-    return {text[i:i + SLOT_ANCHOR] for i in range(len(text) - SLOT_ANCHOR + 1)}
+    """The runs of ``SLOT_TERM`` characters of ``text``: a title's, to ask a part whether it may hold a term."""
+    return {text[i:i + SLOT_TERM] for i in range(len(text) - SLOT_TERM + 1)}
 
 
 def _may_hold(text: str, grams: set[str]) -> bool:
-    return bool(grams) and any(text[i:i + SLOT_ANCHOR] in grams for i in range(len(text) - SLOT_ANCHOR + 1))
+    return bool(grams) and any(text[i:i + SLOT_TERM] in grams for i in range(len(text) - SLOT_TERM + 1))
 
 
-def title_slot_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str, titles: tuple[str, str],
+def _sentence_part(text: str, at: int, before: bool) -> str:
+    """The original text of ``text``'s sentence from offset ``at`` back to the sentence's start (``before``) or on
+    to its end, ``SLOT_WINDOW`` characters at most."""
+    if before:
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - SLOT_WINDOW), at)),
+                    default=max(0, at - SLOT_WINDOW))
+        return text[start:at]
+    end = _SENTENCE_END.search(text, at, min(len(text), at + SLOT_WINDOW))
+    return text[at:end.start() if end else min(len(text), at + SLOT_WINDOW)]
+
+
+def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[str, str],
                      normalized: Callable[[str], NormalizedText]) -> list[tuple[int, int]]:
-    """The template text of ``passages`` that part from the licensed text in a slot at a title's term: the sentence
-    of ``suspect_text`` (cut to its passage, original offsets) at each edge of a passage where the two texts part
-    in one template slot at a title's term: the same words before and after on both sides (the shared
-    passage on one side, a run of ``SLOT_ANCHOR`` characters on the other), a different filler of at most
-    ``SLOT_FILLER`` characters in each, and the suspect's filler holds a term of the suspect's title that the
-    licensed filler lacks, or the licensed filler one of the licensed title the suspect's lacks.
+    """The template text of ``passages`` whose two texts part inside a sentence at their titles' terms: at an edge
+    of a passage where the sentence goes on (or began) differently in each text, and each text's part of that
+    sentence holds a term of its own title (``titles``: the suspect's, the licensed article's) that the other's
+    part lacks, the sentence of ``suspect_text`` the passage runs in up to that edge (cut to the passage; original
+    offsets) is template text: the template's words around the slot each item fills with what its headline says.
 
-    Rules 12. Three 新浪娱乐 casting items of one film (…消息，休·格兰特加盟盖·里奇执导新片《纨绔子弟》，此前已定
-    主演有… / …消息，杰瑞米·斯特朗（《大空头》…）加盟…) share the film's paragraph and differ in the one name each
-    exists to report, which its title names: rules 11 sees only figures. A retitled copy has its new title's
-    words nowhere the licensed text has others (its text is the licensed text); a copier's lead before a copy
-    has no anchor shared with the licensed dateline within ``SLOT_FILLER`` characters, or is longer.
+    Rules 12. Three 新浪娱乐 casting items of one film (…消息，休·格兰特加盟盖·里奇执导新片《纨绔子弟》… / …消息，
+    杰瑞米·斯特朗（《大空头》…）加盟盖·里奇执导新片《纨绔子弟》…) share the film's paragraph and differ in the one name
+    each reports, its title's; items of one 直击 series share the event's lead (…第五届世界互联网大会于11月7日至9日在
+    浙江乌镇举行，…为主题。在会议期间，网易创始人丁磊… / 在“企业家代表记者见面会”中，浪潮集团董事长孙丕恕…), a 75- to
+    122-character item little more than that lead: rules 11 sees only figures. A copy's sentences go on as the
+    licensed article's do; a retitled copy or a copier's own lead has its title's words in its part, but the
+    licensed part's title words are then in the copy's part too, or its part is another sentence. One title's
+    term (either side) was measured first (4dc30d1): 19 pairs changed at Sina seed 1, edited copies among them.
 
-    ``suspect`` is ``suspect_text`` normalised; ``normalized`` is ``dedupe.normalize``, run on a licensed window
-    only when a window may hold a title's term (a run of the title's characters in it: normalising every
-    edge's window was 0.1 ms each, more than normalising the whole licensed text for a long article)."""
+    Pure: ``normalized`` is ``dedupe.normalize``, run only on the parts of a sentence where both may hold a
+    title's term (a run of its characters, NFKC-folded): most edges are not normalised at all."""
     s_title, l_title = (normalized(t).text if t else "" for t in titles)
     s_grams, l_grams = _grams(s_title), _grams(l_title)
     if not s_grams or not l_grams:
         return []
-    s_text, s_off = suspect.text, suspect.offsets
+
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).lower()
+
     out = []
     for p in passages:
-        a, b = np.searchsorted(s_off, [p.suspect_start, p.suspect_end]).tolist()
         for before in (True, False):
-            s_w = s_text[max(0, a - SLOT_WINDOW):a] if before else s_text[b:b + SLOT_WINDOW]
-            l_raw = licensed[max(0, p.licensed_start - SLOT_WINDOW):p.licensed_start] if before \
-                else licensed[p.licensed_end:p.licensed_end + SLOT_WINDOW]
-            if not (_may_hold(s_w, s_grams) and _may_hold(unicodedata.normalize("NFKC", l_raw).lower(), l_grams)):
+            s_at, l_at = (p.suspect_start, p.licensed_start) if before else (p.suspect_end, p.licensed_end)
+            s_raw, l_raw = _sentence_part(suspect_text, s_at, before), _sentence_part(licensed, l_at, before)
+            if not (_may_hold(folded(s_raw), s_grams) and _may_hold(folded(l_raw), l_grams)):
                 continue
-            fillers = _fillers(s_w, normalized(l_raw).text, before)
-            if fillers and _title_term(fillers[0], s_title, fillers[1]) and _title_term(fillers[1], l_title, fillers[0]):
-                x, y = _sentence(suspect_text, p.suspect_start if before else p.suspect_end - 1)
-                x, y = max(x, p.suspect_start), min(y, p.suspect_end)
-                if x < y:
-                    out.append((x, y))
+            s_part, l_part = normalized(s_raw).text, normalized(l_raw).text
+            if not (_title_term(s_part, s_title, l_part) and _title_term(l_part, l_title, s_part)):
+                continue
+            # the sentence the shared text runs in up to the parting: a passage that runs into the next sentence
+            # by a shared word (…为主题。在会议期间 / 。在“企业家…) parts in the one before
+            x, y = _sentence(suspect_text, p.suspect_start if before else max(p.suspect_start, p.suspect_end - 1 - SLOT_TERM))
+            x, y = max(x, p.suspect_start), (min(y, p.suspect_end) if before else p.suspect_end)
+            if x < y:
+                out.append((x, y))
     return out
 
 
@@ -271,4 +260,4 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
             x, y = max(x, p.suspect_start), min(y, p.suspect_end)
             if x < y:
                 out.append((x, y))
-    return out + title_slot_spans(passages, suspect, suspect_text, licensed, titles, licensed_normalized)
+    return out + title_slot_spans(passages, suspect_text, licensed, titles, licensed_normalized)
