@@ -82,11 +82,21 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: figure of one's title its own text holds and the other's does not) are template siblings however many of the
 #: day's common figures agree (templates.headline_figure_differs; wip/fulls6); and a partial's passage both texts
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
-#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: two items that part in one
-#: template slot at a title's term (the same words around, another filler of a few characters, the filler a
-#: term of its own item's title: 新浪娱乐's casting items of one film, …消息，休·格兰特加盟…) are template siblings
-#: there (templates.title_slot_spans; wip/fulls7).
+#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: two items whose sentence goes on
+#: differently in each, each text's part holding a term of its own title (新浪娱乐's casting items of one film,
+#: …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template siblings in that
+#: sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is no rewrite when the
+#: suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE).
 RULES_VERSION = 12
+
+#: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
+#: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
+#: than this share of it copied exactly. 洗稿 copies (bench/disguise.py rewrite at 30/40/50 %, 120 articles each,
+#: 8f4e99f) hold 0.17-0.39 of themselves exactly when rescued that way, 0.72 at most of any; the one such pair
+#: of Sina seeds 1-8 over 0.8 is 0.98: a speech's full text (习近平's 进博会 address) that a 投资界 report quotes
+#: whole — the speech, not a wash of the report (rules 12).
+QUOTED_WASH_MAX_COVERAGE = 0.8
+
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -294,7 +304,8 @@ class Match:
 
     @property
     def verdict(self) -> str:
-        if (self.discounted == "quotation" or self.verification.verdict == NO_MATCH) and self.rewrite is not None \
+        quoted = self.discounted == "quotation" and self.verification.suspect_coverage < QUOTED_WASH_MAX_COVERAGE
+        if (quoted or self.verification.verdict == NO_MATCH) and self.rewrite is not None \
                 and self.rewrite.is_rewrite:
             # the sentence-by-sentence alignment is evidence of its own — but not over text many licensed
             # articles share: on the Sina crawl (f981b09) it aligned a tech channel's boilerplate block and
