@@ -173,13 +173,22 @@ def _folded(text: str) -> str:
 
 def _sentence_part(text: str, at: int, before: bool) -> str:
     """The original text of ``text``'s sentence from offset ``at`` back to the sentence's start (``before``) or on
-    to its end, ``SLOT_WINDOW`` characters at most."""
+    to its end, ``SLOT_WINDOW`` characters at most — or, when ``at`` is that sentence's edge (nothing but marks
+    between), the sentence before or after it: what the text says right there (two 直击 items share the event's
+    lead sentence whole and go on …在会议期间，网易创始人丁磊… / …在会议期间，360公司董事长周鸿祎…)."""
     if before:
         start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - SLOT_WINDOW), at)),
                     default=max(0, at - SLOT_WINDOW))
+        if start > 0 and not _folded(text[start:at]):
+            marks = list(_SENTENCE_END.finditer(text, max(0, start - SLOT_WINDOW), start))
+            return text[marks[-2].end() if len(marks) > 1 else max(0, start - SLOT_WINDOW):marks[-1].start()]
         return text[start:at]
     end = _SENTENCE_END.search(text, at, min(len(text), at + SLOT_WINDOW))
-    return text[at:end.start() if end else min(len(text), at + SLOT_WINDOW)]
+    part = text[at:end.start() if end else min(len(text), at + SLOT_WINDOW)]
+    if end and not _folded(part):
+        after = _SENTENCE_END.search(text, end.end(), min(len(text), end.end() + SLOT_WINDOW))
+        return text[end.end():after.start() if after else min(len(text), end.end() + SLOT_WINDOW)]
+    return part
 
 
 def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[str, str],
