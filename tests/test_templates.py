@@ -203,3 +203,24 @@ def test_two_casting_items_that_part_at_their_titles_names_are_template_siblings
         # a copy keeps the item's name whatever its title: retitled, or behind the copier's own lead
         for title, text in (("重磅！许知秋加盟新片", first), ("周闻加盟", "【娱乐快报】许知秋与周闻都来了。\n" + first)):
             assert [x.verdict for x in d.check(Article("copy", text, title)).reprints] == ["full_reprint"]
+
+
+SERIES_LEAD = ("青溪科技讯11月6日晚间消息，第三届青溪数字经济大会将于11月7日至9日在青溪湖畔举行，"
+               "本次大会以“连接共享的数字未来——携手共建开放合作的产业生态”为主题。")
+
+
+def test_two_items_of_a_series_that_share_its_lead_sentence_are_template_siblings(tmp_path):
+    """Sina seeds 1-4 (8f4e99f): a 直击 series' items repeat the event's lead sentence whole and go on with the
+    one person each reports (…为主题。在会议期间，网易创始人丁磊… / …360公司董事长周鸿祎…); a 122-character item that
+    is little more than that lead was a full reprint in six other items of the series."""
+    short = SERIES_LEAD + "在会议期间，云杉科技创始人罗明接受采访表示，云杉今年的用户规模会翻倍。"
+    other = (SERIES_LEAD + "在会议期间，北辰资本合伙人周衡接受媒体采访时表示，产业互联网刚刚起步，未来会有非常高速的发展，"
+             "传统企业在数字化方面的投入还远远不够，投资机构应当更有耐心。周衡认为，数据是新的生产资料。")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("luo", short, "直击|罗明透露：云杉今年的用户规模会翻倍", "青溪科技")])
+        [m] = d.check(Article("zhou", other, "直击|北辰资本周衡：产业互联网未来会有非常高速的发展")).matches
+        assert m.verification.verdict == "full_reprint" and m.discounted == "template" and m.verdict == "none"
+        # the item copied, under another title, is still a copy of it
+        [c] = d.check(Article("copy", short + "（完）", "罗明：用户规模翻倍")).reprints
+        assert c.verdict == "full_reprint"

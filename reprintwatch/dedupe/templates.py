@@ -138,6 +138,10 @@ SLOT_WINDOW = 60
 #: A title's term in a text: 3 normalised characters at least (大空头, 孙丕恕, 休格兰特; two characters would match
 #: 加盟 and 新片 of any two casting items, 直击 of any two items of a series).
 SLOT_TERM = 3
+#: The template text at a parting is the passage's sentences within this many characters of it: a passage that
+#: runs on into the next sentence by a shared phrase (…为主题。在会议期间，— 5 characters on the Sina crawl's 直击
+#: items) parts in the sentence before as well.
+SLOT_REACH = 20
 
 
 def _title_term(part: str, title: str, other: str, other_title: str) -> str:
@@ -234,10 +238,15 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
             s_part, l_part = normalized(s_raw).text, normalized(l_raw).text
             if not (_title_term(s_part, s_title, l_part, l_title) and _title_term(l_part, l_title, s_part, s_title)):
                 continue
-            # the sentence the shared text runs in up to the parting: a passage that runs into the next sentence
-            # by a shared word (…为主题。在会议期间 / 。在“企业家…) parts in the one before
-            x, y = _sentence(suspect_text, p.suspect_start if before else max(p.suspect_start, p.suspect_end - 1 - SLOT_TERM))
-            x, y = max(x, p.suspect_start), (min(y, p.suspect_end) if before else p.suspect_end)
+            # the sentences the shared text runs in up to the parting, its last (first) SLOT_REACH characters: a
+            # passage that runs into the next sentence by a shared phrase (…为主题。在会议期间 / 。在“企业家…) parts
+            # in the one before
+            if before:
+                x, y = _sentence(suspect_text, p.suspect_start)[0], _sentence(
+                    suspect_text, min(p.suspect_end, p.suspect_start + SLOT_REACH) - 1)[1]
+            else:
+                x, y = _sentence(suspect_text, max(p.suspect_start, p.suspect_end - SLOT_REACH))[0], p.suspect_end
+            x, y = max(x, p.suspect_start), min(y, p.suspect_end)
             if x < y:
                 out.append((x, y))
     return out
