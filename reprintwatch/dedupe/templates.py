@@ -229,7 +229,9 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
     for p in passages:
         for before in (True, False):
             s_at, l_at = (p.suspect_start, p.licensed_start) if before else (p.suspect_end, p.licensed_end)
-            lead = p.suspect_start < SLOT_REACH and p.licensed_start < SLOT_REACH  # both texts' first words
+            # the passage starts in both texts' first sentence: a template's or a series' lead
+            lead = not _SENTENCE_END.search(suspect_text, 0, p.suspect_start) \
+                and not _SENTENCE_END.search(licensed, 0, p.licensed_start)
             l_raw = _sentence_part(licensed, l_at, before, lead)
             if len(l_raw) < SLOT_TERM or not _may_hold(_folded(l_raw), l_own):
                 continue  # most edges: the licensed text ends there, or its part says nothing its title alone says
@@ -239,7 +241,11 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
             if not s_title:
                 s_title, l_title = (normalized(t).text if t else "" for t in titles)
             s_part, l_part = normalized(s_raw).text, normalized(l_raw).text
-            if not (_title_term(s_part, s_title, l_part, l_title) and _title_term(l_part, l_title, s_part, s_title)):
+            mine, theirs = _title_term(s_part, s_title, l_part, l_title), _title_term(l_part, l_title, s_part, s_title)
+            if not mine or not theirs or (not lead and set(mine) & set(theirs)):
+                # in a text's body, two subjects, not one word edited: a copy retitled with its own word for the
+                # licensed one (…特斯拉或要做电动单车 / …或开发电动自行车, Sina seed 2 on 9230eaf: a real copy lost)
+                # shares characters with it; in a lead, transliterated names do too (普拉默 / 柯蒂斯: 斯)
                 continue
             # the sentences the shared text runs in up to the parting, its last (first) SLOT_REACH characters: a
             # passage that runs into the next sentence by a shared phrase (…为主题。在会议期间 / 。在“企业家…) parts
