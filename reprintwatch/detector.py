@@ -82,11 +82,13 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: figure of one's title its own text holds and the other's does not) are template siblings however many of the
 #: day's common figures agree (templates.headline_figure_differs; wip/fulls6); and a partial's passage both texts
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
-#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: two items whose sentence goes on
-#: differently in each, each text's part holding a term of its own title (新浪娱乐's casting items of one film,
-#: …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template siblings in that
+#: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: spoken words also after a bare verb
+#: (曹限东认为…) and from inside a quote that closes on an attribution (…”邬贺铨指出，…), and official_text reads the
+#: fragments of a licensed item that is itself in the register (relations; wip/partials7); two items whose sentence
+#: goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting items of one
+#: film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template siblings in that
 #: sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is no rewrite when the
-#: suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE).
+#: suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
 RULES_VERSION = 12
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages

@@ -560,12 +560,8 @@ EVENING = ("晚报快讯 海川机械昨天下午发布了三款新型挖掘机�
 
 def test_spoken_words_start_at_an_attribution_in_both_texts_and_end_with_the_sentence():
     from reprintwatch.dedupe.relations import spoken_words
-    from reprintwatch.dedupe.verify import Passage
 
-    def passage(suspect, licensed, text):
-        a, b = suspect.index(text), licensed.index(text)
-        return Passage(a, a + len(text), b, b + len(text), len(text))
-
+    passage = _passage
     at = EVENING.index(WORDS)
     assert spoken_words([passage(EVENING, HERALD, WORDS)], EVENING, HERALD) == [(at, at + len(WORDS))]
     # the shared text runs on past the speaker's sentence: only the sentence is the speaker's
@@ -598,18 +594,101 @@ def test_spoken_words_start_at_an_attribution_in_both_texts_and_end_with_the_sen
     assert spoken_words([passage(heard, "另据悉，" + WORDS, WORDS)], heard, "另据悉，" + WORDS) == []
 
 
+def _speech_no_finding_but_a_copy(d, report: str, copy: str) -> None:
+    """Another report of the speech is no finding (a quotation); a copy of the outlet's paragraph is a partial."""
+    other = d.check(Article("evening", report))
+    assert other.reprints == []
+    assert [m.discounted for m in other.matches if m.verification.is_reprint] == ["quotation"]
+    assert [m.verdict for m in d.check(Article("copy", copy)).reprints] == ["partial_reprint"]
+
+
 def test_a_speakers_words_two_reports_carry_are_no_finding_but_the_outlets_own_text_is(tmp_path):
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
         d.add([Article("herald", HERALD + UNRELATED, "海川机械发布新品")])
-        # another report of the launch: the chairman's words after its own attribution
-        other = d.check(Article("evening", EVENING))
-        assert other.reprints == []
-        assert [m.discounted for m in other.matches if m.verification.is_reprint] == ["quotation"]
-        # a copy of the outlet's paragraph, attribution and all, is a copy
-        para = HERALD[HERALD.index("在当天举行"):]
-        copied = d.check(Article("copy", "转自网络。" + para + FLASH))
-        assert [m.verdict for m in copied.reprints] == ["partial_reprint"]
+        # another report of the launch (the chairman's words after its own attribution); a copy of the outlet's
+        # paragraph, attribution and all
+        _speech_no_finding_but_a_copy(d, EVENING, "转自网络。" + HERALD[HERALD.index("在当天举行"):] + FLASH)
         # an excerpt of the words pasted into an unrelated page is still found
         pasted = d.check(Article("x", FLASH + "\n" + WORDS + "\n" + METRO))
         assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+
+
+def _passage(suspect, licensed, text):
+    from reprintwatch.dedupe.verify import Passage
+
+    a, b = suspect.index(text), licensed.index(text)
+    return Passage(a, a + len(text), b, b + len(text), len(text))
+
+
+def test_spoken_words_after_a_bare_verb_and_after_a_quote_closing_on_an_attribution():
+    from reprintwatch.dedupe.relations import spoken_words
+
+    # an interview's transcript (林国栋：) against a report running the verb into his words (林国栋认为…)
+    transcript = "问：新工厂什么时候投产？\n林国栋：" + WORDS
+    reported = "对于产能问题，林国栋认为" + WORDS + "记者了解到，新工厂占地三百亩。"
+    at = transcript.index(WORDS)
+    assert spoken_words([_passage(transcript, reported, WORDS)], transcript, reported) == [(at, at + len(WORDS))]
+    # the outlet's own voice is no speaker: 笔者认为… is an editorial's prose
+    editorial = "对于产能问题，笔者认为" + WORDS
+    assert spoken_words([_passage(transcript, editorial, WORDS)], transcript, editorial) == []
+    # a shared start before a bare verb is no speaker's clause (要强调腰线 is advice; 你认为… a question)
+    advice = "穿西服的关键就是要强调腰线，最简单的方法是搭配一条腰带。"
+    other = "秋冬穿搭小贴士：穿西服的关键就是要强调腰线，最简单的方法是搭配一条腰带。"
+    said = advice[:advice.index("，")]
+    assert spoken_words([_passage(advice, other, said)], advice, other) == []
+
+    # two reports of one speech: a quoted sentence, the same attribution, his words after it
+    quote = "“明年我们的出口会翻一番，" + WORDS[:20] + "。”林国栋指出，" + WORDS
+    herald = "临港日报讯 海川机械昨天发布新品。" + quote + "据了解，海川机械成立于一九九八年。"
+    evening = "晚报快讯 海川机械新品亮相，经销商云集。" + quote + "现场签下意向订单五亿元。"
+    shared = quote[quote.index("出口"):]  # starts inside the quote, runs past 林国栋指出， into his words
+    at = evening.index(shared)
+    assert spoken_words([_passage(evening, herald, shared)], evening, herald) == [(at, at + len(shared))]
+    # a copy of the paragraph from before the quote took the outlet's sentence: prose
+    para = herald[herald.index("海川机械昨天"):]
+    copied = "转自网络：" + para
+    assert spoken_words([_passage(copied, herald, para)], copied, herald) == []
+    # a quote closing on the outlet's reporter is its interview, not a speech
+    told = herald.replace("林国栋指出，", "林国栋告诉记者，")
+    told_shared = shared.replace("林国栋指出，", "林国栋告诉记者，")
+    evening_told = evening.replace("林国栋指出，", "林国栋告诉记者，")
+    assert spoken_words([_passage(evening_told, told, told_shared)], evening_told, told) == []
+
+
+def test_official_text_reads_fragments_of_a_licensed_item_that_is_the_document():
+    from reprintwatch.dedupe.relations import official_rate, official_text, OFFICIAL_RATE
+
+    notice = "省教育考试院关于做好普通高考报名工作的通知\n" + CLAUSES + MORE_CLAUSES
+    assert official_rate(notice) >= OFFICIAL_RATE
+    # a fragment of a clause: one marker, too few for the register by itself
+    fragment = "具有高等学历教育资格的高校在校生；因违反国家教育考试规定被给予暂停参加考试处理且在停考期内的人员"
+    own_clauses = ("（一）考生应当在规定时间内登录报名系统，按照要求如实填写报名信息。（二）考生须本人到报名点确认，"
+                   "不得委托他人代办，逾期一律不予补办。（三）报考艺术类专业的考生，还须按照有关规定参加专业考试。")
+    other = "本报讯 邻省今年的高考报名下周开始。" + own_clauses + "以下人员不能报名：" + fragment + "。"
+    at = other.index(fragment)
+    assert official_text([_passage(other, notice, fragment)], other, notice) == [(at, at + len(fragment))]
+    # the same fragment of a report that is no document (a reporter's story) is left to the clauses' own register
+    story = EXAM_REPORT.replace("主要条件是：", "主要条件是，") + "以下人员不能报名：" + fragment + "。"
+    assert official_rate(story) < OFFICIAL_RATE
+    assert official_text([_passage(other, story, fragment)], other, story) == []
+    # the outlet's prose in a licensed item that reproduces a notice is no document's (its sentences: no marker)
+    licensed = EXAM_REPORT + CLAUSES + MORE_CLAUSES
+    prose = EXAM_REPORT[EXAM_REPORT.index("不少家长"):EXAM_REPORT.index("省教育考试院提醒")]
+    copier = "本报讯 邻省今年的高考报名下周开始。" + prose + own_clauses
+    assert official_rate(licensed) >= OFFICIAL_RATE
+    assert official_text([_passage(copier, licensed, prose)], copier, licensed) == []
+    # and an excerpt of the notice pasted into an unrelated page is still evidence (no register around it)
+    pasted = UNRELATED + "\n" + fragment + "\n" + FLASH
+    assert official_text([_passage(pasted, notice, fragment)], pasted, notice) == []
+
+
+def test_two_reports_of_a_quote_and_the_words_after_its_attribution_make_no_finding(tmp_path):
+    tail = "明年我们的出口会翻一番，经销商已经从二十个国家增加到三十五个。”林国栋指出，" + WORDS
+    herald = "临港日报讯 海川机械昨天发布三款新型挖掘机。“今年的订单已经排到了" + tail + "据了解，海川机械成立于一九九八年。"
+    evening = "晚报快讯 海川机械新品亮相，经销商云集。“订单都排到了" + tail + "现场签下意向订单五亿元。" + METRO
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("herald", herald + UNRELATED, "海川机械发布新品")])
+        # the outlet's lead copied with the quote is a copy
+        _speech_no_finding_but_a_copy(d, evening, "转自网络。" + herald[herald.index("海川机械昨天"):] + FLASH)
