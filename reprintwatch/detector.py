@@ -44,11 +44,11 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
-from .dedupe.segment import segment
+from .dedupe.segment import segment, token_lengths
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
     _min_shared_shingles as min_shared_shingles, bounds_many, extend_licensed_passages,
@@ -84,11 +84,13 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
 #: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: spoken words also after a bare verb
 #: (曹限东认为…) and from inside a quote that closes on an attribution (…”邬贺铨指出，…), and official_text reads the
-#: fragments of a licensed item that is itself in the register (relations; wip/partials7); two items whose sentence
-#: goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting items of one
-#: film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template siblings in that
-#: sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is no rewrite when the
-#: suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
+#: fragments of a licensed item that is itself in the register (relations; wip/partials7); a partial's sentences
+#: of figures (a box score, a quarter's figures) are the facts of one event when the suspect's own text reports
+#: that event with figures the licensed article lacks (relations.facts_of_one_event; wip/events7); two items whose
+#: sentence goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting
+#: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
+#: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
+#: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
 RULES_VERSION = 12
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -583,6 +585,7 @@ class Detector:
         s_quotes = quoted_spans(article.content)
         common: dict[int, list[tuple[int, int]]] = {}  # rules 9's spans now, rules 7's (the index's) below
         spoken: dict[int, list[tuple[int, int]]] = {}  # rules 11: a partial's passages both give as someone's words
+        terms = _Later(lambda: _fact_starts(fp))  # rules 12: the suspect's rare terms, made when first read
         for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
@@ -591,10 +594,11 @@ class Detector:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)
                 if said:
                     spoken[id(m)] = said
+                others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
                 # rules 10: an official document the suspect has itself
-                code += official_text(m.verification.passages, article.content, m.licensed.content,
-                                      [(p.suspect_start, p.suspect_end) for o in reprints if o is not m
-                                       for p in o.verification.passages])
+                code += official_text(m.verification.passages, article.content, m.licensed.content, others)
+                # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
+                code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
             if documents:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
@@ -918,6 +922,15 @@ def _licensed_text(content: str) -> NormalizedText:
 
 
 @lru_cache(maxsize=64)
+def _fact_starts(fp: Fingerprint) -> list[tuple[str, int]]:
+    """The suspect's facts (``rewrite.facts``: figures, names, rare terms) as ``(text, original start)``: where
+    each lies, for :func:`relations.facts_of_one_event` (its tokens are the normalised text cut, in order)."""
+    if not fp.facts:
+        return []
+    starts = np.concatenate(([0], np.cumsum(token_lengths(fp.tokens))))
+    return [(t, int(fp.normalized.offsets[starts[a]])) for t, a, _ in fp.facts]
+
+
 def _licensed_analysis(content: str, rare_freq: int, common_char_freq: int) -> TextAnalysis:
     normalized = _licensed_text(content)
     return analyse(normalized, content, segment(normalized.text), rare_freq, common_char_freq)

@@ -692,3 +692,55 @@ def test_two_reports_of_a_quote_and_the_words_after_its_attribution_make_no_find
         d.add([Article("herald", herald + UNRELATED, "海川机械发布新品")])
         # the outlet's lead copied with the quote is a copy
         _speech_no_finding_but_a_copy(d, evening, "转自网络。" + herald[herald.index("海川机械昨天"):] + FLASH)
+
+
+# An invented game reported by two outlets, each in its own words around the same box score.
+BOX = ("最终海港队以103比98险胜河西队。海港队方面，陈立明拿下28分11个篮板，周子航得到19分7次助攻，外援卡特贡献15分9个篮板；"
+       "河西队的林书豪斯砍下31分6个篮板，王一鸣17分。")
+GAME = ("本报讯 昨晚，城市篮球联赛第十二轮在体育中心进行，主场作战的海港队迎来强敌河西队。首节比赛双方你来我往，海港队凭借"
+        "主教练赛前布置的联防战术一度取得两位数领先，但河西队在第三节打出一波反击，林书豪斯连续命中三分。" + BOX +
+        "赛后主教练表示球队的防守还需要加强，下一场将客场挑战东岭队。")
+RECAP = ("体育频道消息 11月9日晚，海港队坐镇主场迎战河西队，现场观众达到6200人。全场比赛海港队命中率47%，三分球34投13中，"
+         "周子航和陈立明在末节关键时刻连续得分，林书豪斯的最后一投偏出。" + BOX + "这场胜利让海港队的战绩来到9胜3负，暂列积分榜第二位。")
+
+
+def test_facts_of_one_event_are_figures_the_suspect_reports_with_its_own_figures():
+    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
+    from reprintwatch.dedupe.relations import EVENT_PASSAGE_FIGURES, facts_of_one_event, figure_rate
+    from reprintwatch.dedupe.verify import Passage
+    from reprintwatch.detector import _fact_starts
+
+    def box_in(suspect, licensed=GAME, text=BOX):
+        a, b = suspect.index(text), licensed.index(text)
+        return facts_of_one_event([Passage(a, a + len(text), b, b + len(text), len(text))], suspect, licensed, [],
+                                  _fact_starts(fingerprint(suspect, FingerprintParams())))
+
+    assert figure_rate(BOX) >= EVENT_PASSAGE_FIGURES > figure_rate(GAME[:GAME.index(BOX)])
+    at = RECAP.index(BOX)
+    first = BOX.index("。") + 1  # sentence by sentence: both of the box score's sentences are figures
+    assert box_in(RECAP) == [(at, at + first), (at + first, at + len(BOX))]  # another report: its own figures
+    # the box score pasted into an unrelated page: no event in common around it
+    pasted = UNRELATED + "\n" + BOX + "\n" + METRO
+    assert box_in(pasted) == []
+    # a copy of the whole report with the outlet's figures only (a wash keeps the figures and adds none)
+    washed = GAME.replace("本报讯 昨晚", "昨天晚上").replace("你来我往", "互有攻守").replace("还需要加强", "仍需提高")
+    assert box_in(washed) == []
+    # prose is not facts however much of the event the two texts share
+    prose = GAME[GAME.index("首节"):GAME.index(BOX)]
+    assert box_in(RECAP.replace(BOX, prose), text=prose) == []
+
+
+def test_a_box_score_two_reports_carry_is_no_finding_but_the_outlets_own_text_is(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("game", GAME + "\n" + FLASH, "海港队险胜河西队")])
+        other = d.check(Article("recap", RECAP))
+        assert other.reprints == []
+        assert [m.discounted for m in other.matches if m.verification.is_reprint] == ["shared_text"]
+        # the outlet's paragraph copied with the box score into the same recap: the paragraph is a copy
+        para = GAME[GAME.index("昨晚"):GAME.index(BOX)]
+        copied = d.check(Article("copy", RECAP.replace(BOX, para + BOX)))
+        assert [(m.licensed.id, m.verdict) for m in copied.reprints] == [("game", "full_reprint")]
+        # the box score pasted into an unrelated page is still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + BOX + "\n" + METRO))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
