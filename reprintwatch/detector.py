@@ -84,13 +84,25 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
 #: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: spoken words also after a bare verb
 #: (曹限东认为…) and from inside a quote that closes on an attribution (…”邬贺铨指出，…), and official_text reads the
-#: fragments of a licensed item that is itself in the register (relations; wip/partials7), and the numbered
-#: items of a list (1。…；2。…, （1）…；) a suspect in the register gives as its own document's, when the licensed
-#: item numbers them too or is in the register (relations.numbered_item; wip/official8);
-#: and a partial's sentences of figures (a box score, a quarter's figures) are the facts of one event when the
-#: suspect's own text reports that event with figures the licensed article lacks (relations.facts_of_one_event;
-#: wip/events7).
+#: fragments of a licensed item that is itself in the register (relations; wip/partials7), and the
+#: numbered items of a list (1。…；2。…, （1）…；) a suspect in the register gives as its own document's, when the
+#: licensed item numbers them too or is in the register (relations.numbered_item; wip/official8); a partial's sentences
+#: of figures (a box score, a quarter's figures) are the facts of one event when the suspect's own text reports
+#: that event with figures the licensed article lacks (relations.facts_of_one_event; wip/events7); two items whose
+#: sentence goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting
+#: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
+#: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
+#: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
 RULES_VERSION = 12
+
+#: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
+#: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
+#: than this share of it copied exactly. 洗稿 copies (bench/disguise.py rewrite at 30/40/50 %, 120 articles each,
+#: 8f4e99f) hold 0.17-0.39 of themselves exactly when rescued that way, 0.72 at most of any; the one such pair
+#: of Sina seeds 1-8 over 0.8 is 0.98: a speech's full text (习近平's 进博会 address) that a 投资界 report quotes
+#: whole — the speech, not a wash of the report (rules 12).
+QUOTED_WASH_MAX_COVERAGE = 0.8
+
 _VERDICT_RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 #: Under a story that explains it (its reported version is a reprint, or the candidate shares too few shingles
@@ -298,7 +310,8 @@ class Match:
 
     @property
     def verdict(self) -> str:
-        if (self.discounted == "quotation" or self.verification.verdict == NO_MATCH) and self.rewrite is not None \
+        quoted = self.discounted == "quotation" and self.verification.suspect_coverage < QUOTED_WASH_MAX_COVERAGE
+        if (quoted or self.verification.verdict == NO_MATCH) and self.rewrite is not None \
                 and self.rewrite.is_rewrite:
             # the sentence-by-sentence alignment is evidence of its own — but not over text many licensed
             # articles share: on the Sina crawl (f981b09) it aligned a tech channel's boilerplate block and
@@ -355,9 +368,11 @@ class CheckResult:
 #: Articles :meth:`Detector.scan` reads ahead and fingerprints together.
 SCAN_BATCH = 32
 #: Batches :meth:`Detector.scan` has in flight on a remote index (each waiting on the node or verified), so the
-#: node has a batch queued while the process verifies another. Against 1: 46.0 / 54.6 against 45.4 / 47.0
-#: articles/s (bench/es_scan.py, 4,000 licensed, one run each, load 8–12): within the noise of that machine.
-SCAN_IN_FLIGHT = 2
+#: node has batches queued while the process verifies another. On a quiet machine (load 2-4, bench/es_scan.py,
+#: alternating, same output) 4 against 2: 4,000 licensed 288 against 212-256 articles/s (median of 6 and 3-6
+#: rounds), 20,000: 264 against 223-251; 3 was no better than 2 (docs/elasticsearch.md, round 8). Under heavy
+#: load (8-12) the settings had not differed measurably.
+SCAN_IN_FLIGHT = 4
 
 
 class Detector:
@@ -554,9 +569,10 @@ class Detector:
         def normalised(ranges) -> tuple[tuple[int, int], ...]:
             if not ranges:
                 return ()  # most claims' quotations, templates and common text: no NumPy call for none
-            starts = np.searchsorted(offsets, [a for a, _ in ranges]).tolist()
-            ends = np.searchsorted(offsets, [b for _, b in ranges]).tolist()
-            return tuple((a, b) for a, b in zip(starts, ends) if b > a)
+            # starts and ends in one searchsorted (4,170 calls a round of the 1,060 checks at 10k: NumPy's
+            # per-call overhead, not the search, is the cost)
+            found = np.searchsorted(offsets, [x for r in ranges for x in r]).tolist()
+            return tuple((a, b) for a, b in zip(found[::2], found[1::2]) if b > a)
 
         def spans(m: Match) -> tuple[tuple[int, int], ...]:
             return normalised([(p.suspect_start, p.suspect_end) for p in m.verification.passages])

@@ -526,19 +526,40 @@ def test_elasticsearch_counts_a_keys_articles_once_until_the_index_changes(es_se
         first = idx.candidates(keys, 200)
         assert sent == [["search"], ["count"], ["search"]]  # counted, hot keys found, searched again without them
         hot = {t for t, n in idx._df.items() if n > 100}
-        assert len(hot) >= 8
+        assert len(hot) >= 8 and idx._hot == hot  # the hot ones kept as a set too: what the first search leaves out
         sent.clear()
         assert idx.candidates(keys, 200) == first
         assert sent == [["search"]]
         assert idx.candidates_many([(keys, 200, 1), (keys, 5, 1)]) == [first, first[:5]]
         idx.delete([a.id for a in articles[:25]])
-        assert not idx._df
+        assert not idx._df and not idx._hot
         sent.clear()
         again = dict(idx.candidates(keys, 200))
         assert sent == [["search"]]  # 125 articles: max_df 100 and 95 hold the footer, so one search is final
         story = {r.article.id: r.story for r in idx.get([a.id for a in articles[25:]])}  # one representative a story
         assert {story[a.id] for a in articles[25:120]} <= {story[i] for i, n in again.items() if n >= len(hot)}
 
+
+
+def test_elasticsearch_query_text_is_the_clauses_of_the_distinct_keys():
+    """The candidate query is written as text (one join, not a dict a clause): it must parse to the ``bool`` of
+    one ``constant_score`` term clause per distinct key, in numeric order, whatever order and repeats the keys
+    come in; the id-restricted recount and an empty query too."""
+    from reprintwatch.index.elasticsearch import _terms
+
+    keys = np.array([12, -7, 12, 3_000_000_000_000, 5, -7], dtype=np.int64)
+    terms = _terms(keys)
+    assert terms == ["-7", "5", "12", "3000000000000"] == _terms(np.sort(np.unique(keys)))
+    assert _terms(np.zeros(0, np.int64)) == [] and _terms(np.array([9])) == ["9"]
+    clause = lambda t: {"constant_score": {"filter": {"term": {"bands": t}}, "boost": 1.0}}  # noqa: E731
+    body = json.loads(ElasticsearchIndex._count_query_body(terms, 50, track=101))
+    assert body["query"] == {"bool": {"should": [clause(t) for t in terms]}}
+    assert (body["size"], body["track_total_hits"], body["collapse"]) == (50, 101, {"field": "story"})
+    recount = json.loads(ElasticsearchIndex._count_query_body(terms[:1], 3, only=["a", "b"]))
+    assert recount["query"]["bool"] == {"should": [clause("-7")], "filter": [{"terms": {"id": ["a", "b"]}}],
+                                        "minimum_should_match": 1}
+    assert "collapse" not in recount
+    assert json.loads(ElasticsearchIndex._count_query_body([], 5))["query"] == {"bool": {"should": []}}
 
 def _segments_or_runs(backend, idx) -> int:
     if backend.name == "sqlite":

@@ -344,3 +344,26 @@ def test_a_wash_that_credits_an_outlet_is_still_a_rewrite(tmp_path, credit):
     for text in (credit + PORT_REWRITE, PORT_REWRITE + "\n" + credit):
         [match] = detector.check(Article("s", text)).reprints
         assert match.licensed.id == "port" and match.verdict == R.REWRITE
+
+
+def test_a_quotation_copied_word_for_word_is_not_rescued_as_a_rewrite():
+    """Sina seed 7 (8f4e99f): a report quoting a speech whole, and the speech's full text as the suspect — 98 % of
+    the suspect copied exactly, discounted as a quotation, then aligned sentence by sentence and called a rewrite.
+    A 洗稿 copy rescued from a quotation holds 0.17-0.39 of itself exactly (bench/disguise.py at 30-50 %)."""
+    from reprintwatch.dedupe.rewrite import RewriteVerification
+    from reprintwatch.dedupe.verify import Verification
+    from reprintwatch.detector import QUOTED_WASH_MAX_COVERAGE, Match
+
+    aligned = RewriteVerification(True, 0.7, 0.8, 0.9, 0)
+    licensed = Article("report", "某报告引用演讲全文。", "演讲全文")
+
+    def pair(suspect_coverage: float) -> Match:
+        v = Verification("partial_reprint", 0.5, 0.6, suspect_coverage, 4800, 900)
+        return Match(licensed, v, rewrite=aligned, discounted="quotation")
+
+    assert pair(0.37).verdict == "rewrite"  # a wash whose surviving exact text is its quotes
+    assert pair(QUOTED_WASH_MAX_COVERAGE).verdict == "none"
+    assert pair(0.98).verdict == "none"  # the quotation itself: not a wash of the report
+    # a pair verify() found nothing in stays a rewrite whatever (its coverage is no copy)
+    nothing = Match(licensed, Verification("none", 0.1, 0.0, 0.0, 0, 0), rewrite=aligned)
+    assert nothing.verdict == "rewrite"

@@ -162,3 +162,65 @@ def test_two_items_of_one_days_tally_differ_at_their_headline_figure(tmp_path):
         revised = customs.replace("平均竞争比2.68", "平均竞争比2.7")
         assert [m.verdict for m in d.check(Article("rev", revised, "海关1461人过审")).reprints] == ["full_reprint"]
         assert [m.verdict for m in d.check(Article("copy", customs, "重磅！海关系统1461人过审")).reprints] == ["full_reprint"]
+
+
+def casting(day: int, name: str, credits: str, cast: str) -> str:
+    """One item of an entertainment desk's casting template for one film: the day's dateline, the actor the item
+    exists to report (with credits), then the film's paragraph every item of it repeats."""
+    return (f"青溪娱乐讯北京时间11月{day}日消息，{name}{credits}加盟林远执导新片《雾港来信》，此前已定主演有{cast}。"
+            "影片讲述一位退休邮差在海边小城替陌生人送出积压多年的信件，每一封信都牵出一段被遗忘的往事，"
+            "剧本由林远与苏眉合作编写，明年春天在青溪开拍，邮局、码头和老街都按八十年代的样子重新搭建。")
+
+
+CAST = "陈默（《北岸》《长河》）、何青（《灯塔》）、宋一帆（《风起》《白露》）、顾南星（《远山》）"
+
+
+def test_two_casting_items_that_part_at_their_titles_names_are_template_siblings(tmp_path):
+    """Sina seeds 1-4 (8f4e99f): three 新浪娱乐 casting items of one film (…消息，休·格兰特加盟盖·里奇执导新片《纨绔子弟》，
+    此前已定主演有…) were full reprints of each other: they part at the one name each reports — its title's — not
+    at a figure. A slot (the same words before and after, another filler each side) where each item's filler is a
+    term of its own title is template text."""
+    from reprintwatch.dedupe.templates import title_slot_spans
+
+    first = casting(8, "周闻", "（《山海谣》《夜航》）", CAST)
+    later = casting(12, "许知秋", "", CAST + "、周闻")
+    titles = ("许知秋加盟《雾港来信》 林远执导", "《山海谣》男星加盟《雾港来信》 林远执导")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("first", first, titles[1], "青溪娱乐")])
+        # titled by what both items say, the later item is a full reprint of the first (verify(): 93 % of it, in order)
+        [m] = d.check(Article("later", later, "《雾港来信》新消息")).reprints
+        assert m.verdict == "full_reprint" and m.verification.licensed_coverage > 0.9
+        # titled by the name it reports, the name's sentence is the template's slot: what is left is the film's
+        # paragraph, a partial reprint at most (as another issue of a figure template that copies prose)
+        [m] = d.check(Article("later", later, titles[0])).matches
+        assert m.verdict != "full_reprint"
+        spans = title_slot_spans(m.verification.passages, later, first, titles, normalize)
+        assert spans and all(later[a:b] in later.split("。")[0] + "。" for a, b in spans)
+        # one title naming its filler is not enough: the other's filler may be a copier's edit
+        for one in (("《雾港来信》新消息", titles[1]), (titles[0], "《雾港来信》选角")):
+            assert title_slot_spans(m.verification.passages, later, first, one, normalize) == []
+        # a copy keeps the item's name whatever its title: retitled, or behind the copier's own lead
+        for title, text in (("重磅！许知秋加盟新片", first), ("周闻加盟", "【娱乐快报】许知秋与周闻都来了。\n" + first)):
+            assert [x.verdict for x in d.check(Article("copy", text, title)).reprints] == ["full_reprint"]
+
+
+SERIES_LEAD = ("青溪科技讯11月6日晚间消息，第三届青溪数字经济大会将于11月7日至9日在青溪湖畔举行，"
+               "本次大会以“连接共享的数字未来——携手共建开放合作的产业生态”为主题。")
+
+
+def test_two_items_of_a_series_that_share_its_lead_sentence_are_template_siblings(tmp_path):
+    """Sina seeds 1-4 (8f4e99f): a 直击 series' items repeat the event's lead sentence whole and go on with the
+    one person each reports (…为主题。在会议期间，网易创始人丁磊… / …360公司董事长周鸿祎…); a 122-character item that
+    is little more than that lead was a full reprint in six other items of the series."""
+    short = SERIES_LEAD + "在会议期间，云杉科技创始人罗明接受采访表示，云杉今年的用户规模会翻倍。"
+    other = (SERIES_LEAD + "在会议期间，北辰资本合伙人周衡接受媒体采访时表示，产业互联网刚刚起步，未来会有非常高速的发展，"
+             "传统企业在数字化方面的投入还远远不够，投资机构应当更有耐心。周衡认为，数据是新的生产资料。")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("luo", short, "直击|罗明透露：云杉今年的用户规模会翻倍", "青溪科技")])
+        [m] = d.check(Article("zhou", other, "直击|北辰资本周衡：产业互联网未来会有非常高速的发展")).matches
+        assert m.verification.verdict == "full_reprint" and m.discounted == "template" and m.verdict == "none"
+        # the item copied, under another title, is still a copy of it
+        [c] = d.check(Article("copy", short + "（完）", "罗明：用户规模翻倍")).reprints
+        assert c.verdict == "full_reprint"
