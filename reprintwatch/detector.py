@@ -84,7 +84,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: give as someone's words without marks — from a verb of saying, a filing's 显示 or a colon on in both, to that
 #: sentence's end — is a quotation (relations.spoken_words; wip/partials6); 12: spoken words also after a bare verb
 #: (曹限东认为…) and from inside a quote that closes on an attribution (…”邬贺铨指出，…), and official_text reads the
-#: fragments of a licensed item that is itself in the register (relations; wip/partials7); a partial's sentences
+#: fragments of a licensed item that is itself in the register (relations; wip/partials7), and the
+#: numbered items of a list (1。…；2。…, （1）…；) a suspect in the register gives as its own document's, when the
+#: licensed item numbers them too or is in the register (relations.numbered_item; wip/official8); a partial's sentences
 #: of figures (a box score, a quarter's figures) are the facts of one event when the suspect's own text reports
 #: that event with figures the licensed article lacks (relations.facts_of_one_event; wip/events7); two items whose
 #: sentence goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting

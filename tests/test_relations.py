@@ -694,6 +694,48 @@ def test_two_reports_of_a_quote_and_the_words_after_its_attribution_make_no_find
         _speech_no_finding_but_a_copy(d, evening, "转自网络。" + herald[herald.index("海川机械昨天"):] + FLASH)
 
 
+def test_numbered_items_of_a_list_are_read_as_the_clause_that_opens_them():
+    from reprintwatch.dedupe.relations import numbered_item
+
+    text = "下列人员不得报名：1。具有高等学历教育资格的高校在校生；2。高级中等教育学校非应届毕业的在校生（经核准的除外）。"
+    for inside in ("具有", "高级中等", "经核准"):
+        assert numbered_item(text, text.index(inside)), inside
+    assert numbered_item(text, text.index("2。"))  # a passage starting at the number
+    listed = "（1）烈士子女；（2）在服役期间荣立二等功以上的退役军人。5、现役军人子女：军人烈士子女，因公牺牲军人的子女"
+    for inside in ("烈士子女", "在服役", "因公牺牲"):
+        assert numbered_item(listed, listed.index(inside)), inside
+    # prose: a figure's decimal point, a sentence after an item's end, no number at all
+    prose = "他说价格涨了3.5元。今年的目标是增加收入；具体做法如下。1、多读书。读书之外，还要多运动。"
+    for outside in ("元", "增加", "具体", "读书之外"):
+        assert not numbered_item(prose, prose.index(outside)), outside
+
+
+def test_official_text_takes_a_documents_numbered_items_without_markers():
+    from reprintwatch.dedupe.relations import _in_register, official_text
+
+    # an invented notice's list of who gets extra points: items with no marker of the register
+    items = ("（1）在服役期间荣立二等功以上的退役军人；（2）从边疆山区牧区转学到本省就读的少数民族考生；"
+             "（3）归侨子女和华侨子女；（4）台湾省籍考生。")
+    own_clauses = ("（一）考生应当在规定时间内登录报名系统，按照要求如实填写报名信息。（二）考生须本人到报名点确认，"
+                   "不得委托他人代办，逾期一律不予补办。（三）报考艺术类专业的考生，还须按照有关规定参加专业考试。")
+    notice = "本报讯 省教育考试院发布招生照顾对象审核办法。" + own_clauses + "下列考生加分投档：" + items
+    other = "晚报讯 邻省公布照顾政策。今年照顾对象如下：" + items + "以上考生须在报名时提交证明材料。" + FLASH
+    assert not _in_register(other)
+    first = items[items.index("在服役"):items.index("；（2）")]
+    passages = [_passage(notice, other, first)]
+    at = notice.index(first)
+    assert official_text(passages, notice, other) == [(at, at + len(first))]
+    # the same words as the suspect's prose, not an item of its list: a copy as before
+    prose_notice = notice.replace("（1）在服役", "据悉，在服役")
+    assert official_text([_passage(prose_notice, other, first)], prose_notice, other) == []
+    # a numbered item of the suspect whose licensed text is a story (no list, no register): a copy
+    story = EXAM_REPORT + "记者了解到，" + first + "的子女也在照顾之列。"
+    assert official_text([_passage(notice, story, first)], notice, story) == []
+    # a list of tips in an item whose own text is no document (no register beyond the list): a copy
+    tips = "健康时报讯 专家给出三条建议：（1）" + first + "；（2）多喝水。" + FLASH
+    assert official_text([_passage(tips, other, first)], tips, other) == []
+
+
 # An invented game reported by two outlets, each in its own words around the same box score.
 BOX = ("最终海港队以103比98险胜河西队。海港队方面，陈立明拿下28分11个篮板，周子航得到19分7次助攻，外援卡特贡献15分9个篮板；"
        "河西队的林书豪斯砍下31分6个篮板，王一鸣17分。")

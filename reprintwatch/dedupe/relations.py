@@ -374,15 +374,35 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     register (it is the notice, or mostly), the passages whose licensed sentences hold a marker are the
     document's; the reporter's own lead in such an item holds none and still counts. Measured (bench/sina_pairs.py
     seeds 1–4 and 7, 0e2c163 against main 8f4e99f, with rules 12's spoken words): 36 partials removed, 34 wrong
-    (round-ups of provinces' 高考 notices, two 考试院 notices, an association's 公告), 2 unsure; fulls unchanged."""
+    (round-ups of provinces' 高考 notices, two 考试院 notices, an association's 公告), 2 unsure; fulls unchanged.
+    And (wip/official8) a passage the suspect gives as one of its document's numbered items (:func:`numbered_item`)
+    when the licensed item numbers it too or is in the register: lists hold no marker (下列人员不得报名：1。…；2。…).
+    Measured (bench/sina_pairs.py seeds 1–4 and 9, 1949f2f against main e23275c): 15 partials removed, all read
+    wrong (provinces' 高考 notices sharing the ministry's lists, 考试说明, 大纲); fulls unchanged."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
     if _in_register(copied):  # one regex pass over the copied text
         document = spans
     else:  # rules 12: the licensed item is the document, the claim its fragments (the sentences read first: cheap)
-        document = [(p.suspect_start, p.suspect_end) for p in passages
-                    if _OFFICIAL.search(licensed, *_sentences_around(licensed, p.licensed_start, p.licensed_end))]
-        if not document or not _in_register(licensed):
+        whole = None  # whether the licensed item is in the register: read once, when first needed
+        document = []
+        for p in passages:
+            if _OFFICIAL.search(licensed, *_sentences_around(licensed, p.licensed_start, p.licensed_end)):
+                whole = _in_register(licensed) if whole is None else whole
+                if whole:
+                    document.append((p.suspect_start, p.suspect_end))
+                    continue
+            # rules 12 (wip/official8): the suspect gives it as one of its document's numbered items — a
+            # notice's list of who may not register, of who gets extra points (1。…；2。…, （1）…；（2）…) —
+            # items with no marker of their own; the licensed item numbers it too or is in the register
+            if numbered_item(suspect, p.suspect_start):
+                if numbered_item(licensed, p.licensed_start):
+                    document.append((p.suspect_start, p.suspect_end))
+                    continue
+                whole = _in_register(licensed) if whole is None else whole
+                if whole:
+                    document.append((p.suspect_start, p.suspect_end))
+        if not document:
             return []
     rest, at = [], 0
     for a, b in _union([*spans, *claimed]):
@@ -395,6 +415,30 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []  # its other text is the licensed article's, reworded: a copy of it, not of the document
     return document
+
+
+# A document's item number at the start of a clause: （1） (1) 1、 1。 1． 一、 — after the start of the text, a
+# line, a sentence, a clause (；) or a list's colon. "1。" is the crawl's full-width rendering of "1." (河南's
+# notice: 下列人员不得报名：1。具有…；2。…); a figure's decimal point (3.5) is not one: a digit on both sides.
+_ITEM_NUMBER = re.compile("(?:^|(?<=[。；;！？!?\n：:]))\\s*(?:[（(](?:[一二三四五六七八九十]{1,3}|\\d{1,2})[）)]"
+                          "|\\d{1,2}[、。．.](?!\\d)|[一二三四五六七八九十]{1,3}、)")
+#: how far back :func:`numbered_item` looks for the item's number (a longer item is read that far)
+ITEM_LOOK = 200
+
+
+def numbered_item(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is inside a numbered item of a list: an item number (:data:`_ITEM_NUMBER`) opens
+    the clause holding it — no 。！？；\\n between the number and ``at`` (a comma may be: 5、现役军人子女：军人烈士
+    子女，…) — or starts at ``at``; read at most ``ITEM_LOOK`` characters back."""
+    last = None
+    for m in _ITEM_NUMBER.finditer(text, max(0, at - ITEM_LOOK), min(len(text), at + 6)):
+        if m.start() > at:
+            break
+        last = m
+    return last is not None and (last.end() >= at or not _CLAUSE_BREAK.search(text, last.end(), at))
+
+
+_CLAUSE_BREAK = re.compile("[。！？!?；;\n]")
 
 
 def _in_register(text: str) -> bool:
