@@ -325,10 +325,15 @@ _OFFICIAL = re.compile("第[一二三四五六七八九十百零〇\\d]+条|（[
                        "施行|一律|原则上|有关事项|另行|之日起|须")
 
 
+def official_markers(text: str) -> int:
+    """How many markers of an official document's register (:data:`_OFFICIAL`) ``text`` holds."""
+    return len(_OFFICIAL.findall(text))
+
+
 def official_rate(text: str, markers: int | None = None) -> float:
     """Markers of an official document's register (:data:`_OFFICIAL`) per 100 Chinese characters of ``text``
     (``markers``: their count, when the caller has it)."""
-    markers = len(_OFFICIAL.findall(text)) if markers is None else markers
+    markers = official_markers(text) if markers is None else markers
     if not markers:
         return 0.0  # most texts: no second pass over them
     chinese = chinese_count(text)
@@ -409,7 +414,7 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
         rest.append(suspect[at:a])
         at = max(at, b)
     rest = "".join(rest) + suspect[at:]
-    markers = len(_OFFICIAL.findall(rest))
+    markers = official_markers(rest)
     if len(rest) < OFFICIAL_MIN_REST or markers < 2 or official_rate(rest, markers) < OFFICIAL_REST_RATE:
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
@@ -443,7 +448,7 @@ _CLAUSE_BREAK = re.compile("[。！？!?；;\n]")
 
 def _in_register(text: str) -> bool:
     """Whether ``text`` reads as an official document: ``OFFICIAL_MIN_MARKERS`` markers at ``OFFICIAL_RATE``."""
-    markers = len(_OFFICIAL.findall(text))
+    markers = official_markers(text)
     return markers >= OFFICIAL_MIN_MARKERS and official_rate(text, markers) >= OFFICIAL_RATE
 
 

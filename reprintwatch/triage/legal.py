@@ -36,9 +36,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from ..dedupe.normalize import chinese_count
 from ..dedupe.quotes import quoted_spans
-from ..dedupe.relations import OFFICIAL_MIN_MARKERS, OFFICIAL_RATE, official_rate
+from ..dedupe.relations import OFFICIAL_MIN_MARKERS, OFFICIAL_RATE, official_markers, official_rate
 from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
@@ -308,8 +307,8 @@ def official_document(title: str, text: str) -> Hint | None:
     :data:`DOCUMENT_WORDS`): ``possible`` with its register, clauses and issuer; ``unsure`` when such a
     document is in a reporter's voice or not laid out in clauses (both sides listed); None otherwise. Pure."""
     text, title = text or "", _fold(title)  # the register's markers are read as written (（一）, not (一))
-    rate = official_rate(text)
-    markers = round(rate * chinese_count(text) / 100)
+    markers = official_markers(text)
+    rate = official_rate(text, markers)
     if rate < OFFICIAL_RATE or markers < OFFICIAL_MIN_MARKERS or NOT_STATE.search(title):
         return None
     named = [m.group(0) for m in _DOCUMENT_NAMED.finditer(title + "\n" + text)]
