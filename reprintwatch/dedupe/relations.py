@@ -460,9 +460,7 @@ def _sentences_around(text: str, a: int, b: int) -> tuple[int, int]:
     """The bounds of the sentences holding ``text[a:b]``, read at most ``SENTENCE_LOOK`` characters out (an
     unbounded backward search for a mark a text lacks — ASCII ! and ? in most — read the whole text before it)."""
     lo = max(0, a - SENTENCE_LOOK)
-    start = max(lo, max(text.rfind(c, lo, a) for c in "。！？!?\n") + 1)
-    m = _SENTENCE_END.search(text, max(a, b - 1), b + SENTENCE_LOOK)
-    return start, m.end() if m else min(len(text), b + SENTENCE_LOOK)
+    return max(lo, _sentence_start(text, a, lo)), _sentence_end(text, max(a, b - 1), b + SENTENCE_LOOK)
 
 
 def _shared_grams(text: str, other: str, n: int = 4) -> float:
@@ -599,15 +597,19 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
 _SENTENCE_END = re.compile("[。！？!?\n]")
 
 
-def _sentence_end(text: str, at: int) -> int:
-    """The end of the sentence holding ``at`` (its 。！？ included). Sentences, not paragraphs: 11 % of the Sina
-    crawl's texts have a line break (a paragraph is most often the whole text)."""
-    m = _SENTENCE_END.search(text, at)
-    return m.end() if m else len(text)
+def _sentence_end(text: str, at: int, hi: int | None = None) -> int:
+    """The end of the sentence holding ``at`` (its 。！？ included), looked for up to ``hi`` (the text's end when
+    None; ``hi`` when none is found before it). Sentences, not paragraphs: 11 % of the Sina crawl's texts have a
+    line break (a paragraph is most often the whole text)."""
+    hi = len(text) if hi is None else min(len(text), hi)
+    m = _SENTENCE_END.search(text, at, hi)
+    return m.end() if m else hi
 
 
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+def _sentence_start(text: str, at: int, lo: int = 0) -> int:
+    """The start of the sentence holding ``at``: just after the last of :data:`_SENTENCE_END`'s marks in
+    ``text[lo:at]`` (0 when there is none)."""
+    return max(text.rfind(c, lo, at) for c in "。！？!?\n") + 1
 
 
 def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple[int, int]]) -> bool:
