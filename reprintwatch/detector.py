@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -92,8 +92,13 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: sentence goes on differently in each, each text's part holding a term of its own title (新浪娱乐's casting
 #: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
 #: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
-#: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
-RULES_VERSION = 12
+#: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7); 13: a partial
+#: of a licensed item that is itself a state organ's document (legal's official_document_possible, via
+#: relations.official_item) is the document's, a passage of a document the licensed item reproduces after a cue is
+#: no evidence where the suspect names the document in that sentence or the one before (relations.presented_as_document),
+#: and officials' career lines an appointments report carries are the state's record (relations.career_lines;
+#: wip/official9).
+RULES_VERSION = 13
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -601,7 +606,8 @@ class Detector:
                     spoken[id(m)] = said
                 others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
                 # rules 10: an official document the suspect has itself
-                code += official_text(m.verification.passages, article.content, m.licensed.content, others)
+                code += official_text(m.verification.passages, article.content, m.licensed.content, others,
+                                      lambda m=m: official_item(m.licensed.title, m.licensed.content))  # rules 13
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
             if documents:
