@@ -812,6 +812,25 @@ def test_a_licensed_item_that_is_a_state_organs_document_is_nobodys_text_in_a_pa
     assert asked == [1]
 
 
+def test_a_state_organs_document_is_no_finding_in_a_repost_but_pasted_into_a_page_it_is(tmp_path):
+    from reprintwatch.articles import Article
+    from reprintwatch.detector import Detector
+    from reprintwatch.index.sqlite import SQLiteIndex
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    part = NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("三、资格审查")]
+    with SQLiteIndex(tmp_path / "l.db") as index:
+        d = Detector(index)
+        d.add([Article("notice", NOTICE, NOTICE_TITLE, "西岭教育")])
+        # a repost that is mostly the notice: the province's text, nobody's to claim
+        repost = d.check(Article("r", "西岭2027高考报名要点来了，请往下拉！" + part, "西岭高考报名要点"))
+        assert repost.reprints == []
+        assert [m.discounted for m in repost.matches if m.verification.is_reprint] == ["shared_text"]
+        # the same clauses pasted into a page mostly of other text may be the outlet's copy: still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + part + "\n" + METRO + FLASH))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+
+
 # An invented report that reproduces a regulator's statement after a cue, and a report presenting it by name.
 STATEMENT = ("监管委员会关注到，投资者经由无牌平台接触数字资产的兴趣日益增加，并识别到由此引起的重大风险。"
              "为应对有关风险，委员会现正就资产管理公司应达到的监管标准发出指引，并探索规管交易平台的概念性框架。")

@@ -387,10 +387,15 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     wrong (provinces' 高考 notices sharing the ministry's lists, 考试说明, 大纲); fulls unchanged.
 
     Rules 13 (wip/official9): when the tests above take nothing, ``document()`` (asked then only: the caller's
-    :func:`official_item` of the licensed item) says whether the licensed item *is* a state organ's document —
-    then every passage is the document's, whatever the suspect's own text: the outlet that published the notice
-    holds no right in it (Copyright Law art. 5(1)), and a suspect carrying a province's 报名办法 with one line of
-    its own (a WeChat repost: rules 10's own-text test needs 100 characters) copied the province, not the outlet."""
+    :func:`official_item` of the licensed item, for a claim that is half the suspect or more) says whether the
+    licensed item *is* a state organ's document — then every passage is the document's, whatever the suspect's own
+    text: the outlet that published the notice holds no right in it (Copyright Law art. 5(1)), and a suspect that is
+    mostly a province's 报名办法 with one line of its own (a WeChat repost: rules 10's own-text test needs 100
+    characters) copied the province, not the outlet. The half is the caller's (Detector._attribution:
+    Thresholds.partial_suspect_coverage): asked of every partial claim, the rule lost bench/quality.py's excerpt-0043,
+    stitched-0002 and stitched-0024 — pieces of two 江苏 notices pasted into pages mostly of other text (0.26–0.38 of
+    the page), which may be the outlet's copy as rules 10 says; the Sina claims it takes are 0.64–0.96 of their
+    suspects but two (a weekly digest's section, a report 0.40 the notice: kept now)."""
     found = _official_text(passages, suspect, licensed, claimed) or career_lines(passages, suspect, licensed, claimed)
     if found or document is None or not document():
         return found
