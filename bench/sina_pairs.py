@@ -4,8 +4,12 @@ random sample of matches of each verdict with the text of their passages.
 
     .venv/bin/python bench/sina_pairs.py                       # counts, 25 samples a verdict
     .venv/bin/python bench/sina_pairs.py --json > pairs.json   # every match, for reading
+    .venv/bin/python bench/sina_pairs.py --seed 16 --labels bench/reads --unlabelled-sample 10
+                                                               # scored against the labels read by hand
 
-Not a test: what is right is judged by reading the samples (docs/findings.md holds the counts read).
+Not a test: what is right is judged by reading the pairs. The readings are kept as data in bench/reads/*.tsv
+(format: bench/labels.py); ``--labels`` scores a run against them: right pairs no longer reported (real copies
+lost) and the labels of the pairs still reported, by verdict.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import disguise as D  # noqa: E402
+from bench import labels as L  # noqa: E402
 from reprintwatch.articles import Article  # noqa: E402
 from reprintwatch.detector import Detector  # noqa: E402
 from reprintwatch.index.sqlite import SQLiteIndex  # noqa: E402
@@ -58,16 +63,22 @@ def rewrite_pairs(paths) -> list[tuple[D.Doc, D.Doc, dict]]:
     return out
 
 
-def run(seed: int, samples: int) -> dict:
+def split(docs: list[D.Doc], seed: int) -> tuple[list[D.Doc], list[D.Doc]]:
+    """The run's halves: (licensed, scanned), a shuffle of ``docs`` by ``seed`` cut in two."""
+    docs = list(docs)
+    random.Random(seed).shuffle(docs)
+    half = len(docs) // 2
+    return docs[:half], docs[half:]
+
+
+def run(seed: int, samples: int, docs: list[D.Doc] | None = None) -> dict:
+    """Index one half of ``docs`` (the Sina crawl by default) as licensed, scan the other; every match as a row.
+    ``_licensed_ids`` / ``_scanned_ids`` name the halves (left out of ``--json``)."""
     import jieba
     import logging
 
     jieba.setLogLevel(logging.WARNING)
-    docs = sina_docs()
-    rng = random.Random(seed)
-    rng.shuffle(docs)
-    half = len(docs) // 2
-    licensed, scanned = docs[:half], docs[half:]
+    licensed, scanned = split(sina_docs() if docs is None else docs, seed)
     by_id = {d.id: d for d in licensed}
     rows = []
     with tempfile.TemporaryDirectory(prefix="rw-sina-") as tmp:
@@ -94,17 +105,49 @@ def run(seed: int, samples: int) -> dict:
         picked[verdict] = random.Random(seed).sample(of, min(samples, len(of)))
     return {"licensed": len(licensed), "scanned": len(scanned), "scan_seconds": round(seconds, 1),
             "suspects_with_matches": len({r["suspect"] for r in rows}), "matches": len(rows),
-            "verdicts": dict(verdicts), "samples": picked, "rows": rows}
+            "verdicts": dict(verdicts), "samples": picked, "rows": rows,
+            "_licensed_ids": [d.id for d in licensed], "_scanned_ids": [d.id for d in scanned]}
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def head_commit() -> str:
+    """The worktree's commit (short), for the rows a reader fills in."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        return subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv=None, docs: list[D.Doc] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog="example: %(prog)s --seed 16 "
+                                 "--samples 0 --labels bench/reads --unlabelled-sample 10")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--samples", type=int, default=25, help="matches sampled a verdict")
     ap.add_argument("--json", action="store_true", help="everything, as JSON, on stdout")
+    ap.add_argument("--labels", nargs="+", metavar="PATH", help="label files (or directories of .tsv files, e.g. "
+                    "bench/reads) to score the run against")
+    ap.add_argument("--unlabelled-sample", type=int, default=0, metavar="N",
+                    help="with --labels: N reported pairs a verdict that no label reads yet, for the next reader")
     args = ap.parse_args(argv)
-    res = run(args.seed, args.samples)
+    if args.unlabelled_sample and not args.labels:
+        ap.error("--unlabelled-sample needs --labels (the pairs already read)")
+    labels = []
+    if args.labels:
+        try:
+            labels = L.read_labels(args.labels)
+        except L.LabelError as e:
+            print(f"sina_pairs: bad labels: {e}", file=sys.stderr)
+            return 2
+    res = run(args.seed, args.samples, docs)
+    halves = res.pop("_licensed_ids"), res.pop("_scanned_ids")
+    scored = L.score(labels, res["rows"], *halves) if args.labels else None
+    fresh = L.unlabelled_sample(res["rows"], labels, args.unlabelled_sample, args.seed) if args.labels else {}
     if args.json:
+        if scored is not None:
+            res["labels"] = {**scored, "unlabelled_sample": fresh}
         json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
@@ -117,6 +160,20 @@ def main(argv=None) -> int:
                   f"scov {r['suspect_coverage']} siblings {r['siblings']}")
             for p in r["passages"][:2]:
                 print(f"    {p[:120]!r}")
+    if scored is not None:
+        print(f"\n== labels ({', '.join(args.labels)}), seed {args.seed}")
+        for line in L.format_score(scored):
+            print(line)
+    if fresh:
+        commit = head_commit()
+        print(f"\n== unlabelled sample: rows to read (fill label, cause, note; the title lines under each "
+              f"row are for reading, never for the file — pasted, they fail the check)")
+        print("\t".join(L.COLUMNS))
+        for verdict, rows in fresh.items():
+            for r in rows:
+                print("\t".join([r["suspect"], r["licensed"], verdict, "", "", commit, str(args.seed), ""]))
+                print(f"    {r['suspect_title'][:30]!r} → {r['licensed_title'][:30]!r} lcov {r['licensed_coverage']} "
+                      f"scov {r['suspect_coverage']}")
     return 0
 
 
