@@ -44,7 +44,9 @@ SHARED_CAUSES = {
     "statement": "a company's or person's statement, Q&A or letter",
     "facts": "the facts and figures of one event reported twice",
     "release": "a press release both carry",
-    "bio": "a biography or reference lines (a life, a filmography, a list) both use",
+    "bio": "a person's biography lines both use",
+    "reference": "stock reference text both use (a course's or film's description, a product's specs)",
+    "background": "a desk's or reporter's own lines reused in their later item (the suspect is the earlier one)",
     "template": "one template filled twice (a desk's daily item, tallies, earnings-date notices)",
     "furniture": "a page's or series' furniture (intros, closings, bylines, columns, page code)",
     "blurb": "a product or event blurb",
@@ -58,9 +60,9 @@ CAUSES = {**RIGHT_CAUSES, **SHARED_CAUSES}
 _ID = re.compile(r"^[^\s]{1,80}$")
 _COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 NOTE_MAX_CHARS = 200
-# A note is the reader's words: it may name a person, outlet or topic (新京报's 任正非 report: 3 Chinese
-# characters in a run), never a sentence of the article. The longest run in read9's 121 notes is 8 characters;
-# 16 in a row is where a pasted clause starts.
+# A note is the reader's words: it may name a person, outlet or body, never hold a sentence of the article. The
+# longest Chinese run in read9's 106 notes is 4 characters (新京报's, 科普中国); 15 leaves room for a long name
+# (中国音像著作权集体管理协会 is 13) and refuses a pasted clause.
 NOTE_MAX_CHINESE_RUN = 15
 _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{%d,}" % (NOTE_MAX_CHINESE_RUN + 1))
 

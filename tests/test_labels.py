@@ -65,6 +65,15 @@ def test_file_level_errors_name_the_file(tmp_path):
         L.read_labels([tmp_path])
 
 
+def test_the_repos_label_files_are_valid():
+    """bench/reads/*.tsv read without error; read9 (main 404adfb, seeds 16-17) holds the round's draw."""
+    labels = L.read_labels([REPO / "bench" / "reads"])
+    read9 = [lab for lab in labels if lab.where.startswith(str(REPO / "bench" / "reads" / "read9.tsv"))]
+    by_verdict = {v: sum(lab.verdict == v for lab in read9) for v in L.VERDICTS}
+    assert by_verdict["partial_reprint"] >= 60 and by_verdict["full_reprint"] >= 30 and by_verdict["rewrite"] >= 1
+    assert {lab.commit for lab in read9} == {"404adfb"} and {lab.seed for lab in read9} == {16, 17}
+
+
 def test_readers_who_disagree_count_unsure():
     a = L.parse_labels("\n".join([HEADER, row()]), "a.tsv")
     b = L.parse_labels("\n".join([HEADER, row(label="wrong", cause="template")]), "b.tsv")
