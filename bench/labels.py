@@ -259,6 +259,6 @@ def unlabelled_sample(rows, labels, n: int, seed: int) -> dict[str, list]:
     out = {}
     for verdict in VERDICTS:
         fresh = [r for r in rows if r["verdict"] == verdict and (r["suspect"], r["licensed"]) not in read]
-        if fresh:
+        if fresh and n > 0:
             out[verdict] = random.Random(seed).sample(fresh, min(n, len(fresh)))
     return out

@@ -109,6 +109,30 @@ def run(seed: int, samples: int, docs: list[D.Doc] | None = None) -> dict:
             "_licensed_ids": [d.id for d in licensed], "_scanned_ids": [d.id for d in scanned]}
 
 
+def saved_run(path: Path, seed: int, samples: int, docs: list[D.Doc] | None = None) -> dict:
+    """A ``--json`` output of this script read back as :func:`run` returns it: its halves recomputed from ``seed``
+    (a file made at another seed, or on other data, is refused: its suspects are not all in the scanned half)."""
+    try:
+        res = json.loads(path.read_text(encoding="utf-8"))
+        rows = res["rows"]
+        if not isinstance(rows, list) or not all({"suspect", "licensed", "verdict"} <= set(r) for r in rows):
+            raise KeyError("rows")
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read ({e.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        raise ValueError(f"{path}: not a --json output of bench/sina_pairs.py (no rows of suspect, licensed, "
+                         "verdict)") from None
+    licensed, scanned = split(sina_docs() if docs is None else docs, seed)
+    scanned_ids, licensed_ids = {d.id for d in scanned}, {d.id for d in licensed}
+    if any(r["suspect"] not in scanned_ids or r["licensed"] not in licensed_ids for r in rows):
+        raise ValueError(f"{path}: its matches do not fit the split of --seed {seed} (saved at another seed?)")
+    verdicts = Counter(r["verdict"] for r in rows)
+    res["samples"] = {v: random.Random(seed).sample([r for r in rows if r["verdict"] == v], min(samples, n))
+                      for v, n in verdicts.items()}
+    res["_licensed_ids"], res["_scanned_ids"] = sorted(licensed_ids), sorted(scanned_ids)
+    return res
+
+
 def head_commit() -> str:
     """The worktree's commit (short), for the rows a reader fills in."""
     import subprocess
@@ -131,6 +155,8 @@ def main(argv=None, docs: list[D.Doc] | None = None) -> int:
                     "bench/reads) to score the run against")
     ap.add_argument("--unlabelled-sample", type=int, default=0, metavar="N",
                     help="with --labels: N reported pairs a verdict that no label reads yet, for the next reader")
+    ap.add_argument("--from-json", metavar="FILE", help="score the matches of a saved --json run of this script "
+                    "(same --seed) instead of running again: seconds, not minutes")
     args = ap.parse_args(argv)
     if args.unlabelled_sample and not args.labels:
         ap.error("--unlabelled-sample needs --labels (the pairs already read)")
@@ -141,10 +167,17 @@ def main(argv=None, docs: list[D.Doc] | None = None) -> int:
         except L.LabelError as e:
             print(f"sina_pairs: bad labels: {e}", file=sys.stderr)
             return 2
-    res = run(args.seed, args.samples, docs)
+    if args.from_json:
+        try:
+            res = saved_run(Path(args.from_json), args.seed, args.samples, docs)
+        except ValueError as e:
+            print(f"sina_pairs: {e}", file=sys.stderr)
+            return 2
+    else:
+        res = run(args.seed, args.samples, docs)
     halves = res.pop("_licensed_ids"), res.pop("_scanned_ids")
     scored = L.score(labels, res["rows"], *halves) if args.labels else None
-    fresh = L.unlabelled_sample(res["rows"], labels, args.unlabelled_sample, args.seed) if args.labels else {}
+    fresh = L.unlabelled_sample(res["rows"], labels, args.unlabelled_sample, args.seed) if args.unlabelled_sample else {}
     if args.json:
         if scored is not None:
             res["labels"] = {**scored, "unlabelled_sample": fresh}
@@ -152,8 +185,11 @@ def main(argv=None, docs: list[D.Doc] | None = None) -> int:
         print()
         return 0
     print(f"licensed {res['licensed']} · scanned {res['scanned']} · suspects with matches {res['suspects_with_matches']}"
-          f" · matches {res['matches']} {res['verdicts']} · scan {res['scan_seconds']} s · core {D.core_digest()}")
+          f" · matches {res['matches']} {res['verdicts']} · scan {res['scan_seconds']} s · "
+          + (f"saved run {args.from_json}" if args.from_json else f"core {D.core_digest()}"))
     for verdict, rows in res["samples"].items():
+        if not rows:  # --samples 0: the counts only
+            continue
         print(f"\n== {verdict}: {len(rows)} sampled")
         for r in rows:
             print(f"- {r['suspect_title'][:30]!r} → {r['licensed_title'][:30]!r} lcov {r['licensed_coverage']} "

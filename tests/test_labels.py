@@ -153,3 +153,23 @@ def test_bad_labels_stop_before_the_run(tmp_path, capsys):
     assert sina_pairs.main(["--labels", str(tmp_path / "bad.tsv")], docs=[]) == 2
     err = capsys.readouterr().err
     assert err == f"sina_pairs: bad labels: {tmp_path / 'bad.tsv'}:2: label 'maybe' is not one of right, unsure, wrong\n"
+
+
+def test_a_saved_json_run_is_scored_without_running_again(tmp_path, capsys):
+    seed = _seed_for_the_test()
+    assert sina_pairs.main(["--seed", str(seed), "--json"], docs=DOCS) == 0
+    saved = tmp_path / "run.json"
+    saved.write_text(capsys.readouterr().out, encoding="utf-8")
+    (tmp_path / "me.tsv").write_text("\n".join([HEADER, row("river-copy", "river")]) + "\n", encoding="utf-8")
+    argv = ["--seed", str(seed), "--samples", "0", "--labels", str(tmp_path / "me.tsv"), "--from-json", str(saved)]
+    assert sina_pairs.main(argv, docs=DOCS) == 0
+    out = capsys.readouterr().out
+    assert f"saved run {saved}" in out and "right: 1 in play, 1 reported (1 full), 0 no longer reported\n" in out
+    # the halves are recomputed from --seed: a file saved at another split is refused, in one line
+    other = next(s for s in range(500) if "river" in {d.id for d in sina_pairs.split(DOCS, s)[1]})
+    assert sina_pairs.main(["--seed", str(other), "--from-json", str(saved)], docs=DOCS) == 2
+    assert capsys.readouterr().err == (f"sina_pairs: {saved}: its matches do not fit the split of --seed {other} "
+                                       "(saved at another seed?)\n")
+    (tmp_path / "junk.json").write_text("[1, 2]", encoding="utf-8")
+    assert sina_pairs.main(["--from-json", str(tmp_path / "junk.json")], docs=DOCS) == 2
+    assert "junk.json: not a --json output of bench/sina_pairs.py" in capsys.readouterr().err
