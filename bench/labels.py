@@ -234,14 +234,20 @@ def format_score(result: dict) -> list[str]:
         missing = c["not_reported"]
         line += f", {missing} NOT REPORTED" if lab == "right" and missing else f", {missing} no longer reported"
         out.append(line)
+    def listed(entries):
+        for e in entries:
+            now = ", ".join(f"{lic} {short[v]}" for lic, v in e["suspect_now"]) or "nothing"
+            yield (f"  {e['suspect']} -> {e['licensed']} {'' if e['label'] == 'right' else e['label'] + ' '}read "
+                   f"{short[e['read_as']]} {e['cause']} ({e['where']}); suspect reported now against: {now}")
+
     if result["lost"]:
         out.append("real copies lost (right, not reported):")
-        for e in result["lost"]:
-            now = ", ".join(f"{lic} {short[v]}" for lic, v in e["suspect_now"]) or "nothing"
-            out.append(f"  {e['suspect']} -> {e['licensed']} read {short[e['read_as']]} {e['cause']} ({e['where']}); "
-                       f"suspect reported now against: {now}")
+        out.extend(listed(result["lost"]))
     else:
         out.append("real copies lost: none")
+    if result["gone"]:  # what a rule took away among the labelled: the reader checks these were not copies
+        out.append("unsure or wrong, no longer reported:")
+        out.extend(listed(result["gone"]))
     out.append("precision among labelled pairs still reported (right / unsure / wrong):")
     for v in VERDICTS:
         p = result["precision"][v]

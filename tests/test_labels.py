@@ -173,3 +173,24 @@ def test_a_saved_json_run_is_scored_without_running_again(tmp_path, capsys):
     (tmp_path / "junk.json").write_text("[1, 2]", encoding="utf-8")
     assert sina_pairs.main(["--from-json", str(tmp_path / "junk.json")], docs=DOCS) == 2
     assert "junk.json: not a --json output of bench/sina_pairs.py" in capsys.readouterr().err
+
+
+def test_a_lost_copy_names_what_its_suspect_is_reported_against_now():
+    labels = L.parse_labels("\n".join([
+        HEADER, row("s1", "l1"), row("s2", "l2", "partial_reprint", "wrong", "speech", note="one quote"),
+        row("s3", "l3", "partial_reprint", "unsure", "digest", note="a digest")]), "r.tsv")
+    rows = [{"suspect": "s1", "licensed": "l9", "verdict": "full_reprint"},  # credited to another version now
+            {"suspect": "s3", "licensed": "l3", "verdict": "rewrite"}]
+    result = L.score(labels, rows, {"l1", "l2", "l3", "l9"}, {"s1", "s2", "s3"})
+    assert L.format_score(result) == [
+        "labels: 3 read, 3 pairs",
+        "right: 1 in play, 0 reported, 1 NOT REPORTED",
+        "unsure: 1 in play, 1 reported (1 rewrite), 0 no longer reported",
+        "wrong: 1 in play, 0 reported, 1 no longer reported",
+        "real copies lost (right, not reported):",
+        "  s1 -> l1 read full copy (r.tsv:2); suspect reported now against: l9 full",
+        "unsure or wrong, no longer reported:",
+        "  s2 -> l2 wrong read partial speech (r.tsv:3); suspect reported now against: nothing",
+        "precision among labelled pairs still reported (right / unsure / wrong):",
+        "  rewrite: 0 / 1 / 0 of 1 (0% right)",
+    ]
