@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import template_spans
@@ -595,6 +595,7 @@ class Detector:
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            code += said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
             if m.verification.verdict == PARTIAL_REPRINT:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)
                 if said:
