@@ -93,7 +93,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
 #: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
 #: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
-RULES_VERSION = 12
+#: 13: spoken words also after a verb with 了 before its comma (提到了，) or a question put (有乘客质疑，), and from
+#: later in the sentence an attribution opens in both texts when nothing of either sentence before them is copied
+#: (…表示，移动互联网下半场，腾讯要做好…); a post the suspect embeds and quotes is a quotation where it quotes it;
+#: and a document the suspect reproduces after a cue (…的反馈：, …全文：) whose words the licensed report gives
+#: after an attribution is not the report's (relations._said_earlier, _said_again, said_documents; wip/speech9).
+RULES_VERSION = 13
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less

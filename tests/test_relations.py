@@ -858,3 +858,22 @@ def test_a_companys_answers_the_suspect_prints_whole_and_the_licensed_report_quo
     # a page without the cue printed no document: nothing is counted out
     bare = qa.replace("以下是海川电器公布的用户关心问题的反馈：", "")
     assert said_documents([_passage(bare, report, ANSWER)], bare, report) == []
+
+
+ANSWER_2 = ("门店的营业时间是每天早上九点到晚上九点，节假日照常营业，线上客服二十四小时在线，"
+            "用户也可以通过官方小程序预约上门安装，安装费用全部由公司承担。")
+
+
+def test_a_companys_qa_printed_whole_is_no_copy_of_a_report_quoting_it_but_the_reports_paragraph_is(tmp_path):
+    report = ("临港日报讯 海川电器昨日公布用户意见征集结果。有用户询问，延保服务怎么申请？对此，海川电器表示，" + ANSWER
+              + "另有用户关心门店的营业时间。海川电器回应，" + ANSWER_2 + "记者注意到，海川电器今年已新开门店十二家。")
+    qa = ("本报讯 海川电器昨日公布了用户意见征集的结果。以下是海川电器公布的用户关心问题的反馈：1、用户：延保服务怎么申请？"
+          + ANSWER + "（来自售后服务部）2、用户：门店营业到几点？" + ANSWER_2 + "（来自门店运营部）")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", report + UNRELATED, "海川电器公布意见征集结果")])
+        assert [m.verification.verdict for m in d.check(Article("qa", qa)).matches] == ["partial_reprint"]
+        assert d.check(Article("qa", qa)).reprints == []
+        # the report copied, its attributions and own sentences with the answers: a copy
+        copy = "转自网络。" + report[report.index("海川电器昨日"):] + FLASH
+        assert [m.licensed.id for m in d.check(Article("copy", copy)).reprints] == ["report"]
