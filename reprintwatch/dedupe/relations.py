@@ -627,15 +627,24 @@ def _copied_before(passages, p, licensed: str, suspect: str) -> bool:
 def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     """Rules 13 (wip/speech9), rules 9 the other way round: the suspect-side spans of the passages inside a
     document the *suspect* reproduces after a cue (:func:`reproduced_spans`: 以下是滴滴公布的…反馈：) that the
-    licensed text gives as someone's words: right after a colon or a verb of saying (:func:`speech_starts`:
-    滴滴表示，/ 滴滴回应，/ 有乘客质疑，, or its quotation mark opening there). The suspect prints the company's Q&A whole, the licensed report quotes its
+    licensed text presents as someone's words, as :func:`presented_as_speech` reads the suspect for rules 9: inside
+    its quotation marks, or right after a colon or a verb of saying (滴滴表示，/ 滴滴回应，/ 有乘客质疑，). The suspect prints the company's Q&A whole, the licensed report quotes its
     answers: the words are the company's, and the suspect had them without the report."""
-    # the licensed side first, in a window (a passage right after an attribution: at most QUOTE_SLACK beyond the
-    # longest verb and its comma); the suspect's document only for those (one whole-text pass each was 0.2 ms a claim)
-    said = [p for p in passages if any(m.end() >= p.licensed_start - QUOTE_SLACK for m in _SPEECH.finditer(
-        licensed, max(0, p.licensed_start - QUOTE_SLACK - _VERB_MAX - 2), p.licensed_start + QUOTE_SLACK + 1))]
-    regions = reproduced_spans(suspect) if said else []
-    return [(p.suspect_start, p.suspect_end) for p in said if regions and _inside(p.suspect_start, p.suspect_end, regions)]
+    regions = reproduced_spans(suspect) if passages else []  # a substring test of its cue words first: most have none
+    inside = [p for p in regions and passages if _inside(p.suspect_start, p.suspect_end, regions)]
+    if not inside:
+        return []
+    # the licensed side read in a window (right after an attribution: at most QUOTE_SLACK beyond the longest verb and
+    # its comma), its quotation marks only when that fails (speech_starts over the whole text was 0.2 ms a claim)
+    out, l_quotes = [], None
+    for p in inside:
+        if not any(m.end() >= p.licensed_start - QUOTE_SLACK for m in _SPEECH.finditer(
+                licensed, max(0, p.licensed_start - QUOTE_SLACK - _VERB_MAX - 2), p.licensed_start + QUOTE_SLACK + 1)):
+            l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
+            if not _inside(p.licensed_start, p.licensed_end, l_quotes):
+                continue
+        out.append((p.suspect_start, p.suspect_end))
+    return out
 
 
 def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
