@@ -592,7 +592,7 @@ SAID_LOOK = 60
 
 
 # a verb of saying (or a filing's 显示) ending a slice: the punctuation after it found by str.find, not a regex
-# tried at each of SAID_LOOK characters (that was 60 µs a passage, most of spoken_words' time, on seed 1's claims)
+# tried at each of SAID_LOOK characters (a first version: most of spoken_words' time on seed 1's claims, profiled)
 _SAID_END = re.compile("(?:" + _VERBS + "|显示)了?$")
 _VERB_MAX = 5  # 告诉记者了
 
@@ -627,9 +627,11 @@ def _copied_before(passages, p, licensed: str, suspect: str) -> bool:
 def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     """Rules 13 (wip/speech9), rules 9 the other way round: the suspect-side spans of the passages inside a
     document the *suspect* reproduces after a cue (:func:`reproduced_spans`: 以下是滴滴公布的…反馈：) that the
-    licensed text presents as someone's words, as :func:`presented_as_speech` reads the suspect for rules 9: inside
-    its quotation marks, or right after a colon or a verb of saying (滴滴表示，/ 滴滴回应，/ 有乘客质疑，). The suspect prints the company's Q&A whole, the licensed report quotes its
-    answers: the words are the company's, and the suspect had them without the report."""
+    licensed text presents as someone's words, as :func:`presented_as_speech` reads the suspect for rules 9:
+    inside its quotation marks, or right after a colon or a verb of saying (滴滴表示，/ 滴滴回应，/ 有乘客质疑，).
+    The suspect prints the company's Q&A whole, the licensed report quotes its answers: the words are the
+    company's, and the suspect had them without the report. bench/sina_pairs.py seeds 1–4 and 13 (514c821): the
+    Q&A, an open letter (…公开信全文：), a release (…进展全文：), a bulletin (…通报如下：), a dialogue's transcript."""
     regions = reproduced_spans(suspect) if passages else []  # a substring test of its cue words first: most have none
     inside = [p for p in regions and passages if _inside(p.suspect_start, p.suspect_end, regions)]
     if not inside:
