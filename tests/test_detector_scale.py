@@ -340,3 +340,22 @@ def test_cli_index_add_jobs_builds_the_same_index(tmp_path, monkeypatch):
     assert _stored(tmp_path / "jobs1.db") == _stored(tmp_path / "jobs2.db")
     bad = runner.invoke(cli, ["index", "add", str(REPO / "data" / "licensed.jsonl"), "--jobs", "0"])
     assert bad.exit_code == 2
+
+
+def test_a_scan_on_sqlite_checks_its_local_batch_at_a_time_with_the_same_results(tmp_path, monkeypatch):
+    """Detector.scan on a local index takes LOCAL_SCAN_BATCH articles a batch (SCAN_BATCH is the remote one's),
+    and the batches give what one check at a time gives."""
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            d.add([Article(row["id"], row["content"], row.get("title", ""), row.get("outlet", ""))])
+        suspects = _sample(tmp_path) * 2
+        sizes = []
+        check_batch = d.check_batch
+        monkeypatch.setattr(d, "check_batch", lambda chunk: sizes.append(len(chunk)) or check_batch(chunk))
+        monkeypatch.setattr(detector_module, "LOCAL_SCAN_BATCH", 3)
+        batched = [r.to_dict(include_all=True) for r in d.scan(suspects)]
+        assert sizes == [3] * (len(suspects) // 3) + ([len(suspects) % 3] if len(suspects) % 3 else [])
+        assert batched == [d.check(a).to_dict(include_all=True) for a in suspects]
+        assert any(r["matches"] for r in batched)
