@@ -373,8 +373,8 @@ SCAN_BATCH = 32
 #: its checks meet is read and decoded once; the results are the same in any batch (tests/test_contract.py,
 #: test_detector_scale.py). bench/speed.py's 1,060 texts, CPU of a scan, one process alternating the sizes after
 #: a warm pass (loaded machine, 404adfb, medians of 3): 10k licensed 32 → 64 / 128 / 256: 3.64 → 3.48 / 3.35 /
-#: 3.28 s; 100k: 5.44 → 5.20 (128) / 5.23 (256). 128 takes most of it; the batch's records (~30 KB each, ~5 a
-#: check) are what grows with it.
+#: 3.28 s; 100k: 5.44 → 5.20 (128) / 5.23 (256); idle, less (a cold pass at 100k 5.33 → 4.89 s, at 10k the same;
+#: docs/benchmarks.md "Scan, round 9"). 128 takes most of it; the batch's records (~30 KB each, ~5 a check) grow with it.
 LOCAL_SCAN_BATCH = 128
 #: Batches :meth:`Detector.scan` has in flight on a remote index (each waiting on the node or verified), so the
 #: node has batches queued while the process verifies another. On a quiet machine (load 2-4, bench/es_scan.py,
