@@ -776,14 +776,12 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
     the test is that the suspect had the facts without the licensed article.
 
     Rules 13 (wip/facts9): when the suspect's own text reports the licensed article's event (the same test but
-    the figures of its own), two more kinds of its passages are that event's facts whatever figures it adds —
-    a **table** (:func:`_table_sentence`: a box score, a list of results, ``EVENT_TABLE_FIGURES`` a hundred)
-    and a **fragment** (:func:`_fragments`: a passage under ``FRAGMENT_MAX`` characters with no other passage
-    of the claim within ``FRAGMENT_GAP``: a name with its title, a date and a place, a product's phrase). Two
-    reports of one game share the box score and a phrase of its lead; a copy is prose in runs."""
+    the figures of its own), a sentence that is a **table** (:func:`_table_sentence`: a box score, a list of
+    scorers or past winners, ``EVENT_TABLE_FIGURES`` a hundred) is that event's facts whatever figures the
+    suspect adds: two reports of one game share the box score, each around it with its own words and nothing
+    else to count (火箭–雷霆's reports: the players' words after the game, no figure of their own)."""
     dense = [s for p in passages if p.chars >= EVENT_MIN_PASSAGE for s in _dense_sentences(suspect, p.suspect_start, p.suspect_end)]
-    pieces = _fragments(passages) + [s for s in dense if _table_sentence(suspect[s[0]:s[1]])]
-    if not dense and not pieces:
+    if not dense:
         return []  # most partial claims stop here: one regex pass over their passages
     inside = _union([*((p.suspect_start, p.suspect_end) for p in passages), *claimed])
     rest, at = [], 0
@@ -794,12 +792,11 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
     alnum = sum(map(str.isalnum, rest))  # map, not a generator: a third of the time on long texts
     if alnum < EVENT_MIN_REST:
         return []
-    figures = False
-    if dense:  # the figures of its own (rules 12): read only when there is a sentence of figures to take
-        found = _FIGURE.findall(rest)
-        figures = (100 * len(found) / alnum >= EVENT_REST_FIGURES and
-                   len({f for f in found if len(f) >= 2 and f not in licensed}) >= EVENT_REST_NEW_FIGURES)
-    if not figures and not pieces:
+    found = _FIGURE.findall(rest)  # the figures of its own (rules 12); a table needs none (rules 13)
+    figures = (100 * len(found) / alnum >= EVENT_REST_FIGURES and
+               len({f for f in found if len(f) >= 2 and f not in licensed}) >= EVENT_REST_NEW_FIGURES)
+    tables = [s for s in dense if _table_sentence(suspect[s[0]:s[1]])]
+    if not figures and not tables:
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []
@@ -811,7 +808,7 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         if (i < 0 or at >= inside[i][1]) and not any(ch.isdigit() for ch in term) and term in theirs:
             shared.add(term)
             if len(shared) >= EVENT_SHARED_TERMS:
-                return dense + pieces if figures else pieces
+                return dense if figures else tables
     return []
 
 
@@ -823,38 +820,10 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
 EVENT_TABLE_FIGURES = 15.0
 #: ... and figures at least (a short sentence of two, 近3轮全输1分未得 at 22 a hundred, is prose)
 EVENT_TABLE_MIN_FIGURES = 6
-#: Rules 13 (wip/facts9): a passage shorter than this (normalised characters) with no other passage of its claim
-#: within ``FRAGMENT_GAP`` characters of it in the suspect is a **fragment**: a phrase two reports of one event
-#: share (国家体育总局局长、党组书记苟仲文; 11月9日 今日火箭客场挑战雷霆), not a run of copied prose. 24 % of the
-#: passages of seed 1's partial claims (main 404adfb) are under 20 characters, holding 5 % of their copied text:
-#: a copy's text is in its long passages; a 洗稿 copy's short passages are next to each other (a word swapped
-#: between them), so they are not fragments.
-FRAGMENT_MAX = 20
-FRAGMENT_GAP = 10
-
-
 def _table_sentence(text: str) -> bool:
     """Whether ``text`` (a sentence) is a table: ``EVENT_TABLE_MIN_FIGURES`` figures at ``EVENT_TABLE_FIGURES``."""
     n = len(_FIGURE.findall(text))
     return n >= EVENT_TABLE_MIN_FIGURES and figure_rate(text) >= EVENT_TABLE_FIGURES
-
-
-def _fragments(passages) -> list[tuple[int, int]]:
-    """The suspect-side spans of the passages that are fragments: under ``FRAGMENT_MAX`` characters, with no
-    other passage of the claim within ``FRAGMENT_GAP`` characters of them in the suspect **nor in the licensed
-    text** — a phrase each report holds at its own place. Short passages next to another on either side are a
-    copy edited: a word swapped, or sentences of the licensed text taken together and reordered (seed 1: a
-    digest joining two sentences of an item; 羽生结弦's item giving two adjacent licensed phrases apart)."""
-    if not any(p.chars < FRAGMENT_MAX for p in passages):
-        return []
-    return [(p.suspect_start, p.suspect_end) for p in passages if p.chars < FRAGMENT_MAX
-            and _apart([(q.suspect_start, q.suspect_end) for q in passages if q is not p], p.suspect_start, p.suspect_end)
-            and _apart([(q.licensed_start, q.licensed_end) for q in passages if q is not p], p.licensed_start, p.licensed_end)]
-
-
-def _apart(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
-    """Whether none of ``spans`` comes within ``FRAGMENT_GAP`` characters of ``[a, b)``."""
-    return all(d < a - FRAGMENT_GAP or c > b + FRAGMENT_GAP for c, d in spans)
 
 
 def _dense_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
