@@ -93,10 +93,7 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
 #: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
 #: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
-#: 13: when the suspect's own text reports the licensed article's event, a partial's table (a box score, a list
-#: of scorers: 15 figures a hundred) is that event's facts whatever figures the suspect adds
-#: (relations.facts_of_one_event; wip/facts9).
-RULES_VERSION = 13
+RULES_VERSION = 12
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less

@@ -772,68 +772,17 @@ def test_facts_of_one_event_are_figures_the_suspect_reports_with_its_own_figures
     assert box_in(RECAP.replace(BOX, prose), text=prose) == []
 
 
-# Rules 13 (wip/facts9): an invented game's scorers as a table, and a recap of it that adds no figures of its own.
-TABLE = ("海港队：陈立明28分11篮板5助攻，周子航19分7助攻3抢断，卡特15分9篮板2盖帽，马天宇8分4篮板；"
-         "河西队：林书豪斯31分6篮板4助攻，王一鸣17分3篮板，赵文博12分5助攻2抢断，孙浩9分7篮板。")
-GAME_LEAD = "昨晚海港队主场迎战河西队"
-PLAIN_RECAP = ("体育频道消息 " + GAME_LEAD + "，看台座无虚席。全场比赛海港队的防守始终压制着对手，周子航和陈立明在末节关键时刻"
-               "连续得分，林书豪斯的最后一投偏出，河西队主教练在场边连连摇头，卡特赛后说球队打出了赛季最好的一场。"
-               "双方主要球员数据如下。" + TABLE + "赛后海港队的更衣室里一片欢腾，队员们相约下一场继续拿下胜利。")
-TABLE_GAME = ("本报讯 " + GAME_LEAD + "，首节比赛双方你来我往，海港队凭借主教练赛前布置的联防战术一度取得两位数领先，但河西队"
-              "在第三节打出一波反击，林书豪斯连续命中三分，王一鸣也多次冲击篮下。最终海港队险胜。" + TABLE +
-              "主教练表示球队的防守还需要加强。")
-
-
-def test_a_table_of_one_event_counts_for_nothing_when_the_suspect_reports_it(monkeypatch):
-    from reprintwatch.dedupe import relations
-    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
-    from reprintwatch.dedupe.relations import EVENT_TABLE_FIGURES, _table_sentence, facts_of_one_event, figure_rate
-    from reprintwatch.detector import _fact_starts
-
-    def facts(suspect, licensed, *texts):
-        passages = [_passage(suspect, licensed, t) for t in texts]
-        return facts_of_one_event(passages, suspect, licensed, [], _fact_starts(fingerprint(suspect, FingerprintParams())))
-
-    assert _table_sentence(TABLE) and figure_rate(TABLE) >= EVENT_TABLE_FIGURES
-    assert not _table_sentence("近3轮全输1分未得。")  # short: two figures are no table
-    assert not _table_sentence(BOX)  # a sentence of prose around its score line (11.8 and 13.6 a hundred)
-    # the recap adds no figure of its own (rules 12 does not take it) but reports the game itself: the table is
-    # the game's facts; the lead's phrase both carry is not a table (it is left to explain_away)
-    at = PLAIN_RECAP.index(TABLE)
-    assert facts(PLAIN_RECAP, TABLE_GAME, TABLE, GAME_LEAD) == [(at, at + len(TABLE))]
-    # the table pasted into an unrelated page: no event in common around it, still found
-    pasted = UNRELATED + "\n" + TABLE + "\n" + METRO
-    assert facts(pasted, TABLE_GAME, TABLE) == []
-    # a copy of the whole report, lightly washed: its own text is the licensed article's (4-grams), a copy
-    washed = TABLE_GAME.replace("本报讯 ", "").replace("你来我往", "互有攻守").replace("还需要加强", "仍需提高")
-    assert facts(washed, TABLE_GAME, TABLE, GAME_LEAD) == []
-    # washed harder, a sentence added (0.15 of its 4-grams left, under rules 12's 0.3): the table is still a copy's, not a report's
-    swaps = {"本报讯 ": "", "首节比赛双方你来我往": "开场后两队互有攻守", "凭借主教练赛前布置的联防战术": "依靠教练组赛前安排的区域防守",
-             "一度取得两位数领先": "一度领先十多分", "在第三节打出一波反击": "第三节展开一轮反扑", "连续命中三分": "接连投进远投",
-             "多次冲击篮下": "屡次杀入内线", "主教练表示球队的防守还需要加强": "赛后教练称全队防守仍需提高"}
-    heavy = TABLE_GAME + "这场比赛吸引了众多球迷到场。"
-    for old, new in swaps.items():
-        heavy = heavy.replace(old, new)
-    assert facts(heavy, TABLE_GAME, TABLE) == []
-    monkeypatch.setattr(relations, "EVENT_TABLE_REST_MAX_SHARED", relations.OFFICIAL_REST_MAX_SHARED)
-    assert facts(heavy, TABLE_GAME, TABLE) != []  # what the bar keeps
-
-
-# rules 12: a recap with figures of its own around the box score; rules 13: a recap adding none, around a table
-@pytest.mark.parametrize("game, recap, box, start", [("GAME", "RECAP", "BOX", "昨晚"),
-                                                     ("TABLE_GAME", "PLAIN_RECAP", "TABLE", "首节")])
-def test_a_box_score_two_reports_carry_is_no_finding_but_the_outlets_own_text_is(tmp_path, game, recap, box, start):
-    game, recap, box = (globals()[name] for name in (game, recap, box))
+def test_a_box_score_two_reports_carry_is_no_finding_but_the_outlets_own_text_is(tmp_path):
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
-        d.add([Article("game", game + "\n" + FLASH, "海港队险胜河西队")])
-        other = d.check(Article("recap", recap))
+        d.add([Article("game", GAME + "\n" + FLASH, "海港队险胜河西队")])
+        other = d.check(Article("recap", RECAP))
         assert other.reprints == []
         assert [m.discounted for m in other.matches if m.verification.is_reprint] == ["shared_text"]
         # the outlet's paragraph copied with the box score into the same recap: the paragraph is a copy
-        para = game[game.index(start):game.index(box)]
-        copied = d.check(Article("copy", recap.replace(box, para + box)))
+        para = GAME[GAME.index("昨晚"):GAME.index(BOX)]
+        copied = d.check(Article("copy", RECAP.replace(BOX, para + BOX)))
         assert [(m.licensed.id, m.verdict) for m in copied.reprints] == [("game", "full_reprint")]
         # the box score pasted into an unrelated page is still found
-        pasted = d.check(Article("x", UNRELATED + "\n" + box + "\n" + METRO))
+        pasted = d.check(Article("x", UNRELATED + "\n" + BOX + "\n" + METRO))
         assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]

@@ -773,13 +773,7 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
     :func:`explain_away`, so a copy keeps the outlet's own sentences.
 
     Like :func:`official_text` (rules 10: the suspect carries more of the document than the licensed article),
-    the test is that the suspect had the facts without the licensed article.
-
-    Rules 13 (wip/facts9): when the suspect's own text reports the licensed article's event (the same test but
-    the figures of its own), a sentence that is a **table** (:func:`_table_sentence`: a box score, a list of
-    scorers or past winners, ``EVENT_TABLE_FIGURES`` a hundred) is that event's facts whatever figures the
-    suspect adds: two reports of one game share the box score, each around it with its own words (湖人–森林狼's
-    box score leading three Sina items of the night, each with its own comment and no figure of its own)."""
+    the test is that the suspect had the facts without the licensed article."""
     dense = [s for p in passages if p.chars >= EVENT_MIN_PASSAGE for s in _dense_sentences(suspect, p.suspect_start, p.suspect_end)]
     if not dense:
         return []  # most partial claims stop here: one regex pass over their passages
@@ -789,20 +783,12 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         rest.append(suspect[at:a])
         at = max(at, b)
     rest = "\n".join([*rest, suspect[at:]])
-    alnum = sum(map(str.isalnum, rest))  # map, not a generator: a third of the time on long texts
-    if alnum < EVENT_MIN_REST:
+    if sum(1 for ch in rest if ch.isalnum()) < EVENT_MIN_REST or figure_rate(rest) < EVENT_REST_FIGURES:
         return []
-    found = _FIGURE.findall(rest)  # the figures of its own (rules 12); a table needs none (rules 13)
-    figures = (100 * len(found) / alnum >= EVENT_REST_FIGURES and
-               len({f for f in found if len(f) >= 2 and f not in licensed}) >= EVENT_REST_NEW_FIGURES)
-    tables = [s for s in dense if _table_sentence(suspect[s[0]:s[1]])]
-    if not figures and not tables:
+    if len({f for f in _FIGURE.findall(rest) if len(f) >= 2 and f not in licensed}) < EVENT_REST_NEW_FIGURES:
         return []
-    grams = _shared_grams(rest, licensed)
-    if grams >= OFFICIAL_REST_MAX_SHARED:
+    if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []
-    if not figures and grams >= EVENT_TABLE_REST_MAX_SHARED:
-        return []  # a table alone: its own text must be far from the licensed article's, not washed (below)
     theirs = normalize(licensed).text
     starts = [a for a, _ in inside]
     shared = set()
@@ -811,29 +797,8 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         if (i < 0 or at >= inside[i][1]) and not any(ch.isdigit() for ch in term) and term in theirs:
             shared.add(term)
             if len(shared) >= EVENT_SHARED_TERMS:
-                return dense if figures else tables
+                return dense
     return []
-
-
-#: Rules 13 (wip/facts9): a sentence of a passage is a **table** — a box score, a list of results — from this
-#: many figures a hundred letters and digits and ``EVENT_TABLE_MIN_FIGURES`` figures: whatever figures the
-#: suspect adds, a table is the event's facts, not anyone's prose. Of the 360 sentences of seed 1's partial
-#: passages (main 404adfb) at EVENT_PASSAGE_FIGURES or more, the median holds 7.4 a hundred, p90 12.0; an
-#: earnings lead 6–14 (prose around its figures), a box score 19–29 (火箭–雷霆, 湖人–森林狼, 女排's scorers).
-EVENT_TABLE_FIGURES = 15.0
-#: ... and figures at least (a short sentence of two, 近3轮全输1分未得 at 22 a hundred, is prose)
-EVENT_TABLE_MIN_FIGURES = 6
-#: A table counts out only when the suspect's own text shares under this share of its 4-grams with the licensed
-#: text: a 洗稿 copy keeps the table whole and washes the rest, and with no figures of its own asked (rules 12's
-#: guard) rules 12's 0.3 let bench/quality.py lose two short 洗稿 copies (rewrite_0.3_short, rewrite_0.4_short:
-#: partial -> rejected). Washing a share w of the words keeps about (1-w)² of the 4-grams (a quarter at half
-#: the words); the independent reports of abcd41a's reading (度小满, 火箭–雷霆, 卡恰诺夫, 腾讯觅影, 苟仲文, 蓝洁瑛,
-#: each checked alone) share 0.00–0.08.
-EVENT_TABLE_REST_MAX_SHARED = 0.1
-def _table_sentence(text: str) -> bool:
-    """Whether ``text`` (a sentence) is a table: ``EVENT_TABLE_MIN_FIGURES`` figures at ``EVENT_TABLE_FIGURES``."""
-    n = len(_FIGURE.findall(text))
-    return n >= EVENT_TABLE_MIN_FIGURES and figure_rate(text) >= EVENT_TABLE_FIGURES
 
 
 def _dense_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
