@@ -44,10 +44,10 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
-from .dedupe.templates import template_spans
+from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, template_spans
 from .dedupe.segment import segment, token_lengths
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
@@ -93,7 +93,14 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: items of one film, …消息，休·格兰特加盟…; a 直击 series' lead, …为主题。在会议期间，网易创始人丁磊…) are template
 #: siblings in that sentence (templates.title_slot_spans; wip/fulls7); and a pair discounted as a quotation is
 #: no rewrite when the suspect is that quotation word for word (QUOTED_WASH_MAX_COVERAGE; wip/fulls7).
-RULES_VERSION = 12
+#: 13: two items of a template whose aligned sentences part at their titles' terms in two pairs or more (two firms'
+#: earnings-date notices, …拼多多(NASDAQ:PDD)宣布，将于… / …优信(Nasdaq:UXIN)今日宣布，将于…) are no rewrite
+#: (templates.aligned_title_slots; wip/fulls9); spoken words also after a verb with 了 before its comma (提到了，) or a question put (有乘客质疑，), and from
+#: later in the sentence an attribution opens in both texts when nothing of either sentence before them is copied
+#: (…表示，移动互联网下半场，腾讯要做好…); a post the suspect embeds and quotes is a quotation where it quotes it;
+#: and a document the suspect reproduces after a cue (…的反馈：, …全文：) whose words the licensed report gives
+#: after an attribution is not the report's (relations._said_earlier, _said_again, said_documents; wip/speech9).
+RULES_VERSION = 13
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -604,6 +611,7 @@ class Detector:
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
+            code += said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
             if m.verification.verdict == PARTIAL_REPRINT:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)
                 if said:
@@ -789,6 +797,9 @@ class Detector:
             lic = record.article
             licensed = _licensed_analysis(lic.content, p.rewrite_rare_freq, p.rewrite_common_char_freq)
             found_rewrite = verify_rewrite(suspect, licensed, self.rewrite_thresholds)
+            if found_rewrite.is_rewrite and len(aligned_title_slots(found_rewrite.pairs, article.content, lic.content, (
+                    article.title, lic.title), _licensed_text)) >= ALIGNED_SLOT_MIN_PAIRS:
+                found_rewrite = dataclasses.replace(found_rewrite, is_rewrite=False)  # rules 13: template siblings
             if lic.id in by_id:
                 match = out[by_id[lic.id]]
                 if found_rewrite.is_rewrite and not match.verification.is_reprint:

@@ -224,6 +224,22 @@ def test_an_official_document_is_a_possible_exception_and_a_report_on_it_unsure(
     assert OFFICIAL_DOCUMENT not in {x.code for x in legal_hints(Facts("【社论】" + NOTICE_TITLE, NOTICE))}
 
 
+def test_an_official_document_signed_at_its_end_names_its_issuer():
+    """A document naming no 《…》 and no title head is still a state organ's when it signs with the organ's name
+    after its last sentence (a date of issue after it); a report's credit line or a university's office is not."""
+    from reprintwatch.triage.legal import official_document
+
+    body = NOTICE.split("\n", 1)[1]  # the clauses, without the sentence naming 《…的通知》
+    title = "西岭2027年高考报名须知公布 考生应当按时报名"
+    assert official_document(title, body) is None  # no issuer anywhere: no hint (as before)
+    h = official_document(title, body + "\n西岭省教育考试院 西岭省教育厅\n2026年10月20日")
+    assert h.certainty == POSSIBLE and h.params["issuer"] == "西岭省教育考试院 西岭省教育厅"
+    assert official_document(title, body + "西岭省教育考试院2026年10月").params["issuer"] == "西岭省教育考试院"
+    assert official_document(title, body + "\n来源：西岭省教育考试院") is None  # a credit, not a signature
+    assert official_document(title, body + "\n西岭大学研究生招生办公室") is None  # no state organ
+    assert official_document(title, body + "\n考生可登录西岭省教育考试院网站查询有关政策") is None  # prose
+
+
 def test_official_documents_in_real_news():
     """The Sina crawl's 财政部 tax notice and the provinces' exam notices read as documents; Xinhua's 1,000
     stories (reports on documents, in a reporter's voice) never get a possible official-document hint."""
@@ -240,7 +256,9 @@ def test_official_documents_in_real_news():
     xinhua = SHARED_RAW / "xinhua-uhgeval-1000" / "xinhua_articles.jsonl"
     if not sina or not xinhua.exists():
         pytest.skip(f"{SHARED_RAW} not found (the shared research data sits beside the repository)")
-    for sid in ("sina2018-762dc3d659da", "sina2018-2215007299bb", "sina2018-fdb18aaf2830", "sina2018-188889966be4"):
+    # ... and signed at the end: 广西's 2019 高考方案, 湖北's 报名 notice, 国家公务员局's 公告 (issuer in no 《…》, no title head)
+    for sid in ("sina2018-762dc3d659da", "sina2018-2215007299bb", "sina2018-fdb18aaf2830", "sina2018-188889966be4",
+                "sina2018-b05e6f1b416f", "sina2018-1b5c3eab7472", "sina2018-89ef2949d032"):
         h = official_document(sina[sid]["title"], sina[sid]["text"])
         assert h is not None and h.certainty == POSSIBLE, (sid, h)
     # a university's 简章 and a tutoring firm's 国考 tally have the register, not a state organ's voice

@@ -786,3 +786,94 @@ def test_a_box_score_two_reports_carry_is_no_finding_but_the_outlets_own_text_is
         # the box score pasted into an unrelated page is still found
         pasted = d.check(Article("x", UNRELATED + "\n" + BOX + "\n" + METRO))
         assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+
+
+# rules 13 (wip/speech9): an invented company's answers to its users, and its chairman's post.
+ANSWER = ("我们已经在全部门店上线了延保服务，购买整机的用户可以在三十天内免费申请，维修期间提供同型号备用机，"
+          "如果三次维修仍未解决问题，可以直接更换新机。")
+POST = "今天是海川机械成立二十周年的日子，感谢每一位陪我们走过风雨的员工和客户，下一个二十年我们继续出发"
+
+
+def test_spoken_words_after_a_verb_with_le_and_later_in_the_attributions_sentence():
+    from reprintwatch.dedupe.relations import spoken_words
+
+    # 了 between the verb and its comma (…提到了，)
+    mentioned = "临港日报讯 海川机械昨天发布新品。林国栋在发布会上提到了，" + WORDS + "据了解，新工厂占地三百亩。"
+    at = EVENING.index(WORDS)
+    assert spoken_words([_passage(EVENING, mentioned, WORDS)], EVENING, mentioned) == [(at, at + len(WORDS))]
+    # the words start later in the sentence each text's attribution opens (its own clause between)
+    herald = "临港日报讯 海川机械昨天发布新品。林国栋表示，在新的发展阶段，" + WORDS + "据了解，新工厂占地三百亩。"
+    evening = "晚报快讯 新品亮相。林国栋强调，公司下一步的目标是：不争第一，" + WORDS + "现场签下意向订单五亿元。"
+    at = evening.index(WORDS)
+    assert spoken_words([_passage(evening, herald, WORDS)], evening, herald) == [(at, at + len(WORDS))]
+    # no attribution in the suspect's sentence: the outlet's own words
+    plain = "晚报快讯 新品亮相。公司下一步的目标很明确，" + WORDS
+    assert spoken_words([_passage(plain, herald, WORDS)], plain, herald) == []
+    # a copy of the paragraph with a word swapped after the attribution: the copy holds the outlet's words before
+    # it (another passage), so what follows is copied prose too
+    copied = "转自网络。海川机械昨天发布新品。林国栋表示，在新发展阶段，" + WORDS
+    lead = "海川机械昨天发布新品。林国栋表示，在新"
+    passages = [_passage(copied, herald, lead), _passage(copied, herald, WORDS)]
+    assert spoken_words(passages, copied, herald) == []
+    # nor words given to the outlet's own reporter
+    told = herald.replace("林国栋表示，", "林国栋告诉记者，")
+    assert spoken_words([_passage(evening, told, WORDS)], evening, told) == []
+
+
+def test_a_post_the_suspect_embeds_and_quotes_is_a_quotation_where_it_quotes_it():
+    from reprintwatch.dedupe.relations import quotations
+
+    # the post embedded at the page's top, then quoted in the report; a round-up gives it after 林国栋：
+    page = POST + "\n晚报快讯 林国栋昨天在微博发文。他写道：“" + POST + "。”据悉，海川机械将于下月举行庆典。"
+    roundup = "企业家们纷纷送上祝福。■王海：祝海川越来越好。■林国栋：" + POST + "。■李明：二十年不容易。"
+    from reprintwatch.dedupe.verify import Passage
+
+    embedded = _passage(page, roundup, POST)  # the post's first place in the page: its top
+    b, at = page.index("“") + 1, roundup.index(POST)
+    quoted = Passage(b, b + len(POST), at, at + len(POST), len(POST))
+    assert quotations([embedded, quoted], quoted_spans(page), roundup, page) == [(b, b + len(POST)), (0, len(POST))]
+    # the post alone, not quoted anywhere in the suspect: nothing says it is someone's words there
+    assert quotations([embedded], quoted_spans(page), roundup, page) == []
+    # a passage holding the round-up's prose around the post is no repeat of the quotation
+    prose = "企业家们纷纷送上祝福。"
+    other = _passage("x" + prose, roundup, prose)
+    assert (1, 1 + len(prose)) not in quotations([other, quoted], quoted_spans(page), roundup, page)
+
+
+def test_a_companys_answers_the_suspect_prints_whole_and_the_licensed_report_quotes_are_not_the_reports():
+    from reprintwatch.dedupe.quotes import reproduced_spans
+    from reprintwatch.dedupe.relations import said_documents
+
+    question = "延保服务怎么申请？"
+    qa = ("本报讯 海川电器昨日公布了用户意见征集的结果。以下是海川电器公布的用户关心问题的反馈：1、用户：" + question
+          + ANSWER + "（来自售后服务部）2、用户：门店营业到几点？每天早九点到晚九点。")
+    report = ("临港日报讯 海川电器昨日公布用户意见征集结果。有用户询问，" + question + "对此，海川电器表示，" + ANSWER
+              + "记者注意到，海川电器今年已新开门店十二家。")
+    assert reproduced_spans(qa) == [(qa.index("1、用户"), len(qa))]
+    at = qa.index(ANSWER)
+    assert said_documents([_passage(qa, report, ANSWER)], qa, report) == [(at, at + len(ANSWER))]
+    # the report's own sentence is not presented as anyone's words: it stays evidence
+    own = report.replace("对此，海川电器表示，", "对此，")
+    assert said_documents([_passage(qa, own, ANSWER)], qa, own) == []
+    # a page without the cue printed no document: nothing is counted out
+    bare = qa.replace("以下是海川电器公布的用户关心问题的反馈：", "")
+    assert said_documents([_passage(bare, report, ANSWER)], bare, report) == []
+
+
+ANSWER_2 = ("门店的营业时间是每天早上九点到晚上九点，节假日照常营业，线上客服二十四小时在线，"
+            "用户也可以通过官方小程序预约上门安装，安装费用全部由公司承担。")
+
+
+def test_a_companys_qa_printed_whole_is_no_copy_of_a_report_quoting_it_but_the_reports_paragraph_is(tmp_path):
+    report = ("临港日报讯 海川电器昨日公布用户意见征集结果。有用户询问，延保服务怎么申请？对此，海川电器表示，" + ANSWER
+              + "另有用户关心门店的营业时间。海川电器回应，" + ANSWER_2 + "记者注意到，海川电器今年已新开门店十二家。")
+    qa = ("本报讯 海川电器昨日公布了用户意见征集的结果。以下是海川电器公布的用户关心问题的反馈：1、用户：延保服务怎么申请？"
+          + ANSWER + "（来自售后服务部）2、用户：门店营业到几点？" + ANSWER_2 + "（来自门店运营部）")
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", report + UNRELATED, "海川电器公布意见征集结果")])
+        assert [m.verification.verdict for m in d.check(Article("qa", qa)).matches] == ["partial_reprint"]
+        assert d.check(Article("qa", qa)).reprints == []
+        # the report copied, its attributions and own sentences with the answers: a copy
+        copy = "转自网络。" + report[report.index("海川电器昨日"):] + FLASH
+        assert [m.licensed.id for m in d.check(Article("copy", copy)).reprints] == ["report"]

@@ -224,3 +224,44 @@ def test_two_items_of_a_series_that_share_its_lead_sentence_are_template_sibling
         # the item copied, under another title, is still a copy of it
         [c] = d.check(Article("copy", short + "（完）", "罗明：用户规模翻倍")).reprints
         assert c.verdict == "full_reprint"
+
+
+def _sentence_pairs(a: str, b: str):
+    """The i-th sentence of ``a`` aligned with the i-th of ``b`` (as the rewrite path's AlignedPair)."""
+    import re
+
+    from reprintwatch.dedupe.rewrite import AlignedPair
+
+    def spans(t):
+        return [(m.start(), m.end()) for m in re.finditer(r"[^。]+。", t)]
+    return [AlignedPair(x0, x1, y0, y1, 0.5) for (x0, x1), (y0, y1) in zip(spans(a), spans(b))]
+
+
+NOTICE_FORM = ("青溪财经讯 11月5日消息，{name}({ticker})宣布，将于美国东部时间11月20日美股开盘前发布第三季度财报。"
+               "财报发布后，{name}管理层将于当日上午8时召开电话会议，收听电话会议的电话号码为4006-208-038。"
+               "此外，{name}官方网站投资者关系频道将对电话会议进行网络直播，并提供录音。")
+
+
+def test_two_firms_notices_of_one_template_part_at_their_titles_subjects_in_every_aligned_sentence():
+    """Sina seeds 1-10 (8f4e99f, abcd41a): two firms' earnings-date notices of one desk's template (…拼多多(NASDAQ:PDD)
+    宣布，将于… / …优信(Nasdaq:UXIN)今日宣布，将于…) were a `rewrite` of each other. Each item's subject — its title's —
+    recurs in the sentences the rewrite path aligns; a wash keeps the names, and a washer's own headline phrase
+    parts one aligned pair at most."""
+    from reprintwatch.dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots
+
+    a = NOTICE_FORM.format(name="云杉科技", ticker="NASDAQ:YSKJ")
+    b = NOTICE_FORM.format(name="北辰汽车", ticker="Nasdaq:BCQC")
+    titles = ("云杉科技11月20日发布第三季度财报", "北辰汽车将于11月20日发布第三季度财报")
+    hits = aligned_title_slots(_sentence_pairs(a, b), a, b, titles, normalize)
+    assert len(hits) == 3 >= ALIGNED_SLOT_MIN_PAIRS
+    # a copy keeps the subject: washed, retitled with a synonym around the same words, nothing parts
+    wash = a.replace("宣布", "公布").replace("召开", "举行").replace("进行网络直播", "开展网上直播")
+    assert aligned_title_slots(_sentence_pairs(wash, a), wash, a, ("云杉科技公布第三季度财报日期", titles[0]),
+                               normalize) == []
+    # a wash retitled from its own wording parts one pair (its headline phrase), not two
+    reworded = wash.replace("发布第三季度财报", "披露三季度业绩")
+    hits = aligned_title_slots(_sentence_pairs(reworded, a), reworded, a, ("云杉科技将披露三季度业绩", titles[0]),
+                               normalize)
+    assert len(hits) < ALIGNED_SLOT_MIN_PAIRS
+    # one title, or titles that are one: nothing to tell apart
+    assert aligned_title_slots(_sentence_pairs(a, b), a, b, (titles[1], titles[1]), normalize) == []

@@ -27,7 +27,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 _DOCUMENT_CUE = re.compile(
     "(?:全文|原文|实录)(?:如下)?[：:]"
     "|(?:公告|通告|通知|声明|决定|通报|公报)如下[：:]"
-    "|以下[为是][^。！？：:\n]{0,24}?(?:全文|原文|实录|讲话|演讲|发言|对话|问答|采访)[^。！？：:\n]{0,10}[：:]")
+    "|以下[为是][^。！？：:\n]{0,24}?(?:全文|原文|实录|讲话|演讲|发言|对话|问答|采访|反馈|回复|答复)[^。！？：:\n]{0,10}[：:]")
+# (rules 13, wip/speech9: a company's answers to its users, 以下是滴滴公布的…代表问题的反馈：1、乘客：…, printed whole
+# by one report and reported with 滴滴表示，/ 滴滴回应， by another — relations.said_documents)
 
 #: Every match of :data:`_DOCUMENT_CUE` holds one of these words (its three branches: 全文/原文/实录, …如下, 以下…):
 #: a text holding none has no cue. Why: the regex has no literal prefix, so a search tries it at every

@@ -241,8 +241,11 @@ def _inside(a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
 
 # Where a quotation without marks starts: after a colon (an interview's or a transcript's 汪明荃：… / 李彦宏：…)
 # or after a verb of saying with its comma or colon (…负责人表示，… / …回应称：…).
-_SAYING = ("(?:表示|称|说|说道|指出|认为|强调|介绍|透露|坦言|直言|回应|告诉记者|提到|解释|写道|回忆|谈到|坦承|"
-           "呼吁|问道|答道|回答)[，,：:]")  # a verb of saying with its comma or colon
+_VERBS = ("表示|称|说|说道|指出|认为|强调|介绍|透露|坦言|直言|回应|告诉记者|提到|解释|写道|回忆|谈到|坦承|"
+          "呼吁|问道|答道|回答|质疑|询问")
+_SAYING = "(?:" + _VERBS + ")了?[，,：:]"  # a verb of saying with its comma or colon
+# (rules 13, wip/speech9: 了 between the verb and its comma — 沈向洋在演讲中提到了，如何确保… —, and a question put by
+# someone, 有乘客质疑，/ 有乘客询问，, that a company's Q&A prints as 乘客：…)
 # A verb of saying that runs straight into the words (马化腾认为中国互联网… / 曹限东认为里皮是…, rules 12): only verbs
 # that take a clause of speech as their object — 表示 / 称 / 说 run into nouns as often (表示感谢, 称为, 说明) — and not
 # after the outlet's own voice (笔者认为 / 我们认为: an editorial's opinion is its own prose) or 被 (被认为是).
@@ -284,9 +287,31 @@ def quotations(passages, suspect_quotes: Sequence[tuple[int, int]], licensed: st
         elif l_in and not s_in and suspect:
             s_speech = speech_starts(suspect) if s_speech is None else s_speech
             s_in = _after_speech(p.suspect_start, s_speech)
+        if s_in and not l_in and _said_earlier(licensed, p.licensed_start) is not None \
+                and not _copied_before(passages, p, licensed, suspect):
+            l_in = True  # rules 13: later in the sentence the licensed text's attribution opens, nothing before copied
         if s_in and l_in:
             out.append((p.suspect_start, p.suspect_end))
+    if out and len(out) < len(passages):
+        out += _said_again(passages, out)
     return out
+
+
+#: rules 13: a passage whose licensed side is this share inside the licensed side of the claim's quotations
+REPEAT_SHARE = 0.8
+
+
+def _said_again(passages, quoted: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The passages (suspect-side spans) other than ``quoted`` whose licensed side is ``REPEAT_SHARE`` inside the
+    licensed side of the quoted ones, elsewhere in the suspect: it holds those words twice, once in its marks — a post
+    embedded at the page's top and quoted in its body (冯小刚's Weibo post: 109 characters before 新浪娱乐讯, then
+    他写道：“…”; bench/sina_pairs.py seed 10). A copy of the outlet's paragraph holding the quote reaches beyond it
+    on the licensed side too."""
+    q = set(quoted)
+    said = _union([(p.licensed_start, p.licensed_end) for p in passages if (p.suspect_start, p.suspect_end) in q])
+    return [(p.suspect_start, p.suspect_end) for p in passages if (p.suspect_start, p.suspect_end) not in q
+            and p.licensed_end > p.licensed_start and not _overlap([(p.suspect_start, p.suspect_end)], _union(quoted))
+            and _overlap([(p.licensed_start, p.licensed_end)], said) >= REPEAT_SHARE * (p.licensed_end - p.licensed_start)]
 
 
 def not_the_outlets(passages, suspect: str, licensed: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -561,6 +586,69 @@ def _speech_region(text: str, at: int) -> tuple[int, int, bool] | None:
     return (at, _sentence_end(text, max(at, e)), at <= clause and e > at + QUOTE_SLACK)
 
 
+#: rules 13: how far back in its sentence an attribution may open the words a passage starts in (腾讯's 连接器 line:
+#: 马化腾…强调，腾讯在移动互联网下半场的新目标是：不争冠军，而是要在各个赛道培养冠军，腾讯要做好“连接器”… — 36 characters)
+SAID_LOOK = 60
+
+
+# a verb of saying (or a filing's 显示) ending a slice: the punctuation after it found by str.find, not a regex
+# tried at each of SAID_LOOK characters (a first version: most of spoken_words' time on seed 1's claims, profiled)
+_SAID_END = re.compile("(?:" + _VERBS + "|显示)了?$")
+_VERB_MAX = 5  # 告诉记者了
+
+
+def _said_earlier(text: str, at: int) -> int | None:
+    """Where an attribution (a verb of saying with its comma or colon, as :data:`_SAYS`; not a bare colon: 导语：/
+    时间： open a sentence of the outlet's as often) ends, earlier in the sentence holding ``at`` and at most
+    ``SAID_LOOK`` characters before it; None when there is none or its speaker's clause names a reporter
+    (:data:`_REPORTERS`)."""
+    lo = _sentence_start(text, at, max(0, at - SAID_LOOK))
+    e = None
+    for mark in "，：,:":
+        i = text.find(mark, lo, at)
+        while i >= 0:
+            if (e is None or i >= e) and _SAID_END.search(text[max(lo, i - _VERB_MAX):i]) \
+                    and not _NOUN_SAYS.match(text, max(0, i - 2)):
+                e = i + 1
+            i = text.find(mark, i + 1, at)
+    if e is None or _REPORTERS.search(text, _speaker_clause(text, e), e):
+        return None
+    return e
+
+
+def _copied_before(passages, p, licensed: str, suspect: str) -> bool:
+    """Whether another passage holds text of ``p``'s sentence before ``p`` in either text: the outlet's words
+    before an attribution were copied with it (a copy of the paragraph), so what follows is no second report's."""
+    l_lo, s_lo = _sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)
+    return any(q is not p and ((q.licensed_start < p.licensed_start and q.licensed_end > l_lo)
+                               or (q.suspect_start < p.suspect_start and q.suspect_end > s_lo)) for q in passages)
+
+
+def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
+    """Rules 13 (wip/speech9), rules 9 the other way round: the suspect-side spans of the passages inside a
+    document the *suspect* reproduces after a cue (:func:`reproduced_spans`: 以下是滴滴公布的…反馈：) that the
+    licensed text presents as someone's words, as :func:`presented_as_speech` reads the suspect for rules 9:
+    inside its quotation marks, or right after a colon or a verb of saying (滴滴表示，/ 滴滴回应，/ 有乘客质疑，).
+    The suspect prints the company's Q&A whole, the licensed report quotes its answers: the words are the
+    company's, and the suspect had them without the report. bench/sina_pairs.py seeds 1–4 and 13 (514c821): the
+    Q&A, an open letter (…公开信全文：), a release (…进展全文：), a bulletin (…通报如下：), a dialogue's transcript."""
+    regions = reproduced_spans(suspect) if passages else []  # a substring test of its cue words first: most have none
+    inside = [p for p in regions and passages if _inside(p.suspect_start, p.suspect_end, regions)]
+    if not inside:
+        return []
+    # the licensed side read in a window (right after an attribution: at most QUOTE_SLACK beyond the longest verb and
+    # its comma), its quotation marks only when that fails (speech_starts over the whole text was 0.2 ms a claim)
+    out, l_quotes = [], None
+    for p in inside:
+        if not any(m.end() >= p.licensed_start - QUOTE_SLACK for m in _SPEECH.finditer(
+                licensed, max(0, p.licensed_start - QUOTE_SLACK - _VERB_MAX - 2), p.licensed_start + QUOTE_SLACK + 1)):
+            l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
+            if not _inside(p.licensed_start, p.licensed_end, l_quotes):
+                continue
+        out.append((p.suspect_start, p.suspect_end))
+    return out
+
+
 def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` (original offsets) of the passages (or their first part) that *both*
     texts give as someone's words without quotation marks: each starts at an attribution in both texts — a
@@ -586,6 +674,13 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         elif spoken and (_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)) in spoken:
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
+        elif l_region is None and _said_earlier(licensed, p.licensed_start) is not None \
+                and _said_earlier(suspect, p.suspect_start) is not None and not _copied_before(passages, p, licensed, suspect):
+            # rules 13: later in a sentence an attribution opens in both texts (…强调，腾讯在…新目标是：…，腾讯要做好… /
+            # …表示，移动互联网下半场，腾讯要做好…), nothing of either sentence before it copied
+            l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
+            s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
+            spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
         else:
             continue
         n = min(p.suspect_end - p.suspect_start, l_region[1] - l_region[0], s_region[1] - s_region[0])

@@ -160,6 +160,13 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + SLOT_TERM] for i in range(len(text) - SLOT_TERM + 1)}
 
 
+def _own_grams(titles: tuple[str, str]) -> tuple[set[str], set[str]]:
+    """The runs of ``SLOT_TERM`` characters of each title (the suspect's, the licensed article's) the other title
+    lacks: none when the titles are one (a copy keeping its title) or one holds the other."""
+    s_grams, l_grams = _grams(_folded(titles[0] or "")), _grams(_folded(titles[1] or ""))
+    return s_grams - l_grams, l_grams - s_grams
+
+
 def _may_hold(text: str, grams: set[str]) -> bool:
     return any(text[i:i + SLOT_TERM] in grams for i in range(len(text) - SLOT_TERM + 1))
 
@@ -218,10 +225,7 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
     nothing: a copy keeping its title is no template sibling by this). Pure: ``normalized`` is
     ``dedupe.normalize``, run only on the parts of a sentence where both may hold such a run (NFKC-folded):
     most edges are not normalised at all."""
-    # the runs of each title the other lacks: none when the titles are one (a copy keeping its title), or one
-    # holds the other
-    s_grams, l_grams = _grams(_folded(titles[0] or "")), _grams(_folded(titles[1] or ""))
-    s_own, l_own = s_grams - l_grams, l_grams - s_grams
+    s_own, l_own = _own_grams(titles)
     if not s_own or not l_own:
         return []
     s_title = l_title = ""
@@ -258,6 +262,45 @@ def title_slot_spans(passages, suspect_text: str, licensed: str, titles: tuple[s
             x, y = max(x, p.suspect_start), min(y, p.suspect_end)
             if x < y:
                 out.append((x, y))
+    return out
+
+
+#: Two items of one template are no rewrite of each other when this many of their aligned sentence pairs part at
+#: their titles' terms (:func:`aligned_title_slots`): each item's subject recurs (拼多多 / 优信: 2 of 9 pairs). One
+#: pair is a reworded headline phrase — two translations of one Reuters report, 送货门槛 / 取消最低 (1 of 16–18
+#: pairs, Sina seeds 1–8) — which is what a washer retitling from his own wording leaves too.
+ALIGNED_SLOT_MIN_PAIRS = 2
+
+
+def aligned_title_slots(pairs, suspect_text: str, licensed: str, titles: tuple[str, str],
+                        normalized: Callable[[str], NormalizedText]) -> list:
+    """The rewrite path's aligned sentence pairs (``rewrite.AlignedPair``: original offsets in ``suspect_text`` and
+    ``licensed``) that part at their titles' terms: each sentence holds a term of its own title (``titles``: the
+    suspect's, the licensed article's) — ``SLOT_TERM`` characters or more, that the other sentence and the other
+    title lack — and the two terms share no character (two subjects, as in a body for :func:`title_slot_spans`).
+
+    Two firms' earnings-date notices of one desk's template (…拼多多(NASDAQ:PDD)宣布，将于美国东部时间… / …优信
+    (Nasdaq:UXIN)今日宣布，将于…, Sina seeds 1–10 on 8f4e99f and abcd41a) align sentence by sentence and share the
+    conference service's phone numbers: a `rewrite` of each other. A 洗稿 keeps the names the licensed sentences
+    hold; a washer's retitle swaps a word for a synonym, and a title's run of ``SLOT_TERM`` characters around a
+    swapped word keeps a character of the other's (宣布推出 / 公布推出) — a washed word longer than that with no
+    character in common is what this cannot tell from a second subject. Pure; ``normalized`` is
+    ``dedupe.normalize``, run only on sentences that may hold such a run (NFKC-folded)."""
+    s_own, l_own = _own_grams(titles)
+    if not s_own or not l_own:
+        return []
+    s_title = l_title = ""
+    out = []
+    for p in pairs:
+        s_raw, l_raw = suspect_text[p.suspect_start:p.suspect_end], licensed[p.licensed_start:p.licensed_end]
+        if not _may_hold(_folded(l_raw), l_own) or not _may_hold(_folded(s_raw), s_own):
+            continue
+        if not s_title:
+            s_title, l_title = (normalized(t).text if t else "" for t in titles)
+        s_part, l_part = normalized(s_raw).text, normalized(l_raw).text
+        mine, theirs = _title_term(s_part, s_title, l_part, l_title), _title_term(l_part, l_title, s_part, s_title)
+        if mine and theirs and not set(mine) & set(theirs):
+            out.append(p)
     return out
 
 

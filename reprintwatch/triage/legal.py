@@ -300,6 +300,30 @@ _CLAUSE_RE = re.compile(r"(?:^|(?<=[\n。；：:\s]))(?:[一二三四五六七�
                         r"第[一二三四五六七八九十百零〇\d]+条|[㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩])")
 DOCUMENT_MIN_CLAUSES = 3
 TITLE_ISSUER_MAX = 12
+# A document's signature (落款): what follows its last sentence, a date of issue cut off — 广西壮族自治区招生考试委员会
+# 广西壮族自治区教育厅, 国家公务员局 2018年10月. A report ends on prose or on a credit with a colon (来源：广西招生考试院,
+# 责任编辑：…), never on a bare organ's name. At most this many characters: the Sina crawl's signatures naming a
+# state organ are 3–26 (two organs side by side); a longer tail is a caption or a sentence without its stop.
+SIGNATURE_MAX = 40
+_LAST_STOP = re.compile(r"[。！？!?；;]\s*(?=[^。！？!?；;]*$)")
+_ISSUE_DATE = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+# each name of a signature ends in an organ's kind (…教育厅, …考试院, 国家公务员局): a sentence that lost its stop
+# (考生可登录…考试院网站查询) names an organ inside, not at its end
+_ORGAN_END = re.compile(r"(?:国务院|政府|法院|检察院|部|厅|局|总署|委员会|教委|考试院|招生办|招考办|海关|办公室)$")
+
+
+def _signature(text: str) -> str:
+    """The name a document signs with after its last sentence ('' when none): :data:`SIGNATURE_MAX` characters at
+    most, no colon or comma (a credit line, a caption), each name ending in an organ's kind, the date of issue cut
+    off. Pure."""
+    stop = _LAST_STOP.search(text)
+    if not stop:
+        return ""
+    tail = _ISSUE_DATE.sub("", text[stop.end():].strip()).strip()
+    if not tail or len(tail) > SIGNATURE_MAX or re.search(r"[：:，,、（(]", tail) \
+            or not all(_ORGAN_END.search(name) for name in tail.split()):
+        return ""
+    return tail
 
 
 def official_document(title: str, text: str) -> Hint | None:
@@ -314,7 +338,11 @@ def official_document(title: str, text: str) -> Hint | None:
     named = [m.group(0) for m in _DOCUMENT_NAMED.finditer(title + "\n" + text)]
     # a title's speaker before its colon (财政部：…), a short name; a longer head is a story's own words
     head = title.split(":")[0] if ":" in title else ""
-    issuers = [n for n in [head if len(head) <= TITLE_ISSUER_MAX else "", *named] if n and STATE_ORGANS.search(n)]
+    # ... or its signature at the end (广西's 高考方案 names no 《…》 and has no title head: Sina seed 10 on abcd41a)
+    # (a university's 招生办公室 signs as no state organ)
+    signed = _signature(text)
+    signed = "" if NOT_STATE.search(signed) else signed
+    issuers = [n for n in [head if len(head) <= TITLE_ISSUER_MAX else "", *named, signed] if n and STATE_ORGANS.search(n)]
     if not issuers:
         return None
     clauses = sorted({m.group(0) for m in _CLAUSE_RE.finditer(text)})
