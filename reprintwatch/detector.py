@@ -377,8 +377,17 @@ class CheckResult:
         return {"id": self.article.id, "matches": [m.to_dict() for m in matches]}
 
 
-#: Articles :meth:`Detector.scan` reads ahead and fingerprints together.
+#: Articles :meth:`Detector.scan` reads ahead and fingerprints together on a remote index (Elasticsearch: its
+#: ``_msearch`` sizes and SCAN_IN_FLIGHT were measured with it).
 SCAN_BATCH = 32
+#: The same on a local index (SQLite). A batch pays its lookups' fixed costs once (the key runs, one ``get`` and
+#: one ``members`` query, the fact-key lookup, attribution's rounds of index questions) and a record several of
+#: its checks meet is read and decoded once; the results are the same in any batch (tests/test_contract.py,
+#: test_detector_scale.py). bench/speed.py's 1,060 texts, CPU of a scan, one process alternating the sizes after
+#: a warm pass (loaded machine, 404adfb, medians of 3): 10k licensed 32 → 64 / 128 / 256: 3.64 → 3.48 / 3.35 /
+#: 3.28 s; 100k: 5.44 → 5.20 (128) / 5.23 (256); idle, less (a cold pass at 100k 5.33 → 4.89 s, at 10k the same;
+#: docs/benchmarks.md "Scan, round 9"). 128 takes most of it; the batch's records (~30 KB each, ~5 a check) grow with it.
+LOCAL_SCAN_BATCH = 128
 #: Batches :meth:`Detector.scan` has in flight on a remote index (each waiting on the node or verified), so the
 #: node has batches queued while the process verifies another. On a quiet machine (load 2-4, bench/es_scan.py,
 #: alternating, same output) 4 against 2: 4,000 licensed 288 against 212-256 articles/s (median of 6 and 3-6
@@ -877,18 +886,21 @@ class Detector:
             return []
         return self._check_prepared(articles, fingerprint_many([a.content for a in articles], self.params))
 
-    def scan(self, articles: Iterable[Article], batch: int = SCAN_BATCH) -> Iterator[CheckResult]:
-        """:meth:`check` of every article, in order, ``batch`` at a time (:meth:`check_batch`); on a
+    def scan(self, articles: Iterable[Article], batch: int | None = None) -> Iterator[CheckResult]:
+        """:meth:`check` of every article, in order, ``batch`` at a time (:meth:`check_batch`; default
+        :data:`LOCAL_SCAN_BATCH`, or :data:`SCAN_BATCH` on a remote index); on a
         :attr:`~reprintwatch.index.base.LicensedIndex.remote` index, a batch is fingerprinted while the
         previous one is looked up and verified (a thread)."""
         it = iter(articles)
         if not self.index.remote:
+            batch = batch or LOCAL_SCAN_BATCH
             while chunk := list(itertools.islice(it, batch)):
                 yield from self.check_batch(chunk)
             return
         # an index across the network: the next batch is fingerprinted while the node answers for this one
         # (the lookups of a batch wait on the node for most of their time, and fingerprinting is most of the
         # checking process's CPU)
+        batch = batch or SCAN_BATCH
         with ThreadPoolExecutor(SCAN_IN_FLIGHT, thread_name_prefix="reprintwatch-check") as lookups:
             pending: deque[Future] = deque()
             while chunk := list(itertools.islice(it, batch)):

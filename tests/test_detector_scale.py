@@ -260,12 +260,17 @@ def _sample(tmp_path):
             for line in lines if line.strip()]
 
 
+def _add_sample_licensed(d: Detector) -> None:
+    """data/licensed.jsonl added one article at a time."""
+    for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        d.add([Article(row["id"], row["content"], row.get("title", ""), row.get("outlet", ""))])
+
+
 def test_check_many_on_two_processes_equals_one_in_input_order(tmp_path):
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
-        for line in (REPO / "data" / "licensed.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            d.add([Article(row["id"], row["content"], row.get("title", ""), row.get("outlet", ""))])
+        _add_sample_licensed(d)
         suspects = _sample(tmp_path) * 3
         one = [r.to_dict(include_all=True) for r in d.check_many(suspects, jobs=1)]
         # one at a time, fingerprint made inside check: what the batches (scan, check_batch) must give
@@ -340,3 +345,20 @@ def test_cli_index_add_jobs_builds_the_same_index(tmp_path, monkeypatch):
     assert _stored(tmp_path / "jobs1.db") == _stored(tmp_path / "jobs2.db")
     bad = runner.invoke(cli, ["index", "add", str(REPO / "data" / "licensed.jsonl"), "--jobs", "0"])
     assert bad.exit_code == 2
+
+
+def test_a_scan_on_sqlite_checks_its_local_batch_at_a_time_with_the_same_results(tmp_path, monkeypatch):
+    """Detector.scan on a local index takes LOCAL_SCAN_BATCH articles a batch (SCAN_BATCH is the remote one's),
+    and the batches give what one check at a time gives."""
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        _add_sample_licensed(d)
+        suspects = _sample(tmp_path) * 2
+        sizes = []
+        check_batch = d.check_batch
+        monkeypatch.setattr(d, "check_batch", lambda chunk: sizes.append(len(chunk)) or check_batch(chunk))
+        monkeypatch.setattr(detector_module, "LOCAL_SCAN_BATCH", 3)
+        batched = [r.to_dict(include_all=True) for r in d.scan(suspects)]
+        assert sizes == [3] * (len(suspects) // 3) + ([len(suspects) % 3] if len(suspects) % 3 else [])
+        assert batched == [d.check(a).to_dict(include_all=True) for a in suspects]
+        assert any(r["matches"] for r in batched)

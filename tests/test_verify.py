@@ -87,7 +87,8 @@ def test_covered_characters_equal_a_token_mask():
     mask it replaced, on overlapping, nested, repeated and touching ranges."""
     import numpy as np
 
-    from reprintwatch.dedupe.verify import _chars_before, _covered
+    from reprintwatch.dedupe.fingerprint import chars_before as _chars_before
+    from reprintwatch.dedupe.verify import _covered
 
     rng = np.random.default_rng(7)
     for _ in range(300):
@@ -191,6 +192,25 @@ def test_runs_found_through_the_suspect_s_sorted_shingles_are_the_runs_by_defini
             continue  # verify() returns before aligning a pair that shares nothing
         assert sorted(V._runs(s.shingle_order[0], found, max_repeats, min_run)) == \
             sorted(_reference_runs(suspect, licensed, max_repeats, min_run))
+
+
+def test_a_signature_s_kept_sizes_are_its_token_lengths_summed():
+    """Signature.n_chars and chars_before (kept once asked: a check asks them for each candidate) are the
+    sums of its token lengths, and verify() gives the same answer with them kept or made anew."""
+    import dataclasses
+
+    import numpy as np
+
+    texts = [METRO, RIVER, FLASH, UNRELATED, "\n".join(METRO.split("\n")[2:4]) + UNRELATED, METRO[:60], ""]
+    sigs = [fingerprint(t, PARAMS).signature for t in texts]
+    for sig in sigs:
+        assert sig.n_chars == int(sig.token_lens.sum())
+        assert sig.chars_before == [0, *np.cumsum(sig.token_lens).tolist()]
+    for a in sigs:
+        for b in sigs:
+            fresh = dataclasses.replace(a)  # nothing kept yet
+            assert "chars_before" not in vars(fresh)
+            assert verify(fresh, b, PARAMS.shingle_size) == verify(a, b, PARAMS.shingle_size)
 
 
 def test_the_bound_reads_the_same_held_shingles_as_verify():

@@ -982,9 +982,13 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         rest.append(suspect[at:a])
         at = max(at, b)
     rest = "\n".join([*rest, suspect[at:]])
-    if sum(1 for ch in rest if ch.isalnum()) < EVENT_MIN_REST or figure_rate(rest) < EVENT_REST_FIGURES:
-        return []
+    # the rest's tests, the cheapest first (each returns none, so their order changes no answer): the figures the
+    # licensed text lacks (one regex pass) stop 253 of the 267 partial claims that get here in bench/
+    # attribution_cost.py's 1,060 checks at 10k, before two passes of str.isalnum over the rest (the letter count
+    # first stopped 246): this function 41 -> 38 ms a round over those checks' 449 calls, replayed (404adfb)
     if len({f for f in _FIGURE.findall(rest) if len(f) >= 2 and f not in licensed}) < EVENT_REST_NEW_FIGURES:
+        return []
+    if sum(1 for ch in rest if ch.isalnum()) < EVENT_MIN_REST or figure_rate(rest) < EVENT_REST_FIGURES:
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []
