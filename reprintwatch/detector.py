@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, template_spans
@@ -99,7 +99,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: later in the sentence an attribution opens in both texts when nothing of either sentence before them is copied
 #: (…表示，移动互联网下半场，腾讯要做好…); a post the suspect embeds and quotes is a quotation where it quotes it;
 #: and a document the suspect reproduces after a cue (…的反馈：, …全文：) whose words the licensed report gives
-#: after an attribution is not the report's (relations._said_earlier, _said_again, said_documents; wip/speech9).
+#: after an attribution is not the report's (relations._said_earlier, _said_again, said_documents; wip/speech9);
+#: and a partial of a licensed item that is itself a state organ's document, half the suspect (legal's
+#: official_document_possible, via relations.official_item), is the document's, a passage of a document the licensed
+#: item reproduces after a cue is no evidence where the suspect names the document in that sentence or the one before
+#: (relations.presented_as_document), and officials' career lines an appointments report carries are the state's
+#: record (relations.career_lines; wip/official9).
 RULES_VERSION = 13
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -618,7 +623,11 @@ class Detector:
                     spoken[id(m)] = said
                 others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
                 # rules 10: an official document the suspect has itself
-                code += official_text(m.verification.passages, article.content, m.licensed.content, others)
+                # rules 13: ... or the licensed item is a state organ's document and half the suspect is it (an
+                # excerpt pasted into a page mostly of other text may be the outlet's copy: bench/quality.py)
+                code += official_text(m.verification.passages, article.content, m.licensed.content, others, lambda m=m:
+                                      m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage
+                                      and official_item(m.licensed.title, m.licensed.content))
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
             if documents:

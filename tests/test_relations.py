@@ -788,6 +788,122 @@ def test_a_box_score_two_reports_carry_is_no_finding_but_the_outlets_own_text_is
         assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
 
 
+def test_a_licensed_item_that_is_a_state_organs_document_is_nobodys_text_in_a_partial():
+    from reprintwatch.dedupe.relations import official_item, official_text
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    # a WeChat repost of the notice with one line of its own: rules 10's own-text test cannot see it
+    repost = "西岭2027高考报名要点来了，请往下拉！" + NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("三、资格审查")]
+    clause = "二、报名时间。考生应当在规定时间内完成网上报名，逾期不予补报。"
+    passages = [_passage(repost, NOTICE, clause)]
+    at = repost.index(clause)
+    assert official_item(NOTICE_TITLE, NOTICE)
+    assert official_text(passages, repost, NOTICE) == []
+    assert official_text(passages, repost, NOTICE, (), lambda: official_item(NOTICE_TITLE, NOTICE)) == [(at, at + len(clause))]
+    # a report on the notice (a reporter's voice), a university's 简章: the outlet's or the university's text
+    report = "记者从西岭省教育考试院获悉，" + NOTICE
+    assert not official_item("西岭公布2027年高考报名须知", report)
+    assert official_text([_passage(repost, report, clause)], repost, report, (),
+                         lambda: official_item("西岭公布2027年高考报名须知", report)) == []
+    assert not official_item("西岭大学2027年硕士研究生招生简章", NOTICE)
+    # asked only when rules 10–12 take nothing
+    asked = []
+    official_text(passages, repost, NOTICE, (), lambda: asked.append(1) or True)
+    assert asked == [1]
+
+
+def test_a_state_organs_document_is_no_finding_in_a_repost_but_pasted_into_a_page_it_is(tmp_path):
+    from reprintwatch.articles import Article
+    from reprintwatch.detector import Detector
+    from reprintwatch.index.sqlite import SQLiteIndex
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    part = NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("三、资格审查")]
+    with SQLiteIndex(tmp_path / "l.db") as index:
+        d = Detector(index)
+        d.add([Article("notice", NOTICE, NOTICE_TITLE, "西岭教育")])
+        # a repost that is mostly the notice: the province's text, nobody's to claim
+        repost = d.check(Article("r", "西岭2027高考报名要点来了，请往下拉！" + part, "西岭高考报名要点"))
+        assert repost.reprints == []
+        assert [m.discounted for m in repost.matches if m.verification.is_reprint] == ["shared_text"]
+        # the same clauses pasted into a page mostly of other text may be the outlet's copy: still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + part + "\n" + METRO + FLASH))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+
+
+# An invented report that reproduces a regulator's statement after a cue, and a report presenting it by name.
+STATEMENT = ("监管委员会关注到，投资者经由无牌平台接触数字资产的兴趣日益增加，并识别到由此引起的重大风险。"
+             "为应对有关风险，委员会现正就资产管理公司应达到的监管标准发出指引，并探索规管交易平台的概念性框架。")
+CUED = ("金融周刊讯 监管委员会昨日发布新规，业界反应热烈，多家机构连夜研究应对方案，分析人士认为此举具有破冰意义，"
+        "将加快推动行业合规化运营，头部交易平台有望率先获得牌照，中小平台则面临整合压力。"
+        "以下为《数字资产监管规定》原文：" + STATEMENT)
+
+
+def test_a_reproduced_documents_passage_counts_out_where_the_suspect_names_the_document():
+    from reprintwatch.dedupe.relations import presented_as_document, presented_as_speech
+
+    words = STATEMENT[STATEMENT.index("为应对"):]
+    named = "本报记者 昨日下午，委员会正式下发《规定》表示要关注风险。" + words + "记者注意到，多家平台已暂停新用户注册。"
+    at = named.index(words)
+    assert presented_as_document((at, at + len(words)), named)
+    assert presented_as_speech((at, at + len(words)), named, [])
+    # one sentence back, not more: the report's own sentences in between make it the report's
+    far = "本报记者 昨日下午，委员会正式下发《规定》。多家平台连夜开会研究对策。" + words
+    at = far.index(words)
+    assert not presented_as_document((at, at + len(words)), far)
+    # a film's name is no document; a passage in a text's first sentence has no sentence before it
+    film = "电影《流浪地球》今日定档。" + words
+    assert not presented_as_document((film.index(words), len(film)), film)
+    assert not presented_as_document((0, len(words)), words)
+
+
+def test_a_document_the_licensed_item_reproduces_named_by_the_suspect_makes_no_finding(tmp_path):
+    from reprintwatch.articles import Article
+    from reprintwatch.detector import Detector
+    from reprintwatch.index.sqlite import SQLiteIndex
+
+    named = ("北方商报讯 昨日下午，监管委员会正式下发《规定》表示关注到，投资者经由无牌平台接触数字资产的兴趣日益增加，"
+             "并识别到由此引起的重大风险。" + STATEMENT[STATEMENT.index("为应对"):] + FLASH)
+    lead = CUED[CUED.index("监管委员会昨日"):CUED.index("以下为")]
+    with SQLiteIndex(tmp_path / "l.db") as index:
+        d = Detector(index)
+        d.add([Article("cued", CUED, "数字资产监管规定（全文）", "金融周刊")])
+        check = d.check(Article("named", named, "监管委员会明确数字资产监管思路"))
+        assert check.reprints == []
+        assert [m.discounted for m in check.matches if m.verification.is_reprint] == ["shared_text"]
+        # the statement pasted bare into an unrelated page may be the paper's copy: still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + STATEMENT + "\n" + METRO))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+        # the outlet's own lead copied by a page naming the document: a copy of the outlet
+        copy = d.check(Article("copy", "北方商报讯 " + lead + "《规定》全文见官网。" + FLASH, "数字资产新规"))
+        assert [m.verdict for m in copy.reprints] == ["partial_reprint"]
+
+
+# An invented round of appointments: the officials' careers, and a reporter's observation on one of them.
+CAREER = ("林远曾历任省教育厅高教处处长，省教育厅副厅长，省委教育工委副书记、省教育厅厅长等职务。"
+          "许清曾担任教育部高教司副司长、教育部学位管理司司长、国际交流司司长等职。")
+OBSERVED = "从同一所大学的书记转任校长，这种调动很罕见，在今年调整的二十余所高校中是唯一一例，校内也从未有过先例。"
+ROUND = ("本报讯 教育部网站昨日公布，中共中央、国务院决定，王明任东岭大学党委书记（副部长级），免去李华的东岭大学党委书记职务。"
+         "同日，赵强任西岭大学校长，周文不再担任西岭大学校长职务。记者梳理发现，新任的两位负责人均为六十后，"
+         "此前均在高校工作多年。")
+
+
+def test_career_lines_of_an_appointments_report_are_the_states_record_but_an_observation_is_prose():
+    from reprintwatch.dedupe.relations import career_lines
+
+    suspect = ROUND + CAREER + OBSERVED
+    licensed = "晚报讯 记者梳理发现，今年高校人事调整中外部调任占多数，学者出身的一把手居多。" + CAREER + OBSERVED + FLASH
+    passages = [_passage(suspect, licensed, CAREER + OBSERVED)]
+    a, b = suspect.index(CAREER), suspect.index(OBSERVED)
+    first = CAREER.index("。") + 1
+    assert career_lines(passages, suspect, licensed) == [(a, a + first), (a + first, b)]
+    # the suspect's own text is no appointments report (a page the lines were pasted into): a copy
+    pasted = UNRELATED + CAREER + OBSERVED
+    assert career_lines([_passage(pasted, licensed, CAREER + OBSERVED)], pasted, licensed) == []
+    # a reporter's sentence naming two posts is an observation, not a career line
+    assert career_lines([_passage(suspect, licensed, OBSERVED)], suspect, licensed) == []
+
+
 # rules 13 (wip/speech9): an invented company's answers to its users, and its chairman's post.
 ANSWER = ("我们已经在全部门店上线了延保服务，购买整机的用户可以在三十天内免费申请，维修期间提供同型号备用机，"
           "如果三次维修仍未解决问题，可以直接更换新机。")

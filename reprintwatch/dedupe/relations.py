@@ -41,7 +41,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -381,7 +381,8 @@ OFFICIAL_MIN_MARKERS = 3
 OFFICIAL_REST_MAX_SHARED = 0.3
 
 
-def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]] = (),
+                  document: Callable[[], bool] | None = None) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` (original offsets) of every passage of a claim whose copied text is an
     official document's (:func:`official_rate` of the passages at ``OFFICIAL_RATE``) when the suspect carries
     such text beyond them (its text outside the passages at ``OFFICIAL_REST_RATE``): a notice's or a 简章's
@@ -408,7 +409,81 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
     And (wip/official8) a passage the suspect gives as one of its document's numbered items (:func:`numbered_item`)
     when the licensed item numbers it too or is in the register: lists hold no marker (下列人员不得报名：1。…；2。…).
     Measured (bench/sina_pairs.py seeds 1–4 and 9, 1949f2f against main e23275c): 15 partials removed, all read
-    wrong (provinces' 高考 notices sharing the ministry's lists, 考试说明, 大纲); fulls unchanged."""
+    wrong (provinces' 高考 notices sharing the ministry's lists, 考试说明, 大纲); fulls unchanged.
+
+    Rules 13 (wip/official9): when the tests above take nothing, ``document()`` (asked then only: the caller's
+    :func:`official_item` of the licensed item, for a claim that is half the suspect or more) says whether the
+    licensed item *is* a state organ's document — then every passage is the document's, whatever the suspect's own
+    text: the outlet that published the notice holds no right in it (Copyright Law art. 5(1)), and a suspect that is
+    mostly a province's 报名办法 with one line of its own (a WeChat repost: rules 10's own-text test needs 100
+    characters) copied the province, not the outlet. The half is the caller's (Detector._attribution:
+    Thresholds.partial_suspect_coverage): asked of every partial claim, the rule lost bench/quality.py's excerpt-0043,
+    stitched-0002 and stitched-0024 — pieces of two 江苏 notices pasted into pages mostly of other text (0.26–0.38 of
+    the page), which may be the outlet's copy as rules 10 says; the Sina claims it takes are 0.64–0.96 of their
+    suspects but two (a weekly digest's section, a report 0.40 the notice: kept now)."""
+    found = _official_text(passages, suspect, licensed, claimed) or career_lines(passages, suspect, licensed, claimed)
+    if found or document is None or not document():
+        return found
+    return [(p.suspect_start, p.suspect_end) for p in passages]
+
+
+# An appointment's register (rules 13): the state's 任免 decisions and the career lines of the officials named
+# (…任北京大学党委书记（副部长级）, 曾任…司长、…局长等职务, 不再担任…职务) — what the ministry publishes and every
+# report of a round of appointments carries. Over the 10,919 Sina articles over 200 characters a text's rate of
+# these words a hundred Chinese characters is 0 at the median, 0.22 at p98, 0.39 at p99; the appointment
+# round-ups (高校换帅, 北大新校长…) 1.5–3.4, a company's new executive 1.5–3.8.
+_APPOINTMENT = re.compile("任命|任免|免去|不再担任|(?:曾|历|先后|调|出|转|兼|担|现|拟|新)任|职务|副?部长级|正局级|正厅级|同志")
+# a post of the state or an institution it runs (主任 holds 任: a post, not an appointment's word)
+_POST = re.compile("书记|校长|院长|主任|司长|局长|部长|厅长|处长|主席|省长|市长|区长|县长|巡视员|秘书长|常委")
+#: a career line names this many posts (a sentence on one promotion — 从同一所大学的书记转任校长，这种调动很罕见 —
+#: names two and is a reporter's observation, kept)
+CAREER_MIN_POSTS = 3
+#: the suspect's own text is itself an appointments report at this rate of :data:`_APPOINTMENT` (the crawl's p99)
+CAREER_REST_RATE = 0.4
+
+
+def career_lines(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """The parts of a partial claim's passages (cut at sentence ends) that are an official's career line —
+    ``CAREER_MIN_POSTS`` posts (:data:`_POST`) and an appointment's word (:data:`_APPOINTMENT`): 何秀超曾历任教育部
+    …巡视员，教育部教育督导团办公室主任，…局长…等职务 — when the suspect's own text (outside every claim's passages,
+    ``OFFICIAL_MIN_REST`` characters or more, not the licensed article reworded: ``OFFICIAL_REST_MAX_SHARED``)
+    reports appointments itself (2 words of :data:`_APPOINTMENT` at ``CAREER_REST_RATE``). Two reports of one
+    round of university heads carry the ministry's announcement and the officials' published careers; the
+    reporters' own sentences (what is unusual about an appointment) are left and judged by :func:`explain_away`
+    — a copy keeps them. Rules 13 (wip/official9); measured in docs/findings.md."""
+    lines = []
+    for p in passages:
+        at = p.suspect_start
+        while at < p.suspect_end:
+            m = _SENTENCE_END.search(suspect, at, p.suspect_end)
+            stop = m.end() if m else p.suspect_end
+            piece = suspect[at:stop]
+            if len(_POST.findall(piece)) >= CAREER_MIN_POSTS and _APPOINTMENT.search(piece):
+                lines.append((at, stop))
+            at = stop
+    if not lines:
+        return []  # most claims: one pass of two regexes over their passages
+    rest = _outside(suspect, [*((p.suspect_start, p.suspect_end) for p in passages), *claimed], "\n")
+    words = len(_APPOINTMENT.findall(rest))
+    chinese = chinese_count(rest)
+    if len(rest) < OFFICIAL_MIN_REST or words < 2 or not chinese or 100 * words / chinese < CAREER_REST_RATE:
+        return []
+    if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
+        return []
+    return lines
+
+
+def official_item(title: str, text: str) -> bool:
+    """Whether a licensed item is itself a state organ's document: ``official_document_possible`` at ``possible``
+    (:func:`reprintwatch.triage.legal.official_document`: the register, numbered clauses, a state organ issuing
+    it, no reporter's words) — the one place that judges it, for the legal hints and for rules 13 alike."""
+    from ..triage.legal import POSSIBLE, official_document  # legal reads this module's register: imported when asked
+    hint = official_document(title, text)
+    return hint is not None and hint.certainty == POSSIBLE
+
+
+def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`official_text`'s rules 10 and 12: the document the suspect has itself."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     copied = "".join(suspect[a:b] for a, b in spans)
     if _in_register(copied):  # one regex pass over the copied text
@@ -434,17 +509,22 @@ def official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple
                     document.append((p.suspect_start, p.suspect_end))
         if not document:
             return []
-    rest, at = [], 0
-    for a, b in _union([*spans, *claimed]):
-        rest.append(suspect[at:a])
-        at = max(at, b)
-    rest = "".join(rest) + suspect[at:]
+    rest = _outside(suspect, [*spans, *claimed])
     markers = official_markers(rest)
     if len(rest) < OFFICIAL_MIN_REST or markers < 2 or official_rate(rest, markers) < OFFICIAL_REST_RATE:
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []  # its other text is the licensed article's, reworded: a copy of it, not of the document
     return document
+
+
+def _outside(text: str, spans: Sequence[tuple[int, int]], sep: str = "") -> str:
+    """``text`` outside ``spans`` (the suspect's own text: outside every claim's passages), joined by ``sep``."""
+    rest, at = [], 0
+    for a, b in _union(spans):
+        rest.append(text[at:a])
+        at = max(at, b)
+    return sep.join([*rest, text[at:]])
 
 
 # A document's item number at the start of a clause: （1） (1) 1、 1。 1． 一、 — after the start of the text, a
@@ -710,8 +790,32 @@ def _sentence_start(text: str, at: int, lo: int = 0) -> int:
 def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple[int, int]]) -> bool:
     """Whether ``text`` (the suspect) presents its ``span`` as someone's words: inside its quotation marks
     (``quotes``: :func:`quoted_spans` of it) or starting where a quotation without marks starts
-    (:func:`speech_starts`)."""
-    return _inside(span[0], span[1], quotes) or _after_speech(span[0], speech_starts(text))
+    (:func:`speech_starts`) — or (rules 13) as a document's words (:func:`presented_as_document`)."""
+    return _inside(span[0], span[1], quotes) or _after_speech(span[0], speech_starts(text)) \
+        or presented_as_document(span, text)
+
+
+# The words a document's name ends with (《…通知》, 《…规定》, 关于…的通知): the names of the official documents
+# triage/legal.py's issuer test reads, and the papers an outlet reports on (指引, 声明, 公报, 简章, 大纲).
+DOCUMENT_WORDS = "通知|通告|公告|办法|须知|规定|决定|条例|细则|意见|命令|决议|方案"
+_NAMED_DOCUMENT = re.compile("《[^《》\n]{0,60}?(?:%s|指引|声明|公报|简章|大纲|章程|准则)》" % DOCUMENT_WORDS)
+
+
+def presented_as_document(span: tuple[int, int], text: str) -> bool:
+    """Whether ``text`` (the suspect) presents its ``span`` as a named document's words (rules 13, wip/official9):
+    the sentence holding its start, or the sentence before it, names a document (《香港证监会虚拟货币监管规定》, its
+    short name 《规定》: :data:`_NAMED_DOCUMENT`) — 《规定》中明确，如持牌的…; …下发《规定》表示目前关注到…。为应对
+    有关风险，…. Asked (:func:`not_the_outlets`'s caller) only of a passage inside the document a licensed article
+    reproduces after a cue (以下为《…》原文：): both give it as that document's text, so neither outlet wrote it.
+    One sentence back, not more: a report quotes a clause and goes on in its own words."""
+    lo = max(0, span[0] - SENTENCE_LOOK)
+    start = max(lo, _sentence_start(text, span[0], lo))
+    if _NAMED_DOCUMENT.search(text, start, span[0]):
+        return True
+    if start == 0 or start == lo:
+        return False  # the text's first sentence, or one longer than the look: no sentence before it read
+    lo = max(0, start - 1 - SENTENCE_LOOK)
+    return bool(_NAMED_DOCUMENT.search(text, max(lo, _sentence_start(text, start - 1, lo)), start))
 
 
 #: A document passage is held elsewhere when another licensed text holds this share of it: half, as a passage's

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from ..dedupe.quotes import quoted_spans
-from ..dedupe.relations import OFFICIAL_MIN_MARKERS, OFFICIAL_RATE, official_markers, official_rate
+from ..dedupe.relations import DOCUMENT_WORDS, OFFICIAL_MIN_MARKERS, OFFICIAL_RATE, official_markers, official_rate
 from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
@@ -285,7 +285,6 @@ def article_kind(title: str, text: str, family: str | None = None) -> Kind:
 # notices and 须知, 广电总局's notice given 全文如下 — and 9 unsure, a report *about* a notice (记者…获悉, 表示); of
 # Xinhua's 1,000 stories none possible. A university's 招生简章 or a firm's 公告 gets no hint (no state organ:
 # protected like any text).
-DOCUMENT_WORDS = "通知|通告|公告|办法|须知|规定|决定|条例|细则|意见|命令|决议|方案"
 _DOCUMENT_NAMED = re.compile(r"《[^《》\n]{2,80}?(?:%s)》|关于[^。，；《》\n]{2,60}?的(?:%s)" % (DOCUMENT_WORDS, DOCUMENT_WORDS))
 # state organs and the bodies that act for them in exams and admissions (教育考试院, 招生办); 部 not in 全部/部分/
 # 内部/部门 (六部门 is a newsroom's count of issuers, in reports about a document)
