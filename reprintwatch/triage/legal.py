@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from ..dedupe.quotes import quoted_spans
-from ..dedupe.relations import DOCUMENT_WORDS, OFFICIAL_MIN_MARKERS, OFFICIAL_RATE, official_markers, official_rate
+from ..dedupe.relations import DOCUMENT_MIN_CLAUSES, OFFICIAL_RATE, state_document
 from .reasons import Reason, register_wording
 
 # --------------------------------------------------------------------------- the rules hints rest on
@@ -277,89 +277,32 @@ def article_kind(title: str, text: str, family: str | None = None) -> Kind:
 
 # --------------------------------------------------------------------------- an official document
 
-# The licensed article *is* an official document when its whole text reads in the register of one
-# (:func:`reprintwatch.dedupe.relations.official_rate` at ``OFFICIAL_RATE``, the densest 2 % of the Sina crawl,
-# with ``OFFICIAL_MIN_MARKERS``), is laid out in numbered clauses, speaks in no reporter's voice and names a state
-# organ as the one issuing: in the title (财政部：…) or a document it names (《北京教育考试院关于…的通知》). Over
-# the 12,461 Sina items of ../shared/data (ab921cb) that is 29 possible — the 财政部 tax notice, the provinces' exam
-# notices and 须知, 广电总局's notice given 全文如下 — and 9 unsure, a report *about* a notice (记者…获悉, 表示); of
-# Xinhua's 1,000 stories none possible. A university's 招生简章 or a firm's 公告 gets no hint (no state organ:
-# protected like any text).
-_DOCUMENT_NAMED = re.compile(r"《[^《》\n]{2,80}?(?:%s)》|关于[^。，；《》\n]{2,60}?的(?:%s)" % (DOCUMENT_WORDS, DOCUMENT_WORDS))
-# state organs and the bodies that act for them in exams and admissions (教育考试院, 招生办); 部 not in 全部/部分/
-# 内部/部门 (六部门 is a newsroom's count of issuers, in reports about a document)
-STATE_ORGANS = re.compile(r"国务院|中共中央|人大常委会|政府|法院|检察院|(?<![全内局细])部(?![分门])|厅|(?<!结)局|总署|"
-                          r"委员会|教委|考试院|招生办|招考办|海关|税务|监会")
-# an issuer that is no state organ: a university's 招生简章, a firm's 公告, a tutoring firm's tally
-NOT_STATE = re.compile(r"大学|学院|学校|公司|集团|股份|协会|研究中心|华图|中公")
-# a reporter's voice: the article reports on a document, it is not the document
-REPORTING_WORDS = ("记者", "获悉", "据悉", "据了解", "据介绍", "表示", "介绍说", "采访", "报道", "网友", "评论", "专家",
-                   "认为", "坦言", "透露")
-_CLAUSE_RE = re.compile(r"(?:^|(?<=[\n。；：:\s]))(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|（\d{1,2}）|"
-                        r"第[一二三四五六七八九十百零〇\d]+条|[㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩])")
-DOCUMENT_MIN_CLAUSES = 3
-TITLE_ISSUER_MAX = 12
-# A document's signature (落款): what follows its last sentence, a date of issue cut off — 广西壮族自治区招生考试委员会
-# 广西壮族自治区教育厅, 国家公务员局 2018年10月. A report ends on prose or on a credit with a colon (来源：广西招生考试院,
-# 责任编辑：…), never on a bare organ's name. At most this many characters: the Sina crawl's signatures naming a
-# state organ are 3–26 (two organs side by side); a longer tail is a caption or a sentence without its stop.
-SIGNATURE_MAX = 40
-_LAST_STOP = re.compile(r"[。！？!?；;]\s*(?=[^。！？!?；;]*$)")
-_ISSUE_DATE = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
-# each name of a signature ends in an organ's kind (…教育厅, …考试院, 国家公务员局): a sentence that lost its stop
-# (考生可登录…考试院网站查询) names an organ inside, not at its end
-_ORGAN_END = re.compile(r"(?:国务院|政府|法院|检察院|部|厅|局|总署|委员会|教委|考试院|招生办|招考办|海关|办公室)$")
-
-
-def _signature(text: str) -> str:
-    """The name a document signs with after its last sentence ('' when none): :data:`SIGNATURE_MAX` characters at
-    most, no colon or comma (a credit line, a caption), each name ending in an organ's kind, the date of issue cut
-    off. Pure."""
-    stop = _LAST_STOP.search(text)
-    if not stop:
-        return ""
-    tail = _ISSUE_DATE.sub("", text[stop.end():].strip()).strip()
-    if not tail or len(tail) > SIGNATURE_MAX or re.search(r"[：:，,、（(]", tail) \
-            or not all(_ORGAN_END.search(name) for name in tail.split()):
-        return ""
-    return tail
+# The judgement is reprintwatch.dedupe.relations.state_document (the register it reads lives there, and rules 13
+# asks it too); this words it as a hint.
 
 
 def official_document(title: str, text: str) -> Hint | None:
     """``official_document_possible`` for a licensed article that is itself a state organ's document (see
-    :data:`DOCUMENT_WORDS`): ``possible`` with its register, clauses and issuer; ``unsure`` when such a
-    document is in a reporter's voice or not laid out in clauses (both sides listed); None otherwise. Pure."""
-    text, title = text or "", _fold(title)  # the register's markers are read as written (（一）, not (一))
-    markers = official_markers(text)
-    rate = official_rate(text, markers)
-    if rate < OFFICIAL_RATE or markers < OFFICIAL_MIN_MARKERS or NOT_STATE.search(title):
+    :data:`reprintwatch.dedupe.relations.DOCUMENT_WORDS`): ``possible`` with its register, clauses and issuer; ``unsure`` when such a
+    document is in a reporter's voice or not laid out in clauses (both sides listed); None otherwise. Pure: the
+    judgement is :func:`reprintwatch.dedupe.relations.state_document` (rules 13 reads it too), worded here."""
+    doc = state_document(title, text)
+    if doc is None:
         return None
-    named = [m.group(0) for m in _DOCUMENT_NAMED.finditer(title + "\n" + text)]
-    # a title's speaker before its colon (财政部：…), a short name; a longer head is a story's own words
-    head = title.split(":")[0] if ":" in title else ""
-    # ... or its signature at the end (广西's 高考方案 names no 《…》 and has no title head: Sina seed 10 on abcd41a)
-    # (a university's 招生办公室 signs as no state organ)
-    signed = _signature(text)
-    signed = "" if NOT_STATE.search(signed) else signed
-    issuers = [n for n in [head if len(head) <= TITLE_ISSUER_MAX else "", *named, signed] if n and STATE_ORGANS.search(n)]
-    if not issuers:
-        return None
-    clauses = sorted({m.group(0) for m in _CLAUSE_RE.finditer(text)})
-    reporting = _found(REPORTING_WORDS, text)
     rules = ("CL2020-5-1",)
-    params = {"register": round(rate, 2), "markers": markers, "clauses": len(clauses), "issuer": issuers[0][:60],
-              "reporting_words": list(reporting)}
-    evidence = (f"{markers} markers of an official register, {rate:.2f} per 100 Chinese characters "
-                f"(from {OFFICIAL_RATE}: the densest 2 % of news)", f"issued by: {issuers[0][:60]}")
+    params = {"register": round(doc.rate, 2), "markers": doc.markers, "clauses": len(doc.clauses),
+              "issuer": doc.issuer[:60], "reporting_words": list(doc.reporting)}
+    evidence = (f"{doc.markers} markers of an official register, {doc.rate:.2f} per 100 Chinese characters "
+                f"(from {OFFICIAL_RATE}: the densest 2 % of news)", f"issued by: {doc.issuer[:60]}")
     against = []
-    if len(clauses) < DOCUMENT_MIN_CLAUSES:
-        against.append(f"only {len(clauses)} numbered clause(s)")
-    if reporting:
-        against.append("a reporter's words: " + "、".join(reporting[:5]))
+    if len(doc.clauses) < DOCUMENT_MIN_CLAUSES:
+        against.append(f"only {len(doc.clauses)} numbered clause(s)")
+    if doc.reporting:
+        against.append("a reporter's words: " + "、".join(doc.reporting[:5]))
     if against:
         return Hint(OFFICIAL_DOCUMENT, UNSURE, rules, params, evidence + tuple(f"but {a}" for a in against))
     return Hint(OFFICIAL_DOCUMENT, POSSIBLE, rules, params,
-                evidence + (f"{len(clauses)} numbered clauses ({'、'.join(clauses[:4])} …)", "no reporter's words"))
+                evidence + (f"{len(doc.clauses)} numbered clauses ({'、'.join(doc.clauses[:4])} …)", "no reporter's words"))
 
 
 def topics(title: str, text: str) -> dict[str, tuple[str, ...]]:
