@@ -48,7 +48,7 @@ from .dedupe.relations import (
 )
 from .dedupe.score import score
 from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, template_spans
-from .dedupe.segment import segment, token_lengths
+from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
     _min_shared_shingles as min_shared_shingles, bounds_many, extend_licensed_passages,
@@ -964,7 +964,7 @@ def _fact_starts(fp: Fingerprint) -> list[tuple[str, int]]:
     each lies, for :func:`relations.facts_of_one_event` (its tokens are the normalised text cut, in order)."""
     if not fp.facts:
         return []
-    starts = np.concatenate(([0], np.cumsum(token_lengths(fp.tokens))))
+    starts = fp.signature.chars_before  # the suspect's, kept: verify() reads the same sums
     return [(t, int(fp.normalized.offsets[starts[a]])) for t, a, _ in fp.facts]
 
 

@@ -452,16 +452,8 @@ def career_lines(passages, suspect: str, licensed: str, claimed: Sequence[tuple[
     round of university heads carry the ministry's announcement and the officials' published careers; the
     reporters' own sentences (what is unusual about an appointment) are left and judged by :func:`explain_away`
     — a copy keeps them. Rules 13 (wip/official9); measured in docs/findings.md."""
-    lines = []
-    for p in passages:
-        at = p.suspect_start
-        while at < p.suspect_end:
-            m = _SENTENCE_END.search(suspect, at, p.suspect_end)
-            stop = m.end() if m else p.suspect_end
-            piece = suspect[at:stop]
-            if len(_POST.findall(piece)) >= CAREER_MIN_POSTS and _APPOINTMENT.search(piece):
-                lines.append((at, stop))
-            at = stop
+    lines = [(a, b) for p in passages for a, b in _sentence_parts(suspect, p.suspect_start, p.suspect_end)
+             if len(_POST.findall(suspect, a, b)) >= CAREER_MIN_POSTS and _APPOINTMENT.search(suspect, a, b)]
     if not lines:
         return []  # most claims: one pass of two regexes over their passages
     rest = _outside(suspect, [*((p.suspect_start, p.suspect_end) for p in passages), *claimed], "\n")
@@ -1065,11 +1057,7 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
     if not dense:
         return []  # most partial claims stop here: one regex pass over their passages
     inside = _union([*((p.suspect_start, p.suspect_end) for p in passages), *claimed])
-    rest, at = [], 0
-    for a, b in inside:
-        rest.append(suspect[at:a])
-        at = max(at, b)
-    rest = "\n".join([*rest, suspect[at:]])
+    rest = _outside(suspect, inside, "\n")
     # the rest's tests, the cheapest first (each returns none, so their order changes no answer): the figures the
     # licensed text lacks (one regex pass) stop 253 of the 267 partial claims that get here in bench/
     # attribution_cost.py's 1,060 checks at 10k, before two passes of str.isalnum over the rest (the letter count
@@ -1096,12 +1084,16 @@ def _dense_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The parts of ``text[start:end]``, cut at sentence ends, that hold 2 figures or more at
     ``EVENT_PASSAGE_FIGURES`` a hundred letters and digits: a passage running from the outlet's prose into a
     box score is prose, then facts (a copier takes the paragraph with the figures in it)."""
-    out, at = [], start
+    return [(a, b) for a, b in _sentence_parts(text, start, end)
+            if len(_FIGURE.findall(text, a, b)) >= 2 and figure_rate(text[a:b]) >= EVENT_PASSAGE_FIGURES]
+
+
+def _sentence_parts(text: str, start: int, end: int):
+    """``text[start:end]`` cut after each sentence end (:data:`_SENTENCE_END`): its ``(a, b)`` pieces in order, the
+    last running to ``end``."""
+    at = start
     while at < end:
         m = _SENTENCE_END.search(text, at, end)
         stop = m.end() if m else end
-        piece = text[at:stop]
-        if len(_FIGURE.findall(piece)) >= 2 and figure_rate(piece) >= EVENT_PASSAGE_FIGURES:
-            out.append((at, stop))
+        yield at, stop
         at = stop
-    return out
