@@ -746,6 +746,14 @@ def _speech_region(text: str, at: int) -> tuple[int, int, bool] | None:
     if _REPORTERS.search(text, clause, e):
         return None
     whole = at <= clause and e > at + QUOTE_SLACK and not _DOCUMENT_SPEAKER.search(text, clause, e)
+    # statements10 (rules 14): words handed over by a verb of saying and a colon (她写道：… / 声明称：… / 他表示：…) are
+    # a block — a post, a statement, an answer — that runs on past its first sentence, to the paragraph's end; after
+    # a comma (表示，) one sentence, as before. Not after a bare colon: 导语：… runs into an item's own prose (rules 11
+    # lost a copied fashion item to paragraphs). The caller takes the shorter of the two texts' regions, so both
+    # must hand over so.
+    if text[e - 1] in "：:" and _SAID_END.search(text, max(0, e - 1 - _VERB_MAX), e - 1):
+        end = text.find("\n", max(at, e))
+        return (at, end if end >= 0 else len(text), whole)
     return (at, _sentence_end(text, max(at, e)), whole)
 
 
@@ -867,6 +875,11 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         n = min(p.suspect_end - p.suspect_start, l_region[1] - l_region[0], s_region[1] - s_region[0])
         if n > 0:
             out.append((p.suspect_start, p.suspect_start + n))
+    # statements10 (rules 14): the same words elsewhere in the suspect, as rules 13 reads a quotation's (a post embedded
+    # at the page's top, then given after 她写道：, both passages on one licensed span)
+    whole = [(p.suspect_start, p.suspect_end) for p in passages if (p.suspect_start, p.suspect_end) in set(out)]
+    if whole and len(out) < len(passages):
+        out += _said_again(passages, whole)
     return out
 
 
