@@ -105,7 +105,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: item reproduces after a cue is no evidence where the suspect names the document in that sentence or the one before
 #: (relations.presented_as_document), and officials' career lines an appointments report carries are the state's
 #: record (relations.career_lines; wip/official9).
-RULES_VERSION = 13
+#: 14: a party's paper speaking (…声明中表示，/ 神州数码发布公告称，/ 财报显示，, a date ahead of it) is someone's words
+#: even where the passage holds that whole clause in both texts; words handed over by a verb of saying and a colon
+#: (她写道：…) run to the paragraph's end, not the first sentence; and spoken words met again elsewhere in the suspect
+#: (a post embedded at its top) are the speaker's there too (relations._speech_region, spoken_words; wip/statements10).
+RULES_VERSION = 14
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less

@@ -993,3 +993,61 @@ def test_a_companys_qa_printed_whole_is_no_copy_of_a_report_quoting_it_but_the_r
         # the report copied, its attributions and own sentences with the answers: a copy
         copy = "转自网络。" + report[report.index("海川电器昨日"):] + FLASH
         assert [m.licensed.id for m in d.check(Article("copy", copy)).reprints] == ["report"]
+
+
+def test_a_partys_paper_speaking_is_its_words_even_with_the_whole_clause_copied():
+    """rules 14 (wip/statements10): 声明中表示，/ 发布公告称， (a date ahead of it) name a paper, not a person an
+    excerpt starts at: held whole in both texts, the words after it are still the paper's."""
+    from reprintwatch.dedupe.relations import spoken_words
+
+    clause = "海川机械在声明中表示，"
+    ours = "晚报快讯 海川机械昨晚发布声明，否认网传消息。" + clause + WORDS + "记者致电公司未获回应。"
+    theirs = "临港日报讯 海川机械方面昨日发声明辟谣。" + clause + WORDS + "据了解，海川机械成立于一九九八年。"
+    at = ours.index(clause)
+    assert spoken_words([_passage(ours, theirs, clause + WORDS)], ours, theirs) == [(at, at + len(clause + WORDS))]
+    # a date ahead of the company's announcement: the day it came out, which both give
+    dated = "10月22日，海川机械发布公告称，"
+    ours2, theirs2 = "周报 05 海川扩产。" + dated + WORDS, "临港日报讯 虽遭质疑，海川仍将扩产。" + dated + WORDS + "据了解。"
+    at = ours2.index(dated)
+    assert spoken_words([_passage(ours2, theirs2, dated + WORDS)], ours2, theirs2) == [(at, at + len(dated + WORDS))]
+    # a person's clause held whole stays the price of an excerpt starting at a speaker's name (rules 11) ...
+    person = "海川机械董事长林国栋表示，"
+    ours3, theirs3 = "晚报快讯 新品亮相。" + person + WORDS, HERALD
+    assert spoken_words([_passage(ours3, theirs3, person + WORDS)], ours3, theirs3) == []
+    # ... and a date ahead of a person's words is the outlet's own sentence
+    dated_person = "10月22日，林国栋表示，"
+    ours4, theirs4 = "周报。" + dated_person + WORDS, "日报讯 新品亮相。" + dated_person + WORDS
+    assert spoken_words([_passage(ours4, theirs4, dated_person + WORDS)], ours4, theirs4) == []
+
+
+def test_words_handed_over_with_a_colon_run_past_the_first_sentence_and_count_again_where_embedded():
+    """rules 14 (wip/statements10): 写道：… is a block (a post) to the paragraph's end in both texts; 表示，… one
+    sentence; a bare 导语：… no speech beyond its sentence; the post embedded at the suspect's top is the same words."""
+    from reprintwatch.dedupe.relations import spoken_words
+
+    more = "愿公司越办越好，也感谢一路同行的每一位员工。"
+    block = WORDS + more
+    ours = "晚报快讯 林国栋昨天在微博发文。他写道：" + block + "\n据悉，海川机械将于下月举行庆典。"
+    theirs = "企业家们纷纷送上祝福。海川机械董事长林国栋写道：" + block + "\n王海则表示祝贺。"
+    at = ours.index(block)
+    assert spoken_words([_passage(ours, theirs, block)], ours, theirs) == [(at, at + len(block))]
+    # after a comma, one sentence only
+    comma_ours, comma_theirs = ours.replace("写道：", "表示，"), theirs.replace("写道：", "表示，")
+    at = comma_ours.index(block)
+    assert spoken_words([_passage(comma_ours, comma_theirs, block)], comma_ours, comma_theirs) == [(at, at + len(WORDS))]
+    # one text hands over with a colon, the other with a comma: the shorter region, one sentence
+    assert spoken_words([_passage(ours, comma_theirs, block)], ours, comma_theirs) == \
+        [(ours.index(block), ours.index(block) + len(WORDS))]
+    # a bare colon (导语：) is no verb of saying: no block beyond the sentence
+    lead_ours, lead_theirs = "导语：" + block, "时尚 导语：" + block
+    assert spoken_words([_passage(lead_ours, lead_theirs, block)], lead_ours, lead_theirs) == [(3, 3 + len(WORDS))]
+    # the post embedded at the page's top too: that passage's licensed side is inside the block's
+    page = block + "\n" + ours
+    from reprintwatch.dedupe.verify import Passage
+
+    top = Passage(0, len(block), theirs.index(block), theirs.index(block) + len(block), len(block))
+    b = page.index("写道：") + 3
+    quoted = Passage(b, b + len(block), theirs.index(block), theirs.index(block) + len(block), len(block))
+    assert sorted(spoken_words([top, quoted], page, theirs)) == [(0, len(block)), (b, b + len(block))]
+    # alone, the top's bare post has no attribution before it
+    assert spoken_words([top], page, theirs) == []
