@@ -297,11 +297,17 @@ def analyse(src: str, verdict: str = "partial_reprint", reported=None) -> int:
     y = np.array([r["label"] == "right" for r in known], dtype=int)
     groups = np.array([_group(r["seed"]) for r in known])
     unsure = np.array([[float(r[f]) for f in FEATURES] for r in rows if r["label"] == "unsure"])
+    by_group = ", ".join(f"{g}:{int(y[groups == g].sum())}/{int((groups == g).sum())}" for g in sorted(set(groups)))
     print(f"{verdict}: {int(y.sum())} right, {int((1 - y).sum())} wrong, {len(unsure)} unsure "
-          f"(groups {', '.join(f'{g}:{int(y[groups == g].sum())}/{int((groups == g).sum())}' for g in sorted(set(groups)))})")
+          f"(seed groups, right/labelled: {by_group})")
+    if len(set(groups[y == 1])) < 2:
+        print("\n(rights in fewer than two seed groups: no cross-validated view)")
+        return 0
     print("\none feature: AUC (right high), medians right / wrong / unsure, and the wrong pairs a threshold at the")
-    print("rights' extreme removes with no right lost (in sample), and the AUC within each seed group (same sign)")
-    print(f"{'feature':13} {'AUC':>5} {'med R':>7} {'med W':>7} {'med U':>7}  {'cut':>8} {'W gone':>7}  AUC a seed group")
+    print("rights' extreme removes with no right lost (in sample); LOSO: that cut set on the other seed groups' rights,")
+    print("the held-out rights lost and wrongs removed, summed; and the AUC within each seed group (same sign)")
+    print(f"{'feature':13} {'AUC':>5} {'med R':>7} {'med W':>7} {'med U':>7}  {'cut':>8} {'W gone':>7} {'LOSO':>6}  "
+          "AUC a seed group")
     for j, f in enumerate(FEATURES):
         auc = roc_auc_score(y, X[:, j])
         sign = 1 if auc >= 0.5 else -1
@@ -310,28 +316,34 @@ def analyse(src: str, verdict: str = "partial_reprint", reported=None) -> int:
         gone = int((w_vals < cut).sum())
         per = [roc_auc_score(y[groups == g], sign * X[groups == g, j]) for g in sorted(set(groups))
                if 0 < y[groups == g].sum() < (groups == g).sum()]
+        lost = removed = 0  # the cut set on the other seed groups' rights, applied to the held-out group
+        for g in sorted(set(groups)):
+            tr, te = groups != g, groups == g
+            c = (sign * X[tr & (y == 1), j]).min()
+            lost += int((sign * X[te & (y == 1), j] < c).sum())
+            removed += int((sign * X[te & (y == 0), j] < c).sum())
         print(f"{f:13} {max(auc, 1 - auc):5.2f} {np.median(X[y == 1, j]):7.3f} {np.median(X[y == 0, j]):7.3f} "
               f"{np.median(unsure[:, j]) if len(unsure) else float('nan'):7.3f}  {'<' if sign > 0 else '>'}"
-              f"{cut * sign:7.3f} {gone:3d}/{len(w_vals)}  {' '.join(f'{a:.2f}' for a in per)}")
-    if len(set(groups[y == 1])) < 2:
-        print("\n(rights in fewer than two seed groups: no cross-validated view)")
-        return 0
+              f"{cut * sign:7.3f} {gone:3d}/{len(w_vals)} {lost:2d} {removed:3d}  {' '.join(f'{a:.2f}' for a in per)}")
     models = {
         "logistic (all features)": lambda: make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000,
                                                                                          class_weight="balanced")),
-        "tree depth 2": lambda: DecisionTreeClassifier(max_depth=2, min_samples_leaf=5, class_weight="balanced",
-                                                       random_state=0),
+        "tree depth 2 (all features)": lambda: DecisionTreeClassifier(max_depth=2, min_samples_leaf=5,
+                                                                      class_weight="balanced", random_state=0),
     }
     print("\nleave one seed group out: out-of-sample AUC; at the threshold that keeps every right of the training")
     print("groups, the held-out rights lost and wrongs removed")
-    for name, make in models.items():
+    check_time = [j for j, f in enumerate(FEATURES) if f not in CRAWL_FEATURES]
+    runs = [(name, make, list(range(len(FEATURES)))) for name, make in models.items()]
+    runs += [(name.replace("all features", "no third_*"), make, check_time) for name, make in models.items()]
+    for name, make, cols in runs:
         prob = np.zeros(len(y))
         lost = removed = 0
         for g in sorted(set(groups)):
             tr, te = groups != g, groups == g
-            m = make().fit(X[tr], y[tr])
-            prob[te] = m.predict_proba(X[te])[:, 1]
-            cut = m.predict_proba(X[tr][y[tr] == 1])[:, 1].min()
+            m = make().fit(X[tr][:, cols], y[tr])
+            prob[te] = m.predict_proba(X[te][:, cols])[:, 1]
+            cut = m.predict_proba(X[tr][y[tr] == 1][:, cols])[:, 1].min()
             lost += int(((prob < cut) & te & (y == 1)).sum())
             removed += int(((prob < cut) & te & (y == 0)).sum())
         frac, mean = calibration_curve(y, prob, n_bins=5, strategy="quantile")
@@ -358,7 +370,7 @@ def analyse(src: str, verdict: str = "partial_reprint", reported=None) -> int:
     print("  ... of the features a check can compute (not third_*: they read the whole crawl, scanned half too):")
     for auc, fa, fb, lost, removed in sorted(p for p in pairs if not {p[1], p[2]} & set(CRAWL_FEATURES))[::-1][:6]:
         print(f"  {fa} + {fb}: AUC {auc:.3f}; keep-all-rights cut: {lost} rights lost, {removed} wrongs removed")
-    full = models["tree depth 2"]().fit(X, y)
+    full = models["tree depth 2 (all features)"]().fit(X, y)
     print("\nthe depth-2 tree on every pair (in sample):")
     print(export_text(full, feature_names=list(FEATURES)))
     lr = models["logistic (all features)"]().fit(X, y)
