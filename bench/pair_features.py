@@ -8,7 +8,9 @@ the two share from elsewhere (``wrong``): issue 19, round 10 (wip/model10). Anal
                                                    # only the labelled pairs those sina_pairs.py --json runs report
 
 ``--from`` needs scikit-learn (``pip install scikit-learn``; not a dependency of reprintwatch: analysis only).
-Results and what they mean: docs/findings.md, "Issue 19 measured: what separates a copied excerpt (wip/model10)".
+The crawl is read where bench/sina_pairs.py reads it (``REPRINTWATCH_RAW_DATA``; from a worktree under /work/wt
+set it to /work/shared/data/raw). Results and what they mean: docs/findings.md, "Issue 19 measured: what
+separates a copied excerpt from shared source text (wip/model10)".
 
 The passages are the pair's own (``verify`` of the suspect against the licensed article alone, extended as a
 check extends them), so a feature does not depend on the rest of an index. Features (``FEATURES``):
@@ -276,7 +278,7 @@ def _table(src: str, verdict: str, reported=None):
 
 
 def _group(seed: str) -> str:
-    return "1-3" if int(seed) <= 3 else seed  # seeds 1-3 hold 15 wrong partials and no right one
+    return "1-3" if int(seed) <= 3 else seed  # seeds 1-3: 15 wrong partials, no right one; one group
 
 
 def analyse(src: str, verdict: str = "partial_reprint", reported=None) -> int:
