@@ -8,8 +8,8 @@ the two share from elsewhere (``wrong``): issue 19, round 10 (wip/model10). Anal
                                                    # only the labelled pairs those sina_pairs.py --json runs report
 
 ``--from`` needs scikit-learn (``pip install scikit-learn``; not a dependency of reprintwatch: analysis only).
-The crawl is read where bench/sina_pairs.py reads it (``REPRINTWATCH_RAW_DATA``; from a worktree under /work/wt
-set it to /work/shared/data/raw). Results and what they mean: docs/findings.md, "Issue 19 measured: what
+The crawl is read where bench/sina_pairs.py reads it (bench/disguise.RAW_DIR, ``../shared/data/raw``, or
+``REPRINTWATCH_RAW_DATA``). Results and what they mean: docs/findings.md, "Issue 19 measured: what
 separates a copied excerpt from shared source text (wip/model10)".
 
 The passages are the pair's own (``verify`` of the suspect against the licensed article alone, extended as a
