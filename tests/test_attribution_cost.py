@@ -287,3 +287,19 @@ def test_facts_of_one_event_asks_for_new_figures_first_with_the_old_answers():
             outcomes.add((bool(got), rest_figures >= 3))
     # the figures test met both ways (stopped there; passed on to the other tests), and the box score counted out
     assert outcomes >= {(False, False), (False, True), (True, True)} and len(cases) > 100
+
+
+def test_speech_start_near_reads_a_window_with_the_whole_texts_answer():
+    # relations.speech_starts over the whole text, then a search among its ends (the form before round 10),
+    # against the window read at every offset: written marks (a verb and 了 before a comma, a colon alone, a comma
+    # after no verb, a text's first and last characters) and 400 real texts (their first 3,000 characters)
+    from reprintwatch.dedupe.relations import _after_speech, speech_start_near, speech_starts
+
+    written = ["他说了，好。", "：开头", "结尾：", "告诉记者，今天", "记者，今天", "表示表示，", "说\n，", "了，", "称:,：", ""]
+    seen = 0
+    for text in written + [t[:3000] for t in real_texts(400, seed=23)]:
+        starts = speech_starts(text)
+        seen += bool(starts)
+        for a in range(len(text) + 1):
+            assert speech_start_near(text, a) == _after_speech(a, starts), (text[max(0, a - 12):a + 12], a)
+    assert seen > 300  # texts with attributions and colons met, not only texts without any
