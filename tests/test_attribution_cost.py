@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
@@ -303,3 +304,25 @@ def test_speech_start_near_reads_a_window_with_the_whole_texts_answer():
         for a in range(len(text) + 1):
             assert speech_start_near(text, a) == _after_speech(a, starts), (text[max(0, a - 12):a + 12], a)
     assert seen > 300  # texts with attributions and colons met, not only texts without any
+
+
+def test_a_slices_digits_taken_by_removing_the_rest_are_the_joined_runs():
+    # templates' digit strings (round 10: the non-digits taken out) against the runs of digits joined (before),
+    # on real texts as written and normalised, at random slices, full-width and other scripts' digits included
+    from reprintwatch.dedupe.normalize import normalize
+    from reprintwatch.dedupe.templates import _DIGITS, _NOT_DIGITS, _digit_string
+
+    rng = random.Random(5)
+    texts = ["２０１８年５月", "第٣名", "12,453.5元", ""] + real_texts(200, seed=29)
+    compared = 0
+    for text in texts + [normalize(t).text for t in texts]:
+        for _ in range(10):
+            a = rng.randrange(len(text) + 1)
+            b = rng.randrange(a, len(text) + 1)
+            runs = "".join(_DIGITS.findall(text, a, b))
+            assert _NOT_DIGITS.sub("", text[a:b]) == runs
+            before = runs if runs.isascii() else "".join(str(unicodedata.decimal(c)) for c in runs)
+            assert _digit_string(text, a, b) == before
+            compared += bool(runs)
+        assert _digit_string(text) == _digit_string(text, 0, len(text))
+    assert compared > 1000
