@@ -326,3 +326,27 @@ def test_a_slices_digits_taken_by_removing_the_rest_are_the_joined_runs():
             compared += bool(runs)
         assert _digit_string(text) == _digit_string(text, 0, len(text))
     assert compared > 1000
+
+
+def test_overlap_of_two_unions_walks_both_with_every_pairs_sum():
+    # relations._overlap (round 10: one walk of two unions) against the sum over every pair (before), on random
+    # unions as explain_away makes them (_union, _minus of unions, one span), empty and touching spans included
+    from reprintwatch.dedupe.relations import _minus, _overlap, _union
+
+    rng = random.Random(11)
+
+    def spans(n: int) -> list[tuple[int, int]]:
+        out = []
+        for _ in range(n):
+            a = rng.randrange(300)
+            out.append((a, a + rng.randrange(0, 40)))
+        return out
+
+    shared = 0
+    for _ in range(3000):
+        x, y = _union(spans(rng.randrange(6))), _union(spans(rng.randrange(6)))
+        for first, second in ((x, y), (_minus(x, y), y), (x[:1], y), (_minus(y, x[:1]), _union(x + y))):
+            pairs = sum(max(0, min(b, d) - max(a, c)) for a, b in first for c, d in second)
+            assert _overlap(first, second) == pairs == _overlap(second, first)
+            shared += pairs > 0
+    assert shared > 3000

@@ -202,7 +202,19 @@ def _minus(spans: list[tuple[int, int]], covered: list[tuple[int, int]]) -> list
 
 
 def _overlap(spans: list[tuple[int, int]], other: list[tuple[int, int]]) -> int:
-    return sum(max(0, min(b, d) - max(a, c)) for a, b in spans for c, d in other)
+    """The characters ``spans`` and ``other`` share, each a sorted list of spans that do not overlap (a union,
+    :func:`_union` / :func:`_minus`, or one span): one walk of both, not every pair. Every caller gives such
+    lists; the sum over every pair was a fifth of explain_away's time in checks with several claims taken whole
+    (their copied text is dozens of passages; cProfile, the 1,060 checks at 10k, round 10)."""
+    total, j, n = 0, 0, len(other)
+    for a, b in spans:
+        while j < n and other[j][1] <= a:
+            j += 1  # ends grow along a union: what ends before this span ends before the next
+        k = j
+        while k < n and other[k][0] < b:
+            total += min(b, other[k][1]) - max(a, other[k][0])
+            k += 1
+    return total
 
 
 def stands_alone(chars: int, longest: int, licensed_chars: int, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
