@@ -204,8 +204,8 @@ def _minus(spans: list[tuple[int, int]], covered: list[tuple[int, int]]) -> list
 def _overlap(spans: list[tuple[int, int]], other: list[tuple[int, int]]) -> int:
     """The characters ``spans`` and ``other`` share, each a sorted list of spans that do not overlap (a union,
     :func:`_union` / :func:`_minus`, or one span): one walk of both, not every pair. Every caller gives such
-    lists; the sum over every pair was a fifth of explain_away's time in checks with several claims taken whole
-    (their copied text is dozens of passages; cProfile, the 1,060 checks at 10k, round 10)."""
+    lists. The sum over every pair grew with claims taken whole of dozens of passages each (the 65 checks of
+    4 claims or more of bench/attribution_cost.py at 10k: 97k calls of ``max`` a round, 36k after; cProfile)."""
     total, j, n = 0, 0, len(other)
     for a, b in spans:
         while j < n and other[j][1] <= a:
@@ -289,9 +289,9 @@ def speech_start_near(text: str, a: int) -> bool:
     Exact: every match of :data:`_SPEECH` ends right after a colon, or right after a comma that a verb of
     saying (and 了) ends at; neither the verbs nor 了 hold a comma or colon, so no match runs over one — each
     such mark ends a match of ``finditer`` and the matches end nowhere else (tests/test_attribution_cost.py
-    compares both on real texts, every offset). ``speech_starts`` over the whole suspect or licensed text
-    for each quoted passage and each cued document passage was 0.1 s of ~1.5 s a round of attribution of the
-    1,060 checks at 10k (cProfile, load ~7; bd9f52a): the text is long, the window 9 characters."""
+    compares both on real texts, every offset). ``speech_starts`` over the whole suspect or licensed text,
+    for each quoted passage and each cued document passage, was 114 regex scans and 0.12 s a round of the
+    1,060 checks' attribution at 10k (cProfile on bd9f52a, load ~7; the round 1.3-1.6 s unprofiled)."""
     for q in range(max(0, a - QUOTE_SLACK - 1), min(len(text), a + QUOTE_SLACK)):  # a match ends at q + 1
         ch = text[q]
         if ch in "：:" or (ch in "，," and _SAYING_BEFORE.search(text, max(0, q - _VERB_MAX), q)):
