@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
@@ -287,3 +288,65 @@ def test_facts_of_one_event_asks_for_new_figures_first_with_the_old_answers():
             outcomes.add((bool(got), rest_figures >= 3))
     # the figures test met both ways (stopped there; passed on to the other tests), and the box score counted out
     assert outcomes >= {(False, False), (False, True), (True, True)} and len(cases) > 100
+
+
+def test_speech_start_near_reads_a_window_with_the_whole_texts_answer():
+    # relations.speech_starts over the whole text, then a search among its ends (the form before round 10),
+    # against the window read at every offset: written marks (a verb and 了 before a comma, a colon alone, a comma
+    # after no verb, a text's first and last characters) and 400 real texts (their first 3,000 characters)
+    from reprintwatch.dedupe.relations import _after_speech, speech_start_near, speech_starts
+
+    written = ["他说了，好。", "：开头", "结尾：", "告诉记者，今天", "记者，今天", "表示表示，", "说\n，", "了，", "称:,：", ""]
+    seen = 0
+    for text in written + [t[:3000] for t in real_texts(400, seed=23)]:
+        starts = speech_starts(text)
+        seen += bool(starts)
+        for a in range(len(text) + 1):
+            assert speech_start_near(text, a) == _after_speech(a, starts), (text[max(0, a - 12):a + 12], a)
+    assert seen > 300  # texts with attributions and colons met, not only texts without any
+
+
+def test_a_slices_digits_taken_by_removing_the_rest_are_the_joined_runs():
+    # templates' digit strings (round 10: the non-digits taken out) against the runs of digits joined (before),
+    # on real texts as written and normalised, at random slices, full-width and other scripts' digits included
+    from reprintwatch.dedupe.normalize import normalize
+    from reprintwatch.dedupe.templates import _DIGITS, _NOT_DIGITS, _digit_string
+
+    rng = random.Random(5)
+    texts = ["２０１８年５月", "第٣名", "12,453.5元", ""] + real_texts(200, seed=29)
+    compared = 0
+    for text in texts + [normalize(t).text for t in texts]:
+        for _ in range(10):
+            a = rng.randrange(len(text) + 1)
+            b = rng.randrange(a, len(text) + 1)
+            runs = "".join(_DIGITS.findall(text, a, b))
+            assert _NOT_DIGITS.sub("", text[a:b]) == runs
+            before = runs if runs.isascii() else "".join(str(unicodedata.decimal(c)) for c in runs)
+            assert _digit_string(text, a, b) == before
+            compared += bool(runs)
+        assert _digit_string(text) == _digit_string(text, 0, len(text))
+    assert compared > 1000
+
+
+def test_overlap_of_two_unions_walks_both_with_every_pairs_sum():
+    # relations._overlap (round 10: one walk of two unions) against the sum over every pair (before), on random
+    # unions as explain_away makes them (_union, _minus of unions, one span), empty and touching spans included
+    from reprintwatch.dedupe.relations import _minus, _overlap, _union
+
+    rng = random.Random(11)
+
+    def spans(n: int) -> list[tuple[int, int]]:
+        out = []
+        for _ in range(n):
+            a = rng.randrange(300)
+            out.append((a, a + rng.randrange(0, 40)))
+        return out
+
+    shared = 0
+    for _ in range(3000):
+        x, y = _union(spans(rng.randrange(6))), _union(spans(rng.randrange(6)))
+        for first, second in ((x, y), (_minus(x, y), y), (x[:1], y), (_minus(y, x[:1]), _union(x + y))):
+            pairs = sum(max(0, min(b, d) - max(a, c)) for a, b in first for c, d in second)
+            assert _overlap(first, second) == pairs == _overlap(second, first)
+            shared += pairs > 0
+    assert shared > 3000

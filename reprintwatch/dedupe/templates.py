@@ -31,6 +31,11 @@ from .normalize import NormalizedText
 from .rewrite import _SENTENCE_END
 
 _DIGITS = re.compile(r"\d+")
+#: What is not a digit: a slice's digits as one string are the slice with it taken out — the same string as
+#: joining ``_DIGITS.findall`` (both keep exactly the ``\d`` characters, in order), 1.6x faster (0.077 against
+#: 0.123 ms on 200 real texts normalised, 1,316 characters on average; round 10): a full reprint's passage is the
+#: whole article, read on both sides for every claim taken whole.
+_NOT_DIGITS = re.compile(r"\D+")
 
 
 def _digits_grown(text: str, start: int, end: int) -> tuple[int, int]:
@@ -109,7 +114,7 @@ def _digit_string(text: str, start: int = 0, end: int | None = None) -> str:
     the character-by-character loop it replaces read every character of a matched licensed passage — a whole
     article for a full reprint — and was 16 % of attribution's CPU time (cProfile, bench/attribution_cost.py
     at 10k on 4818024)."""
-    digits = "".join(_DIGITS.findall(text, start, len(text) if end is None else end))
+    digits = _NOT_DIGITS.sub("", text[start:end])
     return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
 
 
@@ -344,7 +349,7 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
     for p, a, b in zip(passages, starts, ends):
         edge = (a > 0 and s_text[a - 1].isdigit()) or (a < len(s_text) and s_text[a].isdigit()) or \
             (b > 0 and s_text[b - 1].isdigit()) or (b < len(s_text) and s_text[b].isdigit())
-        if not edge and "".join(_DIGITS.findall(s_text, a, b)) == _digit_string(licensed, p.licensed_start, p.licensed_end):
+        if not edge and _NOT_DIGITS.sub("", s_text[a:b]) == _digit_string(licensed, p.licensed_start, p.licensed_end):
             continue  # the same figures inside, none at an end: a copy's passage (most)
         if l_norm is None:
             l_norm = licensed_normalized(licensed)
