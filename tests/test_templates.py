@@ -288,6 +288,11 @@ def test_a_full_reprint_without_the_licensed_titles_headline_figure_is_a_partial
     assert headline_figure_missing("任九开奖", jackpot, "周六头奖6注240万", jackpot) == []  # in its text
     assert headline_figure_missing("任九开奖", pool, "周六头奖6注", jackpot) == []  # 1-2 digits: no headline figure
     assert headline_figure_missing("任九开奖", pool, "头奖单注奖金达到9999元", jackpot) == []  # not in its own text
+    # figures are read with their marks (23.78 as in a title, 1,396) and parted by other punctuation
+    assert headline_figure_missing("季报", "净亏损为23.78亿元，同比增长240%，2019年将扩产", "亏损23.78亿元 增240%",
+                                   "净亏损23.78亿元，同比增长240%。") == []
+    assert headline_figure_missing("季报", "共1,396注，单注10214元", "任九开1396注", "任九开出1396注。") == []
+    assert headline_figure_missing("季报", "净亏损为23.7亿元", "亏损23.78亿元", "净亏损23.78亿元。") == ["2378"]
     with SQLiteIndex(tmp_path / "licensed.db") as idx:
         d = Detector(idx)
         d.add([Article("jackpot", jackpot, "周六足彩头奖6注240万", "明远彩票")])
