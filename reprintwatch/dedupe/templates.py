@@ -155,7 +155,9 @@ def headline_figure_missing(suspect_title: str, suspect: str, licensed_title: st
     desk's share-price item holding the results release's paragraph (亏损23.78亿元 / 跌幅达17.31% in the
     licensed titles only); a 107-character 阿里巴巴 lead item against the item on the revised forecast (3750亿至
     3830亿元). Measured (wip/fulls9, 404adfb): 4 of the 871 distinct full pairs of bench/sina_pairs.py seeds 1–4
-    and 1 of 326 at seed 14, all read wrong."""
+    and 1 of 326 at seed 14, all read wrong; on bd9f52a 3 of the 1,104 distinct full pairs of seeds 1, 4, 16–18
+    and 23, each read wrong (wip/rewrites10; 蔚来's results report states the item's 23.78亿元 as 23.782亿元: the
+    item rounded the release's figure, and the report is not a copy of the item)."""
     wanted = {f for f in _title_figures(licensed_title) if len(f) >= HEADLINE_FIGURE_DIGITS}
     if not wanted:
         return []
