@@ -47,7 +47,7 @@ from .dedupe.relations import (
     common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
-from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, template_spans
+from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, template_spans
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
@@ -109,6 +109,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: even where the passage holds that whole clause in both texts; words handed over by a verb of saying and a colon
 #: (她写道：…) run to the paragraph's end, not the first sentence; and spoken words met again elsewhere in the suspect
 #: (a post embedded at its top) are the speaker's there too (relations._speech_region, spoken_words; wip/statements10).
+#: 14: a full reprint holding nowhere the licensed title's figure of 3+ digits its own text states is a partial
+#: reprint of the text around the item's news (templates.headline_figure_missing, detector._without_headline;
+#: wip/rewrites10).
 RULES_VERSION = 14
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -486,6 +489,7 @@ class Detector:
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
         matches = self._with_members(matches, candidates, records)
+        matches = [_without_headline(a, m) for a, m in zip(articles, matches)]  # rules 14
         # attribution before the rewrite path: a 洗稿 copy whose surviving exact passages are quotations (washing
         # leaves quotes alone) is discounted, then aligned sentence by sentence like any pair that is no reprint
         # (bench/quality.py on fc6c4ba, attribution last: 3 of 600 洗稿 copies lost that way)
@@ -980,6 +984,22 @@ def _fact_starts(fp: Fingerprint) -> list[tuple[str, int]]:
         return []
     starts = fp.signature.chars_before  # the suspect's, kept: verify() reads the same sums
     return [(t, int(fp.normalized.offsets[starts[a]])) for t, a, _ in fp.facts]
+
+
+def _without_headline(article: Article, matches: list[Match]) -> list[Match]:
+    """Rules 14: a full reprint that holds nowhere the licensed title's headline figure its text states
+    (:func:`templates.headline_figure_missing`) took the text around the item's news, not the item: it is judged
+    as a partial reprint of that text (attribution then reads it as any partial: a release's paragraph, a draw's
+    results)."""
+    out = matches
+    for k, m in enumerate(matches):
+        v = m.verification
+        if v.verdict == FULL_REPRINT and headline_figure_missing(article.title or "", article.content,
+                                                                 m.licensed.title or "", m.licensed.content):
+            if out is matches:
+                out = list(matches)
+            out[k] = dataclasses.replace(m, verification=dataclasses.replace(v, verdict=PARTIAL_REPRINT))
+    return out
 
 
 def _licensed_analysis(content: str, rare_freq: int, common_char_freq: int) -> TextAnalysis:

@@ -265,3 +265,37 @@ def test_two_firms_notices_of_one_template_part_at_their_titles_subjects_in_ever
     assert len(hits) < ALIGNED_SLOT_MIN_PAIRS
     # one title, or titles that are one: nothing to tell apart
     assert aligned_title_slots(_sentence_pairs(a, b), a, b, (titles[1], titles[1]), normalize) == []
+
+
+DRAW_RESULTS = ("彩果方面，本期焦点战中，青溪队主场1比1战平北岸队，远山队主场被白露队逼平，爆出1赔9.94的大冷门。"
+                "联赛方面，长河队轻取对手，灯塔队与风起队握手言和，雾港队主场败给海城队，另外三支球队都拿到3分。"
+                "温馨提示：本期兑奖截止日为明年1月3日，逾期作弃奖处理，请购彩者妥善保管彩票，及时前往指定网点兑奖。")
+
+
+def test_a_full_reprint_without_the_licensed_titles_headline_figure_is_a_partial(tmp_path):
+    """Sina seeds 14 and 18 (a12f76e, bd9f52a): one lottery desk's two items of one draw — the 任九 item holds the
+    头奖 item's results paragraph, table and footer but not its headline sentence (头奖开出6注，单注奖金240万元) —
+    were a full reprint, read wrong twice. The figure the licensed item exists to report (a 3+-digit figure of its
+    title its text states) is nowhere in the suspect: it is judged a partial of the text around it (rules 14). A
+    copy that keeps the figure, or a licensed title whose figure its text never states, stays a full reprint."""
+    from reprintwatch.dedupe.templates import headline_figure_missing
+
+    jackpot = ("北京时间11月4日，青溪彩票第18144期开奖结果揭晓。本期头奖开出6注，单注奖金240万元，"
+               "任九开出1396注，单注奖金10214元。" + DRAW_RESULTS)
+    pool = ("北京时间11月4日，青溪彩票第18144期开奖结果揭晓。本期任九开出1396注，单注奖金10214元。" + DRAW_RESULTS)
+    assert headline_figure_missing("任九开1396注10214元", pool, "周六头奖6注240万", jackpot) == ["240"]
+    assert headline_figure_missing("重磅！头奖6注240万", pool, "周六头奖6注240万", jackpot) == []  # in its title
+    assert headline_figure_missing("任九开奖", jackpot, "周六头奖6注240万", jackpot) == []  # in its text
+    assert headline_figure_missing("任九开奖", pool, "周六头奖6注", jackpot) == []  # 1-2 digits: no headline figure
+    assert headline_figure_missing("任九开奖", pool, "头奖单注奖金达到9999元", jackpot) == []  # not in its own text
+    # figures are read with their marks (23.78 as in a title, 1,396) and parted by other punctuation
+    assert headline_figure_missing("季报", "净亏损为23.78亿元，同比增长240%，2019年将扩产", "亏损23.78亿元 增240%",
+                                   "净亏损23.78亿元，同比增长240%。") == []
+    assert headline_figure_missing("季报", "共1,396注，单注10214元", "任九开1396注", "任九开出1396注。") == []
+    assert headline_figure_missing("季报", "净亏损为23.7亿元", "亏损23.78亿元", "净亏损23.78亿元。") == ["2378"]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("jackpot", jackpot, "周六足彩头奖6注240万", "明远彩票")])
+        assert [m.verdict for m in d.check(Article("pool", pool, "周六足彩任九开1396注10214元")).reprints] \
+            == ["partial_reprint"]
+        assert [m.verdict for m in d.check(Article("copy", jackpot, "任九开1396注")).reprints] == ["full_reprint"]
