@@ -563,6 +563,38 @@ def official_item(title: str, text: str) -> bool:
     return doc is not None and doc.possible
 
 
+def reads_as_document(text: str) -> bool:
+    """Whether ``text`` (a suspect's whole text) is laid out as an official document itself (rules 14, wip/official10):
+    in the register (``OFFICIAL_MIN_MARKERS`` markers at ``OFFICIAL_RATE``, as :func:`state_document` reads a licensed
+    item), in ``DOCUMENT_MIN_CLAUSES`` numbered clauses or more (:data:`_CLAUSE_RE`), in no reporter's voice
+    (:data:`REPORTING_WORDS`) — :func:`state_document`'s ``possible`` without its issuer: a province's 招飞 notice opens
+    on its addressees (各市、县（区）教育招生考试机构：) and names no organ as issuing it, and who issues a document
+    matters to the legal hint (a university's 简章 is protected), not to whether its text is its own. Pure."""
+    if not _in_register(text):
+        return False  # most suspects: one regex pass
+    if any(w in text for w in REPORTING_WORDS):
+        return False
+    return len({m.group(0) for m in _CLAUSE_RE.finditer(text)}) >= DOCUMENT_MIN_CLAUSES
+
+
+def own_document(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]],
+                 is_document: Callable[[], bool]) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the suspect-side ``[start, end)`` of every passage of a claim (partial, or full but
+    not taken whole) when the suspect is itself a document (``is_document()``: :func:`reads_as_document` of its text,
+    asked once a check by the caller) that holds more of a document than it shares with the licensed article — its
+    own text (outside every claim's passages, ``claimed`` the other claims') passes rules 10's test
+    (:func:`_document_rest`). Rules 10 asks the copied text to be in the register too, passage by passage; a
+    document's lists and procedures (自然条件1。普通高中应、往届毕业生，男性，…；报名方式…) hold few markers, so a
+    province's notice that carries the navy's conditions another province's notice carries kept a full reprint
+    (bench/sina_pairs.py seed 18, 0.63 of the suspect: rules 10–12 took 8 of its 34 passages), and an exam authority's
+    Q&A kept 14 of its notice's passages. A document is nobody's copy of an outlet's article: it carries what its
+    issuer and the other issuers publish (Copyright Law art. 5(1))."""
+    if not passages or not is_document():
+        return []
+    spans = [(p.suspect_start, p.suspect_end) for p in passages]
+    return spans if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
+
+
 def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """:func:`official_text`'s rules 10 and 12: the document the suspect has itself."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
@@ -590,13 +622,17 @@ def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tupl
                     document.append((p.suspect_start, p.suspect_end))
         if not document:
             return []
-    rest = _outside(suspect, [*spans, *claimed])
+    return document if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
+
+
+def _document_rest(rest: str, licensed: str) -> bool:
+    """Rules 10's test of the suspect's own text (``rest``: outside every claim's passages): ``OFFICIAL_MIN_REST``
+    characters or more at ``OFFICIAL_REST_RATE`` (2 markers at least), and not the licensed article reworded
+    (under ``OFFICIAL_REST_MAX_SHARED`` of its 4-grams in ``licensed``: a copy of it, not of the document)."""
     markers = official_markers(rest)
     if len(rest) < OFFICIAL_MIN_REST or markers < 2 or official_rate(rest, markers) < OFFICIAL_REST_RATE:
-        return []
-    if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
-        return []  # its other text is the licensed article's, reworded: a copy of it, not of the document
-    return document
+        return False
+    return _shared_grams(rest, licensed) < OFFICIAL_REST_MAX_SHARED
 
 
 def _outside(text: str, spans: Sequence[tuple[int, int]], sep: str = "") -> str:
