@@ -595,6 +595,31 @@ def own_document(passages, suspect: str, licensed: str, claimed: Sequence[tuple[
     return spans if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
 
 
+def quoted_rules(passages, suspect: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the suspect-side ``[start, end)`` of a partial claim's passages that are a rule the
+    suspect quotes: a passage the suspect presents as someone's or a document's words (:func:`presented_as_speech`:
+    inside its quotation marks, right after a colon or a verb of saying, or in a sentence naming a document; ``quotes``
+    its :func:`quoted_spans`), whose words from its start to the end of that sentence read as an official document
+    (:func:`_in_register`), and the passages after it in that sentence. A feature on returnees' pay that quotes the
+    civil-service exam's definition of a fresh graduate (…考试中对应届毕业生的界定是：国家统一招生的…按照应届高校毕业
+    生对待。) shares that definition with the exam authority's guide, not the guide's text: the state's rule, given as
+    such. Rules 10 asks for the suspect's own text in the register too; a page quoting one rule has none. A copier
+    takes the outlet's words before a colon with the rest (the passage starts before it); an excerpt pasted bare
+    (bench/quality.py) starts on a line of its own."""
+    out: list[tuple[int, int]] = []
+    region = (0, 0)  # the sentence found so far: its passages are the rule's too
+    for p in sorted(passages, key=lambda p: p.suspect_start):
+        a, b = p.suspect_start, p.suspect_end
+        if region[0] <= a < region[1]:
+            out.append((a, b))
+            continue
+        end = _sentence_end(suspect, max(a, b - 1), b + SENTENCE_LOOK)
+        if _OFFICIAL.search(suspect, a, end) and _in_register(suspect[a:end]) and presented_as_speech((a, b), suspect, quotes):
+            region = (a, end)
+            out.append((a, b))
+    return out
+
+
 def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """:func:`official_text`'s rules 10 and 12: the document the suspect has itself."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
@@ -840,9 +865,39 @@ def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int
         if not any(m.end() >= p.licensed_start - QUOTE_SLACK for m in _SPEECH.finditer(
                 licensed, max(0, p.licensed_start - QUOTE_SLACK - _VERB_MAX - 2), p.licensed_start + QUOTE_SLACK + 1)):
             l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
-            if not _inside(p.licensed_start, p.licensed_end, l_quotes):
+            # rules 14: or an attribution earlier in its licensed sentence, nothing of that sentence copied before it
+            # (新规称，在现有监管制度下，【若虚拟资产属于…】: the reading's clause of time is its own, the rest the statement's)
+            if not _inside(p.licensed_start, p.licensed_end, l_quotes) and (
+                    _said_earlier(licensed, p.licensed_start) is None or _copied_before(passages, p, licensed, suspect)):
                 continue
         out.append((p.suspect_start, p.suspect_end))
+    if out and len(out) < len(inside):
+        out += _said_on(inside, out, licensed)
+    return out
+
+
+#: rules 14: how far past an attribution the licensed paragraph holding it is read (a text with no line break is
+#: one paragraph: 89 % of the Sina crawl's)
+SAID_PARAGRAPH_MAX = 1000
+
+
+def _said_on(inside, said: Sequence[tuple[int, int]], licensed: str) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the passages of ``inside`` (inside the document the suspect reproduces) other than
+    ``said`` whose licensed side lies further on in the licensed paragraph (no line break between, at most
+    ``SAID_PARAGRAPH_MAX`` characters on) where a ``said`` passage's licensed side starts after its attribution: a
+    reading that gives a regulator's statement as 新规称，… goes on quoting it sentence after sentence, each with no
+    attribution of its own (香港证监会's statement, printed whole by the suspect after 以下为《…》原文：, against a
+    reading of it: bench/sina_pairs.py seed 18, 5 of its passages after one 新规称，)."""
+    q = set(said)
+    starts = sorted(p.licensed_start for p in inside if (p.suspect_start, p.suspect_end) in q)
+    out = []
+    for p in inside:
+        if (p.suspect_start, p.suspect_end) in q:
+            continue
+        i = bisect.bisect_right(starts, p.licensed_start) - 1
+        if i >= 0 and p.licensed_start - starts[i] <= SAID_PARAGRAPH_MAX \
+                and "\n" not in licensed[starts[i]:p.licensed_start]:
+            out.append((p.suspect_start, p.suspect_end))
     return out
 
 
