@@ -622,7 +622,17 @@ class Detector:
                 read_as_document.append(reads_as_document(article.content))
             return read_as_document[0]
 
-        state: list[tuple[int, int]] = []  # rules 14: the passages counted out as a document's, of any claim
+        state: list[tuple[int, int]] = []  # rules 14: the passages counted out as a state organ's document's
+        state_documents: set[int] = set()  # the claims whose licensed item is one (rules 13), half the suspect
+
+        def is_state_document(m: Match) -> bool:
+            # rules 13: the licensed item is a state organ's document and half the suspect is it (an excerpt pasted
+            # into a page mostly of other text may be the outlet's copy: bench/quality.py)
+            if m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage \
+                    and official_item(m.licensed.title, m.licensed.content):
+                state_documents.add(id(m))
+            return id(m) in state_documents
+
         for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
@@ -635,19 +645,17 @@ class Detector:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)
                 if said:
                     spoken[id(m)] = said
-                # rules 10: an official document the suspect has itself
-                # rules 13: ... or the licensed item is a state organ's document and half the suspect is it (an
-                # excerpt pasted into a page mostly of other text may be the outlet's copy: bench/quality.py)
-                official = official or official_text(
-                    m.verification.passages, article.content, m.licensed.content, others, lambda m=m:
-                    m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage
-                    and official_item(m.licensed.title, m.licensed.content))
+                # rules 10: an official document the suspect has itself (rules 13: or the licensed item is one)
+                document = official_text(m.verification.passages, article.content, m.licensed.content, others,
+                                         lambda m=m: is_state_document(m)) if not official else []
+                if document and id(m) in state_documents:
+                    state += document  # rules 14: the text of a state organ's document, for the other claims too
+                official = official or document
                 # rules 14: a rule's text the suspect quotes as such
                 official = [*official, *quoted_rules(m.verification.passages, article.content, s_quotes)]
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
             code += official
-            state += official
             if documents:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
@@ -657,9 +665,12 @@ class Detector:
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
         if state:
-            # rules 14: a document's text counted out of one claim is no evidence for the others either (a report
-            # 0.61 of which is the 财政部 notice's clause was a full reprint once the notice's own claim was counted
-            # out: bench/sina_pairs.py seed 4, wip/official9); only the overlap is subtracted (explain_away)
+            # rules 14: a state organ's document's text counted out of its own claim is no evidence for the others
+            # either (a report 0.61 of which is the 财政部 notice's clause was a full reprint once the notice's own
+            # claim was counted out: bench/sina_pairs.py seed 4, wip/official9); only the overlap is subtracted
+            # (explain_away). Not the text own_document counts out: each claim is judged by it against its own
+            # licensed text, and a 洗稿 copy of a 公安部 rule (bench/quality.py --archive xigao-00065) reads as a
+            # document whose other claims' text would have counted out its source's.
             for m in reprints:
                 if m.verification.licensed_coverage < WHOLE_COVERAGE:
                     common[id(m)] = [*common.get(id(m), ()), *state]

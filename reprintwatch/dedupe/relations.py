@@ -588,8 +588,12 @@ def own_document(passages, suspect: str, licensed: str, claimed: Sequence[tuple[
     province's notice that carries the navy's conditions another province's notice carries kept a full reprint
     (bench/sina_pairs.py seed 18, 0.63 of the suspect: rules 10–12 took 8 of its 34 passages), and an exam authority's
     Q&A kept 14 of its notice's passages. A document is nobody's copy of an outlet's article: it carries what its
-    issuer and the other issuers publish (Copyright Law art. 5(1))."""
-    if not passages or not is_document():
+    issuer and the other issuers publish (Copyright Law art. 5(1)). Not when the licensed item reads as a document
+    too: two documents, or a document and its copy — a 洗稿 copy of a 江苏 notice reads as a document, and its own text
+    shares 0.28 of its 4-grams with its source (bench/quality.py --archive xigao-00065, a full reprint lost when this
+    was asked of it), against 0.04–0.20 for the Sina suspects this rule was written on; two documents are rules 10's
+    and 13's (a document and its Q&A, two provinces' notices: 5 such pairs at seeds 16 and 18 are left to them)."""
+    if not passages or not is_document() or reads_as_document(licensed):
         return []
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
     return spans if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
@@ -599,7 +603,7 @@ def quoted_rules(passages, suspect: str, quotes: Sequence[tuple[int, int]]) -> l
     """Rules 14 (wip/official10): the suspect-side ``[start, end)`` of a partial claim's passages that are a rule the
     suspect quotes: a passage the suspect presents as someone's or a document's words (:func:`presented_as_speech`:
     inside its quotation marks, right after a colon or a verb of saying, or in a sentence naming a document; ``quotes``
-    its :func:`quoted_spans`), whose words from its start to the end of that sentence read as an official document
+    its :func:`quoted_spans`; the attribution before the passage, :func:`_quoted_here`), whose words from its start to the end of that sentence read as an official document
     (:func:`_in_register`), and the passages after it in that sentence. A feature on returnees' pay that quotes the
     civil-service exam's definition of a fresh graduate (…考试中对应届毕业生的界定是：国家统一招生的…按照应届高校毕业
     生对待。) shares that definition with the exam authority's guide, not the guide's text: the state's rule, given as
@@ -614,10 +618,20 @@ def quoted_rules(passages, suspect: str, quotes: Sequence[tuple[int, int]]) -> l
             out.append((a, b))
             continue
         end = _sentence_end(suspect, max(a, b - 1), b + SENTENCE_LOOK)
-        if _OFFICIAL.search(suspect, a, end) and _in_register(suspect[a:end]) and presented_as_speech((a, b), suspect, quotes):
+        if _OFFICIAL.search(suspect, a, end) and _in_register(suspect[a:end]) and _quoted_here(a, b, suspect, quotes):
             region = (a, end)
             out.append((a, b))
     return out
+
+
+def _quoted_here(a: int, b: int, text: str, quotes: Sequence[tuple[int, int]]) -> bool:
+    """:func:`presented_as_speech` of ``text[a:b]`` with the attribution outside the passage: a colon or a verb of
+    saying ending at most ``QUOTE_SLACK`` characters *before* ``a``, not inside it — a passage holding 办法称，… took the
+    outlet's attribution with the words (bench/quality.py --archive stitched-00078: a piece of a report on the
+    网贷 rules starting at its 办法称，)."""
+    if _inside(a, b, quotes) or presented_as_document((a, b), text):
+        return True
+    return any(a - QUOTE_SLACK <= m.end() <= a for m in _SPEECH.finditer(text, max(0, a - QUOTE_SLACK - _SAYS_MAX), a))
 
 
 def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
