@@ -106,8 +106,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: (relations.presented_as_document), and officials' career lines an appointments report carries are the state's
 #: record (relations.career_lines; wip/official9). 14: a claim (partial, or full not taken whole) of a suspect that is
 #: itself a document — in the register, in clauses, no reporter's voice — holding more of one than it shares is the
-#: document's (relations.reads_as_document, own_document), and a document's text counted out of one claim is counted
-#: out of the check's others (wip/official10).
+#: document's (relations.reads_as_document, own_document), a state organ's document's text counted out of its own
+#: claim (rules 13) is counted out of the check's others, a rule the suspect quotes as such is the rule's
+#: (relations.quoted_rules), and a document the suspect prints whole is read on through the licensed text's quoted
+#: block (relations._said_on; wip/official10).
 RULES_VERSION = 14
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -669,7 +671,7 @@ class Detector:
             # either (a report 0.61 of which is the 财政部 notice's clause was a full reprint once the notice's own
             # claim was counted out: bench/sina_pairs.py seed 4, wip/official9); only the overlap is subtracted
             # (explain_away). Not the text own_document counts out: each claim is judged by it against its own
-            # licensed text, and a 洗稿 copy of a 公安部 rule (bench/quality.py --archive xigao-00065) reads as a
+            # licensed text, and a 洗稿 copy of a 江苏 notice (bench/quality.py --archive xigao-00065) reads as a
             # document whose other claims' text would have counted out its source's.
             for m in reprints:
                 if m.verification.licensed_coverage < WHOLE_COVERAGE:
