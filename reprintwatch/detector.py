@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, presented_as_speech, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_speech, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, template_spans
@@ -112,6 +112,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 14: a full reprint holding nowhere the licensed title's figure of 3+ digits its own text states is a partial
 #: reprint of the text around the item's news (templates.headline_figure_missing, detector._without_headline;
 #: wip/rewrites10).
+#: 14: a claim (partial, or full not taken whole) of a suspect that is
+#: itself a document — in the register, in clauses, no reporter's voice — holding more of one than it shares is the
+#: document's (relations.reads_as_document, own_document), a state organ's document's text counted out of its own
+#: claim (rules 13) is counted out of the check's others, a rule the suspect quotes as such is the rule's
+#: (relations.quoted_rules), and a document the suspect prints whole is read on through the licensed text's quoted
+#: block (relations._said_on; wip/official10).
 RULES_VERSION = 14
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -627,24 +633,47 @@ class Detector:
         common: dict[int, list[tuple[int, int]]] = {}  # rules 9's spans now, rules 7's (the index's) below
         spoken: dict[int, list[tuple[int, int]]] = {}  # rules 11: a partial's passages both give as someone's words
         terms = _Later(lambda: _fact_starts(fp))  # rules 12: the suspect's rare terms, made when first read
+        read_as_document: list[bool] = []  # rules 14: whether the suspect is a document, read once a check when asked
+
+        def is_document() -> bool:
+            if not read_as_document:
+                read_as_document.append(reads_as_document(article.content))
+            return read_as_document[0]
+
+        state: list[tuple[int, int]] = []  # rules 14: the passages counted out as a state organ's document's
+        state_documents: set[int] = set()  # the claims whose licensed item is one (rules 13), half the suspect
+
+        def is_state_document(m: Match) -> bool:
+            # rules 13: the licensed item is a state organ's document and half the suspect is it (an excerpt pasted
+            # into a page mostly of other text may be the outlet's copy: bench/quality.py)
+            if m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage \
+                    and official_item(m.licensed.title, m.licensed.content):
+                state_documents.add(id(m))
+            return id(m) in state_documents
+
         for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
             code += said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
+            others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
+            # rules 14: the suspect is itself a document holding more of one than it shares (a full reprint too)
+            official = own_document(m.verification.passages, article.content, m.licensed.content, others, is_document)
             if m.verification.verdict == PARTIAL_REPRINT:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)
                 if said:
                     spoken[id(m)] = said
-                others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
-                # rules 10: an official document the suspect has itself
-                # rules 13: ... or the licensed item is a state organ's document and half the suspect is it (an
-                # excerpt pasted into a page mostly of other text may be the outlet's copy: bench/quality.py)
-                code += official_text(m.verification.passages, article.content, m.licensed.content, others, lambda m=m:
-                                      m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage
-                                      and official_item(m.licensed.title, m.licensed.content))
+                # rules 10: an official document the suspect has itself (rules 13: or the licensed item is one)
+                document = official_text(m.verification.passages, article.content, m.licensed.content, others,
+                                         lambda m=m: is_state_document(m)) if not official else []
+                if document and id(m) in state_documents:
+                    state += document  # rules 14: the text of a state organ's document, for the other claims too
+                official = official or document
+                # rules 14: a rule's text the suspect quotes as such
+                official = [*official, *quoted_rules(m.verification.passages, article.content, s_quotes)]
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
+            code += official
             if documents:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
@@ -653,6 +682,16 @@ class Detector:
                          or presented_as_speech(d, article.content, s_quotes)]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
+        if state:
+            # rules 14: a state organ's document's text counted out of its own claim is no evidence for the others
+            # either (a report 0.61 of which is the 财政部 notice's clause was a full reprint once the notice's own
+            # claim was counted out: bench/sina_pairs.py seed 4, wip/official9); only the overlap is subtracted
+            # (explain_away). Not the text own_document counts out: each claim is judged by it against its own
+            # licensed text, and a 洗稿 copy of a 江苏 notice (bench/quality.py --archive xigao-00065) reads as a
+            # document whose other claims' text would have counted out its source's.
+            for m in reprints:
+                if m.verification.licensed_coverage < WHOLE_COVERAGE:
+                    common[id(m)] = [*common.get(id(m), ()), *state]
         # made when first read (as a claim's quotations): explain_away never reads that of a claim the kept claims
         # before it cover whole, nor the quotations of a claim taken whole it keeps
         template = {id(m): _Later(lambda m=m: normalised(template_spans(

@@ -1051,3 +1051,81 @@ def test_words_handed_over_with_a_colon_run_past_the_first_sentence_and_count_ag
     assert sorted(spoken_words([top, quoted], page, theirs)) == [(0, len(block)), (b, b + len(block))]
     # alone, the top's bare post has no attribution before it
     assert spoken_words([top], page, theirs) == []
+
+
+# --- rules 14 (wip/official10) -------------------------------------------------------------------------------------
+
+NOTICE_HEAD = "各市、县（区）教育招生考试机构：根据上级工作安排，结合我省实际，现将有关事项通知如下："
+
+
+def test_a_suspect_that_is_itself_a_document_has_its_claims_counted_out_but_a_report_or_a_pasted_excerpt_not():
+    from reprintwatch.dedupe.relations import own_document, reads_as_document
+
+    # a province's notice (addressees, clauses, the register, no reporter) carrying the clauses a report carries too
+    notice = NOTICE_HEAD + CLAUSES + MORE_CLAUSES
+    assert reads_as_document(notice)
+    report = EXAM_REPORT + CLAUSES
+    claim = [_passage(notice, report, CLAUSES)]
+    at = notice.index(CLAUSES)
+    assert own_document(claim, notice, report, [], lambda: reads_as_document(notice)) == [(at, at + len(CLAUSES))]
+    # a report about the notice speaks in a reporter's voice: not a document, whatever its register
+    told = "晨报讯 记者昨天获悉，" + CLAUSES + MORE_CLAUSES
+    assert not reads_as_document(told)
+    # the clauses pasted into an unrelated page: the page around them is no document's text (a short page may read
+    # as one as a whole: rules 10's test of its own text decides)
+    pasted = UNRELATED + "\n" + CLAUSES + "\n" + FLASH
+    assert own_document([_passage(pasted, report, CLAUSES)], pasted, report, [], lambda: reads_as_document(pasted)) == []
+    # the licensed item a document too (two documents, or a document and its copy): not this rule's
+    assert own_document(claim, notice, NOTICE_HEAD + CLAUSES, [], lambda: True) == []
+    # a document whose own text is held by another claim (a 拼接稿 of two notices) has none of its own
+    more = notice.index(MORE_CLAUSES)
+    assert own_document(claim, notice, report, [(more, len(notice))], lambda: True) == []
+    # asked only when there is something to count out
+    asked = []
+    assert own_document([], notice, report, [], lambda: asked.append(1) or True) == [] and not asked
+
+
+def test_a_reading_that_quotes_a_statement_sentence_after_sentence_after_one_attribution_is_no_source_of_it():
+    from reprintwatch.dedupe.relations import said_documents
+
+    s1 = "监管机构将与有意依循严格标准的交易平台营运者合作，方法是将它们纳入监管沙盒。"
+    s2 = "在初步探索阶段，监管机构将不会向平台营运者发牌，而会与平台营运者讨论应达到的监管标准。"
+    s3 = "经过至少十二个月后，平台营运者可向监管机构申请修改部分发牌条件及退出沙盒。"
+    full = "本报讯 监管机构昨日发布声明。以下为声明原文：" + s1 + "此外，" + s2 + "其后，" + s3
+    reading = "出品：区块链研究 沙盒监管至少十二个月。新规称，" + s1 + s2 + s3 + "\n解析：新规对交易平台的监管分为两个阶段。"
+    passages = [_passage(full, reading, x) for x in (s1, s2, s3)]
+    assert said_documents(passages, full, reading) == [(full.index(x), full.index(x) + len(x)) for x in (s1, s2, s3)]
+    # after a line break the reading speaks in its own words: what it shares there stays evidence
+    own = "出品：区块链研究 沙盒监管至少十二个月。新规称，" + s1 + "\n" + s2 + s3
+    passages = [_passage(full, own, x) for x in (s1, s2, s3)]
+    assert said_documents(passages, full, own) == [(full.index(s1), full.index(s1) + len(s1))]
+    # an attribution earlier in the licensed sentence (新规称，在现有制度下，…), nothing of it copied before
+    late = "出品：区块链研究 新规称，在现有制度下，" + s1
+    assert said_documents([_passage(full, late, s1)], full, late) == [(full.index(s1), full.index(s1) + len(s1))]
+
+
+RULE = ("国家统一招生的普通高校毕业生离校时和在择业期内未落实工作单位，其户口、档案、组织关系保留在原毕业学校，"
+        "或保留在各级毕业生就业主管部门、各级人才交流服务机构和各级公共就业服务机构的毕业生，也按照应届高校毕业生对待。")
+
+
+def test_a_rule_the_suspect_quotes_as_such_is_the_rules_but_a_rule_pasted_bare_or_prose_is_evidence():
+    from reprintwatch.dedupe.quotes import quoted_spans
+    from reprintwatch.dedupe.relations import quoted_rules
+
+    guide = "8。往届毕业生可否以应届毕业生的身份报考？" + RULE + "9。报考人员可以报考几个职位？只能选择一个职位。"
+    feature = "很多留学生回国找工作时都担心自己是不是应届生。公务员招录考试中对应届毕业生的界定是：" + RULE + "其实，海归的身份由用人单位界定。"
+    at = feature.index(RULE)
+    # the definition split in two passages by a word the feature changed: both are the rule's
+    cut = RULE.index("或保留")
+    passages = [_passage(feature, guide, RULE[:cut]), _passage(feature, guide, RULE[cut:])]
+    assert quoted_rules(passages, feature, quoted_spans(feature)) == [(at, at + cut), (at + cut, at + len(RULE))]
+    # pasted bare on a line of its own (an excerpt: bench/quality.py), it may be the guide's copy
+    pasted = UNRELATED + "\n" + RULE + "\n" + FLASH
+    assert quoted_rules([_passage(pasted, guide, RULE)], pasted, quoted_spans(pasted)) == []
+    # the outlet's words before the colon copied with it: the passage starts before the colon, prose
+    lead = "公务员招录考试中对应届毕业生的界定是："
+    both = lead + RULE
+    assert quoted_rules([_passage(feature, lead + RULE + "其实", both)], feature, quoted_spans(feature)) == []
+    # prose after a colon is no rule
+    prose = "记者了解到：" + LEAD
+    assert quoted_rules([_passage(prose, LEAD, LEAD)], prose, quoted_spans(prose)) == []

@@ -592,6 +592,77 @@ def official_item(title: str, text: str) -> bool:
     return doc is not None and doc.possible
 
 
+def reads_as_document(text: str) -> bool:
+    """Whether ``text`` (a suspect's whole text) is laid out as an official document itself (rules 14, wip/official10):
+    in the register (``OFFICIAL_MIN_MARKERS`` markers at ``OFFICIAL_RATE``, as :func:`state_document` reads a licensed
+    item), in ``DOCUMENT_MIN_CLAUSES`` numbered clauses or more (:data:`_CLAUSE_RE`), in no reporter's voice
+    (:data:`REPORTING_WORDS`) — :func:`state_document`'s ``possible`` without its issuer: a province's 招飞 notice opens
+    on its addressees (各市、县（区）教育招生考试机构：) and names no organ as issuing it, and who issues a document
+    matters to the legal hint (a university's 简章 is protected), not to whether its text is its own. Pure."""
+    if not _in_register(text):
+        return False  # most suspects: one regex pass
+    if any(w in text for w in REPORTING_WORDS):
+        return False
+    return len({m.group(0) for m in _CLAUSE_RE.finditer(text)}) >= DOCUMENT_MIN_CLAUSES
+
+
+def own_document(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]],
+                 is_document: Callable[[], bool]) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the suspect-side ``[start, end)`` of every passage of a claim (partial, or full but
+    not taken whole) when the suspect is itself a document (``is_document()``: :func:`reads_as_document` of its text,
+    asked once a check by the caller) that holds more of a document than it shares with the licensed article — its
+    own text (outside every claim's passages, ``claimed`` the other claims') passes rules 10's test
+    (:func:`_document_rest`). Rules 10 asks the copied text to be in the register too, passage by passage; a
+    document's lists and procedures (自然条件1。普通高中应、往届毕业生，男性，…；报名方式…) hold few markers, so a
+    province's notice that carries the navy's conditions another province's notice carries kept a full reprint
+    (bench/sina_pairs.py seed 18, 0.63 of the suspect: rules 10–12 took 8 of its 34 passages), and an exam authority's
+    Q&A kept 14 of its notice's passages. A document is nobody's copy of an outlet's article: it carries what its
+    issuer and the other issuers publish (Copyright Law art. 5(1)). Not when the licensed item reads as a document
+    too: two documents, or a document and its copy — a 洗稿 copy of a 江苏 notice reads as a document, and its own text
+    shares 0.28 of its 4-grams with its source (bench/quality.py --archive xigao-00065, a full reprint lost when this
+    was asked of it), against 0.04–0.20 for the Sina suspects this rule was written on; two documents are rules 10's
+    and 13's (a document and its Q&A, two provinces' notices: 5 such pairs at seeds 16 and 18 are left to them)."""
+    if not passages or not is_document() or reads_as_document(licensed):
+        return []
+    spans = [(p.suspect_start, p.suspect_end) for p in passages]
+    return spans if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
+
+
+def quoted_rules(passages, suspect: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the suspect-side ``[start, end)`` of a partial claim's passages that are a rule the
+    suspect quotes: a passage the suspect presents as someone's or a document's words (:func:`_quoted_here`: inside
+    its quotation marks, right after a colon or a verb of saying, or in a sentence naming a document; ``quotes`` its
+    :func:`quoted_spans`), whose words from its start to the end of that sentence read as an official document
+    (:func:`_in_register`), and the passages after it in that sentence. A feature on returnees' pay that quotes the
+    civil-service exam's definition of a fresh graduate (…考试中对应届毕业生的界定是：国家统一招生的…按照应届高校毕业
+    生对待。) shares that definition with the exam authority's guide, not the guide's text: the state's rule, given as
+    such. Rules 10 asks for the suspect's own text in the register too; a page quoting one rule has none. A copier
+    takes the outlet's words before a colon with the rest (the passage starts before it); an excerpt pasted bare
+    (bench/quality.py) starts on a line of its own."""
+    out: list[tuple[int, int]] = []
+    region = (0, 0)  # the sentence found so far: its passages are the rule's too
+    for p in sorted(passages, key=lambda p: p.suspect_start):
+        a, b = p.suspect_start, p.suspect_end
+        if region[0] <= a < region[1]:
+            out.append((a, b))
+            continue
+        end = _sentence_end(suspect, max(a, b - 1), b + SENTENCE_LOOK)
+        if _OFFICIAL.search(suspect, a, end) and _in_register(suspect[a:end]) and _quoted_here(a, b, suspect, quotes):
+            region = (a, end)
+            out.append((a, b))
+    return out
+
+
+def _quoted_here(a: int, b: int, text: str, quotes: Sequence[tuple[int, int]]) -> bool:
+    """:func:`presented_as_speech` of ``text[a:b]`` with the attribution outside the passage: a colon or a verb of
+    saying ending at most ``QUOTE_SLACK`` characters *before* ``a``, not inside it — a passage holding 办法称，… took the
+    outlet's attribution with the words (bench/quality.py --archive stitched-00078: a piece of a report on the
+    网贷 rules starting at its 办法称，)."""
+    if _inside(a, b, quotes) or presented_as_document((a, b), text):
+        return True
+    return any(a - QUOTE_SLACK <= m.end() <= a for m in _SPEECH.finditer(text, max(0, a - QUOTE_SLACK - _SAYS_MAX), a))
+
+
 def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """:func:`official_text`'s rules 10 and 12: the document the suspect has itself."""
     spans = [(p.suspect_start, p.suspect_end) for p in passages]
@@ -619,13 +690,17 @@ def _official_text(passages, suspect: str, licensed: str, claimed: Sequence[tupl
                     document.append((p.suspect_start, p.suspect_end))
         if not document:
             return []
-    rest = _outside(suspect, [*spans, *claimed])
+    return document if _document_rest(_outside(suspect, [*spans, *claimed]), licensed) else []
+
+
+def _document_rest(rest: str, licensed: str) -> bool:
+    """Rules 10's test of the suspect's own text (``rest``: outside every claim's passages): ``OFFICIAL_MIN_REST``
+    characters or more at ``OFFICIAL_REST_RATE`` (2 markers at least), and not the licensed article reworded
+    (under ``OFFICIAL_REST_MAX_SHARED`` of its 4-grams in ``licensed``: a copy of it, not of the document)."""
     markers = official_markers(rest)
     if len(rest) < OFFICIAL_MIN_REST or markers < 2 or official_rate(rest, markers) < OFFICIAL_REST_RATE:
-        return []
-    if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
-        return []  # its other text is the licensed article's, reworded: a copy of it, not of the document
-    return document
+        return False
+    return _shared_grams(rest, licensed) < OFFICIAL_REST_MAX_SHARED
 
 
 def _outside(text: str, spans: Sequence[tuple[int, int]], sep: str = "") -> str:
@@ -865,9 +940,42 @@ def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int
         if not any(m.end() >= p.licensed_start - QUOTE_SLACK for m in _SPEECH.finditer(
                 licensed, max(0, p.licensed_start - QUOTE_SLACK - _VERB_MAX - 2), p.licensed_start + QUOTE_SLACK + 1)):
             l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
-            if not _inside(p.licensed_start, p.licensed_end, l_quotes):
+            # rules 14: or an attribution earlier in its licensed sentence, nothing of that sentence copied before it
+            # (新规称，在现有监管制度下，【若虚拟资产属于…】: the reading's clause of time is its own, the rest the statement's)
+            if not _inside(p.licensed_start, p.licensed_end, l_quotes) and (
+                    _said_earlier(licensed, p.licensed_start) is None or _copied_before(passages, p, licensed, suspect)):
                 continue
         out.append((p.suspect_start, p.suspect_end))
+    if out and len(out) < len(inside):
+        out += _said_on(inside, out, licensed)
+    return out
+
+
+#: rules 14: the most licensed characters between two passages of one quoted block (a word changed, a footnote mark
+#: dropped: 1–12 in the 香港证监会 reading below); more is the licensed text's own words between them
+SAID_GAP = 20
+
+
+def _said_on(inside, said: Sequence[tuple[int, int]], licensed: str) -> list[tuple[int, int]]:
+    """Rules 14 (wip/official10): the passages of ``inside`` (inside the document the suspect reproduces) other than
+    ``said`` that continue, on the licensed side, a block a ``said`` passage opens: each starts at most ``SAID_GAP``
+    characters after the block's end so far, no line break between. A reading that gives a regulator's statement as
+    新规称，… quotes it on sentence after sentence with no attribution of its own (香港证监会's statement, printed whole by
+    the suspect after 以下为《…》原文：, against a reading of it: bench/sina_pairs.py seed 18, 5 passages after one 新规称，);
+    words of the licensed text's own between two passages end the block (a first version read on to the end of the
+    licensed paragraph and took a report's own sentences between the posts it quotes, seed 18)."""
+    q = set(said)
+    out, end = [], -1  # the licensed end of the block read so far (-1: none open)
+    for p in sorted(inside, key=lambda p: (p.licensed_start, p.licensed_end)):
+        k = (p.suspect_start, p.suspect_end)
+        if k in q:
+            end = max(end, p.licensed_end) if end >= 0 and p.licensed_start - end <= SAID_GAP else p.licensed_end
+            continue
+        if end >= 0 and p.licensed_start - end <= SAID_GAP and "\n" not in licensed[end:p.licensed_start]:
+            out.append(k)
+            end = max(end, p.licensed_end)
+        elif p.licensed_start > end:
+            end = -1
     return out
 
 
