@@ -10,8 +10,8 @@ import unicodedata
 
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
-from reprintwatch.dedupe.relations import (_copied_before, _said_earlier, _sentence_end, _sentence_start, _speech_region,
-                                           spoken_words)
+from reprintwatch.dedupe.relations import (_copied_before, _said_again, _said_earlier, _sentence_end, _sentence_start,
+                                           _speech_region, spoken_words)
 from reprintwatch.dedupe.verify import Passage
 
 from conftest import real_texts
@@ -19,7 +19,8 @@ from conftest import real_texts
 
 def spoken_words_before(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     """relations.spoken_words as it was on 8f4e99f: both texts' attributions and sentence starts read for every
-    passage (with rules 13's branch, wip/speech9: words later in a sentence an attribution opens in both)."""
+    passage (with rules 13's branch, wip/speech9: words later in a sentence an attribution opens in both; and rules
+    14's, wip/statements10: the same words again elsewhere in the suspect)."""
     out, spoken = [], set()
     for p in sorted(passages, key=lambda p: p.suspect_start):
         sentence = _sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)
@@ -40,6 +41,9 @@ def spoken_words_before(passages, suspect: str, licensed: str) -> list[tuple[int
         n = min(p.suspect_end - p.suspect_start, l_region[1] - l_region[0], s_region[1] - s_region[0])
         if n > 0:
             out.append((p.suspect_start, p.suspect_start + n))
+    whole = [(p.suspect_start, p.suspect_end) for p in passages if (p.suspect_start, p.suspect_end) in set(out)]
+    if whole and len(out) < len(passages):
+        out += _said_again(passages, whole)
     return out
 
 
