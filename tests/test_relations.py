@@ -1129,3 +1129,20 @@ def test_a_rule_the_suspect_quotes_as_such_is_the_rules_but_a_rule_pasted_bare_o
     # prose after a colon is no rule
     prose = "记者了解到：" + LEAD
     assert quoted_rules([_passage(prose, LEAD, LEAD)], prose, quoted_spans(prose)) == []
+
+
+def test_a_quoted_rule_is_one_sentence_not_prose_pasted_after_a_cue():
+    """bench/quality.py's 拼接稿 joins its sources with 业内人士指出，; a source's passage running past its first sentence
+    is pasted prose, not a rule quoted as such (the merged rules 14 lost two stitched sources that way)."""
+    from reprintwatch.dedupe.quotes import quoted_spans
+    from reprintwatch.dedupe.relations import quoted_rules
+
+    second = "各地教育部门应当按照本通知规定，做好毕业生就业统计和档案转递工作。"
+    report = "本报讯 教育部日前发布通知。" + RULE + second + "记者注意到，多地已出台配套措施。"
+    stitched = UNRELATED + "\n业内人士指出，" + RULE + second + "\n" + FLASH
+    two = _passage(stitched, report, RULE + second)
+    assert quoted_rules([two], stitched, quoted_spans(stitched)) == []
+    # the same cue before the rule's one sentence: the rule's
+    one = _passage(stitched, report, RULE)
+    at = stitched.index(RULE)
+    assert quoted_rules([one], stitched, quoted_spans(stitched)) == [(at, at + len(RULE))]
