@@ -7,7 +7,7 @@ the two share from elsewhere (``wrong``): issue 19, round 10 (wip/model10). Anal
     .venv/bin/python bench/pair_features.py --from /tmp/features.tsv --reported base-s1.json base-s16.json …
                                                    # only the labelled pairs those sina_pairs.py --json runs report
 
-``--from`` needs scikit-learn (``pip install scikit-learn``; not a dependency of reprintwatch: analysis only).
+``--from`` needs scikit-learn (the ``bench`` extra: ``pip install -e ".[bench]"``; not a dependency of reprintwatch itself).
 The crawl is read where bench/sina_pairs.py reads it (bench/disguise.RAW_DIR, ``../shared/data/raw``, or
 ``REPRINTWATCH_RAW_DATA``). Results and what they mean: docs/findings.md, "Issue 19 measured: what
 separates a copied excerpt from shared source text (wip/model10)".
