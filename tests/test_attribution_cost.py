@@ -4,6 +4,7 @@ The old forms are kept here as references and compared with the new ones on text
 real texts read from ../shared (research-only, read in place)."""
 from __future__ import annotations
 
+import bisect
 import random
 import re
 import unicodedata
@@ -41,7 +42,8 @@ def spoken_words_before(passages, suspect: str, licensed: str) -> list[tuple[int
         n = min(p.suspect_end - p.suspect_start, l_region[1] - l_region[0], s_region[1] - s_region[0])
         if n > 0:
             out.append((p.suspect_start, p.suspect_start + n))
-    whole = [(p.suspect_start, p.suspect_end) for p in passages if (p.suspect_start, p.suspect_end) in set(out)]
+    said = set(out)
+    whole = [(p.suspect_start, p.suspect_end) for p in passages if (p.suspect_start, p.suspect_end) in said]
     if whole and len(out) < len(passages):
         out += _said_again(passages, whole)
     return out
@@ -298,7 +300,11 @@ def test_speech_start_near_reads_a_window_with_the_whole_texts_answer():
     # relations.speech_starts over the whole text, then a search among its ends (the form before round 10),
     # against the window read at every offset: written marks (a verb and 了 before a comma, a colon alone, a comma
     # after no verb, a text's first and last characters) and 400 real texts (their first 3,000 characters)
-    from reprintwatch.dedupe.relations import _after_speech, speech_start_near, speech_starts
+    from reprintwatch.dedupe.relations import QUOTE_SLACK, speech_start_near, speech_starts
+
+    def after_speech(a, starts):  # relations._after_speech, the search the window replaced
+        i = bisect.bisect_left(starts, a - QUOTE_SLACK)
+        return i < len(starts) and starts[i] <= a + QUOTE_SLACK
 
     written = ["他说了，好。", "：开头", "结尾：", "告诉记者，今天", "记者，今天", "表示表示，", "说\n，", "了，", "称:,：", ""]
     seen = 0
@@ -306,7 +312,7 @@ def test_speech_start_near_reads_a_window_with_the_whole_texts_answer():
         starts = speech_starts(text)
         seen += bool(starts)
         for a in range(len(text) + 1):
-            assert speech_start_near(text, a) == _after_speech(a, starts), (text[max(0, a - 12):a + 12], a)
+            assert speech_start_near(text, a) == after_speech(a, starts), (text[max(0, a - 12):a + 12], a)
     assert seen > 300  # texts with attributions and colons met, not only texts without any
 
 

@@ -274,17 +274,13 @@ def speech_starts(text: str) -> list[int]:
     return [m.end() for m in _SPEECH.finditer(text)]
 
 
-def _after_speech(a: int, starts: Sequence[int]) -> bool:
-    i = bisect.bisect_left(starts, a - QUOTE_SLACK)
-    return i < len(starts) and starts[i] <= a + QUOTE_SLACK
-
-
 # A verb of saying (and its 了) ending where a comma starts: :data:`_SPEECH` read backwards from the comma.
 _SAYING_BEFORE = re.compile("(?:" + _VERBS + ")了?\\Z")
 
 
 def speech_start_near(text: str, a: int) -> bool:
-    """``_after_speech(a, speech_starts(text))`` read in a window of ``text`` around ``a``, not the whole text.
+    """Whether a start of :func:`speech_starts` lies within ``QUOTE_SLACK`` of ``a``, read in a window of ``text``
+    around ``a``, not the whole text.
 
     Exact: every match of :data:`_SPEECH` ends right after a colon, or right after a comma that a verb of
     saying (and 了) ends at; neither the verbs nor 了 hold a comma or colon, so no match runs over one — each
