@@ -47,12 +47,14 @@ from .dedupe.relations import (
     common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_speech, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
-from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, template_spans
+from .dedupe.templates import (
+    ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, series_siblings, template_spans,
+)
 from .dedupe.segment import segment
 from .dedupe.verify import (
     DEFAULT_THRESHOLDS, FULL_REPRINT, NO_MATCH, PARTIAL_REPRINT, Passage, Thresholds, Verification,
     _min_shared_shingles as min_shared_shingles, bounds_many, extend_licensed_passages,
-    near_partial, verify,
+    near_partial, verify, without_code,
 )
 from .index.base import AddResult, IndexedArticle, LicensedIndex
 
@@ -118,7 +120,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: claim (rules 13) is counted out of the check's others, a rule the suspect quotes as such is the rule's
 #: (relations.quoted_rules), and a document the suspect prints whole is read on through the licensed text's quoted
 #: block (relations._said_on; wip/official10).
-RULES_VERSION = 14
+#: 15: page code (script lines: an ad loader, a page widget) counted out of both texts' coverage, a whole copy of
+#: an item whose licensed page carries it a full reprint (verify.without_code); and two items of one series — their
+#: titles one series head at different issue numbers (足彩18146期 / 18145期, 时装粥Vol.6 / Vol.7, 国考报名第八日 /
+#: 第七日), or the licensed item's links listing the suspect's title — share the series' text, no evidence of
+#: copying (templates.series_siblings; wip/furniture11).
+RULES_VERSION = 15
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -495,6 +502,7 @@ class Detector:
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
         matches = self._with_members(matches, candidates, records)
+        matches = [_without_code(a, fp, m, self.thresholds) for a, fp, m in zip(articles, fps, matches)]  # rules 15
         matches = [_without_headline(a, m) for a, m in zip(articles, matches)]  # rules 14
         # attribution before the rewrite path: a 洗稿 copy whose surviving exact passages are quotations (washing
         # leaves quotes alone) is discounted, then aligned sentence by sentence like any pair that is no reprint
@@ -656,6 +664,10 @@ class Detector:
                 continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
             code += said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
+            if series_siblings((article.title or "", m.licensed.title or ""), m.licensed.content):
+                # rules 15: two items of one series (its issue numbers, or the licensed item's links naming the
+                # suspect) share the series' text — intro, footer, byline, links, a tally's stock sentences
+                code += [(p.suspect_start, p.suspect_end) for p in m.verification.passages]
             others = [(p.suspect_start, p.suspect_end) for o in reprints if o is not m for p in o.verification.passages]
             # rules 14: the suspect is itself a document holding more of one than it shares (a full reprint too)
             official = own_document(m.verification.passages, article.content, m.licensed.content, others, is_document)
@@ -1023,6 +1035,19 @@ def _fact_starts(fp: Fingerprint) -> list[tuple[str, int]]:
         return []
     starts = fp.signature.chars_before  # the suspect's, kept: verify() reads the same sums
     return [(t, int(fp.normalized.offsets[starts[a]])) for t, a, _ in fp.facts]
+
+
+def _without_code(article: Article, fp: Fingerprint, matches: list[Match], thresholds: Thresholds) -> list[Match]:
+    """Rules 15: each reprint match judged with page code counted out of both texts (``verify.without_code``): a
+    whole copy of an item whose licensed page carries script is a full reprint."""
+    out = matches
+    for k, m in enumerate(matches):
+        v = without_code(m.verification, article.content, fp.normalized, m.licensed.content, _licensed_text, thresholds)
+        if v is not m.verification:
+            if out is matches:
+                out = list(matches)
+            out[k] = dataclasses.replace(m, verification=v)
+    return out
 
 
 def _without_headline(article: Article, matches: list[Match]) -> list[Match]:
