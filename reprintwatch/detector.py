@@ -502,12 +502,15 @@ class Detector:
         matches = [self._verify(fp, [records[i] for i, _ in c if i in records], dict(c))
                    for fp, c in zip(fps, candidates)]
         matches = self._with_members(matches, candidates, records)
-        matches = [_without_code(a, fp, m, self.thresholds) for a, fp, m in zip(articles, fps, matches)]  # rules 15
+        # rules 15: page code out of both texts' coverage; the partials it makes whole, promoted once attribution keeps them
+        coded = [_without_code(a, fp, m, self.thresholds) for a, fp, m in zip(articles, fps, matches)]
+        matches, whole = [c[0] for c in coded], [c[1] for c in coded]
         matches = [_without_headline(a, m) for a, m in zip(articles, matches)]  # rules 14
         # attribution before the rewrite path: a 洗稿 copy whose surviving exact passages are quotations (washing
         # leaves quotes alone) is discounted, then aligned sentence by sentence like any pair that is no reprint
         # (bench/quality.py on fc6c4ba, attribution last: 3 of 600 洗稿 copies lost that way)
         matches = self._attribute_many(articles, fps, matches)
+        matches = [_whole_without_code(a, m, w) if w else m for a, m, w in zip(articles, matches, whole)]  # rules 15
         if self.rewrite_thresholds is not None:
             matches = self._rewrites(articles, fps, matches, records, code)
         results = []
@@ -1037,16 +1040,36 @@ def _fact_starts(fp: Fingerprint) -> list[tuple[str, int]]:
     return [(t, int(fp.normalized.offsets[starts[a]])) for t, a, _ in fp.facts]
 
 
-def _without_code(article: Article, fp: Fingerprint, matches: list[Match], thresholds: Thresholds) -> list[Match]:
-    """Rules 15: each reprint match judged with page code counted out of both texts (``verify.without_code``): a
-    whole copy of an item whose licensed page carries script is a full reprint."""
-    out = matches
+def _without_code(article: Article, fp: Fingerprint, matches: list[Match], thresholds: Thresholds
+                  ) -> tuple[list[Match], set[str]]:
+    """Rules 15: each reprint match with page code counted out of both texts (``verify.without_code``), and the
+    licensed ids of the partial reprints that are then whole copies (a full reprint once attribution keeps them:
+    :func:`_whole_without_code`)."""
+    out, whole = matches, set()
     for k, m in enumerate(matches):
-        v = without_code(m.verification, article.content, fp.normalized, m.licensed.content, _licensed_text, thresholds)
+        v, full = without_code(m.verification, article.content, fp.normalized, m.licensed.content, _licensed_text,
+                               thresholds)
         if v is not m.verification:
             if out is matches:
                 out = list(matches)
             out[k] = dataclasses.replace(m, verification=v)
+            if full and v.verdict == PARTIAL_REPRINT:
+                whole.add(m.licensed.id)
+    return out, whole
+
+
+def _whole_without_code(article: Article, matches: list[Match], whole: set[str]) -> list[Match]:
+    """Rules 15: the partial reprints attribution kept that are whole copies once page code is counted out
+    (:func:`_without_code`) are full reprints — unless they miss the licensed title's headline figure (rules 14,
+    :func:`_without_headline`). A whole copy of TechWeb's Musk item whose licensed page carries Sina's ad loader
+    was a partial (read12, seed 20)."""
+    out = matches
+    for k, m in enumerate(matches):
+        if m.licensed.id in whole and m.verdict == PARTIAL_REPRINT and not headline_figure_missing(
+                article.title or "", article.content, m.licensed.title or "", m.licensed.content):
+            if out is matches:
+                out = list(matches)
+            out[k] = dataclasses.replace(m, verification=dataclasses.replace(m.verification, verdict=FULL_REPRINT))
     return out
 
 
