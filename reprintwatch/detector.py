@@ -120,8 +120,9 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: claim (rules 13) is counted out of the check's others, a rule the suspect quotes as such is the rule's
 #: (relations.quoted_rules), and a document the suspect prints whole is read on through the licensed text's quoted
 #: block (relations._said_on; wip/official10).
-#: 15: page code (script lines: an ad loader, a page widget) counted out of both texts' coverage, a whole copy of
-#: an item whose licensed page carries it a full reprint (verify.without_code); and two items of one series — their
+#: 15: page code (script lines: an ad loader, a page widget) counted out of both texts' coverage, a partial reprint
+#: attribution keeps that is then a whole copy of the licensed prose and most of the suspect's a full reprint
+#: (verify.without_code, detector._whole_without_code); and two items of one series — their
 #: titles one series head at different issue numbers (足彩18146期 / 18145期, 时装粥Vol.6 / Vol.7, 国考报名第八日 /
 #: 第七日), or the licensed item's links listing the suspect's title — share the series' text, no evidence of
 #: copying (templates.series_siblings; wip/furniture11).
@@ -1063,10 +1064,10 @@ def _whole_without_code(article: Article, matches: list[Match], whole: dict[str,
     (:func:`_without_code`) and most of the suspect (``WHOLE_COVERAGE`` of its prose) are full reprints, shown with
     the coverages of the texts' prose — unless they miss the licensed title's headline figure (rules 14,
     :func:`_without_headline`). A whole copy of TechWeb's Musk item whose licensed page carries Sina's ad loader
-    was a partial (read12, seed 20). Most of the suspect: at seed 20 (7c6a190) the kept partials made whole this
-    way were 11 copies, the suspect all in the licensed prose (0.98-1.00), and 5 that are no copy of the item,
-    0.11-0.57 of the suspect: two papers' reports of one police release, two reports of one foreign story, a
-    round-up quoting a speech the item reports."""
+    was a partial (read12, seed 20). Most of the suspect: at seed 20 (393d761, without this condition) the kept
+    partials made whole this way were 15 copies, the suspect all in the licensed prose, and 6 that are no copy of
+    the item, at most 0.70 of the suspect: two papers' reports of one police release, two reports of one foreign
+    story, a round-up quoting a speech the item reports, two reports of one 9to5Mac story."""
     out = matches
     for k, m in enumerate(matches):
         if m.licensed.id in whole and m.verdict == PARTIAL_REPRINT and not headline_figure_missing(
