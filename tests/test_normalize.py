@@ -138,3 +138,15 @@ def test_one_chinese_counter_for_code_and_official_register():
     assert [chinese_count(t) for t in texts] == [one_by_one(t) for t in texts]
     assert [chinese_only(t) for t in texts] == ["".join(c for c in t if "\u4e00" <= c <= "\u9fff") for t in texts]
     assert chinese_count(edges[2]) == 2 and chinese_count(edges[3]) == 0 and chinese_only(edges[5]) == "中"
+
+
+def test_code_lines_are_a_page_s_script_not_its_prose():
+    from reprintwatch.dedupe.normalize import code_lines
+
+    text = ("江南日报讯 本市地铁九号线今天开通（全长28.6公里），详见 http://example.com/metro 。\n"
+            "(function(){\n    var adScript = document.createElement('script');\n"
+            "    adScript.src = '//ads.example.com/js/left.js';\n})();")
+    lines = [text[a:b].strip() for a, b in code_lines(text)]
+    assert lines == ["(function(){", "var adScript = document.createElement('script');",
+                     "adScript.src = '//ads.example.com/js/left.js';"]  # })(); holds no letter to count
+    assert code_lines("一段没有代码的正文（括号里的话），还有“引号”。") == []

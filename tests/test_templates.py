@@ -6,7 +6,7 @@ import pytest
 from reprintwatch import Article, Detector, SQLiteIndex
 from reprintwatch.dedupe.normalize import normalize
 from reprintwatch.dedupe.relations import Claim, explain_away
-from reprintwatch.dedupe.templates import figure_breaks, template_spans
+from reprintwatch.dedupe.templates import figure_breaks, names_the_other, series_siblings, template_spans
 from reprintwatch.output import render_text
 
 from texts import UNRELATED
@@ -299,3 +299,49 @@ def test_a_full_reprint_without_the_licensed_titles_headline_figure_is_a_partial
         assert [m.verdict for m in d.check(Article("pool", pool, "周六足彩任九开1396注10214元")).reprints] \
             == ["partial_reprint"]
         assert [m.verdict for m in d.check(Article("copy", jackpot, "任九开1396注")).reprints] == ["full_reprint"]
+
+
+# Two issues of one fictional column: the column's intro and footer around each issue's own body.
+COLUMN_INTRO = ("指数说明\n本栏目根据全市各投注站当日的实际销量和成交数据，采用统一的加权算法计算每一场比赛的冷热程度，"
+                "再与各家机构开出的赔率进行对比，为读者判断投注选项的冷热提供参考。\n")
+COLUMN_FOOTER = "\n（青溪晚报体育彩票专栏独家稿件，未经许可请勿转载）"
+BODY_45 = ("偏热场次：城南队。城南队近五轮联赛四胜一平，主场优势明显，本场投注明显倾向主队，但机构赔率反而上调，"
+           "主队大胜的可能并不大，建议读者谨慎对待，防范平局的出现。")
+BODY_46 = ("偏冷场次：江北队对湖西队。两队上一次交手打成二比二，本赛季江北队客场表现一般，湖西队则保持主场不败，"
+           "然而本场主胜的投注比例不到三成，明显偏冷，可以考虑以主胜为主，辅以平局。")
+
+
+def column(issue: int, body: str) -> Article:
+    return Article(f"issue{issue}", COLUMN_INTRO + body + COLUMN_FOOTER, f"[青溪彩票]足彩18{issue}期冷热指数：{body[5:9]}",
+                   "青溪晚报")
+
+
+def test_two_issues_of_one_series_share_the_series_text_not_each_other_s(tmp_path):
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        detector = Detector(idx)
+        detector.add([column(145, BODY_45)])
+        other = detector.check(column(146, BODY_46))
+        [m] = [m for m in other.matches if m.licensed.id == "issue145"]
+        # the intro and footer alone make a partial reprint for verify(); the two are one column's issues
+        assert m.verification.is_reprint and m.verdict == "none" and m.discounted
+        # a copy of the issue (its title, its number) is still one
+        copy = detector.check(Article("copy", "点击上方蓝字关注我们\n" + column(145, BODY_45).content, column(145, BODY_45).title))
+        assert [(m.licensed.id, m.verdict) for m in copy.reprints] == [("issue145", "full_reprint")]
+
+
+def test_series_siblings_read_the_issue_number_or_a_link_naming_the_suspect():
+    assert series_siblings(("[新浪彩票]足彩18146期冷热指数：甲队设防平局", "[新浪彩票]足彩18145期冷热指数：乙队设防大冷"), "")
+    assert series_siblings(("时装粥Vol.6 | 纽约看秀", "时装粥Vol.7 | 纽约完结篇"), "")
+    assert series_siblings(("国考报名第八日：总数将破90万", "2019国考报名第七日：平均竞争比40:1"), "")
+    # one issue (a copy keeps the number), two series, or numbers that are no issue's
+    assert not series_siblings(("足彩18146期冷热指数：甲队", "足彩18146期冷热指数：甲队设防"), "")
+    assert not series_siblings(("足彩18146期冷热指数", "篮彩18145期竞猜分析"), "")
+    assert not series_siblings(("女排3比0胜日本队", "女排3比1胜日本队"), "")
+    # the licensed column's links to the author's other columns name the suspect: an earlier item of that column
+    title = "城南队的刀片和江北队的骂声 你会怎么看主教练"
+    links = "正文在这里，讲的是另一场比赛。" * 5 + "\n（青溪体育 某某 专栏）\n作者其他文章：\n" + title + "\n另一篇专栏的标题在这里"
+    assert series_siblings((title, "另一篇专栏"), links)
+    assert names_the_other(title, links, "另一篇专栏")
+    # not a title met in a lead, a 原标题 line or a subhead inside a paragraph: a copy keeps its headline there
+    assert not names_the_other(title, "原标题：" + title + "\n" + "正文。" * 40, "另一篇")
+    assert not names_the_other(title, "正文。" * 40 + "\n据报道，" + title + "，这是一段很长的正文，说了很多别的事情。", "另一篇")

@@ -323,3 +323,41 @@ def test_echoes_dropped_in_one_sweep_are_those_the_definition_drops():
         got = V._drop_echoes(passages)
         want = _reference_echoes(passages)
         assert got == want and all(a is b for a, b in zip(got, want))
+
+
+AD_LOADER = ("\n\n(function(){\n    var adScript = document.createElement('script');\n"
+             "    adScript.src = '//ads.example.com/litong/zhitou/sinaads/demo/left_column_20171020.js';\n"
+             "    document.getElementsByTagName('head')[0].appendChild(adScript);\n"
+             "    var sideScript = document.createElement('script');\n"
+             "    sideScript.src = '//ads.example.com/litong/zhitou/sinaads/demo/right_column_20171020.js';\n"
+             "    document.getElementsByTagName('head')[0].appendChild(sideScript);\n})();\n")
+
+
+def test_page_code_is_counted_out_of_coverage_on_both_sides():
+    from reprintwatch.dedupe.normalize import normalize
+    from reprintwatch.dedupe.verify import without_code
+
+    short = METRO.split("\n")[0] + "\n" + METRO.split("\n")[1]
+    page = short + AD_LOADER
+    v = check(short, page)
+    assert v.verdict == PARTIAL_REPRINT  # the loader's letters are most of the licensed page's
+    out, whole = without_code(v, short, normalize(short), page, normalize)
+    # the verdict is the caller's to change once attribution keeps the claim (detector._whole_without_code)
+    assert whole and out.verdict == PARTIAL_REPRINT and out.licensed_coverage > 0.9 and out.suspect_coverage > 0.9
+    # the suspect's page code is no part of it either
+    back = check(page, short)
+    assert without_code(back, page, normalize(page), short, normalize)[0].suspect_coverage > 0.9 > back.suspect_coverage
+    # no code on either side: the verification as it was
+    plain = check(short, METRO)
+    assert without_code(plain, short, normalize(short), METRO, normalize) == (plain, False)
+
+
+def test_a_whole_copy_of_an_item_whose_licensed_page_carries_script_is_a_full_reprint(tmp_path):
+    from reprintwatch import Article, Detector, SQLiteIndex
+
+    short = METRO.split("\n")[0] + "\n" + METRO.split("\n")[1]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        detector = Detector(idx)
+        detector.add([Article("page", short + AD_LOADER, "九号线开通", "江南日报")])
+        [m] = detector.check(Article("copy", "点击上方蓝字关注我们\n" + short, "九号线开通")).reprints
+        assert m.verdict == FULL_REPRINT and m.verification.licensed_coverage > 0.9

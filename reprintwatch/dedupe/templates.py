@@ -409,3 +409,64 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
             if x < y:
                 out.append((x, y))
     return out + title_slot_spans(passages, suspect_text, licensed, titles, licensed_normalized)
+
+
+#: An issue's number in a title: 第八日 / 第7天 / 第3期, 18146期, Vol.6, No.12 — the place a series' items differ.
+_ISSUE = re.compile(r"第([0-9一二三四五六七八九十百零〇两]+)([期日天届轮站场集篇弹季回])|([0-9]+)(期)|(vol|no)\.?([0-9]+)")
+#: A series' head before its issue number, once folded and its digits dropped: this many characters at least (新浪彩票
+#: 足彩, 时装粥, 国考报名); a bare 第3期 names no series.
+SERIES_HEAD_MIN = 2
+
+
+def _issue(title: str) -> tuple[str, str, str] | None:
+    """``(head, unit, number)`` of a title's first issue number (:data:`_ISSUE`; the head folded, digits dropped)."""
+    folded = _folded(title or "")
+    found = _ISSUE.search(folded)
+    if not found:
+        return None
+    number = found.group(1) or found.group(3) or found.group(6)
+    unit = found.group(2) or found.group(4) or found.group(5)
+    head = _NOT_DIGITS_OR_NUMERALS.sub("", folded[:found.start()])
+    return (head, unit, number) if len(head) >= SERIES_HEAD_MIN else None
+
+
+_NOT_DIGITS_OR_NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇两]+")
+#: A title :func:`names_the_other` looks for in the other text: this many letters and digits at least (a short
+#: title — 致敬, 金庸 — is a phrase any text may hold).
+NAMED_TITLE_MIN = 10
+#: A link's line holds the title and at most this many letters and digits more (a column's 时装粥Vol.5 | prefix, a
+#: date after it).
+NAMED_LINE_EXTRA = 12
+
+
+def names_the_other(suspect_title: str, licensed: str, licensed_title: str) -> bool:
+    """Whether the licensed text lists the suspect's title (folded, :data:`NAMED_TITLE_MIN` characters or more) as a
+    line of its second half: a column's links to its other issues (作者其他文章：点击进入作者专栏 and the author's
+    titles), which name the suspect — an earlier item of the same column, not a copy of this one. Not anywhere else:
+    over the 472 labelled pairs of bench/reads (wip/furniture11, f8571e8), the suspect's title inside the licensed
+    text is as often a copy's kept headline — a 原标题 line (支付牌照…, iG…), the page's first line (音集协…), a
+    question in the lead (哪些状况…: 4 right pairs) — or a digest's subhead in a paragraph (工信部…, 马化腾…). Pure."""
+    s_fold = _folded(suspect_title or "")
+    if len(s_fold) < NAMED_TITLE_MIN or s_fold in _folded(licensed_title or ""):
+        return False
+    tail = licensed[len(licensed) // 2:]
+    if not any(run in tail for run in re.findall(r"[\u4e00-\u9fff]{4,}", suspect_title)[:1]):
+        return False  # the title's first Chinese run is not in the text's second half (most pairs): nothing folded
+    for line in tail.split("\n"):
+        folded = _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", line).lower())
+        if s_fold in folded and len(folded) <= len(s_fold) + NAMED_LINE_EXTRA and "原标题" not in folded:
+            return True
+    return False
+
+
+def series_siblings(titles: tuple[str, str], licensed: str) -> bool:
+    """Whether the suspect and the licensed article (``titles``: the suspect's, the licensed one's; ``licensed``: its
+    text) are two items of one series: their titles open on one series head and differ at its issue number (足彩
+    18146期冷热指数 / 18145期; 时装粥Vol.6 / Vol.7; 国考报名第八日 / 第七日), or the licensed text lists the suspect's
+    title among its links (:func:`names_the_other`). What two items of one series share is the series' — its intro,
+    footer, byline, links, a template's stock sentences — and the suspect is not a copy of the other item: a copy
+    takes its item's title with its number. Pure."""
+    s_issue, l_issue = _issue(titles[0]), _issue(titles[1])
+    if s_issue and l_issue and s_issue[:2] == l_issue[:2] and s_issue[2] != l_issue[2]:
+        return True
+    return names_the_other(titles[0], licensed, titles[1])
