@@ -660,8 +660,7 @@ class SQLiteIndex(LicensedIndex):
                 self._vocab.refresh()
                 shingles = self._vocab.unique_shingles([r[1] for r in rows], self.params.shingle_size)
                 self.conn.executemany("UPDATE articles SET shingles = ? WHERE rowid = ?",
-                                      [(_shingles_blob(u), r[0])
-                                       for r, u in zip(rows, shingles)])
+                                      [(_shingles_blob(u), r[0]) for r, u in zip(rows, shingles)])
             last, done = rows[-1][0], done + len(rows)
 
     def optimize(self) -> OptimizeResult:
