@@ -218,8 +218,10 @@ def index_optimize():
 def index_migrate():
     """Upgrade an index built by an older reprintwatch to the current layout.
 
-    SQLite (schema 1 or 2 → 3): band keys are rebuilt in place from the stored signatures, in one
-    transaction. Elasticsearch: a new index is built beside the old one from the stored
+    SQLite (schema 1 or 2 → 4): band keys are rebuilt in place from the stored signatures, in one
+    transaction. SQLite schema 3 (upgraded to 4 when opened): each article's distinct shingles are
+    stored from its signature, so listing versions reads them as they are (the same answers
+    before and after). Elasticsearch: a new index is built beside the old one from the stored
     signatures, then the alias (--es-index) is swapped to it in one step; checks keep working
     on the old index meanwhile. Both: an index made before the rewrite (洗稿) sketch gets its
     rewrite keys from the stored texts, and an index made before stories gets them (versions of

@@ -632,6 +632,54 @@ def test_versions_share_a_story_and_candidates_count_stories(index):
     assert match.licensed.id == "metro-edit" and match.versions == ()
 
 
+def _listed_versions_are_their_records(backend, suspect: str) -> list[tuple[str, float]]:
+    """The versions a fresh reader lists for ``suspect``'s reprint (nothing read before: SQLite reads each
+    listed member's stored distinct shingles), each overlap checked against the one its whole record, read
+    after, gives; returns ``(id, overlap)`` of each."""
+    from reprintwatch.dedupe.relations import version_overlap
+    with backend.open() as idx:
+        [match] = Detector(idx).check(suspect).reprints
+        listed = [(v.licensed.id, v.overlap) for v in match.versions]
+        records = {r.article.id: r for r in idx.get([match.licensed.id, *(i for i, _ in listed)])}
+        reported = records[match.licensed.id].signature.unique_shingles
+        for v in match.versions:
+            assert v.licensed == records[v.licensed.id].article
+            assert v.overlap == version_overlap(records[v.licensed.id].signature.unique_shingles, reported), v.licensed.id
+        ids = [i for i, _ in listed]
+    with backend.open() as idx:  # and unique_shingles alone, from the stored form, is the record's
+        for (article, u), r in zip(idx.unique_shingles(ids), idx.get(ids)):
+            assert article == r.article
+            np.testing.assert_array_equal(u, r.signature.unique_shingles)
+    return listed
+
+
+def test_listed_versions_follow_members_replaced_deleted_and_re_added(backend):
+    """What listing a version reads (SQLite: each article's distinct shingles stored beside its signature,
+    schema 4) follows every change of a member: replaced by another version's text, deleted, re-added with
+    other text — a value left from the old text would give the old overlap."""
+    late = "（更新）" + METRO_EDIT
+    # the wire text without its last paragraph, another text's first sentence added: still a version (0.875)
+    shorter = "\n".join(METRO.split("\n")[:-1]) + "\n" + RIVER.split("。")[0] + "。"
+    with backend.open() as idx:
+        Detector(idx).add(licensed() + [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报"),
+                                        Article("metro-late", late, "地铁九号线开通（更新）", "江南日报")])
+    suspect = "转载：" + METRO
+    first = dict(_listed_versions_are_their_records(backend, suspect))
+    assert set(first) == {"metro-edit", "metro-late"}
+    with backend.open() as idx:  # replaced: another version's text
+        assert Detector(idx).add([Article("metro-late", shorter, "地铁九号线开通（删节）", "江南日报")]).updated == 1
+        assert idx.get(["metro-late"])[0].story == "metro"
+    second = dict(_listed_versions_are_their_records(backend, suspect))
+    assert set(second) == {"metro-edit", "metro-late"} and second["metro-late"] != first["metro-late"]
+    with backend.open() as idx:  # deleted, then re-added with another version's text
+        assert idx.delete(["metro-edit"]) == ["metro-edit"]
+    assert dict(_listed_versions_are_their_records(backend, suspect)).keys() == {"metro-late"}
+    with backend.open() as idx:
+        Detector(idx).add([Article("metro-edit", late, "地铁九号线开通（更新）", "城市晚报")])
+    third = dict(_listed_versions_are_their_records(backend, suspect))
+    assert third == {"metro-late": second["metro-late"], "metro-edit": first["metro-late"]}
+
+
 def test_a_changed_article_leaves_its_story_and_a_new_one_gets_a_fresh_label(index):
     detector = Detector(index)
     detector.add(licensed() + [Article("metro-edit", METRO_EDIT, "地铁九号线开通", "城市晚报")])

@@ -227,3 +227,106 @@ def test_every_article_points_at_a_run_holding_its_keys(db):
         for rowid, run in conn.execute("SELECT rowid, run FROM articles"):
             assert run in runs and rowid in set(runs[run].owners.tolist())
             assert all(rowid not in set(r.owners.tolist()) for other, r in runs.items() if other != run)
+
+
+# --- schema 4: each article's distinct shingles stored (what listing a version reads) --------------------------
+
+def _stored_shingles(path) -> dict[str, bytes | None]:
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT id, shingles FROM articles"))
+    finally:
+        conn.close()
+
+
+def test_each_article_stores_its_distinct_shingles_and_listing_reads_them(db):
+    """``articles.shingles`` holds the sorted distinct shingles of the signature stored in the same row — for new,
+    changed and re-added articles and a signature of the older format — and ``unique_shingles`` reads them
+    without decoding a signature."""
+    with SQLiteIndex(db) as idx:
+        detector = Detector(idx)
+        detector.add(articles())
+        fp = detector.prepare(Article("old", RIVER + "（旧格式）")).signature
+        idx.add([IndexedArticle(Article("old", RIVER + "（旧格式）"), Signature(fp.token_lens, fp.token_spans, fp.shingles),
+                                detector.prepare(Article("old", RIVER + "（旧格式）")).keys)])
+        detector.add([Article("metro", FLASH + "（改）", "改稿")])  # changed
+        idx.delete(["river"])
+        detector.add([Article("river", METRO + "（重发）", "重发")])  # re-added with other text
+    stored = _stored_shingles(db)
+    with SQLiteIndex(db) as idx:
+        records = {r.article.id: r for r in idx.get(list(stored))}
+        assert set(records) == {"metro", "river", "flash", "old"}
+        for art_id, blob in stored.items():
+            assert blob == np.unique(records[art_id].signature.shingles).astype("<u4").tobytes(), art_id
+    with SQLiteIndex(db) as idx:
+        def no_decoding(*a, **k):
+            raise AssertionError("a stored article's shingles were decoded from its signature")
+        idx._vocab.unique_shingles = no_decoding
+        listed = idx.unique_shingles(["flash", "metro", "old", "river"])
+        assert [a.id for a, _ in listed] == ["flash", "metro", "old", "river"]
+        for article, u in listed:
+            assert u.dtype == np.uint32
+            np.testing.assert_array_equal(u, records[article.id].signature.unique_shingles)
+            assert article == records[article.id].article
+
+
+def _as_schema_3(path) -> None:
+    """What an index written before schema 4 looks like: no ``shingles`` column."""
+    conn = sqlite3.connect(path)
+    # the table made again without the column (SQLite's DROP COLUMN fails on the commented schema text)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
+    lines = sql.split("\n")
+    at = next(n for n, line in enumerate(lines) if line.strip().startswith("shingles BLOB"))
+    assert lines[at - 1].strip().startswith("story TEXT NOT NULL DEFAULT '',")
+    lines[at - 1] = lines[at - 1].replace("'',", "''", 1)
+    schema_3 = "\n".join(lines[:at] + lines[at + 1 :])
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(articles)") if r[1] != "shingles"]
+    indexes = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'articles' AND type = 'index'"
+                                          " AND sql IS NOT NULL")]
+    conn.executescript(f"""
+        ALTER TABLE articles RENAME TO articles4;
+        {schema_3.replace("IF NOT EXISTS ", "")};
+        INSERT INTO articles ({", ".join(columns)}) SELECT {", ".join(columns)} FROM articles4;
+        DROP TABLE articles4;
+        {";".join(indexes)};
+        DELETE FROM meta WHERE key = 'shingles';
+        UPDATE meta SET value = '3' WHERE key = 'schema_version';""")
+    assert "shingles" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    conn.close()
+
+
+def test_a_schema_3_index_answers_the_same_before_and_after_index_migrate(db):
+    """An index written before the shingles were stored is upgraded when opened (a column added, no row
+    rewritten): its articles are read from their signatures meanwhile, with the same answers; ``index
+    migrate`` stores their shingles and keeps their stories; articles added in between get theirs at once."""
+    from click.testing import CliRunner
+    from reprintwatch.cli import cli
+    edit = Article("metro-edit", METRO + "\n（本报记者 张晓明 报道）", "地铁九号线开通", "城市晚报")
+    suspects = ["转载：" + METRO, "转载：" + RIVER, FLASH + "\n" + METRO[:200]]
+    with SQLiteIndex(db) as idx:
+        Detector(idx).add(articles() + [edit])
+        before = [Detector(idx).check(s).to_dict(include_all=True) for s in suspects]
+        stories = {r.article.id: r.story for r in idx.get(["metro", "metro-edit", "river", "flash"])}
+    assert any(m.get("versions") for r in before for m in r["matches"])  # a version is listed
+    _as_schema_3(db)
+    with SQLiteIndex(db) as idx:
+        assert idx.db.meta["schema_version"] == "4" and idx.db.meta["shingles"] == "pending"
+        assert [Detector(idx).check(s).to_dict(include_all=True) for s in suspects] == before
+        Detector(idx).add([Article("late", METRO + "（完）", "地铁九号线开通（完）")])
+    stored = _stored_shingles(db)
+    assert stored["late"] is not None and all(stored[i] is None for i in stories)
+    with SQLiteIndex(db) as idx:
+        after_add = [Detector(idx).check(s).to_dict(include_all=True) for s in suspects]
+    runner = CliRunner()
+    migrated = runner.invoke(cli, ["--db", str(db), "index", "migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    assert "Migrated 4 articles" in migrated.output
+    assert "up to date" in runner.invoke(cli, ["--db", str(db), "index", "migrate"]).output
+    assert all(blob is not None for blob in _stored_shingles(db).values())
+    with SQLiteIndex(db) as idx:
+        assert "shingles" not in idx.db.meta
+        assert {r.article.id: r.story for r in idx.get(list(stories))} == stories
+        assert [Detector(idx).check(s).to_dict(include_all=True) for s in suspects] == after_add
+        records = {r.article.id: r for r in idx.get(list(stored))}
+    for art_id, blob in _stored_shingles(db).items():
+        assert blob == records[art_id].signature.unique_shingles.astype("<u4").tobytes(), art_id

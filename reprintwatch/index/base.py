@@ -22,7 +22,9 @@ from ..dedupe.lsh import batch_shared_key_counts, make_run
 from ..dedupe.relations import story_for
 from ..errors import LicensedIndexError
 
-SCHEMA_VERSION = 3  # 3: a story per article; 2: band keys as sorted runs (index/sqlite.py); 1 had one row per key
+# 4: each article's distinct shingles stored (SQLite); 3: a story per article; 2: band keys as sorted runs
+# (index/sqlite.py); 1 had one row per key
+SCHEMA_VERSION = 4
 
 
 def stored_fingerprint_params(raw, where: str) -> FingerprintParams:

@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS articles (
     signature BLOB NOT NULL,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     run INTEGER NOT NULL DEFAULT 0,
-    story TEXT NOT NULL DEFAULT ''  -- the label of its story (dedupe/relations.py), '' while not assigned
+    story TEXT NOT NULL DEFAULT '',  -- the label of its story (dedupe/relations.py), '' while not assigned
+    shingles BLOB  -- its distinct shingles as sorted uint32, schema 4: NULL until stored, see _upgrade_3
 );
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
@@ -81,6 +82,22 @@ _PAGE_SIZE = 1024
 
 _MAX_VARS = 900  # stay under SQLITE_MAX_VARIABLE_NUMBER of old builds
 
+def _upgrade_3(conn: sqlite3.Connection) -> None:
+    """Schema 3 → 4, when a file is opened (inside the opening transaction): the ``shingles`` column — each
+    article's distinct shingles, sorted, as uint32: what listing it as a version of a reported story reads
+    (``unique_shingles``), written with its signature by ``add``. It is NULL for the articles already stored:
+    they are read from their signatures, the same values, until ``index migrate`` fills it (``meta.shingles =
+    'pending'`` until then). Adding a column rewrites no row."""
+    conn.execute("ALTER TABLE articles ADD COLUMN shingles BLOB")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('shingles', 'pending')")
+
+
+def _shingles_blob(unique_shingles: np.ndarray) -> bytes:
+    """The stored form of an article's distinct shingles (``articles.shingles``): sorted uint32, as they are
+    (``np.frombuffer`` reads them back)."""
+    return np.ascontiguousarray(unique_shingles, dtype="<u4").tobytes()
+
+
 #: Records ``get`` keeps for the next ones (least recently used dropped first): ~20 KB each (text, signature
 #: arrays), so ~20 MB at most.
 _CACHED_RECORDS = 1024
@@ -96,7 +113,7 @@ class SQLiteIndex(LicensedIndex):
                            meta={"fingerprint": json.dumps((params or FingerprintParams()).to_dict()),
                                  # informational: both implementations give jieba's cuts (dedupe/segment.py)
                                  "segmenter": segmenter()},
-                           create=create, page_size=_PAGE_SIZE,
+                           create=create, page_size=_PAGE_SIZE, upgrades={3: _upgrade_3},
                            remedy="create one with `reprintwatch index add FILE.jsonl` (or point "
                            "--db / REPRINTWATCH_DB at an existing one)")
         self.conn = self.db.conn
@@ -176,11 +193,14 @@ class SQLiteIndex(LicensedIndex):
                 if row is not None and row[1] == digest:
                     result.unchanged += 1
                     continue
-                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content, blobs[n], item.story)
+                # the distinct shingles are written with the signature they come from, in the same row: a changed
+                # article's are replaced with it, a deleted one's go with its row
+                values = (art.outlet, art.title, art.url, art.published_at, digest, art.content, blobs[n], item.story,
+                          _shingles_blob(item.signature.unique_shingles))
                 if row is None:
                     cur = self.conn.execute(
                         "INSERT INTO articles(id, outlet, title, url, published_at, content_hash, content,"
-                        " signature, story, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " signature, story, shingles, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values, run_id),
                     )
                     rowid = cur.lastrowid
@@ -196,7 +216,7 @@ class SQLiteIndex(LicensedIndex):
                         replaced.setdefault(row[2], []).append(rowid)
                     self.conn.execute(
                         "UPDATE articles SET outlet=?, title=?, url=?, published_at=?, content_hash=?, content=?,"
-                        " signature=?, story=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=? WHERE rowid=?",
+                        " signature=?, story=?, shingles=?, added_at=strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), run=? WHERE rowid=?",
                         (*values, run_id, rowid),
                     )
                     result.updated += 1
@@ -294,7 +314,8 @@ class SQLiteIndex(LicensedIndex):
         """In a forked worker: a connection of its own (SQLite connections must not cross a fork); the key
         table loaded by the parent is kept — shared copy-on-write, never written — and refreshed as usual."""
         self._inherited = self.db  # not closed: closing it here could drop the parent's locks
-        self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError, create=False)
+        self.db = Database(self.path, "licensed index", _SCHEMA, SCHEMA_VERSION, LicensedIndexError, create=False,
+                           upgrades={3: _upgrade_3})
         self.conn = self.db.conn
         self._seen_version = None
         self._vocab.conn = self.conn
@@ -439,14 +460,29 @@ class SQLiteIndex(LicensedIndex):
         return [found[i] for i in id_list if i in found]
 
     def unique_shingles(self, ids: Sequence[str]) -> list[tuple[Article, np.ndarray]]:
-        # records kept by get() are used as they are; the others are read without their token spans and not
-        # kept (they are no whole records): the versions a scan lists are ~12,000 reads at 100k licensed,
-        # 15,160 of 17,569 records asked for distinct, so keeping them would mostly push out candidates
+        # records kept by get() are used as they are; the others are not kept (they are no whole records): the
+        # versions a scan lists are ~12,000 reads at 100k licensed, 15,160 of 17,569 records asked for distinct,
+        # so keeping them would mostly push out candidates. Their distinct shingles are stored as they are
+        # (schema 4: no zlib, no token ids to hash, no sort); a row of an index upgraded from schema 3 and not
+        # migrated yet has none and is decoded from its signature (the same values)
         cache = self._cached_records()
         found = {i: (cache[i].article, cache[i].signature.unique_shingles) for i in ids if i in cache}
-        for rows in self._stored_rows([i for i in dict.fromkeys(ids) if i not in found]):
-            shingles = self._vocab.unique_shingles([blob for _, blob, _ in rows], self.params.shingle_size)
-            found.update((article.id, (article, u)) for (article, _, _), u in zip(rows, shingles))
+        missing = [i for i in dict.fromkeys(ids) if i not in found]
+        for i in range(0, len(missing), _MAX_VARS):
+            chunk = missing[i : i + _MAX_VARS]
+            old = []
+            for art_id, content, title, outlet, url, published_at, stored, blob in self.conn.execute(
+                    "SELECT id, content, title, outlet, url, published_at, shingles,"
+                    " CASE WHEN shingles IS NULL THEN signature END FROM articles"
+                    f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                article = Article(art_id, content, title, outlet, url, published_at)
+                if stored is None:
+                    old.append((article, blob))
+                else:
+                    found[art_id] = (article, np.frombuffer(stored, dtype="<u4"))
+            if old:
+                shingles = self._vocab.unique_shingles([blob for _, blob in old], self.params.shingle_size)
+                found.update((article.id, (article, u)) for (article, _), u in zip(old, shingles))
         return [found[i] for i in ids if i in found]
 
     def _stored_rows(self, ids: list[str]) -> Iterator[list[tuple[Article, bytes, str]]]:
@@ -518,11 +554,14 @@ class SQLiteIndex(LicensedIndex):
 
     @classmethod
     def migrate(cls, path, batch_size: int = 2000) -> int:
-        """Upgrade a schema-1 index (one row per band key) in place; returns the articles migrated.
+        """Upgrade an index of an older schema in place; returns the articles migrated.
 
-        Band keys are recomputed from the stored signatures with the index's own parameters (they are a pure
-        function of them) and written as runs; the old table is dropped. One transaction: an interrupted
-        migration leaves the old index as it was."""
+        Schema 1 or 2, or other keys: band keys are recomputed from the stored signatures with the index's own
+        parameters (they are a pure function of them) and written as runs (schema 1's table dropped), in one
+        transaction (an interrupted migration leaves the old index as it was), then stories are assigned.
+        Schema 3 (or a file opened since and upgraded to 4 on open): each article's distinct shingles are
+        stored from its signature (``articles.shingles``), a transaction a batch; an interrupted run leaves
+        rows without them, read from their signatures meanwhile, and is finished by running it again."""
         path = Path(path)
         # identified (ours, or an earlier version's) and quick-checked before anything is written
         db = Database(path, "licensed index", None, SCHEMA_VERSION, LicensedIndexError, create=False)
@@ -539,9 +578,13 @@ class SQLiteIndex(LicensedIndex):
             # an index made before the rewrite sketch or shorter keys gets them (index.base.migration_target)
             params = migration_target(stored)
             pending = conn.execute("SELECT value FROM meta WHERE key='stories'").fetchone()
-            if version == SCHEMA_VERSION and params == stored and pending is None:
+            shingles_pending = conn.execute("SELECT value FROM meta WHERE key='shingles'").fetchone()
+            if version == SCHEMA_VERSION and params == stored and pending is None and shingles_pending is None:
                 return 0
-            if version not in (1, 2, SCHEMA_VERSION):
+            # stories are assigned again only when there were none or the keys they are found by change (a
+            # schema-3 index keeps its stories: only its shingles are stored)
+            redo_stories = version < 3 or params != stored or pending is not None
+            if version not in (1, 2, 3, SCHEMA_VERSION):
                 raise LicensedIndexError(f"{path} has index schema version {version}; re-create it with "
                                          "`reprintwatch index add`")
             done = 0
@@ -562,7 +605,12 @@ class SQLiteIndex(LicensedIndex):
                 if "story" not in columns:  # stories (versions of one text) are assigned below, once the keys are there
                     conn.execute("ALTER TABLE articles ADD COLUMN story TEXT NOT NULL DEFAULT ''")
                     conn.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles(story)")
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('stories', 'pending')")
+                if "shingles" not in columns:  # filled below, from the signatures
+                    _upgrade_3(conn)
+                else:
+                    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('shingles', 'pending')")
+                if redo_stories:
+                    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('stories', 'pending')")
                 last = 0
                 while version == 1 or params != stored:
                     rows = conn.execute("SELECT rowid, signature, content FROM articles WHERE rowid > ? ORDER BY rowid"
@@ -589,10 +637,31 @@ class SQLiteIndex(LicensedIndex):
             conn.close()
         # each article's story, in the order they were added (an interrupted run is refused on open and redone)
         with cls(path, params, create=False, _migrating=True) as index:
-            done = index._assign_all()
+            if redo_stories:
+                done = index._assign_all()
+                with index._transaction():
+                    index.conn.execute("DELETE FROM meta WHERE key = 'stories'")
+            done = max(done, index._fill_shingles())
             with index._transaction():
-                index.conn.execute("DELETE FROM meta WHERE key = 'stories'")
+                index.conn.execute("DELETE FROM meta WHERE key = 'shingles'")
         return done
+
+    def _fill_shingles(self, batch_size: int = 500) -> int:
+        """Store the distinct shingles of every article that has none (``index migrate`` of a schema-3 index),
+        decoded from its signature inside the transaction that writes them, a batch at a time. Returns the
+        articles filled."""
+        last, done = 0, 0
+        while True:
+            with self._transaction():
+                rows = self.conn.execute("SELECT rowid, signature FROM articles WHERE rowid > ? AND shingles IS NULL"
+                                         " ORDER BY rowid LIMIT ?", (last, batch_size)).fetchall()
+                if not rows:
+                    return done
+                self._vocab.refresh()
+                shingles = self._vocab.unique_shingles([r[1] for r in rows], self.params.shingle_size)
+                self.conn.executemany("UPDATE articles SET shingles = ? WHERE rowid = ?",
+                                      [(_shingles_blob(u), r[0]) for r, u in zip(rows, shingles)])
+            last, done = rows[-1][0], done + len(rows)
 
     def optimize(self) -> OptimizeResult:
         """Merge the key runs into as few as fit (runs of ``_MAX_RUN`` entries at most), in one
