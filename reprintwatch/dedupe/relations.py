@@ -914,12 +914,21 @@ def _said_earlier(text: str, at: int) -> int | None:
     return e
 
 
-def _copied_before(passages, p, licensed: str, suspect: str) -> bool:
+def _copied_before(passages, p, licensed: str, suspect: str, s_said: int | None = None) -> bool:
     """Whether another passage holds text of ``p``'s sentence before ``p`` in either text: the outlet's words
-    before an attribution were copied with it (a copy of the paragraph), so what follows is no second report's."""
+    before an attribution were copied with it (a copy of the paragraph), so what follows is no second report's.
+    With ``s_said`` (where the suspect's attribution ends, rules 15) a suspect-side passage counts on that side only
+    when it starts before the attribution and its licensed side ends at most ``SAID_LOOK`` characters before ``p``'s:
+    one after the attribution holds the speaker's words too, and a copied paragraph keeps its two parts together
+    in the licensed text (马化腾's letter, seed 20: the suspect's 10月31日，在腾讯全球合作伙伴大会 is the licensed lead's)."""
     l_lo, s_lo = _sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)
+    if s_said is None:
+        return any(q is not p and ((q.licensed_start < p.licensed_start and q.licensed_end > l_lo)
+                                   or (q.suspect_start < p.suspect_start and q.suspect_end > s_lo)) for q in passages)
     return any(q is not p and ((q.licensed_start < p.licensed_start and q.licensed_end > l_lo)
-                               or (q.suspect_start < p.suspect_start and q.suspect_end > s_lo)) for q in passages)
+                               or (q.suspect_start < min(p.suspect_start, s_said) and q.suspect_end > s_lo
+                                   and p.licensed_start - SAID_LOOK <= q.licensed_end <= p.licensed_start))
+               for q in passages)
 
 
 def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
@@ -1003,6 +1012,15 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         s_region = _speech_region(suspect, p.suspect_start) if l_region else None
         if l_region and s_region and not (l_region[2] and s_region[2]):
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
+            if not l_region[2] and not s_region[2]:
+                # speech11 (rules 15): neither text's passage holds its speaker's clause — the two texts hand the
+                # words over each with its own attribution (汪明荃：… / 汪明荃（1978版…赵敏扮演者）：当然…) — so what
+                # they share from there is the speaker's words, past the first sentence, to the paragraph's end in
+                # both (the caller takes the shorter): a tribute or an answer runs on with no new cue. A copy
+                # that takes the outlet's paragraph takes its attribution too (rules 11), and one side then holds
+                # the whole clause: one sentence, as before.
+                l_region = (l_region[0], max(l_region[1], _paragraph_end(licensed, p.licensed_start)))
+                s_region = (s_region[0], max(s_region[1], _paragraph_end(suspect, p.suspect_start)))
         elif spoken and (_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)) in spoken:
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
@@ -1011,6 +1029,13 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
             # rules 13: later in a sentence an attribution opens in both texts (…强调，腾讯在…新目标是：…，腾讯要做好… /
             # …表示，移动互联网下半场，腾讯要做好…), nothing of either sentence before it copied
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
+            s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
+            spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
+        elif l_region and (said := _said_earlier(suspect, p.suspect_start)) is not None \
+                and not _copied_before(passages, p, licensed, suspect, said):
+            # speech11 (rules 15): the two texts cue it differently — the licensed text hands the words over right
+            # there (马化腾还表示：同时我们【更要做好…), the suspect earlier in its sentence (马化腾在《给合作伙伴的信》中
+            # 表示，移动互联网下半场，腾讯还要做好…；【更要做好…), nothing of either sentence before it copied
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
         else:
@@ -1028,6 +1053,12 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
 
 
 _SENTENCE_END = re.compile("[。！？!?\n]")
+
+
+def _paragraph_end(text: str, at: int) -> int:
+    """The end of the paragraph holding ``at``: its line break, or the text's end (most Sina texts have none)."""
+    end = text.find("\n", at)
+    return end if end >= 0 else len(text)
 
 
 def _sentence_end(text: str, at: int, hi: int | None = None) -> int:
@@ -1051,6 +1082,27 @@ def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple
     (:func:`speech_starts`) — or (rules 13) as a document's words (:func:`presented_as_document`)."""
     return _inside(span[0], span[1], quotes) or speech_start_near(text, span[0]) \
         or presented_as_document(span, text)
+
+
+def presented_as_said(spans: Sequence[tuple[int, int]], text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of ``spans`` (suspect-side spans of passages inside the document a licensed text reproduces after a cue:
+    :func:`not_the_outlets`' ``documents``), those ``text`` (the suspect) presents as someone's words:
+    :func:`presented_as_speech`, or (rules 15, wip/speech11) after an attribution earlier in its sentence
+    (:func:`_said_earlier`: 习近平…强调，为进一步扩大改革开放，中国将继续【推动多边…), or continuing such a span in the
+    suspect — at most ``SAID_GAP`` characters after it, no line break between: the speaker's words running on
+    sentence after sentence with no new cue (…【共同捍卫多边贸易体制。】【中国将继续推进共建“一带一路”…】).
+    The licensed side is the speech's or the letter's text the outlet printed whole (以下为…主旨演讲全文：, 以下是其公开信
+    全文：); a suspect quoting pieces of it in its own report of something else had them from the speaker, not from
+    that outlet. Pasted bare, with no attribution before it in the suspect, it may be the outlet's copy (rules 9)."""
+    out, end = [], -1  # the suspect end of the run read so far (-1: none open)
+    for a, b in sorted(spans):
+        if presented_as_speech((a, b), text, quotes) or _said_earlier(text, a) is not None \
+                or (end >= 0 and a - end <= SAID_GAP and "\n" not in text[end:a]):
+            out.append((a, b))
+            end = max(end, b)
+        else:
+            end = -1
+    return out
 
 
 # The words a document's name ends with (《…通知》, 《…规定》, 关于…的通知): the names of the official documents
