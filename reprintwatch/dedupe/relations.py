@@ -884,6 +884,21 @@ def _dated_document(text: str, at: int, e: int) -> bool:
     return bool(m) and not _CLAUSE_END.search(text, m.end(), e - 1) and bool(_DOCUMENT_SPEAKER.search(text, m.end(), e))
 
 
+def _colon_clause(text: str, at: int) -> str | None:
+    """When ``text`` from ``at`` starts right after a colon (:data:`_COLON`, at most ``QUOTE_SLACK`` before it): the
+    clause before that colon (its speaker: 汪明荃 / 刘德华（1983版《神雕侠侣》杨过扮演者）); None otherwise."""
+    colon = next((m.end() for m in _COLON.finditer(text, max(0, at - QUOTE_SLACK - 1), at + 1) if m.end() <= at), None)
+    return None if colon is None else text[_speaker_clause(text, colon):colon - 1]
+
+
+def _cued_apart(licensed: str, l_at: int, suspect: str, s_at: int) -> bool:
+    """Rules 15 (wip/speech11): whether both texts hand the words at ``l_at`` / ``s_at`` over with a colon after a
+    clause of their own: two clauses, neither the other's ending (导语 / 时尚 导语 are one cue)."""
+    a = _colon_clause(licensed, l_at)
+    b = _colon_clause(suspect, s_at) if a is not None else None
+    return b is not None and bool(a.strip()) and bool(b.strip()) and not (a.endswith(b) or b.endswith(a))
+
+
 #: rules 13: how far back in its sentence an attribution may open the words a passage starts in (腾讯's 连接器 line:
 #: 马化腾…强调，腾讯在移动互联网下半场的新目标是：不争冠军，而是要在各个赛道培养冠军，腾讯要做好“连接器”… — 36 characters)
 SAID_LOOK = 60
@@ -1012,13 +1027,14 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         s_region = _speech_region(suspect, p.suspect_start) if l_region else None
         if l_region and s_region and not (l_region[2] and s_region[2]):
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
-            if not l_region[2] and not s_region[2]:
-                # speech11 (rules 15): neither text's passage holds its speaker's clause — the two texts hand the
-                # words over each with its own attribution (汪明荃：… / 汪明荃（1978版…赵敏扮演者）：当然…) — so what
-                # they share from there is the speaker's words, past the first sentence, to the paragraph's end in
-                # both (the caller takes the shorter): a tribute or an answer runs on with no new cue. A copy
-                # that takes the outlet's paragraph takes its attribution too (rules 11), and one side then holds
-                # the whole clause: one sentence, as before.
+            if not l_region[2] and not s_region[2] and _cued_apart(licensed, p.licensed_start, suspect, p.suspect_start):
+                # speech11 (rules 15): both texts hand the words over with a colon, each after a speaker's clause of
+                # its own (汪明荃：… / 汪明荃（1978版《倚天屠龙记》赵敏扮演者）：当然…), neither passage holding it — so
+                # what they share from there is that speaker's words, past the first sentence, to the paragraph's
+                # end in both (the caller takes the shorter): a tribute or an answer given as a block under a
+                # name runs on with no new cue (two 金庸 obituaries' actors' tributes, seed 20). Rules 14 ran a block
+                # on only after a verb and a colon; a bare colon with the same clause in both (导语：) stays one
+                # sentence (rules 11 lost a copied fashion item to paragraphs), and after a comma one sentence.
                 l_region = (l_region[0], max(l_region[1], _paragraph_end(licensed, p.licensed_start)))
                 s_region = (s_region[0], max(s_region[1], _paragraph_end(suspect, p.suspect_start)))
         elif spoken and (_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)) in spoken:
@@ -1031,7 +1047,7 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
-        elif l_region and (said := _said_earlier(suspect, p.suspect_start)) is not None \
+        elif l_region and s_region is None and (said := _said_earlier(suspect, p.suspect_start)) is not None \
                 and not _copied_before(passages, p, licensed, suspect, said):
             # speech11 (rules 15): the two texts cue it differently — the licensed text hands the words over right
             # there (马化腾还表示：同时我们【更要做好…), the suspect earlier in its sentence (马化腾在《给合作伙伴的信》中
