@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, template_spans
@@ -679,7 +679,8 @@ class Detector:
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
                 # marks, a colon or verb of saying before it); pasted bare, it may be the paper's copy
                 # (rules 15: or after an attribution earlier in its sentence, or in the run of words after one)
-                said_here = presented_as_said(documents, article.content, s_quotes)
+                said_here = presented_as_said(documents, article.content, s_quotes,
+                                              introduced_document(m.licensed.content))
                 code += [d for d in documents if any(held_elsewhere(n, elsewhere) for n in normalised([d]))
                          or d in said_here]
             if code:

@@ -47,7 +47,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .normalize import PASSAGE_CODE_MAX_CHINESE, chinese_count, chinese_only, is_code, normalize
-from .quotes import quoted_spans, reproduced_spans
+from .quotes import introduced_document, quoted_spans, reproduced_spans
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
@@ -1100,7 +1100,8 @@ def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple
         or presented_as_document(span, text)
 
 
-def presented_as_said(spans: Sequence[tuple[int, int]], text: str, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def presented_as_said(spans: Sequence[tuple[int, int]], text: str, quotes: Sequence[tuple[int, int]],
+                      introduced: bool = True) -> list[tuple[int, int]]:
     """Of ``spans`` (suspect-side spans of passages inside the document a licensed text reproduces after a cue:
     :func:`not_the_outlets`' ``documents``), those ``text`` (the suspect) presents as someone's words:
     :func:`presented_as_speech`, or (rules 15, wip/speech11) after an attribution earlier in its sentence
@@ -1109,7 +1110,12 @@ def presented_as_said(spans: Sequence[tuple[int, int]], text: str, quotes: Seque
     sentence after sentence with no new cue (…【共同捍卫多边贸易体制。】【中国将继续推进共建“一带一路”…】).
     The licensed side is the speech's or the letter's text the outlet printed whole (以下为…主旨演讲全文：, 以下是其公开信
     全文：); a suspect quoting pieces of it in its own report of something else had them from the speaker, not from
-    that outlet. Pasted bare, with no attribution before it in the suspect, it may be the outlet's copy (rules 9)."""
+    that outlet. Pasted bare, with no attribution before it in the suspect, it may be the outlet's copy (rules 9).
+    Only :func:`presented_as_speech` where the licensed text's cue is not ``introduced``
+    (:func:`quotes.introduced_document`): a related link's headline ending in 实录： made Sina's own analysis a
+    "document", and the suspect's 财报显示，… figures after it were taken for a speaker's run (seed 20, a first version)."""
+    if not introduced:
+        return [s for s in spans if presented_as_speech(s, text, quotes)]
     out, end = [], -1  # the suspect end of the run read so far (-1: none open)
     for a, b in sorted(spans):
         if presented_as_speech((a, b), text, quotes) or _said_earlier(text, a) is not None \
