@@ -118,7 +118,13 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: claim (rules 13) is counted out of the check's others, a rule the suspect quotes as such is the rule's
 #: (relations.quoted_rules), and a document the suspect prints whole is read on through the licensed text's quoted
 #: block (relations._said_on; wip/official10).
-RULES_VERSION = 14
+#: 15: someone's words past their first sentence (wip/speech11): a block both texts give under a speaker's name and a
+#: colon, each with a clause of its own (汪明荃： / 汪明荃（…扮演者）：), runs to the paragraph's end; words one text
+#: hands over right at the passage and the other earlier in its sentence are the speaker's (relations._cued_apart,
+#: spoken_words); and a speech or letter the licensed text prints whole after a cue it introduces (以下为…全文：) is
+#: no evidence where the suspect gives it after an attribution earlier in its sentence, or in the run of words that
+#: follows one (relations.presented_as_said, quotes.introduced_document).
+RULES_VERSION = 15
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
