@@ -11,8 +11,8 @@ import unicodedata
 
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
-from reprintwatch.dedupe.relations import (_copied_before, _cued_apart, _paragraph_end, _said_again, _said_earlier, _sentence_end,
-                                           _sentence_start, _speech_region, spoken_words)
+from reprintwatch.dedupe.relations import (_copied_before, _cued_apart, _paragraph_end, _said_again, _said_earlier,
+                                           _sentence_end, _sentence_start, _speech_region, spoken_words)
 from reprintwatch.dedupe.verify import Passage
 
 from conftest import real_texts

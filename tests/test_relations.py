@@ -1177,7 +1177,6 @@ def test_a_block_under_a_name_runs_on_where_both_texts_cue_it_with_a_clause_of_t
     plot_ours, plot_theirs = ours.replace("林若兰：", "剧情："), theirs.replace("林若兰（1986版《江湖行》女主角扮演者）：", "简介：")
     at = plot_ours.index(TRIBUTE)
     assert spoken_words([_passage(plot_ours, plot_theirs, TRIBUTE)], plot_ours, plot_theirs) == [(at, at + first)]
-    at = ours.index(TRIBUTE)
     # after a comma with clauses of their own: one sentence (rules 14)
     comma_ours, comma_theirs = ours.replace("林若兰：", "林若兰表示，"), theirs.replace("扮演者）：", "扮演者）表示，")
     at = comma_ours.index(TRIBUTE)
