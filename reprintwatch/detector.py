@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_speech, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -126,6 +126,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: titles one series head at different issue numbers (足彩18146期 / 18145期, 时装粥Vol.6 / Vol.7, 国考报名第八日 /
 #: 第七日), or the licensed item's links listing the suspect's title — share the series' text, no evidence of
 #: copying (templates.series_siblings; wip/furniture11).
+#: 15: someone's words past their first sentence (wip/speech11): a block both texts give under a speaker's name and a
+#: colon, each with a clause of its own (汪明荃： / 汪明荃（…扮演者）：), runs to the paragraph's end; words one text
+#: hands over right at the passage and the other earlier in its sentence are the speaker's (relations._cued_apart,
+#: spoken_words); and a speech or letter the licensed text prints whole after a cue it introduces (以下为…全文：) is
+#: no evidence where the suspect gives it after an attribution earlier in its sentence, or in the run of words that
+#: follows one (relations.presented_as_said, quotes.introduced_document).
 RULES_VERSION = 15
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -693,8 +699,11 @@ class Detector:
                 elsewhere = [h for o, h in held if o is not m]
                 # both reproduce it: another licensed text holds it, or the suspect quotes it too (its own
                 # marks, a colon or verb of saying before it); pasted bare, it may be the paper's copy
+                # (rules 15: or after an attribution earlier in its sentence, or in the run of words after one)
+                said_here = presented_as_said(documents, article.content, s_quotes,
+                                              introduced_document(m.licensed.content))
                 code += [d for d in documents if any(held_elsewhere(n, elsewhere) for n in normalised([d]))
-                         or presented_as_speech(d, article.content, s_quotes)]
+                         or d in said_here]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
         if state:

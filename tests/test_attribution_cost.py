@@ -11,8 +11,8 @@ import unicodedata
 
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
-from reprintwatch.dedupe.relations import (_copied_before, _said_again, _said_earlier, _sentence_end, _sentence_start,
-                                           _speech_region, spoken_words)
+from reprintwatch.dedupe.relations import (_copied_before, _cued_apart, _paragraph_end, _said_again, _said_earlier,
+                                           _sentence_end, _sentence_start, _speech_region, spoken_words)
 from reprintwatch.dedupe.verify import Passage
 
 from conftest import real_texts
@@ -29,6 +29,10 @@ def spoken_words_before(passages, suspect: str, licensed: str) -> list[tuple[int
         s_region = _speech_region(suspect, p.suspect_start)
         if l_region and s_region and not (l_region[2] and s_region[2]):
             spoken.add(sentence)
+            if not l_region[2] and not s_region[2] and _cued_apart(licensed, p.licensed_start, suspect, p.suspect_start):
+                # rules 15 (wip/speech11): the words run on to the paragraph's end
+                l_region = (l_region[0], max(l_region[1], _paragraph_end(licensed, p.licensed_start)))
+                s_region = (s_region[0], max(s_region[1], _paragraph_end(suspect, p.suspect_start)))
         elif sentence in spoken:
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
@@ -36,6 +40,10 @@ def spoken_words_before(passages, suspect: str, licensed: str) -> list[tuple[int
                 and _said_earlier(suspect, p.suspect_start) is not None and not _copied_before(passages, p, licensed, suspect):
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
+            spoken.add(sentence)
+        elif l_region and s_region is None and _said_earlier(suspect, p.suspect_start) is not None \
+                and not _copied_before(passages, p, licensed, suspect, _said_earlier(suspect, p.suspect_start)):
+            s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))  # rules 15: cued differently
             spoken.add(sentence)
         else:
             continue

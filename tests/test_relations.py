@@ -1146,3 +1146,103 @@ def test_a_quoted_rule_is_one_sentence_not_prose_pasted_after_a_cue():
     one = _passage(stitched, report, RULE)
     at = stitched.index(RULE)
     assert quoted_rules([one], stitched, quoted_spans(stitched)) == [(at, at + len(RULE))]
+
+
+# --- rules 15 (wip/speech11) ---------------------------------------------------------------------------------------
+
+TRIBUTE = ("听到这个消息非常突然，也非常不舍。先生的作品陪伴了我整个青春，当年能出演他笔下的角色，我觉得非常荣幸。"
+           "愿先生一路走好，家人节哀。")
+
+
+def test_a_block_under_a_name_runs_on_where_both_texts_cue_it_with_a_clause_of_their_own():
+    """rules 15 (wip/speech11): two reports each give a tribute under the speaker's name and a colon, each with its
+    own clause (汪明荃： / 汪明荃（…扮演者）：): the words run on past their first sentence; the same clause in both
+    (导语：, a copied item), or one text holding the whole clause, stays one sentence."""
+    from reprintwatch.dedupe.relations import spoken_words
+
+    ours = "晚报讯 多位演员昨日发文悼念。林若兰：" + TRIBUTE + "\n张明：先生千古。"
+    theirs = "影视圈纷纷悼念。林若兰（1986版《江湖行》女主角扮演者）：" + TRIBUTE + "\n王海：一路走好。"
+    at = ours.index(TRIBUTE)
+    assert spoken_words([_passage(ours, theirs, TRIBUTE)], ours, theirs) == [(at, at + len(TRIBUTE))]
+    first = TRIBUTE.index("。") + 1
+    # the same clause before the colon in both (one cue): one sentence, as rules 14 keeps a bare colon
+    same = theirs.replace("林若兰（1986版《江湖行》女主角扮演者）：", "演员林若兰：")
+    assert spoken_words([_passage(ours, same, TRIBUTE)], ours, same) == [(at, at + first)]
+    # the suspect holds the licensed text's whole clause (an excerpt from the name on): one sentence
+    named = "林若兰：" + TRIBUTE
+    copy = "转载。" + named
+    assert spoken_words([_passage(copy, theirs.replace("（1986版《江湖行》女主角扮演者）", ""), named)], copy,
+                        theirs.replace("（1986版《江湖行》女主角扮演者）", "")) == []
+    # two headings naming no one speaker (a synopsis under 剧情： and 简介：): one sentence
+    plot_ours, plot_theirs = ours.replace("林若兰：", "剧情："), theirs.replace("林若兰（1986版《江湖行》女主角扮演者）：", "简介：")
+    at = plot_ours.index(TRIBUTE)
+    assert spoken_words([_passage(plot_ours, plot_theirs, TRIBUTE)], plot_ours, plot_theirs) == [(at, at + first)]
+    # after a comma with clauses of their own: one sentence (rules 14)
+    comma_ours, comma_theirs = ours.replace("林若兰：", "林若兰表示，"), theirs.replace("扮演者）：", "扮演者）表示，")
+    at = comma_ours.index(TRIBUTE)
+    assert spoken_words([_passage(comma_ours, comma_theirs, TRIBUTE)], comma_ours, comma_theirs) == [(at, at + first)]
+
+
+def test_words_a_text_hands_over_right_there_and_the_other_earlier_in_its_sentence_are_the_speakers():
+    """rules 15: the licensed text hands the words over at the passage (还表示：), the suspect earlier in its sentence
+    (在信中表示，明年，…；…), nothing before the attribution copied; with the suspect's lead copied, prose."""
+    from reprintwatch.dedupe.relations import spoken_words
+
+    said = "更要做好生态共建者，与各行各业的合作伙伴一起建设数字生态共同体，让每个参与者都能进行数字创新"
+    theirs = "科技讯 海川科技昨日发布致合作伙伴的信。林国栋还表示：同时我们" + said + "。以下是信件全文：……"
+    ours = "人物盘点。林国栋在致合作伙伴的信中表示，明年，公司要做好连接器；" + said + "。他还谈到了出海。"
+    at = ours.index(said)
+    assert spoken_words([_passage(ours, theirs, said)], ours, theirs) == [(at, at + len(said))]
+    # the suspect's words before its attribution are the licensed text's, just before the shared words: a copy
+    lead = "海川科技昨日发布致合作伙伴的信"
+    copied = "人物盘点。" + lead + "，林国栋表示，明年，公司要做好连接器；" + said + "。"
+    from reprintwatch.dedupe.verify import Passage
+
+    a, b = copied.index(lead), theirs.index(lead)
+    ps = [Passage(a, a + len(lead), b, b + len(lead), len(lead)), _passage(copied, theirs, said)]
+    assert spoken_words(ps, copied, theirs) == []
+
+
+SPEECH_TEXT = ("各位来宾，女士们，先生们：今天，我们在这里隆重集会。为进一步扩大开放，我们将推动区域合作深入发展，"
+               "坚定维护多边贸易规则，支持对多边机制进行必要改革。我们将继续推进港口和铁路建设，搭建更多贸易促进平台，"
+               "鼓励更多有实力、信誉好的企业到沿线国家开展投资合作，深化科技、文化、民生等各领域交流。"
+               "我们将营造一流的营商环境，对在本地注册的各类企业一视同仁、平等对待，保护外资企业的合法权益。谢谢大家。")
+
+
+def test_a_reproduced_speech_the_suspect_attributes_earlier_in_its_sentence_or_runs_on_is_the_speakers():
+    """rules 15: pieces of a speech the licensed text prints whole (以下为…演讲全文：), quoted by the suspect after an
+    attribution earlier in its sentence and on, sentence after sentence, with no new cue; pasted bare, not."""
+    from reprintwatch.dedupe.relations import presented_as_said, quoted_spans
+
+    one = "推动区域合作深入发展，坚定维护多边贸易规则"
+    two = "我们将继续推进港口和铁路建设，搭建更多贸易促进平台"
+    text = "评论员文章。林国栋在开幕式上强调，为进一步扩大开放，中国将" + one + "。" + two + "，造福沿线。\n" + \
+        "另据统计，" + two
+    a1, a2, a3 = text.index(one), text.index(two), text.rindex(two)
+    spans = [(a1, a1 + len(one)), (a2, a2 + len(two)), (a3, a3 + len(two))]
+    assert presented_as_said(spans, text, quoted_spans(text)) == spans[:2]  # the last: a line break, then prose
+    # a cue the outlet does not introduce (a related link's headline ending in 实录：): rules 9's reading only
+    assert presented_as_said(spans, text, quoted_spans(text), introduced=False) == []
+    from reprintwatch.dedupe.quotes import introduced_document
+
+    assert introduced_document("导语。以下为林国栋在开幕式上的演讲全文：各位来宾")
+    assert introduced_document("现将有关事项公告如下：一、报考条件")
+    assert not introduced_document("收入同比增长54%阿里巴巴财报电话会议实录：对宏观经济保持谨慎乐观。不过")
+    assert not introduced_document(SPEECH_TEXT)
+    bare = "读者来信。" + one + "。" + two
+    b1, b2 = bare.index(one), bare.index(two)
+    assert presented_as_said([(b1, b1 + len(one)), (b2, b2 + len(two))], bare, quoted_spans(bare)) == []
+
+
+def test_a_speech_printed_whole_quoted_in_pieces_by_a_report_on_something_else_makes_no_finding(tmp_path):
+    licensed = LEAD + "以下为林国栋在开幕式上的演讲全文：" + SPEECH_TEXT
+    pieces = SPEECH_TEXT[SPEECH_TEXT.index("我们将推动区域"):SPEECH_TEXT.index("谢谢大家")]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("paper", licensed, "开幕")])
+        # a commentary: the speaker's words after its attribution, running on sentence after sentence
+        report = UNRELATED + "\n林国栋在开幕式上强调，为进一步扩大开放，" + pieces + "专家认为，这释放了积极信号。"
+        assert d.check(Article("s", report)).reprints == []
+        # the speech pasted bare into a page may be the paper's copy: still found
+        pasted = d.check(Article("x", UNRELATED + "\n" + pieces))
+        assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]

@@ -55,6 +55,17 @@ def reproduced_spans(text: str) -> list[tuple[int, int]]:
     return [(start, len(text))]
 
 
+def introduced_document(text: str) -> bool:
+    """Whether the document ``text`` reproduces (:func:`reproduced_spans`) is introduced as one by the outlet —
+    its cue holds 以下 or 如下 (以下为…演讲全文：, 以下是其公开信全文：, 现将有关事项公告如下：) — not a bare …全文： /
+    …实录： that a related link's headline can end with (阿里巴巴财报电话会议实录：对宏观经济… in the middle of Sina's
+    own analysis: bench/sina_pairs.py seed 20, wip/speech11)."""
+    if not any(w in text for w in _CUE_WORDS):
+        return False
+    m = _DOCUMENT_CUE.search(text)
+    return bool(m) and ("以下" in m.group() or "如下" in m.group())
+
+
 # A document in quotation marks ends with them: 惠英红原文：“…”据悉，… is followed by the outlet's own prose (on
 # bench/sina_pairs.py seed 2 a 162-character bio paragraph copied from there was lost while the region ran to
 # the end of the text). A short quote is a heading's term, not the document (以下为圆桌实录，由新浪科技整理：

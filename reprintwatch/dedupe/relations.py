@@ -47,7 +47,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .normalize import PASSAGE_CODE_MAX_CHINESE, chinese_count, chinese_only, is_code, normalize
-from .quotes import quoted_spans, reproduced_spans
+from .quotes import introduced_document, quoted_spans, reproduced_spans
 from .verify import DEFAULT_THRESHOLDS, Thresholds
 
 
@@ -884,6 +884,26 @@ def _dated_document(text: str, at: int, e: int) -> bool:
     return bool(m) and not _CLAUSE_END.search(text, m.end(), e - 1) and bool(_DOCUMENT_SPEAKER.search(text, m.end(), e))
 
 
+def _colon_clause(text: str, at: int) -> str | None:
+    """When ``text`` from ``at`` starts right after a colon (:data:`_COLON`, at most ``QUOTE_SLACK`` before it): the
+    clause before that colon (its speaker: 汪明荃 / 刘德华（1983版《神雕侠侣》杨过扮演者）); None otherwise."""
+    colon = next((m.end() for m in _COLON.finditer(text, max(0, at - QUOTE_SLACK - 1), at + 1) if m.end() <= at), None)
+    return None if colon is None else text[_speaker_clause(text, colon):colon - 1]
+
+
+def _cued_apart(licensed: str, l_at: int, suspect: str, s_at: int) -> bool:
+    """Rules 15 (wip/speech11): whether both texts hand the words at ``l_at`` / ``s_at`` over with a colon after a
+    clause of their own naming one speaker: two clauses, neither the other's ending (导语 / 时尚 导语 are one cue),
+    sharing two characters running (汪明荃 / 汪明荃（1978版…赵敏扮演者）). Two labels sharing nothing (剧情： / 简介：, a
+    film's synopsis in a promo and a weekend guide: bench/sina_pairs.py seed 18 on bd5eafe, a first version) are an
+    item's headings, not a speaker: a copied lead under 导语： in one and 摘要： in the other stays prose."""
+    a = _colon_clause(licensed, l_at)
+    b = _colon_clause(suspect, s_at) if a is not None else None
+    if b is None or not a.strip() or not b.strip() or a.endswith(b) or b.endswith(a):
+        return False
+    return any(b[i:i + 2] in a for i in range(len(b) - 1) if not b[i:i + 2].isspace())
+
+
 #: rules 13: how far back in its sentence an attribution may open the words a passage starts in (腾讯's 连接器 line:
 #: 马化腾…强调，腾讯在移动互联网下半场的新目标是：不争冠军，而是要在各个赛道培养冠军，腾讯要做好“连接器”… — 36 characters)
 SAID_LOOK = 60
@@ -914,12 +934,21 @@ def _said_earlier(text: str, at: int) -> int | None:
     return e
 
 
-def _copied_before(passages, p, licensed: str, suspect: str) -> bool:
+def _copied_before(passages, p, licensed: str, suspect: str, s_said: int | None = None) -> bool:
     """Whether another passage holds text of ``p``'s sentence before ``p`` in either text: the outlet's words
-    before an attribution were copied with it (a copy of the paragraph), so what follows is no second report's."""
+    before an attribution were copied with it (a copy of the paragraph), so what follows is no second report's.
+    With ``s_said`` (where the suspect's attribution ends, rules 15) a suspect-side passage counts on that side only
+    when it starts before the attribution and its licensed side ends at most ``SAID_LOOK`` characters before ``p``'s:
+    one after the attribution holds the speaker's words too, and a copied paragraph keeps its two parts together
+    in the licensed text (马化腾's letter, seed 20: the suspect's 10月31日，在腾讯全球合作伙伴大会 is the licensed lead's)."""
     l_lo, s_lo = _sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)
+    if s_said is None:
+        return any(q is not p and ((q.licensed_start < p.licensed_start and q.licensed_end > l_lo)
+                                   or (q.suspect_start < p.suspect_start and q.suspect_end > s_lo)) for q in passages)
     return any(q is not p and ((q.licensed_start < p.licensed_start and q.licensed_end > l_lo)
-                               or (q.suspect_start < p.suspect_start and q.suspect_end > s_lo)) for q in passages)
+                               or (q.suspect_start < min(p.suspect_start, s_said) and q.suspect_end > s_lo
+                                   and p.licensed_start - SAID_LOOK <= q.licensed_end <= p.licensed_start))
+               for q in passages)
 
 
 def said_documents(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
@@ -1003,6 +1032,18 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         s_region = _speech_region(suspect, p.suspect_start) if l_region else None
         if l_region and s_region and not (l_region[2] and s_region[2]):
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
+            if not l_region[2] and not s_region[2] and _cued_apart(licensed, p.licensed_start, suspect, p.suspect_start):
+                # speech11 (rules 15): both texts hand the words over with a colon, each after a speaker's clause of
+                # its own (汪明荃：… / 汪明荃（1978版《倚天屠龙记》赵敏扮演者）：当然…), neither passage holding it — so
+                # what they share from there is that speaker's words, past the first sentence, to the paragraph's
+                # end in both (the caller takes the shorter): a tribute or an answer given as a block under a
+                # name runs on with no new cue (two 金庸 obituaries' actors' tributes, seed 20). Rules 14 ran a block
+                # on only after a verb and a colon; a bare colon with the same clause in both (导语：) stays one
+                # sentence (rules 11 lost a copied fashion item to paragraphs), and after a comma one sentence.
+                # bench/sina_pairs.py seeds 18–20 and 25 (ee9272e against f8571e8): with the two readings below, 20
+                # partials and a full removed, read wrong but one unsure, no right pair lost (docs/findings.md, speech11).
+                l_region = (l_region[0], max(l_region[1], _paragraph_end(licensed, p.licensed_start)))
+                s_region = (s_region[0], max(s_region[1], _paragraph_end(suspect, p.suspect_start)))
         elif spoken and (_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)) in spoken:
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
@@ -1011,6 +1052,14 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
             # rules 13: later in a sentence an attribution opens in both texts (…强调，腾讯在…新目标是：…，腾讯要做好… /
             # …表示，移动互联网下半场，腾讯要做好…), nothing of either sentence before it copied
             l_region = (p.licensed_start, _sentence_end(licensed, p.licensed_start))
+            s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
+            spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
+        elif l_region and s_region is None and (said := _said_earlier(suspect, p.suspect_start)) is not None \
+                and not _copied_before(passages, p, licensed, suspect, said):
+            # speech11 (rules 15): the two texts cue it differently — the licensed text hands the words over right
+            # there (马化腾还表示：同时我们【更要做好…), the suspect earlier in its sentence (马化腾在《给合作伙伴的信》中
+            # 表示，移动互联网下半场，腾讯还要做好…；【更要做好…), nothing of either sentence before it copied (seed 20:
+            # the letter in two crawls of a round-up; seed 25: a bureau's guide given after 据介绍， — read wrong)
             s_region = (p.suspect_start, _sentence_end(suspect, p.suspect_start))
             spoken.add((_sentence_start(licensed, p.licensed_start), _sentence_start(suspect, p.suspect_start)))
         else:
@@ -1028,6 +1077,12 @@ def spoken_words(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
 
 
 _SENTENCE_END = re.compile("[。！？!?\n]")
+
+
+def _paragraph_end(text: str, at: int) -> int:
+    """The end of the paragraph holding ``at``: its line break, or the text's end (most Sina texts have none)."""
+    end = text.find("\n", at)
+    return end if end >= 0 else len(text)
 
 
 def _sentence_end(text: str, at: int, hi: int | None = None) -> int:
@@ -1051,6 +1106,33 @@ def presented_as_speech(span: tuple[int, int], text: str, quotes: Sequence[tuple
     (:func:`speech_starts`) — or (rules 13) as a document's words (:func:`presented_as_document`)."""
     return _inside(span[0], span[1], quotes) or speech_start_near(text, span[0]) \
         or presented_as_document(span, text)
+
+
+def presented_as_said(spans: Sequence[tuple[int, int]], text: str, quotes: Sequence[tuple[int, int]],
+                      introduced: bool = True) -> list[tuple[int, int]]:
+    """Of ``spans`` (suspect-side spans of passages inside the document a licensed text reproduces after a cue:
+    :func:`not_the_outlets`' ``documents``), those ``text`` (the suspect) presents as someone's words:
+    :func:`presented_as_speech`, or (rules 15, wip/speech11) after an attribution earlier in its sentence
+    (:func:`_said_earlier`: 习近平…强调，为进一步扩大改革开放，中国将继续【推动多边…), or continuing such a span in the
+    suspect — at most ``SAID_GAP`` characters after it, no line break between: the speaker's words running on
+    sentence after sentence with no new cue (…【共同捍卫多边贸易体制。】【中国将继续推进共建“一带一路”…】).
+    The licensed side is the speech's or the letter's text the outlet printed whole (以下为…主旨演讲全文：, 以下是其公开信
+    全文：); a suspect quoting pieces of it in its own report of something else had them from the speaker, not from
+    that outlet. Pasted bare, with no attribution before it in the suspect, it may be the outlet's copy (rules 9).
+    Only :func:`presented_as_speech` where the licensed text's cue is not ``introduced``
+    (:func:`quotes.introduced_document`): a related link's headline ending in 实录： made Sina's own analysis a
+    "document", and the suspect's 财报显示，… figures after it were taken for a speaker's run (seed 20, a first version)."""
+    if not introduced:
+        return [s for s in spans if presented_as_speech(s, text, quotes)]
+    out, end = [], -1  # the suspect end of the run read so far (-1: none open)
+    for a, b in sorted(spans):
+        if presented_as_speech((a, b), text, quotes) or _said_earlier(text, a) is not None \
+                or (end >= 0 and a - end <= SAID_GAP and "\n" not in text[end:a]):
+            out.append((a, b))
+            end = max(end, b)
+        else:
+            end = -1
+    return out
 
 
 # The words a document's name ends with (《…通知》, 《…规定》, 关于…的通知): the names of the official documents
