@@ -703,8 +703,9 @@ class Detector:
         # a state organ's document's text counted out of one claim is counted out of the others too (``state``
         # below), so when any claim may be one (is_state_document's test, without its record) every claim is
         # tested first, as before; and a lone claim is, for ``lone``'s test. bench/attribution_cost.py's 1,060
-        # checks at 10k (f8571e8, replayed): 157 of the 450 partial claims tested end not kept and took ~0.28 s of
-        # the ~0.49 s a round these tests cost, most of them siblings of a copied article covered by it.
+        # checks at 10k, replayed (f8571e8): 157 of the 450 partial claims tested end not kept, ~0.28 s of the ~0.49 s
+        # a round these tests cost (siblings of a copied article, covered by it); tested when read, 317 are tested
+        # and the tests take ~0.26 s, the same results (docs/findings.md, cost11).
         if not TESTS_WHEN_READ or len(reprints) == 1 or any(
                 m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
                 and state_item(m) for m in reprints):
