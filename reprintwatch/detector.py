@@ -660,17 +660,30 @@ class Detector:
         state: list[tuple[int, int]] = []  # rules 14: the passages counted out as a state organ's document's
         state_documents: set[int] = set()  # the claims whose licensed item is one (rules 13), half the suspect
 
-        def is_state_document(m: Match) -> bool:
+        state_items: dict[int, bool] = {}  # whether a claim's licensed item is such a document, read once a claim
+
+        def state_item(m: Match) -> bool:
             # rules 13: the licensed item is a state organ's document and half the suspect is it (an excerpt pasted
             # into a page mostly of other text may be the outlet's copy: bench/quality.py)
-            if m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage \
-                    and official_item(m.licensed.title, m.licensed.content):
+            if id(m) not in state_items:
+                state_items[id(m)] = m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage \
+                    and official_item(m.licensed.title, m.licensed.content)
+            return state_items[id(m)]
+
+        def is_state_document(m: Match) -> bool:
+            if state_item(m):
                 state_documents.add(id(m))
             return id(m) in state_documents
 
-        for m in reprints:  # nor page code, nor a document the licensed article reproduces that another holds too
+        tested: set[int] = set()  # the claims whose own tests below have run
+
+        def own_tests(m: Match) -> None:  # nor page code, nor a document the licensed article reproduces that another holds too
+            nonlocal state
+            if id(m) in tested:
+                return
+            tested.add(id(m))
             if m.verification.licensed_coverage >= WHOLE_COVERAGE:
-                continue  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
+                return  # an article taken whole is a copy whatever it holds (explain_away never subtracts)
             documents, code = not_the_outlets(m.verification.passages, article.content, m.licensed.content)
             code += said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
             if series_siblings((article.title or "", m.licensed.title or ""), m.licensed.content):
@@ -706,6 +719,22 @@ class Detector:
                          or d in said_here]
             if code:
                 common[id(m)] = [*common.get(id(m), ()), *code]
+
+        # A claim's own tests (rules 9-14 above: its common text and spoken words) run when explain_away first reads
+        # its common text or quotations, not for every claim first: it reads neither of a claim the kept claims before
+        # it cover whole (nor of one whose copied text is all template text), and such a claim is explained the same
+        # whatever they hold — which claim explains it reads only the spans. Exact but for one reach across claims:
+        # a state organ's document's text counted out of one claim is counted out of the others too (``state``
+        # below), so when any claim may be one (is_state_document's test, without its record) every claim is
+        # tested first, as before; and a lone claim is, for ``lone``'s test. bench/attribution_cost.py's 1,060
+        # checks at 10k, replayed (f8571e8): 157 of the 450 partial claims tested end not kept, ~0.28 s of the ~0.49 s
+        # a round these tests cost (siblings of a copied article, covered by it); tested when read, 317 are tested
+        # and the tests take ~0.26 s, the same results (docs/findings.md, cost11).
+        if not TESTS_WHEN_READ or len(reprints) == 1 or any(
+                m.verification.verdict == PARTIAL_REPRINT and m.verification.licensed_coverage < WHOLE_COVERAGE
+                and state_item(m) for m in reprints):
+            for m in reprints:
+                own_tests(m)
         if state:
             # rules 14: a state organ's document's text counted out of its own claim is no evidence for the others
             # either (a report 0.61 of which is the 财政部 notice's clause was a full reprint once the notice's own
@@ -731,10 +760,11 @@ class Detector:
             v = m.verification
             return Claim(mine, licensed_chars(v), v.licensed_coverage >= WHOLE_COVERAGE,
                          v.copied_chars >= STANDS_OUT * max((c for c, _ in others), default=0),
-                         _Later(lambda: normalised([*quotations(v.passages, s_quotes, m.licensed.content, article.content),
-                                                    *spoken.get(id(m), ())])),
+                         _Later(lambda: own_tests(m) or normalised(
+                             [*quotations(v.passages, s_quotes, m.licensed.content, article.content),
+                              *spoken.get(id(m), ())])),
                          tuple(s for _, h in others for s in h) if shared_text else (),
-                         normalised(common.get(id(m), ())), template[id(m)])
+                         _Later(lambda: own_tests(m) or normalised(common.get(id(m), ()))), template[id(m)])
 
         # one claim taken whole is kept whatever either text quotes: explain_away reads neither its quotations nor
         # its common text (none: rules 9-13 test only claims not taken whole), nor the index's (nothing askable)
@@ -773,6 +803,9 @@ class Detector:
                     found[k] = [*found.get(k, ()), *more]
             if not found:
                 break
+            for m in reprints:
+                if id(m) in found:
+                    own_tests(m)  # (run already: a claim asked about was kept, its common text read)
             for k, held_spans in found.items():
                 common[k] = [*common.get(k, ()), *held_spans]
             claims = [dataclasses.replace(c, common=normalised(common[id(m)])) if id(m) in found else c
@@ -1004,6 +1037,11 @@ class Detector:
             return
         with CheckPool(self, jobs) as pool:
             yield from pool.check_many(articles, chunksize)
+
+
+#: Whether :meth:`Detector._attribution` runs a claim's own tests (rules 9-14) when its common text or quotations are
+#: first read (True), or every claim's first, as before round 11 (False: tests/test_attribution_cost.py's reference).
+TESTS_WHEN_READ = True
 
 
 class _Later(Sequence):

@@ -5,6 +5,7 @@ real texts read from ../shared (research-only, read in place)."""
 from __future__ import annotations
 
 import bisect
+import json
 import random
 import re
 import unicodedata
@@ -368,3 +369,84 @@ def test_overlap_of_two_unions_walks_both_with_every_pairs_sum():
             assert _overlap(first, second) == pairs == _overlap(second, first)
             shared += pairs > 0
     assert shared > 3000
+
+
+def _claims_tested(monkeypatch, detector_module) -> list:
+    """The licensed texts whose claims ran their own tests (``not_the_outlets`` opens them), in order."""
+    seen = []
+    real = detector_module.not_the_outlets
+
+    def counted(passages, suspect, licensed):
+        seen.append(licensed)
+        return real(passages, suspect, licensed)
+
+    monkeypatch.setattr(detector_module, "not_the_outlets", counted)
+    return seen
+
+
+def test_claims_tested_when_read_give_every_claims_old_results(tmp_path, monkeypatch):
+    """Round 11 (wip/cost11): a claim's own tests (rules 9-14) run when explain_away first reads its common text or
+    quotations. The reference is every claim tested first (``TESTS_WHEN_READ = False``): the same results, every
+    match with its siblings and discounts, on real texts copied whole with versions of them indexed (siblings a
+    copied article covers: their tests skipped) and stitched from two (two partial claims, each read)."""
+    from reprintwatch import Article, Detector, SQLiteIndex
+    from reprintwatch import detector as detector_module
+
+    texts = [t for t in real_texts(400, 11) if 600 <= len(t) <= 3000][:40]
+    assert len(texts) >= 30
+    licensed = [Article(f"a{n}", t) for n, t in enumerate(texts)]
+    # a version of each text holding its first half and another text's opening: a partial claim of every copy of it
+    licensed += [Article(f"v{n}", t[: len(t) // 2] + "\n" + texts[(n + 7) % len(texts)][:300])
+                 for n, t in enumerate(texts)]
+    suspects = [Article(f"s{n}", t) for n, t in enumerate(texts)]
+    suspects += [Article(f"x{n}", texts[n][: len(texts[n]) // 2] + "\n" + texts[n + 1][len(texts[n + 1]) // 2:])
+                 for n in range(0, len(texts) - 1, 3)]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add(licensed)
+        seen = _claims_tested(monkeypatch, detector_module)
+        lazily = [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True)
+                  for r in (d.check(a) for a in suspects)]
+        tested_lazily = len(seen)
+        seen.clear()
+        monkeypatch.setattr(detector_module, "TESTS_WHEN_READ", False)
+        first = [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True)
+                 for r in (d.check(a) for a in suspects)]
+        tested_first = len(seen)
+    assert lazily == first
+    assert tested_lazily < tested_first  # the cut met claims it need not test (the versions a copy covers)
+    found = [json.loads(r) for r in lazily]
+    assert sum(bool(m.get("siblings")) for r in found for m in r["matches"]) >= 10  # versions listed under the copy
+    assert any(sum(m["verdict"] == "partial_reprint" for m in r["matches"]) >= 2 for r in found)  # stitched: both read
+
+
+def test_a_claim_that_may_be_a_state_document_has_every_claim_tested_first(tmp_path, monkeypatch):
+    """Rules 14's state text reaches across claims (a state organ's document counted out of one claim is counted out of
+    the others): when any partial claim may be one, every claim is tested first, as before round 11."""
+    from reprintwatch import Article, Detector, SQLiteIndex
+    from reprintwatch import detector as detector_module
+
+    texts = [t for t in real_texts(400, 12) if 600 <= len(t) <= 3000][:12]
+    licensed = [Article(f"a{n}", t) for n, t in enumerate(texts)]
+    licensed += [Article(f"v{n}", t[: len(t) // 2] + "\n" + texts[(n + 5) % len(texts)][:300]) for n, t in enumerate(texts)]
+    suspects = [Article(f"s{n}", t) for n, t in enumerate(texts)]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add(licensed)
+        seen = _claims_tested(monkeypatch, detector_module)
+        for a in suspects:
+            d.check(a)
+        lazily = len(seen)
+        seen.clear()
+        monkeypatch.setattr(detector_module, "official_item", lambda title, text: True)  # every item "a document"
+        for a in suspects:
+            d.check(a)
+        if_state = len(seen)
+        seen.clear()
+        monkeypatch.setattr(detector_module, "TESTS_WHEN_READ", False)
+        for a in suspects:
+            d.check(a)
+        first = len(seen)
+    assert lazily < first
+    # every partial claim of half the suspect or more may be the document now: each check with one tests every claim
+    assert if_state > lazily
