@@ -1274,3 +1274,146 @@ def _sentence_parts(text: str, start: int, end: int):
         stop = m.end() if m else end
         yield at, stop
         at = stop
+
+
+# --- rules 15: a third party's lines relayed, and an organiser's roster (wip/source11) --------------------------
+
+#: A credit a text gives for the words after it: 据财新网报道，/ 根据澎湃新闻消息，/ 财经网援引… / @财经网: (a
+#: Weibo post relayed) / 据新华社电 and a wire's dateline (新华社北京11月2日电). Group ``name`` is the party.
+#: 据了解 / 据悉 / 据介绍 name nobody (the reporter's own), 据称 a rumour: no name, no credit.
+_RELAY = re.compile(
+    r"(?:^|(?<=[\n。！？!?；;，,：:\s】]))(?:另|此前|此外|而)?(?:根据|据)\s*(?P<name>[^\s，,。！？!?；;：:“”\"]{2,20}?)"
+    r"(?:记者)?(?:\d{1,2}月\d{1,2}日)?(?:的)?(?:报道|报导|消息|刊文|文章|披露)"
+    r"|(?P<name2>[^\s，,。！？!?；;：:“”\"]{2,16}?)(?:援引|引述)"
+    r"|@(?P<name3>[^\s@，,。！？!?；;：:]{2,20})\s*[：:]"
+    r"|(?:^|(?<=[\n。！？!?\s据]))(?P<name4>新华社|中新社|中新网)[\u4e00-\u9fff]{0,10}(?:\d{1,2}月\d{1,2}日)?电")
+#: A party that writes in another language: its words are the relaying outlet's translation (the right copies
+#: of bench/reads: 据国外媒体报道, 据印度《经济时报》报道, 据汽车新闻网站Electrek报道, 据路透社报道 in both texts of
+#: excerpts of a translated report), so crediting it says nothing of whose Chinese text it is.
+_FOREIGN = re.compile(r"[A-Za-z]|外媒|国外|海外|外国|境外|美媒|英媒|日媒|韩媒|美国|英国|日本|韩国|印度|德国|法国|俄罗斯|"
+                      r"澳大利亚|加拿大|新加坡|路透|彭博|法新|美联|共同社|日经|塔斯|韩联|朝中社")
+#: The outlet a text names as its own: a credit line (来源：创业家), a dateline (新快报讯, 本报北京11月1日电（中国青年报
+#: …记者）, 人民网北京11月1日电), in the first or last ``OWN_CREDIT_LOOK`` characters.
+_OWN_CREDIT = re.compile(
+    r"(?:来源|稿源|稿件来源)\s*[：:丨|]\s*(?P<name>[^\s，,。！？!?；;：:）)]{2,16})"
+    r"|(?P<name2>[\u4e00-\u9fff]{2,10}?(?:网|报|社|台|新闻|客户端))(?:[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日)?(?:讯|电)"
+    r"|[（(](?P<name3>[\u4e00-\u9fff]{2,10}?(?:报|网|社|台))[·•・\u4e00-\u9fff]{0,8}记者")
+OWN_CREDIT_LOOK = 120
+#: A credit line runs into the text after it in the crawl (来源：创业家贾跃亭带着FF…): a name is read this far.
+OWN_NAME_MAX = 10
+#: How far a credit reaches: its sentence, and the next ones up to this many characters — a relayed report runs on
+#: (据财新网报道，一名…人士称，…。该名人士预计，…), a relayed post to its end. Not more: an outlet credits a line
+#: and goes on in its own words.
+RELAY_REACH = 150
+_PARTY_SUFFIX = re.compile(r"(?:新闻网|新闻客户端|客户端|官方微博|微博|网站|官网|新闻|网|社|报)$")
+
+
+def _party(name: str) -> str:
+    """A credited party's name as compared: its marks and a publication's suffix dropped (财新网 / 财新, 《新快报》)."""
+    name = re.sub(r"[《》“”\"'「」\s]", "", name)
+    return _PARTY_SUFFIX.sub("", name) or name
+
+
+def _same_party(a: str, b: str) -> bool:
+    return a in b or b in a
+
+
+def own_outlets(text: str) -> list[str]:
+    """The outlets ``text`` names as its own (:data:`_OWN_CREDIT` in its first or last ``OWN_CREDIT_LOOK``
+    characters), as :func:`_party` names; 本报 / 本网 name none."""
+    out = []
+    for part in (text[:OWN_CREDIT_LOOK], text[-OWN_CREDIT_LOOK:]):
+        for m in _OWN_CREDIT.finditer(part):
+            name = m.group("name") or m.group("name2") or m.group("name3")
+            name = re.split("作者|记者|编辑|文/|原标题", name.lstrip("据"))[0][:OWN_NAME_MAX]
+            if len(name) >= 2 and not name.startswith(("本报", "本网", "本台")):
+                out.append(_party(name))
+    return out
+
+
+def relays(text: str) -> list[tuple[int, int, str]]:
+    """Each credit :data:`_RELAY` finds in ``text`` to a party writing in Chinese (not :data:`_FOREIGN`), as
+    ``(start, reach, party)``: the credit's start and how far it reaches (:data:`RELAY_REACH`)."""
+    out = []
+    for m in _RELAY.finditer(text):
+        name = m.group("name") or m.group("name2") or m.group("name3") or m.group("name4")
+        if _FOREIGN.search(name) or name.startswith(("了解", "悉", "介绍", "称", "说", "报道", "消息", "此前", "媒体",
+                                                     "相关", "知情", "多家", "有关", "网友", "官方", "公开")):
+            continue
+        end = _sentence_end(text, m.end(), m.end() + SENTENCE_LOOK)
+        reach = min(len(text), max(end, m.end() + RELAY_REACH))
+        out.append((m.start(), _sentence_end(text, reach - 1, reach + SENTENCE_LOOK) if reach > end else end,
+                    _party(name)))
+    return out
+
+
+def relayed_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
+    """The suspect-side ``[start, end)`` (original offsets) of the passages (their part in the credit's reach) that
+    the suspect credits to a third party writing in Chinese — a credit (:func:`relays`) in the sentence where the
+    passage starts, or reaching it — that the licensed article shows is not itself: it credits the same party for
+    that text (both relay 财新网's line), or it names its own outlet (:func:`own_outlets`) and that is another
+    (新快报讯 against 据新华社电; 来源：创业家 against @财经网:). Such text is the third party's: the suspect took it
+    from there or from anywhere, and the licensed outlet did not write it. A copier crediting the licensed outlet
+    itself (来源：新京报 over 新京报's text) is a copy, and a credit to a foreign party names whose report the outlet
+    translated, not whose Chinese text it is (:data:`_FOREIGN`)."""
+    if not passages or not any(c in suspect for c in "据援引@电"):
+        return []
+    s_relays = relays(suspect)
+    if not s_relays:
+        return []
+    own = own_outlets(licensed)
+    l_relays = None
+    out = []
+    for p in passages:
+        start = _sentence_start(suspect, p.suspect_start, max(0, p.suspect_start - SENTENCE_LOOK))
+        for a, reach, party in s_relays:
+            if not (start <= a < p.suspect_end and a <= p.suspect_start + 30) and not (a < start and reach > p.suspect_start):
+                continue
+            if any(_same_party(party, o) for o in own):
+                continue  # the licensed outlet's own text, credited to it
+            if l_relays is None:
+                l_relays = relays(licensed)
+            l_start = _sentence_start(licensed, p.licensed_start, max(0, p.licensed_start - SENTENCE_LOOK))
+            both = any(_same_party(party, q) and (l_start <= b < p.licensed_end and b <= p.licensed_start + 30
+                                                  or b < l_start and r > p.licensed_start)
+                       for b, r, q in l_relays)
+            if both or own:
+                out.append((p.suspect_start, min(p.suspect_end, reach)))
+                break
+    return out
+
+
+#: A person named by post in an organiser's roster (特别邀请到上海市卫计委规划发展处处长徐崇勇、…创始人、主任医师宋冬雷、
+#: …): an organisation and a post, then a name of 2–4 characters (or a Latin one).
+_POSTS = ("处长|院长|主任|主任医师|医师|创始人|联合创始人|总裁|总经理|董事长|副总裁|秘书长|主席|会长|理事长|所长|局长|"
+          "司长|厅长|部长|书记|校长|教授|研究员|总监|合伙人|执行官|CEO|CTO|COO|首席[\u4e00-\u9fff]{1,6}官|总编辑|主编|"
+          "专家|医生|名医|中医|律师|分析师|经济学家|负责人|代表|嘉宾")
+_ROSTER_ITEM = re.compile(r"(?:%s)\s*[\u4e00-\u9fff·]{2,4}(?:\s*[A-Za-z][A-Za-z .]{1,30})?(?=[、，,和及与以]|$)" % _POSTS)
+#: A sentence naming this many people by post is a roster. The four roundtable and forum pairs of bench/reads
+#: (seeds 16–20: an organiser's guest list of five, a moderator and panel of four) name 4–5.
+ROSTER_MIN_PEOPLE = 3
+
+
+def _roster(text: str, a: int) -> tuple[int, int] | None:
+    """The sentence holding ``text[a]`` when it names ``ROSTER_MIN_PEOPLE`` people by post, as its bounds."""
+    lo, hi = _sentences_around(text, a, a + 1)
+    sentence = text[lo:hi]
+    if sentence.count("、") + sentence.count("，") < ROSTER_MIN_PEOPLE - 1:
+        return None
+    items = [m for m in _ROSTER_ITEM.finditer(sentence)]
+    return (lo, hi) if len(items) >= ROSTER_MIN_PEOPLE else None
+
+
+def roster_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
+    """The suspect-side ``[start, end)`` of the passages (their part in that sentence) that lie in a sentence naming
+    ``ROSTER_MIN_PEOPLE`` people by post (:func:`_roster`) in both texts: an event's guest list or panel, which the
+    organiser writes and every report of the event carries (read wrong in bench/reads at seeds 16–20: a health-policy
+    roundtable's five speakers, a forum's moderator and panel). A copier takes the report's prose around it too,
+    judged by :func:`explain_away` on what is left."""
+    out = []
+    for p in passages:
+        s = _roster(suspect, p.suspect_start)
+        if s is None or _roster(licensed, p.licensed_start) is None:
+            continue
+        out.append((p.suspect_start, min(p.suspect_end, s[1])))
+    return out
