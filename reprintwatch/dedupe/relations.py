@@ -1328,7 +1328,7 @@ def own_outlets(text: str) -> list[str]:
             name = re.split("作者|记者|编辑|文/|原标题", name.lstrip("据"))[0][:OWN_NAME_MAX]
             if len(name) >= 2 and not name.startswith(("本报", "本网", "本台")):
                 out.append(_party(name))
-    return out
+    return list(dict.fromkeys(out))
 
 
 def relays(text: str) -> list[tuple[int, int, str]]:
@@ -1383,25 +1383,25 @@ def relayed_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]
     return out
 
 
-#: A person named by post in an organiser's roster (特别邀请到上海市卫计委规划发展处处长徐崇勇、…创始人、主任医师宋冬雷、
-#: …): an organisation and a post, then a name of 2–4 characters (or a Latin one).
+#: The posts people are named by in an organiser's roster (特别邀请到上海市卫计委规划发展处处长徐崇勇、…创始人、主任医师
+#: 宋冬雷、… / 由高解春所长主持、邀请到…副巡视员邱枫林、…黄东胜院长和…教授…).
 _POSTS = ("处长|院长|主任|主任医师|医师|创始人|联合创始人|总裁|总经理|董事长|副总裁|秘书长|主席|会长|理事长|所长|局长|"
           "司长|厅长|部长|书记|校长|教授|研究员|总监|合伙人|执行官|CEO|CTO|COO|首席[\u4e00-\u9fff]{1,6}官|总编辑|主编|"
-          "专家|医生|名医|中医|律师|分析师|经济学家|负责人|代表|嘉宾")
-_ROSTER_ITEM = re.compile(r"(?:%s)\s*[\u4e00-\u9fff·]{2,4}(?:\s*[A-Za-z][A-Za-z .]{1,30})?(?=[、，,和及与以]|$)" % _POSTS)
+          "巡视员|专家|医生|名医|律师|分析师|经济学家|负责人")
+_ROSTER_POST = re.compile("(?:%s)" % _POSTS)
 #: A sentence naming this many people by post is a roster. The four roundtable and forum pairs of bench/reads
 #: (seeds 16–20: an organiser's guest list of five, a moderator and panel of four) name 4–5.
 ROSTER_MIN_PEOPLE = 3
 
 
 def _roster(text: str, a: int) -> tuple[int, int] | None:
-    """The sentence holding ``text[a]`` when it names ``ROSTER_MIN_PEOPLE`` people by post, as its bounds."""
+    """The sentence holding ``text[a]`` when it is a list (``ROSTER_MIN_PEOPLE`` - 1 of 、 or 和) naming
+    ``ROSTER_MIN_PEOPLE`` people by post (:data:`_ROSTER_POST`), as its bounds."""
     lo, hi = _sentences_around(text, a, a + 1)
     sentence = text[lo:hi]
-    if sentence.count("、") + sentence.count("，") < ROSTER_MIN_PEOPLE - 1:
+    if sentence.count("、") + sentence.count("和") < ROSTER_MIN_PEOPLE - 1:
         return None
-    items = [m for m in _ROSTER_ITEM.finditer(sentence)]
-    return (lo, hi) if len(items) >= ROSTER_MIN_PEOPLE else None
+    return (lo, hi) if len(_ROSTER_POST.findall(sentence)) >= ROSTER_MIN_PEOPLE else None
 
 
 def roster_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
