@@ -1207,3 +1207,6 @@ def test_a_roster_of_speakers_both_reports_carry_is_the_organisers_but_the_repor
     # one named person is a report's sentence, not a roster
     one = "本次论坛特别邀请到江南省卫生委员会规划处处长李明介绍今年医疗改革的进展和下一步的安排。"
     assert roster_lines([Passage(6, len(one), 6, len(one), 30)], one, one + RELAY_OWN) == []
+    # one official's posts are one person
+    posts = "全国委员会主任，教育部原党组副书记、副部长李明宣读贺辞，对大学的成立表示热烈的祝贺和衷心的祝愿。"
+    assert roster_lines([Passage(0, len(posts), 0, len(posts), 40)], posts, posts + RELAY_OWN) == []
