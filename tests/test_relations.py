@@ -1185,7 +1185,8 @@ def test_relayed_lines_needs_the_licensed_text_to_show_the_party_is_not_itself()
     suspect = "对此，青溪科技没有回应。" + RELAYED
     at = suspect.index(RELAYED)
     p = [Passage(at, len(suspect), 0, len(RELAYED), len(RELAYED))]
-    assert relayed_lines(p, suspect, RELAYED + RELAY_OWN) == [(at, len(suspect))]  # both credit the party
+    both = [Passage(at, len(suspect), 3, 3 + len(RELAYED), len(RELAYED))]
+    assert relayed_lines(both, suspect, "导语。" + RELAYED + RELAY_OWN) == [(at, len(suspect))]  # both credit the party
     line = RELAYED[RELAYED.index("一名"):]  # the licensed text gives the line uncredited
     p = [Passage(at, len(suspect), 0, len(line), len(line))]
     assert relayed_lines(p, suspect, line + RELAY_OWN) == []  # and names no outlet of its own
@@ -1210,3 +1211,16 @@ def test_a_roster_of_speakers_both_reports_carry_is_the_organisers_but_the_repor
     # one official's posts are one person
     posts = "全国委员会主任，教育部原党组副书记、副部长李明宣读贺辞，对大学的成立表示热烈的祝贺和衷心的祝愿。"
     assert roster_lines([Passage(0, len(posts), 0, len(posts), 40)], posts, posts + RELAY_OWN) == []
+
+
+def test_a_line_credited_where_the_licensed_text_opens_is_that_report_carried_and_a_copy_of_it_is_found():
+    from reprintwatch.dedupe.relations import relayed_lines
+    from reprintwatch.dedupe.verify import Passage
+
+    suspect = "对此，青溪科技没有回应。" + RELAYED
+    at = suspect.index(RELAYED)
+    p = [Passage(at, len(suspect), 0, len(RELAYED), len(RELAYED))]
+    assert relayed_lines(p, suspect, RELAYED + RELAY_OWN) == []  # the licensed article is 东方财经网's report carried
+    lead = "江南日报讯 昨天，青溪科技宣布裁员。"
+    p = [Passage(at, len(suspect), len(lead), len(lead) + len(RELAYED), len(RELAYED))]
+    assert relayed_lines(p, suspect, lead + RELAYED + RELAY_OWN) == [(at, len(suspect))]

@@ -1401,7 +1401,7 @@ def relayed_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]
     if not s_relays:
         return []
     own = own_outlets(licensed)
-    l_relays = None
+    l_relays, opening = None, 0
     out = []
     for p in passages:
         start = _sentence_start(suspect, p.suspect_start, max(0, p.suspect_start - SENTENCE_LOOK))
@@ -1413,9 +1413,14 @@ def relayed_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]
                 continue  # the licensed outlet's own text, credited to it
             if l_relays is None:
                 l_relays = relays(licensed)
+                opening = _sentence_end(licensed, 0, SENTENCE_LOOK)
             l_start = _sentence_start(licensed, p.licensed_start, max(0, p.licensed_start - SENTENCE_LOOK))
-            both = any(_same_party(party, q) and (l_start <= b < p.licensed_end and b <= p.licensed_start + RELAY_SLACK
-                                                  or b < l_start and r > p.licensed_start)
+            # not a credit opening the licensed text: an article that opens 据欧联通讯社报道，… is that report
+            # carried whole, and a copy of its opening is a copy of it (bench/quality.py stitched-0096 lost its
+            # source without this; two Sina Ent items opening 据台湾媒体报道 are kept for it at seeds 18–19)
+            both = any(_same_party(party, q) and b >= opening
+                       and (l_start <= b < p.licensed_end and b <= p.licensed_start + RELAY_SLACK
+                            or b < l_start and r > p.licensed_start)
                        for b, r, q in l_relays)
             if both or own:
                 out.append((p.suspect_start, min(p.suspect_end, reach)))
