@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_speech, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_speech, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import ALIGNED_SLOT_MIN_PAIRS, aligned_title_slots, headline_figure_missing, template_spans
@@ -679,8 +679,10 @@ class Detector:
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
                 # rules 15: a third party's lines both relay, credited so (财新网's line, 新华社's lede), and an
                 # event's roster of speakers both carry: the outlet did not write them
-                code += relayed_lines(m.verification.passages, article.content, m.licensed.content)
-                code += roster_lines(m.verification.passages, article.content, m.licensed.content)
+                relayed = relayed_lines(m.verification.passages, article.content, m.licensed.content) \
+                    + roster_lines(m.verification.passages, article.content, m.licensed.content)
+                if relayed and not reworded(m.verification.passages, article.content, m.licensed.content):
+                    code += relayed  # not in a washed copy of the licensed text, which keeps its credits
             code += official
             if documents:
                 elsewhere = [h for o, h in held if o is not m]

@@ -1466,3 +1466,18 @@ def roster_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
             continue
         out.append((p.suspect_start, min(p.suspect_end, s[1])))
     return out
+
+
+#: A suspect whose text outside a claim's passages shares this share of its 4-grams with the licensed text's outside
+#: them is a reworded copy of it (洗稿), and a credit or a roster it keeps is the licensed text's: five Sina texts
+#: washed by bench/disguise.rewrite at 0.3 and 0.5 of words swapped keep 0.12–0.21 (bench/quality.py lost a
+#: rewrite_0.3_short copy without this, on a3f5a9e), the relay and roster pairs of bench/reads 0.008–0.05 (three
+#: 0.08–0.14).
+REWORDED_REST = 0.1
+
+
+def reworded(passages, suspect: str, licensed: str) -> bool:
+    """Whether the suspect outside ``passages`` shares ``REWORDED_REST`` of its 4-grams with the licensed text
+    outside them (:func:`_shared_grams`): a washed copy, whose relayed lines and rosters stay evidence."""
+    rest = _outside(suspect, [(p.suspect_start, p.suspect_end) for p in passages])
+    return _shared_grams(rest, _outside(licensed, [(p.licensed_start, p.licensed_end) for p in passages])) >= REWORDED_REST
