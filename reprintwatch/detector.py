@@ -120,8 +120,8 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: block (relations._said_on; wip/official10).
 #: 15: a partial's passage the suspect credits to a third party writing in Chinese (据财新网报道，/ @财经网: / 据新华社电)
 #: that the licensed text credits too or names another outlet as its own (新快报讯) is that party's, and a passage in
-#: a list naming three people by post in both texts is an event's roster (relations.relayed_lines, roster_lines;
-#: wip/source11).
+#: a list naming three people by post in both texts is an event's roster — not in a washed copy of the licensed text
+#: (relations.relayed_lines, roster_lines, reworded; wip/source11).
 RULES_VERSION = 15
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages

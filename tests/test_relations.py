@@ -1224,3 +1224,19 @@ def test_a_line_credited_where_the_licensed_text_opens_is_that_report_carried_an
     lead = "江南日报讯 昨天，青溪科技宣布裁员。"
     p = [Passage(at, len(suspect), len(lead), len(lead) + len(RELAYED), len(RELAYED))]
     assert relayed_lines(p, suspect, lead + RELAYED + RELAY_OWN) == [(at, len(suspect))]
+
+
+def test_a_washed_copy_keeps_its_relayed_lines_as_evidence():
+    from reprintwatch.dedupe.relations import reworded
+    from reprintwatch.dedupe.verify import Passage
+
+    licensed = "导语。" + RELAYED + RELAY_OWN
+    at = licensed.index(RELAYED)
+    # the rest reworded a little (a few words swapped): most of its 4-grams are the licensed text's
+    washed = "导语。" + RELAYED + RELAY_OWN.replace("困境", "难题").replace("先后", "接连").replace("眼下", "目前")
+    p = [Passage(at, at + len(RELAYED), at, at + len(RELAYED), len(RELAYED))]
+    assert reworded(p, washed, licensed)
+    # another report around the same relayed line shares none of its rest
+    other = "对此，青溪科技没有回应。" + RELAYED + UNRELATED
+    o = other.index(RELAYED)
+    assert not reworded([Passage(o, o + len(RELAYED), at, at + len(RELAYED), len(RELAYED))], other, licensed)
