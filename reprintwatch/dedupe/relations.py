@@ -1393,8 +1393,10 @@ def relayed_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]
     that text (both relay 财新网's line), or it names its own outlet (:func:`own_outlets`) and that is another
     (新快报讯 against 据新华社电; 来源：创业家 against @财经网:). Such text is the third party's: the suspect took it
     from there or from anywhere, and the licensed outlet did not write it. A copier crediting the licensed outlet
-    itself (来源：新京报 over 新京报's text) is a copy, and a credit to a foreign party names whose report the outlet
-    translated, not whose Chinese text it is (:data:`_FOREIGN`)."""
+    itself (来源：新京报 over 新京报's text) is a copy, a credit to a foreign party names whose report the outlet
+    translated, not whose Chinese text it is (:data:`_FOREIGN`), and a credit opening the licensed text (据欧联通讯社
+    报道，…) makes it that report carried whole, not a line it relays. The caller skips a washed copy (:func:`reworded`),
+    which keeps the licensed text's credits."""
     if not passages or not any(t in suspect for t in _RELAY_TRIGGERS):
         return []
     s_relays = relays(suspect)
