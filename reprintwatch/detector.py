@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -132,6 +132,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: spoken_words); and a speech or letter the licensed text prints whole after a cue it introduces (以下为…全文：) is
 #: no evidence where the suspect gives it after an attribution earlier in its sentence, or in the run of words that
 #: follows one (relations.presented_as_said, quotes.introduced_document).
+#: 15: a partial's passage the suspect credits to a third party writing in Chinese (据财新网报道，/ @财经网: / 据新华社电)
+#: that the licensed text credits too or names another outlet as its own (新快报讯) is that party's, and a passage in
+#: a list naming three people by post in both texts is an event's roster — not in a washed copy of the licensed text
+#: (relations.relayed_lines, roster_lines, reworded; wip/source11).
 RULES_VERSION = 15
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -707,6 +711,12 @@ class Detector:
                 official = [*official, *quoted_rules(m.verification.passages, article.content, s_quotes)]
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
+                # rules 15: a third party's lines both relay, credited so (财新网's line, 新华社's lede), and an
+                # event's roster of speakers both carry: the outlet did not write them
+                relayed = relayed_lines(m.verification.passages, article.content, m.licensed.content) \
+                    + roster_lines(m.verification.passages, article.content, m.licensed.content)
+                if relayed and not reworded(m.verification.passages, article.content, m.licensed.content):
+                    code += relayed  # not in a washed copy of the licensed text, which keeps its credits
             code += official
             if documents:
                 elsewhere = [h for o, h in held if o is not m]

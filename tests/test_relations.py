@@ -1246,3 +1246,97 @@ def test_a_speech_printed_whole_quoted_in_pieces_by_a_report_on_something_else_m
         # the speech pasted bare into a page may be the paper's copy: still found
         pasted = d.check(Article("x", UNRELATED + "\n" + pieces))
         assert [m.verdict for m in pasted.reprints] == ["partial_reprint"]
+
+
+# rules 15 (wip/source11): a third party's lines both outlets relay, credited so, and an event's roster
+RELAYED = ("据东方财经网报道，一名青溪科技的研发人员称，公司内部很早就已列出“如果裁员，哪些人先走”的名单，此次裁员比例可能超过三成，"
+           "涉及研发、销售和客服等多个部门，被裁员工将在两周内办完离职手续，公司承诺按照当地法律给予补偿。")
+RELAY_OWN = ("青溪科技的困境并非一日之寒。过去一年里，它先后三次推迟新品发布，两家主要供应商已经停止供货，"
+             "多名高管在社交平台上更新了求职状态。一位接近公司的投资人对本报记者说，眼下最要紧的是找到新的资金。")
+
+
+def test_a_line_both_outlets_credit_to_a_third_party_is_no_finding_but_the_outlets_own_text_is(tmp_path):
+    licensed = "江南日报讯（记者 王明）昨天，青溪科技宣布在全球范围内裁员。" + RELAYED + RELAY_OWN
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", licensed, "青溪科技裁员")])
+        # another report relaying the same paper's line, credited to it
+        relayed = d.check(Article("s", UNRELATED + "对此，青溪科技没有回应。" + RELAYED + UNRELATED))
+        assert relayed.reprints == [] and relayed.matches[0].discounted
+        # the same line credited to a party writing in another language: the outlet's translation, a finding
+        foreign = RELAYED.replace("东方财经网", "路透社")
+        d.add([Article("translated", licensed.replace(RELAYED, foreign), "青溪科技裁员")])
+        assert [m.licensed.id for m in d.check(Article("t", UNRELATED + "对此，青溪科技没有回应。" + foreign + UNRELATED)).reprints] \
+            == ["translated"]
+        # a copier crediting the licensed outlet itself took its text, relayed line and all
+        copy = d.check(Article("c", "来源：江南日报 " + RELAYED + RELAY_OWN))
+        assert [m.licensed.id for m in copy.reprints] == ["report"]
+
+
+def test_relayed_lines_needs_the_licensed_text_to_show_the_party_is_not_itself():
+    from reprintwatch.dedupe.relations import own_outlets, relayed_lines, relays
+    from reprintwatch.dedupe.verify import Passage
+
+    assert relays("另据路透社报道，") == [] and relays("据了解，公司") == [] and relays("据称，")  == []
+    assert [p for _, _, p in relays("是非曲直。@东方财经网: 【法院下达禁令】")] == ["东方财经"]
+    assert [p for _, _, p in relays("据新华社电 著名作家")] == ["新华"]
+    assert own_outlets("来源：创业家贾跃亭带着公司又一次") == ["创业家贾跃亭带着公司"] and own_outlets("新快报讯 昨天") == ["新快"]
+    assert own_outlets("本报北京11月1日电（中国青年报·中青在线记者 叶明）今天") == ["中国青年"]
+    suspect = "对此，青溪科技没有回应。" + RELAYED
+    at = suspect.index(RELAYED)
+    p = [Passage(at, len(suspect), 0, len(RELAYED), len(RELAYED))]
+    both = [Passage(at, len(suspect), 3, 3 + len(RELAYED), len(RELAYED))]
+    assert relayed_lines(both, suspect, "导语。" + RELAYED + RELAY_OWN) == [(at, len(suspect))]  # both credit the party
+    line = RELAYED[RELAYED.index("一名"):]  # the licensed text gives the line uncredited
+    p = [Passage(at, len(suspect), 0, len(line), len(line))]
+    assert relayed_lines(p, suspect, line + RELAY_OWN) == []  # and names no outlet of its own
+    assert relayed_lines(p, suspect, "新快报讯 " + line) == [(at, len(suspect))]  # it does, another one
+    assert relayed_lines(p, suspect, "来源：东方财经网 " + line) == []  # it is the credited party
+
+
+def test_a_roster_of_speakers_both_reports_carry_is_the_organisers_but_the_reports_own_text_is_not():
+    from reprintwatch.dedupe.relations import roster_lines
+    from reprintwatch.dedupe.verify import Passage
+
+    roster = ("本次论坛特别邀请到江南省卫生委员会规划处处长李明、青溪医生集团创始人王海涛、滨江骨科医院院长赵雪、"
+              "邻家诊所联合创始人陈一帆和江南中医馆名医周德全五位嘉宾。")
+    licensed = "编者按：十月的一个周末，医疗论坛在滨江举办。" + roster + RELAY_OWN
+    suspect = UNRELATED + roster
+    at, lat = suspect.index(roster), licensed.index(roster)
+    p = [Passage(at + 6, at + len(roster), lat + 6, lat + len(roster), len(roster) - 6)]
+    assert roster_lines(p, suspect, licensed) == [(at + 6, at + len(roster))]
+    # one named person is a report's sentence, not a roster
+    one = "本次论坛特别邀请到江南省卫生委员会规划处处长李明介绍今年医疗改革的进展和下一步的安排。"
+    assert roster_lines([Passage(6, len(one), 6, len(one), 30)], one, one + RELAY_OWN) == []
+    # one official's posts are one person
+    posts = "全国委员会主任，教育部原党组副书记、副部长李明宣读贺辞，对大学的成立表示热烈的祝贺和衷心的祝愿。"
+    assert roster_lines([Passage(0, len(posts), 0, len(posts), 40)], posts, posts + RELAY_OWN) == []
+
+
+def test_a_line_credited_where_the_licensed_text_opens_is_that_report_carried_and_a_copy_of_it_is_found():
+    from reprintwatch.dedupe.relations import relayed_lines
+    from reprintwatch.dedupe.verify import Passage
+
+    suspect = "对此，青溪科技没有回应。" + RELAYED
+    at = suspect.index(RELAYED)
+    p = [Passage(at, len(suspect), 0, len(RELAYED), len(RELAYED))]
+    assert relayed_lines(p, suspect, RELAYED + RELAY_OWN) == []  # the licensed article is 东方财经网's report carried
+    lead = "江南日报讯 昨天，青溪科技宣布裁员。"
+    p = [Passage(at, len(suspect), len(lead), len(lead) + len(RELAYED), len(RELAYED))]
+    assert relayed_lines(p, suspect, lead + RELAYED + RELAY_OWN) == [(at, len(suspect))]
+
+
+def test_a_washed_copy_keeps_its_relayed_lines_as_evidence():
+    from reprintwatch.dedupe.relations import reworded
+    from reprintwatch.dedupe.verify import Passage
+
+    licensed = "导语。" + RELAYED + RELAY_OWN
+    at = licensed.index(RELAYED)
+    # the rest reworded a little (a few words swapped): most of its 4-grams are the licensed text's
+    washed = "导语。" + RELAYED + RELAY_OWN.replace("困境", "难题").replace("先后", "接连").replace("眼下", "目前")
+    p = [Passage(at, at + len(RELAYED), at, at + len(RELAYED), len(RELAYED))]
+    assert reworded(p, washed, licensed)
+    # another report around the same relayed line shares none of its rest
+    other = "对此，青溪科技没有回应。" + RELAYED + UNRELATED
+    o = other.index(RELAYED)
+    assert not reworded([Passage(o, o + len(RELAYED), at, at + len(RELAYED), len(RELAYED))], other, licensed)
