@@ -136,7 +136,7 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: that the licensed text credits too or names another outlet as its own (新快报讯) is that party's, and a passage in
 #: a list naming three people by post in both texts is an event's roster — not in a washed copy of the licensed text
 #: (relations.relayed_lines, roster_lines, reworded; wip/source11).
-RULES_VERSION = 15
+RULES_VERSION = 16
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
