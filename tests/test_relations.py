@@ -1385,3 +1385,26 @@ def test_a_document_a_state_organ_signs_is_read_as_one_under_the_marker_rate():
     assert not reads_as_document(POLICY_REPORT + "\n西岭省教育厅")
     # a signed text that holds no register at all (a two-line notice of a meeting) is not read as a document
     assert not reads_as_document("会议定于下周召开，请准时参加。\n西岭省教育厅")
+
+
+def test_a_state_documents_claim_is_the_documents_whole_when_the_register_took_only_part_of_it(monkeypatch):
+    import reprintwatch.dedupe.relations as relations
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    # an exam authority's Q&A against its own notice: the register tests (rules 10/12) take the clauses and leave
+    # the stock phrases both hold (the year's sign-up named again and again) — the state's document whole, all the
+    # same, when the licensed item is one (the caller's document(): rules 13, or rules 16's suspect read as one)
+    qa = "问：今年如何报名？答：" + NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("三、资格审查")]
+    clause = "二、报名时间。考生应当在规定时间内完成网上报名，逾期不予补报。"
+    head = "一、报名条件"
+    passages = [_passage(qa, NOTICE, head), _passage(qa, NOTICE, clause)]
+    part = [(passages[1].suspect_start, passages[1].suspect_end)]
+    monkeypatch.setattr(relations, "_official_text", lambda *a: part)  # the register tests' answer, stood for
+    every = [(p.suspect_start, p.suspect_end) for p in passages]
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: relations.official_item(NOTICE_TITLE, NOTICE)) == every
+    # not a state document: only what the register tests took
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: False) == part
+    # every passage taken already: the licensed item is not read
+    monkeypatch.setattr(relations, "_official_text", lambda *a: every)
+    asked = []
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: asked.append(1) or True) == every and not asked
