@@ -1374,6 +1374,13 @@ def test_a_document_a_state_organ_signs_is_read_as_one_under_the_marker_rate():
     claim = [_passage(signed, POLICY_REPORT, clause)]
     at = signed.index(clause)
     assert own_document(claim, signed, POLICY_REPORT, [], lambda: reads_as_document(signed)) == [(at, at + len(clause))]
+    # an article that does not name the signer is no report of the document: a piece of it pasted into the signed
+    # page (bench/quality.py --archive's excerpt-00016: a health item inside a province's signed exam plan) is kept
+    health = "营养师提醒，老年人体重并非越轻越好，适当的体重有助于抵抗疾病，饮食最好荤素搭配、少盐少油。"
+    pasted = POLICY + health + "\n西岭省教育厅\n2027年10月8日"
+    item = "晚报健康版 " + health + "专家建议每周运动三次。"
+    assert reads_as_document(pasted)
+    assert own_document([_passage(pasted, item, health)], pasted, item, [], lambda: reads_as_document(pasted)) == []
     # unsigned, or signed by a university (no state organ), it is read as before: under the rate, no document
     assert not reads_as_document(POLICY) and not official_item("西岭省教育厅印发意见推进本科教育", POLICY)
     assert own_document(claim, POLICY, POLICY_REPORT, [], lambda: reads_as_document(POLICY)) == []
