@@ -139,7 +139,8 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 16: a document a state organ signs after its last sentence (教育部, 国家公务员局) is read as a document whatever its
 #: rate of rule markers — a ministry's opinions are policy, not rules — both as a suspect (own_document) and as a
 #: licensed item (official_item); and a partial of a licensed state document is the document's whatever share of the
-#: suspect it is when the suspect is a document itself (relations.signed_by_state, signed_document; wip/official12).
+#: suspect it is when the suspect is a document itself, and all of it when rules 10/12 took only part (relations.
+#: signed_by_state, signed_document, official_text; wip/official12).
 RULES_VERSION = 16
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
