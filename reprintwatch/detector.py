@@ -136,7 +136,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: that the licensed text credits too or names another outlet as its own (新快报讯) is that party's, and a passage in
 #: a list naming three people by post in both texts is an event's roster — not in a washed copy of the licensed text
 #: (relations.relayed_lines, roster_lines, reworded; wip/source11).
-RULES_VERSION = 15
+#: 16: a document a state organ signs after its last sentence (教育部, 国家公务员局) is read as a document whatever its
+#: rate of rule markers — a ministry's opinions are policy, not rules — both as a suspect (own_document) and as a
+#: licensed item (official_item); and a partial of a licensed state document is the document's whatever share of the
+#: suspect it is when the suspect is a document itself, and all of it when rules 10/12 took only part (relations.
+#: signed_by_state, signed_document, official_text; wip/official12).
+RULES_VERSION = 16
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -669,9 +674,15 @@ class Detector:
         def state_item(m: Match) -> bool:
             # rules 13: the licensed item is a state organ's document and half the suspect is it (an excerpt pasted
             # into a page mostly of other text may be the outlet's copy: bench/quality.py)
+            # rules 16 (wip/official12): or the suspect is a document itself (relations.reads_as_document) — two
+            # documents, the state's and another carrying its text (an exam authority's notice and its Q&A, a
+            # province's sign-up notice and its rules for migrants' children) share the state's text, not an
+            # outlet's, whatever share of the suspect it is; the half guards pages of other text an excerpt is
+            # pasted into, which read as no document (bench/sina_pairs.py: 8 partial rows at seeds 1, 4, 18, 28,
+            # every one read wrong, none right among the partials that fit)
             if id(m) not in state_items:
-                state_items[id(m)] = m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage \
-                    and official_item(m.licensed.title, m.licensed.content)
+                state_items[id(m)] = (m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage
+                                      or is_document()) and official_item(m.licensed.title, m.licensed.content)
             return state_items[id(m)]
 
         def is_state_document(m: Match) -> bool:

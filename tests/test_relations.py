@@ -1340,3 +1340,78 @@ def test_a_washed_copy_keeps_its_relayed_lines_as_evidence():
     other = "对此，青溪科技没有回应。" + RELAYED + UNRELATED
     o = other.index(RELAYED)
     assert not reworded([Passage(o, o + len(RELAYED), at, at + len(RELAYED), len(RELAYED))], other, licensed)
+
+
+# --- rules 16 (wip/official12) -------------------------------------------------------------------------------------
+
+# a department's opinions written as policy, not as rules: few of the rule markers (one 按照, one 原则上, one 须), its
+# clauses numbered, experts named as a document names them, and the department's signature after its last sentence
+POLICY = ("各市教育局，各高等学校：为推动本科教育高质量发展，现提出如下意见。"
+          "一、加强课程建设。各高校要推进课程改革，建设一批示范课程，鼓励和支持专家学者参与教材编写。"
+          "二、完善教学评价。按照分类评价的要求，健全教学质量监测机制，发挥专家组织在质量评价中的作用。"
+          "三、深化实践育人。原则上每所高校须建设三个以上实践基地，推动校企合作，拓展学生实践渠道。"
+          "四、提升教师能力。各高校要完善教师培训体系，支持青年教师到企业和基层挂职锻炼，提高教学水平。"
+          "五、推进信息化建设。建设一批在线开放课程，推动优质资源共建共享，探索线上线下混合式教学。"
+          "六、扩大对外交流。支持高校与境外高水平大学开展联合培养，拓宽学生国际视野，提升合作水平。"
+          "七、加强学风建设。引导学生刻苦学习，营造勤学好问的校园风气，把学风建设纳入学校工作重点。"
+          "八、促进创新创业。开设创新创业课程，建设一批创客空间，鼓励学生参加各类竞赛，培育创新精神。"
+          "九、强化组织保障。各地要加大经费投入，及时总结推广好做法，营造良好的社会氛围。")
+POLICY_REPORT = ("晨报讯 记者昨天获悉，西岭省教育厅印发意见，部署本科教育改革。据介绍，意见共四条。"
+                 "其中提出，各高校要推进课程改革，建设一批示范课程，鼓励和支持专家学者参与教材编写。"
+                 "一位高校负责人表示，这将给学生带来更多选择。")
+
+
+def test_a_document_a_state_organ_signs_is_read_as_one_under_the_marker_rate():
+    from reprintwatch.dedupe.relations import (official_item, official_rate, own_document, reads_as_document,
+                                               signed_by_state, OFFICIAL_RATE)
+
+    signed = POLICY + "\n西岭省教育厅\n2027年10月8日"
+    assert official_rate(signed) < OFFICIAL_RATE  # policy, not rules: the marker list alone misses it
+    assert signed_by_state(signed) == "西岭省教育厅"
+    assert reads_as_document(signed) and official_item("西岭省教育厅印发意见推进本科教育", signed)
+    # the report quotes one of its clauses: a claim of the signed document against the report is the document's
+    clause = "各高校要推进课程改革，建设一批示范课程，鼓励和支持专家学者参与教材编写。"
+    claim = [_passage(signed, POLICY_REPORT, clause)]
+    at = signed.index(clause)
+    assert own_document(claim, signed, POLICY_REPORT, [], lambda: reads_as_document(signed)) == [(at, at + len(clause))]
+    # an article that does not name the signer is no report of the document: a piece of it pasted into the signed
+    # page (bench/quality.py --archive's excerpt-00016: a health item inside a province's signed exam plan) is kept
+    health = "营养师提醒，老年人体重并非越轻越好，适当的体重有助于抵抗疾病，饮食最好荤素搭配、少盐少油。"
+    pasted = POLICY + health + "\n西岭省教育厅\n2027年10月8日"
+    item = "晚报健康版 " + health + "专家建议每周运动三次。"
+    assert reads_as_document(pasted)
+    assert own_document([_passage(pasted, item, health)], pasted, item, [], lambda: reads_as_document(pasted)) == []
+    # unsigned, or signed by a university (no state organ), it is read as before: under the rate, no document
+    assert not reads_as_document(POLICY) and not official_item("西岭省教育厅印发意见推进本科教育", POLICY)
+    assert own_document(claim, POLICY, POLICY_REPORT, [], lambda: reads_as_document(POLICY)) == []
+    by_school = POLICY + "\n西岭大学教务处"
+    assert signed_by_state(by_school) == "" and not reads_as_document(by_school)
+    # the report ending on the department's name is no signature (a credit line with a colon), and its reporter's
+    # voice stays one: not a document either way
+    assert signed_by_state(POLICY_REPORT + "\n来源：西岭省教育厅") == ""
+    assert not reads_as_document(POLICY_REPORT + "\n西岭省教育厅")
+    # a signed text that holds no register at all (a two-line notice of a meeting) is not read as a document
+    assert not reads_as_document("会议定于下周召开，请准时参加。\n西岭省教育厅")
+
+
+def test_a_state_documents_claim_is_the_documents_whole_when_the_register_took_only_part_of_it(monkeypatch):
+    import reprintwatch.dedupe.relations as relations
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    # an exam authority's Q&A against its own notice: the register tests (rules 10/12) take the clauses and leave
+    # the stock phrases both hold (the year's sign-up named again and again) — the state's document whole, all the
+    # same, when the licensed item is one (the caller's document(): rules 13, or rules 16's suspect read as one)
+    qa = "问：今年如何报名？答：" + NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("三、资格审查")]
+    clause = "二、报名时间。考生应当在规定时间内完成网上报名，逾期不予补报。"
+    head = "一、报名条件"
+    passages = [_passage(qa, NOTICE, head), _passage(qa, NOTICE, clause)]
+    part = [(passages[1].suspect_start, passages[1].suspect_end)]
+    monkeypatch.setattr(relations, "_official_text", lambda *a: part)  # the register tests' answer, stood for
+    every = [(p.suspect_start, p.suspect_end) for p in passages]
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: relations.official_item(NOTICE_TITLE, NOTICE)) == every
+    # not a state document: only what the register tests took
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: False) == part
+    # every passage taken already: the licensed item is not read
+    monkeypatch.setattr(relations, "_official_text", lambda *a: every)
+    asked = []
+    assert relations.official_text(passages, qa, NOTICE, (), lambda: asked.append(1) or True) == every and not asked
