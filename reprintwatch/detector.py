@@ -766,7 +766,7 @@ class Detector:
             # (only the overlap is subtracted: explain_away). Rules 15 counted the first claim out and the next one,
             # another text of the same words, was reported instead: DoNews printing Ren Zhengfei's speech whole, now
             # a full reprint of 新京报's summary of it; a 金庸 obituary feature, now a full reprint of 刘德华's
-            # 160-character reply item (bench/sina_pairs.py seed 24; seed 20 on rules 15). Fulls only: reaching
+            # 181-character reply item (bench/sina_pairs.py seed 24; seed 20 on rules 15). Fulls only: reaching
             # partials too (d94b938, seed 24) also took a real copy of Sina's paragraph on Alipay's users (another
             # claim's words there were a 显示， attribution earlier in the sentence, rules 13's reading) and an exam
             # Q&A's conditions. Exact when tested as read: a full claim's common text is given, when first read, the
