@@ -10,6 +10,8 @@ import random
 import re
 import unicodedata
 
+import pytest
+
 from reprintwatch.dedupe import quotes
 from reprintwatch.dedupe.quotes import _CUE_WORDS, _DOCUMENT_CUE, reproduced_spans
 from reprintwatch.dedupe.relations import (_copied_before, _cued_apart, _paragraph_end, _said_again, _said_earlier,
@@ -450,3 +452,44 @@ def test_a_claim_that_may_be_a_state_document_has_every_claim_tested_first(tmp_p
     assert lazily < first
     # every partial claim of half the suspect or more may be the document now: each check with one tests every claim
     assert if_state > lazily
+
+
+def test_words_counted_out_of_one_claim_are_counted_out_of_the_others_tested_first_or_as_read(tmp_path, monkeypatch):
+    """Rules 16 (wip/claims12): someone's words counted out of one claim count out of the other claims holding that
+    suspect text — exact when claims are tested as read (each claim's common text, when first read, is given the words
+    of every claim it shares text with, each tested then). Real Sina texts (research-only, read in place from
+    ../shared): DoNews's report printing Ren Zhengfei's quarterly speech whole, against 36氪's piece printing it after
+    以下为任正非讲话： (counted out: the speech) and 新京报's summary of it (on rules 15 the next claim, a full reprint); and a
+    金庸 obituary feature of tributes against another obituary (its tributes counted out: spoken words) and 刘德华's reply
+    item (on rules 15 a full reprint). Neither full is a copy of the outlet's text (bench/reads/read14.tsv, speech)."""
+    from conftest import SHARED_RAW
+    from reprintwatch import Article, Detector, SQLiteIndex
+    from reprintwatch import detector as detector_module
+
+    wanted = {"77ce7fb9e103", "8be2273dade6", "f3b0ecd67c8a", "d10dc93a42ff", "7d72c4b6e0ce",
+              "cd17d74aa015", "0395c245f84a", "0c88775f995e", "6841a91210ea"}
+    sina = {}
+    for path in sorted((SHARED_RAW / "sina-news-2018").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            if any(w in line[:80] for w in wanted):
+                d = json.loads(line)
+                if d["id"][9:] in wanted:
+                    sina[d["id"][9:]] = d
+    if len(sina) < len(wanted):
+        pytest.skip(f"{SHARED_RAW} not found (the shared research data sits beside the repository)")
+    suspects = ["77ce7fb9e103", "cd17d74aa015"]
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add(Article(i, sina[i]["text"], sina[i]["title"]) for i in sorted(wanted - set(suspects)))
+        runs = []
+        for first in (False, True):
+            monkeypatch.setattr(detector_module, "TESTS_WHEN_READ", not first)
+            runs.append([d.check(Article(s, sina[s]["text"], sina[s]["title"])) for s in suspects])
+    lazily, tested_first = runs
+    assert [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True) for r in lazily] == \
+        [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True) for r in tested_first]
+    ren, feature = ({m.licensed.id: m for m in r.matches} for r in lazily)
+    assert not [m for m in ren.values() if m.verdict in ("full_reprint", "partial_reprint", "rewrite")]
+    assert ren["8be2273dade6"].discounted and ren["f3b0ecd67c8a"].discounted  # the speech, and the summary of it
+    assert feature["0395c245f84a"].discounted and feature["0395c245f84a"].verdict == "none"  # 刘德华's reply
+    assert feature["6841a91210ea"].verdict == "partial_reprint"  # the interview lines the feature shares: kept

@@ -915,8 +915,7 @@ def _speech_region(text: str, at: int) -> tuple[int, int, bool] | None:
     # it removed a condolence post both quote after …写道： (both ways) and an official's answer after …表示：, read wrong;
     # the answer's block ran on into the next sentence both carry (docs/findings.md, statements10).
     if text[e - 1] in "：:" and _SAID_END.search(text, max(0, e - 1 - _VERB_MAX), e - 1):
-        end = text.find("\n", max(at, e))
-        return (at, end if end >= 0 else len(text), whole)
+        return (at, _paragraph_end(text, max(at, e)), whole)
     return (at, _sentence_end(text, max(at, e)), whole)
 
 
