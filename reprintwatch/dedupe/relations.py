@@ -1552,13 +1552,14 @@ def roster_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
     return out
 
 
-
 # rules 16 (wip/release12): a product's copy — the brand's words for one product that shopping items paste
 #: What opens a product's card in a shopping item: its price (￥580/1.2g, RMB289/40ml, 10片/RMB 880), a size after a
 #: slash (/15ml), or the item's pick line (推荐理由：, 编辑推荐, 参考价：). News prose holds a price too, rarely a size
 #: and never these pick lines; a text must hold ``PRODUCT_MIN_CARDS`` of them besides (:func:`product_cards`).
-_PRODUCT_MARK = re.compile(r"(?:[￥¥]|RMB)\s*\d|/\s*\d+(?:\.\d+)?\s*(?:ml|ML|mL|毫升|g|克|片|对|支|粒|瓶)(?![A-Za-z])|"
-                           r"推荐理由|编辑推荐|小编推荐|(?:参考价格?|官方售价|售价|价格)[：:]")
+_PRODUCT_MARK = re.compile(r"(?=[￥¥R/推编小参官售价])(?:"  # a mark's first character first: twice as fast, the same marks
+                           r"(?:[￥¥]|RMB)\s*\d|/\s*\d+(?:\.\d+)?\s*(?:ml|ML|mL|毫升|g|克|片|对|支|粒|瓶)(?![A-Za-z])|"
+                           r"推荐理由|编辑推荐|小编推荐|(?:参考价格?|官方售价|售价|价格)[：:])")
+_PRODUCT_CHARS = ("￥", "¥", "RMB", "/", "推荐", "价")  # one of them is in every mark of _PRODUCT_MARK
 #: A product's name stands before its price, in the sentence the mark is in: back this far at most (Sulwhasoo雪花秀
 #: 滋晶雪肤美白修护眼霜 is 22 characters, FILORGA菲洛嘉无瑕隔离防晒乳液 17).
 PRODUCT_NAME_BACK = 60
@@ -1578,6 +1579,8 @@ def product_cards(text: str) -> list[tuple[int, int]]:
     sentence a mark of :data:`_PRODUCT_MARK` is in, ``PRODUCT_NAME_BACK`` characters back at most) to the next
     card's name or ``PRODUCT_CARD_REACH`` characters past its mark; none for a text of fewer than
     ``PRODUCT_MIN_CARDS`` cards."""
+    if not any(c in text for c in _PRODUCT_CHARS):
+        return []  # every mark holds one of these: most texts skip the regex (1.5 ms a Sina text, loaded machine)
     heads: list[list[int]] = []  # [name start, last mark] a card
     for m in _PRODUCT_MARK.finditer(text):
         at = m.start()
@@ -1612,6 +1615,7 @@ def product_copy(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
         return []
     return [(p.suspect_start, p.suspect_end) for p in passages
             if _in_cards(p.suspect_start, p.suspect_end, s_cards) and _in_cards(p.licensed_start, p.licensed_end, l_cards)]
+
 
 #: A suspect whose text outside a claim's passages shares this share of its 4-grams with the licensed text's outside
 #: them is a reworded copy of it (洗稿), and a credit or a roster it keeps is the licensed text's: five Sina texts
