@@ -1572,6 +1572,11 @@ PRODUCT_MARK_JOIN = 40
 PRODUCT_MIN_CARDS = 2
 #: A passage lies in the cards when this share of its characters does.
 PRODUCT_INSIDE = 0.9
+#: A passage of the suspect running across this many of its cards' names is a run of the item's list, taken as it
+#: stands — a copy, not one product's copy: bench/quality.py's 拼接稿 of a beauty item (430 characters, 2–3 picks in a
+#: row) was lost without this (stitched-0034; --archive 253 -> 251 stitched findings); the blurbs two items share
+#: cross one name at most (bench/reads: 12 pairs of seeds 1–32, passages of 12–270 characters).
+PRODUCT_LIST_RUN = 2
 
 
 def product_cards(text: str) -> list[tuple[int, int]]:
@@ -1604,12 +1609,17 @@ def product_copy(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
     """The suspect-side ``[start, end)`` of the passages that lie in product cards (:func:`product_cards`) in both
     texts: a product's name, price and blurb, which the brand writes and every shopping item on that product
     pastes — two beauty items' one shared eye cream among their dozen picks. A copier of the item takes its
-    prose and its other picks too, judged by :func:`explain_away` on what is left."""
+    prose and its other picks too, judged by :func:`explain_away` on what is left; none when a passage runs across
+    ``PRODUCT_LIST_RUN`` of the suspect's card names (a run of the list, copied as it stands)."""
     if not passages:
         return []
     s_cards = product_cards(suspect)
     if not s_cards:
         return []
+    names = [a for a, _ in s_cards]
+    if any(bisect.bisect_left(names, p.suspect_end) - bisect.bisect_right(names, p.suspect_start) >= PRODUCT_LIST_RUN
+           for p in passages):
+        return []  # a run of the item's list: the copier took the list
     l_cards = product_cards(licensed)
     if not l_cards:
         return []
