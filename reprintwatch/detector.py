@@ -137,7 +137,8 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: a list naming three people by post in both texts is an event's roster — not in a washed copy of the licensed text
 #: (relations.relayed_lines, roster_lines, reworded; wip/source11).
 #: 16: a product's name, price and blurb that lie in both texts' shopping cards (a beauty item's picks: 兰蔻小黑瓶
-#: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item
+#: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
+#: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
 RULES_VERSION = 16
 

@@ -1384,6 +1384,15 @@ def test_a_products_blurb_two_shopping_items_paste_is_the_brands_not_either_item
     # an item's own prose is no card
     q = [Passage(0, len(BEAUTY_ONE), 0, len(BEAUTY_ONE), len(BEAUTY_ONE))]
     assert product_copy(q, BEAUTY_ONE + CARD_SERUM + CARD_OIL, licensed) == []
+    # three picks in a row, the list as it stands: a run of the item's list, copied — nothing counted out
+    run = CARD_MASK + CARD_CREAM + CARD_OIL
+    listed = BEAUTY_TWO + run + CARD_SERUM
+    r, l = listed.index(run), licensed.index(run)
+    assert product_copy([Passage(r, r + len(run), l, l + len(run), len(run))], listed, licensed) == []
+    # a run of two picks crosses one name: still the brands' copy
+    two = CARD_CREAM + CARD_OIL
+    r, l = listed.index(two), licensed.index(two)
+    assert product_copy([Passage(r, r + len(two), l, l + len(two), len(two))], listed, licensed) == [(r, r + len(two))]
 
 
 def test_two_shopping_items_sharing_a_pick_make_no_finding_but_a_copy_of_the_item_is_found(tmp_path, monkeypatch):

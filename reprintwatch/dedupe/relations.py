@@ -1575,7 +1575,7 @@ PRODUCT_INSIDE = 0.9
 #: A passage of the suspect running across this many of its cards' names is a run of the item's list, taken as it
 #: stands — a copy, not one product's copy: bench/quality.py's 拼接稿 of a beauty item (430 characters, 2–3 picks in a
 #: row) was lost without this (stitched-0034; --archive 253 -> 251 stitched findings); the blurbs two items share
-#: cross one name at most (bench/reads: 12 pairs of seeds 1–32, passages of 12–270 characters).
+#: cross one name at most (the 17 pairs rules 16 removed at Sina seeds 1–32, read wrong, passages of 12–270 characters).
 PRODUCT_LIST_RUN = 2
 
 
