@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -145,6 +145,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: licensed text quotes, words both give as spoken) are counted out of a full reprint not taken whole holding that
 #: suspect text, and a version of a claim attribution discounted is not aligned again by the rewrite path
 #: (detector._attribution's with_words, _rewrites; wip/claims12).
+#: 16 also: a product's name, price and blurb that lie in both texts' shopping cards (a beauty item's picks: 兰蔻小黑瓶
+#: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
+#: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
+#: (relations.product_cards, product_copy; wip/release12).
 RULES_VERSION = 16
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -734,6 +738,9 @@ class Detector:
                 # event's roster of speakers both carry: the outlet did not write them
                 relayed = relayed_lines(m.verification.passages, article.content, m.licensed.content) \
                     + roster_lines(m.verification.passages, article.content, m.licensed.content)
+                # rules 16: a product's name, price and blurb in both texts' shopping cards: the brand's copy (Sina
+                # seeds 1-32: 35 removals of 17 blurb pairs, all read wrong; no right pair lost)
+                relayed += product_copy(m.verification.passages, article.content, m.licensed.content)
                 if relayed and not reworded(m.verification.passages, article.content, m.licensed.content):
                     code += relayed  # not in a washed copy of the licensed text, which keeps its credits
             code += official

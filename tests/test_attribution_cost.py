@@ -493,3 +493,21 @@ def test_words_counted_out_of_one_claim_are_counted_out_of_the_others_tested_fir
     assert ren["8be2273dade6"].discounted and ren["f3b0ecd67c8a"].discounted  # the speech, and the summary of it
     assert feature["0395c245f84a"].discounted and feature["0395c245f84a"].verdict == "none"  # 刘德华's reply
     assert feature["6841a91210ea"].verdict == "partial_reprint"  # the interview lines the feature shares: kept
+
+def test_product_marks_read_with_their_first_character_first_are_the_plain_patterns():
+    """Rules 16 (wip/release12): relations._PRODUCT_MARK looks at a mark's first character first, and product_cards
+    skips a text holding none of _PRODUCT_CHARS — the plain alternation's marks and cards, on real texts and written
+    ones."""
+    from reprintwatch.dedupe import relations
+
+    plain = re.compile(r"(?:[￥¥]|RMB)\s*\d|/\s*\d+(?:\.\d+)?\s*(?:ml|ML|mL|毫升|g|克|片|对|支|粒|瓶)(?![A-Za-z])|"
+                       r"推荐理由|编辑推荐|小编推荐|(?:参考价格?|官方售价|售价|价格)[：:]")
+    written = ["青岚眼霜 ￥520/15ml这瓶眼霜的凝露质地一抹即化，在眼周形成一层轻薄的保湿膜，锁住水分，帮助抚平细纹。"
+               "白鹭面膜 RMB 199 / 5片推荐理由：面膜纸轻薄服帖，敷完肌肤水润有光泽。参考价：300元",
+               "售价:12，价格：8；编辑推荐小编推荐 /3.5g"]
+    texts = real_texts(2000, 16) + written
+    for t in texts:
+        assert [m.span() for m in relations._PRODUCT_MARK.finditer(t)] == [m.span() for m in plain.finditer(t)]
+        if not any(c in t for c in relations._PRODUCT_CHARS):
+            assert not plain.search(t)
+    assert len(relations.product_cards(written[0])) == 2

@@ -1415,3 +1415,73 @@ def test_a_state_documents_claim_is_the_documents_whole_when_the_register_took_o
     monkeypatch.setattr(relations, "_official_text", lambda *a: every)
     asked = []
     assert relations.official_text(passages, qa, NOTICE, (), lambda: asked.append(1) or True) == every and not asked
+
+# rules 16 (wip/release12): a product's copy — the brand's name, price and blurb shopping items paste
+CARD_CREAM = ("青岚小蓝瓶修护眼霜 ￥420/15ml这瓶眼霜的凝露质地一抹即化，能在眼周形成一层轻薄的保湿膜，锁住水分，"
+              "蕴含的海藻精粹与多肽成分帮助抚平细纹，淡化黑眼圈，让眼周肌肤柔软透亮。")
+CARD_MASK = ("白鹭山茶花焕亮面膜 ￥199/5片面膜纸轻薄服帖，一片蕴含半瓶精华液，山茶花萃取舒缓熬夜后的暗沉，"
+             "敷完肌肤水润有光泽，第二天上妆也不卡粉。")
+CARD_OIL = ("云杉草本洁颜油 ￥260/200ml质地清爽不油腻，遇水迅速乳化，温和卸除防晒和彩妆，洗后肌肤不紧绷。")
+CARD_SERUM = ("松间玫瑰精华露 ￥560/30ml一滴就能推开全脸，玫瑰精油配合透明质酸深层补水，干皮秋冬也能用。")
+BEAUTY_ONE = ("最近热播的古装剧里，女主角熬夜拍戏依旧神采奕奕，她的眼周护理秘诀终于被扒了出来。剧组化妆师透露，"
+              "她每天收工都会先做一次眼部按摩，再敷一片面膜。想要同款好状态，可少不了这些小物！")
+BEAUTY_TWO = ("换季的时候，很多小仙女都发现自己的眼周干纹变多了，上妆也容易卡粉。其实眼部肌肤比脸颊薄得多，"
+              "需要单独的护理步骤。今天就给大家推荐几款适合秋冬的护理单品，干皮油皮都能找到合适的那一款。")
+
+
+def test_product_cards_are_a_shopping_items_picks_from_each_name_to_the_next():
+    from reprintwatch.dedupe.relations import product_cards
+
+    text = BEAUTY_ONE + CARD_CREAM + CARD_MASK + CARD_OIL
+    cards = product_cards(text)
+    starts = [text.index(c) for c in (CARD_CREAM, CARD_MASK, CARD_OIL)]
+    assert [a for a, _ in cards] == starts  # each card opens at its product's name, before the price
+    assert cards[0][1] == starts[1] and cards[1][1] == starts[2]  # and runs on to the next name
+    # a report quoting one price is no shopping list; nor is a results report's figures
+    assert product_cards(BEAUTY_ONE + CARD_CREAM) == []
+    assert product_cards("公司第三季度营收为人民币851.48亿元，同比增长54%；净利润为人民币182.41亿元，同比增长5%。") == []
+
+
+def test_a_products_blurb_two_shopping_items_paste_is_the_brands_not_either_items():
+    from reprintwatch.dedupe.relations import product_copy
+    from reprintwatch.dedupe.verify import Passage
+
+    licensed = BEAUTY_ONE + CARD_MASK + CARD_CREAM + CARD_OIL
+    suspect = BEAUTY_TWO + CARD_SERUM + CARD_CREAM + CARD_MASK.replace("199", "189")
+    s, l = suspect.index(CARD_CREAM), licensed.index(CARD_CREAM)
+    p = [Passage(s, s + len(CARD_CREAM), l, l + len(CARD_CREAM), len(CARD_CREAM))]
+    assert product_copy(p, suspect, licensed) == [(s, s + len(CARD_CREAM))]
+    # the same text in a report that is no shopping item (no other pick) stays evidence
+    report = BEAUTY_TWO + CARD_CREAM + UNRELATED
+    r = report.index(CARD_CREAM)
+    assert product_copy([Passage(r, r + len(CARD_CREAM), l, l + len(CARD_CREAM), len(CARD_CREAM))], report, licensed) == []
+    # an item's own prose is no card
+    q = [Passage(0, len(BEAUTY_ONE), 0, len(BEAUTY_ONE), len(BEAUTY_ONE))]
+    assert product_copy(q, BEAUTY_ONE + CARD_SERUM + CARD_OIL, licensed) == []
+    # three picks in a row, the list as it stands: a run of the item's list, copied — nothing counted out
+    run = CARD_MASK + CARD_CREAM + CARD_OIL
+    listed = BEAUTY_TWO + run + CARD_SERUM
+    r, l = listed.index(run), licensed.index(run)
+    assert product_copy([Passage(r, r + len(run), l, l + len(run), len(run))], listed, licensed) == []
+    # a run of two picks crosses one name: still the brands' copy
+    two = CARD_CREAM + CARD_OIL
+    r, l = listed.index(two), licensed.index(two)
+    assert product_copy([Passage(r, r + len(two), l, l + len(two), len(two))], listed, licensed) == [(r, r + len(two))]
+
+
+def test_two_shopping_items_sharing_a_pick_make_no_finding_but_a_copy_of_the_item_is_found(tmp_path, monkeypatch):
+    from reprintwatch import detector as detector_module
+
+    licensed = BEAUTY_ONE + CARD_MASK + CARD_CREAM + CARD_OIL
+    sharing = Article("s", BEAUTY_TWO + CARD_CREAM + CARD_SERUM + CARD_OIL)  # two of its three picks
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("item", licensed, "古装剧女主的眼周护理")])
+        other = d.check(sharing)
+        assert other.reprints == [] and other.matches[0].discounted
+        with monkeypatch.context() as m:  # without the rule, the shared pick alone was a partial reprint
+            m.setattr(detector_module, "product_copy", lambda passages, suspect, licensed: [])
+            assert [r.verdict for r in d.check(sharing).reprints] == ["partial_reprint"]
+        # a copier takes the item's prose with its picks: still found
+        copy = d.check(Article("c", BEAUTY_ONE + CARD_MASK + CARD_CREAM + UNRELATED))
+        assert [m.licensed.id for m in copy.reprints] == ["item"]

@@ -1607,6 +1607,81 @@ def roster_lines(passages, suspect: str, licensed: str) -> list[tuple[int, int]]
     return out
 
 
+# rules 16 (wip/release12): a product's copy — the brand's words for one product that shopping items paste
+#: What opens a product's card in a shopping item: its price (￥580/1.2g, RMB289/40ml, 10片/RMB 880), a size after a
+#: slash (/15ml), or the item's pick line (推荐理由：, 编辑推荐, 参考价：). News prose holds a price too, rarely a size
+#: and never these pick lines; a text must hold ``PRODUCT_MIN_CARDS`` of them besides (:func:`product_cards`).
+_PRODUCT_MARK = re.compile(r"(?=[￥¥R/推编小参官售价])(?:"  # a mark's first character first: twice as fast, the same marks
+                           r"(?:[￥¥]|RMB)\s*\d|/\s*\d+(?:\.\d+)?\s*(?:ml|ML|mL|毫升|g|克|片|对|支|粒|瓶)(?![A-Za-z])|"
+                           r"推荐理由|编辑推荐|小编推荐|(?:参考价格?|官方售价|售价|价格)[：:])")
+_PRODUCT_CHARS = ("￥", "¥", "RMB", "/", "推荐", "价")  # one of them is in every mark of _PRODUCT_MARK
+#: A product's name stands before its price, in the sentence the mark is in: back this far at most (Sulwhasoo雪花秀
+#: 滋晶雪肤美白修护眼霜 is 22 characters, FILORGA菲洛嘉无瑕隔离防晒乳液 17).
+PRODUCT_NAME_BACK = 60
+#: A card's copy runs this far past its mark at most, or to the next card's name: the product blurbs of the Sina
+#: crawl's beauty items are 60–250 characters.
+PRODUCT_CARD_REACH = 300
+#: Marks of one product's card this close together are one card (a name's price and its 推荐理由 after it).
+PRODUCT_MARK_JOIN = 40
+#: A shopping item holds this many cards: a news report quoting one price is no shopping list.
+PRODUCT_MIN_CARDS = 2
+#: A passage lies in the cards when this share of its characters does.
+PRODUCT_INSIDE = 0.9
+#: A passage of the suspect running across this many of its cards' names is a run of the item's list, taken as it
+#: stands — a copy, not one product's copy: bench/quality.py's 拼接稿 of a beauty item (430 characters, 2–3 picks in a
+#: row) was lost without this (stitched-0034; --archive 253 -> 251 stitched findings); the blurbs two items share
+#: cross one name at most (the 17 pairs rules 16 removed at Sina seeds 1–32, read wrong, passages of 12–270 characters).
+PRODUCT_LIST_RUN = 2
+
+
+def product_cards(text: str) -> list[tuple[int, int]]:
+    """The ``[start, end)`` of each product's card of a shopping item: from the product's name (the start of the
+    sentence a mark of :data:`_PRODUCT_MARK` is in, ``PRODUCT_NAME_BACK`` characters back at most) to the next
+    card's name or ``PRODUCT_CARD_REACH`` characters past its mark; none for a text of fewer than
+    ``PRODUCT_MIN_CARDS`` cards."""
+    if not any(c in text for c in _PRODUCT_CHARS):
+        return []  # every mark holds one of these: most texts skip the regex (1.5 ms a Sina text, loaded machine)
+    heads: list[list[int]] = []  # [name start, last mark] a card
+    for m in _PRODUCT_MARK.finditer(text):
+        at = m.start()
+        if heads and at - heads[-1][1] < PRODUCT_MARK_JOIN:
+            heads[-1][1] = at
+            continue
+        lo = max(0, at - PRODUCT_NAME_BACK)
+        ends = [e.end() for e in _CLAUSE_BREAK.finditer(text, lo, at)]
+        heads.append([ends[-1] if ends else lo, at])
+    if len(heads) < PRODUCT_MIN_CARDS:
+        return []
+    return [(lo, min(at + PRODUCT_CARD_REACH, max(heads[i + 1][0], at + 1) if i + 1 < len(heads) else len(text)))
+            for i, (lo, at) in enumerate(heads)]
+
+
+def _in_cards(a: int, b: int, cards: list[tuple[int, int]]) -> bool:
+    return b > a and _overlap([(a, b)], cards) >= PRODUCT_INSIDE * (b - a)
+
+
+def product_copy(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
+    """The suspect-side ``[start, end)`` of the passages that lie in product cards (:func:`product_cards`) in both
+    texts: a product's name, price and blurb, which the brand writes and every shopping item on that product
+    pastes — two beauty items' one shared eye cream among their dozen picks. A copier of the item takes its
+    prose and its other picks too, judged by :func:`explain_away` on what is left; none when a passage runs across
+    ``PRODUCT_LIST_RUN`` of the suspect's card names (a run of the list, copied as it stands)."""
+    if not passages:
+        return []
+    s_cards = product_cards(suspect)
+    if not s_cards:
+        return []
+    names = [a for a, _ in s_cards]
+    if any(bisect.bisect_left(names, p.suspect_end) - bisect.bisect_right(names, p.suspect_start) >= PRODUCT_LIST_RUN
+           for p in passages):
+        return []  # a run of the item's list: the copier took the list
+    l_cards = product_cards(licensed)
+    if not l_cards:
+        return []
+    return [(p.suspect_start, p.suspect_end) for p in passages
+            if _in_cards(p.suspect_start, p.suspect_end, s_cards) and _in_cards(p.licensed_start, p.licensed_end, l_cards)]
+
+
 #: A suspect whose text outside a claim's passages shares this share of its 4-grams with the licensed text's outside
 #: them is a reworded copy of it (洗稿), and a credit or a roster it keeps is the licensed text's: five Sina texts
 #: washed by bench/disguise.rewrite at 0.3 and 0.5 of words swapped keep 0.12–0.21 (bench/quality.py lost a
