@@ -511,3 +511,52 @@ def test_product_marks_read_with_their_first_character_first_are_the_plain_patte
         if not any(c in t for c in relations._PRODUCT_CHARS):
             assert not plain.search(t)
     assert len(relations.product_cards(written[0])) == 2
+
+def test_template_test_reads_the_passages_bounds_the_check_found_with_the_old_results(tmp_path, monkeypatch):
+    """Round 12 (wip/cost12): ``Detector._attribution`` gives ``templates.template_spans`` its claims' passages'
+    bounds in the normalised suspect, found once for every match, instead of the template test finding them again:
+    each call's bounds are those ``np.searchsorted`` finds (every passage, in order, none dropped), and every check's
+    full results are those of the template test finding its own — on real texts indexed and copied with their
+    figures changed (template siblings: the licensed text normalised, template text found), copied whole and
+    stitched from two."""
+    import numpy as np
+
+    from reprintwatch import Article, Detector, SQLiteIndex
+    from reprintwatch import detector as detector_module
+
+    texts = [t for t in real_texts(400, 13) if 600 <= len(t) <= 3000 and len(re.findall(r"\d+", t)) >= 4][:30]
+    assert len(texts) >= 20
+    licensed = [Article(f"a{n}", t) for n, t in enumerate(texts)]
+    rng = random.Random(17)
+    # another issue of the text: each figure of its second half another figure (the sentences around them kept)
+    suspects = [Article(f"t{n}", t[: len(t) // 2] + re.sub(r"\d+", lambda m: str(rng.randrange(10, 99999)), t[len(t) // 2:]))
+                for n, t in enumerate(texts)]
+    suspects += [Article(f"s{n}", t) for n, t in enumerate(texts[:10])]
+    suspects += [Article(f"x{n}", texts[n][: len(texts[n]) // 2] + "\n" + texts[n + 1][len(texts[n + 1]) // 2:])
+                 for n in range(0, len(texts) - 1, 3)]
+    real = detector_module.template_spans
+    calls = {"given": 0, "found": 0}
+
+    def checked(passages, suspect, suspect_text, licensed, licensed_normalized, titles=("", ""), suspect_bounds=None):
+        assert suspect_bounds is not None
+        assert suspect_bounds == np.searchsorted(
+            suspect.offsets, [x for p in passages for x in (p.suspect_start, p.suspect_end)]).tolist()
+        calls["given"] += 1
+        got = real(passages, suspect, suspect_text, licensed, licensed_normalized, titles, suspect_bounds)
+        calls["found"] += bool(got)
+        return got
+
+    def own(passages, suspect, suspect_text, licensed, licensed_normalized, titles=("", ""), suspect_bounds=None):
+        return real(passages, suspect, suspect_text, licensed, licensed_normalized, titles)
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add(licensed)
+        monkeypatch.setattr(detector_module, "template_spans", checked)
+        given = [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True)
+                 for r in (d.check(a) for a in suspects)]
+        monkeypatch.setattr(detector_module, "template_spans", own)
+        found = [json.dumps(r.to_dict(include_all=True), ensure_ascii=False, sort_keys=True)
+                 for r in (d.check(a) for a in suspects)]
+    assert given == found
+    assert calls["given"] >= len(suspects) and calls["found"] >= 5  # template text met, not only copies

@@ -367,7 +367,8 @@ def aligned_title_slots(pairs, suspect_text: str, licensed: str, titles: tuple[s
 
 def template_spans(passages, suspect: NormalizedText, suspect_text: str, licensed: str,
                    licensed_normalized: Callable[[str], NormalizedText],
-                   titles: tuple[str, str] = ("", "")) -> list[tuple[int, int]]:
+                   titles: tuple[str, str] = ("", ""), suspect_bounds: list[int] | None = None
+                   ) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` (original offsets) of the template text of the passages
     (``verify.Passage``): in a passage where as many figures differ as agree (:func:`figure_breaks`; the
     figures touching its ends count), the sentences of ``suspect_text`` (each cut to its passage) holding a
@@ -378,12 +379,16 @@ def template_spans(passages, suspect: NormalizedText, suspect_text: str, license
     is template text, however many of the day's common figures agree. ``licensed`` is the licensed article's
     text, normalised by ``licensed_normalized`` only when a passage may hold such a place: the suspect holds
     a figure touching one of its ends, or its figures are not the licensed side's (normalising every matched
-    licensed text was 8 % of a check: verify.extend_licensed_passages)."""
+    licensed text was 8 % of a check: verify.extend_licensed_passages). ``suspect_bounds``, when given, is each
+    passage's start and end in ``suspect`` (``np.searchsorted(suspect.offsets, ...)`` of its ``suspect_start`` and
+    ``suspect_end``, flat, in order): a caller that has found them already (``Detector._attribution``)."""
     if not passages:
         return []
     s_text, s_off = suspect.text, suspect.offsets
-    found = np.searchsorted(s_off, [x for p in passages for x in (p.suspect_start, p.suspect_end)]).tolist()
-    starts, ends = found[::2], found[1::2]  # one NumPy call for both (1,395 calls a round at 10k)
+    # one NumPy call for both ends of every passage (1,395 calls a round at 10k), none when the caller has them
+    found = suspect_bounds if suspect_bounds is not None else np.searchsorted(
+        s_off, [x for p in passages for x in (p.suspect_start, p.suspect_end)]).tolist()
+    starts, ends = found[::2], found[1::2]
     l_norm = None
     out: list[tuple[int, int]] = []
     for p, a, b in zip(passages, starts, ends):
