@@ -371,6 +371,47 @@ def test_candidates_of_a_batch_equal_each_lookup_alone_with_stories_and_ties(tmp
             assert idx.candidates(keys, 100) == top_by_brute_force(idx, keys)
 
 
+def test_top_orders_stories_and_ties_as_top_candidates(tmp_path):
+    """_top (the story-at-a-time ordering after the numpy cut) answers as top_candidates over every owner's
+    count: one representative a story (most shared, then least id), stories by (most shared, that id), at most
+    ``limit`` — with ids whose order is not the rows' (ties by id must compare ids, not rows), stories of
+    several members, counts tied within and across stories, several lookups."""
+    from reprintwatch.index.base import top_candidates
+
+    arts = _articles(30)
+    rng = np.random.default_rng(11)
+    # ids in an order unlike the rows' (so a row's place says nothing of its id's), some stories of several members
+    renamed = [Article(f"{'zyxwv'[i % 5]}{int(rng.integers(0, 10**6)):06d}-{i}", a.content) for i, a in enumerate(arts)]
+    versions = [Article(f"{a.id}~{k}", a.content[: len(a.content) - 6 * k]) for a in renamed[::3] for k in (1, 2)]
+    with SQLiteIndex(tmp_path / "ties.db") as idx:
+        Detector(idx).add(renamed + versions, batch_size=7)
+        idx._key_table()
+        rows = idx._rowids
+        assert len({idx._stories.get(n, n) for n in idx._names}) < len(idx._names)  # stories of several members
+        for trial in range(200):
+            lookups = int(rng.integers(1, 4))
+            limits = [int(x) for x in rng.choice([0, 1, 2, 3, 5, 50], size=lookups)]
+            size = int(rng.integers(0, 60))
+            which = rng.integers(0, lookups, size)
+            owners = rng.choice(rows, size)
+            shared = rng.integers(1, 4, size)  # few values: many ties
+            pairs = {}
+            for w, o, n in zip(which.tolist(), owners.tolist(), shared.tolist()):
+                pairs[(w, o)] = n  # one count a (lookup, owner), as the lookups give
+            if pairs:
+                w, o, n = (np.asarray(x, dtype=np.int64) for x in zip(*((w, o, n) for (w, o), n in pairs.items())))
+            else:
+                w = o = n = np.zeros(0, np.int64)
+            got = idx._top(o.astype(np.uint32), w, n, limits)
+            name_of = dict(zip(rows.tolist(), idx._names))
+            for j, limit in enumerate(limits):
+                counts = {name_of[oo]: nn for ww, oo, nn in zip(w.tolist(), o.tolist(), n.tolist())
+                          if ww == j and oo in name_of}
+                want = top_candidates(counts, limit, None, idx._stories)
+                assert got[j] == want, (trial, j)
+                assert [c.story for c in got[j]] == [c.story for c in want]
+
+
 def test_a_failed_write_leaves_no_run_of_its_own_in_memory(tmp_path, monkeypatch):
     """Runs this connection writes are kept in memory (merges and the next read take them instead of decoding
     their blobs); a write that fails takes its runs along, and the run ids it had are handed out again."""
