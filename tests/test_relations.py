@@ -1438,8 +1438,28 @@ def test_product_cards_are_a_shopping_items_picks_from_each_name_to_the_next():
     assert [a for a, _ in cards] == starts  # each card opens at its product's name, before the price
     assert cards[0][1] == starts[1] and cards[1][1] == starts[2]  # and runs on to the next name
     # a report quoting one price is no shopping list; nor is a results report's figures
-    assert product_cards(BEAUTY_ONE + CARD_CREAM) == []
-    assert product_cards("公司第三季度营收为人民币851.48亿元，同比增长54%；净利润为人民币182.41亿元，同比增长5%。") == []
+    assert product_cards(BEAUTY_ONE + CARD_CREAM) == ()
+    assert product_cards("公司第三季度营收为人民币851.48亿元，同比增长54%；净利润为人民币182.41亿元，同比增长5%。") == ()
+
+
+def test_a_checks_claims_read_the_suspects_cards_once():
+    """product_copy is asked once a partial claim, and a check's claims share one suspect: its cards are found once
+    (a cache keyed by the text), and the answer is the one found afresh."""
+    from reprintwatch.dedupe.relations import product_cards, product_copy
+    from reprintwatch.dedupe.verify import Passage
+
+    suspect = BEAUTY_TWO + CARD_SERUM + CARD_MASK + CARD_OIL
+    claims = [(BEAUTY_ONE + CARD_CREAM + CARD_MASK, CARD_MASK), (BEAUTY_ONE + CARD_OIL + CARD_CREAM, CARD_OIL)]
+    fresh = product_cards.__wrapped__(suspect)
+    product_cards.cache_clear()
+    answers = []
+    for licensed, card in claims:
+        s, l = suspect.index(card), licensed.index(card)
+        answers.append(product_copy([Passage(s, s + len(card), l, l + len(card), len(card))], suspect, licensed))
+        assert answers[-1] == [(s, s + len(card))]  # each claim's shared card is still the brand's copy
+    info = product_cards.cache_info()
+    assert (info.misses, info.hits) == (1 + len(claims), len(claims) - 1)  # the suspect once, each licensed text once
+    assert product_cards(suspect) == fresh and len(fresh) == 3
 
 
 def test_a_products_blurb_two_shopping_items_paste_is_the_brands_not_either_items():

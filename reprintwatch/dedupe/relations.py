@@ -39,6 +39,7 @@ one representative a story and the members it lists (``detector.py``); the candi
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -201,7 +202,7 @@ def _minus(spans: list[tuple[int, int]], covered: list[tuple[int, int]]) -> list
     return out
 
 
-def _overlap(spans: list[tuple[int, int]], other: list[tuple[int, int]]) -> int:
+def _overlap(spans: Sequence[tuple[int, int]], other: Sequence[tuple[int, int]]) -> int:
     """The characters ``spans`` and ``other`` share, each a sorted list of spans that do not overlap (a union,
     :func:`_union` / :func:`_minus`, or one span): one walk of both, not every pair. Every caller gives such
     lists. The sum over every pair grew with claims taken whole of dozens of passages each (the 65 checks of
@@ -1634,13 +1635,17 @@ PRODUCT_INSIDE = 0.9
 PRODUCT_LIST_RUN = 2
 
 
-def product_cards(text: str) -> list[tuple[int, int]]:
+# Kept for the last texts read, keyed by the text: :func:`product_copy` asks it of the suspect once a partial claim
+# and of each claim's licensed text, and a check's claims share one suspect (~0.6 ms a text holding a price or size
+# mark, loaded machine) — the detector keeps the suspect's quotations the same way. A tuple: the cached answer is shared.
+@functools.lru_cache(maxsize=64)
+def product_cards(text: str) -> tuple[tuple[int, int], ...]:
     """The ``[start, end)`` of each product's card of a shopping item: from the product's name (the start of the
     sentence a mark of :data:`_PRODUCT_MARK` is in, ``PRODUCT_NAME_BACK`` characters back at most) to the next
     card's name or ``PRODUCT_CARD_REACH`` characters past its mark; none for a text of fewer than
     ``PRODUCT_MIN_CARDS`` cards."""
     if not any(c in text for c in _PRODUCT_CHARS):
-        return []  # every mark holds one of these: most texts skip the regex (1.5 ms a Sina text, loaded machine)
+        return ()  # every mark holds one of these: most texts skip the regex (1.5 ms a Sina text, loaded machine)
     heads: list[list[int]] = []  # [name start, last mark] a card
     for m in _PRODUCT_MARK.finditer(text):
         at = m.start()
@@ -1651,12 +1656,12 @@ def product_cards(text: str) -> list[tuple[int, int]]:
         ends = [e.end() for e in _CLAUSE_BREAK.finditer(text, lo, at)]
         heads.append([ends[-1] if ends else lo, at])
     if len(heads) < PRODUCT_MIN_CARDS:
-        return []
-    return [(lo, min(at + PRODUCT_CARD_REACH, max(heads[i + 1][0], at + 1) if i + 1 < len(heads) else len(text)))
-            for i, (lo, at) in enumerate(heads)]
+        return ()
+    return tuple((lo, min(at + PRODUCT_CARD_REACH, max(heads[i + 1][0], at + 1) if i + 1 < len(heads) else len(text)))
+                 for i, (lo, at) in enumerate(heads))
 
 
-def _in_cards(a: int, b: int, cards: list[tuple[int, int]]) -> bool:
+def _in_cards(a: int, b: int, cards: Sequence[tuple[int, int]]) -> bool:
     return b > a and _overlap([(a, b)], cards) >= PRODUCT_INSIDE * (b - a)
 
 
