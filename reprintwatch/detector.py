@@ -149,7 +149,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
 #: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
-RULES_VERSION = 16
+#: 17: two documents an organ issues (its issuing formulae in both: 现印发给你们，请遵照执行 / 现将有关事项通知如下) share
+#: the issuer's stock text, not an outlet's, when the suspect has text of its own that is not the licensed text
+#: reworded; and a partial of a licensed state document is the document's whatever share of the suspect it is when
+#: the suspect names the organ that issued it outside the claim — a report of it, not a page an excerpt is pasted
+#: into (relations.issued_documents, reports_document; wip/official13).
+RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -741,8 +746,9 @@ class Detector:
                 official = [*official, *quoted_rules(m.verification.passages, article.content, s_quotes)]
                 # rules 17 (wip/official13): two documents an organ issues (its issuing formulae in both: 现印发给你们，
                 # 请遵照执行) share the issuer's stock text — an exam authority's notices of one form
-                official = official or issued_documents(m.verification.passages, article.content, m.licensed.content,
-                                                        others)
+                # (with what the register tests took: they take a notice's clauses and leave its stock phrases)
+                official = [*official, *issued_documents(m.verification.passages, article.content, m.licensed.content,
+                                                         others)]
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
                 # rules 15: a third party's lines both relay, credited so (财新网's line, 新华社's lede), and an
