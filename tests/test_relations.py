@@ -1497,10 +1497,14 @@ FORM_STOCK = ("一、专业考试组织机构及职责。为加强对统一考�
 FORM_END = "五、考务管理。统考考点设在西岭艺术学院东湖校区内，每个等级具体赋分由专家组评定。"
 MUSIC = (FORM_HEAD + FORM_STOCK + "二、统考科目。声乐、器乐、视唱练耳三门，声乐一百分，器乐一百分，视唱练耳一百分，"
          "三门总分三百分。三、评分标准。演唱音准、节奏把握准确、稳定，音乐表现力强者为优秀等级；器乐演奏曲目须为"
-         "考生自选的独奏作品，时长不超过五分钟，伴奏自理，视唱练耳采用钢琴现场弹奏的方式进行。" + FORM_END)
+         "考生自选的独奏作品，时长不超过五分钟，伴奏自理，视唱练耳采用钢琴现场弹奏的方式进行。四、考试内容。声乐考生演唱"
+         "中外歌曲各一首，美声、民族、通俗唱法不限，考场提供钢琴伴奏；器乐考生演奏练习曲一首、乐曲一首，打击乐考生另加"
+         "小军鼓演奏；视唱为五线谱单声部旋律，练耳包括音程、和弦与节奏听写，答题卡现场收回。" + FORM_END)
 DANCE = (FORM_HEAD + FORM_STOCK + "二、统考科目。基本功、剧目表演、即兴舞蹈三门，基本功一百分，剧目一百分，即兴一百分，"
          "三门总分三百分。三、评分标准。软开度、跳转翻完成质量高，动作协调、舞姿优美者为优秀等级；剧目表演限用"
-         "古典舞、民族民间舞或芭蕾舞，时长不超过两分钟，服装自备，即兴舞蹈的音乐由考场当场播放。" + FORM_END)
+         "古典舞、民族民间舞或芭蕾舞，时长不超过两分钟，服装自备，即兴舞蹈的音乐由考场当场播放。四、考试内容。基本功"
+         "考查把杆与中间组合、控制与旋转技巧，考生须着练功服、软底鞋；剧目表演由考生自选独舞片段，自带音乐光盘或优盘；"
+         "即兴舞蹈按考场给定的音乐主题准备三分钟后表演，时长一分钟左右，不得携带道具。" + FORM_END)
 
 
 def test_two_documents_an_organ_issues_share_its_stock_text_not_an_outlets():
@@ -1547,3 +1551,24 @@ def test_a_report_naming_the_organ_that_issued_the_licensed_document_reports_on_
     # a licensed item that is no state organ's document (a report of the notice): nothing to report on
     story = "晚报讯 西岭省教育考试院昨天发布通知。记者获悉，" + clause + "据介绍，报名费标准不变。"
     assert not reports_document([_passage(report, story, clause)], report, "高考报名下周开始", story)
+
+
+def test_a_report_of_a_state_document_and_a_second_notice_of_one_form_are_no_findings_an_excerpt_still_is(tmp_path):
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    chunk = NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("四、其他事项")]
+    # a report naming the exam authority and quoting its notice's clauses, under half of its text (main d1dbbe1: a
+    # partial reprint of the notice)
+    report = ("晨报讯 今年高考报名下周开始。西岭省教育考试院日前发布通知，明确了今年的报名条件和时间。" + chunk +
+              "记者了解到，去年全省有四十万人报名，今年预计略有增加。" + METRO)
+    # the same clauses pasted into a page of other text that names no issuer: still the outlet's excerpt
+    pasted = UNRELATED + "\n" + chunk + "\n" + RIVER
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("notice", NOTICE, NOTICE_TITLE), Article("metro", METRO, "metro"), Article("river", RIVER, "river"),
+               Article("music", MUSIC, "西岭：2027年音乐类专业统一考试实施办法")])
+        assert [m.licensed.id for m in d.check(Article("report", report, "高考报名下周开始")).reprints] == ["metro"]
+        found = {m.licensed.id: m.verdict for m in d.check(Article("pasted", pasted, "副刊")).reprints}
+        assert found.get("notice") == "partial_reprint"
+        # a second notice of the exam authority's form against the first: its stock text, no finding
+        assert d.check(Article("dance", DANCE, "西岭：2027年舞蹈类专业统一考试实施办法")).reprints == []
