@@ -1548,6 +1548,12 @@ def test_a_report_naming_the_organ_that_issued_the_licensed_document_reports_on_
     named_inside = "营养师提醒，饮食最好荤素搭配。\n" + head
     assert "西岭省教育考试院" in head
     assert not reports_document([_passage(named_inside, NOTICE, head)], named_inside, NOTICE_TITLE, NOTICE)
+    # an organ named by its kind alone (a general office) is no issuer's name: the report naming only 办公厅 is none
+    joint = NOTICE.replace("《西岭省教育考试院关于", "《西岭省教育厅办公厅关于")
+    office = report.replace("西岭省教育考试院日前", "省政府办公厅日前")
+    assert reports_document([_passage(report.replace("西岭省教育考试院", "西岭省教育厅"), joint, clause)],
+                            report.replace("西岭省教育考试院", "西岭省教育厅"), NOTICE_TITLE, joint)
+    assert not reports_document([_passage(office, joint, clause)], office, NOTICE_TITLE, joint)
     # a licensed item that is no state organ's document (a report of the notice): nothing to report on
     story = "晚报讯 西岭省教育考试院昨天发布通知。记者获悉，" + clause + "据介绍，报名费标准不变。"
     assert not reports_document([_passage(report, story, clause)], report, "高考报名下周开始", story)

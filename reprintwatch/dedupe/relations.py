@@ -752,6 +752,9 @@ _ISSUER_ORGAN = re.compile("[\u4e00-\u9fff]{2,14}?(?:国务院|政府|法院|检
                            "办公厅|部|厅|局)")
 
 
+_KIND_ONLY = ("办公厅",)
+
+
 def reports_document(passages, suspect: str, title: str, licensed: str) -> bool:
     """Rules 17 (wip/official13): whether the licensed item is a state organ's document (:func:`official_item`) and
     the suspect reports on it — its text outside the claim's passages names the organ that issued it
@@ -765,7 +768,8 @@ def reports_document(passages, suspect: str, title: str, licensed: str) -> bool:
     doc = state_document(title, licensed)
     if doc is None or not doc.possible:
         return False
-    organs = _ISSUER_ORGAN.findall(doc.issuer)
+    # an organ by its kind alone is no name (教育部办公厅公安部办公厅 reads 教育部, 办公厅, 公安部, 办公厅)
+    organs = [o for o in _ISSUER_ORGAN.findall(doc.issuer) if o not in _KIND_ONLY]
     if not organs:
         return False
     rest = _outside(suspect, [(p.suspect_start, p.suspect_end) for p in passages], "\n")
