@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, issued_documents, official_item, official_text, own_document, presented_as_said, reports_document, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -149,7 +149,12 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
 #: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
-RULES_VERSION = 16
+#: 17: two documents an organ issues (its issuing formulae in both: 现印发给你们，请遵照执行 / 现将有关事项通知如下) share
+#: the issuer's stock text, not an outlet's, when the suspect has text of its own that is not the licensed text
+#: reworded; and a partial of a licensed state document is the document's whatever share of the suspect it is when
+#: the suspect names the organ that issued it outside the claim — a report of it, not a page an excerpt is pasted
+#: into (relations.issued_documents, reports_document; wip/official13).
+RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -691,9 +696,14 @@ class Detector:
             # outlet's, whatever share of the suspect it is; the half guards pages of other text an excerpt is
             # pasted into, which read as no document (bench/sina_pairs.py: 8 partial rows at seeds 1, 4, 18, 28,
             # every one read wrong, none right among the partials that fit)
+            # rules 17 (wip/official13): or the suspect reports on the document — it names the organ that issued it
+            # outside the claim (relations.reports_document): the pages an excerpt is pasted into name none
             if id(m) not in state_items:
-                state_items[id(m)] = (m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage
-                                      or is_document()) and official_item(m.licensed.title, m.licensed.content)
+                if m.verification.suspect_coverage >= self.thresholds.partial_suspect_coverage or is_document():
+                    state_items[id(m)] = official_item(m.licensed.title, m.licensed.content)
+                else:
+                    state_items[id(m)] = reports_document(m.verification.passages, article.content, m.licensed.title,
+                                                          m.licensed.content)
             return state_items[id(m)]
 
         def is_state_document(m: Match) -> bool:
@@ -734,6 +744,11 @@ class Detector:
                 official = official or document
                 # rules 14: a rule's text the suspect quotes as such
                 official = [*official, *quoted_rules(m.verification.passages, article.content, s_quotes)]
+                # rules 17 (wip/official13): two documents an organ issues (its issuing formulae in both: 现印发给你们，
+                # 请遵照执行) share the issuer's stock text — an exam authority's notices of one form
+                # (with what the register tests took: they take a notice's clauses and leave its stock phrases)
+                official = [*official, *issued_documents(m.verification.passages, article.content, m.licensed.content,
+                                                         others)]
                 # rules 12: the facts of one event the suspect reports itself (its rare terms read only when asked)
                 code += facts_of_one_event(m.verification.passages, article.content, m.licensed.content, others, terms)
                 # rules 15: a third party's lines both relay, credited so (财新网's line, 新华社's lede), and an

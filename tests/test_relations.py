@@ -1505,3 +1505,96 @@ def test_two_shopping_items_sharing_a_pick_make_no_finding_but_a_copy_of_the_ite
         # a copier takes the item's prose with its picks: still found
         copy = d.check(Article("c", BEAUTY_ONE + CARD_MASK + CARD_CREAM + UNRELATED))
         assert [m.licensed.id for m in copy.reprints] == ["item"]
+
+
+# --- rules 17 (wip/official13) -------------------------------------------------------------------------------------
+
+# two notices of one form an exam authority issues, one per exam category, each filled in with its own subjects:
+# a procedure's schedule and venues, few rule markers, graders named as 专家组 — and the authority's issuing formulae
+FORM_HEAD = "各有关招生院校：为做好2027年本市艺术类专业统一考试工作，特制定本实施办法。现印发给你们，请遵照执行。"
+FORM_STOCK = ("一、专业考试组织机构及职责。为加强对统一考试工作的管理与协调，确保全市统一考试工作顺利进行，特成立统一考试"
+              "工作小组，负责接待处理考生的来信、来访。")
+FORM_END = "五、考务管理。统考考点设在西岭艺术学院东湖校区内，每个等级具体赋分由专家组评定。"
+MUSIC = (FORM_HEAD + FORM_STOCK + "二、统考科目。声乐、器乐、视唱练耳三门，声乐一百分，器乐一百分，视唱练耳一百分，"
+         "三门总分三百分。三、评分标准。演唱音准、节奏把握准确、稳定，音乐表现力强者为优秀等级；器乐演奏曲目须为"
+         "考生自选的独奏作品，时长不超过五分钟，伴奏自理，视唱练耳采用钢琴现场弹奏的方式进行。四、考试内容。声乐考生演唱"
+         "中外歌曲各一首，美声、民族、通俗唱法不限，考场提供钢琴伴奏；器乐考生演奏练习曲一首、乐曲一首，打击乐考生另加"
+         "小军鼓演奏；视唱为五线谱单声部旋律，练耳包括音程、和弦与节奏听写，答题卡现场收回。" + FORM_END)
+DANCE = (FORM_HEAD + FORM_STOCK + "二、统考科目。基本功、剧目表演、即兴舞蹈三门，基本功一百分，剧目一百分，即兴一百分，"
+         "三门总分三百分。三、评分标准。软开度、跳转翻完成质量高，动作协调、舞姿优美者为优秀等级；剧目表演限用"
+         "古典舞、民族民间舞或芭蕾舞，时长不超过两分钟，服装自备，即兴舞蹈的音乐由考场当场播放。四、考试内容。基本功"
+         "考查把杆与中间组合、控制与旋转技巧，考生须着练功服、软底鞋；剧目表演由考生自选独舞片段，自带音乐光盘或优盘；"
+         "即兴舞蹈按考场给定的音乐主题准备三分钟后表演，时长一分钟左右，不得携带道具。" + FORM_END)
+
+
+def test_two_documents_an_organ_issues_share_its_stock_text_not_an_outlets():
+    from reprintwatch.dedupe.relations import issued_documents, issuing_formula, reads_as_document
+
+    assert issuing_formula(MUSIC) and issuing_formula(DANCE)
+    assert not reads_as_document(MUSIC)  # under the register's rate, and its 专家组 reads as a reporter's voice
+    claim = [_passage(DANCE, MUSIC, FORM_HEAD + FORM_STOCK), _passage(DANCE, MUSIC, FORM_END)]
+    spans = [(p.suspect_start, p.suspect_end) for p in claim]
+    assert issued_documents(claim, DANCE, MUSIC) == spans
+    # a report that prints the notice's stock text but issues nothing itself keeps its claim (and the other way round)
+    report = ("本报讯 记者昨天获悉，西岭市今年艺术类统考下月举行。据介绍，" + FORM_STOCK +
+              "考生可登录考试院网站查询考点安排，考试院提醒考生提前熟悉考场。")
+    r_claim = [_passage(report, MUSIC, FORM_STOCK)]
+    assert not issuing_formula(report)
+    assert issued_documents(r_claim, report, MUSIC) == []
+    assert issued_documents([_passage(MUSIC, report, FORM_STOCK)], MUSIC, report) == []
+    # a washed copy of the notice keeps its formulae, and its own text is the notice reworded: kept
+    washed = MUSIC.replace("音准、节奏把握准确、稳定", "音高、节拍把握精准、平稳").replace("三门总分三百分", "合计三百分")
+    w_claim = [_passage(washed, MUSIC, FORM_HEAD + FORM_STOCK), _passage(washed, MUSIC, FORM_END)]
+    assert issued_documents(w_claim, washed, MUSIC) == []
+    # the suspect's own text is another claim's (a 拼接稿's pieces): no text of its own, kept
+    own = (DANCE.index("二、统考科目"), DANCE.index(FORM_END))
+    assert issued_documents(claim, DANCE, MUSIC, [own]) == []
+
+
+def test_a_report_naming_the_organ_that_issued_the_licensed_document_reports_on_it():
+    from reprintwatch.dedupe.relations import official_item, reports_document
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    assert official_item(NOTICE_TITLE, NOTICE)
+    clause = "考生应当在规定时间内完成网上报名，逾期不予补报。"
+    report = ("晨报讯 今年高考报名下周开始。西岭省教育考试院日前发布通知，" + clause +
+              "记者了解到，去年全省有四十万人报名，今年预计略有增加。一位中学老师表示，考生要提前准备好材料。")
+    assert reports_document([_passage(report, NOTICE, clause)], report, NOTICE_TITLE, NOTICE)
+    # the clause pasted into a page of other text that names no issuer (bench/quality.py's excerpts): not a report
+    pasted = "营养师提醒，老年人体重并非越轻越好，饮食最好荤素搭配、少盐少油。\n" + clause + "\n适当运动有助于抵抗疾病。"
+    assert not reports_document([_passage(pasted, NOTICE, clause)], pasted, NOTICE_TITLE, NOTICE)
+    # the organ named only inside the copied passage is not the suspect's own report of it
+    head = NOTICE[:NOTICE.index("\n")]
+    named_inside = "营养师提醒，饮食最好荤素搭配。\n" + head
+    assert "西岭省教育考试院" in head
+    assert not reports_document([_passage(named_inside, NOTICE, head)], named_inside, NOTICE_TITLE, NOTICE)
+    # an organ named by its kind alone (a general office) is no issuer's name: the report naming only 办公厅 is none
+    joint = NOTICE.replace("《西岭省教育考试院关于", "《西岭省教育厅办公厅关于")
+    office = report.replace("西岭省教育考试院日前", "省政府办公厅日前")
+    assert reports_document([_passage(report.replace("西岭省教育考试院", "西岭省教育厅"), joint, clause)],
+                            report.replace("西岭省教育考试院", "西岭省教育厅"), NOTICE_TITLE, joint)
+    assert not reports_document([_passage(office, joint, clause)], office, NOTICE_TITLE, joint)
+    # a licensed item that is no state organ's document (a report of the notice): nothing to report on
+    story = "晚报讯 西岭省教育考试院昨天发布通知。记者获悉，" + clause + "据介绍，报名费标准不变。"
+    assert not reports_document([_passage(report, story, clause)], report, "高考报名下周开始", story)
+
+
+def test_a_report_of_a_state_document_and_a_second_notice_of_one_form_are_no_findings_an_excerpt_still_is(tmp_path):
+    from tests.test_legal import NOTICE, NOTICE_TITLE
+
+    chunk = NOTICE[NOTICE.index("一、报名条件"):NOTICE.index("四、其他事项")]
+    # a report naming the exam authority and quoting its notice's clauses, under half of its text (main d1dbbe1: a
+    # partial reprint of the notice)
+    report = ("晨报讯 今年高考报名下周开始。西岭省教育考试院日前发布通知，明确了今年的报名条件和时间。" + chunk +
+              "记者了解到，去年全省有四十万人报名，今年预计略有增加。" + METRO)
+    # the same clauses pasted into a page of other text that names no issuer: still the outlet's excerpt
+    pasted = UNRELATED + "\n" + chunk + "\n" + RIVER
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("notice", NOTICE, NOTICE_TITLE), Article("metro", METRO, "metro"), Article("river", RIVER, "river"),
+               Article("music", MUSIC, "西岭：2027年音乐类专业统一考试实施办法")])
+        assert [m.licensed.id for m in d.check(Article("report", report, "高考报名下周开始")).reprints] == ["metro"]
+        found = {m.licensed.id: m.verdict for m in d.check(Article("pasted", pasted, "副刊")).reprints}
+        assert found.get("notice") == "partial_reprint"
+        # a second notice of the exam authority's form against the first: its stock text, no finding
+        assert d.check(Article("dance", DANCE, "西岭：2027年舞蹈类专业统一考试实施办法")).reprints == []

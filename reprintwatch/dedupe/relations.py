@@ -711,6 +711,75 @@ def quoted_rules(passages, suspect: str, quotes: Sequence[tuple[int, int]]) -> l
     return out
 
 
+# Rules 17 (wip/official13): a state organ's document is known by its form as well as its register. The formulae
+# by which an organ issues a text to those who must act on it — 现印发给你们，请遵照执行; 现将有关事项通知如下; 现就…
+# 通知如下; 特此通知 — are written by the issuer, not by a reporter: over the 12,461 Sina items 39 texts carry one,
+# every one naming a state organ (an exam authority's 实施办法, a ministry's tax notice, a province's art-exam
+# notice), and none of the 283 (suspect, licensed) pairs labelled right in bench/reads carries one on either side.
+# An exam authority's notices of one form (上海市教育考试院's unified-exam 实施办法, one per art category, each
+# filled in with its subjects) hold 0.17–0.68 of _OFFICIAL's markers a hundred characters — a procedure's
+# schedule, venues and grading bands, not clauses of 应当 / 不得 — and name their graders' 专家组, so no register
+# test and no reporter-free test read them as documents: each pair kept a partial reprint of the other at seeds
+# 20, 24, 28, 29, 31, 32, 33 (bench/reads: read12, read14–16, all wrong). Measured (bench/sina_pairs.py's suspects
+# rescanned, 59a2d1e against main d1dbbe1's runs): 19 partial rows of 9 such pairs removed at seeds 1–33, 3 more at
+# fresh seed 35, every one read wrong; nothing else changed, no right pair lost (docs/findings.md, Rules 17).
+_ISSUING = re.compile("现印发给你们|请遵照执行|请认真贯彻执行|现将[^。，；\n]{0,20}?(?:通知|公告)如下|"
+                      "现就[^。；\n]{0,40}?(?:通知|公告)如下|特此(?:通知|公告|通告)")
+
+
+def issuing_formula(text: str) -> bool:
+    """Whether ``text`` carries a formula by which a state organ issues a document (:data:`_ISSUING`). Pure."""
+    return bool(_ISSUING.search(text))
+
+
+def issued_documents(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Rules 17 (wip/official13): the suspect-side ``[start, end)`` of every passage of a claim when both texts are
+    documents an organ issues (:func:`issuing_formula` in each): two notices of one issuer share its stock text, not
+    an outlet's. Only when the suspect has text of its own (outside every claim's passages, ``claimed`` the other
+    claims') of ``OFFICIAL_MIN_REST`` characters that is not the licensed text reworded (under
+    ``OFFICIAL_REST_MAX_SHARED`` of its 4-grams, rules 10's test without the register rate): a 洗稿 copy of a notice
+    keeps its formulae and its other text is the notice washed (bench/quality.py --archive xigao-00065, 0.28;
+    上海's notices of one form 0.02–0.10). Pure."""
+    if not passages or not _ISSUING.search(suspect) or not _ISSUING.search(licensed):
+        return []  # most claims: two regex searches
+    spans = [(p.suspect_start, p.suspect_end) for p in passages]
+    rest = _outside(suspect, [*spans, *claimed])
+    if len(rest) < OFFICIAL_MIN_REST or _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
+        return []
+    return spans
+
+
+# Rules 17 (wip/official13): the organ named in a document's issuer (state_document's issuer: a title's head, a
+# document's 《name》 or a signature) — 国家公务员局, 《教育部关于…的意见》's 教育部, 北京教育考试院发文's 北京教育考试院
+_ISSUER_ORGAN = re.compile("[\u4e00-\u9fff]{2,14}?(?:国务院|政府|法院|检察院|委员会|考试院|教委|招生办|招考办|海关|总署|"
+                           "办公厅|部|厅|局)")
+#: an organ named by its kind alone is no name (教育部办公厅公安部办公厅 reads 教育部, 办公厅, 公安部, 办公厅)
+_KIND_ONLY = ("办公厅",)
+
+
+def reports_document(passages, suspect: str, title: str, licensed: str) -> bool:
+    """Rules 17 (wip/official13): whether the licensed item is a state organ's document (:func:`official_item`) and
+    the suspect reports on it — its text outside the claim's passages names the organ that issued it
+    (:data:`_ISSUER_ORGAN` in the document's issuer). Rules 13 counts a state document's claim out only when it is
+    half the suspect or the suspect is a document too: an excerpt pasted into a page of other text may be the
+    outlet's copy (bench/quality.py's excerpts of 江苏 notices, 0.26–0.38 of their pages, inside unrelated host
+    pages that name no issuer). A report of a document is no such page: it says who issued what it quotes
+    (国考报名…: 国家公务员局 and its announcement's conditions, 0.12–0.19 of the report; 澎湃's and a province's
+    reports of the 教育部's signed opinions, 0.11–0.14), and the outlet that published the document holds no right
+    in it (Copyright Law art. 5(1)). Measured (59a2d1e against main d1dbbe1's runs, seeds 1–33): 27 partial rows of
+    11 pairs removed (2 of them by rules 14's reach: the document's text counted out of the suspect's other claim), 26
+    read wrong and 1 unsure (two sign-up reports, the suspect the earlier); fresh seed 35: 2, wrong; no right pair
+    lost; bench/quality.py --archive and --no-baseline as main. Pure."""
+    doc = state_document(title, licensed)
+    if doc is None or not doc.possible:
+        return False
+    organs = [o for o in _ISSUER_ORGAN.findall(doc.issuer) if o not in _KIND_ONLY]
+    if not organs:
+        return False
+    rest = _outside(suspect, [(p.suspect_start, p.suspect_end) for p in passages], "\n")
+    return any(o in rest for o in organs)
+
+
 def _quoted_here(a: int, b: int, text: str, quotes: Sequence[tuple[int, int]]) -> bool:
     """:func:`presented_as_speech` of ``text[a:b]`` with the attribution outside the passage: a colon or a verb of
     saying ending at most ``QUOTE_SLACK`` characters *before* ``a``, not inside it — a passage holding 办法称，… took the
