@@ -51,10 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import labels as L  # noqa: E402
 
+BEYOND_OWN_LEVELS = (150, 300, 600)  # third_beyond: Chinese characters of its own a holder must have (each measured)
 FEATURES = ("own", "s_own", "rest_grams", "rest_figures", "s_rest", "l_rest", "lcov", "scov", "contig",
             "first_at", "npass", "digits", "official", "reporter", "quoted", "title_grams", "first_person",
             "second_person", "news_time", "third_holders", "third_share", "third_beyond", "third_sites",
-            "beyond_free")
+            "beyond_free", *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))
 
 _STOP = re.compile("[。！？!?\n]")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
@@ -151,7 +152,8 @@ def features(suspect: str, licensed: str, passages, titles: tuple[str, str] = ("
     }
 
 
-CRAWL_FEATURES = ("third_holders", "third_share", "third_beyond", "third_sites", "beyond_free")  # read every text of the crawl, not only the licensed index
+CRAWL_FEATURES = ("third_holders", "third_share", "third_beyond", "third_sites", "beyond_free",
+                  *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))  # read every text of the crawl, not only the licensed index
 HOLD_GRAM = 8  # characters: a shared 8-gram of Chinese characters is rarely chance
 HOLD_SHARE = 0.5
 
@@ -212,8 +214,9 @@ def third_beyond(pairs: dict, docs: dict) -> dict:
     a copy of a copy carries its copier's additions, not a source's. 8-grams more than ``BEYOND_COMMON`` texts
     hold are not counted as shared (a channel's furniture, the same on every page). Also returned: the plain
     holder count by site, the most characters any holder shares beyond, and ``beyond`` under the lineage guard
-    (a shared gram counts only if a text not holding the passage holds it too: ``(beyond, holders_by_site,
-    most_chars, beyond_free)``)."""
+    (a shared gram counts only if a text not holding the passage holds it too) and under the independence guard
+    as well (the holder has ``BEYOND_OWN_LEVELS`` Chinese characters outside both texts): ``(beyond,
+    holders_by_site, most_chars, beyond_free, *beyond_own)``."""
     from collections import defaultdict
 
     from reprintwatch.dedupe.relations import chinese_only
@@ -251,13 +254,14 @@ def third_beyond(pairs: dict, docs: dict) -> dict:
             for o in held_by[g] - set(pair):
                 count[o] += 1
         holders = [o for o, n in count.items() if gs and n >= HOLD_SHARE * len(gs)]
-        s_all = doc_grams(pair[0])
+        s_all, lic_all = doc_grams(pair[0]), doc_grams(pair[1])
         s_text = chinese_only(docs[pair[0]].text)
         mine = {x for x in beyond[pair] if len(extra_by[x]) <= BEYOND_COMMON}
         # the lineage guard: a shared gram counts as a source's only if a text that does not hold the passage
         # holds it too (a first copier's own line travels only with the copied passage, in its copies)
         free = {x for x in mine if extra_by[x] - set(holders) - set(pair)}
         sites, sites_beyond, sites_free, most = set(), set(), set(), 0
+        sites_own = {n: set() for n in BEYOND_OWN_LEVELS}
         for o in holders:
             site = _site(docs[o])
             sites.add(site)
@@ -274,7 +278,14 @@ def third_beyond(pairs: dict, docs: dict) -> dict:
                 sites_beyond.add(site)
                 if _covered(s_text, shared & free) >= BEYOND_CHARS:
                     sites_free.add(site)
-        out[pair] = (len(sites_beyond), len(sites), most, len(sites_free))
+                    # the independence guard: the holder reports with text of its own, not the suspect's or the
+                    # licensed article's text plus a copier's few lines (made copies add ~100: bench/many_copies.py)
+                    own = _covered(chinese_only(docs[o].text), t - s_all - lic_all)
+                    for n in BEYOND_OWN_LEVELS:
+                        if own >= n:
+                            sites_own[n].add(site)
+        out[pair] = (len(sites_beyond), len(sites), most, len(sites_free),
+                     *(len(sites_own[n]) for n in BEYOND_OWN_LEVELS))
     return out
 
 
@@ -338,9 +349,10 @@ def build(label_dir: str, out: str) -> int:
     for row in rows:
         n, share = held[(row["suspect"], row["licensed"])]
         row["third_holders"], row["third_share"] = (n, round(share, 4)) if row["own"] != "" else ("", "")
-        b, sites, most, free = beyond[(row["suspect"], row["licensed"])]
-        row["third_beyond"], row["third_sites"], row["beyond_chars"], row["beyond_free"] = (
-            (b, sites, most, free) if row["own"] != "" else ("", "", "", ""))
+        b, sites, most, free, *own = beyond[(row["suspect"], row["licensed"])]
+        names = ["third_beyond", "third_sites", "beyond_chars", "beyond_free",
+                 *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS)]
+        row.update(zip(names, (b, sites, most, free, *own) if row["own"] != "" else [""] * len(names)))
     import json
 
     with open(out + ".passages.json", "w", encoding="utf-8") as fh:  # for bench/many_copies.py
@@ -390,7 +402,8 @@ def _table(src: str, verdict: str, reported=None):
     return rows
 
 
-HELD_CUTS = (("third_holders", 2), ("third_sites", 2), ("third_beyond", 1), ("third_beyond", 2), ("beyond_free", 1))
+HELD_CUTS = (("third_holders", 2), ("third_sites", 2), ("third_beyond", 1), ("third_beyond", 2), ("beyond_free", 1),
+             *((f"beyond_own{n}", 1) for n in BEYOND_OWN_LEVELS))
 
 
 def held_view(src: str, reported=None) -> int:
