@@ -36,6 +36,11 @@ check extends them), so a feature does not depend on the rest of an index. Featu
   hold half the passages' 8-grams, and the share of those 8-grams any of them holds. A check cannot compute
   these (it sees the licensed index only, not the other suspects): they measure what a store of every text
   seen would buy.
+* ``third_beyond`` / ``third_sites`` / ``beyond_free`` / ``beyond_ownN`` (:func:`third_beyond`, round 13,
+  wip/seen13): holders (by site) that also share with the suspect text the licensed article lacks — both took
+  more of one source — then under the lineage guard (that shared text also held by a text without the passage)
+  and the independence guard (the holder has N characters of its own). Other copies of the licensed article hold
+  only its text, so these do not count copies; ``bench/many_copies.py`` measures that.
 """
 from __future__ import annotations
 
