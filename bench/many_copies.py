@@ -145,7 +145,8 @@ def main(argv=None) -> int:
               f"{t['free>=1']:8d} " + " ".join(f"{t['own' + str(n)]:7d}" for n in F.BEYOND_OWN_LEVELS))
     lost = [(kind_of[p], p, beyond[p]) for p in kind_of if beyond[p][0] >= 1]
     for kind, p, b in sorted(lost):
-        print(f"  beyond fires: {kind:12} {p[0]} {p[1]} beyond={b[0]} sites={b[1]} most_chars={b[2]} free={b[3]} own={b[4:]}")
+        print(f"  beyond fires: {kind:12} {p[0]} {p[1]} beyond={b[0]} sites={b[1]} most_chars={b[2]} free={b[3]} "
+              f"own={b[4:]}")
     return 0
 
 

@@ -157,8 +157,9 @@ def features(suspect: str, licensed: str, passages, titles: tuple[str, str] = ("
     }
 
 
+# read every text of the crawl, not only the licensed index
 CRAWL_FEATURES = ("third_holders", "third_share", "third_beyond", "third_sites", "beyond_free",
-                  *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))  # read every text of the crawl, not only the licensed index
+                  *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))
 HOLD_GRAM = 8  # characters: a shared 8-gram of Chinese characters is rarely chance
 HOLD_SHARE = 0.5
 
