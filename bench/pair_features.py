@@ -36,6 +36,11 @@ check extends them), so a feature does not depend on the rest of an index. Featu
   hold half the passages' 8-grams, and the share of those 8-grams any of them holds. A check cannot compute
   these (it sees the licensed index only, not the other suspects): they measure what a store of every text
   seen would buy.
+* ``third_beyond`` / ``third_sites`` / ``beyond_free`` / ``beyond_ownN`` (:func:`third_beyond`, round 13,
+  wip/seen13): holders (by site) that also share with the suspect text the licensed article lacks — both took
+  more of one source — then under the lineage guard (that shared text also held by a text without the passage)
+  and the independence guard (the holder has N characters of its own). Other copies of the licensed article hold
+  only its text, so these do not count copies; ``bench/many_copies.py`` measures that.
 """
 from __future__ import annotations
 
@@ -51,9 +56,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import labels as L  # noqa: E402
 
+BEYOND_OWN_LEVELS = (150, 300, 600)  # third_beyond: Chinese characters of its own a holder must have (each measured)
 FEATURES = ("own", "s_own", "rest_grams", "rest_figures", "s_rest", "l_rest", "lcov", "scov", "contig",
             "first_at", "npass", "digits", "official", "reporter", "quoted", "title_grams", "first_person",
-            "second_person", "news_time", "third_holders", "third_share")
+            "second_person", "news_time", "third_holders", "third_share", "third_beyond", "third_sites",
+            "beyond_free", *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))
 
 _STOP = re.compile("[。！？!?\n]")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
@@ -150,7 +157,9 @@ def features(suspect: str, licensed: str, passages, titles: tuple[str, str] = ("
     }
 
 
-CRAWL_FEATURES = ("third_holders", "third_share")  # read every text of the crawl, not only the licensed index
+# read every text of the crawl, not only the licensed index
+CRAWL_FEATURES = ("third_holders", "third_share", "third_beyond", "third_sites", "beyond_free",
+                  *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS))
 HOLD_GRAM = 8  # characters: a shared 8-gram of Chinese characters is rarely chance
 HOLD_SHARE = 0.5
 
@@ -185,6 +194,115 @@ def third_holders(pairs: dict, docs: dict) -> dict:
         out[pair] = (sum(1 for n in count.values() if n >= HOLD_SHARE * len(gs)) if gs else 0,
                      anyone / len(gs) if gs else 0.0)
     return out
+
+
+BEYOND_CHARS = 40  # Chinese characters of the suspect, outside the licensed article, a holder must share too
+BEYOND_SAME = 0.8  # a holder holding this share of the suspect's 8-grams (or held by it as much) is its copy
+BEYOND_COMMON = 20  # an 8-gram more texts than this hold is a channel's furniture, not a source's lines
+
+
+def _site(doc) -> str:
+    """Who published ``doc``, as far as the crawl says: its credited outlet (``来源：X``) or, with none, its
+    title (one Sina page crawled by both scrapers, TechNews and testTech, is one site's text)."""
+    m = _SOURCE.search(doc.text[:400]) or _SOURCE.search(doc.text[-400:])
+    return "src:" + m.group(1) if m else "title:" + re.sub(r"\W", "", doc.title)
+
+
+_SOURCE = re.compile(r"来源[：:]\s*([^\s，。|/]{2,20})")
+
+
+def third_beyond(pairs: dict, docs: dict) -> dict:
+    """For each pair (``(suspect, licensed) -> licensed passage text``): how many *sites* (:func:`_site`) of the
+    crawl hold ``HOLD_SHARE`` of the passages' 8-grams (as :func:`third_holders`) **and** share with the suspect
+    ``BEYOND_CHARS`` Chinese characters the licensed article does not hold — both took more of one source than
+    the licensed article did (a statement's next lines, a release's other paragraph). A holder that is a copy
+    of the suspect, or that the suspect copies (``BEYOND_SAME`` of either's 8-grams in the other), is left out:
+    a copy of a copy carries its copier's additions, not a source's. 8-grams more than ``BEYOND_COMMON`` texts
+    hold are not counted as shared (a channel's furniture, the same on every page). Also returned: the plain
+    holder count by site, the most characters any holder shares beyond, and ``beyond`` under the lineage guard
+    (a shared gram counts only if a text not holding the passage holds it too) and under the independence guard
+    as well (the holder has ``BEYOND_OWN_LEVELS`` Chinese characters outside both texts): ``(beyond,
+    holders_by_site, most_chars, beyond_free, *beyond_own)``."""
+    from collections import defaultdict
+
+    from reprintwatch.dedupe.relations import chinese_only
+
+    def grams(t):
+        t = chinese_only(t)
+        return {t[i:i + HOLD_GRAM] for i in range(len(t) - HOLD_GRAM + 1)}
+
+    gram_cache: dict = {}
+
+    def doc_grams(doc_id):
+        if doc_id not in gram_cache:
+            gram_cache[doc_id] = grams(docs[doc_id].text)
+        return gram_cache[doc_id]
+
+    want = {pair: grams(text) for pair, text in pairs.items()}
+    wanted = set().union(*want.values()) if want else set()
+    beyond = {}
+    for pair in pairs:
+        s, lic = doc_grams(pair[0]), doc_grams(pair[1])
+        beyond[pair] = s - lic
+    extra = set().union(*beyond.values()) if beyond else set()
+    held_by: dict[str, set] = defaultdict(set)
+    extra_by: dict[str, set] = defaultdict(set)
+    for doc_id, d in docs.items():
+        g = grams(d.text)
+        for x in g & wanted:
+            held_by[x].add(doc_id)
+        for x in g & extra:
+            extra_by[x].add(doc_id)
+    out = {}
+    for pair, gs in want.items():
+        count: dict[str, int] = defaultdict(int)
+        for g in gs:
+            for o in held_by[g] - set(pair):
+                count[o] += 1
+        holders = [o for o, n in count.items() if gs and n >= HOLD_SHARE * len(gs)]
+        s_all, lic_all = doc_grams(pair[0]), doc_grams(pair[1])
+        s_text = chinese_only(docs[pair[0]].text)
+        mine = {x for x in beyond[pair] if len(extra_by[x]) <= BEYOND_COMMON}
+        # the lineage guard: a shared gram counts as a source's only if a text that does not hold the passage
+        # holds it too (a first copier's own line travels only with the copied passage, in its copies)
+        free = {x for x in mine if extra_by[x] - set(holders) - set(pair)}
+        sites, sites_beyond, sites_free, most = set(), set(), set(), 0
+        sites_own = {n: set() for n in BEYOND_OWN_LEVELS}
+        for o in holders:
+            site = _site(docs[o])
+            sites.add(site)
+            t = doc_grams(o)
+            inter = len(s_all & t)
+            if inter >= BEYOND_SAME * len(s_all) or inter >= BEYOND_SAME * max(1, len(t)):
+                continue  # a copy of the suspect, or copied by it
+            shared = mine & t
+            if not shared:
+                continue
+            chars = _covered(s_text, shared)
+            most = max(most, chars)
+            if chars >= BEYOND_CHARS:
+                sites_beyond.add(site)
+                if _covered(s_text, shared & free) >= BEYOND_CHARS:
+                    sites_free.add(site)
+                    # the independence guard: the holder reports with text of its own, not the suspect's or the
+                    # licensed article's text plus a copier's few lines (made copies add ~100: bench/many_copies.py)
+                    own = _covered(chinese_only(docs[o].text), t - s_all - lic_all)
+                    for n in BEYOND_OWN_LEVELS:
+                        if own >= n:
+                            sites_own[n].add(site)
+        out[pair] = (len(sites_beyond), len(sites), most, len(sites_free),
+                     *(len(sites_own[n]) for n in BEYOND_OWN_LEVELS))
+    return out
+
+
+def _covered(text: str, grams: set) -> int:
+    """Characters of ``text`` (Chinese only) inside one of its ``HOLD_GRAM``-grams in ``grams``."""
+    covered = [False] * len(text)
+    for i in range(len(text) - HOLD_GRAM + 1):
+        if text[i:i + HOLD_GRAM] in grams:
+            for k in range(i, i + HOLD_GRAM):
+                covered[k] = True
+    return sum(covered)
 
 
 def pair_passages(detector, suspect: str, licensed: str):
@@ -233,9 +351,18 @@ def build(label_dir: str, out: str) -> int:
             l_spans = _union([(p.licensed_start, p.licensed_end) for p in passages])
             shared[pair] = "\n".join(lic[a:b] for a, b in l_spans)
     held = third_holders(shared, docs)
+    beyond = third_beyond(shared, docs)
     for row in rows:
         n, share = held[(row["suspect"], row["licensed"])]
         row["third_holders"], row["third_share"] = (n, round(share, 4)) if row["own"] != "" else ("", "")
+        b, sites, most, free, *own = beyond[(row["suspect"], row["licensed"])]
+        names = ["third_beyond", "third_sites", "beyond_chars", "beyond_free",
+                 *(f"beyond_own{n}" for n in BEYOND_OWN_LEVELS)]
+        row.update(zip(names, (b, sites, most, free, *own) if row["own"] != "" else [""] * len(names)))
+    import json
+
+    with open(out + ".passages.json", "w", encoding="utf-8") as fh:  # for bench/many_copies.py
+        json.dump([[a, b, text] for (a, b), text in shared.items()], fh, ensure_ascii=False)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter="\t")
         w.writeheader()
@@ -252,9 +379,13 @@ def main(argv=None) -> int:
     ap.add_argument("--reported", nargs="+", metavar="RUN.json", help="with --from: only the labelled pairs these "
                     "--json runs of bench/sina_pairs.py report (as the labels' verdict)")
     ap.add_argument("--verdict", default="partial_reprint", choices=L.VERDICTS)
+    ap.add_argument("--held", action="store_true", help="with --from: the whole-crawl separators as fixed cuts, "
+                    "every verdict, by cause")
     args = ap.parse_args(argv)
     if args.out:
         return build(args.labels, args.out)
+    if args.src and args.held:
+        return held_view(args.src, args.reported)
     if args.src:
         return analyse(args.src, args.verdict, args.reported)
     ap.error("--out or --from")
@@ -275,6 +406,43 @@ def _table(src: str, verdict: str, reported=None):
         rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["verdict"] == verdict and r["own"] != ""
                 and (keep is None or (r["suspect"], r["licensed"]) in keep)]
     return rows
+
+
+HELD_CUTS = (("third_holders", 2), ("third_sites", 2), ("third_beyond", 1), ("third_beyond", 2), ("beyond_free", 1),
+             *((f"beyond_own{n}", 1) for n in BEYOND_OWN_LEVELS))
+
+
+def held_view(src: str, reported=None) -> int:
+    """The whole-crawl separators as cuts (``feature >= n`` removes the pair), on every labelled pair by verdict:
+    rights lost, wrongs and unsures removed, by cause; and the rights that block each cut (round 13, wip/seen13).
+    A fixed cut needs no training, so the leave-one-seed-out view of a cut is the in-sample count seed by seed."""
+    from collections import Counter
+
+    for verdict in L.VERDICTS:
+        rows = _table(src, verdict, reported)
+        if not rows:
+            continue
+        total = Counter(r["label"] for r in rows)
+        print(f"\n{verdict}: {total['right']} right, {total['wrong']} wrong, {total['unsure']} unsure"
+              + (" (reported by the --reported runs)" if reported else ""))
+        for feat, n in HELD_CUTS:
+            gone = [r for r in rows if int(r[feat]) >= n]
+            got = Counter(r["label"] for r in gone)
+            seeds = sorted({int(r["seed"]) for r in gone if r["label"] == "right"})
+            print(f"  {feat} >= {n}: rights lost {got['right']}/{total['right']} (seeds {seeds or '-'}), wrong "
+                  f"{got['wrong']}/{total['wrong']} ({100 * got['wrong'] / max(1, total['wrong']):.0f} %), unsure "
+                  f"{got['unsure']}/{total['unsure']}")
+            causes = Counter(r["cause"] for r in gone if r["label"] == "wrong")
+            print("      wrong by cause: " + ", ".join(f"{c} {k}" for c, k in causes.most_common()))
+            for r in gone:
+                if r["label"] == "right":
+                    print(f"      right lost: {r['suspect']} {r['licensed']} seed {r['seed']} holders "
+                          f"{r['third_holders']} beyond {r['third_beyond']} ({r['beyond_chars']} chars)")
+        a = {(r["suspect"], r["licensed"]) for r in rows if int(r["third_holders"]) >= 2 and r["label"] != "right"}
+        b = {(r["suspect"], r["licensed"]) for r in rows if int(r["third_beyond"]) >= 1 and r["label"] != "right"}
+        print(f"  wrong+unsure: holders>=2 {len(a)}, beyond>=1 {len(b)}, both {len(a & b)}, beyond only {len(b - a)}, "
+              f"holders only {len(a - b)}")
+    return 0
 
 
 def _group(seed: str) -> str:

@@ -48,3 +48,35 @@ def test_third_holders_count_other_texts_only():
     got = F.third_holders({("s", "l"): SHARED, ("s", "c"): "无关的一段文字，讲天气晴好。"}, docs)
     assert got[("s", "l")] == (2, 1.0)  # a and b, not the pair's own two texts
     assert got[("s", "c")] == (0, 0.0)
+
+
+REPORT = ("记者昨天下午在南延段终点站看到，站厅装修已经基本完成，工人正在安装自动售票机和安检设备。一位负责施工的"
+          "项目经理告诉记者，目前各站的消防验收均已通过，接下来还要进行为期两周的空载试运行，检验信号系统和车辆的"
+          "稳定性。家住沿线小区的王女士说，她每天上班要换乘两次公交，单程将近一个半小时，盼着地铁早日开通。另有"
+          "市民建议在车站周边增设非机动车停车点，方便换乘。")
+NEXT = "南延段开通后，沿线居民前往市中心的通勤时间将缩短二十分钟左右，早晚高峰发车间隔也将压缩到三分钟以内。"
+
+
+def test_third_beyond_counts_holders_that_took_more_of_the_source():
+    """A holder counts when it shares with the suspect text the licensed article lacks (both carried the
+    source's next lines); a copy of the licensed article does not, and a copy of the suspect is left out."""
+    suspect = "据通报，" + SHARED + NEXT + "记者在现场看到，不少市民已经提前来到车站附近，拍照留念，场面十分热闹。"
+    docs = {i: Doc(i, text, i, "", "") for i, text in (
+        ("s", suspect), ("l", OWN),
+        ("src", "晚报讯 交通委今天发布消息称，" + SHARED + NEXT + "交通委同时提醒乘客合理安排出行时间，注意安全。"),
+        # another report carrying the source's next lines, with its own
+        ("copy", "每日资讯号转载：" + OWN + "喜欢请点个在看。"),  # a copy of the licensed article: its text only
+        ("twin", suspect + "（来源：网络）"),  # the suspect copied whole: not independent of it
+    )}
+    beyond, sites, most, free, *_ = F.third_beyond({("s", "l"): SHARED}, docs)[("s", "l")]
+    assert (beyond, sites) == (1, 3)
+    assert most >= F.BEYOND_CHARS
+    assert free == 0  # the next lines travel only with the passage: they could be one copier's own (lineage guard)
+    docs["other"] = Doc("other", "另据了解，" + NEXT, "other", "", "")  # the source's lines without the passage
+    got = F.third_beyond({("s", "l"): SHARED}, docs)[("s", "l")]
+    assert got[3] == 1 and got[4:] == (0,) * len(F.BEYOND_OWN_LEVELS)  # src: a few lines of its own only
+    docs["src"] = Doc("src", docs["src"].text + REPORT, "src", "", "")
+    own = dict(zip(F.BEYOND_OWN_LEVELS, F.third_beyond({("s", "l"): SHARED}, docs)[("s", "l")][4:]))
+    assert own[150] == 1 and own[600] == 0  # ~190 characters of its own: a report, not a copy plus a line
+    docs.pop("src")
+    assert F.third_beyond({("s", "l"): SHARED}, docs)[("s", "l")][0] == 0
