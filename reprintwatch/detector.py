@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, release_lines, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -149,7 +149,10 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
 #: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
-RULES_VERSION = 16
+#: 17: an event's release both reports carry — a partial claim whose passages lie in an announcement (an event's or a
+#: deal's name with what is announced there: 首届…博览会开幕, 签署战略合作协议) in both texts, not mostly quoted words, while
+#: both texts tell the event around it in their own words (relations.release_lines; wip/release13).
+RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -743,6 +746,9 @@ class Detector:
                 # rules 16: a product's name, price and blurb in both texts' shopping cards: the brand's copy (Sina
                 # seeds 1-32: 35 removals of 17 blurb pairs, all read wrong; no right pair lost)
                 relayed += product_copy(m.verification.passages, article.content, m.licensed.content)
+                # rules 17: an event's release — the organiser's announcement both reports carry, each telling the
+                # event around it in its own words (relations.release_lines; wip/release13)
+                relayed += release_lines(m.verification.passages, article.content, m.licensed.content, others, terms)
                 if relayed and not reworded(m.verification.passages, article.content, m.licensed.content):
                     code += relayed  # not in a washed copy of the licensed text, which keeps its credits
             code += official
