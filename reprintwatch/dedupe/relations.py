@@ -1743,8 +1743,13 @@ def release_lines(passages, suspect: str, licensed: str, claimed: Sequence[tuple
                                _RELEASE_EVENT_RE.search(suspect, *_sentences_around(suspect, p.suspect_start, p.suspect_end))
                                for p in passages):
         return []
-    if not any(_announces(suspect, p.suspect_start, p.suspect_end) and _announces(licensed, p.licensed_start, p.licensed_end)
-               for p in passages):
+    # the copy opens on the announcement in both texts: a release is what both reports open their telling of the event
+    # with; a compiled feature or a round-up pasting a report's paragraphs starts on the report's prose, an
+    # announcement somewhere inside (运营研究社's and 创业邦's pieces on Wang Sicong in a compiled feature, a universities'
+    # round-up holding an item's section leads: read right, first passages not announcements)
+    first = min(passages, key=lambda p: p.suspect_start)
+    if not (_announces(suspect, first.suspect_start, first.suspect_end)
+            and _announces(licensed, first.licensed_start, first.licensed_end)):
         return []
     spans = _union([(p.suspect_start, p.suspect_end) for p in passages])
     total = sum(b - a for a, b in spans)
