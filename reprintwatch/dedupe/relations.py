@@ -1710,7 +1710,7 @@ _RELEASE_EVENT_RE = re.compile(_RELEASE_EVENT)
 #: the deal's (:data:`_RELEASE_EVENT`): 发布 / 宣布 / 推出 alone are any report's verbs.
 RELEASE_MIN_MARKS = 2
 #: Both texts' own reporting — each text outside the claims' passages — holds this many letters and digits: reports
-#: that each add their own around the release.
+#: that each add their own around the release (set, not tuned: twice rules 12's EVENT_MIN_REST).
 RELEASE_MIN_OWN = 200
 #: A claim whose copied text lies this much inside quotation marks is someone's words (a speech report's), judged by
 #: rules 11 and 15 (:func:`spoken_words`), not an organiser's release: 澎湃's report of Gates's expo speech taken into a
@@ -1733,7 +1733,7 @@ def _announces(text: str, a: int, b: int) -> bool:
 def release_lines(passages, suspect: str, licensed: str, claimed: Sequence[tuple[int, int]],
                   terms: Sequence[tuple[str, int]]) -> list[tuple[int, int]]:
     """The suspect-side ``[start, end)`` of a partial claim's passages when they are an event's release both reports
-    carry: a passage lies in an announcement (:func:`_announces`) in both texts, the copied text is not mostly quoted
+    carry: its first passage lies in an announcement (:func:`_announces`) in both texts, the copied text is not mostly quoted
     words (``RELEASE_MAX_QUOTED``), and both texts report the event themselves around it — each holds
     ``RELEASE_MIN_OWN`` letters and digits outside the passages (the suspect outside ``claimed`` too), the suspect's
     own text is not the licensed article's (under ``OFFICIAL_REST_MAX_SHARED`` of its 4-grams) and it names
