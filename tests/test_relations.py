@@ -1534,6 +1534,14 @@ def test_an_announcement_two_reports_of_the_event_carry_is_the_organisers_text()
     assert _release_in(RELEASE_SUSPECT.replace(RELEASE, quoted), RELEASE_LICENSED.replace(RELEASE, quoted)) == []
 
 
+def test_a_long_unbroken_run_of_an_announcement_is_the_article_copied(monkeypatch):
+    from reprintwatch.dedupe import relations
+
+    assert _release_in(RELEASE_SUSPECT)  # a run of 123 characters: the release
+    monkeypatch.setattr(relations, "RELEASE_MAX_RUN", len(RELEASE) - 1)
+    assert _release_in(RELEASE_SUSPECT) == []  # one run past the cap: copied as it stands
+
+
 def test_two_reports_of_one_announcement_make_no_finding_but_a_copy_of_the_report_is_found(tmp_path, monkeypatch):
     from reprintwatch import detector as detector_module
 
