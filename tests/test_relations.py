@@ -1598,3 +1598,74 @@ def test_a_report_of_a_state_document_and_a_second_notice_of_one_form_are_no_fin
         assert found.get("notice") == "partial_reprint"
         # a second notice of the exam authority's form against the first: its stock text, no finding
         assert d.check(Article("dance", DANCE, "西岭：2027年舞蹈类专业统一考试实施办法")).reprints == []
+
+
+# rules 17 (wip/release13): an event's release — the organiser's announcement both reports carry
+RELEASE = ("11月3日，青岚科技与白鹭汽车签署智能座舱战略合作协议，宣布双方将在车载语音、导航和娱乐系统方面展开全面合作。"
+           "根据协议，白鹭汽车明年起推出的全部新车型将搭载青岚科技的车载语音助手和地图服务，双方还将共建联合实验室，"
+           "研发面向驾驶场景的人工智能技术。")
+RELEASE_LICENSED = ("本报讯 记者 周明远 造车新势力与互联网公司的联姻又添一例。" + RELEASE +
+                    "业内人士分析，白鹭汽车近两年销量增长放缓，智能座舱被视为其扭转局面的关键一步；而对青岚科技来说，"
+                    "车载语音是其继手机和智能音箱之后的第三块阵地，此前它已与两家车企洽谈未果。记者注意到，"
+                    "白鹭汽车股价当天上涨超过四个百分点，多家券商随即上调了评级。不过也有分析师提醒，车企与科技公司的合作往往"
+                    "磨合期很长，数据归谁、用户界面由谁主导，都可能成为日后分歧的来源，合作能否落到量产车上还要看明年的表现。")
+RELEASE_SUSPECT = ("汽车频道 在今年的车展上，白鹭汽车展台前人头攒动，不少观众专程来体验它的语音控制功能。如今这一功能有了新的"
+                   "搭档。" + RELEASE + "青岚科技相关负责人在接受采访时说，车载语音比家居场景难得多，车内噪音、方言口音和驾驶"
+                   "安全都要考虑，联合实验室第一年的重点就是降噪。白鹭汽车方面则透露，首款搭载智能座舱的车型计划在明年春季上市，"
+                   "售价区间暂未公布，老车主能否通过升级获得新功能仍在评估。记者在经销商处了解到，已有顾客打听新车型的配置，"
+                   "销售人员表示目前只能登记意向，具体交付时间要等厂家通知。")
+
+
+def _release_in(suspect, licensed=RELEASE_LICENSED, text=RELEASE):
+    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
+    from reprintwatch.dedupe.relations import release_lines
+    from reprintwatch.detector import _fact_starts
+
+    return release_lines([_passage(suspect, licensed, text)], suspect, licensed, [],
+                         _fact_starts(fingerprint(suspect, FingerprintParams())))
+
+
+def test_an_announcement_two_reports_of_the_event_carry_is_the_organisers_text():
+    at = RELEASE_SUSPECT.index(RELEASE)
+    assert _release_in(RELEASE_SUSPECT) == [(at, at + len(RELEASE))]
+    # the same announcement pasted into a page on something else: no event in common around it
+    assert _release_in(UNRELATED + RELEASE + METRO) == []
+    # a copy that opens on the licensed outlet's own prose, the announcement after it: the outlet's report, copied
+    own = RELEASE_LICENSED[RELEASE_LICENSED.index("业内人士"):]
+    opens_on_prose = RELEASE_SUSPECT.replace(RELEASE, "")[:60] + own + RELEASE + RELEASE_SUSPECT[RELEASE_SUSPECT.index("青岚科技相关"):]
+    from reprintwatch.dedupe.fingerprint import FingerprintParams, fingerprint
+    from reprintwatch.dedupe.relations import release_lines
+    from reprintwatch.detector import _fact_starts
+
+    both = [_passage(opens_on_prose, RELEASE_LICENSED, own), _passage(opens_on_prose, RELEASE_LICENSED, RELEASE)]
+    assert release_lines(both, opens_on_prose, RELEASE_LICENSED, [],
+                         _fact_starts(fingerprint(opens_on_prose, FingerprintParams()))) == []
+    # prose with no announcement in it is no release however much of the event the two texts share
+    assert _release_in(RELEASE_SUSPECT.replace(RELEASE, own), text=own) == []
+    # someone's words, quoted, are speech (rules 11/15), not the organiser's release
+    quoted = "“" + RELEASE + "”"
+    assert _release_in(RELEASE_SUSPECT.replace(RELEASE, quoted), RELEASE_LICENSED.replace(RELEASE, quoted)) == []
+
+
+def test_a_long_unbroken_run_of_an_announcement_is_the_article_copied(monkeypatch):
+    from reprintwatch.dedupe import relations
+
+    assert _release_in(RELEASE_SUSPECT)  # a run of 123 characters: the release
+    monkeypatch.setattr(relations, "RELEASE_MAX_RUN", len(RELEASE) - 1)
+    assert _release_in(RELEASE_SUSPECT) == []  # one run past the cap: copied as it stands
+
+
+def test_two_reports_of_one_announcement_make_no_finding_but_a_copy_of_the_report_is_found(tmp_path, monkeypatch):
+    from reprintwatch import detector as detector_module
+
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("report", RELEASE_LICENSED, "青岚科技牵手白鹭汽车")])
+        other = d.check(Article("s", RELEASE_SUSPECT))
+        assert other.reprints == [] and other.matches[0].discounted
+        with monkeypatch.context() as m:  # without the rule, the shared announcement was a partial reprint
+            m.setattr(detector_module, "release_lines", lambda *a: [])
+            assert [r.verdict for r in d.check(Article("s", RELEASE_SUSPECT)).reprints] == ["partial_reprint"]
+        # a copier takes the report's own lede, the announcement and its analysis into a page of its own: found
+        copy = d.check(Article("c", RELEASE_LICENSED[RELEASE_LICENSED.index("造车"):] + UNRELATED))
+        assert [m.licensed.id for m in copy.reprints] == ["report"]
