@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, official_item, official_text, own_document, presented_as_said, product_copy, introduced_document, quoted_rules, reads_as_document, overlaps, own_voice, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -149,7 +149,7 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
 #: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
-RULES_VERSION = 16
+RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
 #: are its quotes, washing leaves them alone) only while the suspect is not the quotation word for word: less
@@ -720,6 +720,8 @@ class Detector:
             # rules 14: the suspect is itself a document holding more of one than it shares (a full reprint too)
             official = own_document(m.verification.passages, article.content, m.licensed.content, others, is_document)
             said_there = said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
+            # rules 17: a party's own document in its own voice, printed or quoted by both (relations.own_voice)
+            said_there += own_voice(m.verification.passages, article.content, m.licensed.content)
             code += said_there
             if m.verification.verdict == PARTIAL_REPRINT:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)

@@ -1695,3 +1695,109 @@ def reworded(passages, suspect: str, licensed: str) -> bool:
     outside them (:func:`_shared_grams`): a washed copy, whose relayed lines and rosters stay evidence."""
     rest = _outside(suspect, [(p.suspect_start, p.suspect_end) for p in passages])
     return _shared_grams(rest, _outside(licensed, [(p.licensed_start, p.licensed_end) for p in passages])) >= REWORDED_REST
+
+
+# Rules 17 (wip/statement13): a party's own document in its own voice — an open letter, a statement, a notice, a
+# speech — that two reports each print or quote. Earlier rules read such words where a report *cues* them (a verb of
+# saying, a colon after a name, 以下为…全文：); what they left carries its own voice instead: the party speaking in the
+# first person (我们 / 我司 / 本公司 / 我), handed over by a cue naming the paper (…全文：/ 附：/ 声明：), a salutation
+# (各位合作伙伴，/ 亲爱的…：) or a name and a colon, and the outlet's report around it.
+#: the longest speaker's name a colon hands words over after (马化腾：, 腾讯公司董事会主席兼CEO 马化腾：'s last part)
+NAME_MAX = 8
+_FIRST_PERSON = re.compile("我们|我司|本司|本公司|本人|我(?![国省市区县校院军方])")
+_HANDOVER = re.compile(
+    "(?:全文|原文|实录|如下|正文|附|声明|公告|公开信|致歉信|道歉信|内部信|全员信|来信|短信)[：:]"
+    "|(?:^|(?<=[\n。！？!?：:\\s]))(?:亲爱的|尊敬的|各位)[^。！？!?\n，,：:]{1,16}[，,：:！!]"
+    "|(?:^|(?<=[\n。！？!?\\s]))[\u4e00-\u9fff·]{2,%d}[：:]" % NAME_MAX)
+# an outlet's own item labels before a colon: its lead, its editor's note, its source line, its questions
+_NOT_HANDOVER = re.compile("导语|摘要|编者|编辑|责编|来源|作者|标题|记者|提示|注|链接|相关|图|时间|地点|报|网|问|主持")
+# where an outlet's report resumes after a document it printed (新浪娱乐讯 早前，… after a statement embedded at the top)
+_REPORT_RESUMES = re.compile("讯[\\s\u200b（(]|日(?:电|讯|报道)|记者[^。，,\n]{0,8}(?:获悉|了解|采访|发现|注意到|从)|据悉|据了解")
+#: how far back from a passage its document's handover is looked for: a letter runs on for 1-3 thousand characters
+#: (马化腾's letter to partners, 2,400; FF's statement printed after 附：, 1,100)
+VOICE_LOOK = 3000
+#: how far before a passage (past its handover) the party's first person is looked for, when the passage holds none
+VOICE_SPAN = 200
+#: a voiced passage holds the first person at least once in this many characters
+VOICE_PER = 300
+#: how much of the outlet's text before a handover is read for its voice (a report's lede: no first person)
+LEADIN_LOOK = 150
+
+
+def _voiced(text: str, a: int, b: int) -> int | None:
+    """Where the document in a party's own voice that holds ``text[a:b]`` is handed over (the end of its cue), or None: the last handover (:data:`_HANDOVER`, not an
+    outlet's label) at most ``VOICE_LOOK`` before ``a``, no report resuming (:data:`_REPORT_RESUMES`) between it and
+    ``b``, and the first person (:data:`_FIRST_PERSON`) in the passage or ``VOICE_SPAN`` before it, past the cue."""
+    lo = max(0, a - VOICE_LOOK)
+    h = None
+    for m in _HANDOVER.finditer(text, lo, a + QUOTE_SLACK):
+        if m.end() <= a + QUOTE_SLACK and not _NOT_HANDOVER.search(m.group()):
+            h = m.end()
+    if h is None:
+        # not the text's start: a first-person text with no cue (我们都知道，肝脏是… — a health column) is one
+        # writer's prose, and its excerpt in a report quoting experts was a real copy (seed 33, a first version)
+        return None
+    if _REPORT_RESUMES.search(text, h, max(h, b)):
+        return None
+    # in the first person throughout, not once in a long passage (a report quoting someone's 我 once: a whole
+    # 参考消息 item after its headline's 日媒：, 959 characters, seeds 18 and 28 — a real copy, a first version)
+    voice = len(_FIRST_PERSON.findall(text, max(h, a - VOICE_SPAN), b))
+    return h if voice and voice >= (b - a) // VOICE_PER else None
+
+
+def _embedded(text: str, h: int) -> bool:
+    """Whether the voiced document handed over at ``h`` sits in an outlet's report: the ``LEADIN_LOOK`` characters
+    before its cue carry no first person (a lede, 以下是其公开信全文：), or a report resumes after it."""
+    if not _FIRST_PERSON.search(text, max(0, h - LEADIN_LOOK), h):
+        return True
+    return bool(_REPORT_RESUMES.search(text, h))
+
+
+def _given_as_said(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``text`` gives ``text[a:b]`` as someone's words: in quotation marks, right after an attribution or a
+    speaker's colon (not an outlet's label), after an attribution earlier in its sentence, or after a clause naming
+    a party's paper (发布公告，/ 《声明》称，)."""
+    if _inside(a, b, quotes) or _said_earlier(text, a) is not None:
+        return True
+    if speech_start_near(text, a):
+        clause = _colon_clause(text, a)
+        if clause is None or not _NOT_HANDOVER.search(clause):
+            return True
+    lo = _sentence_start(text, a, max(0, a - SAID_LOOK))
+    clause = text[lo:a].rstrip()
+    return bool(_DOCUMENT_SPEAKER.search(clause)) and clause[-1:] in ("，", ",", "：", ":")
+
+
+def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
+    """Rules 17 (wip/statement13): the suspect-side ``[start, end)`` (original offsets) of the passages that lie in
+    a party's own document in its own voice in one text (:func:`_voiced`) and that the other text gives as that
+    party's too — in its own voice there as well, or as said (:func:`_given_as_said`) — where the outlet's report
+    around it is not what is shared: the passage starts past the cue in each voiced text, no passage of the claim
+    running over a cue (a copier that takes the outlet's lead-in with the letter copies the outlet), and at least one
+    text presents the document inside a report (:func:`_embedded`, or as said). A text that is the party's paper
+    from its start (a club's notice) counts only against a text giving it as said: two first-person texts sharing
+    words with no cue between them are one writer's column and its copy."""
+    if not passages or not (_FIRST_PERSON.search(suspect) and _FIRST_PERSON.search(licensed)):
+        return []
+    s_quotes = l_quotes = None
+    out = []
+    for p in passages:
+        hs = _voiced(suspect, p.suspect_start, p.suspect_end)
+        hl = _voiced(licensed, p.licensed_start, p.licensed_end)
+        if hs is None and hl is None:
+            continue
+        if hs is None:
+            s_quotes = quoted_spans(suspect) if s_quotes is None else s_quotes
+            if not _given_as_said(suspect, p.suspect_start, p.suspect_end, s_quotes):
+                continue
+        if hl is None:
+            l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
+            if not _given_as_said(licensed, p.licensed_start, p.licensed_end, l_quotes):
+                continue
+        if hs is not None and hl is not None and not (_embedded(suspect, hs) or _embedded(licensed, hl)):
+            continue  # both voiced: one of them inside a report
+        if any(hs is not None and q.suspect_start < hs - 1 and q.suspect_end > hs for q in passages) \
+                or any(hl is not None and q.licensed_start < hl - 1 and q.licensed_end > hl for q in passages):
+            continue  # the cue copied with the words (a speaker's name and colon, a lead-in): the outlet's text too
+        out.append((p.suspect_start, p.suspect_end))
+    return out
