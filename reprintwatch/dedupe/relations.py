@@ -1702,17 +1702,25 @@ def reworded(passages, suspect: str, licensed: str) -> bool:
 # saying, a colon after a name, 以下为…全文：); what they left carries its own voice instead: the party speaking in the
 # first person (我们 / 我司 / 本公司 / 我), handed over by a cue naming the paper (…全文：/ 附：/ 声明：), a salutation
 # (各位合作伙伴，/ 亲爱的…：) or a name and a colon, and the outlet's report around it.
+# the outlet attributing words in the third person (…雷军表示，): its report, not the party's paper (a letter's own
+# 可以说，/ 我们认为， are the party's voice — not these verbs, nor after the first person)
+_REPORT_SAYS = re.compile("(?:表示|称|指出|强调|介绍|透露|坦言|直言|回应)了?[，,：:]")
+# a post embedded at a page's top, its account and a colon (@中國3D數碼娛樂有限公司: 声明：…), as Weibo's embed prints it
+_POSTED = re.compile("@[^\\s:：@，,。]{2,30}[:：](?:\\s*声明[:：])?")
+#: how far into a page its embedded post's account may start (an emoji or two before it: [作揖][作揖])
+POST_HEAD = 40
 #: the longest speaker's name a colon hands words over after (马化腾：, 腾讯公司董事会主席兼CEO 马化腾：'s last part)
 NAME_MAX = 8
 _FIRST_PERSON = re.compile("我们|我司|本司|本公司|本人|我(?![国省市区县校院军方])")
 _HANDOVER = re.compile(
     "(?:全文|原文|实录|如下|正文|附|声明|公告|公开信|致歉信|道歉信|内部信|全员信|来信|短信)[：:]"
     "|(?:^|(?<=[\n。！？!?：:\\s]))(?:亲爱的|尊敬的|各位)[^。！？!?\n，,：:]{1,16}[，,：:！!]"
-    "|(?:^|(?<=[\n。！？!?\\s]))[\u4e00-\u9fff·]{2,%d}[：:]" % NAME_MAX)
+    "|(?:^|(?<=[\n。！？!?\\s]))[\u4e00-\u9fff·]{2,%d}[：:]"
+    "|%s" % (NAME_MAX, _POSTED.pattern))
 # an outlet's own item labels before a colon: its lead, its editor's note, its source line, its questions
 _NOT_HANDOVER = re.compile("导语|摘要|编者|编辑|责编|来源|作者|标题|记者|提示|注|链接|相关|图|时间|地点|报|网|问|主持")
 # where an outlet's report resumes after a document it printed (新浪娱乐讯 早前，… after a statement embedded at the top)
-_REPORT_RESUMES = re.compile("讯[\\s\u200b（(]|日(?:电|讯|报道)|记者[^。，,\n]{0,8}(?:获悉|了解|采访|发现|注意到|从)|据悉|据了解")
+_REPORT_RESUMES = re.compile("讯[\\s\u200b（(]|\\d日(?:电|讯|报道)|记者[^。，,\n]{0,8}(?:获悉|了解|采访|发现|注意到|从)|据悉|据了解")
 #: how far back from a passage its document's handover is looked for: a letter runs on for 1-3 thousand characters
 #: (马化腾's letter to partners, 2,400; FF's statement printed after 附：, 1,100)
 VOICE_LOOK = 3000
@@ -1733,6 +1741,10 @@ def _voiced(text: str, a: int, b: int) -> int | None:
     for m in _HANDOVER.finditer(text, lo, a + QUOTE_SLACK):
         if m.end() <= a + QUOTE_SLACK and not _NOT_HANDOVER.search(m.group()):
             h = m.end()
+    if h is None and a <= POST_HEAD:
+        m = _POSTED.search(text, 0, min(b, POST_HEAD * 2))
+        if m and m.start() <= POST_HEAD and not _SENTENCE_END.search(text, 0, m.start()):
+            h = m.end()  # a post embedded at the page's top, the passage opening with its account
     if h is None:
         # not the text's start: a first-person text with no cue (我们都知道，肝脏是… — a health column) is one
         # writer's prose, and its excerpt in a report quoting experts was a real copy (seed 33, a first version)
@@ -1741,7 +1753,8 @@ def _voiced(text: str, a: int, b: int) -> int | None:
         return None
     # nor where the outlet attributes again (…雷军表示，跨国贸易… after a round-up's subhead 雷军：小米已进入…: seed 30,
     # a first version) — not the party's own 我们认为，
-    if any(not _FIRST_PERSON.search(text, max(h, m.start() - 2), m.start() + 1) for m in _SAYS.finditer(text, h, b)):
+    if any(not _FIRST_PERSON.search(text, max(h, m.start() - 2), m.start() + 1)
+           for m in _REPORT_SAYS.finditer(text, h, b)):
         return None
     # in the first person throughout, not once in a long passage (a report quoting someone's 我 once: a whole
     # 参考消息 item after its headline's 日媒：, 959 characters, seeds 18 and 28 — a real copy, a first version)
@@ -1749,10 +1762,24 @@ def _voiced(text: str, a: int, b: int) -> int | None:
     return h if voice and voice >= (b - a) // VOICE_PER else None
 
 
+def _posted_head(text: str, h: int | None) -> bool:
+    """Whether the cue ending at ``h`` is a post's account (:data:`_POSTED`) opening the page (at most ``POST_HEAD``
+    characters in, no sentence before it)."""
+    if h is None or h > POST_HEAD * 2:
+        return False
+    m = _POSTED.search(text, 0, h)
+    return bool(m) and m.end() == h and m.start() <= POST_HEAD and not _SENTENCE_END.search(text, 0, m.start())
+
+
 def _embedded(text: str, h: int) -> bool:
     """Whether the voiced document handed over at ``h`` sits in an outlet's report: the ``LEADIN_LOOK`` characters
-    before its cue carry no first person (a lede, 以下是其公开信全文：), or a report resumes after it."""
-    if not _FIRST_PERSON.search(text, max(0, h - LEADIN_LOOK), h):
+    before its cue carry no first person (a lede, 以下是其公开信全文：), or the outlet's report is before it (a dateline,
+    an attribution in the third person: 新浪科技讯 …马化腾还表示：同时我们… — the lede quoting him) or resumes after it."""
+    lo = max(0, h - LEADIN_LOOK)
+    if not _FIRST_PERSON.search(text, lo, h):
+        return True
+    if _REPORT_RESUMES.search(text, max(0, h - LEADIN_LOOK * 4), h) or any(
+            not _FIRST_PERSON.search(text, max(lo, m.start() - 2), m.start() + 1) for m in _REPORT_SAYS.finditer(text, lo, h)):
         return True
     return bool(_REPORT_RESUMES.search(text, h))
 
@@ -1802,6 +1829,10 @@ def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
             continue  # both voiced: one of them inside a report
         if any(hs is not None and q.suspect_start < hs - 1 and q.suspect_end > hs for q in passages) \
                 or any(hl is not None and q.licensed_start < hl - 1 and q.licensed_end > hl for q in passages):
-            continue  # the cue copied with the words (a speaker's name and colon, a lead-in): the outlet's text too
+            # the cue copied with the words (a speaker's name and colon, a lead-in): the outlet's text too — but for a
+            # post both pages embed at their top (its account, then its words: two Sina items on a film's quarrel,
+            # seed 33), where nothing of either outlet's comes before it
+            if not (_posted_head(suspect, hs) and _posted_head(licensed, hl)):
+                continue
         out.append((p.suspect_start, p.suspect_end))
     return out
