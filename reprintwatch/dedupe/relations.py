@@ -1711,12 +1711,13 @@ _POSTED = re.compile("@[^\\s:：@，,。]{2,30}[:：](?:\\s*声明[:：])?")
 POST_HEAD = 40
 #: the longest speaker's name a colon hands words over after (马化腾：, 腾讯公司董事会主席兼CEO 马化腾：'s last part)
 NAME_MAX = 8
+_NAME_CUE = re.compile("[\u4e00-\u9fff·]{2,%d}[：:]" % NAME_MAX)
 _FIRST_PERSON = re.compile("我们|我司|本司|本公司|本人|我(?![国省市区县校院军方])")
+_PAPER_CUE = re.compile("(?:全文|原文|实录|如下|正文|附|声明|公告|公开信|致歉信|道歉信|内部信|全员信|来信|短信)[：:]")
 _HANDOVER = re.compile(
-    "(?:全文|原文|实录|如下|正文|附|声明|公告|公开信|致歉信|道歉信|内部信|全员信|来信|短信)[：:]"
+    _PAPER_CUE.pattern + ""
     "|(?:^|(?<=[\n。！？!?：:\\s]))(?:亲爱的|尊敬的|各位)[^。！？!?\n，,：:]{1,16}[，,：:！!]"
-    "|(?:^|(?<=[\n。！？!?\\s]))[\u4e00-\u9fff·]{2,%d}[：:]"
-    "|%s" % (NAME_MAX, _POSTED.pattern))
+    "|(?:^|(?<=[\n。！？!?\\s]))%s|%s" % (_NAME_CUE.pattern, _POSTED.pattern))
 # an outlet's own item labels before a colon: its lead, its editor's note, its source line, its questions
 _NOT_HANDOVER = re.compile("导语|摘要|编者|编辑|责编|来源|作者|标题|记者|提示|注|链接|相关|图|时间|地点|报|网|问|主持")
 # where an outlet's report resumes after a document it printed (新浪娱乐讯 早前，… after a statement embedded at the top)
@@ -1726,29 +1727,38 @@ _REPORT_RESUMES = re.compile("讯[\\s\u200b（(]|\\d日(?:电|讯|报道)|记者
 VOICE_LOOK = 3000
 #: how far before a passage (past its handover) the party's first person is looked for, when the passage holds none
 VOICE_SPAN = 200
+#: the longest cue (a salutation: 尊敬的 and 16 characters and its mark)
+CUE_MAX = 24
+#: the least outlet's text before a cue for the document to sit in a report (a page opening with the cue is the paper)
+LEADIN_MIN = 10
 #: a voiced passage holds the first person at least once in this many characters
 VOICE_PER = 300
 #: how much of the outlet's text before a handover is read for its voice (a report's lede: no first person)
 LEADIN_LOOK = 150
 
 
-def _voiced(text: str, a: int, b: int) -> int | None:
-    """Where the document in a party's own voice that holds ``text[a:b]`` is handed over (the end of its cue), or None: the last handover (:data:`_HANDOVER`, not an
-    outlet's label) at most ``VOICE_LOOK`` before ``a``, no report resuming (:data:`_REPORT_RESUMES`) between it and
-    ``b``, and the first person (:data:`_FIRST_PERSON`) in the passage or ``VOICE_SPAN`` before it, past the cue."""
+def _voiced(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """Where the document in a party's own voice that holds ``text[a:b]`` is handed over — its cue's start and end —
+    or None: the last handover (:data:`_HANDOVER`, not an outlet's label) at most ``VOICE_LOOK`` before ``a`` (or a
+    post's account opening the page and the passage: :data:`_POSTED`), no report resuming (:data:`_REPORT_RESUMES`)
+    nor the outlet attributing (:data:`_REPORT_SAYS`) between it and ``b``, and the first person
+    (:data:`_FIRST_PERSON`) in the passage or ``VOICE_SPAN`` before it, past the cue, once in ``VOICE_PER``
+    characters."""
     lo = max(0, a - VOICE_LOOK)
-    h = None
-    for m in _HANDOVER.finditer(text, lo, a + QUOTE_SLACK):
-        if m.end() <= a + QUOTE_SLACK and not _NOT_HANDOVER.search(m.group()):
-            h = m.end()
-    if h is None and a <= POST_HEAD:
+    cue = None
+    # a cue ending by the passage's start, or opening it (a salutation the passage starts with)
+    for m in _HANDOVER.finditer(text, lo, min(b, a + CUE_MAX)):
+        if (m.end() <= a + QUOTE_SLACK or m.start() <= a + QUOTE_SLACK) and not _NOT_HANDOVER.search(m.group()):
+            cue = (m.start(), m.end())
+    if cue is None and a <= POST_HEAD:
         m = _POSTED.search(text, 0, min(b, POST_HEAD * 2))
         if m and m.start() <= POST_HEAD and not _SENTENCE_END.search(text, 0, m.start()):
-            h = m.end()  # a post embedded at the page's top, the passage opening with its account
-    if h is None:
+            cue = (m.start(), m.end())  # a post embedded at the page's top, the passage opening with its account
+    if cue is None:
         # not the text's start: a first-person text with no cue (我们都知道，肝脏是… — a health column) is one
         # writer's prose, and its excerpt in a report quoting experts was a real copy (seed 33, a first version)
         return None
+    h = cue[1]
     if _REPORT_RESUMES.search(text, h, max(h, b)):
         return None
     # nor where the outlet attributes again (…雷军表示，跨国贸易… after a round-up's subhead 雷军：小米已进入…: seed 30,
@@ -1759,29 +1769,35 @@ def _voiced(text: str, a: int, b: int) -> int | None:
     # in the first person throughout, not once in a long passage (a report quoting someone's 我 once: a whole
     # 参考消息 item after its headline's 日媒：, 959 characters, seeds 18 and 28 — a real copy, a first version)
     voice = len(_FIRST_PERSON.findall(text, max(h, a - VOICE_SPAN), b))
-    return h if voice and voice >= (b - a) // VOICE_PER else None
+    return cue if voice and voice >= (b - a) // VOICE_PER else None
 
 
-def _posted_head(text: str, h: int | None) -> bool:
-    """Whether the cue ending at ``h`` is a post's account (:data:`_POSTED`) opening the page (at most ``POST_HEAD``
-    characters in, no sentence before it)."""
-    if h is None or h > POST_HEAD * 2:
+def _opens_at_cue(text: str, cue: tuple[int, int], at: int) -> bool:
+    """Whether a passage starting at ``at`` starts at the cue itself — a salutation (各位合作伙伴：), a paper's cue
+    word (声明：/ 全文如下：), a post's account — and not before it: the outlet's lead-in is not in it. A speaker's name
+    and colon is no such start: a copied Q&A keeps its speakers' names (rules 15's price, ``_cued_apart``)."""
+    word = text[cue[0]:cue[1]]
+    if _POSTED.match(word) and at <= cue[0] <= POST_HEAD and not _SENTENCE_END.search(text, at, cue[0]):
+        return True  # a post's account opening the page, an emoji or two before it ([作揖][作揖]@…:)
+    if not (cue[0] - QUOTE_SLACK <= at <= cue[1]):
         return False
-    m = _POSTED.search(text, 0, h)
-    return bool(m) and m.end() == h and m.start() <= POST_HEAD and not _SENTENCE_END.search(text, 0, m.start())
+    return bool(_POSTED.match(word) or word.startswith(("亲爱的", "尊敬的", "各位")) or _PAPER_CUE.fullmatch(word))
 
 
-def _embedded(text: str, h: int) -> bool:
+def _embedded(text: str, cue: tuple[int, int]) -> bool:
     """Whether the voiced document handed over at ``h`` sits in an outlet's report: the ``LEADIN_LOOK`` characters
     before its cue carry no first person (a lede, 以下是其公开信全文：), or the outlet's report is before it (a dateline,
     an attribution in the third person: 新浪科技讯 …马化腾还表示：同时我们… — the lede quoting him) or resumes after it."""
+    h = cue[0]
     lo = max(0, h - LEADIN_LOOK)
+    if len(text[lo:h].strip()) < LEADIN_MIN:  # no outlet's text before the cue: a report after it, or the paper itself
+        return bool(_REPORT_RESUMES.search(text, cue[1]))
     if not _FIRST_PERSON.search(text, lo, h):
         return True
     if _REPORT_RESUMES.search(text, max(0, h - LEADIN_LOOK * 4), h) or any(
             not _FIRST_PERSON.search(text, max(lo, m.start() - 2), m.start() + 1) for m in _REPORT_SAYS.finditer(text, lo, h)):
         return True
-    return bool(_REPORT_RESUMES.search(text, h))
+    return bool(_REPORT_RESUMES.search(text, cue[1]))
 
 
 def _given_as_said(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> bool:
@@ -1827,12 +1843,13 @@ def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
                 continue
         if hs is not None and hl is not None and not (_embedded(suspect, hs) or _embedded(licensed, hl)):
             continue  # both voiced: one of them inside a report
-        if any(hs is not None and q.suspect_start < hs - 1 and q.suspect_end > hs for q in passages) \
-                or any(hl is not None and q.licensed_start < hl - 1 and q.licensed_end > hl for q in passages):
-            # the cue copied with the words (a speaker's name and colon, a lead-in): the outlet's text too — but for a
-            # post both pages embed at their top (its account, then its words: two Sina items on a film's quarrel,
-            # seed 33), where nothing of either outlet's comes before it
-            if not (_posted_head(suspect, hs) and _posted_head(licensed, hl)):
-                continue
+        if any(hs is not None and q.suspect_start < hs[1] - 1 and q.suspect_end > hs[1]
+               and not _opens_at_cue(suspect, hs, q.suspect_start) for q in passages) \
+                or any(hl is not None and q.licensed_start < hl[1] - 1 and q.licensed_end > hl[1]
+                       and not _opens_at_cue(licensed, hl, q.licensed_start) for q in passages):
+            # the cue copied with the words from before it (the outlet's lead-in, or a speaker's name and colon): the
+            # outlet's text too. A passage opening at the cue itself — a salutation, a post's account both pages
+            # embed at their top (a film distributor's statement, two Sina items: seed 33) — took nothing of theirs
+            continue
         out.append((p.suspect_start, p.suspect_end))
     return out
