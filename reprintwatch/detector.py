@@ -149,6 +149,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 发光眼霜 ￥520/15ml 这瓶眼霜…) are the brand's copy every shopping item pastes, no evidence of copying either item —
 #: unless a passage runs across two of the suspect's card names, a run of the list copied as it stands
 #: (relations.product_cards, product_copy; wip/release12).
+#: 17: a party's own document in its own voice — an open letter, a statement, a notice, a post, a speech given as a
+#: block — handed over by a cue of its own (…全文：/ 附：/ 声明：, a salutation 各位合作伙伴：, a speaker's name and a
+#: colon, a post's @account at a page's top) and carrying its first person (我们 / 我司 / 我局), that the other text gives
+#: so too or as said, the outlet's report around it not copied, is the party's, no evidence of copying either report
+#: (relations.own_voice; wip/statement13).
 RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
