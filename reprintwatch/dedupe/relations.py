@@ -1861,13 +1861,20 @@ def _given_as_said(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]])
 
 def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     """Rules 17 (wip/statement13): the suspect-side ``[start, end)`` (original offsets) of the passages that lie in
-    a party's own document in its own voice in one text (:func:`_voiced`) and that the other text gives as that
-    party's too — in its own voice there as well, or as said (:func:`_given_as_said`) — where the outlet's report
-    around it is not what is shared: the passage starts past the cue in each voiced text, no passage of the claim
-    running over a cue (a copier that takes the outlet's lead-in with the letter copies the outlet), and at least one
-    text presents the document inside a report (:func:`_embedded`, or as said). A text that is the party's paper
-    from its start (a club's notice) counts only against a text giving it as said: two first-person texts sharing
-    words with no cue between them are one writer's column and its copy."""
+    a party's own document in its own voice in one text (:func:`_voiced`: after a cue of its own, in the first
+    person) and that the other text gives as that party's too — in its own voice there as well, or as said
+    (:func:`_given_as_said`: in marks, after an attribution, after a clause naming its paper) — where the outlet's
+    report around it is not what is shared: no passage of the claim runs over a cue from before it (a copier that
+    takes the outlet's lead-in with the letter copies the outlet; a passage may open at a salutation or a post's
+    account, not at a speaker's name: a copied Q&A keeps its names), and, when both texts voice it, one of them
+    presents it inside a report (:func:`_embedded`). A first-person text with no cue (a column, a blogger's post) is
+    never voiced: its copy is a copy.
+
+    Two reports that each print or quote a company's or a person's own letter, statement or notice share it and
+    neither copied the other (bench/sina_pairs.py seeds 1-33 replayed on d1dbbe1's runs: 马化腾's letter to partners
+    against an interview and a round-up, FF's cash-flow statement printed after 附： and quoted by 《声明》称，, 上港's
+    notice, a film distributor's statement both pages embed at their top, a label's statement signed 特此声明！…, a
+    bureau's bulletin in its 我局, 任正非's internal speech; docs/findings.md, statement13)."""
     if not passages or not (_FIRST_PERSON.search(suspect) and _FIRST_PERSON.search(licensed)):
         return []
     s_quotes = l_quotes = None
