@@ -1828,6 +1828,22 @@ def _opens_at_cue(text: str, cue: tuple[int, int], at: int) -> bool:
     return bool(_POSTED.match(word) or word.startswith(("亲爱的", "尊敬的", "各位")) or _PAPER_CUE.fullmatch(word))
 
 
+def _other_speakers(suspect: str, s_cue: tuple[int, int], licensed: str, l_cue: tuple[int, int]) -> bool:
+    """Whether both cues are speakers' names (马化腾：) naming no one in common — two characters running, as
+    ``_cued_apart`` reads them: an interview's question label (界面新闻：) against another page's 受访专家：, the voices of
+    different people. bench/quality.py --no-baseline on c6205cb lost an excerpt of an interview pasted into an unrelated
+    page and a 拼接稿's piece of a roundtable this way (excerpt-0052, stitched-0090)."""
+    a, b = suspect[s_cue[0]:s_cue[1] - 1], licensed[l_cue[0]:l_cue[1] - 1]
+    if not (_is_name_cue(suspect, s_cue) and _is_name_cue(licensed, l_cue)):
+        return False
+    return not any(b[i:i + 2] in a for i in range(len(b) - 1))
+
+
+def _is_name_cue(text: str, cue: tuple[int, int]) -> bool:
+    word = text[cue[0]:cue[1]]
+    return not (_POSTED.match(word) or word.startswith(_SALUTATIONS) or _PAPER_CUE.fullmatch(word))
+
+
 def _embedded(text: str, cue: tuple[int, int]) -> bool:
     """Whether the voiced document handed over at ``h`` sits in an outlet's report: the ``LEADIN_LOOK`` characters
     before its cue carry no first person (a lede, 以下是其公开信全文：), or the outlet's report is before it (a dateline,
@@ -1892,8 +1908,9 @@ def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
             l_quotes = quoted_spans(licensed) if l_quotes is None else l_quotes
             if not _given_as_said(licensed, p.licensed_start, p.licensed_end, l_quotes):
                 continue
-        if hs is not None and hl is not None and not (_embedded(suspect, hs) or _embedded(licensed, hl)):
-            continue  # both voiced: one of them inside a report
+        if hs is not None and hl is not None and (
+                not (_embedded(suspect, hs) or _embedded(licensed, hl)) or _other_speakers(suspect, hs, licensed, hl)):
+            continue  # both voiced: one of them inside a report, and one speaker
         if any(hs is not None and q.suspect_start < hs[1] - 1 and q.suspect_end > hs[1]
                and not _opens_at_cue(suspect, hs, q.suspect_start) for q in passages) \
                 or any(hl is not None and q.licensed_start < hl[1] - 1 and q.licensed_end > hl[1]
