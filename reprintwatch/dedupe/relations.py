@@ -1764,6 +1764,11 @@ def _voiced(text: str, a: int, b: int) -> tuple[int, int] | None:
     h = cue[1]
     if _REPORT_RESUMES.search(text, h, max(h, b)):
         return None
+    # a paragraph between the cue and the passage with no first person is other text (an excerpt pasted into a
+    # basketball item as its own paragraph, under the item's 森林狼：… line: bench/quality.py --archive, c34b966)
+    if any(p.strip() and not _FIRST_PERSON.search(p) for p in text[h:max(h, a)].split("\n")[1:-1]) \
+            or ("\n" in text[h:max(h, a)] and not _FIRST_PERSON.search(text[h:max(h, a)].split("\n")[0] or "我")):
+        return None
     # nor where the outlet attributes again (…雷军表示，跨国贸易… after a round-up's subhead 雷军：小米已进入…: seed 30,
     # a first version) — not the party's own 我们认为，
     if any(not _FIRST_PERSON.search(text, max(h, m.start() - 2), m.start() + 1)
