@@ -1560,3 +1560,19 @@ def test_a_letter_two_reports_carry_is_no_finding_but_a_copy_of_the_report_is(tm
         # a copy of the report's paragraph, lede and all, is still a finding
         copy = "转自网络。" + printed[printed.index("海川机械董事长"):] + FLASH
         assert [m.licensed.id for m in d.check(Article("copy", copy)).reprints] == ["herald"]
+
+
+def test_own_voice_keeps_an_excerpt_under_another_pages_speaker_or_paragraph():
+    from reprintwatch.dedupe.relations import own_voice
+
+    answer = "我们正在一步步留下国际化的印迹，想让学生真正读懂商业，就必须让他们看到全球商业环境到底是怎样的。"
+    interview = ("临港日报讯 商学院院长接受本报专访。临港日报：你们与上海的合作背后有什么考量？林国栋：毫不隐讳地说，"
+                 + answer + "国际合作有多种好处。")
+    # pasted into another page whose own speaker's label comes before it (its 受访专家：), the two labels naming no one
+    # in common: two voices, the excerpt is a copy of the interview
+    host = "晚报快讯 专家解读近期市场。\n受访专家：今年的行情好于预期，成交量明显放大。" + answer + "此外，监管也在加强。"
+    assert own_voice([_passage(host, interview, answer)], host, interview) == []
+    # pasted as its own paragraph under a host's line with a colon and no first person (森林狼：…): not that voice
+    scores = "晚报快讯 湖人队昨天客场取胜。\n森林狼：唐斯二十五分十二个篮板，罗斯十八分。\n" + answer + "\n下一场比赛在周五。"
+    quoted = "临港日报讯 院长在论坛上说：“" + answer + "”他还谈到了招生。"
+    assert own_voice([_passage(scores, quoted, answer)], scores, quoted) == []
