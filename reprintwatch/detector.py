@@ -44,7 +44,7 @@ from .dedupe.rewrite import (
 )
 from .dedupe.relations import (
     FAMILY_MIN_HOLDERS, INDEX_KEY_SHARE, INDEX_MIN_OTHER_STORIES, STANDS_OUT, VERSION_MIN_OVERLAP, VERSION_MIN_SIZE_RATIO, WHOLE_COVERAGE, Claim,
-    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, issued_documents, official_item, official_text, own_document, presented_as_said, reports_document, product_copy, introduced_document, release_lines, quoted_rules, reads_as_document, overlaps, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
+    common_is_moot, explain_away, facts_of_one_event, held_by_many, held_elsewhere, not_the_outlets, issued_documents, official_item, official_text, own_document, presented_as_said, reports_document, product_copy, introduced_document, release_lines, quoted_rules, reads_as_document, overlaps, own_voice, quotations, quoted_spans, relayed_lines, reworded, roster_lines, said_documents, shared_count, spoken_words, version_overlap,
 )
 from .dedupe.score import score
 from .dedupe.templates import (
@@ -157,6 +157,11 @@ VERDICTS = (FULL_REPRINT, PARTIAL_REPRINT, REWRITE, NO_MATCH)
 #: 17 also: an event's release both reports carry — a partial claim whose passages lie in an announcement (an event's or a
 #: deal's name with what is announced there: 首届…博览会开幕, 签署战略合作协议) in both texts, not mostly quoted words, while
 #: both texts tell the event around it in their own words (relations.release_lines; wip/release13).
+#: 17 also: a party's own document in its own voice — an open letter, a statement, a notice, a post, a speech given as a
+#: block — handed over by a cue of its own (…全文：/ 附：/ 声明：, a salutation 各位合作伙伴：, a speaker's name and a
+#: colon, a post's @account at a page's top) and carrying its first person (我们 / 我司 / 我局), that the other text gives
+#: so too or as said, the outlet's report around it not copied, is the party's, no evidence of copying either report
+#: (relations.own_voice; wip/statement13).
 RULES_VERSION = 17
 
 #: A pair discounted as a quotation is a rewrite (its sentences aligned: a 洗稿 copy's surviving exact passages
@@ -733,6 +738,8 @@ class Detector:
             # rules 14: the suspect is itself a document holding more of one than it shares (a full reprint too)
             official = own_document(m.verification.passages, article.content, m.licensed.content, others, is_document)
             said_there = said_documents(m.verification.passages, article.content, m.licensed.content)  # rules 13
+            # rules 17: a party's own document in its own voice, printed or quoted by both (relations.own_voice)
+            said_there += own_voice(m.verification.passages, article.content, m.licensed.content)
             code += said_there
             if m.verification.verdict == PARTIAL_REPRINT:
                 said = spoken_words(m.verification.passages, article.content, m.licensed.content)

@@ -1669,3 +1669,94 @@ def test_two_reports_of_one_announcement_make_no_finding_but_a_copy_of_the_repor
         # a copier takes the report's own lede, the announcement and its analysis into a page of its own: found
         copy = d.check(Article("c", RELEASE_LICENSED[RELEASE_LICENSED.index("造车"):] + UNRELATED))
         assert [m.licensed.id for m in copy.reprints] == ["report"]
+
+
+# rules 17 (wip/statement13): a party's own document in its own voice
+LETTER = ("各位合作伙伴：大家好！今年是海川机械成立二十周年，我们迎来了公司历史上的第三次架构调整。这次调整，我们经过了"
+          "将近一年的思考和酝酿，把原来的七个事业部重组为六个事业群。我们相信，没有制造业支撑的互联网只会是空中楼阁，"
+          "接下来我们将扎根装备制造，拥抱工业互联网，和各位伙伴一起把数字化推进到供应链的每一个环节。")
+LETTER_LEDE = "临港日报讯 海川机械董事长林国栋昨天在合作伙伴大会上发布公开信，谈及公司的战略升级。以下是其公开信全文："
+
+
+def test_own_voice_counts_out_a_letter_one_report_prints_whole_and_another_quotes():
+    from reprintwatch.dedupe.relations import own_voice
+
+    printed = LETTER_LEDE + LETTER
+    shared = LETTER[LETTER.index("这次调整"):LETTER.index("六个事业群") + 5]
+    # another report quoting the letter in marks after its own attribution
+    quoted = "晚报快讯 海川机械昨天宣布架构调整。林国栋在公开信中写道：“" + shared + "。”业内人士认为，调整将利好经销商。"
+    at = printed.index(shared)
+    assert own_voice([_passage(printed, quoted, shared)], printed, quoted) == [(at, at + len(shared))]
+    # and the other way round: the quoting report is the suspect
+    at = quoted.index(shared)
+    assert own_voice([_passage(quoted, printed, shared)], quoted, printed) == [(at, at + len(shared))]
+    # two reports each printing the letter whole after a cue of their own (neither lede copied)
+    other = "晚报快讯 海川机械的架构调整昨天尘埃落定，董事长林国栋致信合作伙伴。公开信全文如下：" + LETTER
+    whole = LETTER[LETTER.index("大家好"):]
+    at = other.index(whole)
+    assert own_voice([_passage(other, printed, whole)], other, printed) == [(at, at + len(whole))]
+
+
+def test_own_voice_keeps_a_copy_of_the_outlets_lead_in_a_column_and_the_outlets_report():
+    from reprintwatch.dedupe.relations import own_voice
+
+    printed = LETTER_LEDE + LETTER
+    # a copier that takes the report's lead-in with the letter copies the outlet: the passage runs over the cue
+    copied = "转自网络。" + printed[printed.index("海川机械董事长"):]
+    taken = printed[printed.index("海川机械董事长"):]
+    assert own_voice([_passage(copied, printed, taken)], copied, printed) == []
+    # a writer's first-person column copied whole: no cue hands it over, it is the writer's own prose
+    column = ("我一直觉得，周末最好的去处是城郊的湿地公园。我们一家常在清晨出发，带上面包和热茶，沿着木栈道走到观鸟台。"
+              "我女儿最喜欢数白鹭，她说今年的白鹭比去年多了一倍。")
+    repost = "周末去哪儿？" + column + "（来源：网络）"
+    assert own_voice([_passage(repost, column, column)], repost, column) == []
+    # the outlet attributing again after the cue (一个小标题 then …表示，) is its report, not the party's paper
+    report = ("临港日报讯 海川机械昨天举行发布会。林国栋：我们已进入三十个海外市场在发布会上，海川机械董事长林国栋表示，"
+              "跨国贸易可以造福当地消费者，我们在每个区域都会建立区域总部。")
+    told = "晚报快讯 海川机械董事长林国栋表示，跨国贸易可以造福当地消费者，我们在每个区域都会建立区域总部。"
+    said = "林国栋表示，跨国贸易可以造福当地消费者，我们在每个区域都会建立区域总部。"
+    assert own_voice([_passage(told, report, said)], told, report) == []
+
+
+def test_own_voice_reads_a_post_both_pages_embed_at_their_top():
+    from reprintwatch.dedupe.relations import own_voice
+
+    post = "@海川机械有限公司: 声明：\n\n就近日网传新品质量之风波，我司作为该产品之生产商，特此作出以下声明：我司产品均经过严格检测，本司保留追究造谣者法律责任的权利。"
+    one = post + "\u200b临港日报讯 海川机械的新品昨天被网友质疑存在质量问题，公司随即回应。" + METRO
+    two = post + "\u200b晚报快讯 针对网友对新品质量的质疑，海川机械发表声明否认。" + FLASH
+    assert own_voice([_passage(two, one, post)], two, one) == [(0, len(post))]
+    # a page opening with the same words but no account before them is read as before (no cue: not counted)
+    bare = post[post.index("就近日"):]
+    one_bare, two_bare = bare + one[len(post):], bare + two[len(post):]
+    assert own_voice([_passage(two_bare, one_bare, bare)], two_bare, one_bare) == []
+
+
+def test_a_letter_two_reports_carry_is_no_finding_but_a_copy_of_the_report_is(tmp_path):
+    # two reports each printing the letter whole under its salutation, after a lede of their own (no 全文 cue: rules
+    # 9-15 read neither as a document reproduced)
+    printed = ("临港日报讯 海川机械董事长林国栋昨天在合作伙伴大会上发布公开信，谈及公司的战略升级。" + LETTER
+               + "据了解，海川机械成立于一九九八年，去年营收一百二十亿元。")
+    other = "晚报快讯 海川机械的架构调整昨天尘埃落定，董事长林国栋致信合作伙伴，经销商反应热烈。" + LETTER + METRO
+    with SQLiteIndex(tmp_path / "licensed.db") as idx:
+        d = Detector(idx)
+        d.add([Article("herald", printed, "海川机械发布公开信")])
+        assert d.check(Article("evening", other)).reprints == []
+        # a copy of the report's paragraph, lede and all, is still a finding
+        copy = "转自网络。" + printed[printed.index("海川机械董事长"):] + FLASH
+        assert [m.licensed.id for m in d.check(Article("copy", copy)).reprints] == ["herald"]
+
+
+def test_own_voice_keeps_an_excerpt_under_another_pages_speaker_or_paragraph():
+    from reprintwatch.dedupe.relations import own_voice
+
+    answer = "我们正在一步步留下国际化的印迹，想让学生真正读懂商业，就必须让他们看到全球商业环境到底是怎样的。"
+    interview = ("临港日报讯 商学院院长接受本报专访。临港日报：你们与上海的合作背后有什么考量？林国栋：毫不隐讳地说，"
+                 + answer + "国际合作有多种好处。")
+    # pasted into another page whose own speaker's label comes before it (its 受访专家：), the two labels naming no one
+    # in common: two voices, the excerpt is a copy of the interview
+    host = "晚报快讯 专家解读近期市场。\n受访专家：今年的行情好于预期，成交量明显放大。" + answer + "此外，监管也在加强。"
+    assert own_voice([_passage(host, interview, answer)], host, interview) == []
+    # pasted as its own paragraph under a host's line with a colon and no first person (森林狼：…): not that voice
+    scores = "晚报快讯 湖人队昨天客场取胜。\n森林狼：唐斯二十五分十二个篮板，罗斯十八分。\n" + answer + "\n下一场比赛在周五。"
+    quoted = "临港日报讯 院长在论坛上说：“" + answer + "”他还谈到了招生。"
+    assert own_voice([_passage(scores, quoted, answer)], scores, quoted) == []
