@@ -1760,3 +1760,21 @@ def test_own_voice_keeps_an_excerpt_under_another_pages_speaker_or_paragraph():
     scores = "晚报快讯 湖人队昨天客场取胜。\n森林狼：唐斯二十五分十二个篮板，罗斯十八分。\n" + answer + "\n下一场比赛在周五。"
     quoted = "临港日报讯 院长在论坛上说：“" + answer + "”他还谈到了招生。"
     assert own_voice([_passage(scores, quoted, answer)], scores, quoted) == []
+
+
+def test_a_works_title_is_nobodys_first_person():
+    """Rules 17 (the lead's mend of own_voice): 我 inside a work's title 《…》 is no party speaking. A drama round-up
+    under a subhead ending in a colon (read as a speaker's name) takes a paper's scoop, given there after 据知情人士透露，:
+    the round-up's copy stays a finding. The same sentences in a star's own first person are still the party's."""
+    from reprintwatch.dedupe.relations import own_voice
+
+    scoop = "由青禾主演的电视剧《我的星辰手记》定档十二月五日起在云帆视频播出，她在剧中首次挑战一个会做饭的机器人管家。"
+    licensed = "晨报讯 据知情人士透露，" + scoop + "该剧拍摄历时半年。"
+    roundup = ("年末荧屏新剧扎堆上线，类型各有看点。都市题材：《你和我的夏天》讲述两个年轻人在海边小城开店的故事。"
+               "奇幻题材：" + scoop + "观众对这类题材的口碑仍有待观察。")
+    assert own_voice([_passage(roundup, licensed, scoop)], roundup, licensed) == []
+    # a star's own post, in her first person, that a report quotes as said: the party's words, counted out
+    spoken = "大家好，我是青禾。" + scoop.replace("由青禾主演的", "我主演的") + "我们剧组都很期待。"
+    post = "@青禾工作室：" + spoken
+    report = "晚报讯 青禾昨日在微博发文称，“" + spoken + "”网友纷纷留言。"
+    assert own_voice([_passage(post, report, spoken)], post, report) != []

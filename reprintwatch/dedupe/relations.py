@@ -1894,6 +1894,22 @@ VOICE_PER = 300
 LEADIN_LOOK = 150
 
 
+# A work's title in 《》 is nobody's voice: 《我的保姆手册》, 《你和我的倾城时光》 in a drama round-up (under its subhead
+# 创意题材：, read as a speaker's name) made the round-up's two sentences from 新京报's scoop a party's words, and a
+# full reprint of the scoop was lost (bench/sina_pairs.py fresh seed 38 on a05d67f, the lead). The first person is
+# read on the text with every title's inside blanked, offsets kept.
+_TITLE_MARKS = re.compile("《[^《》\n]{1,40}》")
+
+
+@functools.lru_cache(maxsize=1024)
+def _voice_text(text: str) -> str:
+    """``text`` with the inside of every 《…》 title replaced by 〇 (the same length: offsets hold), where
+    :data:`_FIRST_PERSON` is read."""
+    if "《" not in text:
+        return text
+    return _TITLE_MARKS.sub(lambda m: "《" + "〇" * (len(m.group(0)) - 2) + "》", text)
+
+
 def _voiced(text: str, a: int, b: int) -> tuple[int, int] | None:
     """Where the document in a party's own voice that holds ``text[a:b]`` is handed over — its cue's start and end —
     or None: the last cue (:func:`_handovers`, not an outlet's label: :data:`_NOT_HANDOVER`) at most ``VOICE_LOOK`` before ``a`` (or a
@@ -1901,7 +1917,8 @@ def _voiced(text: str, a: int, b: int) -> tuple[int, int] | None:
     nor the outlet attributing (:data:`_REPORT_SAYS`) between it and ``b``, and the first person
     (:data:`_FIRST_PERSON`) in the passage or ``VOICE_SPAN`` before it, past the cue, once in ``VOICE_PER``
     characters."""
-    if not _FIRST_PERSON.search(text, max(0, a - VOICE_SPAN), b):
+    voice = _voice_text(text)
+    if not _FIRST_PERSON.search(voice, max(0, a - VOICE_SPAN), b):
         return None  # no first person near the passage (most passages): the cues are not looked for
     lo, hi = max(0, a - VOICE_LOOK), min(b, a + CUE_MAX)
     cue = None
@@ -1925,18 +1942,18 @@ def _voiced(text: str, a: int, b: int) -> tuple[int, int] | None:
         return None
     # a paragraph between the cue and the passage with no first person is other text (an excerpt pasted into a
     # basketball item as its own paragraph, under the item's 森林狼：… line: bench/quality.py --archive, c34b966)
-    if any(p.strip() and not _FIRST_PERSON.search(p) for p in text[h:max(h, a)].split("\n")[1:-1]) \
-            or ("\n" in text[h:max(h, a)] and not _FIRST_PERSON.search(text[h:max(h, a)].split("\n")[0] or "我")):
+    if any(p.strip() and not _FIRST_PERSON.search(p) for p in voice[h:max(h, a)].split("\n")[1:-1]) \
+            or ("\n" in text[h:max(h, a)] and not _FIRST_PERSON.search(voice[h:max(h, a)].split("\n")[0] or "我")):
         return None
     # nor where the outlet attributes again (…雷军表示，跨国贸易… after a round-up's subhead 雷军：小米已进入…: seed 30,
     # a first version) — not the party's own 我们认为，
-    if any(not _FIRST_PERSON.search(text, max(h, m.start() - 2), m.start() + 1)
+    if any(not _FIRST_PERSON.search(voice, max(h, m.start() - 2), m.start() + 1)
            for m in _REPORT_SAYS.finditer(text, h, b)):
         return None
     # in the first person throughout, not once in a long passage (a report quoting someone's 我 once: a whole
     # 参考消息 item after its headline's 日媒：, 959 characters, seeds 18 and 28 — a real copy, a first version)
-    voice = len(_FIRST_PERSON.findall(text, max(h, a - VOICE_SPAN), b))
-    return cue if voice and voice >= (b - a) // VOICE_PER else None
+    count = len(_FIRST_PERSON.findall(voice, max(h, a - VOICE_SPAN), b))
+    return cue if count and count >= (b - a) // VOICE_PER else None
 
 
 _BOUNDARY = "\n。！？!?"
@@ -2012,14 +2029,14 @@ def _embedded(text: str, cue: tuple[int, int]) -> bool:
     """Whether the voiced document handed over at ``h`` sits in an outlet's report: the ``LEADIN_LOOK`` characters
     before its cue carry no first person (a lede, 以下是其公开信全文：), or the outlet's report is before it (a dateline,
     an attribution in the third person: 新浪科技讯 …马化腾还表示：同时我们… — the lede quoting him) or resumes after it."""
-    h = cue[0]
+    h, voice = cue[0], _voice_text(text)
     lo = max(0, h - LEADIN_LOOK)
     if len(text[lo:h].strip()) < LEADIN_MIN:  # no outlet's text before the cue: a report after it, or the paper itself
         return bool(_REPORT_RESUMES.search(text, cue[1]))
-    if not _FIRST_PERSON.search(text, lo, h):
+    if not _FIRST_PERSON.search(voice, lo, h):
         return True
     if _REPORT_RESUMES.search(text, max(0, h - LEADIN_LOOK * 4), h) or any(
-            not _FIRST_PERSON.search(text, max(lo, m.start() - 2), m.start() + 1) for m in _REPORT_SAYS.finditer(text, lo, h)):
+            not _FIRST_PERSON.search(voice, max(lo, m.start() - 2), m.start() + 1) for m in _REPORT_SAYS.finditer(text, lo, h)):
         return True
     return bool(_REPORT_RESUMES.search(text, cue[1]))
 
@@ -2056,7 +2073,7 @@ def own_voice(passages, suspect: str, licensed: str) -> list[tuple[int, int]]:
     printed after 附： and quoted by 《声明》称，, a film distributor's statement both pages embed at their top, a label's
     statement signed 特此声明！…, a bureau's bulletin in its 我局, founders' words at a symposium; docs/findings.md,
     statement13). bench/quality.py --no-baseline and --archive print main's figures (44150d3)."""
-    if not passages or not (_FIRST_PERSON.search(suspect) and _FIRST_PERSON.search(licensed)):
+    if not passages or not (_FIRST_PERSON.search(_voice_text(suspect)) and _FIRST_PERSON.search(_voice_text(licensed))):
         return []
     s_quotes = l_quotes = None
     out = []
