@@ -443,31 +443,3 @@ def test_a_failed_write_leaves_no_run_of_its_own_in_memory(tmp_path, monkeypatch
         assert answer == top_by_brute_force(idx, keys)
     with SQLiteIndex(db) as again:
         assert again.candidates(keys, 100) == answer
-
-
-def test_the_row_map_is_the_tables_by_rowid(tmp_path):
-    """_key_table's row map (``_row_map``: two covering-index scans joined by rowid) is what the table scan
-    ``SELECT rowid, id, story FROM articles ORDER BY rowid`` answers — on an index whose ids do not follow its
-    rows, with stories of several members, an article replaced by other text, one deleted and re-added (rows
-    that moved) — and the plans are the covering indexes' (no walk through the rows' text)."""
-    arts = _articles(24)
-    rng = np.random.default_rng(5)
-    renamed = [Article(f"{'qpon'[i % 4]}{int(rng.integers(0, 10**6)):06d}-{i}", a.content) for i, a in enumerate(arts)]
-    versions = [Article(f"{a.id}~{k}", a.content[: len(a.content) - 6 * k]) for a in renamed[::4] for k in (1, 2)]
-    with SQLiteIndex(tmp_path / "rows.db") as idx:
-        Detector(idx).add(renamed + versions, batch_size=5)
-        Detector(idx).add([Article(renamed[3].id, renamed[9].content)])  # replaced by other text
-        idx.delete([renamed[0].id, renamed[5].id])
-        Detector(idx).add([renamed[0]])  # re-added: a new row
-        table = idx.conn.execute("SELECT rowid, id, story FROM articles ORDER BY rowid").fetchall()
-        assert [r[0] for r in table] != sorted(range(len(table)))  # rows that moved
-        assert sorted(r[1] for r in table) != [r[1] for r in table]  # ids not in row order
-        assert len({r[2] for r in table}) < len(table)  # stories of several members
-        assert idx._row_map() == [tuple(r) for r in table]
-        idx._key_table()
-        assert idx._rowids.tolist() == [r[0] for r in table] and idx._names == [r[1] for r in table]
-        plans = [" ".join(str(x) for row in idx.conn.execute("EXPLAIN QUERY PLAN " + q) for x in row)
-                 for q in ("SELECT rowid, id FROM articles", "SELECT rowid, story FROM articles")]
-        assert all("COVERING INDEX" in p for p in plans), plans
-    with SQLiteIndex(tmp_path / "empty.db") as idx:
-        assert idx._row_map() == []

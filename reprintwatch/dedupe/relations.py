@@ -1452,6 +1452,13 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []
+    return dense if _tells_terms(inside, licensed, terms) else []
+
+
+def _tells_terms(inside: list[tuple[int, int]], licensed: str, terms: Sequence[tuple[str, int]]) -> bool:
+    """Whether the suspect's own text — its rare terms (``terms``: text and original start) outside ``inside`` (a
+    sorted union of spans) — names ``EVENT_SHARED_TERMS`` of them, figures aside, that the licensed text holds too:
+    the suspect reports the same event itself (:func:`facts_of_one_event`, :func:`release_lines`)."""
     theirs = normalize(licensed).text
     starts = [a for a, _ in inside]
     shared = set()
@@ -1460,8 +1467,8 @@ def facts_of_one_event(passages, suspect: str, licensed: str, claimed: Sequence[
         if (i < 0 or at >= inside[i][1]) and not any(ch.isdigit() for ch in term) and term in theirs:
             shared.add(term)
             if len(shared) >= EVENT_SHARED_TERMS:
-                return dense
-    return []
+                return True
+    return False
 
 
 def _dense_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -1845,16 +1852,7 @@ def release_lines(passages, suspect: str, licensed: str, claimed: Sequence[tuple
         return []
     if _shared_grams(rest, licensed) >= OFFICIAL_REST_MAX_SHARED:
         return []
-    theirs = normalize(licensed).text
-    starts = [a for a, _ in inside]
-    shared = set()
-    for term, at in terms:
-        i = bisect.bisect_right(starts, at) - 1
-        if (i < 0 or at >= inside[i][1]) and not any(ch.isdigit() for ch in term) and term in theirs:
-            shared.add(term)
-            if len(shared) >= EVENT_SHARED_TERMS:
-                return spans
-    return []
+    return spans if _tells_terms(inside, licensed, terms) else []
 
 
 # Rules 17 (wip/statement13): a party's own document in its own voice — an open letter, a statement, a notice, a

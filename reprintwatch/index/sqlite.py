@@ -339,7 +339,7 @@ class SQLiteIndex(LicensedIndex):
             try:
                 present = [r[0] for r in self.conn.execute("SELECT run FROM key_runs")]
                 runs = {r: self._load_run(r) for r in present}
-                rows = self._row_map()
+                rows = self.conn.execute("SELECT rowid, id, story FROM articles ORDER BY rowid").fetchall()
             finally:
                 self.conn.execute("COMMIT")
             self._runs = runs
@@ -354,24 +354,6 @@ class SQLiteIndex(LicensedIndex):
             self._stories = {r[1]: r[2] for r, code in zip(rows, self._story_codes.tolist()) if sizes[code] > 1 or r[2] != r[1]}
             self._count = len(rows)
             self._seen_version = version
-
-    def _row_map(self) -> list[tuple[int, str, str]]:
-        """``(rowid, id, story)`` of every article, by rowid: what ``SELECT rowid, id, story FROM articles ORDER
-        BY rowid`` answers, read as two scans of covering indexes (the ids' UNIQUE index, ``articles_story``)
-        joined by rowid here. Why: the table scan walks each row's overflow pages through its text and
-        signature to reach ``story`` — 1.6-1.8 s of CPU at 100k licensed, once a process (every ``check`` and
-        ``scan``); the two index scans 0.14-0.15 s each (docs/benchmarks.md, round 13). Inside the caller's read
-        transaction, so both see one state of the file; SQLite picks the indexes itself (a plan without them
-        gives the same rows, slower)."""
-        ids = self.conn.execute("SELECT rowid, id FROM articles").fetchall()
-        stories = self.conn.execute("SELECT rowid, story FROM articles").fetchall()
-        id_rows = np.fromiter((r[0] for r in ids), dtype=np.int64, count=len(ids))
-        story_rows = np.fromiter((r[0] for r in stories), dtype=np.int64, count=len(stories))
-        by_id, by_story = np.argsort(id_rows, kind="stable"), np.argsort(story_rows, kind="stable")
-        if not np.array_equal(id_rows[by_id], story_rows[by_story]):  # one snapshot: cannot differ
-            raise LicensedIndexError("the licensed index's id and story indexes disagree; run `sqlite3 FILE 'REINDEX'`")
-        return [(rowid, ids[i][1], stories[j][1])
-                for rowid, i, j in zip(id_rows[by_id].tolist(), by_id.tolist(), by_story.tolist())]
 
     def candidates(self, keys: np.ndarray, limit: int) -> list[tuple[str, int]]:
         if len(keys) == 0 or limit <= 0:
